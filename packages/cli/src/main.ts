@@ -1,0 +1,67 @@
+import { FormworkError } from "@formwork/core";
+
+/** A CLI verb: gets its arguments (after the verb) and returns the exit code. */
+export interface Command {
+  /** One line for `formwork --help`. */
+  summary: string;
+  /** Full help text for `formwork <verb> --help`. */
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Verbs and the module that implements each (loaded on demand, so a verb's dependencies load only when used). */
+const VERBS: Record<string, () => Promise<{ command: Command }>> = {
+  generate: () => import("./commands/generate.js"),
+  check: () => import("./commands/check.js"),
+  repair: () => import("./commands/repair.js"),
+};
+
+/** Exit codes shared by every verb. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;
+
+/** Runs `formwork` with `argv` (without node and the script) and returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === "--help" || verb === "-h" || verb === "help") {
+    process.stdout.write(await topHelp());
+    return verb === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const load = VERBS[verb];
+  if (!load) {
+    process.stderr.write(`formwork: unknown command "${verb}". Run "formwork --help" for the list of commands.\n`);
+    return EXIT.usage;
+  }
+  let command: Command;
+  try {
+    command = (await load()).command;
+  } catch (err) {
+    process.stderr.write(`formwork: the "${verb}" command is not available in this build (${(err as Error).message}).\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof FormworkError) {
+      process.stderr.write(`formwork ${verb}: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+async function topHelp(): Promise<string> {
+  const lines = ["Usage: formwork <command> [options]", "", "Commands:"];
+  for (const [verb, load] of Object.entries(VERBS)) {
+    try {
+      lines.push(`  ${verb.padEnd(10)} ${(await load()).command.summary}`);
+    } catch {
+      // A verb whose module is missing from this build is not listed.
+    }
+  }
+  lines.push("", 'Run "formwork <command> --help" for the options of a command.', "");
+  return lines.join("\n");
+}

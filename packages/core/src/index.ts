@@ -1,0 +1,20 @@
+// @formwork/core: the per-model layer (see README.md for the key types).
+export {
+  FormworkError,
+  CompileError,
+  UnsupportedError,
+  LimitError,
+  ModelError,
+  ArgumentError,
+  describeLocation,
+  lineColumnOf,
+  caretExcerpt,
+} from "./errors.js";
+export type { ErrorLocation, FormworkErrorOptions } from "./errors.js";
+export { TokenMask, popcount32 } from "./token-mask.js";
+export { Vocabulary, TokenKind } from "./vocabulary.js";
+export type { VocabularyInit } from "./vocabulary.js";
+export { TokenTrie } from "./token-trie.js";
+export { Rng } from "./rng.js";
+export { Sampler, resolveSamplingOptions } from "./sampler.js";
+export type { SamplingOptions, SampledToken } from "./sampler.js";

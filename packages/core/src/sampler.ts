@@ -1,0 +1,244 @@
+import { ArgumentError } from "./errors.js";
+import { Rng } from "./rng.js";
+import type { TokenMask } from "./token-mask.js";
+
+/** How to pick a token from the allowed set. Every filter runs after the mask. */
+export interface SamplingOptions {
+  /** Softmax temperature; `0` means greedy (argmax, ties to the lowest id). Default 1. */
+  temperature?: number;
+  /** Keep only the `topK` most likely allowed tokens; `0` (default) keeps all. */
+  topK?: number;
+  /** Keep the smallest set of most likely tokens whose probability sums to at least `topP`; `1` (default) keeps all. */
+  topP?: number;
+  /** Drop tokens whose probability is below `minP` times the most likely one's; `0` (default) keeps all. */
+  minP?: number;
+  /** Seed of the random generator; the same seed gives the same draws. Default 0. */
+  seed?: number;
+}
+
+/** One sampled token. */
+export interface SampledToken {
+  token: number;
+  /**
+   * Log-probability of `token` under the distribution it was drawn from:
+   * the allowed set, after temperature, top-k, top-p and min-p, renormalised.
+   * `0` for greedy decoding (a point mass).
+   */
+  logprob: number;
+  /** Log-probability of `token` under the model at temperature 1, renormalised over the allowed set (no filters). */
+  modelLogprob: number;
+}
+
+/** Checks sampling options and fills the defaults; throws an `ArgumentError` naming the bad option. */
+export function resolveSamplingOptions(o: SamplingOptions = {}): Required<SamplingOptions> {
+  const temperature = o.temperature ?? 1;
+  const topK = o.topK ?? 0;
+  const topP = o.topP ?? 1;
+  const minP = o.minP ?? 0;
+  const seed = o.seed ?? 0;
+  const bad = (name: string, value: unknown, want: string) =>
+    new ArgumentError("bad-sampling-option", `${name} must be ${want}, got ${String(value)}`, { hint: `Fix the ${name} option.` });
+  if (!Number.isFinite(temperature) || temperature < 0) throw bad("temperature", temperature, "a finite number >= 0 (0 = greedy)");
+  if (!Number.isInteger(topK) || topK < 0) throw bad("topK", topK, "an integer >= 0 (0 = off)");
+  if (!(topP > 0 && topP <= 1)) throw bad("topP", topP, "a number in (0, 1] (1 = off)");
+  if (!(minP >= 0 && minP < 1)) throw bad("minP", minP, "a number in [0, 1) (0 = off)");
+  if (!Number.isFinite(seed)) throw bad("seed", seed, "a finite number");
+  return { temperature, topK, topP, minP, seed };
+}
+
+/**
+ * Samples tokens after a mask, with temperature, top-k, top-p and min-p, from
+ * its own seeded generator (so a run is repeatable whatever the decoder's
+ * native sampler does).
+ *
+ * Order: mask → temperature → top-k → top-p → min-p → renormalise → draw.
+ */
+export class Sampler {
+  readonly options: Required<SamplingOptions>;
+  private rng: Rng;
+  // Scratch buffers, grown on demand.
+  private ids = new Int32Array(0);
+  private vals = new Float64Array(0);
+
+  constructor(options: SamplingOptions = {}) {
+    this.options = resolveSamplingOptions(options);
+    this.rng = new Rng(this.options.seed);
+  }
+
+  /**
+   * Samples from full logits (index = token id), restricted to `mask` when
+   * given. Throws a `RangeError` when the mask allows no token.
+   */
+  sample(logits: ArrayLike<number>, mask?: TokenMask | null): SampledToken {
+    let n = 0;
+    if (mask) {
+      if (mask.size > logits.length) throw new RangeError(`mask has ${mask.size} ids but logits only ${logits.length}`);
+      this.reserve(Math.min(mask.size, logits.length));
+      const words = mask.words;
+      for (let w = 0; w < words.length; w++) {
+        let bits = words[w];
+        while (bits !== 0) {
+          const low = bits & -bits;
+          const id = (w << 5) + (31 - Math.clz32(low));
+          this.ids[n] = id;
+          this.vals[n] = logits[id];
+          n++;
+          bits ^= low;
+        }
+      }
+    } else {
+      this.reserve(logits.length);
+      for (let i = 0; i < logits.length; i++) {
+        this.ids[i] = i;
+        this.vals[i] = logits[i];
+      }
+      n = logits.length;
+    }
+    return this.pick(n);
+  }
+
+  /**
+   * Samples among candidates `ids[i]` with logits `logits[i]`. The
+   * candidates must be allowed tokens; `modelLogprob` is exact when they are
+   * the whole allowed set.
+   */
+  sampleCandidates(ids: ArrayLike<number>, logits: ArrayLike<number>): SampledToken {
+    if (ids.length !== logits.length) throw new RangeError(`${ids.length} ids but ${logits.length} logits`);
+    this.reserve(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      this.ids[i] = ids[i];
+      this.vals[i] = logits[i];
+    }
+    return this.pick(ids.length);
+  }
+
+  /** A sampler in the same state (same options, same position in the random sequence). */
+  fork(): Sampler {
+    const s = new Sampler(this.options);
+    s.rng = this.rng.clone();
+    return s;
+  }
+
+  private reserve(n: number): void {
+    if (this.ids.length < n) {
+      this.ids = new Int32Array(n);
+      this.vals = new Float64Array(n);
+    }
+  }
+
+  private pick(n: number): SampledToken {
+    if (n === 0) throw new RangeError("no token is allowed: the mask is empty");
+    const { ids, vals } = this;
+    const { temperature, topK, topP, minP } = this.options;
+    // Model log-probabilities over the allowed set (T = 1).
+    let best = 0;
+    for (let i = 1; i < n; i++) {
+      if (vals[i] > vals[best] || (vals[i] === vals[best] && ids[i] < ids[best])) best = i;
+    }
+    const max = vals[best];
+    if (!Number.isFinite(max)) throw new RangeError(`the best allowed logit is ${max}; logits must be finite`);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.exp(vals[i] - max);
+    const lse = max + Math.log(sum);
+    if (temperature === 0) {
+      return { token: ids[best], logprob: 0, modelLogprob: max - lse };
+    }
+
+    // Candidate order: by logit descending (ties: lower id first), only when a filter needs it.
+    let order: Int32Array;
+    let m = n;
+    const needSort = topK > 0 || topP < 1;
+    if (needSort) {
+      order = sortedIndices(vals, ids, n, topK > 0 && topK < n ? topK : n);
+      m = order.length;
+    } else {
+      order = new Int32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+    }
+    // Softmax at temperature over the kept candidates.
+    const p = new Float64Array(m);
+    let total = 0;
+    for (let j = 0; j < m; j++) {
+      const v = Math.exp((vals[order[j]] - max) / temperature);
+      p[j] = v;
+      total += v;
+    }
+    if (topP < 1) {
+      let acc = 0;
+      let keep = m;
+      for (let j = 0; j < m; j++) {
+        acc += p[j] / total;
+        if (acc >= topP) {
+          keep = j + 1;
+          break;
+        }
+      }
+      m = keep;
+    }
+    if (minP > 0) {
+      // The most likely token has weight exp(0) = 1 after the shift by max.
+      const pmax = Math.exp((max - max) / temperature);
+      for (let j = 0; j < m; j++) if (p[j] < minP * pmax) p[j] = 0;
+    }
+    total = 0;
+    for (let j = 0; j < m; j++) total += p[j];
+    let u = this.rng.next() * total;
+    let chosen = -1;
+    for (let j = 0; j < m; j++) {
+      if (p[j] === 0) continue;
+      chosen = j;
+      u -= p[j];
+      if (u < 0) break;
+    }
+    const i = order[chosen];
+    return { token: ids[i], logprob: Math.log(p[chosen] / total), modelLogprob: vals[i] - lse };
+  }
+}
+
+/**
+ * Indices of the `k` largest values among `vals[0..n)`, sorted by value
+ * descending, ties broken by lower id. Uses a selection pass when k ≪ n.
+ */
+function sortedIndices(vals: Float64Array, ids: Int32Array, n: number, k: number): Int32Array {
+  const cmp = (a: number, b: number) => vals[b] - vals[a] || ids[a] - ids[b];
+  let idx: number[];
+  if (k < n && k <= 4096 && n > 4 * k) {
+    // Threshold: the k-th largest value, found by quickselect on a copy.
+    const copy = vals.slice(0, n);
+    const kth = quickselectDesc(copy, k - 1);
+    idx = [];
+    for (let i = 0; i < n; i++) if (vals[i] >= kth) idx.push(i);
+    idx.sort(cmp);
+    idx.length = Math.min(idx.length, k);
+  } else {
+    idx = new Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    idx.sort(cmp);
+    if (k < n) idx.length = k;
+  }
+  return Int32Array.from(idx);
+}
+
+/** The value that would stand at position `k` if `a` were sorted descending (reorders `a`). */
+function quickselectDesc(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
