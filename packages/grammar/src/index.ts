@@ -1,1 +1,39 @@
-export {};
+// @formwork/grammar: the IR, the GBNF front end, the compiler and the matcher.
+
+// --- IR (lead) ---
+export {
+  literal,
+  charClass,
+  any,
+  ref,
+  seq,
+  alt,
+  repeat,
+  optional,
+  star,
+  plus,
+  regex,
+  lexeme,
+  grammar,
+  normalizeRanges,
+  effectiveRanges,
+  MAX_CODE_POINT,
+} from "./ir.js";
+export type {
+  Node,
+  Grammar,
+  SourceSpan,
+  LiteralNode,
+  ClassNode,
+  AnyNode,
+  RefNode,
+  SeqNode,
+  AltNode,
+  RepeatNode,
+  RegexNode,
+  LexemeNode,
+} from "./ir.js";
+
+// --- GBNF front end, printer, analysis, reference recognizer (helper: front end) ---
+
+// --- compiler, matcher, masks (helper: engine) ---
