@@ -176,9 +176,8 @@ export class Sampler {
       m = keep;
     }
     if (minP > 0) {
-      // The most likely token has weight exp(0) = 1 after the shift by max.
-      const pmax = Math.exp((max - max) / temperature);
-      for (let j = 0; j < m; j++) if (p[j] < minP * pmax) p[j] = 0;
+      // Weights are shifted by the best logit, so the most likely token has weight 1.
+      for (let j = 0; j < m; j++) if (p[j] < minP) p[j] = 0;
     }
     total = 0;
     for (let j = 0; j < m; j++) total += p[j];
