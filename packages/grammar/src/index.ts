@@ -35,5 +35,18 @@ export type {
 } from "./ir.js";
 
 // --- GBNF front end, printer, analysis, reference recognizer (helper: front end) ---
+export { parseGbnf, parseGbnfWithWarnings } from "./gbnf/parse-gbnf.js";
+export type { ParseGbnfOptions, ParsedGbnf } from "./gbnf/parse-gbnf.js";
+export {
+  analyzeGrammar,
+  findLeftRecursion,
+  nullableRules,
+  productiveRules,
+  reachableRules,
+  isNullable,
+  isProductive,
+  walkNodes,
+} from "./analyze.js";
+export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.js";
 
 // --- compiler, matcher, masks (helper: engine) ---

@@ -1,0 +1,285 @@
+/**
+ * Semantic checks on a grammar IR, shared by every front end: undefined
+ * rules, a missing root, rules whose language is empty (they can never
+ * finish), an empty root language, bad repetition bounds (errors); unused
+ * rules (warnings); and left recursion ({@link findLeftRecursion}: reported,
+ * not judged; the engine decides whether it supports it).
+ */
+import { CompileError } from "@formwork/core";
+import type { Grammar, Node, SourceSpan } from "./ir.js";
+import { effectiveRanges } from "./ir.js";
+import { sourceError } from "./gbnf/source-error.js";
+
+/** A problem that does not stop compilation (e.g. an unused rule). */
+export interface GrammarWarning {
+  /** Kebab-case code, e.g. `gbnf-unused-rule`. */
+  code: string;
+  message: string;
+  /** The rule the warning is about. */
+  rule?: string;
+  span?: SourceSpan;
+}
+
+/** The result of {@link analyzeGrammar}. */
+export interface GrammarAnalysis {
+  /** Errors, in source order of discovery; the grammar is unusable when non-empty. */
+  errors: CompileError[];
+  warnings: GrammarWarning[];
+  /** Groups of mutually left-recursive rules (see {@link findLeftRecursion}). */
+  leftRecursion: string[][];
+  /** Rules that can derive the empty string. */
+  nullable: Set<string>;
+  /** Rules whose language is not empty. */
+  productive: Set<string>;
+  /** Rules reachable from the root (including it). */
+  reachable: Set<string>;
+}
+
+/** Options of {@link analyzeGrammar}. */
+export interface AnalyzeOptions {
+  /** Prefix of every error and warning code (default `"grammar"`; the GBNF front end uses `"gbnf"`). */
+  codePrefix?: string;
+}
+
+/** Calls `f` on every node of the tree under `node`, parents first. */
+export function walkNodes(node: Node, f: (n: Node) => void): void {
+  f(node);
+  switch (node.type) {
+    case "seq":
+    case "alt":
+      for (const it of node.items) walkNodes(it, f);
+      break;
+    case "repeat":
+    case "lexeme":
+      walkNodes(node.item, f);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Fixpoint of a boolean property over rules, given how a node's value follows from its rules' values. */
+function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean): Set<string> {
+  const has = new Set<string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, body] of g.rules) {
+      if (!has.has(name) && eval_(body, has)) {
+        has.add(name);
+        changed = true;
+      }
+    }
+  }
+  return has;
+}
+
+/** Whether `node` can derive the empty string, given the set of nullable rules. */
+export function isNullable(node: Node, nullable: ReadonlySet<string>): boolean {
+  switch (node.type) {
+    case "literal":
+      return node.value === "";
+    case "class":
+    case "any":
+      return false;
+    case "ref":
+      return nullable.has(node.name);
+    case "seq":
+      return node.items.every((i) => isNullable(i, nullable));
+    case "alt":
+      return node.items.some((i) => isNullable(i, nullable));
+    case "repeat":
+      return node.min === 0 || isNullable(node.item, nullable);
+    case "regex":
+      return new RegExp(`^(?:${node.pattern})$`, node.flags.replace(/[gymd]/g, "")).test("");
+    case "lexeme":
+      return isNullable(node.item, nullable);
+  }
+}
+
+/** Whether `node`'s language is non-empty, given the set of productive rules. */
+export function isProductive(node: Node, productive: ReadonlySet<string>): boolean {
+  switch (node.type) {
+    case "literal":
+    case "any":
+    case "regex":
+      return true;
+    case "class":
+      return effectiveRanges(node).length > 0;
+    case "ref":
+      return productive.has(node.name);
+    case "seq":
+      return node.items.every((i) => isProductive(i, productive));
+    case "alt":
+      return node.items.some((i) => isProductive(i, productive));
+    case "repeat":
+      return node.min === 0 || isProductive(node.item, productive);
+    case "lexeme":
+      return isProductive(node.item, productive);
+  }
+}
+
+/** The set of rules that can derive the empty string. */
+export function nullableRules(g: Grammar): Set<string> {
+  return ruleFixpoint(g, isNullable);
+}
+
+/** The set of rules whose language is non-empty. */
+export function productiveRules(g: Grammar): Set<string> {
+  return ruleFixpoint(g, isProductive);
+}
+
+/** The rules reachable from the root (undefined references are skipped). */
+export function reachableRules(g: Grammar): Set<string> {
+  const seen = new Set<string>();
+  const todo = g.rules.has(g.root) ? [g.root] : [];
+  while (todo.length > 0) {
+    const name = todo.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    walkNodes(g.rules.get(name)!, (n) => {
+      if (n.type === "ref" && g.rules.has(n.name) && !seen.has(n.name)) todo.push(n.name);
+    });
+  }
+  return seen;
+}
+
+/** Rules that can appear first (after a nullable prefix) in `node`. */
+function leftRefs(node: Node, nullable: ReadonlySet<string>, out: Set<string>): void {
+  switch (node.type) {
+    case "ref":
+      out.add(node.name);
+      break;
+    case "seq":
+      for (const it of node.items) {
+        leftRefs(it, nullable, out);
+        if (!isNullable(it, nullable)) break;
+      }
+      break;
+    case "alt":
+      for (const it of node.items) leftRefs(it, nullable, out);
+      break;
+    case "repeat":
+      if (node.max > 0) leftRefs(node.item, nullable, out);
+      break;
+    case "lexeme":
+      leftRefs(node.item, nullable, out);
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Finds left recursion: a rule that can derive, without consuming a
+ * character, a string that starts with itself (`expr ::= expr "+" term`, or
+ * through other rules and nullable prefixes). Returns the groups of
+ * mutually left-recursive rules (strongly connected components of the
+ * "can start with" graph that contain a cycle), each sorted by definition
+ * order; empty when there is none.
+ */
+export function findLeftRecursion(g: Grammar): string[][] {
+  const nullable = nullableRules(g);
+  const names = [...g.rules.keys()];
+  const edges = new Map<string, string[]>();
+  for (const name of names) {
+    const out = new Set<string>();
+    leftRefs(g.rules.get(name)!, nullable, out);
+    edges.set(name, [...out].filter((n) => g.rules.has(n)));
+  }
+  // Tarjan's strongly connected components.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  let counter = 0;
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter);
+    counter++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1 || edges.get(v)!.includes(v)) {
+        const order = new Map(names.map((n, i) => [n, i]));
+        groups.push(comp.sort((a, b) => order.get(a)! - order.get(b)!));
+      }
+    }
+  };
+  for (const n of names) if (!index.has(n)) visit(n);
+  return groups;
+}
+
+/**
+ * Checks a grammar and returns its errors and warnings without throwing.
+ * Errors: `<prefix>-no-root`, `<prefix>-undefined-rule`,
+ * `<prefix>-bad-repetition`, `<prefix>-empty-language` (the root can never
+ * finish), `<prefix>-rule-never-finishes` (a reachable rule whose language is
+ * empty). Warnings: `<prefix>-unused-rule`.
+ */
+export function analyzeGrammar(g: Grammar, options: AnalyzeOptions = {}): GrammarAnalysis {
+  const p = options.codePrefix ?? "grammar";
+  const src = g.source;
+  const errors: CompileError[] = [];
+  const warnings: GrammarWarning[] = [];
+  const at = (span: SourceSpan | undefined) => span ?? { start: 0, end: 0 };
+  const err = (code: string, message: string, span: SourceSpan | undefined, hint?: string) => {
+    if (span) errors.push(sourceError(`${p}-${code}`, message, src, span.start, span.end, hint));
+    else errors.push(new CompileError(`${p}-${code}`, message, { hint }));
+  };
+
+  if (!g.rules.has(g.root)) {
+    const names = [...g.rules.keys()];
+    err("no-root", `the grammar has no rule named "${g.root}" to start from`, src !== undefined ? { start: 0, end: 0 } : undefined,
+      names.length === 0 ? "The grammar is empty; define a rule such as: root ::= \"yes\" | \"no\"." : `Define "${g.root} ::= ..." or choose one of the defined rules (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""}) as the root.`);
+  }
+  for (const [name, body] of g.rules) {
+    walkNodes(body, (n) => {
+      if (n.type === "ref" && !g.rules.has(n.name)) {
+        err("undefined-rule", `the rule "${n.name}" (used in "${name}") is not defined`, n.span ?? g.ruleSpans?.get(name),
+          `Define "${n.name} ::= ..." or fix the name (names are case-sensitive; letters, digits and dashes).`);
+      }
+      if (n.type === "repeat") {
+        const okMin = Number.isInteger(n.min) && n.min >= 0;
+        const okMax = n.max === Infinity || (Number.isInteger(n.max) && n.max >= n.min);
+        if (!okMin || !okMax) err("bad-repetition", `the repetition {${n.min},${n.max}} in "${name}" is invalid`, n.span ?? g.ruleSpans?.get(name), "Bounds must be integers with 0 <= min <= max.");
+      }
+    });
+  }
+  const nullable = nullableRules(g);
+  const productive = productiveRules(g);
+  const reachable = reachableRules(g);
+  // Emptiness is only meaningful once every reference resolves.
+  const dead = errors.length > 0 ? [] : [...reachable].filter((r) => !productive.has(r));
+  if (errors.length === 0 && g.rules.has(g.root) && !productive.has(g.root)) {
+    const others = dead.filter((r) => r !== g.root);
+    err("empty-language", `the root rule "${g.root}" can never finish: no text matches the grammar`, at(g.ruleSpans?.get(g.root)),
+      `Every way through "${g.root}" needs a rule that recurses forever${others.length ? ` (${others.join(", ")})` : ""}; give each recursive rule a way out (an alternative without itself).`);
+  }
+  for (const r of dead) {
+    if (r === g.root) continue;
+    err("rule-never-finishes", `the rule "${r}" can never finish: its language is empty`, g.ruleSpans?.get(r),
+      `Every alternative of "${r}" recurses forever or uses an empty class; add an alternative that ends, e.g. ${r} ::= "x" ${r} | "x".`);
+  }
+  for (const name of g.rules.keys()) {
+    if (!reachable.has(name) && g.rules.has(g.root)) {
+      warnings.push({ code: `${p}-unused-rule`, message: `the rule "${name}" is never used (not reachable from "${g.root}")`, rule: name, span: g.ruleSpans?.get(name) });
+    }
+  }
+  return { errors, warnings, leftRecursion: findLeftRecursion(g), nullable, productive, reachable };
+}
