@@ -14,6 +14,17 @@ export type { ErrorLocation, FormworkErrorOptions } from "./errors.js";
 export { TokenMask, popcount32 } from "./token-mask.js";
 export { Vocabulary, TokenKind } from "./vocabulary.js";
 export type { VocabularyInit } from "./vocabulary.js";
+export { BYTE_TO_CODE_POINT, byteOfCodePoint, encodeByteLevel, decodeByteLevel } from "./byte-unicode.js";
+export { applySpecialTokenRules, EOG_TOKEN_TEXTS, EOT_TOKEN_TEXTS, FIM_TOKEN_TEXTS } from "./special-tokens.js";
+export type { SpecialTokenIds } from "./special-tokens.js";
+export { vocabularyFromTokenizerJson, tokenizerJsonEncoding } from "./vocabulary-hf.js";
+export type {
+  TokenizerJson,
+  TokenizerJsonComponent,
+  TokenizerConfigJson,
+  TokenizerJsonOptions,
+  TokenizerJsonEncoding,
+} from "./vocabulary-hf.js";
 export { TokenTrie } from "./token-trie.js";
 export { Rng } from "./rng.js";
 export { Sampler, resolveSamplingOptions } from "./sampler.js";
