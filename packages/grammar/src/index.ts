@@ -48,5 +48,14 @@ export {
   walkNodes,
 } from "./analyze.js";
 export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.js";
+export { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "./reference/reference.js";
+export type { ReferenceResult } from "./reference/reference.js";
 
 // --- compiler, matcher, masks (helper: engine) ---
+export { GrammarCompiler, compileGrammar } from "./engine/compiler.js";
+export { CompiledGrammar } from "./engine/compiled-grammar.js";
+export type { CompiledGrammarStats } from "./engine/compiled-grammar.js";
+export { GrammarMatcher } from "./engine/matcher.js";
+export type { Mismatch } from "./engine/matcher.js";
+export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions } from "./engine/options.js";
+export type { EngineOptions, ResolvedEngineOptions, ByteDfaLike } from "./engine/options.js";

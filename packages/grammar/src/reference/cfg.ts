@@ -1,0 +1,230 @@
+/**
+ * The plain context-free grammar the reference recognizer runs: numbered
+ * nonterminals, productions as symbol lists, and terminals that are sets of
+ * code points. Repetitions are expanded (`X{2,4}` → `X X O2`, `O2 → ε | X O1`,
+ * `X{1,}` → `X S`, `S → ε | S X`, left-recursive because Earley handles that
+ * in linear time), literals become one terminal per character.
+ *
+ * Nonterminals and terminals whose language is empty are pruned, with every
+ * production that uses them: afterwards every symbol derives some string, so
+ * every Earley item that survives can be completed (what the prefix check
+ * relies on).
+ */
+import { LimitError, UnsupportedError } from "@formwork/core";
+import type { Grammar, Node } from "../ir.js";
+import { effectiveRanges } from "../ir.js";
+
+/** A terminal: a set of code points as flat sorted inclusive ranges. */
+export interface Terminal {
+  ranges: number[];
+  /** How to show it in "expected ..." messages. */
+  label: string;
+}
+
+/** The compiled grammar. Symbols >= 0 are nonterminals; symbol `-1 - t` is terminal `t`. */
+export interface Cfg {
+  /** Nonterminal names, for debugging (`rule`, `rule#3`). */
+  names: string[];
+  /** Productions of each nonterminal (indices into `rhs`). */
+  byLhs: number[][];
+  lhs: number[];
+  rhs: number[][];
+  terminals: Terminal[];
+  nullable: boolean[];
+  /** The augmented start symbol: one production `start → root`. */
+  start: number;
+  /** The start production's index. */
+  startProd: number;
+  /** False when the root's language is empty (no text is accepted). */
+  productive: boolean;
+}
+
+/** The most symbols a compiled grammar may have (repetition expansion is bounded by it). */
+export const MAX_CFG_SYMBOLS = 2_000_000;
+
+const ANY_RANGES = [0, 0xd7ff, 0xe000, 0x10ffff];
+
+/** Compiles `g` for the reference recognizer. Throws `UnsupportedError` on `regex` nodes. */
+export function compileCfg(g: Grammar): Cfg {
+  const names: string[] = [];
+  const prods: number[][][] = [];
+  const terminals: Terminal[] = [];
+  const termIds = new Map<string, number>();
+  const ruleIds = new Map<string, number>();
+  let size = 0;
+
+  const newNt = (name: string): number => {
+    names.push(name);
+    prods.push([]);
+    return names.length - 1;
+  };
+  const addProd = (nt: number, rhs: number[]) => {
+    size += rhs.length + 1;
+    if (size > MAX_CFG_SYMBOLS) {
+      throw new LimitError("reference-too-large", `the grammar expands to more than ${MAX_CFG_SYMBOLS} symbols in the reference recognizer`, {
+        hint: "Reduce large repetition counts.",
+      });
+    }
+    prods[nt].push(rhs);
+  };
+  const terminal = (ranges: number[], label: string): number => {
+    const key = ranges.join(",");
+    let t = termIds.get(key);
+    if (t === undefined) {
+      t = terminals.length;
+      terminals.push({ ranges, label });
+      termIds.set(key, t);
+    }
+    return -1 - t;
+  };
+  const ruleNt = (name: string): number => {
+    let id = ruleIds.get(name);
+    if (id === undefined) {
+      id = newNt(name);
+      ruleIds.set(name, id);
+    }
+    return id;
+  };
+
+  /** The symbol for `node`, inside rule `rule`. */
+  const sym = (node: Node, rule: string): number => {
+    switch (node.type) {
+      case "literal": {
+        const cps = [...node.value].map((c) => c.codePointAt(0)!);
+        if (cps.length === 1) return charTerminal(cps[0]);
+        const nt = newNt(`${rule}#lit`);
+        addProd(nt, cps.map(charTerminal));
+        return nt;
+      }
+      case "class": {
+        const r = effectiveRanges(node);
+        return terminal(r, classLabel(r));
+      }
+      case "any":
+        return terminal(ANY_RANGES, "any character");
+      case "ref":
+        // An undefined rule gets no production: its language is empty.
+        return ruleNt(node.name);
+      case "seq": {
+        const items = node.items.map((i) => sym(i, rule));
+        if (items.length === 1) return items[0];
+        const nt = newNt(`${rule}#seq`);
+        addProd(nt, items);
+        return nt;
+      }
+      case "alt": {
+        const nt = newNt(`${rule}#alt`);
+        for (const it of node.items) addProd(nt, [sym(it, rule)]);
+        return nt;
+      }
+      case "repeat": {
+        const x = sym(node.item, rule);
+        const nt = newNt(`${rule}#rep`);
+        const body: number[] = new Array(node.min).fill(x);
+        if (node.max === Infinity) {
+          const s = newNt(`${rule}#star`);
+          addProd(s, []);
+          addProd(s, [s, x]);
+          body.push(s);
+        } else if (node.max > node.min) {
+          let tail = -Infinity;
+          for (let k = 1; k <= node.max - node.min; k++) {
+            const o = newNt(`${rule}#opt${k}`);
+            addProd(o, []);
+            addProd(o, tail === -Infinity ? [x] : [x, tail]);
+            tail = o;
+          }
+          body.push(tail);
+        }
+        addProd(nt, body);
+        return nt;
+      }
+      case "regex":
+        throw new UnsupportedError("reference-regex-unsupported", `regex nodes (/${node.pattern}/) are not supported by the reference recognizer yet`, {
+          hint: "Write the regular expression as GBNF rules, or wait for @formwork/regex to export an automaton.",
+        });
+      case "lexeme":
+        return sym(node.item, rule);
+    }
+  };
+  const charTerminal = (cp: number) => terminal([cp, cp], quoteChar(cp));
+
+  const start = newNt("<start>");
+  const root = ruleNt(g.root);
+  addProd(start, [root]);
+  for (const [name, body] of g.rules) addProd(ruleNt(name), [sym(body, name)]);
+
+  // Prune the empty languages.
+  const n = names.length;
+  const productive = new Array<boolean>(n).fill(false);
+  const symOk = (s: number) => (s >= 0 ? productive[s] : terminals[-1 - s].ranges.length > 0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let a = 0; a < n; a++) {
+      if (!productive[a] && prods[a].some((r) => r.every(symOk))) {
+        productive[a] = true;
+        changed = true;
+      }
+    }
+  }
+  const lhs: number[] = [];
+  const rhs: number[][] = [];
+  const byLhs: number[][] = names.map(() => []);
+  let startProd = -1;
+  for (let a = 0; a < n; a++) {
+    for (const r of prods[a]) {
+      if (!r.every(symOk)) continue;
+      if (a === start) startProd = rhs.length;
+      byLhs[a].push(rhs.length);
+      lhs.push(a);
+      rhs.push(r);
+    }
+  }
+  const nullable = new Array<boolean>(n).fill(false);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let p = 0; p < rhs.length; p++) {
+      if (!nullable[lhs[p]] && rhs[p].every((s) => s >= 0 && nullable[s])) {
+        nullable[lhs[p]] = true;
+        changed = true;
+      }
+    }
+  }
+  return { names, byLhs, lhs, rhs, terminals, nullable, start, startProd, productive: productive[start] };
+}
+
+/** `"a"`, `"\n"`, `"\u00e9"`-style quoting of one code point for messages. */
+export function quoteChar(cp: number): string {
+  return JSON.stringify(String.fromCodePoint(cp));
+}
+
+function showCp(cp: number): string {
+  if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) return `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}`;
+  if (cp === 0x5d || cp === 0x5c || cp === 0x2d || cp === 0x5e || cp === 0x5b) return `\\${String.fromCodePoint(cp)}`;
+  return String.fromCodePoint(cp);
+}
+
+/** A GBNF-style label for a set of code points: `[0-9a-f]`, or `[^"\\]` when that is shorter. */
+export function classLabel(ranges: number[]): string {
+  if (ranges.length === 0) return "nothing";
+  if (ranges.length === 2 && ranges[0] === ranges[1]) return quoteChar(ranges[0]);
+  const show = (r: number[]) => {
+    let s = "";
+    for (let i = 0; i < r.length; i += 2) s += r[i] === r[i + 1] ? showCp(r[i]) : `${showCp(r[i])}-${showCp(r[i + 1])}`;
+    return s;
+  };
+  // The complement, for classes that cover most of Unicode.
+  const comp: number[] = [];
+  let next = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    if (ranges[i] > next) comp.push(next, ranges[i] - 1);
+    next = ranges[i + 1] + 1;
+  }
+  if (next <= 0x10ffff) comp.push(next, 0x10ffff);
+  // Drop the surrogate gap, which no class ever contains.
+  const cut: number[] = [];
+  for (let i = 0; i < comp.length; i += 2) if (!(comp[i] >= 0xd800 && comp[i + 1] <= 0xdfff)) cut.push(comp[i], comp[i + 1]);
+  if (cut.length === 0) return "any character";
+  if (ranges.length > 8 && cut.length < ranges.length) return `[^${show(cut)}]`;
+  return `[${show(ranges)}]`;
+}
