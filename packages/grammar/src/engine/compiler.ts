@@ -1,0 +1,69 @@
+/**
+ * `GrammarCompiler`: one per vocabulary. Holds the token trie and compiles
+ * grammars into `CompiledGrammar`s, cached by a canonical key of the grammar.
+ */
+import { TokenTrie, type Vocabulary } from "@formwork/core";
+import type { Grammar } from "../ir.js";
+import { analyze } from "./automaton.js";
+import { CompiledGrammar } from "./compiled-grammar.js";
+import { determinize } from "./dfa.js";
+import { grammarKey } from "./grammar-key.js";
+import { buildNfa } from "./nfa.js";
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
+import { calledRules, checkRefs } from "./rule-graph.js";
+
+/**
+ * Compiles grammars for one vocabulary. `compile` returns the same
+ * `CompiledGrammar` for the same grammar (rules and root) again.
+ */
+export class GrammarCompiler {
+  readonly vocabulary: Vocabulary;
+  readonly trie: TokenTrie;
+  readonly options: ResolvedEngineOptions;
+  private readonly cache = new Map<string, CompiledGrammar>();
+
+  constructor(vocabulary: Vocabulary, options: EngineOptions = {}, trie?: TokenTrie) {
+    this.vocabulary = vocabulary;
+    this.trie = trie ?? new TokenTrie(vocabulary);
+    this.options = resolveEngineOptions(options);
+  }
+
+  /**
+   * Compiles `grammar` (or returns the cached result). Throws `CompileError`
+   * (`missing-root`, `undefined-rule`, `empty-language`, `left-recursion`),
+   * `UnsupportedError` (`regex-unsupported`) or `LimitError` (`max-nfa-states`,
+   * `max-dfa-states`).
+   */
+  compile(grammar: Grammar): CompiledGrammar {
+    const key = grammarKey(grammar);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const compiled = compileGrammar(grammar, this.trie, this.options);
+    this.cache.set(key, compiled);
+    return compiled;
+  }
+
+  /** Number of grammars in the cache. */
+  get cachedGrammars(): number {
+    return this.cache.size;
+  }
+}
+
+/** Compiles without caching (see `GrammarCompiler.compile`). */
+export function compileGrammar(grammar: Grammar, trie: TokenTrie, options: ResolvedEngineOptions): CompiledGrammar {
+  const t0 = performance.now();
+  checkRefs(grammar);
+  const called = calledRules(grammar, options.inlineLimit);
+  // Root first: rule index 0 is the start.
+  const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
+  const { nfa, starts, ends } = buildNfa(grammar, names, options);
+  const tables = determinize(nfa, starts, ends, options.maxDfaStates);
+  const automaton = analyze(tables, names, 0);
+  return new CompiledGrammar(automaton, trie, options, {
+    compileMs: performance.now() - t0,
+    nfaStates: nfa.count,
+    dfaStates: automaton.stateCount,
+    byteClasses: automaton.nClasses,
+    calledRules: names,
+  });
+}

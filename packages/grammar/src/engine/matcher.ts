@@ -1,0 +1,371 @@
+/**
+ * The per-sequence matcher: a set of parser configurations over the
+ * compiled automata, advanced byte by byte, with an undo history per token.
+ */
+import { ArgumentError, type TokenMask } from "@formwork/core";
+import type { CompiledGrammar } from "./compiled-grammar.js";
+import { anyComplete, closure, ConfigBuffer, step, type RunContext } from "./configs.js";
+import { describeExpected, expectedBytes } from "./expected.js";
+import { StackPool } from "./stack-pool.js";
+
+/** Where a text leaves the grammar (see `GrammarMatcher.findMismatch`). */
+export interface Mismatch {
+  /** Whether the whole text is a complete sentence. */
+  accepted: boolean;
+  /** Byte offset of the first byte the grammar cannot take, or the text's length when it is only too short. */
+  offset: number;
+  /** Whether the text so far is a valid prefix (the mismatch is only that it stops too early). */
+  prefixOk: boolean;
+  /** What the grammar expected at `offset`, for people (`'"' or '}'`). */
+  expected: string;
+}
+
+interface Entry {
+  configs: Int32Array;
+  terminated: boolean;
+}
+
+/** Longest completion (bytes) that `minTokensToFinish` tokenizes; beyond it, it answers `minBytesToFinish()`. */
+const MAX_COMPLETION = 1 << 16;
+
+/**
+ * Tracks one sequence through a compiled grammar. Every method is exact at
+ * the byte level; tokens may split UTF-8 characters.
+ */
+export class GrammarMatcher {
+  readonly compiled: CompiledGrammar;
+  private readonly ctx: RunContext;
+  private history: Entry[];
+  private readonly a = new ConfigBuffer();
+  private readonly b = new ConfigBuffer();
+  private readonly walkBuf = new ConfigBuffer();
+  private readonly levelStart: Int32Array;
+  private readonly levelEnd: Int32Array;
+
+  /** A matcher at the start of `compiled` (or, from `fork`, sharing a stack pool and history). */
+  constructor(compiled: CompiledGrammar, shared?: { ctx: RunContext; history: Entry[] }) {
+    this.compiled = compiled;
+    const depth = compiled.trie.maxDepth + 2;
+    this.levelStart = new Int32Array(depth);
+    this.levelEnd = new Int32Array(depth);
+    if (shared) {
+      this.ctx = shared.ctx;
+      this.history = shared.history.slice();
+      return;
+    }
+    const a = compiled.automaton;
+    this.ctx = {
+      a,
+      pool: new StackPool(a.minBytes),
+      maxStackDepth: compiled.options.maxStackDepth,
+      maxConfigurations: compiled.options.maxConfigurations,
+    };
+    const buf = new ConfigBuffer();
+    closure(this.ctx, a.ruleStart[0], 0, buf, 0);
+    this.history = [{ configs: buf.snapshot(), terminated: false }];
+  }
+
+  private get top(): Entry {
+    return this.history[this.history.length - 1];
+  }
+
+  /** Number of accepted steps (tokens or `acceptBytes` calls) that `rollback` can undo. */
+  get stepCount(): number {
+    return this.history.length - 1;
+  }
+
+  /** Whether the input so far is a complete sentence (end-of-generation tokens are allowed exactly then). */
+  isComplete(): boolean {
+    const e = this.top;
+    if (e.terminated) return true;
+    const c = e.configs, acc = this.compiled.automaton.accepting;
+    for (let i = 0; i < c.length; i += 2) if (c[i + 1] === 0 && acc[c[i]]) return true;
+    return false;
+  }
+
+  /** Whether an end-of-generation token was accepted; nothing more is allowed. */
+  isTerminated(): boolean {
+    return this.top.terminated;
+  }
+
+  /**
+   * Sets `mask` to the tokens allowed next: a text token iff its bytes are a
+   * prefix of some continuation that completes a sentence; end-of-generation
+   * tokens iff `isComplete()`; other special tokens never. `mask.size` must
+   * be the vocabulary size.
+   */
+  fillNextTokenMask(mask: TokenMask): void {
+    const vocab = this.compiled.vocabulary;
+    if (mask.size !== vocab.size) throw new ArgumentError("mask-size", `the mask has ${mask.size} ids but the vocabulary has ${vocab.size}`, { hint: "Allocate the mask with new TokenMask(vocabulary.size)." });
+    const w = mask.words;
+    w.fill(0);
+    const e = this.top;
+    if (e.terminated) return;
+    const c = e.configs;
+    const a = this.compiled.automaton;
+    const seen: number[] = [];
+    for (let i = 0; i < c.length; i += 2) {
+      const q = c[i], st = c[i + 1];
+      if (!a.hasBytes[q]) continue;
+      const entry = this.compiled.cacheEntry(q);
+      if (!seen.includes(q)) {
+        seen.push(q);
+        if (entry.bits) {
+          const bits = entry.bits;
+          for (let k = 0; k < bits.length; k++) w[k] |= bits[k];
+        } else {
+          const ids = entry.ids!;
+          for (let k = 0; k < ids.length; k++) w[ids[k] >>> 5] |= 1 << (ids[k] & 31);
+        }
+      }
+      const n = entry.escNodes.length;
+      if (n === 0) continue;
+      let memoQ = -1;
+      let memo: Int32Array | null = null;
+      for (let j = 0; j < n; j++) {
+        const q2 = entry.escStates[j];
+        if (q2 !== memoQ) {
+          memoQ = q2;
+          memo = this.escapeConfigs(q2, st);
+        }
+        if (memo) this.walkSubtree(entry.escNodes[j], memo, w);
+      }
+    }
+    if (this.isComplete()) for (const id of vocab.eogIds) w[id >>> 5] |= 1 << (id & 31);
+  }
+
+  /** The configurations reached from `(q, st)` through a call or a return, or null when none reads a byte. */
+  private escapeConfigs(q: number, st: number): Int32Array | null {
+    const buf = this.walkBuf;
+    buf.len = 0;
+    closure(this.ctx, q, st, buf, 0);
+    const hasBytes = this.compiled.automaton.hasBytes;
+    for (let i = 1; i < buf.len; i++) if (hasBytes[buf.q[i]]) return buf.snapshot(1);
+    return null;
+  }
+
+  /** Marks the tokens strictly below trie node `node` that configurations `start` accept. */
+  private walkSubtree(node: number, start: Int32Array, w: Uint32Array): void {
+    const { next, depth, byte, tokenStart, tokenIds } = this.compiled.trie;
+    const buf = this.walkBuf;
+    buf.load(start);
+    const ls = this.levelStart, le = this.levelEnd;
+    const d0 = depth[node];
+    ls[d0] = 0;
+    le[d0] = buf.len;
+    const end = next[node];
+    let m = node + 1;
+    while (m < end) {
+      const d = depth[m];
+      const ps = ls[d - 1], pe = le[d - 1];
+      buf.len = pe;
+      const added = step(this.ctx, buf, ps, pe, byte[m], buf);
+      if (added === 0) {
+        m = next[m];
+        continue;
+      }
+      ls[d] = pe;
+      le[d] = pe + added;
+      const t1 = tokenStart[m + 1];
+      for (let k = tokenStart[m]; k < t1; k++) w[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
+      m++;
+    }
+  }
+
+  /** Configurations after `bytes` from `configs`, or null when some byte is refused. */
+  private advance(configs: Int32Array, bytes: Uint8Array): Int32Array | null {
+    let src = this.a, dst = this.b;
+    src.load(configs);
+    for (let i = 0; i < bytes.length; i++) {
+      dst.len = 0;
+      if (step(this.ctx, src, 0, src.len, bytes[i], dst) === 0) return null;
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+    return src.snapshot();
+  }
+
+  /**
+   * Accepts token `id` if the grammar allows it (exactly when the mask would
+   * hold it); returns false and leaves the state unchanged otherwise. An
+   * end-of-generation token is accepted only when `isComplete()`, and then
+   * terminates the matcher.
+   */
+  acceptToken(id: number): boolean {
+    const e = this.top;
+    const vocab = this.compiled.vocabulary;
+    if (e.terminated || !Number.isInteger(id) || id < 0 || id >= vocab.size) return false;
+    if (vocab.isEog(id)) {
+      if (!this.isComplete()) return false;
+      this.history.push({ configs: e.configs, terminated: true });
+      return true;
+    }
+    if (!vocab.isText(id)) return false;
+    const next = this.advance(e.configs, vocab.bytesOf(id));
+    if (!next) return false;
+    this.history.push({ configs: next, terminated: false });
+    return true;
+  }
+
+  /** Accepts raw bytes as one step (one `rollback` undoes it); false and no change when refused. */
+  acceptBytes(bytes: Uint8Array | string): boolean {
+    const e = this.top;
+    if (e.terminated) return false;
+    const b = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+    const next = this.advance(e.configs, b);
+    if (!next) return false;
+    this.history.push({ configs: next, terminated: false });
+    return true;
+  }
+
+  /** Undoes the last `n` accepted steps. */
+  rollback(n = 1): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.history.length - 1) {
+      throw new ArgumentError("bad-rollback", `cannot roll back ${n} steps: only ${this.history.length - 1} were accepted`, { hint: "Pass a count between 0 and stepCount." });
+    }
+    this.history.length -= n;
+  }
+
+  /** An independent matcher in the same state (shares the immutable history and the stack pool). */
+  fork(): GrammarMatcher {
+    return new GrammarMatcher(this.compiled, { ctx: this.ctx, history: this.history });
+  }
+
+  /** Back to the start of the grammar. */
+  reset(): void {
+    this.history.length = 1;
+  }
+
+  /**
+   * The bytes every continuation must start with (empty when the sentence
+   * may end here or two bytes are possible next), up to `limit` bytes: what
+   * a decoder can fast-forward without sampling.
+   */
+  forcedBytes(limit = 4096): Uint8Array {
+    const a = this.compiled.automaton;
+    const out: number[] = [];
+    if (this.top.terminated) return new Uint8Array(0);
+    let src = this.a, dst = this.b;
+    src.load(this.top.configs);
+    while (out.length < limit && !anyComplete(a, src, 0, src.len)) {
+      const ranges = expectedBytes(a, src.q.subarray(0, src.len));
+      if (ranges.length !== 2 || ranges[0] !== ranges[1]) break;
+      const byte = ranges[0];
+      dst.len = 0;
+      if (step(this.ctx, src, 0, src.len, byte, dst) === 0) break;
+      out.push(byte);
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+    return Uint8Array.from(out);
+  }
+
+  /** Fewest bytes that complete a sentence from here (0 when complete). */
+  minBytesToFinish(): number {
+    if (this.top.terminated) return 0;
+    const c = this.top.configs, a = this.compiled.automaton, cost = this.ctx.pool.cost;
+    let best = Infinity;
+    for (let i = 0; i < c.length; i += 2) best = Math.min(best, a.minBytes[c[i]] + cost[c[i + 1]]);
+    return best;
+  }
+
+  /**
+   * An achievable upper bound on the tokens needed to complete a sentence
+   * from here: the shortest completion (in bytes) tokenized greedily by
+   * longest match over the vocabulary's text tokens. Every one of those
+   * tokens is allowed by the mask in turn, so the bound is safe for
+   * length-aware decoding. It equals `minBytesToFinish()` or less when every
+   * byte is a token. `Infinity` when some byte of the completion starts no
+   * token; `minBytesToFinish()` when the completion exceeds 65,536 bytes.
+   */
+  minTokensToFinish(): number {
+    const bytes = this.shortestCompletion();
+    if (bytes === null) return this.minBytesToFinish();
+    const trie = this.compiled.trie;
+    let tokens = 0;
+    let i = 0;
+    while (i < bytes.length) {
+      // Longest token that is a prefix of bytes[i..].
+      let n = 0, best = 0;
+      for (let j = i; j < bytes.length; j++) {
+        let c = n + 1;
+        const end = trie.next[n];
+        let found = -1;
+        while (c < end) {
+          if (trie.byte[c] === bytes[j]) {
+            found = c;
+            break;
+          }
+          if (trie.byte[c] > bytes[j]) break;
+          c = trie.next[c];
+        }
+        if (found < 0) break;
+        n = found;
+        if (trie.tokenStart[n + 1] > trie.tokenStart[n]) best = j - i + 1;
+      }
+      if (best === 0) return Infinity;
+      i += best;
+      tokens++;
+    }
+    return tokens;
+  }
+
+  /** The bytes of one shortest completion, or null when longer than the cap. */
+  shortestCompletion(): Uint8Array | null {
+    if (this.top.terminated) return new Uint8Array(0);
+    const a = this.compiled.automaton, pool = this.ctx.pool, c = this.top.configs;
+    let bi = 0, best = Infinity;
+    for (let i = 0; i < c.length; i += 2) {
+      const v = a.minBytes[c[i]] + pool.cost[c[i + 1]];
+      if (v < best) {
+        best = v;
+        bi = i;
+      }
+    }
+    if (best > MAX_COMPLETION) return null;
+    const out: number[] = [];
+    const finishRule = (start: number): void => {
+      let q = start;
+      for (;;) {
+        const m = a.bestMove[q];
+        if (m < 0) return;
+        if (m < a.nClasses) {
+          out.push(a.classLo[m]);
+          q = a.trans[q * a.nClasses + m];
+        } else {
+          finishRule(a.ruleStart[a.callRule[m - a.nClasses]]);
+          q = a.callRet[m - a.nClasses];
+        }
+      }
+    };
+    finishRule(c[bi]);
+    for (let st = c[bi + 1]; st !== 0; st = pool.parent[st]) finishRule(pool.state[st]);
+    return Uint8Array.from(out);
+  }
+
+  /**
+   * Runs `bytes` from the current state without changing it and says where
+   * they leave the grammar (for `formwork check`).
+   */
+  findMismatch(bytes: Uint8Array | string): Mismatch {
+    const b = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+    const a = this.compiled.automaton;
+    let src = this.a, dst = this.b;
+    src.load(this.top.configs);
+    for (let i = 0; i < b.length; i++) {
+      dst.len = 0;
+      if (step(this.ctx, src, 0, src.len, b[i], dst) === 0) {
+        return { accepted: false, offset: i, prefixOk: false, expected: describeExpected(a, src.q.subarray(0, src.len), anyComplete(a, src, 0, src.len)) };
+      }
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+    const complete = anyComplete(a, src, 0, src.len);
+    return complete
+      ? { accepted: true, offset: b.length, prefixOk: true, expected: "" }
+      : { accepted: false, offset: b.length, prefixOk: true, expected: describeExpected(a, src.q.subarray(0, src.len), false) };
+  }
+}

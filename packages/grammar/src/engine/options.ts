@@ -1,0 +1,73 @@
+/**
+ * Limits of the grammar engine: one options object, every field with its
+ * default and what it costs. Exceeding a compile-time limit throws a
+ * `LimitError` whose `code` names the limit (`max-nfa-states`, ...).
+ */
+
+/** Compile options of `GrammarCompiler`. */
+export interface EngineOptions {
+  /**
+   * Most byte-NFA states built for the whole grammar (inlined rules and
+   * expanded repeats included). Default 200,000 (~ tens of MB while
+   * compiling). `x{0,1000000}` hits it quickly and fails instead of
+   * running out of memory. Code: `max-nfa-states`.
+   */
+  maxNfaStates?: number;
+  /**
+   * Most DFA states after determinising every rule. Each state costs one row
+   * of the transition table (4 bytes per byte class) and, once visited, a
+   * token-mask cache entry. Default 50,000. Code: `max-dfa-states`.
+   */
+  maxDfaStates?: number;
+  /**
+   * A non-recursive rule is inlined into every rule that uses it unless its
+   * NFA is bigger than this and it is used more than once; then it is called
+   * like a recursive rule (smaller automata, more stack work). Default 4,000.
+   */
+  inlineLimit?: number;
+  /**
+   * Deepest stack of rule calls a sequence may build at run time (nesting
+   * depth of recursive rules, e.g. JSON nesting). Deeper continuations are
+   * simply not allowed (the mask leaves them out; nothing throws). Default 1,000.
+   */
+  maxStackDepth?: number;
+  /**
+   * Most simultaneous parser configurations (automaton state × stack) after
+   * one byte; only ambiguous grammars get near it. Exceeding it throws
+   * `LimitError` `max-configurations`. Default 4,096.
+   */
+  maxConfigurations?: number;
+  /**
+   * Compiles a `regex` IR node to a byte DFA. Without it, `regex` nodes are
+   * refused with `UnsupportedError` `regex-unsupported`. `@formwork/regex`
+   * provides one.
+   */
+  regexToDfa?: (pattern: string, flags: string) => ByteDfaLike;
+}
+
+/** The shape of `@formwork/regex`'s minimal byte DFA (state 0 is the start; -1 = no transition; every state live). */
+export interface ByteDfaLike {
+  stateCount: number;
+  transitions: Int32Array;
+  accepting: Uint8Array;
+}
+
+/** `EngineOptions` with every default filled in. */
+export type ResolvedEngineOptions = Required<Omit<EngineOptions, "regexToDfa">> & Pick<EngineOptions, "regexToDfa">;
+
+/** Default limits (see `EngineOptions` for what each costs). */
+export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.freeze({
+  maxNfaStates: 200_000,
+  maxDfaStates: 50_000,
+  inlineLimit: 4_000,
+  maxStackDepth: 1_000,
+  maxConfigurations: 4_096,
+  regexToDfa: undefined,
+});
+
+/** Fills the defaults in `options`. */
+export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngineOptions {
+  const out = { ...DEFAULT_ENGINE_OPTIONS } as ResolvedEngineOptions;
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  return out;
+}
