@@ -48,6 +48,8 @@ export {
   walkNodes,
 } from "./analyze.js";
 export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.js";
+export { printGbnf } from "./print.js";
+export type { PrintGbnfOptions } from "./print.js";
 export { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "./reference/reference.js";
 export type { ReferenceResult } from "./reference/reference.js";
 

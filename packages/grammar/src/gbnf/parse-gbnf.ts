@@ -63,6 +63,10 @@ function lexError(text: string, offset: number): CompileError {
   }
   const cp = text.codePointAt(offset)!;
   const shown = cp < 0x20 || cp === 0x7f ? `U+${cp.toString(16).toUpperCase().padStart(4, "0")}` : `'${String.fromCodePoint(cp)}'`;
+  if (/\{[^}\r\n"\[]*$/.test(text.slice(0, offset))) {
+    return sourceError("gbnf-syntax", `expected an integer, ',' or '}' in the repetition bounds but found ${shown}`, text, offset, offset + 1,
+      "Repetition bounds look like {2}, {2,} or {2,5}.");
+  }
   let hint = "Rule names use letters, digits and dashes; text goes in double quotes, character sets in [...].";
   if (ch === "_") hint = "GBNF rule names cannot contain '_' (llama.cpp allows letters, digits and dashes); use '-' instead.";
   else if (ch === "'") hint = "GBNF literals use double quotes: write \"...\" instead of '...'.";
