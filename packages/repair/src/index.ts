@@ -1,1 +1,4 @@
-export {};
+// @formwork/repair: defensive repair of JSON, YAML and CSV with an edit log (see README.md).
+export { repairJson } from "./repair-json.js";
+export type { RepairJsonOptions } from "./repair-json.js";
+export type { Edit, EditKind, RepairResult, SchemaIssue } from "./edit.js";

@@ -1,0 +1,161 @@
+/**
+ * The tolerant JSON parser's tree: plain values plus where each came from in
+ * the input and whether the text ended inside it. Conversion to plain values
+ * and serialisation are iterative, so a hostile nesting depth cannot overflow
+ * the call stack.
+ */
+
+/** A parsed JSON object with the offsets of its keys and values. */
+export interface ObjectNode {
+  kind: "object";
+  start: number;
+  keys: string[];
+  values: JsonNode[];
+  /** True when the text ended before this object was closed. */
+  partial: boolean;
+}
+
+/** A parsed JSON array. */
+export interface ArrayNode {
+  kind: "array";
+  start: number;
+  items: JsonNode[];
+  partial: boolean;
+}
+
+/** A parsed string, number, boolean or null. */
+export interface ScalarNode {
+  kind: "scalar";
+  start: number;
+  value: string | number | boolean | null;
+  /** True when the text ended inside this scalar (a string or number that may be cut short). */
+  partial: boolean;
+}
+
+/** Any node of the tolerant parser's tree. */
+export type JsonNode = ObjectNode | ArrayNode | ScalarNode;
+
+/** Maps each object and array built by `toValue` back to its node (for offsets in schema edits). */
+export type NodeMap = WeakMap<object, ObjectNode | ArrayNode>;
+
+/**
+ * Converts a node to a plain value, leaving out the last child of every
+ * container in `dropLast`. Duplicate keys keep the last value, as `JSON.parse` does.
+ */
+export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<JsonNode>): unknown {
+  if (root.kind === "scalar") return root.value;
+  const make = (n: ObjectNode | ArrayNode): Record<string, unknown> | unknown[] => {
+    const v = n.kind === "object" ? (Object.create(null) as Record<string, unknown>) : [];
+    nodes?.set(v, n);
+    return v;
+  };
+  const rootValue = make(root);
+  // Each frame: the node, its value, the next child index.
+  const stack: { n: ObjectNode | ArrayNode; v: Record<string, unknown> | unknown[]; i: number; len: number }[] = [];
+  const push = (n: ObjectNode | ArrayNode, v: Record<string, unknown> | unknown[]) => {
+    const count = n.kind === "object" ? n.values.length : n.items.length;
+    stack.push({ n, v, i: 0, len: dropLast?.has(n) && count > 0 ? count - 1 : count });
+  };
+  push(root, rootValue);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    if (f.i >= f.len) {
+      stack.pop();
+      continue;
+    }
+    const idx = f.i++;
+    const child = f.n.kind === "object" ? f.n.values[idx] : f.n.items[idx];
+    let cv: unknown;
+    if (child.kind === "scalar") cv = child.value;
+    else {
+      cv = make(child);
+      push(child, cv as Record<string, unknown> | unknown[]);
+    }
+    if (f.n.kind === "object") {
+      const key = f.n.keys[idx];
+      if (key === "__proto__") Object.defineProperty(f.v, key, { value: cv, enumerable: true, writable: true, configurable: true });
+      else (f.v as Record<string, unknown>)[key] = cv;
+    } else (f.v as unknown[]).push(cv);
+  }
+  return normalizePrototypes(rootValue);
+}
+
+// Objects are built with a null prototype (so a key "__proto__" is data);
+// give them Object.prototype back so they behave like JSON.parse's output.
+function normalizePrototypes(v: unknown): unknown {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== "object") continue;
+    if (Array.isArray(x)) {
+      for (const c of x) if (c !== null && typeof c === "object") stack.push(c);
+    } else {
+      Object.setPrototypeOf(x, Object.prototype);
+      for (const k of Object.keys(x)) {
+        const c = (x as Record<string, unknown>)[k];
+        if (c !== null && typeof c === "object") stack.push(c);
+      }
+    }
+  }
+  return v;
+}
+
+/**
+ * Serialises a JSON value like `JSON.stringify(value, null, indent)` but
+ * without recursion, so any nesting depth works. Non-finite numbers become `null`.
+ */
+export function stringifyJson(value: unknown, indent = 0): string {
+  const pad = indent > 0 ? " ".repeat(indent) : "";
+  const out: string[] = [];
+  type Frame = { kind: "a"; v: unknown[]; i: number } | { kind: "o"; v: Record<string, unknown>; keys: string[]; i: number };
+  const stack: Frame[] = [];
+  const nl = (depth: number) => (indent > 0 ? `\n${pad.repeat(depth)}` : "");
+  const emit = (v: unknown): void => {
+    if (v === null || v === undefined || typeof v === "function") out.push("null");
+    else if (typeof v === "number") out.push(Number.isFinite(v) ? String(v) : "null");
+    else if (typeof v === "boolean") out.push(v ? "true" : "false");
+    else if (typeof v === "string") out.push(JSON.stringify(v));
+    else if (typeof v === "bigint") out.push(v.toString());
+    else if (Array.isArray(v)) {
+      if (v.length === 0) out.push("[]");
+      else {
+        out.push("[");
+        stack.push({ kind: "a", v, i: 0 });
+      }
+    } else if (v instanceof Date) out.push(JSON.stringify(v.toISOString()));
+    else {
+      const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
+      if (keys.length === 0) out.push("{}");
+      else {
+        out.push("{");
+        stack.push({ kind: "o", v: v as Record<string, unknown>, keys, i: 0 });
+      }
+    }
+  };
+  emit(value);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    const depth = stack.length;
+    if (f.kind === "a") {
+      if (f.i >= f.v.length) {
+        stack.pop();
+        out.push(`${nl(depth - 1)}]`);
+        continue;
+      }
+      if (f.i > 0) out.push(",");
+      out.push(nl(depth));
+      emit(f.v[f.i++]);
+    } else {
+      if (f.i >= f.keys.length) {
+        stack.pop();
+        out.push(`${nl(depth - 1)}}`);
+        continue;
+      }
+      if (f.i > 0) out.push(",");
+      const k = f.keys[f.i++];
+      out.push(nl(depth), JSON.stringify(k), indent > 0 ? ": " : ":");
+      emit(f.v[k]);
+    }
+  }
+  return out.join("");
+}
