@@ -18,6 +18,8 @@ export { BYTE_TO_CODE_POINT, byteOfCodePoint, encodeByteLevel, decodeByteLevel }
 export { applySpecialTokenRules, EOG_TOKEN_TEXTS, EOT_TOKEN_TEXTS, FIM_TOKEN_TEXTS } from "./special-tokens.js";
 export type { SpecialTokenIds } from "./special-tokens.js";
 export { vocabularyFromTokenizerJson, tokenizerJsonEncoding } from "./vocabulary-hf.js";
+export { vocabularyFromGguf } from "./vocabulary-gguf.js";
+export type { GgufTokenizerMetadata, GgufVocabularyOptions } from "./vocabulary-gguf.js";
 export type {
   TokenizerJson,
   TokenizerJsonComponent,

@@ -12,3 +12,19 @@ export {
 export type { NpmTokenizerName, HfTokenizer } from "./tokenizers.js";
 export { randomTexts } from "./random-text.js";
 export type { RandomTextOptions } from "./random-text.js";
+export { testLlama, testThreads, loadVocabOnlyModel, loadTestModel } from "./llama.js";
+export { GgufWriter, GgufValueType, GgmlType, gguf, float16Bits, float16Value, toFloat16 } from "./gguf-writer.js";
+export type { GgufValue, GgufScalarType, GgufTensor, GgufTensorType } from "./gguf-writer.js";
+export { ggufTokenizerEntries, ggufTokenizerEntriesFromFile } from "./tokenizers.js";
+export type { GgufEntries } from "./tokenizers.js";
+export {
+  buildFixtureModel,
+  buildVocabGguf,
+  fixtureCacheDir,
+  sharedDataDir,
+  spmVocabPath,
+  isAsciiWord,
+  FIXTURE_BUILDER_VERSION,
+} from "./fixture-model.js";
+export type { FixtureModel, FixtureModelOptions, FixtureHparams, FixtureTokenizer, FixtureSize } from "./fixture-model.js";
+export type { Llama, LlamaModel } from "node-llama-cpp";
