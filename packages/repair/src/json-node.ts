@@ -45,7 +45,7 @@ export type NodeMap = WeakMap<object, ObjectNode | ArrayNode>;
 export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<JsonNode>): unknown {
   if (root.kind === "scalar") return root.value;
   const make = (n: ObjectNode | ArrayNode): Record<string, unknown> | unknown[] => {
-    const v = n.kind === "object" ? (Object.create(null) as Record<string, unknown>) : [];
+    const v = n.kind === "object" ? ({} as Record<string, unknown>) : [];
     nodes?.set(v, n);
     return v;
   };
@@ -77,27 +77,7 @@ export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<
       else (f.v as Record<string, unknown>)[key] = cv;
     } else (f.v as unknown[]).push(cv);
   }
-  return normalizePrototypes(rootValue);
-}
-
-// Objects are built with a null prototype (so a key "__proto__" is data);
-// give them Object.prototype back so they behave like JSON.parse's output.
-function normalizePrototypes(v: unknown): unknown {
-  const stack: unknown[] = [v];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (x === null || typeof x !== "object") continue;
-    if (Array.isArray(x)) {
-      for (const c of x) if (c !== null && typeof c === "object") stack.push(c);
-    } else {
-      Object.setPrototypeOf(x, Object.prototype);
-      for (const k of Object.keys(x)) {
-        const c = (x as Record<string, unknown>)[k];
-        if (c !== null && typeof c === "object") stack.push(c);
-      }
-    }
-  }
-  return v;
+  return rootValue;
 }
 
 /**
@@ -105,6 +85,16 @@ function normalizePrototypes(v: unknown): unknown {
  * without recursion, so any nesting depth works. Non-finite numbers become `null`.
  */
 export function stringifyJson(value: unknown, indent = 0): string {
+  try {
+    const native = JSON.stringify(value, null, indent > 0 ? indent : undefined);
+    if (native !== undefined) return native;
+  } catch {
+    // Too deep for the native serialiser: fall through to the iterative one.
+  }
+  return stringifyIterative(value, indent);
+}
+
+function stringifyIterative(value: unknown, indent: number): string {
   const pad = indent > 0 ? " ".repeat(indent) : "";
   const out: string[] = [];
   type Frame = { kind: "a"; v: unknown[]; i: number } | { kind: "o"; v: Record<string, unknown>; keys: string[]; i: number };

@@ -93,7 +93,7 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
   const edits: Edit[] = [];
   for (const o of outside) if (o.offset < pick.start || o.offset >= pick.end) edits.push(o);
   for (const c of candidates) {
-    if (pick.cands.includes(c)) edits.push(...c.edits);
+    if (pick.cands.includes(c)) for (const e of c.edits) edits.push(e);
     else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen` });
   }
   if (pick.ndjson) edits.push({ kind: "ndjson-to-array", offset: pick.start, message: `read ${pick.cands.length} values, one per line, as an array` });
@@ -102,7 +102,7 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
     edits.push({ kind: "choose-candidate", offset: pick.start, message: `the text holds ${candidates.length} JSON values; chose the one at offset ${pick.start} because ${why}` });
   }
   edits.sort((a, b) => a.offset - b.offset);
-  edits.push(...evaluation.edits);
+  for (const e of evaluation.edits) edits.push(e);
   return {
     ok: evaluation.ok,
     value: evaluation.value,
