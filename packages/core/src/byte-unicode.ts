@@ -40,13 +40,16 @@ export function encodeByteLevel(bytes: Uint8Array): string {
   return s;
 }
 
+let scratch = new Uint8Array(256);
+
 /**
  * Decodes a byte-level token string to the bytes it stands for. A code point
  * outside the table (which a well-formed byte-level vocabulary never holds)
  * is kept as its own UTF-8 bytes, and `unmapped` counts how many there were.
  */
 export function decodeByteLevel(text: string): { bytes: Uint8Array; unmapped: number } {
-  const out = new Uint8Array(text.length * 3 + 1);
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const out = scratch;
   let n = 0;
   let unmapped = 0;
   for (let i = 0; i < text.length; i++) {

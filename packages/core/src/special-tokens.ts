@@ -36,6 +36,15 @@ export const FIM_TOKEN_TEXTS = {
   sep: ["<|file_sep|>"],
 } as const;
 
+const GPT_OSS_TEXTS = ["<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"];
+const RULE_TEXTS: ReadonlySet<string> = new Set([
+  ...EOT_TOKEN_TEXTS,
+  ...EOG_TOKEN_TEXTS,
+  "<|eom_id|>",
+  ...Object.values(FIM_TOKEN_TEXTS).flat(),
+  ...GPT_OSS_TEXTS,
+]);
+
 /** Ids given explicitly by metadata (`tokenizer.ggml.*_token_id`), each optional. */
 export interface SpecialTokenIds {
   eos?: number | undefined;
@@ -63,9 +72,13 @@ export interface SpecialTokenIds {
 export function applySpecialTokenRules(texts: readonly string[], kinds: Uint8Array, ids: SpecialTokenIds): number[] {
   const n = texts.length;
   const inRange = (id: number | undefined) => (id !== undefined && id >= 0 && id < n ? id : undefined);
+  // Only texts that some rule names are looked up (all start with "<", "[", "_" or "▁").
   const byText = new Map<string, number>();
-  // llama.cpp's token_to_id keeps the last id of a duplicated text.
-  for (let i = 0; i < n; i++) byText.set(texts[i], i);
+  for (let i = 0; i < n; i++) {
+    const c = texts[i].charCodeAt(0);
+    // llama.cpp's token_to_id keeps the last id of a duplicated text.
+    if ((c === 0x3c || c === 0x5b || c === 0x5f || c === 0x2581) && RULE_TEXTS.has(texts[i])) byText.set(texts[i], i);
+  }
   const control = (id: number) => {
     if (kinds[id] !== TokenKind.Control) kinds[id] = TokenKind.Control;
   };
@@ -99,7 +112,7 @@ export function applySpecialTokenRules(texts: readonly string[], kinds: Uint8Arr
     eog.add(id);
     control(id);
   }
-  for (const id of find(["<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"])) kinds[id] = TokenKind.UserDefined;
+  for (const id of find(GPT_OSS_TEXTS)) kinds[id] = TokenKind.UserDefined;
   const eos = inRange(ids.eos);
   if (eos !== undefined) eog.add(eos);
   for (const id of eot) eog.add(id);

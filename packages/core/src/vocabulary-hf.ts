@@ -79,21 +79,29 @@ export function vocabularyFromTokenizerJson(json: TokenizerJson, options: Tokeni
     });
   }
   // texts[id] = stored token string (as a converted GGUF would hold it).
-  const texts: string[] = [];
-  const fromVocab: boolean[] = [];
   const vocab = json.model.vocab;
+  const added = json.added_tokens ?? [];
+  let needed = 0;
+  const pieces: string[] = [];
+  const pieceIds: number[] = [];
   if (Array.isArray(vocab)) {
-    vocab.forEach(([piece], id) => ((texts[id] = piece), (fromVocab[id] = true)));
+    vocab.forEach(([piece], id) => (pieces.push(piece), pieceIds.push(id)));
   } else {
-    for (const [piece, id] of Object.entries(vocab as Record<string, number>)) (texts[id] = piece), (fromVocab[id] = true);
+    const map = vocab as Record<string, number>;
+    for (const piece in map) pieces.push(piece), pieceIds.push(map[piece]);
   }
-  const kinds: number[] = [];
-  for (const added of json.added_tokens ?? []) {
-    texts[added.id] = added.content;
-    fromVocab[added.id] = false;
-    kinds[added.id] = added.special ? TokenKind.Control : TokenKind.UserDefined;
+  for (const id of pieceIds) if (id >= needed) needed = id + 1;
+  for (const t of added) if (t.id >= needed) needed = t.id + 1;
+  // texts[id] = stored token string (as a converted GGUF would hold it); 0 = absent, 1 = vocab, 2 = added.
+  const texts: Array<string | undefined> = new Array<string | undefined>(needed).fill(undefined);
+  const source = new Uint8Array(needed);
+  const kinds = new Uint8Array(needed);
+  for (let i = 0; i < pieces.length; i++) (texts[pieceIds[i]] = pieces[i]), (source[pieceIds[i]] = 1);
+  for (const t of added) {
+    texts[t.id] = t.content;
+    source[t.id] = 2;
+    kinds[t.id] = t.special ? TokenKind.Control : TokenKind.UserDefined;
   }
-  const needed = texts.length;
   const size = options.size ?? needed;
   if (size < needed) {
     throw new ModelError("vocabulary-size", `vocabulary size ${size} is smaller than the ${needed} ids of tokenizer "${name}"`, {
@@ -114,7 +122,7 @@ export function vocabularyFromTokenizerJson(json: TokenizerJson, options: Tokeni
       kindArray[id] = TokenKind.Unused;
       continue;
     }
-    if (!fromVocab[id]) {
+    if (source[id] === 2) {
       tokens[id] = encoder.encode(text);
       kindArray[id] = kinds[id];
       continue;

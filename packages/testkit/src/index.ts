@@ -12,7 +12,7 @@ export {
 export type { NpmTokenizerName, HfTokenizer } from "./tokenizers.js";
 export { randomTexts } from "./random-text.js";
 export type { RandomTextOptions } from "./random-text.js";
-export { testLlama, testThreads, loadVocabOnlyModel, loadTestModel } from "./llama.js";
+export { testLlama, testThreads, loadVocabOnlyModel, loadTestModel, readGgufTokenizerMetadata } from "./llama.js";
 export { GgufWriter, GgufValueType, GgmlType, gguf, float16Bits, float16Value, toFloat16 } from "./gguf-writer.js";
 export type { GgufValue, GgufScalarType, GgufTensor, GgufTensorType } from "./gguf-writer.js";
 export { ggufTokenizerEntries, ggufTokenizerEntriesFromFile } from "./tokenizers.js";

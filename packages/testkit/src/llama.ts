@@ -46,3 +46,12 @@ export async function loadTestModel(modelPath: string): Promise<LlamaModel> {
   const llama = await testLlama();
   return llama.loadModel({ modelPath, gpuLayers: 0 });
 }
+
+/** The `tokenizer.ggml` metadata of a GGUF file, read with node-llama-cpp's GGUF reader (no model load). */
+export async function readGgufTokenizerMetadata(path: string): Promise<Record<string, unknown>> {
+  const { readGgufFileInfo } = await import("node-llama-cpp");
+  const info = await readGgufFileInfo(path, { readTensorInfo: false });
+  const g = (info.metadata as { tokenizer?: { ggml?: Record<string, unknown> } }).tokenizer?.ggml;
+  if (!g) throw new Error(`${path} has no tokenizer.ggml metadata`);
+  return g;
+}
