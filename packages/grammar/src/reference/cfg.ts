@@ -86,16 +86,29 @@ export function compileCfg(g: Grammar): Cfg {
     return id;
   };
 
-  /** The symbol for `node`, inside rule `rule`. */
+  /** The symbols a production needs for `node` in place: literals and sequences are spliced in. */
+  const inline = (node: Node, rule: string): number[] => {
+    switch (node.type) {
+      case "literal":
+        return [...node.value].map((c) => charTerminal(c.codePointAt(0)!));
+      case "seq":
+        return node.items.flatMap((i) => inline(i, rule));
+      case "lexeme":
+        return inline(node.item, rule);
+      default:
+        return [sym(node, rule)];
+    }
+  };
+  /** Adds `node` as the productions of `nt`: one per alternative (nested alternatives flattened). */
+  const addAlternatives = (nt: number, node: Node, rule: string): void => {
+    if (node.type === "alt") for (const it of node.items) addAlternatives(nt, it, rule);
+    else if (node.type === "lexeme") addAlternatives(nt, node.item, rule);
+    else addProd(nt, inline(node, rule));
+  };
+
+  /** One symbol for `node`, inside rule `rule` (a new nonterminal unless it is one terminal or a rule). */
   const sym = (node: Node, rule: string): number => {
     switch (node.type) {
-      case "literal": {
-        const cps = [...node.value].map((c) => c.codePointAt(0)!);
-        if (cps.length === 1) return charTerminal(cps[0]);
-        const nt = newNt(`${rule}#lit`);
-        addProd(nt, cps.map(charTerminal));
-        return nt;
-      }
       case "class": {
         const r = effectiveRanges(node);
         return terminal(r, classLabel(r));
@@ -105,8 +118,9 @@ export function compileCfg(g: Grammar): Cfg {
       case "ref":
         // An undefined rule gets no production: its language is empty.
         return ruleNt(node.name);
+      case "literal":
       case "seq": {
-        const items = node.items.map((i) => sym(i, rule));
+        const items = inline(node, rule);
         if (items.length === 1) return items[0];
         const nt = newNt(`${rule}#seq`);
         addProd(nt, items);
@@ -114,7 +128,7 @@ export function compileCfg(g: Grammar): Cfg {
       }
       case "alt": {
         const nt = newNt(`${rule}#alt`);
-        for (const it of node.items) addProd(nt, [sym(it, rule)]);
+        addAlternatives(nt, node, rule);
         return nt;
       }
       case "repeat": {
@@ -152,7 +166,7 @@ export function compileCfg(g: Grammar): Cfg {
   const start = newNt("<start>");
   const root = ruleNt(g.root);
   addProd(start, [root]);
-  for (const [name, body] of g.rules) addProd(ruleNt(name), [sym(body, name)]);
+  for (const [name, body] of g.rules) addAlternatives(ruleNt(name), body, name);
 
   // Prune the empty languages.
   const n = names.length;

@@ -13,8 +13,8 @@ interface EarleySet {
   /** Flat `(dotPosition, origin)` pairs, in insertion order. */
   items: number[];
   seen: Set<number>;
-  /** For each nonterminal, the flat `(dotPosition, origin)` pairs whose dot is before it. */
-  waiting: Map<number, number[]>;
+  /** Where this set's waiting items start in the recognizer's shared waiting arrays. */
+  waitStart: number;
   /** Flat `(dotPosition, origin)` pairs whose dot is before a terminal. */
   scans: number[];
 }
@@ -48,6 +48,15 @@ export class EarleyRecognizer {
   private readonly dotSym: number[] = [];
   private readonly mult: number;
   private dead = false;
+  /**
+   * Items whose dot is before a nonterminal, for every set, as parallel
+   * arrays (nonterminal, dot position, origin); set k's entries are the
+   * contiguous range from its `waitStart` to the next set's. Plain number
+   * arrays keep the garbage collector out of long inputs.
+   */
+  private readonly wSym: number[] = [];
+  private readonly wPos: number[] = [];
+  private readonly wOrig: number[] = [];
 
   constructor(private readonly cfg: Cfg) {
     for (let p = 0; p < cfg.rhs.length; p++) {
@@ -58,7 +67,7 @@ export class EarleyRecognizer {
       }
     }
     this.mult = this.dotProd.length + 1;
-    const first = newSet();
+    const first = newSet(0);
     this.sets.push(first);
     if (cfg.productive && cfg.startProd >= 0) {
       this.add(first, this.base[cfg.startProd], 0);
@@ -99,7 +108,7 @@ export class EarleyRecognizer {
   feed(cp: number): boolean {
     if (this.dead) return false;
     const cur = this.sets[this.sets.length - 1];
-    const next = newSet();
+    const next = newSet(-1);
     const memo = new Map<number, boolean>();
     for (let i = 0; i < cur.scans.length; i += 2) {
       const pos = cur.scans[i];
@@ -112,6 +121,11 @@ export class EarleyRecognizer {
       if (ok) this.add(next, pos + 1, cur.scans[i + 1]);
     }
     if (next.items.length === 0) return false;
+    // Only the waiting lists of a finished set are read again (by completions); free the rest.
+    cur.items = RELEASED;
+    cur.scans = RELEASED;
+    cur.seen = RELEASED_SEEN;
+    next.waitStart = this.wSym.length;
     this.sets.push(next);
     this.close(this.sets.length - 1);
     return true;
@@ -134,15 +148,14 @@ export class EarleyRecognizer {
       const sym = this.dotSym[pos];
       if (sym === END) {
         const a = cfg.lhs[this.dotProd[pos]];
-        const list = this.sets[origin].waiting.get(a);
-        if (list) for (let j = 0; j < list.length; j += 2) this.add(set, list[j] + 1, list[j + 1]);
+        const from = this.sets[origin].waitStart;
+        const to = origin + 1 < this.sets.length ? this.sets[origin + 1].waitStart : this.wSym.length;
+        // For origin === k the range keeps growing; entries added later are covered by the nullable fix.
+        for (let j = from; j < (origin === k ? this.wSym.length : to); j++) if (this.wSym[j] === a) this.add(set, this.wPos[j] + 1, this.wOrig[j]);
       } else if (sym >= 0) {
-        let list = set.waiting.get(sym);
-        if (!list) {
-          list = [];
-          set.waiting.set(sym, list);
-        }
-        list.push(pos, origin);
+        this.wSym.push(sym);
+        this.wPos.push(pos);
+        this.wOrig.push(origin);
         for (const q of cfg.byLhs[sym]) this.add(set, this.base[q], k);
         if (cfg.nullable[sym]) this.add(set, pos + 1, origin);
       } else {
@@ -153,7 +166,9 @@ export class EarleyRecognizer {
 }
 
 const END = 0x7fffffff;
+const RELEASED: number[] = [];
+const RELEASED_SEEN = new Set<number>();
 
-function newSet(): EarleySet {
-  return { items: [], seen: new Set(), waiting: new Map(), scans: [] };
+function newSet(waitStart: number): EarleySet {
+  return { items: [], seen: new Set(), waitStart, scans: [] };
 }
