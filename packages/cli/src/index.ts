@@ -1,1 +1,3 @@
-export {};
+// @formwork/cli: the `formwork` command, runnable in-process.
+export { run, EXIT } from "./main.js";
+export type { Command } from "./main.js";

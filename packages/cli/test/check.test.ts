@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { run } from "@formwork/cli";
+
+const GRAMMARS = resolve(import.meta.dirname, "../../../grammars");
+let dir: string;
+let out: string;
+let err: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "formwork-check-"));
+  out = "";
+  err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const lines = () => out.trim().split("\n").map((l) => JSON.parse(l) as { accepted: boolean; offset?: number; message?: string });
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const check = (...args: string[]) => run(["check", ...args]);
+
+describe("formwork check", () => {
+  it("accepts a matching text with exit 0", async () => {
+    expect(await check("--grammar", join(GRAMMARS, "json.gbnf"), "--text", '{"a": [1, 2]}')).toBe(0);
+    expect(lines()).toEqual([{ accepted: true }]);
+    expect(err).toBe("");
+  });
+
+  it("rejects with the UTF-8 byte offset and what was expected, exit 1", async () => {
+    expect(await check("--grammar", join(GRAMMARS, "json.gbnf"), "--text", '{"é": tru}')).toBe(1);
+    const [r] = lines();
+    expect(r.accepted).toBe(false);
+    expect(r.offset).toBe(10); // {"é": tru} — é is two bytes; the "}" after "tru" is at byte 10
+    expect(r.message).toContain('unexpected "}" at byte 10');
+    expect(r.message).toContain('"e"');
+  });
+
+  it("reports an incomplete text at its length", async () => {
+    expect(await check("--grammar", join(GRAMMARS, "arithmetic.gbnf"), "--text", "(1 + 2")).toBe(1);
+    const [r] = lines();
+    expect(r.offset).toBe(6);
+    expect(r.message).toContain("ends too early");
+    expect(r.message).toContain('")"');
+  });
+
+  it("checks a JSONL file line by line, in order, skipping blank lines", async () => {
+    const jsonl = file("in.jsonl", ['{"text": "1. e4 e5"}', "", '{"text": "1. e9", "note": "bad rank"}', '{"text": "1. O-O"}', ""].join("\n"));
+    expect(await check("--grammar", join(GRAMMARS, "chess.gbnf"), "--jsonl", jsonl)).toBe(1);
+    const rs = lines();
+    expect(rs.map((r) => r.accepted)).toEqual([true, false, true]);
+    expect(rs[1].offset).toBe(4);
+  });
+
+  it("exits 0 for a JSONL file whose texts all match", async () => {
+    const jsonl = file("ok.jsonl", '{"text": "- a\\n"}\n{"text": "- b\\n- c\\n"}\n');
+    expect(await check("--grammar", join(GRAMMARS, "list.gbnf"), "--jsonl", jsonl)).toBe(0);
+    expect(lines()).toEqual([{ accepted: true }, { accepted: true }]);
+  });
+
+  it("exits 2 on a bad grammar, naming the file, line and column", async () => {
+    const g = file("bad.gbnf", 'root ::= "a" item\nitem ::= [0-9\n');
+    expect(await check("--grammar", g, "--text", "a1")).toBe(2);
+    expect(out).toBe("");
+    expect(err).toContain("bad.gbnf");
+    expect(err).toContain("line 2, column 10");
+    expect(err).toContain("never closed");
+  });
+
+  it("warns about unused rules on stderr but still checks", async () => {
+    const g = file("w.gbnf", 'root ::= "a"\nspare ::= "b"\n');
+    expect(await check("--grammar", g, "--text", "a")).toBe(0);
+    expect(err).toContain('warning');
+    expect(err).toContain('"spare"');
+  });
+
+  it("takes another start rule with --root", async () => {
+    const g = file("r.gbnf", 'doc ::= "x" item\nitem ::= [0-9]\n');
+    expect(await check("--grammar", g, "--root", "doc", "--text", "x7")).toBe(0);
+  });
+
+  it.each([
+    [["--text", "a"], "--grammar FILE is required"],
+    [["--grammar", "x.gbnf"], "exactly one of --text"],
+    [["--grammar", "x.gbnf", "--text", "a", "--jsonl", "f"], "exactly one of --text"],
+    [["--grammar", "/nonexistent/x.gbnf", "--text", "a"], "cannot read --grammar"],
+    [["--regex", "[a-z]+", "--text", "a"], "--regex is not available yet"],
+    [["--schema", "s.json", "--text", "a"], "--schema is not available yet"],
+    [["--grammar", "x.gbnf", "--bogus"], "Unknown option"],
+  ])("exits 2 on bad arguments %j", async (args, message) => {
+    expect(await check(...args)).toBe(2);
+    expect(err).toContain(message);
+  });
+
+  it("exits 2 on a bad JSONL line, naming the line", async () => {
+    const jsonl = file("bad.jsonl", '{"text": "a"}\nnot json\n');
+    expect(await check("--grammar", join(GRAMMARS, "arithmetic.gbnf"), "--jsonl", jsonl)).toBe(2);
+    expect(err).toContain("line 2 is not JSON");
+    const jsonl2 = file("bad2.jsonl", '{"txt": "a"}\n');
+    expect(await check("--grammar", join(GRAMMARS, "arithmetic.gbnf"), "--jsonl", jsonl2)).toBe(2);
+    expect(err).toContain('line 1 has no string "text" field');
+  });
+
+  it("explains every flag in --help", async () => {
+    expect(await check("--help")).toBe(0);
+    for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--schema", "Exit status"]) expect(out).toContain(flag);
+  });
+});
