@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   BYTE_TO_CODE_POINT,
   TokenKind,
+  TokenTrie,
   byteOfCodePoint,
   decodeByteLevel,
   encodeByteLevel,
@@ -100,6 +101,39 @@ describe.each<[NpmTokenizerName, () => Vocabulary]>([
       if (!got.equals(want)) expect({ text, ids, got: [...got] }).toEqual({ text, ids, got: [...want] });
     }
     expect(tokens).toBeGreaterThan(texts.length * 5);
+  });
+});
+
+describe.each<[NpmTokenizerName, () => Vocabulary]>([
+  ["qwen3", qwenVocabulary],
+  ["llama3", llama3Vocabulary],
+])("TokenTrie over the real %s vocabulary", (_name, vocabulary) => {
+  it("holds every text token exactly once, at the node of its bytes, and nothing else", () => {
+    const vocab = vocabulary();
+    const trie = new TokenTrie(vocab);
+    const where = new Map<number, number>();
+    let repeated = 0;
+    for (let n = 0; n < trie.nodeCount; n++) {
+      for (let k = trie.tokenStart[n]; k < trie.tokenStart[n + 1]; k++) {
+        if (where.has(trie.tokenIds[k])) repeated++;
+        where.set(trie.tokenIds[k], n);
+      }
+    }
+    expect(repeated).toBe(0);
+    let text = 0;
+    const wrong: unknown[] = [];
+    for (let id = 0; id < vocab.size; id++) {
+      if (!vocab.isText(id)) {
+        if (where.has(id)) wrong.push({ id, special: true });
+        continue;
+      }
+      text++;
+      const node = trie.lookup(vocab.bytesOf(id));
+      if (node !== where.get(id) || trie.depth[node] !== vocab.lengthOf(id)) wrong.push({ id, node, expected: where.get(id) });
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(where.size).toBe(text);
+    expect(text).toBeGreaterThan(vocab.size * 0.8);
   });
 });
 
