@@ -434,3 +434,175 @@ export function completedPrefix(value: unknown, indent: number, cut: number): un
   if (r.text !== JSON.stringify(value, null, indent)) throw new Error("completedPrefix: writer disagrees with JSON.stringify");
   return r.prefix === MISSING ? undefined : r.prefix;
 }
+
+// ---------------------------------------------------------------- YAML
+
+/** The YAML mistakes the generator makes. */
+export const YAML_KINDS = ["fence", "prose", "tabs", "indentation", "colon-space", "needs-quotes", "json-in-yaml", "truncation"] as const;
+export type YamlKind = (typeof YAML_KINDS)[number];
+
+/** One corrupted YAML document. */
+export interface YamlCase {
+  kind: YamlKind;
+  text: string;
+  expected: unknown;
+  schema?: unknown;
+  source: string;
+}
+
+/**
+ * Corrupts `yamlText` (the `yaml` package's rendering of `value`). Returns
+ * undefined when the kind does not apply to this document.
+ */
+export function corruptYaml(value: unknown, yamlText: string, kind: YamlKind, rng: SeededRandom, source = "", schema?: unknown): YamlCase | undefined {
+  const lines = yamlText.replace(/\n$/, "").split("\n");
+  const keyLine = /^( *)(?:- )?([A-Za-z_][\w-]*): (\S.*)$/;
+  switch (kind) {
+    case "fence":
+      return { kind, text: `\`\`\`yaml\n${yamlText}\`\`\``, expected: value, source };
+    case "prose":
+      return { kind, text: `Here is the YAML you asked for:\n\n${yamlText}\nLet me know if you need changes.`, expected: value, source };
+    case "tabs": {
+      if (!lines.some((l) => l.startsWith("  "))) return undefined;
+      return { kind, text: lines.map((l) => l.replace(/^((?: {2})+)/, (m) => "\t".repeat(m.length / 2))).join("\n") + "\n", expected: value, source };
+    }
+    case "indentation": {
+      // One line that follows a sibling `key: value` line at the same indentation gets one space more.
+      const idx: number[] = [];
+      for (let i = 1; i < lines.length; i++) {
+        const a = keyLine.exec(lines[i - 1]);
+        const b = keyLine.exec(lines[i]);
+        if (a && b && a[1] === b[1] && !lines[i - 1].trimStart().startsWith("- ") && !lines[i].trimStart().startsWith("- ") && !/[|>][-+]?$/.test(a[3])) idx.push(i);
+      }
+      if (idx.length === 0) return undefined;
+      const i = rng.pick(idx);
+      const out = [...lines];
+      out[i] = ` ${out[i]}`;
+      return { kind, text: out.join("\n") + "\n", expected: value, source };
+    }
+    case "colon-space": {
+      const idx = lines.map((l, i) => (/^( *)(?:- )?[A-Za-z_][\w.-]*: [^\s:/\\#]/.test(l) ? i : -1)).filter((i) => i >= 0);
+      if (idx.length === 0) return undefined;
+      const out = lines.map((l, i) => (idx.includes(i) && rng.chance(0.5) ? l.replace(/^(( *)(?:- )?[A-Za-z_][\w.-]*:) /, "$1") : l));
+      if (out.every((l, i) => l === lines[i])) out[idx[0]] = lines[idx[0]].replace(/^(( *)(?:- )?[A-Za-z_][\w.-]*:) /, "$1");
+      return { kind, text: out.join("\n") + "\n", expected: value, source };
+    }
+    case "needs-quotes": {
+      // A plain string value gets ": " inside it and is written without quotes.
+      const idx = lines.map((l, i) => (keyLine.test(l) && /^[A-Za-z][\w ]* [\w ]*[A-Za-z]$/.test(keyLine.exec(l)![3]) && !lines[i].trimStart().startsWith("- ") ? i : -1)).filter((i) => i >= 0);
+      if (idx.length === 0) return undefined;
+      const i = rng.pick(idx);
+      const m = keyLine.exec(lines[i])!;
+      const newValue = m[3].replace(" ", ": ");
+      const expected = replaceString(value, m[3], newValue);
+      if (expected === undefined) return undefined;
+      const out = [...lines];
+      out[i] = lines[i].replace(m[3], newValue);
+      return { kind, text: out.join("\n") + "\n", expected, source };
+    }
+    case "json-in-yaml":
+      return { kind, text: `${JSON.stringify(value, null, 2).replace(/\n}$/, ",\n}")}\n`, expected: value, source };
+    case "truncation": {
+      if (schema === undefined || yamlText.length < 8) return undefined;
+      const cut = Math.floor(yamlText.length / 2) + rng.int(Math.ceil(yamlText.length / 2) - 1);
+      return { kind, text: yamlText.slice(0, cut), expected: value, schema, source };
+    }
+  }
+}
+
+/** Replaces the one string equal to `from` in `v` by `to`; undefined unless exactly one matches. */
+function replaceString(v: unknown, from: string, to: string): unknown {
+  let count = 0;
+  const out = walkStrings(v, (s) => {
+    if (s !== from) return undefined;
+    count++;
+    return to;
+  });
+  return count === 1 ? out : undefined;
+}
+
+// ---------------------------------------------------------------- CSV
+
+/** The CSV mistakes the generator makes. */
+export const CSV_KINDS = ["fence", "prose", "delimiter", "ragged", "stray-quote", "unquoted-delimiter", "header", "coercion", "truncation"] as const;
+export type CsvKind = (typeof CSV_KINDS)[number];
+
+/** The column spec of generated tables. */
+export const CSV_COLUMNS = [
+  { name: "id", type: "integer", required: true },
+  { name: "name", type: "string" },
+  { name: "price", type: "number" },
+  { name: "active", type: "boolean" },
+  { name: "since", type: "date" },
+  { name: "note", type: "string" },
+] as const;
+
+/** One corrupted CSV document. */
+export interface CsvCase {
+  kind: CsvKind;
+  text: string;
+  expected: Record<string, unknown>[];
+  source: string;
+}
+
+/** A random table matching `CSV_COLUMNS`. */
+export function randomTable(rng: SeededRandom): Record<string, unknown>[] {
+  const names = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth"];
+  return Array.from({ length: 2 + rng.int(6) }, (_, i) => ({
+    id: i + 1,
+    name: rng.pick(names),
+    price: Math.round(rng.next() * 100000) / 100,
+    active: rng.chance(0.5),
+    since: `20${10 + rng.int(15)}-0${1 + rng.int(9)}-1${rng.int(10)}`,
+    note: rng.chance(0.5) ? "" : rng.pick(["vip", "new customer", "pays late"]),
+  }));
+}
+
+/** Writes a table as CSV and applies one mistake. */
+export function corruptCsv(table: Record<string, unknown>[], kind: CsvKind, rng: SeededRandom, source = ""): CsvCase {
+  const cols = CSV_COLUMNS.map((c) => c.name);
+  let d = ",";
+  let header = [...cols];
+  const expected = table.map((r) => ({ ...r, note: r.note === "" ? null : r.note }));
+  const cell = (c: string, v: unknown): string => {
+    if (kind === "coercion") {
+      if (c === "active") return v ? rng.pick(["yes", "Y", "TRUE"]) : rng.pick(["no", "N", "false"]);
+      if (c === "since") return String(v).replace(/-/g, "/");
+    }
+    return String(v);
+  };
+  if (kind === "delimiter") d = rng.pick([";", "\t", "|"]);
+  if (kind === "header") header = header.map((h) => rng.pick([h.toUpperCase(), ` ${h}`, `${h[0].toUpperCase()}${h.slice(1)} `]));
+  const rows = table.map((r, i) => {
+    const fields = cols.map((c) => cell(c, r[c]));
+    if (kind === "stray-quote" && i === 0) {
+      fields[1] = fields[1].replace(" ", ' "the" ');
+      expected[0] = { ...expected[0], name: fields[1] };
+    }
+    if (kind === "unquoted-delimiter" && i === 0) {
+      fields[1] = `${fields[1]}, Jr.`;
+      expected[0] = { ...expected[0], name: fields[1] };
+    }
+    let line = fields.join(d);
+    if (kind === "ragged" && fields[5] === "") line = fields.slice(0, 5).join(d);
+    return line;
+  });
+  let text = `${header.join(d)}\n${rows.join("\n")}\n`;
+  if (kind === "ragged" && !table.some((r) => r.note === "")) {
+    // Make one row short: its note is empty.
+    const lines = text.split("\n");
+    lines[1] = lines[1].split(d).slice(0, 5).join(d);
+    expected[0] = { ...expected[0], note: null };
+    text = lines.join("\n");
+  }
+  if (kind === "fence") text = `\`\`\`csv\n${text}\`\`\`\n`;
+  if (kind === "prose") text = `Here is the table:\n${text}\nThese are all the customers.\n`;
+  if (kind === "truncation") {
+    // Cut inside the last row, before its last delimiter (so it is visibly short).
+    const lastStart = text.lastIndexOf("\n", text.length - 2) + 1;
+    const lastDelim = text.lastIndexOf(d, text.length - 2);
+    text = text.slice(0, lastStart + 1 + rng.int(Math.max(1, lastDelim - lastStart - 1)));
+    expected.pop();
+  }
+  return { kind, text, expected, source };
+}

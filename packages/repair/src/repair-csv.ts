@@ -1,0 +1,223 @@
+/**
+ * `repairCsv`: detects the delimiter, reads fields tolerantly, normalises
+ * the header, evens out ragged rows, drops a cut-off last row, and converts
+ * fields to the types of a column spec. Every change is an edit.
+ */
+import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
+import { detectDelimiter, splitCsv, type CsvRow } from "./csv-parse.js";
+import { extractFenced } from "./payload.js";
+
+/** The type a CSV column's fields are converted to. */
+export type CsvColumnType = "integer" | "number" | "boolean" | "string" | "date";
+
+/** One column of a CSV spec. */
+export interface CsvColumn {
+  /** The column name; header names that match it loosely (case, spaces, `_`/`-`) are renamed to it. */
+  name: string;
+  /** Default `"string"`. */
+  type?: CsvColumnType;
+  /** An empty field in a required column is an error. Default false. */
+  required?: boolean;
+}
+
+/** Options of `repairCsv`. */
+export interface RepairCsvOptions {
+  /** The expected columns, in order. Default: the header row, every field a string. */
+  columns?: CsvColumn[];
+  /** The delimiter; detected among `,` `;` tab `|` by default. */
+  delimiter?: string;
+}
+
+/** One row of the repaired table: column name → converted value (`null` for an empty field). */
+export type CsvRecord = Record<string, string | number | boolean | null>;
+
+/**
+ * Repairs `text` into a table (an array of records), logging every change.
+ * `text` of the result is RFC 4180 CSV with `,` as delimiter. Never throws.
+ */
+export function repairCsv(text: string, options: RepairCsvOptions = {}): RepairResult<CsvRecord[]> {
+  const edits: Edit[] = [];
+  const payload = extractFenced(text, edits);
+  const body = payload.text.replace(/^\ufeff/, "");
+  const d = options.delimiter ?? detectDelimiter(body);
+  if (d !== "," && options.delimiter === undefined) edits.push({ kind: "csv-delimiter", offset: payload.offset, message: `detected ${JSON.stringify(d)} as the delimiter` });
+  const split = splitCsv(body, d, payload.offset, edits);
+  let rows = split.rows;
+  const errors: SchemaIssue[] = [];
+  if (rows.length === 0) {
+    return { ok: false, value: undefined, text: "", edits, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no CSV rows were found" }], stats: { steps: split.steps } };
+  }
+
+  // Prose: single-field lines before the header and after the table when rows have several fields.
+  const width = modeWidth(rows);
+  if (width > 1) {
+    let a = 0;
+    while (a < rows.length - 1 && rows[a].fields.length === 1) a++;
+    if (a > 0) edits.push({ kind: "strip-prose", offset: rows[0].offset, message: `removed ${a} line(s) of text before the table` });
+    let b = rows.length;
+    while (b > a + 1 && rows[b - 1].fields.length === 1 && !rows[b - 1].unterminated) b--;
+    if (b < rows.length) edits.push({ kind: "strip-prose", offset: rows[b].offset, message: `removed ${rows.length - b} line(s) of text after the table` });
+    rows = rows.slice(a, b);
+  }
+
+  // Header.
+  const headerRow = rows[0];
+  const names = normaliseHeader(headerRow, options.columns, edits);
+  const cols = names.length;
+  const spec = new Map<string, CsvColumn>();
+  for (const c of options.columns ?? []) spec.set(c.name, c);
+  for (const c of options.columns ?? []) {
+    if (!names.includes(c.name)) errors.push({ instancePath: "", schemaPath: `/columns/${c.name}`, keyword: "required", message: `the header has no column "${c.name}"` });
+  }
+
+  const records: CsvRecord[] = [];
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r];
+    let f = row.fields;
+    const isLast = r === rows.length - 1;
+    if (f.length < cols) {
+      if (isLast && row.unterminated) {
+        edits.push({ kind: "csv-drop-partial-row", offset: row.offset, message: `the last row has ${f.length} of ${cols} fields and the text ends inside it; removed it` });
+        continue;
+      }
+      edits.push({ kind: "csv-pad-row", offset: row.offset, message: `row ${r} has ${f.length} of ${cols} fields; added ${cols - f.length} empty field(s)` });
+      f = [...f, ...Array<string>(cols - f.length).fill("")];
+    } else if (f.length > cols) {
+      const trimmed = f.slice(0, cols);
+      const canTrim = f.slice(cols).every((x) => x.trim() === "");
+      if (canTrim && (spec.size === 0 || trimmed.every((x, c) => convert(x, spec.get(names[c]), d).error === undefined) && !mergeFits(f, cols, d, names, spec))) {
+        edits.push({ kind: "csv-trim-row", offset: row.offset, message: `removed ${f.length - cols} empty field(s) at the end of row ${r}` });
+        f = trimmed;
+      } else {
+        const merged = mergeExtra(f, cols, d, names, spec);
+        edits.push({ kind: "csv-merge-fields", offset: row.offset, message: `row ${r} has ${f.length} fields for ${cols} columns; joined fields into "${names[merged.at]}" (an unquoted ${JSON.stringify(d)} inside it)` });
+        f = merged.fields;
+      }
+    }
+    const rec: CsvRecord = {};
+    for (let c = 0; c < cols; c++) {
+      const col = spec.get(names[c]);
+      const res = convert(f[c], col, d);
+      if (res.error) errors.push({ instancePath: `/${records.length}/${names[c]}`, schemaPath: `/columns/${names[c]}`, keyword: res.error.keyword, message: res.error.message });
+      else if (res.changed) edits.push({ kind: "csv-coerce", offset: row.offset, message: `row ${r}, column "${names[c]}": read ${JSON.stringify(f[c])} as ${JSON.stringify(res.value)}`, path: `/${records.length}/${names[c]}` });
+      rec[names[c]] = res.value;
+    }
+    records.push(rec);
+  }
+  return { ok: errors.length === 0, value: records, text: writeCsv(names, records), edits, errors, stats: { steps: split.steps } };
+}
+
+function modeWidth(rows: CsvRow[]): number {
+  const freq = new Map<number, number>();
+  for (const r of rows) freq.set(r.fields.length, (freq.get(r.fields.length) ?? 0) + 1);
+  let best = 1;
+  let bestF = 0;
+  for (const [w, f] of freq) if (f > bestF || (f === bestF && w > best)) [best, bestF] = [w, f];
+  return best;
+}
+
+const loose = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+function normaliseHeader(row: CsvRow, columns: CsvColumn[] | undefined, edits: Edit[]): string[] {
+  const seen = new Set<string>();
+  return row.fields.map((raw, i) => {
+    let name = raw.replace(/^\ufeff/, "").trim().replace(/\s+/g, " ").replace(/^["']|["']$/g, "");
+    const match = columns?.find((c) => loose(c.name) === loose(name));
+    if (match) name = match.name;
+    if (name === "") name = `column_${i + 1}`;
+    let unique = name;
+    for (let k = 2; seen.has(unique); k++) unique = `${name}_${k}`;
+    seen.add(unique);
+    if (unique !== raw) edits.push({ kind: "csv-header", offset: row.offset, message: `renamed the header ${JSON.stringify(raw)} to ${JSON.stringify(unique)}` });
+    return unique;
+  });
+}
+
+/** True when joining the extra fields into some text column makes every field convert. */
+function mergeFits(f: string[], cols: number, d: string, names: string[], spec: Map<string, CsvColumn>): boolean {
+  const m = mergeExtra(f, cols, d, names, spec);
+  return m.fields.every((x, c) => convert(x, spec.get(names[c]), d).error === undefined) && m.at < cols - 1;
+}
+
+/** Joins the extra fields of a row back into one column: the first text column where every other field converts. */
+function mergeExtra(f: string[], cols: number, d: string, names: string[], spec: Map<string, CsvColumn>): { fields: string[]; at: number } {
+  const k = f.length - cols;
+  const tryAt = (j: number) => [...f.slice(0, j), f.slice(j, j + k + 1).join(d), ...f.slice(j + k + 1)];
+  for (let j = 0; j < cols; j++) {
+    const col = spec.get(names[j]);
+    if (col?.type !== undefined && col.type !== "string") continue;
+    if (spec.size === 0) break;
+    const cand = tryAt(j);
+    if (cand.every((x, c) => convert(x, spec.get(names[c]), d).error === undefined)) return { fields: cand, at: j };
+  }
+  return { fields: tryAt(cols - 1), at: cols - 1 };
+}
+
+interface Converted {
+  value: string | number | boolean | null;
+  changed?: boolean;
+  error?: { keyword: string; message: string };
+}
+
+/** Converts one field to its column's type. */
+function convert(raw: string, col: CsvColumn | undefined, d: string): Converted {
+  const s = raw.trim();
+  const type = col?.type ?? "string";
+  if (s === "") {
+    if (col?.required) return { value: null, error: { keyword: "required", message: `the required column "${col.name}" is empty` } };
+    return { value: null };
+  }
+  switch (type) {
+    case "string":
+      return { value: raw };
+    case "integer": {
+      if (/^[-+]?\d+$/.test(s)) return { value: Number(s), changed: s !== raw };
+      if (d !== "," && /^[-+]?\d{1,3}(,\d{3})+$/.test(s)) return { value: Number(s.replace(/,/g, "")), changed: true };
+      if (/^[-+]?\d+\.0+$/.test(s)) return { value: Number(s), changed: true };
+      return { value: raw, error: { keyword: "type", message: `${JSON.stringify(raw)} is not an integer` } };
+    }
+    case "number": {
+      if (/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(s)) return { value: Number(s), changed: s !== raw };
+      if (d !== "," && /^[-+]?\d+,\d+$/.test(s)) return { value: Number(s.replace(",", ".")), changed: true };
+      return { value: raw, error: { keyword: "type", message: `${JSON.stringify(raw)} is not a number` } };
+    }
+    case "boolean": {
+      const l = s.toLowerCase();
+      if (["true", "yes", "y", "1", "t"].includes(l)) return { value: true, changed: l !== "true" };
+      if (["false", "no", "n", "0", "f"].includes(l)) return { value: false, changed: l !== "false" };
+      return { value: raw, error: { keyword: "type", message: `${JSON.stringify(raw)} is not a boolean` } };
+    }
+    case "date": {
+      if (/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) return { value: s, changed: s !== raw };
+      let m = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(s);
+      if (m) return { value: isoDate(+m[1], +m[2], +m[3]) ?? raw, changed: true, ...(isoDate(+m[1], +m[2], +m[3]) ? {} : { error: { keyword: "format", message: `${JSON.stringify(raw)} is not a date` } }) };
+      m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s); // day.month.year
+      if (m && isoDate(+m[3], +m[2], +m[1])) return { value: isoDate(+m[3], +m[2], +m[1])!, changed: true };
+      m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+      if (m) {
+        const a = +m[1];
+        const b = +m[2];
+        // Only unambiguous slashed dates: one part above 12.
+        if (a > 12 && isoDate(+m[3], b, a)) return { value: isoDate(+m[3], b, a)!, changed: true };
+        if (b > 12 && isoDate(+m[3], a, b)) return { value: isoDate(+m[3], a, b)!, changed: true };
+      }
+      return { value: raw, error: { keyword: "format", message: `${JSON.stringify(raw)} is not an unambiguous date` } };
+    }
+  }
+}
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return dt.toISOString().slice(0, 10);
+}
+
+function writeCsv(names: string[], records: CsvRecord[]): string {
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? "" : String(v);
+    return /[",\n\r]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [names.map(cell).join(",")];
+  for (const r of records) lines.push(names.map((n) => cell(r[n])).join(","));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,240 @@
+/**
+ * `repairYaml`: fixes the mistakes models make in YAML line by line (tabs,
+ * indentation that matches no open block, a missing space after `:`, values
+ * that need quotes), then parses with the `yaml` package, backing off from a
+ * cut-off last line, and checks the value against a schema.
+ */
+import { parseDocument, stringify } from "yaml";
+import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
+import { extractFenced } from "./payload.js";
+import { repairJson } from "./repair-json.js";
+import { compileSchemaCheck } from "./schema-check.js";
+import { repairAgainstSchema } from "./schema-repair.js";
+
+/** Options of `repairYaml`. */
+export interface RepairYamlOptions {
+  /** A JSON Schema the value must satisfy (as for `repairJson`). Default: none. */
+  schema?: unknown;
+}
+
+/** How many cut-off lines at the end may be dropped to make the document parse or validate. */
+const MAX_DROPPED_LINES = 3;
+
+const KEY_LINE = /^(\s*(?:- +)?)((?:"[^"]*"|'[^']*'|[^\s:#'"\-[\]{},][^:#]*?)):(\s+|$)/;
+
+/** True when a line could start or continue a YAML document (not prose). */
+function yamlish(line: string): boolean {
+  const t = line.trim();
+  if (t === "" || t.startsWith("#") || t === "---" || t === "..." || t === "-" || t.startsWith("- ") || t.startsWith("{") || t.startsWith("[")) return true;
+  return /^(?:"[^"]*"|'[^']*'|[\w$./-]+)\s*:(?:\s|$|\S)/.test(t) && !/^https?:/.test(t);
+}
+
+/**
+ * Repairs `text` into a YAML value, logging every change. Never throws for
+ * any text (only `ArgumentError` `invalid-schema` for a bad schema).
+ */
+export function repairYaml(text: string, options: RepairYamlOptions = {}): RepairResult {
+  const check = options.schema !== undefined ? compileSchemaCheck(options.schema) : undefined;
+  const edits: Edit[] = [];
+  const payload = extractFenced(text, edits);
+  let steps = text.length;
+
+  // JSON inside YAML: repair it as JSON.
+  const trimmed = payload.text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const r = repairJson(payload.text, { schema: options.schema });
+    const shift = payload.offset;
+    edits.push({ kind: "json-in-yaml", offset: shift + payload.text.length - trimmed.length, message: "the payload is JSON; repaired it as JSON (JSON is valid YAML)" });
+    for (const e of r.edits) edits.push({ ...e, offset: e.offset + shift });
+    return { ok: r.ok, value: r.value, text: r.value === undefined ? "" : stringify(r.value), edits, errors: r.errors, stats: { steps: steps + r.stats.steps } };
+  }
+
+  // Lines with their offsets in the input.
+  const raw = payload.text.split("\n");
+  const offsets: number[] = [];
+  let off = payload.offset;
+  for (const l of raw) {
+    offsets.push(off);
+    off += l.length + 1;
+  }
+  let first = 0;
+  while (first < raw.length && !yamlish(raw[first])) first++;
+  if (first > 0 && first < raw.length) edits.push({ kind: "strip-prose", offset: offsets[0], message: `removed ${first} line(s) of text before the YAML` });
+  else if (first >= raw.length) first = 0;
+  let last = raw.length;
+  while (last > first + 1 && (raw[last - 1].trim() === "" || (!/^\s/.test(raw[last - 1]) && !yamlish(raw[last - 1])))) last--;
+  if (raw.slice(last).some((l) => l.trim() !== "")) edits.push({ kind: "strip-prose", offset: offsets[last], message: "removed the text after the YAML" });
+
+  const lines = fixLines(raw.slice(first, last), offsets.slice(first, last), edits);
+  steps += lines.join("\n").length;
+  const endsCleanly = /\n[ \t]*$/.test(payload.text) || last < raw.length;
+
+  // Parse, backing off from a cut-off last line.
+  let best: { value: unknown; errors: SchemaIssue[]; edits: Edit[] } | undefined;
+  for (let drop = 0; drop <= MAX_DROPPED_LINES && drop < lines.length; drop++) {
+    if (drop > 0 && endsCleanly && best !== undefined) break;
+    const attemptLines = lines.slice(0, lines.length - drop);
+    const variants = [attemptLines];
+    const lastLine = attemptLines[attemptLines.length - 1] ?? "";
+    const closed = closeQuote(lastLine);
+    if (closed !== undefined) variants.unshift([...attemptLines.slice(0, -1), closed]);
+    for (const v of variants) {
+      const doc = parseDocument(v.join("\n"), { prettyErrors: false, uniqueKeys: false });
+      steps += v.length;
+      if (doc.errors.length > 0) continue;
+      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      const extra: Edit[] = [];
+      if (drop > 0) extra.push({ kind: "yaml-truncated", offset: offsets[first + lines.length - drop], message: `removed ${drop} cut-off line(s) at the end` });
+      if (v[v.length - 1] !== lastLine) extra.push({ kind: "yaml-truncated", offset: offsets[first + attemptLines.length - 1], message: "closed a quoted value cut off at the end" });
+      if (!check) {
+        best = { value, errors: [], edits: extra };
+        break;
+      }
+      let errors = check(value);
+      let repaired = value;
+      if (errors.length > 0) {
+        repaired = repairAgainstSchema(value, options.schema, { root: options.schema, edits: extra, baseOffset: payload.offset });
+        errors = check(repaired);
+      }
+      if (best === undefined || (best.errors.length > 0 && errors.length === 0)) best = { value: repaired, errors, edits: extra };
+      if (errors.length === 0) break;
+    }
+    if (best !== undefined && best.errors.length === 0) break;
+  }
+  if (best === undefined) {
+    const doc = parseDocument(lines.join("\n"), { prettyErrors: false });
+    return {
+      ok: false,
+      value: undefined,
+      text: "",
+      edits,
+      errors: doc.errors.map((e) => ({ instancePath: "", schemaPath: "", keyword: "parse", message: e.message })),
+      stats: { steps },
+    };
+  }
+  edits.push(...best.edits);
+  const ok = best.errors.length === 0;
+  const out = edits.length === 0 ? payload.text : best.value === undefined ? "" : stringify(best.value);
+  return { ok, value: best.value, text: out, edits, errors: best.errors, stats: { steps } };
+}
+
+/** Closes an unterminated quoted value at the end of a line; undefined when none. */
+function closeQuote(line: string): string | undefined {
+  const m = /:\s+(["'])/.exec(line) ?? /^\s*-\s+(["'])/.exec(line);
+  if (!m) return undefined;
+  const q = m[1];
+  const rest = line.slice(m.index + m[0].length);
+  const body = q === '"' ? rest.replace(/\\./g, "") : rest.replace(/''/g, "");
+  if (body.includes(q)) return undefined;
+  return `${line.replace(/\\$/, "")}${q}`;
+}
+
+/** The per-line fixes: tabs, missing space after `:`, values needing quotes, indentation. */
+function fixLines(lines: string[], offsets: number[], edits: Edit[]): string[] {
+  const out: string[] = [];
+  const levels: number[] = [0];
+  let opens = false; // the previous content line opens a nested block
+  let blockScalarIndent = -1; // inside a `|` or `>` block: lines indented more than this
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i].replace(/\r$/, "");
+    const at = offsets[i];
+    if (line.trim() === "" || /^\s*#/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    const lead = /^[ \t]*/.exec(line)![0];
+    if (blockScalarIndent >= 0) {
+      if (lead.replace(/\t/g, "  ").length > blockScalarIndent) {
+        if (lead.includes("\t")) {
+          line = lead.replace(/\t/g, "  ") + line.slice(lead.length);
+          edits.push({ kind: "yaml-tab-indent", offset: at, message: "replaced tabs in the indentation with two spaces each" });
+        }
+        out.push(line);
+        continue;
+      }
+      blockScalarIndent = -1;
+    }
+    if (lead.includes("\t")) {
+      line = lead.replace(/\t/g, "  ") + line.slice(lead.length);
+      edits.push({ kind: "yaml-tab-indent", offset: at, message: "replaced tabs in the indentation with two spaces each" });
+    }
+    // key:value -> key: value
+    const cs = /^(\s*(?:- +)?)([A-Za-z_][\w.-]*):(?=[^\s:/\\])/.exec(line);
+    if (cs && !/^[A-Za-z]+:\/\//.test(line.trim())) {
+      line = `${cs[1]}${cs[2]}: ${line.slice(cs[0].length)}`;
+      edits.push({ kind: "yaml-colon-space", offset: at + cs[0].length, message: `inserted a space after "${cs[2]}:"` });
+    }
+    // Values containing ": " or " #" need quotes.
+    const kv = KEY_LINE.exec(line);
+    if (kv && kv[3] !== "") {
+      const value = line.slice(kv[0].length);
+      if (needsQuotes(value)) {
+        line = `${kv[0]}${JSON.stringify(value.trimEnd())}`;
+        edits.push({ kind: "yaml-quote-value", offset: at + kv[0].length, message: `quoted the value ${JSON.stringify(value.trim())}, which contains ": " or " #"` });
+      }
+    }
+    // Indentation.
+    let w = /^ */.exec(line)![0].length;
+    let top = levels[levels.length - 1];
+    if (w > top && !opens && !KEY_LINE.test(line) && !/^\s*-(\s|$)/.test(line)) {
+      // A more-indented line that is neither a key nor an item continues a multi-line scalar.
+      out.push(line);
+      continue;
+    }
+    if (w > top && !opens) {
+      edits.push({ kind: "yaml-indent", offset: at, message: `indented by ${w} where no block is open; aligned to ${top}` });
+      line = " ".repeat(top) + line.trimStart();
+      w = top;
+    } else if (w > top) {
+      levels.push(w);
+      top = w;
+    } else if (w < top) {
+      let popped = top;
+      while (levels.length > 1 && levels[levels.length - 1] > w) popped = levels.pop()!;
+      top = levels[levels.length - 1];
+      if (top !== w) {
+        const snap = w - top <= popped - w ? top : popped;
+        if (snap === popped) levels.push(popped);
+        edits.push({ kind: "yaml-indent", offset: at, message: `indented by ${w}, which matches no open block; aligned to ${snap}` });
+        line = " ".repeat(snap) + line.trimStart();
+        w = snap;
+      }
+    }
+    // A sequence item holding a mapping opens a level at its content.
+    const item = /^( *)(- +)+/.exec(line);
+    const content = line.slice(item ? item[0].length : w);
+    if (item) {
+      // `- - x`: each nested dash opens a level at its column.
+      const dashes = /^( *)((?:- +)+)/.exec(line)!;
+      let col = dashes[1].length;
+      for (const m of dashes[2].matchAll(/- +/g)) {
+        if (col > levels[levels.length - 1]) levels.push(col);
+        col += m[0].length;
+      }
+      const inner = item[0].length;
+      if (content !== "" && levels[levels.length - 1] < inner && KEY_LINE.test(content)) levels.push(inner);
+    }
+    const trimmedEnd = content.replace(/\s+#.*$/, "").trimEnd();
+    opens = trimmedEnd === "" || trimmedEnd.endsWith(":") || /^-+$/.test(trimmedEnd);
+    if (/(?::|^-)\s*[|>][-+0-9]*\s*$/.test(line.replace(/\s+#.*$/, ""))) {
+      blockScalarIndent = w;
+      opens = false;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** True for a plain value that YAML would misread: it contains `: ` or ` #` (and is not a number with a comment). */
+function needsQuotes(value: string): boolean {
+  const v = value.trim();
+  if (v === "" || /^["'[{|>&*!%@`]/.test(v)) return false;
+  if (/:\s/.test(v) || v.endsWith(":")) return true;
+  const hash = v.indexOf(" #");
+  if (hash >= 0) {
+    const before = v.slice(0, hash).trim();
+    // `8080 # default port` is a real comment.
+    return !/^(?:[-+]?[\d.]+(?:e[-+]?\d+)?|true|false|null|~|yes|no)$/i.test(before);
+  }
+  return false;
+}
