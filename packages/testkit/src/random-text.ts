@@ -6,6 +6,8 @@ export interface RandomTextOptions {
   seed?: number;
   /** Extra material: whole strings that pieces are sometimes drawn from (e.g. llama.cpp's `.inp` tokenizer tests). */
   corpus?: readonly string[];
+  /** Strings inserted whole now and then (e.g. the texts of special and user-defined tokens). */
+  atoms?: readonly string[];
   /** Most pieces per text (default 12). */
   maxPieces?: number;
 }
@@ -65,6 +67,7 @@ export function randomTexts(count: number, options: RandomTextOptions = {}): str
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   const maxPieces = options.maxPieces ?? 12;
   const corpus = options.corpus ?? [];
+  const atoms = options.atoms ?? [];
 
   const run = (alphabet: string) => {
     const chars = [...alphabet];
@@ -106,6 +109,7 @@ export function randomTexts(count: number, options: RandomTextOptions = {}): str
     if (r < 69) return JSON.stringify(json(0), null, int(2) ? undefined : pick([1, 2, "\t"]));
     if (r < 74) return String(int(1e9)) + (int(2) ? "." + String(int(1e6)) : "");
     if (r < 82) return Array.from({ length: 1 + int(6) }, codePoint).join("");
+    if (r < 86 && atoms.length > 0) return pick(atoms);
     if (r < 90 && corpus.length > 0) {
       const s = pick(corpus);
       const a = int(s.length + 1), b = a + int(40);
