@@ -511,7 +511,11 @@ export class TolerantJsonParser {
     this.steps += j - q;
     if (j >= this.n) return true;
     const d = t.charCodeAt(j);
-    if (ctx === "key") return d === 58 || d === 61 || d === 44 || d === 125 || sawNewline || closersOf(d) !== undefined;
+    if (ctx === "key") {
+      if (d === 58 || d === 61 || d === 44 || d === 125 || sawNewline || closersOf(d) !== undefined) return true;
+      // `{"a" 1}`: a value follows after a space (a missing colon).
+      return j > q + 1 && (isDigit(d) || d === 123 || d === 91 || d === 45 || isIdentStart(d));
+    }
     // A value's closing quote is followed by a separator, a closer, a `+`
     // (concatenation), a comment, a line break, or the next key or item
     // (a missing comma). A `:` is not among them: `"{"a":1}"` is embedded JSON.

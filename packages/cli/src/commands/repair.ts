@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { ArgumentError } from "@formwork/core";
+import { repairCsv, repairJson, repairYaml, type CsvColumn, type Edit, type RepairResult } from "@formwork/repair";
+import type { Command } from "../main.js";
+import { parseVerbArgs } from "../args.js";
+
+const HELP = `Usage: formwork repair [options] < INPUT
+
+Repairs a JSON, YAML or CSV document that a model (or anything else) wrote
+with mistakes: code fences and prose around it, trailing or missing commas,
+comments, single quotes, Python literals, unquoted keys, missing brackets,
+text cut off at the end, tabs and bad indentation in YAML, ragged rows in
+CSV... Reads the document from stdin, writes the repaired document to stdout
+and every change to stderr, one per line.
+
+Options:
+  --format json|yaml|csv   the kind of document (default: json)
+  --schema FILE.json       a JSON Schema (draft 2020-12, or draft-07 by its
+                           $schema): the value must validate; values are
+                           coerced toward it ("42" -> 42, enum typos, ...)
+  --columns FILE.json      for CSV: the columns, as a JSON array of
+                           {"name", "type": integer|number|boolean|string|date, "required"}
+  --jsonl FILE             batch mode: each line of FILE is {"input": "..."};
+                           writes one JSON line {"ok", "text", "value", "edits"}
+                           per input to stdout (stdin is not read)
+  --indent N               indent the repaired JSON by N spaces (default: 0)
+  --quiet                  do not write the edits to stderr
+  --help                   this text
+
+Exit status: 0 when the document was repaired (and, with --schema, is
+valid); 1 when it could not be (the reasons go to stderr); 2 for bad
+arguments. In batch mode, 0 only when every line was repaired.
+
+Examples:
+  echo "{'a': True, b: [1, 2,]" | formwork repair
+  formwork repair --schema person.schema.json < reply.txt
+  formwork repair --format yaml < config.txt
+  formwork repair --format csv --columns cols.json < table.txt
+  formwork repair --jsonl replies.jsonl > repaired.jsonl
+`;
+
+/** Where the command reads and writes; `process` by default (tests pass their own). */
+export interface RepairIo {
+  readStdin(): Promise<string>;
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+const processIo: RepairIo = {
+  async readStdin() {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+};
+
+function readJsonFile(flag: string, path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ArgumentError("bad-arguments", `--${flag} ${path}: the file cannot be read (${(err as Error).message})`, { location: { kind: "file", path } });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ArgumentError("bad-arguments", `--${flag} ${path}: the file is not JSON (${(err as Error).message})`, { location: { kind: "file", path } });
+  }
+}
+
+/** Formats edits as lines `line:column kind: message` (line starts computed once, so this is linear). */
+export function formatEdits(text: string, edits: Edit[]): string {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const out: string[] = [];
+  for (const e of edits) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= e.offset) lo = mid;
+      else hi = mid - 1;
+    }
+    out.push(`${lo + 1}:${e.offset - starts[lo] + 1} ${e.kind}: ${e.message}${e.path !== undefined ? ` (at ${e.path || "/"})` : ""}\n`);
+  }
+  return out.join("");
+}
+
+/** Runs `formwork repair` with `args` against `io`; returns the exit code. */
+export async function runRepair(args: string[], io: RepairIo = processIo): Promise<number> {
+  const { values } = parseVerbArgs("repair", args, {
+    format: { type: "string" },
+    schema: { type: "string" },
+    columns: { type: "string" },
+    jsonl: { type: "string" },
+    indent: { type: "string" },
+    quiet: { type: "boolean" },
+  });
+  const format = values.format ?? "json";
+  if (format !== "json" && format !== "yaml" && format !== "csv") {
+    throw new ArgumentError("bad-arguments", `--format must be json, yaml or csv, got "${format}"`, { hint: 'Run "formwork repair --help" for the options.' });
+  }
+  if (values.columns !== undefined && format !== "csv") throw new ArgumentError("bad-arguments", "--columns applies to --format csv only");
+  if (values.schema !== undefined && format === "csv") throw new ArgumentError("bad-arguments", "--schema applies to JSON and YAML; for CSV use --columns");
+  const indent = values.indent === undefined ? 0 : Number(values.indent);
+  if (!Number.isInteger(indent) || indent < 0 || indent > 10) throw new ArgumentError("bad-arguments", `--indent must be an integer from 0 to 10, got "${values.indent}"`);
+  const schema = values.schema !== undefined ? readJsonFile("schema", values.schema) : undefined;
+  let columns: CsvColumn[] | undefined;
+  if (values.columns !== undefined) {
+    const c = readJsonFile("columns", values.columns);
+    if (!Array.isArray(c) || !c.every((x) => x && typeof x === "object" && typeof (x as CsvColumn).name === "string")) {
+      throw new ArgumentError("bad-arguments", `--columns ${values.columns}: expected a JSON array of {"name", "type", "required"} objects`);
+    }
+    columns = c as CsvColumn[];
+  }
+  const repair = (text: string): RepairResult => {
+    if (format === "yaml") return repairYaml(text, { schema });
+    if (format === "csv") return repairCsv(text, { columns });
+    return repairJson(text, { schema, indent });
+  };
+
+  if (values.jsonl !== undefined) {
+    let batch: string;
+    try {
+      batch = readFileSync(values.jsonl, "utf8");
+    } catch (err) {
+      throw new ArgumentError("bad-arguments", `--jsonl ${values.jsonl}: the file cannot be read (${(err as Error).message})`, { location: { kind: "file", path: values.jsonl } });
+    }
+    let allOk = true;
+    const lines = batch.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].trim() === "") continue;
+      let input: unknown;
+      try {
+        input = (JSON.parse(lines[i]) as { input?: unknown }).input;
+      } catch {
+        input = undefined;
+      }
+      if (typeof input !== "string") {
+        allOk = false;
+        io.stdout(`${JSON.stringify({ ok: false, text: "", value: null, edits: [], error: `line ${i + 1}: expected a JSON object {"input": "..."}` })}\n`);
+        continue;
+      }
+      const r = repair(input);
+      if (!r.ok) allOk = false;
+      io.stdout(`${JSON.stringify({ ok: r.ok, text: r.text, value: r.value ?? null, edits: r.edits, ...(r.ok ? {} : { errors: r.errors }) })}\n`);
+    }
+    return allOk ? 0 : 1;
+  }
+
+  const input = await io.readStdin();
+  const r = repair(input);
+  if (!values.quiet) io.stderr(formatEdits(input, r.edits));
+  if (r.text !== "") io.stdout(r.text.endsWith("\n") ? r.text : `${r.text}\n`);
+  if (!r.ok) {
+    for (const e of r.errors) io.stderr(`error: ${e.instancePath || "/"}: ${e.message}${e.keyword ? ` (${e.keyword})` : ""}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export const command: Command = {
+  summary: "repair JSON, YAML or CSV written with mistakes (fences, commas, quotes, truncation...), logging every change",
+  help: HELP,
+  run: (args) => runRepair(args),
+};

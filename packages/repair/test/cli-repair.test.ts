@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { FormworkError } from "@formwork/core";
+// The CLI verb module is tested in-process (the built `formwork` binary is wired by the lead).
+import { command, runRepair, type RepairIo } from "../../cli/src/commands/repair.js";
+
+async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: RepairIo = { readStdin: async () => stdin, stdout: (s) => void (out += s), stderr: (s) => void (err += s) };
+  const code = await runRepair(args, io);
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "formwork-repair-cli-"));
+const schemaFile = join(dir, "schema.json");
+writeFileSync(schemaFile, JSON.stringify({ type: "object", properties: { n: { type: "integer" } }, required: ["n"] }));
+
+describe("formwork repair", () => {
+  test("repairs stdin to stdout with edits on stderr, one per line", async () => {
+    const r = await run([], "```json\n{'a': True, b: [1, 2,]\n```");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ a: true, b: [1, 2] });
+    const lines = r.err.trim().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines) expect(l).toMatch(/^\d+:\d+ [a-z-]+: /);
+    expect(r.err).toContain("strip-fence");
+  });
+
+  test("with --schema: exit 0 when valid, 1 with the reasons when not", async () => {
+    const ok = await run(["--schema", schemaFile], '{"n": "7"}');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toEqual({ n: 7 });
+    expect(ok.err).toContain("coerce-type");
+    const bad = await run(["--schema", schemaFile], '{"m": 1}');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("error:");
+  });
+
+  test("--format yaml and --format csv", async () => {
+    const y = await run(["--format", "yaml"], "a:\n\tb: 1\n");
+    expect(y.code).toBe(0);
+    expect(y.out).toContain("b: 1");
+    const cols = join(dir, "cols.json");
+    writeFileSync(cols, JSON.stringify([{ name: "id", type: "integer" }, { name: "ok", type: "boolean" }]));
+    const c = await run(["--format", "csv", "--columns", cols], "ID;OK\n1;yes\n2;no\n");
+    expect(c.code).toBe(0);
+    expect(c.out).toBe("id,ok\n1,true\n2,false\n");
+  });
+
+  test("--jsonl: one JSON line out per line in", async () => {
+    const file = join(dir, "batch.jsonl");
+    writeFileSync(file, [JSON.stringify({ input: "{a: 1,}" }), JSON.stringify({ input: "[1, 2" }), "not json", ""].join("\n"));
+    const r = await run(["--jsonl", file]);
+    const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ ok: true, value: { a: 1 }, text: '{"a":1}' });
+    expect(lines[0].edits.length).toBeGreaterThan(0);
+    expect(lines[1]).toMatchObject({ ok: true, value: [1, 2] });
+    expect(lines[2].ok).toBe(false);
+    expect(r.code).toBe(1);
+  });
+
+  test("nothing repairable: exit 1", async () => {
+    const r = await run([], "no json at all");
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+  });
+
+  test("bad arguments throw ArgumentError (exit 2 through the dispatcher)", async () => {
+    await expect(run(["--format", "xml"])).rejects.toBeInstanceOf(FormworkError);
+    await expect(run(["--bogus"])).rejects.toBeInstanceOf(FormworkError);
+    await expect(run(["--schema", join(dir, "missing.json")])).rejects.toThrow(/cannot be read/);
+    await expect(run(["--columns", schemaFile])).rejects.toThrow(/csv only/);
+  });
+
+  test("--help text explains every flag with an example", () => {
+    for (const flag of ["--format", "--schema", "--columns", "--jsonl", "--indent", "--quiet"]) expect(command.help).toContain(flag);
+    expect(command.help).toContain("Example");
+  });
+});
