@@ -7,9 +7,14 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
  * Parses a verb's arguments with `node:util`'s `parseArgs`, turning its
  * errors into an `ArgumentError` that names the verb and points at `--help`.
  */
-export function parseVerbArgs<O extends Options>(verb: string, args: string[], options: O, allowPositionals = false) {
+export function parseVerbArgs<O extends Options>(
+  verb: string,
+  args: string[],
+  options: O,
+  allowPositionals = false,
+): { values: { [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : O[K] extends { multiple: true } ? string[] : string }; positionals: string[] } {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true }) as never;
   } catch (err) {
     throw new ArgumentError("bad-arguments", `${(err as Error).message}`, { hint: `Run "formwork ${verb} --help" for the options.` });
   }
