@@ -1,0 +1,302 @@
+/**
+ * The API: `generate` (one call, one result) and `generateStream` (text
+ * chunks and partial values as they grow, then the result).
+ */
+import { ArgumentError, Sampler, type SamplingOptions } from "@formwork/core";
+import type { CompileWarning } from "@formwork/json-schema";
+import { resolveConstraint, type ConstraintOptions } from "./constraint.js";
+import { decodeLoop, type DecodeStats, type StopReason } from "./decode.js";
+import { loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
+import { NativeLogits } from "./native-logits.js";
+import { parsePartialJson } from "./partial-json.js";
+import { promptTokens, type ChatMessage } from "./prompt.js";
+
+/** Options of `generate`. Exactly one of `prompt` and `messages`; at most one of `schema`, `grammar`, `regex`. */
+export interface GenerateOptions extends ConstraintOptions, SamplingOptions {
+  /**
+   * A model from `loadModel`, a GGUF path (loaded and disposed by the call),
+   * or nothing: the fixture model (see `loadModel`).
+   */
+  model?: LoadedModel | string;
+  /** Load options when `model` is a path or absent (threads, GPU, context size). */
+  load?: Omit<LoadModelOptions, "modelPath">;
+  /** Raw completion text. */
+  prompt?: string;
+  /** Chat messages, formatted with the model's chat template; generation continues the assistant turn. */
+  messages?: readonly ChatMessage[];
+  /** Token budget for the output (fast-forwarded tokens count). Default 256. With a constraint the output always ends complete within it. */
+  maxTokens?: number;
+  /** Stop when the output contains one of these strings (the text keeps it). */
+  stop?: readonly string[];
+  /** Cancels generation; the result so far is returned with `stopReason: "abort"`. */
+  signal?: AbortSignal;
+  /** Free text until this marker (e.g. `"</think>"`), then the constraint. */
+  startAfter?: string;
+  /** Evaluate forced text in one batch instead of sampling it (default true). */
+  fastForward?: boolean;
+  /**
+   * Candidates the native side returns per step (default 256, at least
+   * `topK`). Sampling is exact when the allowed set is no larger; otherwise it
+   * draws among the best `candidates` allowed tokens (exact for greedy).
+   */
+  candidates?: number;
+  /** Called with each new piece of text. */
+  onText?: (chunk: string) => void;
+  /** Called with the partial value (JSON constraints) whenever it changes. */
+  onValue?: (partial: unknown) => void;
+}
+
+/** Milliseconds spent, and the rate. */
+export interface GenerateTimings {
+  /** Loading the model (0 when a loaded model was passed). */
+  loadMs: number;
+  /** Compiling the constraint to a matcher. */
+  compileMs: number;
+  /** Evaluating the prompt and the first token's logits. */
+  promptMs: number;
+  /** From the first token to the end. */
+  decodeMs: number;
+  totalMs: number;
+  /** Output tokens per second over `decodeMs` (forced tokens included). */
+  tokensPerSecond: number;
+  /** Time in the grammar matcher (masks, accepts, budget checks, fast-forward). */
+  grammarMs: number;
+  /** Time in node-llama-cpp (evaluation, bias, top-K). */
+  nativeMs: number;
+}
+
+/** What `generate` returns. */
+export interface GenerateResult {
+  /** The whole output text (the free part and the marker included when `startAfter` is used). */
+  text: string;
+  /** The constrained part of the text (all of it when there is no marker). */
+  constrainedText: string;
+  /** For a schema: the parsed JSON value (undefined when the output is not complete). For other constraints and free text: undefined. */
+  value: unknown;
+  /** Output token ids. */
+  tokens: number[];
+  /** Per token: log-probability under the model (T = 1) renormalised over the allowed candidates; 0 for forced tokens. */
+  logprobs: number[];
+  /** Per token: whether it was forced (fast-forward, marker, budget plan) rather than sampled. */
+  forced: boolean[];
+  /** Mean of `logprobs` over the sampled tokens (0 when none). */
+  meanLogprob: number;
+  /** Whether every sampled token's log-probability was over the whole allowed set. */
+  exactLogprobs: boolean;
+  /** Whether the constrained output is a complete sentence of the constraint (true for free text). */
+  complete: boolean;
+  stopReason: StopReason;
+  timings: GenerateTimings;
+  stats: DecodeStats;
+  /** Schema compiler warnings (approximations under `lenient`). */
+  warnings: CompileWarning[];
+}
+
+/** A streamed piece. */
+export type GenerateChunk =
+  | { type: "text"; text: string }
+  | { type: "value"; value: unknown }
+  | { type: "done"; result: GenerateResult };
+
+interface SequenceSlot {
+  native: NativeLogits;
+  /** Resolves when the call in progress (if any) is done: calls on one model run one at a time. */
+  tail: Promise<void>;
+}
+const slots = new WeakMap<LoadedModel, SequenceSlot>();
+
+function slotOf(loaded: LoadedModel): SequenceSlot {
+  let slot = slots.get(loaded);
+  if (!slot) {
+    const sequence = loaded.context.getSequence();
+    slot = { native: new NativeLogits(sequence, loaded.vocabulary.size), tail: Promise.resolve() };
+    slots.set(loaded, slot);
+  }
+  return slot;
+}
+
+/**
+ * Generates from a model under an optional constraint and returns the text,
+ * the value, every token with its log-probability, the stop reason and
+ * timings. The same options (seed included) give the same output. Throws
+ * before generating for bad input: `ArgumentError`, the compilers'
+ * `CompileError` / `UnsupportedError`, `LimitError` (`budget-too-small`),
+ * `ModelError` (missing or unreadable model). Calls on one loaded model run
+ * one after another (they share its context sequence).
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const maxTokens = options.maxTokens ?? 256;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new ArgumentError("bad-max-tokens", `maxTokens must be an integer >= 1, got ${String(maxTokens)}`, { hint: "Give a positive token budget." });
+  }
+  const candidates = Math.max(1, options.candidates ?? 256, options.topK ?? 0);
+  const sampler = new Sampler({ temperature: options.temperature, topK: options.topK, topP: options.topP, minP: options.minP, seed: options.seed });
+  const constraint = resolveConstraint(options);
+
+  let loaded: LoadedModel;
+  let owned = false;
+  let loadMs = 0;
+  if (options.model !== undefined && typeof options.model !== "string") {
+    loaded = options.model;
+  } else {
+    loaded = await loadModel({ ...options.load, modelPath: options.model });
+    owned = true;
+    loadMs = loaded.loadMs;
+  }
+  try {
+    const c0 = performance.now();
+    const matcher = constraint ? loaded.compiler.compile(constraint.grammar).createMatcher() : null;
+    const compileMs = performance.now() - c0;
+    const prompt = await promptTokens(loaded.model, options.prompt, options.messages);
+    if (prompt.length === 0) {
+      throw new ArgumentError("empty-prompt", "the prompt is empty and the model has no BOS token to start from", { hint: "Give a prompt." });
+    }
+    const slot = slotOf(loaded);
+    const previous = slot.tail;
+    let release!: () => void;
+    slot.tail = new Promise<void>((r) => (release = r));
+    await previous;
+    try {
+      await slot.native.sequence.clearHistory();
+      const vocabulary = loaded.vocabulary;
+      const model = loaded.model;
+      const loop = decodeLoop({
+        native: slot.native,
+        vocabulary,
+        tokenize: (text) => model.tokenize(text, false),
+        prompt,
+        matcher,
+        sampler,
+        maxTokens,
+        candidates,
+        fastForward: options.fastForward ?? true,
+        startAfter: options.startAfter,
+        stop: options.stop,
+        signal: options.signal,
+      });
+      const tokens: number[] = [];
+      const logprobs: number[] = [];
+      const forced: boolean[] = [];
+      const textDecoder = new TextDecoder();
+      const constrainedDecoder = new TextDecoder();
+      let text = "";
+      let constrainedText = "";
+      let lastPartial = "";
+      const wantValue = constraint?.kind === "schema";
+      let tFirst = 0;
+      let step = await loop.next();
+      while (!step.done) {
+        const tok = step.value;
+        if (tFirst === 0) tFirst = performance.now();
+        tokens.push(tok.id);
+        logprobs.push(tok.logprob);
+        forced.push(tok.forced);
+        if (vocabulary.isText(tok.id)) {
+          const bytes = vocabulary.bytesOf(tok.id);
+          const chunk = textDecoder.decode(bytes, { stream: true });
+          text += chunk;
+          if (chunk && options.onText) options.onText(chunk);
+          if (tok.constrained) constrainedText += constrainedDecoder.decode(bytes, { stream: true });
+          else if (tok.constrainedTail) constrainedText += tok.constrainedTail;
+          if (wantValue && options.onValue && (tok.constrained || tok.constrainedTail)) {
+            const partial = parsePartialJson(constrainedText);
+            const key = JSON.stringify(partial) ?? "";
+            if (key !== lastPartial && partial !== undefined) {
+              lastPartial = key;
+              options.onValue(partial);
+            }
+          }
+        }
+        step = await loop.next();
+      }
+      text += textDecoder.decode();
+      constrainedText += constrainedDecoder.decode();
+      const { stopReason, stats } = step.value;
+      const complete = matcher ? matcher.isComplete() : true;
+      if (!matcher) constrainedText = text;
+      let value: unknown;
+      if (wantValue && complete) {
+        try {
+          value = JSON.parse(constrainedText);
+        } catch {
+          value = undefined;
+        }
+      }
+      const tEnd = performance.now();
+      const decodeMs = tFirst === 0 ? 0 : tEnd - tFirst;
+      const sampled = logprobs.filter((_, i) => !forced[i]);
+      return {
+        text,
+        constrainedText,
+        value,
+        tokens,
+        logprobs,
+        forced,
+        meanLogprob: sampled.length ? sampled.reduce((a, b) => a + b, 0) / sampled.length : 0,
+        exactLogprobs: stats.truncatedSteps === 0,
+        complete,
+        stopReason,
+        timings: {
+          loadMs,
+          compileMs,
+          promptMs: stats.promptMs,
+          decodeMs,
+          totalMs: tEnd - t0,
+          tokensPerSecond: decodeMs > 0 ? (tokens.length * 1000) / decodeMs : 0,
+          grammarMs: stats.grammarMs,
+          nativeMs: stats.nativeMs,
+        },
+        stats,
+        warnings: constraint?.warnings ?? [],
+      };
+    } finally {
+      release();
+    }
+  } finally {
+    if (owned) await loaded.dispose();
+  }
+}
+
+/**
+ * Like `generate`, as an async iterator of text chunks and (for JSON
+ * schemas) partial values, ending with `{ type: "done", result }`. Errors
+ * are thrown from the iterator.
+ */
+export async function* generateStream(options: Omit<GenerateOptions, "onText" | "onValue">): AsyncGenerator<GenerateChunk, void> {
+  const queue: GenerateChunk[] = [];
+  let wake: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  let finished = false;
+  const push = (c: GenerateChunk) => {
+    queue.push(c);
+    wake?.();
+  };
+  void generate({
+    ...options,
+    onText: (text) => push({ type: "text", text }),
+    onValue: (value) => push({ type: "value", value }),
+  }).then(
+    (result) => {
+      push({ type: "done", result });
+      finished = true;
+      wake?.();
+    },
+    (error: unknown) => {
+      failure = { error };
+      finished = true;
+      wake?.();
+    },
+  );
+  for (;;) {
+    while (queue.length > 0) {
+      const c = queue.shift()!;
+      yield c;
+      if (c.type === "done") return;
+    }
+    if (failure) throw failure.error;
+    if (finished && queue.length === 0) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Loading a GGUF model for constrained generation: node-llama-cpp's model,
+ * one reusable context, the exact `Vocabulary` from the GGUF metadata, and a
+ * `GrammarCompiler` for that vocabulary.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { ModelError, Vocabulary, vocabularyFromGguf, type GgufTokenizerMetadata } from "@formwork/core";
+import { GrammarCompiler } from "@formwork/grammar";
+import { compileRegex } from "@formwork/regex";
+import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import { checkNodeLlamaCppVersion } from "./version.js";
+
+/** Options of `loadModel`. */
+export interface LoadModelOptions {
+  /**
+   * Path of a GGUF file. Default: the fixture model (a tiny random-weight
+   * model with the real Qwen3 tokenizer, built on first use and cached by
+   * `@formwork/testkit`): it proves the pipeline, not an answer.
+   */
+  modelPath?: string;
+  /** CPU threads for node-llama-cpp (both the backend and the context). Default `os.availableParallelism()`. */
+  threads?: number;
+  /** `"auto"` (default) uses a GPU when node-llama-cpp finds one; `false` forces the CPU. */
+  gpu?: "auto" | false;
+  /** Context size in tokens (prompt + output). Default 4096; memory grows with it. */
+  contextSize?: number;
+  /** Where progress messages go (default: nowhere). The CLI prints them on stderr. */
+  onInfo?: (message: string) => void;
+}
+
+/** A loaded model, ready for `generate`. Call `dispose()` when done. */
+export interface LoadedModel {
+  /** The GGUF file loaded. */
+  readonly path: string;
+  /** Whether it is the built-in fixture model. */
+  readonly fixture: boolean;
+  readonly llama: Llama;
+  readonly model: LlamaModel;
+  /** The context shared by `generate` calls on this model (one call at a time). */
+  readonly context: LlamaContext;
+  /** Exact token bytes and the end-of-generation set (checked against `model.isEogToken`). */
+  readonly vocabulary: Vocabulary;
+  /** Compiles grammars for `vocabulary` (caches compiled grammars; regex nodes through `@formwork/regex`). */
+  readonly compiler: GrammarCompiler;
+  readonly threads: number;
+  /** `false` on the CPU, else node-llama-cpp's GPU type (`"cuda"`, `"vulkan"`, `"metal"`). */
+  readonly gpu: string | false;
+  /** Milliseconds the load took (backend, weights, context, vocabulary). */
+  readonly loadMs: number;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads a GGUF model (or the fixture model when `modelPath` is not given)
+ * with `build: "never"` (the prebuilt binary only). Throws `ModelError`:
+ * `model-not-found` for a missing file, `model-load-failed` when llama.cpp
+ * refuses it, `tokenizer-unsupported` for a vocabulary Formwork cannot read,
+ * `node-llama-cpp-version` when node-llama-cpp is not 3.22.x.
+ */
+export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedModel> {
+  checkNodeLlamaCppVersion();
+  const t0 = performance.now();
+  const info = options.onInfo ?? (() => {});
+  const threads = options.threads ?? availableParallelism();
+  let path = options.modelPath;
+  let fixture = false;
+  if (path === undefined) {
+    const { buildFixtureModel } = await import("@formwork/testkit");
+    const t = performance.now();
+    const built = await buildFixtureModel({ tokenizer: "qwen3", size: "tiny" });
+    path = built.path;
+    fixture = true;
+    info(
+      built.built
+        ? `no model given; built the fixture model (random weights, Qwen3 tokenizer) in ${Math.round(performance.now() - t)} ms: ${path}`
+        : `no model given; using the cached fixture model (random weights, Qwen3 tokenizer): ${path}`,
+    );
+  } else if (!existsSync(path)) {
+    throw new ModelError("model-not-found", `the model file "${path}" does not exist`, {
+      location: { kind: "file", path },
+      hint: "Pass the path of a .gguf file, or leave the model out to use the fixture model.",
+    });
+  }
+  const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+  const llama = await getLlama({
+    gpu: options.gpu ?? "auto",
+    build: "never",
+    maxThreads: threads,
+    logLevel: LlamaLogLevel.error,
+    progressLogs: false,
+    logger: (level, message) => {
+      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) info(`[llama.cpp] ${message.trim()}`);
+    },
+  });
+  const modelPath = path;
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({ modelPath });
+  } catch (err) {
+    throw new ModelError("model-load-failed", `node-llama-cpp could not load "${modelPath}": ${(err as Error).message}`, {
+      location: { kind: "file", path: modelPath },
+      hint: "Check that the file is a complete GGUF model that llama.cpp supports.",
+      cause: err,
+    });
+  }
+  try {
+    const vocabulary = modelVocabulary(model, modelPath);
+    const context = await model.createContext({ contextSize: options.contextSize ?? 4096, threads, sequences: 1 });
+    const compiler = new GrammarCompiler(vocabulary, { regexToDfa: (pattern, flags) => compileRegex(pattern, { flags }) });
+    const loadMs = performance.now() - t0;
+    info(`loaded ${modelPath} in ${loadMs.toFixed(0)} ms (${llama.gpu === false ? "CPU" : llama.gpu}, ${threads} threads, ${vocabulary.size} tokens)`);
+    return {
+      path: modelPath,
+      fixture,
+      llama,
+      model,
+      context,
+      vocabulary,
+      compiler,
+      threads,
+      gpu: llama.gpu,
+      loadMs,
+      async dispose() {
+        await context.dispose();
+        await model.dispose();
+      },
+    };
+  } catch (err) {
+    await model.dispose();
+    throw err;
+  }
+}
+
+/**
+ * The exact `Vocabulary` of a loaded model from its GGUF tokenizer metadata,
+ * with every id `model.isEogToken` flags added to the end-of-generation set.
+ * Throws `ModelError` (`tokenizer-unsupported`) when the metadata is missing
+ * or of a tokenizer kind Formwork cannot read, or its size differs from the model's.
+ */
+export function modelVocabulary(model: LlamaModel, path = "the model"): Vocabulary {
+  const meta = (model.fileInfo.metadata as { tokenizer?: { ggml?: GgufTokenizerMetadata } }).tokenizer?.ggml;
+  if (!meta || !Array.isArray(meta.tokens)) {
+    throw new ModelError("tokenizer-unsupported", `${path} has no tokenizer.ggml metadata`, {
+      location: { kind: "file", path },
+      hint: "Use a GGUF model that embeds its tokenizer (every llama.cpp conversion does).",
+    });
+  }
+  const base = vocabularyFromGguf(meta, { name: String(meta.pre ?? meta.model ?? "gguf") });
+  const n = base.size;
+  const eog = new Set(base.eogIds);
+  let added = 0;
+  for (let id = 0; id < n; id++) {
+    if (!eog.has(id) && model.isEogToken(id as Token)) {
+      eog.add(id);
+      added++;
+    }
+  }
+  if (added === 0) return base;
+  const tokens: Uint8Array[] = new Array(n);
+  for (let id = 0; id < n; id++) tokens[id] = base.bytesOf(id);
+  return new Vocabulary({ tokens, kinds: base.kinds, eog, bos: base.bos, eos: base.eos, name: base.name });
+}
