@@ -72,21 +72,33 @@ function scoreCorpus(cases: JsonCase[], kinds: readonly string[]): KindRow[] {
 
 interface TimingRow {
   bytes: number;
-  formworkUsPerKb: number;
-  jsonrepairUsPerKb: number;
-  agree: boolean;
+  /** Median µs per KB; null when not measured (the previous size took over SLOW_MS per run). */
+  formworkUsPerKb: number | null;
+  jsonrepairUsPerKb: number | null;
+  /** Both tools returned the same value (null when one was not measured). */
+  agree: boolean | null;
 }
+
+/** A tool whose run at one size takes longer than this is not timed at larger sizes. */
+const SLOW_MS = 20_000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-/** Times `f` on `text`: repeats until ~300 ms (at least 3 runs) and returns the median ms per run. */
+/**
+ * Times `f`: warms up (up to 3 runs or 500 ms), then repeats for about a
+ * second (at least 5 runs; 1 when a run takes over 2 s) and returns the
+ * median ms per run.
+ */
 function timeIt(f: () => void): number {
+  const warmUntil = performance.now() + 500;
+  for (let i = 0; i < 3 && performance.now() < warmUntil; i++) f();
   const runs: number[] = [];
-  const until = performance.now() + 300;
-  while (runs.length < 3 || (performance.now() < until && runs.length < 2000)) {
+  const until = performance.now() + 1000;
+  while (runs.length < 5 || (performance.now() < until && runs.length < 5000)) {
+    if (runs.length === 1 && runs[0] > 2000) break;
     const t0 = performance.now();
     f();
     runs.push(performance.now() - t0);
@@ -101,6 +113,8 @@ function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: Schem
   // literals, unquoted keys, trailing commas.
   const style = { indent: 2, quote: "single", unquotedKeys: true, trailingCommas: true, missingCommas: false, comments: false, python: true, jsUndefined: false, rawNewlines: false, rawQuotes: false, concat: false };
   const rows: TimingRow[] = [];
+  let fwSlow = false;
+  let jrSlow = false;
   for (const size of sizes) {
     const parts: string[] = [];
     let len = 2;
@@ -112,10 +126,18 @@ function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: Schem
     }
     const text = `[\n${parts.join(",\n")}\n]`;
     const kb = text.length / 1024;
-    const fw = timeIt(() => repairJson(text));
-    const jr = timeIt(() => jsonrepair(text));
-    const agree = same(repairJson(text).value, JSON.parse(jsonrepair(text)));
-    rows.push({ bytes: text.length, formworkUsPerKb: (fw * 1000) / kb, jsonrepairUsPerKb: (jr * 1000) / kb, agree });
+    let fwValue: unknown;
+    let jrValue: unknown;
+    const fw = fwSlow ? null : timeIt(() => (fwValue = repairJson(text).value));
+    const jr = jrSlow ? null : timeIt(() => (jrValue = JSON.parse(jsonrepair(text))));
+    if (fw !== null && fw * (size < 1e7 ? 10 : 1) > SLOW_MS) fwSlow = true;
+    if (jr !== null && jr * 10 > SLOW_MS) jrSlow = true; // the next size is 10x larger
+    rows.push({
+      bytes: text.length,
+      formworkUsPerKb: fw === null ? null : (fw * 1000) / kb,
+      jsonrepairUsPerKb: jr === null ? null : (jr * 1000) / kb,
+      agree: fw === null || jr === null ? null : same(fwValue, jrValue),
+    });
   }
   return rows;
 }
@@ -155,7 +177,7 @@ async function main(): Promise<void> {
     "",
     "| input size | Formwork µs/KB | jsonrepair µs/KB | same value |",
     "|---:|---:|---:|:---:|",
-    ...times.map((r) => `| ${(r.bytes / 1024).toFixed(0)} KB | ${r.formworkUsPerKb.toFixed(1)} | ${r.jsonrepairUsPerKb.toFixed(1)} | ${r.agree ? "yes" : "no"} |`),
+    ...times.map((r) => `| ${(r.bytes / 1024).toFixed(0)} KB | ${r.formworkUsPerKb?.toFixed(1) ?? "not run"} | ${r.jsonrepairUsPerKb?.toFixed(1) ?? `not run (over ${SLOW_MS / 1000} s)`} | ${r.agree === null ? "-" : r.agree ? "yes" : "no"} |`),
     "",
   ];
   process.stdout.write(lines.join("\n"));

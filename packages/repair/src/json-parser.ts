@@ -431,7 +431,9 @@ export class TolerantJsonParser {
     let structural: boolean | undefined; // looksStructural(firstNewline), computed once
     const n = this.n;
     for (;;) {
-      if (this.pos >= n) {
+      // A closing code fence on its own line ends the text for this string.
+      const fence = open !== 96 && t.charCodeAt(this.pos) === 96 && (t.charCodeAt(this.pos - 1) === 10 || t.charCodeAt(this.pos - 1) === 13) && t.startsWith("```", this.pos);
+      if (this.pos >= n || fence) {
         out += t.slice(chunk, this.pos);
         this.steps += this.pos - start;
         // No closing quote. If the string ran over a line end and the next
@@ -443,8 +445,9 @@ export class TolerantJsonParser {
         }
         this.truncated = true;
         if (ctx === "key") return undefined;
+        if (fence) out = out.replace(/\r?\n$/, "");
         if (controls > 0) this.edit("escape-control-char", start, `escaped ${controls} raw control character(s) in a string`);
-        this.edit("truncated-string", n, "the text ended inside a string; closed it");
+        this.edit("truncated-string", this.pos, "the text ended inside a string; closed it");
         return { kind: "scalar", start, value: out, partial: true };
       }
       const c = t.charCodeAt(this.pos);

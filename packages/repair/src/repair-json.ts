@@ -92,8 +92,9 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
   const pick = options_[chosen];
   const edits: Edit[] = [];
   for (const o of outside) if (o.offset < pick.start || o.offset >= pick.end) edits.push(o);
+  const picked = new Set(pick.cands);
   for (const c of candidates) {
-    if (pick.cands.includes(c)) for (const e of c.edits) edits.push(e);
+    if (picked.has(c)) for (const e of c.edits) edits.push(e);
     else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen` });
   }
   if (pick.ndjson) edits.push({ kind: "ndjson-to-array", offset: pick.start, message: `read ${pick.cands.length} values, one per line, as an array` });

@@ -54,7 +54,8 @@ export function compileSchemaCheck(schema: unknown): SchemaCheck {
     const id = (schema as { $id?: unknown }).$id ?? (schema as { id?: unknown }).id;
     try {
       if (typeof id === "string") ajv.removeSchema(id);
-      validate = ajv.compile(schema);
+      // `$async: true` makes ajv return a promise; validation here is synchronous.
+      validate = ajv.compile((schema as { $async?: unknown }).$async === true ? { ...schema, $async: false } : schema);
     } catch (err) {
       throw new ArgumentError("invalid-schema", `The schema could not be compiled: ${(err as Error).message}`, {
         location: { kind: "pointer", pointer: "" },
@@ -65,7 +66,18 @@ export function compileSchemaCheck(schema: unknown): SchemaCheck {
     cache.set(schema, validate);
   }
   const v = validate;
-  return (value) => (v(value) ? [] : (v.errors ?? []).map(toIssue));
+  return (value) => {
+    try {
+      const ok = v(value);
+      if (typeof ok !== "boolean") return [{ instancePath: "", schemaPath: "#/$async", keyword: "$async", message: "asynchronous schemas are not supported" }];
+      return ok ? [] : (v.errors ?? []).map(toIssue);
+    } catch (err) {
+      // Nested `$async` schemas throw ajv's ValidationError.
+      const errors = (err as { errors?: ErrorObject[] }).errors;
+      if (Array.isArray(errors)) return errors.map(toIssue);
+      throw err;
+    }
+  };
 }
 
 function toIssue(e: ErrorObject): SchemaIssue {

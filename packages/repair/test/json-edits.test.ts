@@ -45,6 +45,7 @@ const CASES: [string, unknown, EditKind[]][] = [
   ['{"a": -', {}, ["drop-dangling-key"]],
   ['{"a', {}, ["drop-dangling-key"]],
   ["[[[", [[[]]], ["truncated-container"]],
+  ['```json\n{"a": [1, {"b": "abc\n```\nmore text', { a: [1, { b: "abc" }] }, ["truncated-string", "strip-fence"]],
   ['"just a string"', "just a string", []],
   ["42", 42, []],
   ["True", true, ["replace-literal"]],
