@@ -102,8 +102,10 @@ function defineOracle(name: string, open: () => Promise<{ model: LlamaModel; met
     await c?.model.dispose();
   });
 
-  it("has one id per token of the model", () => {
+  it("has one id per token of the model, and llama.cpp's bos and eos", () => {
     expect(c.vocab.size).toBe(c.meta.tokens.length);
+    expect(c.vocab.eos ?? null).toBe(c.model.tokens.eos);
+    expect(c.vocab.bos ?? null).toBe(c.model.tokens.bos);
   });
 
   it("end-of-generation set equals isEogToken over every id", () => checkEog(c));
