@@ -160,8 +160,8 @@ function fixLines(lines: string[], offsets: number[], edits: Edit[]): string[] {
     }
     // key:value -> key: value
     const cs = /^(\s*(?:- +)?)([A-Za-z_][\w.-]*):(?=[^\s:/\\])/.exec(line);
-    // Not for URN-like scalars (`arn:aws:iam::1`, `urn:isbn:1`).
-    if (cs && !/^[A-Za-z]+:/.test(line.slice(cs[0].length))) {
+    // Not for URN-like scalars (`arn:aws:iam::1`, `urn:isbn:1`); URLs and drive letters are values.
+    if (cs && !/^[A-Za-z]{2,}:(?!\/\/)/.test(line.slice(cs[0].length))) {
       line = `${cs[1]}${cs[2]}: ${line.slice(cs[0].length)}`;
       edits.push({ kind: "yaml-colon-space", offset: at + cs[0].length, message: `inserted a space after "${cs[2]}:"` });
     }
