@@ -1,0 +1,412 @@
+/**
+ * `compileSchema`: JSON Schema to grammar IR. A schema is compiled as a
+ * conjunction of subschemas (frames): `allOf` and `$ref` add frames,
+ * `anyOf`/`oneOf`/`if`/`dependent*` distribute into alternatives, `not`
+ * becomes a negated schema, and the remaining flat keywords are merged per
+ * instance kind and emitted. Every keyword is enforced exactly or refused
+ * (`UnsupportedError`, code `unsupported-keyword`); under `lenient: true`
+ * the refusal becomes a warning and a documented approximation.
+ */
+import { CompileError, LimitError } from "@formwork/core";
+import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
+import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
+import { emitArray } from "./emit-array.js";
+import { emitObject } from "./emit-object.js";
+import { emitNumber, emitString, scalarOk, structuralKinds, valueNode } from "./emit-scalar.js";
+import { kindOf, mergeFrames, canonicalKey } from "./merge.js";
+import { negate, NotNegatable } from "./negate.js";
+import { resolveOptions, type CompileSchemaOptions } from "./options.js";
+import { draftOf, frame, under, withSchema, SchemaRegistry, type Frame } from "./resolver.js";
+import { Layout } from "./whitespace.js";
+
+/** The result of `compileSchema`. */
+export interface CompiledSchema {
+  /** The grammar; its language is the JSON texts (in the chosen layout) of values valid under the schema. */
+  grammar: Grammar;
+  /** Approximations made under `lenient: true`, and formats enforced as subsets. */
+  warnings: CompileWarning[];
+}
+
+const EMPTY: Node = { type: "alt", items: [] };
+const METADATA = new Set(["$schema", "$id", "id", "$comment", "$defs", "definitions", "title", "description", "default", "examples", "$anchor", "$dynamicAnchor", "readOnly", "writeOnly", "deprecated", "contentMediaType", "contentEncoding", "contentSchema", "$vocabulary"]);
+const COMBINATORS = ["anyOf", "oneOf", "not", "if", "dependentRequired", "dependentSchemas", "dependencies"];
+
+/**
+ * Compiles a JSON Schema (an object, a boolean, or JSON text) to a grammar
+ * whose sentences are exactly the JSON texts of valid instances in the chosen
+ * layout. Throws `CompileError` for schemas that are not JSON or not schemas
+ * (`invalid-schema`), point nowhere (`unresolved-ref`) or have no valid
+ * instance (`empty-schema`), and `UnsupportedError` for keywords that cannot
+ * be enforced exactly (unless `lenient`).
+ */
+export function compileSchema(schema: unknown, options: CompileSchemaOptions = {}): CompiledSchema {
+  const opts = resolveOptions(options);
+  if (typeof schema === "string") {
+    try {
+      schema = JSON.parse(schema);
+    } catch (e) {
+      throw new CompileError("invalid-schema", `The schema is not valid JSON: ${(e as Error).message}`, { location: { kind: "pointer", pointer: "" }, hint: "Pass a parsed object or valid JSON text." });
+    }
+  }
+  if (typeof schema !== "boolean" && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
+    throw new CompileError("invalid-schema", `A schema must be an object or a boolean, got ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}`, { location: { kind: "pointer", pointer: "" }, hint: 'Write e.g. {"type": "object"}.' });
+  }
+  const draft = (typeof schema === "object" && draftOf((schema as Record<string, unknown>).$schema)) || opts.draft;
+  const reg = new SchemaRegistry(schema, draft, opts.remotes);
+  const rules = new Map<string, Node>();
+  const used = new Set<string>();
+  const refRules = new Map<string, string>();
+  const ctx: Ctx = {
+    reg,
+    opts,
+    layout: new Layout(opts),
+    rules,
+    warnings: [],
+    value: (frames, depth) => value(ctx, frames, depth, refRules, { n: 0 }),
+    newRule: (prefix) => {
+      let i = used.size;
+      while (used.has(`${prefix}${i}`)) i++;
+      used.add(`${prefix}${i}`);
+      return `${prefix}${i}`;
+    },
+  };
+  rules.set("root", EMPTY);
+  const body = ctx.value([reg.root], 0);
+  rules.set("root", seq(ctx.layout.outer(), body, ctx.layout.outer()));
+  const g: Grammar = { rules, root: "root" };
+  if (!productive(g).has("root")) {
+    throw new CompileError("empty-schema", "No JSON value satisfies this schema (its constraints contradict each other" + (ctx.layout.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"), {
+      location: { kind: "pointer", pointer: "" },
+      hint: "Check for contradictory keywords (e.g. minimum above maximum, a required property that is false).",
+    });
+  }
+  return { grammar: g, warnings: ctx.warnings };
+}
+
+function isMetadataOnly(o: Record<string, unknown>): boolean {
+  return Object.keys(o).every((k) => METADATA.has(k));
+}
+
+/** Compiles a conjunction of frames as one JSON value. */
+function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, string>, budget: { n: number }): Node {
+  const reg = ctx.reg;
+  if (depth > ctx.opts.maxDepth) {
+    if (ctx.layout.depthMatters) return EMPTY;
+    throw new LimitError("max-depth", `The schema nests deeper than maxDepth (${ctx.opts.maxDepth})`, { location: { kind: "pointer", pointer: frames[0]?.ptr ?? "" }, hint: "Raise the maxDepth option." });
+  }
+  // A lone $ref (or a chain of them) becomes a rule, which is what makes recursion finite.
+  const live = frames.filter((f) => !(f.s === true || (typeof f.s === "object" && f.s !== null && !Array.isArray(f.s) && isMetadataOnly(f.s as Record<string, unknown>))));
+  if (live.length === 0) {
+    // Any JSON value: one shared (recursive) rule.
+    const key = `any@${ctx.layout.depthMatters ? depth : 0}`;
+    let name = refRules.get(key);
+    if (!name) {
+      name = ctx.newRule("any");
+      refRules.set(key, name);
+      ctx.rules.set(name, EMPTY);
+      ctx.rules.set(name, emitFlat(ctx, [], depth, refRules));
+    }
+    return ref(name);
+  }
+  if (live.length === 1 && typeof live[0].s === "object" && live[0].s !== null) {
+    const o = live[0].s as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => !METADATA.has(k));
+    if (keys.length === 1 && keys[0] === "$ref" && typeof o.$ref === "string") {
+      const target = reg.resolve(o.$ref, live[0], `${live[0].ptr}/$ref`);
+      const key = `${target.base}#${target.ptr}@${ctx.layout.depthMatters ? depth : 0}`;
+      let name = refRules.get(key);
+      if (!name) {
+        name = ctx.newRule("ref");
+        refRules.set(key, name);
+        ctx.rules.set(name, EMPTY);
+        ctx.rules.set(name, value(ctx, [target], depth, refRules, { n: 0 }));
+      }
+      return ref(name);
+    }
+  }
+  // Flatten $ref and allOf into the conjunction.
+  const queue = [...frames];
+  const flat: Frame[] = [];
+  let expansions = 0;
+  while (queue.length) {
+    const f = queue.shift()!;
+    const s = f.s;
+    if (s === true) continue;
+    if (s === false) return EMPTY;
+    if (typeof s !== "object" || s === null || Array.isArray(s)) {
+      throw new CompileError("invalid-schema", `A schema must be an object or a boolean, got ${JSON.stringify(s)}`, { location: { kind: "pointer", pointer: f.ptr }, hint: "Replace it with a schema object such as {} or {\"type\": \"string\"}." });
+    }
+    const o = s as Record<string, unknown>;
+    if (typeof o.$ref === "string") {
+      if (++expansions > 64) {
+        approximate(ctx, `${f.ptr}/$ref`, "a recursive $ref combined with sibling keywords never reaches a value");
+        return EMPTY;
+      }
+      queue.push(under(f, reg.resolve(o.$ref, f, `${f.ptr}/$ref`)));
+      if (reg.draft <= 7) continue; // siblings of $ref are ignored
+      queue.push(withSchema(f, omit(o, "$ref")));
+      continue;
+    }
+    if (typeof o.$dynamicRef === "string") {
+      approximate(ctx, `${f.ptr}/$dynamicRef`, "$dynamicRef is not supported; it is resolved like $ref", "Use $ref, or pass lenient: true.");
+      queue.push(under(f, reg.resolve(o.$dynamicRef, f, `${f.ptr}/$dynamicRef`)));
+      queue.push(withSchema(f, omit(o, "$dynamicRef")));
+      continue;
+    }
+    if (Array.isArray(o.allOf)) {
+      o.allOf.forEach((_, i) => queue.push(under(f, reg.child(f, "allOf", i)!)));
+      queue.push(withSchema(f, omit(o, "allOf")));
+      continue;
+    }
+    flat.push(f);
+  }
+  // Distribute the first combinator.
+  for (let fi = 0; fi < flat.length; fi++) {
+    const f = flat[fi];
+    const o = f.s as Record<string, unknown>;
+    const key = COMBINATORS.find((k) => o[k] !== undefined);
+    if (!key) continue;
+    const others = flat.filter((_, j) => j !== fi);
+    const rest = (drop: Record<string, unknown>) => withSchema(f, drop);
+    const branches = distribute(ctx, f, o, key, rest);
+    if (branches === null) {
+      return value(ctx, [...others, rest(omit(o, key))], depth, refRules, budget);
+    }
+    budget.n += branches.length;
+    if (budget.n > ctx.opts.maxAlternatives) {
+      throw new LimitError("too-many-alternatives", `The schema expands into more than maxAlternatives (${ctx.opts.maxAlternatives}) alternatives`, { location: { kind: "pointer", pointer: `${f.ptr}/${key}` }, hint: "Raise the maxAlternatives option or simplify anyOf/oneOf/if combinations." });
+    }
+    const nodes = branches.map((b) => value(ctx, [...others, ...b], depth, refRules, budget)).filter((n) => !(n.type === "alt" && n.items.length === 0));
+    return nodes.length === 0 ? EMPTY : alt(...nodes);
+  }
+  return emitFlat(ctx, flat, depth, refRules);
+}
+
+function omit(o: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy = { ...o };
+  delete copy[key];
+  return copy;
+}
+
+/** Alternatives (each a list of frames) for one combinator keyword of `f`; null to drop the keyword. */
+function distribute(ctx: Ctx, f: Frame, o: Record<string, unknown>, key: string, rest: (o: Record<string, unknown>) => Frame): Frame[][] | null {
+  const reg = ctx.reg;
+  const ptr = `${f.ptr}/${key}`;
+  const without = rest(omit(o, key));
+  const sub = (x: Frame) => under(f, x);
+  const neg = (x: Frame): Frame | null => {
+    try {
+      return under(f, negate(x, reg), true);
+    } catch (e) {
+      if (e instanceof NotNegatable) return null;
+      throw e;
+    }
+  };
+  switch (key) {
+    case "anyOf": {
+      const items = o.anyOf as unknown[];
+      if (!Array.isArray(items) || items.length === 0) throw new CompileError("invalid-schema", "anyOf must be a non-empty array", { location: { kind: "pointer", pointer: ptr } });
+      return items.map((_, i) => [without, sub(reg.child(f, "anyOf", i)!)]);
+    }
+    case "oneOf": {
+      const items = o.oneOf as unknown[];
+      if (!Array.isArray(items) || items.length === 0) throw new CompileError("invalid-schema", "oneOf must be a non-empty array", { location: { kind: "pointer", pointer: ptr } });
+      const branches = items.map((_, i) => sub(reg.child(f, "oneOf", i)!));
+      if (branches.length === 1 || disjoint(ctx, branches)) return branches.map((b) => [without, b]);
+      if (branches.length <= 4) {
+        const negs = branches.map(neg);
+        if (negs.every((x) => x !== null)) return branches.map((b, i) => [without, b, ...negs.filter((_, j) => j !== i).map((x) => x!)]);
+      }
+      approximate(ctx, ptr, "oneOf branches that are not provably disjoint (different types, or different const/enum values of a required property) and cannot be negated are not supported; they are treated as anyOf");
+      return branches.map((b) => [without, b]);
+    }
+    case "not": {
+      const n = neg(reg.child(f, "not")!);
+      if (n === null) {
+        approximate(ctx, ptr, "this `not` schema cannot be expressed as a grammar; it is ignored");
+        return null;
+      }
+      return [[without, n]];
+    }
+    case "if": {
+      const thenC = reg.child(f, "then");
+      const elseC = reg.child(f, "else");
+      const thenF = thenC && sub(thenC);
+      const elseF = elseC && sub(elseC);
+      const base = rest(omit(omit(omit(o, "if"), "then"), "else"));
+      if (!thenF && !elseF) return [[base]];
+      const ifF = sub(reg.child(f, "if")!);
+      const notIf = neg(reg.child(f, "if")!);
+      if (notIf === null) {
+        approximate(ctx, ptr, "the `if` schema cannot be negated, so the `else` side cannot be told apart; only the `then` branch is generated");
+        return [[base, ifF, ...(thenF ? [thenF] : [])]];
+      }
+      return [
+        [base, ifF, ...(thenF ? [thenF] : [])],
+        [base, notIf, ...(elseF ? [elseF] : [])],
+      ];
+    }
+    case "dependentRequired":
+    case "dependentSchemas":
+    case "dependencies": {
+      const deps = o[key] as Record<string, unknown>;
+      const entries = Object.entries(deps ?? {});
+      if (entries.length === 0) return [[without]];
+      const [name, dep] = entries[0];
+      const remaining = omit(deps, name);
+      const keep = rest(Object.keys(remaining).length ? { ...omit(o, key), [key]: remaining } : omit(o, key));
+      const absent = under(f, frame({ properties: { [name]: false } }, ptr, f.base), true);
+      if (Array.isArray(dep)) return [[keep, absent], [keep, under(f, frame({ required: [name, ...dep] }, ptr, f.base), true)]];
+      return [[keep, absent], [keep, under(f, frame({ required: [name] }, ptr, f.base), true), sub(reg.child(f, key, name)!)]];
+    }
+  }
+  return null;
+}
+
+/** Provable disjointness of oneOf branches: disjoint kinds, or a required property with disjoint const/enum values. */
+function disjoint(ctx: Ctx, branches: Frame[]): boolean {
+  const info = branches.map((b) => shallow(ctx, b));
+  for (let i = 0; i < info.length; i++) {
+    for (let j = i + 1; j < info.length; j++) {
+      const a = info[i];
+      const b = info[j];
+      if (![...a.kinds].some((k) => b.kinds.has(k))) continue;
+      if (a.values && b.values && !a.values.some((v) => b.values!.includes(v))) continue;
+      const onlyObjects = [...a.kinds, ...b.kinds].every((k) => k === "object");
+      if (onlyObjects && [...a.tags.keys()].some((p) => b.tags.has(p) && !a.tags.get(p)!.some((v) => b.tags.get(p)!.includes(v)))) continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The kinds, values and discriminator tags a branch allows, read from its top level (through $ref and allOf). */
+function shallow(ctx: Ctx, f: Frame, depth = 0): { kinds: Set<Kind>; values?: string[]; tags: Map<string, string[]> } {
+  const all: Kind[] = ["null", "boolean", "object", "array", "string", "number", "integer"];
+  const out = { kinds: new Set<Kind>(all), values: undefined as string[] | undefined, tags: new Map<string, string[]>() };
+  if (f.s === false) return { kinds: new Set(), tags: out.tags };
+  if (typeof f.s !== "object" || f.s === null || depth > 8) return out;
+  const o = f.s as Record<string, unknown>;
+  const parts: Frame[] = [];
+  if (typeof o.$ref === "string") parts.push(ctx.reg.resolve(o.$ref, f, `${f.ptr}/$ref`));
+  if (Array.isArray(o.allOf)) o.allOf.forEach((_, i) => parts.push(ctx.reg.child(f, "allOf", i)!));
+  const m = mergeFrames([frame(omit(omit(o, "$ref"), "allOf"), f.ptr, f.base)], ctx.reg.draft);
+  out.kinds = m.kinds;
+  if (m.values) {
+    out.values = m.values.map(canonicalKey);
+    out.kinds = new Set(m.values.map(kindOf).flatMap((k) => (k === "integer" ? ["integer", "number"] : [k]) as Kind[]));
+  }
+  const req = new Set(Array.isArray(o.required) ? (o.required as string[]) : []);
+  if (o.properties && typeof o.properties === "object") {
+    for (const [p, sub] of Object.entries(o.properties as Record<string, unknown>)) {
+      if (!req.has(p) || typeof sub !== "object" || sub === null) continue;
+      const s = sub as Record<string, unknown>;
+      const vals = "const" in s ? [s.const] : Array.isArray(s.enum) ? s.enum : null;
+      if (vals) out.tags.set(p, vals.map(canonicalKey));
+    }
+  }
+  for (const part of parts) {
+    const sub = shallow(ctx, part, depth + 1);
+    out.kinds = new Set([...out.kinds].filter((k) => sub.kinds.has(k)));
+    if (sub.values) out.values = out.values ? out.values.filter((v) => sub.values!.includes(v)) : sub.values;
+    for (const [p, v] of sub.tags) out.tags.set(p, out.tags.has(p) ? out.tags.get(p)!.filter((x) => v.includes(x)) : v);
+  }
+  return out;
+}
+
+/** Emits a conjunction with no combinators left. */
+function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, string>): Node {
+  const m = mergeFrames(flat, ctx.reg.draft);
+  if (m.values !== undefined) {
+    const structural = structuralKinds(m);
+    const keep: unknown[] = [];
+    for (const v of m.values) {
+      if (!scalarOk(ctx, m, v)) continue;
+      const k = kindOf(v);
+      if ((k === "object" || k === "array") && structural.has(k)) {
+        // Check structured values by compiling them against the same frames is out of scope: refuse.
+        approximate(ctx, flat[0].ptr, "enum/const object or array values combined with other object/array keywords are not supported; such values are not generated");
+        continue;
+      }
+      keep.push(v);
+    }
+    return keep.length === 0 ? EMPTY : alt(...keep.map((v) => valueNode(ctx, v, depth)));
+  }
+  const finiteValues = (conj: Frame[]): unknown[] | null => {
+    const flatConj: Frame[] = [];
+    for (const f of conj) {
+      if (f.s === true) continue;
+      if (f.s === false) return [];
+      let g = f;
+      for (let i = 0; i < 8 && typeof g.s === "object" && g.s !== null && typeof (g.s as Record<string, unknown>).$ref === "string"; i++) {
+        g = ctx.reg.resolve((g.s as Record<string, unknown>).$ref as string, g, g.ptr);
+      }
+      const o = g.s as Record<string, unknown>;
+      if (typeof o !== "object" || o === null) return null;
+      if (COMBINATORS.some((k) => k in o) || "allOf" in o || "$ref" in o) return null;
+      flatConj.push(g);
+    }
+    const mm = mergeFrames(flatConj, ctx.reg.draft);
+    let vals = mm.values;
+    if (!vals) {
+      const kinds = [...mm.kinds];
+      if (kinds.every((k) => k === "null" || k === "boolean")) vals = [...(mm.kinds.has("null") ? [null] : []), ...(mm.kinds.has("boolean") ? [false, true] : [])];
+      else return null;
+    }
+    if (vals.some((v) => typeof v === "object" && v !== null)) return null;
+    return vals.filter((v) => scalarOk(ctx, mm, v));
+  };
+  void refRules;
+  const items: Node[] = [];
+  const k = m.kinds;
+  const nots = new Set(m.notValues.map(canonicalKey));
+  if (k.has("null") && !nots.has("null")) items.push(literal("null"));
+  if (k.has("boolean")) for (const b of ["true", "false"]) if (!nots.has(b)) items.push(literal(b));
+  if (k.has("number") || k.has("integer")) items.push(emitNumber(ctx, m));
+  if (k.has("string")) items.push(emitString(ctx, m));
+  if (k.has("object") || k.has("array")) {
+    if (m.notValues.some((v) => typeof v === "object" && v !== null)) {
+      approximate(ctx, flat[0]?.ptr ?? "", "excluding object or array values (not/const, not/enum) is not supported; objects and arrays are not generated");
+    } else {
+      if (k.has("object")) items.push(emitObject(ctx, flat, depth));
+      if (k.has("array")) items.push(emitArray(ctx, flat, depth, finiteValues));
+    }
+  }
+  const live = items.filter((n) => !(n.type === "alt" && n.items.length === 0));
+  return live.length === 0 ? EMPTY : alt(...live);
+}
+
+/** The rules that derive at least one string. */
+export function productive(g: Grammar): Set<string> {
+  const ok = new Set<string>();
+  const prod = (n: Node): boolean => {
+    switch (n.type) {
+      case "literal":
+      case "any":
+      case "regex":
+        return true;
+      case "class":
+        return n.negated || n.ranges.length > 0;
+      case "ref":
+        return ok.has(n.name);
+      case "seq":
+        return n.items.every(prod);
+      case "alt":
+        return n.items.some(prod);
+      case "repeat":
+        return n.min === 0 || prod(n.item);
+      case "lexeme":
+        return prod(n.item);
+    }
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, node] of g.rules) {
+      if (!ok.has(name) && prod(node)) {
+        ok.add(name);
+        changed = true;
+      }
+    }
+  }
+  return ok;
+}

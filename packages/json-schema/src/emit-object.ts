@@ -1,0 +1,208 @@
+/**
+ * Objects: named properties in schema order (each required or optional),
+ * then the other properties the schema allows, with min/maxProperties
+ * counted exactly by a small automaton (one rule per position x count).
+ * Keys are never duplicated: other properties exclude every named key.
+ */
+import { alt, literal, ref, seq, type Node } from "@formwork/grammar";
+import { approximate, type Ctx } from "./context.js";
+import { mergeFrames } from "./merge.js";
+import { inSubtree, type Frame } from "./resolver.js";
+import { notIn, scalarOk, stringLanguage } from "./emit-scalar.js";
+import { searchLanguage, type RNode } from "./regex-ast.js";
+import { rnodeToIr, stringOfLength } from "./json-text.js";
+import { lexeme } from "@formwork/grammar";
+
+const EMPTY: Node = { type: "alt", items: [] };
+
+interface Entry {
+  key: string;
+  required: boolean;
+  value: Node;
+}
+
+const isFalse = (f: Frame) => f.s === false;
+const isTrue = (f: Frame) => f.s === true || (typeof f.s === "object" && f.s !== null && Object.keys(f.s).length === 0);
+
+/** Compiles the object part of a conjunction of flat frames at `depth`. */
+export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
+  const reg = ctx.reg;
+  const objs = frames.map((f) => ({ f, s: f.s as Record<string, unknown> }));
+  const keys: string[] = [];
+  const required = new Set<string>();
+  let minP = 0;
+  let maxP = Infinity;
+  const pats: { source: string; owner: Frame; child: Frame; re: RegExp }[] = [];
+  const names: Frame[] = [];
+  for (const { f, s } of objs) {
+    if (s.properties && typeof s.properties === "object") for (const k of Object.keys(s.properties)) if (!keys.includes(k)) keys.push(k);
+    if (Array.isArray(s.required)) for (const k of s.required as string[]) required.add(k);
+    if (typeof s.minProperties === "number") minP = Math.max(minP, Math.ceil(s.minProperties));
+    if (typeof s.maxProperties === "number") maxP = Math.min(maxP, Math.floor(s.maxProperties));
+    if (s.patternProperties && typeof s.patternProperties === "object") {
+      for (const p of Object.keys(s.patternProperties)) {
+        let re: RegExp;
+        try {
+          re = new RegExp(p, "u");
+        } catch {
+          approximate(ctx, `${f.ptr}/patternProperties`, `patternProperties key ${JSON.stringify(p)} is not a valid regex`);
+          continue;
+        }
+        pats.push({ source: p, owner: f, child: reg.child(f, "patternProperties", p)!, re });
+      }
+    }
+    if (s.propertyNames !== undefined) names.push(reg.child(f, "propertyNames")!);
+  }
+  for (const k of required) if (!keys.includes(k)) keys.push(k);
+  const nameMerged = names.length ? mergeFrames(names.filter((n) => !isTrue(n) && !isFalse(n)), reg.draft) : null;
+  if (names.some(isFalse) && nameMerged) nameMerged.kinds.clear();
+  if (nameMerged && names.some((n) => typeof n.s === "object" && n.s !== null && Object.keys(n.s).some((k) => ["$ref", "anyOf", "oneOf", "allOf", "not", "if"].includes(k)))) {
+    approximate(ctx, names[0].ptr, "propertyNames with combinators or $ref is not supported");
+  }
+  const keyOk = (k: string) => nameMerged === null || (scalarOk(ctx, nameMerged, k) && (nameMerged.values === undefined || nameMerged.values.includes(k)));
+
+  const entries: Entry[] = [];
+  for (const k of keys) {
+    const conj: Frame[] = [];
+    const named = (f: Frame, s: Record<string, unknown>) => (s.properties && typeof s.properties === "object" && Object.prototype.hasOwnProperty.call(s.properties, k)) || pats.some((p) => p.owner === f && p.re.test(k));
+    for (const { f, s } of objs) {
+      let here = false;
+      if (s.properties && typeof s.properties === "object" && Object.prototype.hasOwnProperty.call(s.properties, k)) {
+        conj.push(reg.child(f, "properties", k)!);
+        here = true;
+      }
+      for (const p of pats) if (p.owner === f && p.re.test(k)) (conj.push(p.child), (here = true));
+      if (!here && s.additionalProperties !== undefined) conj.push(reg.child(f, "additionalProperties")!);
+    }
+    // unevaluatedProperties of F sees what F and the frames expanded from F evaluated.
+    for (const { f: F, s: S } of objs) {
+      if (S.unevaluatedProperties === undefined) continue;
+      const evaluated = objs.some(({ f: g, s: gs }) => inSubtree(F, g) && (named(g, gs) || gs.additionalProperties !== undefined || (g.tag.id !== F.tag.id && gs.unevaluatedProperties !== undefined)));
+      if (!evaluated) conj.push(reg.child(F, "unevaluatedProperties")!);
+    }
+    const allowed = !conj.some(isFalse) && keyOk(k);
+    if (!allowed) {
+      if (required.has(k)) return EMPTY;
+      continue;
+    }
+    entries.push({ key: k, required: required.has(k), value: ctx.value(conj, depth + 1) });
+  }
+
+  // Other properties.
+  let extraKey: Node | null = null;
+  let extraValue: Node | null = null;
+  const extras = otherProperties(ctx, objs, pats, keys);
+  if (extras) {
+    let keyNode: Node | null = extras.keyLanguage ? lexeme(seq(literal('"'), rnodeToIr(extras.keyLanguage, true), literal('"')), "json-key") : null;
+    if (nameMerged) {
+      if (!nameMerged.kinds.has("string")) keyNode = null;
+      else if (nameMerged.values) {
+        const vals = nameMerged.values.filter((v): v is string => typeof v === "string").filter((v) => !keys.includes(v) && keyOk(v) && (extras.keyTest?.(v) ?? true));
+        keyNode = vals.length ? alt(...vals.map((v) => literal(JSON.stringify(v)))) : null;
+      } else {
+        const nl = stringLanguage(ctx, nameMerged);
+        if (nl.language !== null || nl.min > 0 || nl.max < Infinity) {
+          if (keys.length === 0 && pats.length === 0) {
+            keyNode = nl.language ? lexeme(seq(literal('"'), rnodeToIr(nl.language, true), literal('"')), "json-key") : stringOfLength(nl.min, nl.max);
+          } else {
+            approximate(ctx, names[0].ptr, "propertyNames together with named properties or patternProperties needs an automaton intersection; other properties are not generated");
+            keyNode = null;
+          }
+        }
+      }
+    }
+    extraKey = keyNode;
+    if (extraKey !== null) extraValue = ctx.value(extras.value, depth + 1);
+  }
+
+  // The counting automaton: state (i, c) = before named entry i with c members so far.
+  const n = entries.length;
+  const C = maxP < Infinity ? maxP : Math.max(1, minP);
+  if ((n + 1) * (C + 1) > ctx.opts.maxStates) {
+    approximate(ctx, frames[0].ptr, `the object needs ${(n + 1) * (C + 1)} automaton states (more than maxStates ${ctx.opts.maxStates})`);
+  }
+  const L = ctx.layout;
+  const base = ctx.newRule("obj");
+  const memo = new Map<string, string>();
+  const state = (i: number, c: number): Node => {
+    const key = `${i}_${c}`;
+    const hit = memo.get(key);
+    if (hit) return ref(hit);
+    const name = `${base}_${key}`;
+    memo.set(key, name);
+    ctx.rules.set(name, EMPTY);
+    const items: Node[] = [];
+    if (i < n) {
+      const e = entries[i];
+      if (c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), literal(JSON.stringify(e.key)), L.colon(), e.value, state(i + 1, Math.min(c + 1, C))));
+      if (!e.required) items.push(state(i + 1, c));
+    } else {
+      if (c >= minP) items.push(L.close(depth, c === 0, "}"));
+      if (extraKey && extraValue && c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), extraKey, L.colon(), extraValue, state(n, Math.min(c + 1, C))));
+    }
+    ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
+    return ref(name);
+  };
+  ctx.rules.set(base, seq(literal("{"), state(0, 0)));
+  return ref(base);
+}
+
+/** Which other (un-named) properties are allowed: their key language and value conjunction, or null for none. */
+function otherProperties(
+  ctx: Ctx,
+  objs: { f: Frame; s: Record<string, unknown> }[],
+  pats: { source: string; owner: Frame; child: Frame; re: RegExp }[],
+  keys: string[],
+): { keyLanguage: RNode | null; value: Frame[]; keyTest?: (k: string) => boolean } | null {
+  const reg = ctx.reg;
+  const apOf = (f: Frame) => reg.child(f, "additionalProperties");
+  // Frames whose unevaluatedProperties applies to a key that no named property or pattern covers.
+  const unevaluated: Frame[] = [];
+  for (const { f: F, s: S } of objs) {
+    if (S.unevaluatedProperties === undefined) continue;
+    const sub = objs.filter(({ f: g }) => inSubtree(F, g));
+    if (sub.some(({ f: g, s: gs }) => gs.additionalProperties !== undefined || (g.tag.id !== F.tag.id && gs.unevaluatedProperties !== undefined))) continue;
+    unevaluated.push(reg.child(F, "unevaluatedProperties")!);
+  }
+  if (pats.length === 0) {
+    const value: Frame[] = [...unevaluated];
+    for (const { f, s } of objs) if (s.additionalProperties !== undefined) value.push(apOf(f)!);
+    if (value.some(isFalse)) return null;
+    return { keyLanguage: notIn(keys), value };
+  }
+  if (unevaluated.length) {
+    approximate(ctx, pats[0].owner.ptr, "unevaluatedProperties together with patternProperties is not supported; other properties are not generated");
+    return null;
+  }
+  const sources = [...new Set(pats.map((p) => p.source))];
+  const owner = pats[0].owner;
+  // A key that no pattern matches meets each frame's additionalProperties.
+  const othersClosed = objs.some(({ f, s }) => f !== owner && s.additionalProperties !== undefined && isFalse(apOf(f)!));
+  if (othersClosed) return null;
+  const ownAp = (owner.s as Record<string, unknown>).additionalProperties;
+  const singleOwner = pats.every((p) => p.owner === owner);
+  if (!singleOwner || sources.length !== 1) {
+    approximate(ctx, `${owner.ptr}/patternProperties`, "several patternProperties (or patternProperties in several allOf branches) need automaton products; only named properties are generated");
+    return null;
+  }
+  const re = pats[0].re;
+  if (keys.some((k) => re.test(k))) {
+    approximate(ctx, `${owner.ptr}/patternProperties`, "a patternProperties pattern that also matches a named property needs an automaton difference; only named properties are generated");
+    return null;
+  }
+  let lang: RNode;
+  try {
+    lang = searchLanguage(sources[0]);
+  } catch (e) {
+    approximate(ctx, `${owner.ptr}/patternProperties`, (e as Error).message);
+    return null;
+  }
+  const otherAps = objs.filter(({ f, s }) => f !== owner && s.additionalProperties !== undefined).map(({ f }) => apOf(f)!);
+  if (ownAp === false) return { keyLanguage: lang, value: [...pats.map((p) => p.child), ...otherAps], keyTest: (k) => re.test(k) };
+  if (isTrue(pats[0].child) && (ownAp === undefined || ownAp === true) && otherAps.length === 0) {
+    return { keyLanguage: notIn(keys), value: [] };
+  }
+  approximate(ctx, `${owner.ptr}/patternProperties`, "patternProperties with open additionalProperties needs a regex complement; only keys matching the pattern are generated");
+  return { keyLanguage: lang, value: [...pats.map((p) => p.child), ...otherAps], keyTest: (k) => re.test(k) };
+}
+

@@ -1,0 +1,281 @@
+/**
+ * Emitters for numbers, strings and literal values (`enum`/`const`), plus the
+ * scalar checks that filter `enum` values against the other keywords.
+ */
+import { createRequire } from "node:module";
+import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
+import { approximate, type Ctx, type Kind } from "./context.js";
+import { formatMeaning } from "./formats.js";
+import { ANY_CP, complementRanges, ralt, rlit, rrep, rseq, rset, searchLanguage, withLength, type RNode } from "./regex-ast.js";
+import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
+import { rnodeToIr, stringOf, stringOfLength } from "./json-text.js";
+import { canonicalKey, kindOf, type Merged } from "./merge.js";
+
+const require = createRequire(import.meta.url);
+const ajvFormats = require("ajv-formats/dist/formats.js") as { fullFormats: Record<string, unknown> };
+
+const EMPTY: Node = { type: "alt", items: [] };
+
+function bounds(m: Merged): NumericBounds {
+  return { min: m.min, minExclusive: m.minExclusive, max: m.max, maxExclusive: m.maxExclusive };
+}
+
+/** Number formats (int32...) applied to the merged bounds; returns whether integers are required. */
+function numberFormats(ctx: Ctx, m: Merged): { b: NumericBounds; integer: boolean } {
+  const b = bounds(m);
+  let integer = false;
+  if (!ctx.opts.assertFormat) return { b, integer };
+  for (const f of m.formats) {
+    const meaning = formatMeaning(f.name);
+    if (meaning?.kind !== "number") continue;
+    integer = integer || meaning.integer;
+    if (meaning.min !== undefined && (b.min === undefined || meaning.min > b.min)) [b.min, b.minExclusive] = [meaning.min, false];
+    if (meaning.max !== undefined && (b.max === undefined || meaning.max < b.max)) [b.max, b.maxExclusive] = [meaning.max, false];
+  }
+  return { b, integer };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** The grammar of numbers (or integers) satisfying the merged constraints. */
+export function emitNumber(ctx: Ctx, m: Merged): Node {
+  const nf = numberFormats(ctx, m);
+  let integer = !m.kinds.has("number") || nf.integer;
+  const b = nf.b;
+  let mult = 1;
+  for (const x of m.multipleOf) {
+    if (!Number.isInteger(x.value)) {
+      approximate(ctx, x.ptr, `multipleOf ${x.value} is not an integer; ajv checks it in floating point, which no decimal grammar reproduces exactly`, "Use an integer multipleOf, or pass lenient: true to ignore it (relaxes the output).");
+      continue;
+    }
+    integer = true;
+    mult = (mult * x.value) / gcd(mult, x.value);
+  }
+  const excluded = m.notValues.filter((v): v is number => typeof v === "number");
+  if (mult > 1) return multiples(ctx, mult, b, excluded, m);
+  const hasBounds = b.min !== undefined || b.max !== undefined || excluded.length > 0;
+  if (!hasBounds) return numberLexeme(anyNumber(integer), integer);
+  // Split the range around excluded values.
+  let ranges: NumericBounds[] = [b];
+  for (const x of excluded) {
+    const next: NumericBounds[] = [];
+    for (const r of ranges) {
+      next.push({ ...r, max: x, maxExclusive: true });
+      next.push({ ...r, min: x, minExclusive: true });
+    }
+    ranges = next.filter((r) => r.min === undefined || r.max === undefined || r.min < r.max || (r.min === r.max && !r.minExclusive && !r.maxExclusive));
+  }
+  return numberLexeme(ralt(...ranges.map((r) => boundedNumber(r, integer))), integer);
+}
+
+function numberLexeme(n: RNode, integer: boolean): Node {
+  return { type: "lexeme", item: rnodeToIr(n, false), name: integer ? "json-integer" : "json-number" };
+}
+
+function multiples(ctx: Ctx, mult: number, b: NumericBounds, excluded: number[], m: Merged): Node {
+  const ptr = m.multipleOf[0].ptr;
+  if (mult > ctx.opts.maxMultipleOf) {
+    approximate(ctx, ptr, `multipleOf ${mult} is larger than maxMultipleOf (${ctx.opts.maxMultipleOf})`, "Raise the maxMultipleOf option, or pass lenient: true to ignore multipleOf.");
+    return emitNumber(ctx, { ...m, multipleOf: [] });
+  }
+  const lo = b.min === undefined ? -Infinity : b.minExclusive ? Math.floor(b.min) + 1 : Math.ceil(b.min);
+  const hi = b.max === undefined ? Infinity : b.maxExclusive ? Math.ceil(b.max) - 1 : Math.floor(b.max);
+  const first = Math.ceil(lo / mult) * mult;
+  const excl = new Set(excluded);
+  if (Number.isFinite(lo) && Number.isFinite(hi)) {
+    const count = Math.floor((hi - first) / mult) + 1;
+    if (count > 1000) {
+      approximate(ctx, ptr, `multipleOf ${mult} within [${lo}, ${hi}] has ${count} values (more than 1000 to enumerate)`);
+      return emitNumber(ctx, { ...m, multipleOf: [] });
+    }
+    const lits: Node[] = [];
+    for (let v = first; v <= hi; v += mult) if (!excl.has(v)) lits.push(literal(String(v)));
+    return lits.length ? alt(...lits) : EMPTY;
+  }
+  if (excl.size || !((lo === -Infinity || lo === 0) && (hi === Infinity || hi === 0))) {
+    approximate(ctx, ptr, `multipleOf ${mult} with a one-sided bound other than 0 is not supported`);
+    return emitNumber(ctx, { ...m, multipleOf: [] });
+  }
+  const states = modRules(ctx, mult);
+  const firstDigit: Node[] = [];
+  for (let d = 1; d <= 9; d++) firstDigit.push(seq(literal(String(d)), ref(states[d % mult])));
+  const positive = alt(...firstDigit);
+  const parts: Node[] = [literal("0")];
+  if (hi === Infinity) parts.push(positive);
+  if (lo === -Infinity) parts.push(seq(literal("-"), positive));
+  return alt(...parts);
+}
+
+/** One rule per remainder mod m over decimal digits; rule r accepts the rest of a number whose prefix has remainder r. */
+function modRules(ctx: Ctx, m: number): string[] {
+  const key = `mod${m}_0`;
+  const names = Array.from({ length: m }, (_, r) => `mod${m}_${r}`);
+  if (ctx.rules.has(key)) return names;
+  for (let r = 0; r < m; r++) {
+    const byNext = new Map<number, number[]>();
+    for (let d = 0; d <= 9; d++) {
+      const n = (r * 10 + d) % m;
+      const g = byNext.get(n);
+      if (g) g.push(d);
+      else byNext.set(n, [d]);
+    }
+    const items: Node[] = [];
+    if (r === 0) items.push(literal(""));
+    for (const [n, ds] of byNext) items.push(seq(charClass(ds.map((d) => [0x30 + d, 0x30 + d] as [number, number])), ref(names[n])));
+    ctx.rules.set(names[r], alt(...items));
+  }
+  return names;
+}
+
+/** Strings not in the finite set `words`, as a code-point language. */
+export function notIn(words: string[]): RNode {
+  interface T { end: boolean; kids: Map<number, T> }
+  const root: T = { end: false, kids: new Map() };
+  for (const w of words) {
+    let t = root;
+    for (const ch of w) {
+      const c = ch.codePointAt(0)!;
+      let k = t.kids.get(c);
+      if (!k) t.kids.set(c, (k = { end: false, kids: new Map() }));
+      t = k;
+    }
+    t.end = true;
+  }
+  const build = (t: T): RNode => {
+    const parts: RNode[] = [];
+    if (!t.end) parts.push(rseq());
+    const used = [...t.kids.keys()].flatMap((c) => [c, c]);
+    parts.push(rseq(rset(complementRanges(used)), rrep(ANY_CP, 0, Infinity)));
+    for (const [c, k] of t.kids) parts.push(rseq(rlit(String.fromCodePoint(c)), build(k)));
+    return ralt(...parts);
+  };
+  return build(root);
+}
+
+/**
+ * The code-point language of strings satisfying the merged string keywords,
+ * or a plain length range when no pattern/format applies. Refuses (or under
+ * lenient drops, with a warning) combinations that need an automaton product.
+ */
+export function stringLanguage(ctx: Ctx, m: Merged): { language: RNode | null; min: number; max: number; name: string } {
+  const langs: { n: RNode; name: string; ptr: string }[] = [];
+  for (const p of m.patterns) {
+    try {
+      langs.push({ n: searchLanguage(p.source), name: `pattern:${p.source}`, ptr: p.ptr });
+    } catch (e) {
+      if (e instanceof Error && "code" in e && (e as { code: string }).code === "unsupported-pattern") {
+        approximate(ctx, p.ptr, e.message);
+        continue;
+      }
+      throw e;
+    }
+  }
+  if (ctx.opts.assertFormat) {
+    for (const f of m.formats) {
+      const meaning = formatMeaning(f.name);
+      if (meaning === null) {
+        approximate(ctx, f.ptr, `format "${f.name}" is not supported`, "Use one of the supported formats (docs/json-schema.md), or pass lenient: true (or assertFormat: false) to ignore it.");
+        continue;
+      }
+      if (meaning.kind === "string") {
+        if (meaning.subset) ctx.warnings.push({ code: "format-subset", pointer: f.ptr, message: `format "${f.name}" is enforced as a documented subset (rare valid strings are not generated)` });
+        langs.push({ n: meaning.language, name: `format:${f.name}`, ptr: f.ptr });
+      }
+    }
+  }
+  const strs = m.notValues.filter((v): v is string => typeof v === "string");
+  if (strs.length) langs.push({ n: notIn(strs), name: `not:${strs.length}`, ptr: m.frames[0]?.ptr ?? "" });
+  if (langs.length === 0) return { language: null, min: m.minLength, max: m.maxLength, name: "" };
+  if (langs.length > 1) {
+    approximate(ctx, langs[1].ptr, `${langs.length} string constraints (${langs.map((l) => l.name).join(", ")}) would need an automaton intersection`);
+  }
+  let n = langs[0].n;
+  if (m.minLength > 0 || m.maxLength < Infinity) {
+    const cut = withLength(n, m.minLength, m.maxLength);
+    if (cut === null) approximate(ctx, langs[0].ptr, `minLength/maxLength together with ${langs[0].name} would need an automaton intersection`);
+    else n = cut;
+  }
+  return { language: n, min: 0, max: Infinity, name: langs[0].name };
+}
+
+/** The grammar of strings satisfying the merged constraints. */
+export function emitString(ctx: Ctx, m: Merged): Node {
+  if (m.minLength > m.maxLength) return EMPTY;
+  const l = stringLanguage(ctx, m);
+  if (l.language === null) return stringOfLength(l.min, l.max);
+  return stringOf(l.language, `json-string/${l.name}`);
+}
+
+function ajvFormatOk(name: string, s: string): boolean | null {
+  const f = ajvFormats.fullFormats[name];
+  if (f === undefined) return null;
+  if (f === true) return true;
+  if (f instanceof RegExp) return f.test(s);
+  if (typeof f === "function") return (f as (x: string) => boolean)(s);
+  const v = (f as { validate?: unknown }).validate;
+  if (v instanceof RegExp) return v.test(s);
+  if (typeof v === "function") return (v as (x: unknown) => boolean)(s);
+  return true;
+}
+
+/** Whether scalar value `v` satisfies the merged scalar keywords (objects and arrays: only kind and exclusion). */
+export function scalarOk(ctx: Ctx, m: Merged, v: unknown): boolean {
+  const k = kindOf(v);
+  if (!(m.kinds.has(k) || (k === "integer" && m.kinds.has("number")))) return false;
+  if (m.notValues.some((x) => canonicalKey(x) === canonicalKey(v))) return false;
+  if (typeof v === "number") {
+    if (m.min !== undefined && (m.minExclusive ? !(v > m.min) : !(v >= m.min))) return false;
+    if (m.max !== undefined && (m.maxExclusive ? !(v < m.max) : !(v <= m.max))) return false;
+    for (const x of m.multipleOf) if (!Number.isInteger(v / x.value)) return false;
+    if (ctx.opts.assertFormat) {
+      for (const f of m.formats) {
+        const meaning = formatMeaning(f.name);
+        if (meaning?.kind === "number" && ajvFormatOk(f.name, v as never) === false) return false;
+      }
+    }
+  }
+  if (typeof v === "string") {
+    const len = [...v].length;
+    if (len < m.minLength || len > m.maxLength) return false;
+    for (const p of m.patterns) if (!new RegExp(p.source, "u").test(v)) return false;
+    if (ctx.opts.assertFormat) {
+      for (const f of m.formats) {
+        const meaning = formatMeaning(f.name);
+        if (meaning?.kind === "string" && ajvFormatOk(f.name, v) === false) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The canonical JSON text of a value laid out for `depth`. */
+export function valueNode(ctx: Ctx, v: unknown, depth: number): Node {
+  if (v === null || typeof v !== "object") return literal(JSON.stringify(v));
+  const L = ctx.layout;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return seq(literal("["), L.close(depth, true, "]"));
+    const items: Node[] = [literal("[")];
+    v.forEach((x, i) => items.push(L.before(depth, i === 0), valueNode(ctx, x, depth + 1)));
+    items.push(L.close(depth, false, "]"));
+    return seq(...items);
+  }
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length === 0) return seq(literal("{"), L.close(depth, true, "}"));
+  const items: Node[] = [literal("{")];
+  entries.forEach(([k, x], i) => items.push(L.before(depth, i === 0), literal(JSON.stringify(k)), L.colon(), valueNode(ctx, x, depth + 1)));
+  items.push(L.close(depth, false, "}"));
+  return seq(...items);
+}
+
+/** Kinds for which the frames carry structural keywords (so enum values of that kind cannot be filtered by `scalarOk`). */
+export function structuralKinds(m: Merged): Set<Kind> {
+  const out = new Set<Kind>();
+  const obj = ["properties", "required", "additionalProperties", "patternProperties", "propertyNames", "minProperties", "maxProperties", "unevaluatedProperties", "dependentRequired", "dependentSchemas", "dependencies"];
+  const arr = ["items", "prefixItems", "additionalItems", "contains", "minItems", "maxItems", "uniqueItems", "unevaluatedItems"];
+  for (const f of m.frames) {
+    const s = f.s as Record<string, unknown>;
+    if (obj.some((k) => k in s)) out.add("object");
+    if (arr.some((k) => k in s)) out.add("array");
+  }
+  return out;
+}

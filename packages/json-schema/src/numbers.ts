@@ -1,0 +1,286 @@
+/**
+ * Numeric ranges as regular languages over decimal text.
+ *
+ * Generated syntax: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: no exponent, no leading
+ * zeros, never `-0` (zero is written `0`, `0.0`...). Unbounded numbers also
+ * allow an exponent. Bounds are compared the way ajv compares them (on the
+ * IEEE double the text parses to): a text is generated only if its exact
+ * decimal value lies within the bounds, and strict bounds `x > b` become
+ * `x >= succ(b)` (the next double), so rounding can never push an accepted
+ * text onto or past a bound.
+ */
+import { rlit, ralt, rseq, rrep, rset, EPS, type RNode } from "./regex-ast.js";
+
+const DIGITS = rset([0x30, 0x39]);
+const NONZERO = rset([0x31, 0x39]);
+const EMPTY: RNode = { k: "alt", a: [] };
+const digitRange = (a: number, b: number): RNode => rset([0x30 + a, 0x30 + b]);
+
+/** A non-negative exact decimal: integer digits (no leading zeros, "0" for zero) and fraction digits (no trailing zeros). */
+export interface Dec {
+  neg: boolean;
+  int: string;
+  frac: string;
+}
+
+/** The exact decimal written by `String(x)` for a finite double. */
+export function decOf(x: number): Dec {
+  let s = String(Math.abs(x));
+  const neg = x < 0;
+  let exp = 0;
+  const e = s.indexOf("e");
+  if (e >= 0) {
+    exp = Number(s.slice(e + 1));
+    s = s.slice(0, e);
+  }
+  let [i, f = ""] = s.split(".");
+  // Shift the decimal point by exp.
+  let digits = i + f;
+  let point = i.length + exp;
+  if (point < 0) {
+    digits = "0".repeat(-point) + digits;
+    point = 0;
+  }
+  if (point > digits.length) digits = digits + "0".repeat(point - digits.length);
+  i = digits.slice(0, point).replace(/^0+/, "") || "0";
+  f = digits.slice(point).replace(/0+$/, "");
+  return { neg: neg && (i !== "0" || f !== ""), int: i, frac: f };
+}
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+/** The next double above `x` (for finite x). */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  f64[0] = x;
+  u64[0] += x > 0 ? 1n : -1n;
+  return f64[0];
+}
+/** The next double below `x`. */
+export function nextDown(x: number): number {
+  return -nextUp(-x);
+}
+
+/** Canonical integer strings `n` with `a <= n <= b` (b null: no upper bound), a >= 0. */
+export function intRange(a: bigint, b: bigint | null): RNode {
+  if (a < 0n) throw new Error("internal: intRange needs a >= 0");
+  if (b !== null && b < a) return EMPTY;
+  const out: RNode[] = [];
+  const la = a.toString().length;
+  const lb = b === null ? la : b.toString().length;
+  for (let len = la; len <= lb; len++) {
+    const lo = len === la ? a : 10n ** BigInt(len - 1);
+    const hi = b !== null && len === lb ? b : 10n ** BigInt(len) - 1n;
+    out.push(sameLength(lo.toString(), hi.toString()));
+  }
+  if (b === null) out.push(rseq(NONZERO, rrep(DIGITS, la, Infinity)));
+  return ralt(...out);
+}
+
+/** Digit strings of length |x| = |y| with x <= s <= y (lexicographic = numeric). */
+function sameLength(x: string, y: string): RNode {
+  if (x.length === 0) return EPS;
+  const x0 = x.charCodeAt(0) - 48;
+  const y0 = y.charCodeAt(0) - 48;
+  const rest = x.length - 1;
+  if (x0 === y0) return rseq(rlit(x[0]), sameLength(x.slice(1), y.slice(1)));
+  const parts: RNode[] = [rseq(rlit(x[0]), atLeast(x.slice(1)))];
+  if (y0 - x0 > 1) parts.push(rseq(digitRange(x0 + 1, y0 - 1), rrep(DIGITS, rest, rest)));
+  parts.push(rseq(rlit(y[0]), atMost(y.slice(1))));
+  return ralt(...parts);
+}
+
+/** Digit strings of length |x| that are >= x. */
+function atLeast(x: string): RNode {
+  if (/^0*$/.test(x)) return rrep(DIGITS, x.length, x.length);
+  const x0 = x.charCodeAt(0) - 48;
+  const parts: RNode[] = [rseq(rlit(x[0]), atLeast(x.slice(1)))];
+  if (x0 < 9) parts.push(rseq(digitRange(x0 + 1, 9), rrep(DIGITS, x.length - 1, x.length - 1)));
+  return ralt(...parts);
+}
+
+/** Digit strings of length |y| that are <= y. */
+function atMost(y: string): RNode {
+  if (/^9*$/.test(y)) return rrep(DIGITS, y.length, y.length);
+  const y0 = y.charCodeAt(0) - 48;
+  const parts: RNode[] = [];
+  if (y0 > 0) parts.push(rseq(digitRange(0, y0 - 1), rrep(DIGITS, y.length - 1, y.length - 1)));
+  parts.push(rseq(rlit(y[0]), atMost(y.slice(1))));
+  return ralt(...parts);
+}
+
+/**
+ * Digit strings s (possibly empty) whose value 0.s lies in [0.lo, 0.hi]
+ * (null: unbounded on that side; `loStrict` only used for lo = "" meaning
+ * "value > 0"). Returns the empty-string flag and the non-empty strings.
+ */
+function fraction(lo: string | null, loStrictZero: boolean, hi: string | null): { eps: boolean; ne: RNode } {
+  if (lo === "" && !loStrictZero) lo = null;
+  if (hi === "") return lo === null ? { eps: true, ne: rrep(rlit("0"), 1, Infinity) } : { eps: false, ne: EMPTY };
+  const eps = lo === null && true;
+  // Upper: 0 <= hi always holds (hi >= 0).
+  if (lo === null && hi === null) return { eps, ne: rrep(DIGITS, 1, Infinity) };
+  if (lo === "" && hi === null) return { eps: false, ne: rseq(rrep(rlit("0"), 0, Infinity), NONZERO, rrep(DIGITS, 0, Infinity)) };
+  const parts: RNode[] = [];
+  const groups = new Map<string, number[]>();
+  for (let d = 0; d <= 9; d++) {
+    let lower: string | null | false; // null: satisfied; string: recurse; false: fail
+    if (lo === null) lower = null;
+    else if (lo === "") lower = d > 0 ? null : "";
+    else {
+      const l0 = lo.charCodeAt(0) - 48;
+      lower = d > l0 ? null : d === l0 ? lo.slice(1) : false;
+    }
+    let upper: string | null | false;
+    if (hi === null) upper = null;
+    else if (hi === "") upper = d === 0 ? "" : false;
+    else {
+      const h0 = hi.charCodeAt(0) - 48;
+      upper = d < h0 ? null : d === h0 ? hi.slice(1) : false;
+    }
+    if (lower === false || upper === false) continue;
+    const key = JSON.stringify([lower, upper]);
+    const g = groups.get(key);
+    if (g) g.push(d);
+    else groups.set(key, [d]);
+  }
+  for (const [key, ds] of groups) {
+    const [lower, upper] = JSON.parse(key) as [string | null, string | null];
+    const cls = rset(ds.flatMap((d) => [0x30 + d, 0x30 + d]));
+    if (lower === null && upper === null) {
+      parts.push(rseq(cls, rrep(DIGITS, 0, Infinity)));
+      continue;
+    }
+    // Keep "value > 0" strictness only while the lower bound is still the all-zero prefix.
+    const sub = fraction(lower, lo === "" && lower === "", upper);
+    parts.push(rseq(cls, sub.eps ? ralt(EPS, sub.ne) : sub.ne));
+  }
+  const zeroOk = (lo === null) && (hi === null || true);
+  return { eps: zeroOk && eps, ne: ralt(...parts) };
+}
+
+function fractionSuffix(lo: string | null, loStrictZero: boolean, hi: string | null, integer: boolean): RNode {
+  const f = fraction(lo, loStrictZero, hi);
+  if (integer) return f.eps ? EPS : EMPTY;
+  const dotted = rseq(rlit("."), f.ne);
+  return f.eps ? ralt(EPS, dotted) : dotted;
+}
+
+/** Non-negative decimals y with lo <= y <= hi (hi null: unbounded); `positive` additionally requires y > 0. */
+function nonNegative(lo: Dec, hi: Dec | null, positive: boolean, integer: boolean): RNode {
+  const ilo = BigInt(lo.int);
+  const ihi = hi ? BigInt(hi.int) : null;
+  if (ihi !== null && ihi < ilo) return EMPTY;
+  const strictZero = positive && ilo === 0n;
+  const loFrac = lo.frac === "" && !strictZero ? null : lo.frac;
+  const parts: RNode[] = [];
+  if (ihi !== null && ihi === ilo) {
+    parts.push(rseq(rlit(lo.int), fractionSuffix(loFrac, strictZero, hi!.frac, integer)));
+  } else {
+    parts.push(rseq(rlit(lo.int), fractionSuffix(loFrac, strictZero, null, integer)));
+    const midHi = ihi === null ? null : ihi - 1n;
+    if (midHi === null || midHi >= ilo + 1n) parts.push(rseq(intRange(ilo + 1n, midHi), fractionSuffix(null, false, null, integer)));
+    if (ihi !== null) parts.push(rseq(rlit(hi!.int), fractionSuffix(null, false, hi!.frac, integer)));
+  }
+  return ralt(...parts);
+}
+
+const ZERO: Dec = { neg: false, int: "0", frac: "" };
+
+function cmpDec(a: Dec, b: Dec): number {
+  const sa = a.neg ? -1 : 1;
+  const sb = b.neg ? -1 : 1;
+  if (sa !== sb) return sa - sb;
+  const ai = BigInt(a.int);
+  const bi = BigInt(b.int);
+  let c = ai < bi ? -1 : ai > bi ? 1 : 0;
+  if (c === 0) {
+    const n = Math.max(a.frac.length, b.frac.length);
+    const af = a.frac.padEnd(n, "0");
+    const bf = b.frac.padEnd(n, "0");
+    c = af < bf ? -1 : af > bf ? 1 : 0;
+  }
+  return sa * c;
+}
+
+function ceilDec(d: Dec): Dec {
+  if (d.frac === "") return d;
+  if (d.neg) return { neg: d.int !== "0", int: d.int, frac: "" };
+  return { neg: false, int: (BigInt(d.int) + 1n).toString(), frac: "" };
+}
+function floorDec(d: Dec): Dec {
+  if (d.frac === "") return d;
+  if (!d.neg) return { neg: false, int: d.int, frac: "" };
+  return { neg: true, int: (BigInt(d.int) + 1n).toString(), frac: "" };
+}
+
+/** Bounds on a JSON number as ajv reads them. */
+export interface NumericBounds {
+  min?: number;
+  minExclusive?: boolean;
+  max?: number;
+  maxExclusive?: boolean;
+}
+
+/**
+ * The decimal texts (syntax above) of numbers within `bounds` (integers only
+ * with `integer`). Returns the empty language when no number fits.
+ */
+export function boundedNumber(bounds: NumericBounds, integer: boolean): RNode {
+  let lo: Dec | null = null;
+  let hi: Dec | null = null;
+  if (bounds.min !== undefined) {
+    if (bounds.min === Infinity) return EMPTY;
+    if (bounds.min !== -Infinity) lo = decOf(bounds.minExclusive ? nextUp(bounds.min) : bounds.min);
+  }
+  if (bounds.max !== undefined) {
+    if (bounds.max === -Infinity) return EMPTY;
+    if (bounds.max !== Infinity) hi = decOf(bounds.maxExclusive ? nextDown(bounds.max) : bounds.max);
+  }
+  if (integer) {
+    if (lo) lo = ceilDec(lo);
+    if (hi) hi = floorDec(hi);
+  }
+  if (lo && hi && cmpDec(lo, hi) > 0) return EMPTY;
+  const parts: RNode[] = [];
+  // Non-negative part: y in [max(lo, 0), hi].
+  if (!hi || !hi.neg) {
+    const l = lo && !lo.neg ? lo : ZERO;
+    parts.push(nonNegative(l, hi, false, integer));
+  }
+  // Negative part: x = -y, y > 0, y in [-hi, -lo].
+  if (!lo || lo.neg) {
+    const yLo: Dec = hi && hi.neg ? { ...hi, neg: false } : ZERO;
+    const yHi: Dec | null = lo ? { ...lo, neg: false } : null;
+    parts.push(rseq(rlit("-"), nonNegative(yLo, yHi, true, integer)));
+  }
+  return ralt(...parts);
+}
+
+/** Any JSON number (with exponents), or any integer (no exponent, no `-0`). */
+export function anyNumber(integer: boolean): RNode {
+  const intPart = ralt(rlit("0"), rseq(NONZERO, rrep(DIGITS, 0, Infinity)));
+  if (integer) return ralt(rlit("0"), rseq(rrep(rlit("-"), 0, 1), NONZERO, rrep(DIGITS, 0, Infinity)));
+  return rseq(
+    rrep(rlit("-"), 0, 1),
+    intPart,
+    rrep(rseq(rlit("."), rrep(DIGITS, 1, Infinity)), 0, 1),
+    rrep(rseq(rset([0x45, 0x45, 0x65, 0x65]), rrep(rset([0x2b, 0x2b, 0x2d, 0x2d]), 0, 1), rrep(DIGITS, 1, Infinity)), 0, 1),
+  );
+}
+
+/** Whether an RNode is the empty language (conservatively: structural). */
+export function isEmptyLanguage(n: RNode): boolean {
+  switch (n.k) {
+    case "set":
+      return n.r.length === 0;
+    case "alt":
+      return n.a.every(isEmptyLanguage);
+    case "seq":
+      return n.a.some(isEmptyLanguage);
+    case "rep":
+      return n.min > 0 && isEmptyLanguage(n.a);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Options of `compileSchema`. Every field documents its default and what it
+ * costs.
+ */
+import { ArgumentError } from "@formwork/core";
+import type { Draft } from "./resolver.js";
+
+/** Whitespace between JSON tokens in the generated text. */
+export type WhitespaceStyle =
+  /** No whitespace at all: `{"a":1}`. */
+  | "compact"
+  /** Bounded whitespace between tokens: nothing, up to two spaces/tabs, or a newline followed by up to `maxIndent` spaces/tabs. */
+  | "flexible"
+  /** Exactly the layout of `JSON.stringify(value, null, indent)`. */
+  | { pretty: number };
+
+/** Options for `compileSchema`. */
+export interface CompileSchemaOptions {
+  /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Approximations only ever restrict the output (they never let an invalid value through). */
+  lenient?: boolean;
+  /** Whitespace style. Default `"flexible"`. */
+  whitespace?: WhitespaceStyle;
+  /** In `flexible` style, the most spaces/tabs after a newline. Default 32 (enough for `JSON.stringify(v, null, 2)` to depth 16). */
+  maxIndent?: number;
+  /** Property order: as listed in the schema (default, `"schema"`). `"any"` is not implemented yet and is refused. */
+  propertyOrder?: "schema" | "any";
+  /** The draft to assume when the schema has no `$schema`. Default 2020 (2020-12). */
+  draft?: Draft;
+  /** Documents that `$ref`s may point to, by absolute URI (like the test suite's `remotes/`). Default none. */
+  remotes?: Record<string, unknown>;
+  /** Deepest nesting of objects/arrays the pretty style unrolls (recursive schemas need one rule per depth). Default 24. */
+  maxDepth?: number;
+  /** Most alternatives one schema may expand into (`anyOf` x `oneOf` x `if` x dependencies). Default 512. Each costs grammar size. */
+  maxAlternatives?: number;
+  /** Largest `multipleOf` divisor compiled as a digit automaton (one rule per remainder). Default 1000. */
+  maxMultipleOf?: number;
+  /** Most states of an object/array counting automaton (min/max properties, contains, uniqueItems). Default 20000. */
+  maxStates?: number;
+  /** Treat `format` as an assertion (default true, as ajv does) or ignore it (false). */
+  assertFormat?: boolean;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  lenient: boolean;
+  whitespace: WhitespaceStyle;
+  maxIndent: number;
+  propertyOrder: "schema" | "any";
+  draft: Draft;
+  remotes: Record<string, unknown>;
+  maxDepth: number;
+  maxAlternatives: number;
+  maxMultipleOf: number;
+  maxStates: number;
+  assertFormat: boolean;
+}
+
+/** Fills in defaults and checks option values (throws `ArgumentError`). */
+export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
+  const ws = o.whitespace ?? "flexible";
+  if (typeof ws === "object" && (!Number.isInteger(ws.pretty) || ws.pretty < 0 || ws.pretty > 10)) {
+    throw new ArgumentError("bad-option", `whitespace.pretty must be an integer from 0 to 10, got ${ws.pretty}`, { hint: "Use e.g. { pretty: 2 }." });
+  }
+  if (typeof ws === "string" && ws !== "compact" && ws !== "flexible") {
+    throw new ArgumentError("bad-option", `whitespace must be "compact", "flexible" or { pretty: N }, got ${JSON.stringify(ws)}`);
+  }
+  if (o.propertyOrder === "any") {
+    throw new ArgumentError("bad-option", `propertyOrder "any" is not implemented yet`, { hint: 'Use propertyOrder "schema" (the default).' });
+  }
+  return {
+    lenient: o.lenient ?? false,
+    whitespace: ws,
+    maxIndent: o.maxIndent ?? 32,
+    propertyOrder: o.propertyOrder ?? "schema",
+    draft: o.draft ?? 2020,
+    remotes: o.remotes ?? {},
+    maxDepth: o.maxDepth ?? 24,
+    maxAlternatives: o.maxAlternatives ?? 512,
+    maxMultipleOf: o.maxMultipleOf ?? 1000,
+    maxStates: o.maxStates ?? 20000,
+    assertFormat: o.assertFormat ?? true,
+  };
+}

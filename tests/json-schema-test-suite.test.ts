@@ -1,0 +1,132 @@
+// JSON-Schema-Test-Suite (drafts 2020-12 and 7, required and optional tests)
+// against @formwork/json-schema. For every test group whose schema compiles,
+// each instance is serialised twice (compact `JSON.stringify(v)` and pretty
+// `JSON.stringify(v, null, 2)`), and the compiled grammar (default flexible
+// whitespace) must accept both texts exactly when the test says the instance
+// is valid. Acceptance is decided by the reference recognizer.
+//
+// The compiler's contract is ajv (+ ajv-formats): it must never accept a value
+// ajv rejects. Where ajv itself disagrees with the suite (some formats, content
+// keywords), an accepted suite-invalid instance is counted as `ajvDisagrees`,
+// not as `invalidAccepted`; both are reported. `invalidAccepted` (suite and
+// ajv both say invalid) must be zero.
+//
+// Ratchet: tests/baselines/json-schema-test-suite.json holds per-file counts;
+// the test fails when a file's `agreed` count drops or any invalid instance is
+// accepted. Improvements are printed; `UPDATE_BASELINE=1` rewrites the file.
+//
+// The data lives outside the repository (../shared/data, or
+// FORMWORK_SHARED_DATA); the suite is skipped when it is absent.
+import { describe, expect, it } from "vitest";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { compileSchema, createValidator } from "@formwork/json-schema";
+import { referenceMatch } from "@formwork/grammar";
+
+const repoRoot = resolve(import.meta.dirname, "..");
+const dataRoot = process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data");
+const suite = resolve(dataRoot, "json-schema-test-suite");
+const baselinePath = resolve(repoRoot, "tests/baselines/json-schema-test-suite.json");
+
+interface FileStats {
+  groups: number;
+  compiled: number;
+  tests: number;
+  run: number;
+  agreed: number;
+  invalidAccepted: number;
+  validRejected: number;
+  ajvDisagrees: number;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith(".json")) out.push(p);
+  }
+  return out;
+}
+
+function loadRemotes(): Record<string, unknown> {
+  const dir = join(suite, "remotes");
+  const out: Record<string, unknown> = {};
+  for (const p of walk(dir)) out[`http://localhost:1234/${relative(dir, p).split("\\").join("/")}`] = JSON.parse(readFileSync(p, "utf8"));
+  return out;
+}
+
+interface Group {
+  description: string;
+  schema: unknown;
+  tests: { description: string; data: unknown; valid: boolean }[];
+}
+
+const DRAFTS: [string, 7 | 2020][] = [
+  ["draft2020-12", 2020],
+  ["draft7", 7],
+];
+
+describe.skipIf(!existsSync(suite))("JSON-Schema-Test-Suite", () => {
+  it("agrees with the suite, accepts no invalid instance, and does not regress", () => {
+    const remotes = loadRemotes();
+    const results: Record<string, FileStats> = {};
+    const problems: string[] = [];
+    for (const [folder, draft] of DRAFTS) {
+      for (const file of walk(join(suite, folder))) {
+        const key = relative(suite, file).split("\\").join("/");
+        const stats: FileStats = { groups: 0, compiled: 0, tests: 0, run: 0, agreed: 0, invalidAccepted: 0, validRejected: 0, ajvDisagrees: 0 };
+        const groups = JSON.parse(readFileSync(file, "utf8")) as Group[];
+        for (const group of groups) {
+          stats.groups++;
+          stats.tests += group.tests.length;
+          let grammar;
+          try {
+            grammar = compileSchema(group.schema, { draft, remotes }).grammar;
+          } catch (e) {
+            if (!(e instanceof Error) || !("code" in e)) problems.push(`${key} / ${group.description}: compile crashed: ${(e as Error).stack}`);
+            continue;
+          }
+          stats.compiled++;
+          let ajv: ((v: unknown) => { valid: boolean }) | null = null;
+          try {
+            ajv = createValidator(group.schema, { draft, remotes });
+          } catch {
+            ajv = null;
+          }
+          for (const t of group.tests) {
+            stats.run++;
+            const texts = [JSON.stringify(t.data), JSON.stringify(t.data, null, 2)];
+            const accepted = texts.map((text) => referenceMatch(grammar, text).accepted);
+            const ajvValid = ajv ? ajv(t.data).valid : t.valid;
+            if (accepted.every((a) => a === t.valid)) stats.agreed++;
+            else if (!t.valid && ajvValid) stats.ajvDisagrees++;
+            else if (!t.valid) {
+              stats.invalidAccepted++;
+              problems.push(`INVALID ACCEPTED ${key} / ${group.description} / ${t.description}: ${texts[0]}`);
+            } else stats.validRejected++;
+          }
+        }
+        results[key] = stats;
+      }
+    }
+    const total = Object.values(results).reduce(
+      (a, s) => ({ groups: a.groups + s.groups, compiled: a.compiled + s.compiled, tests: a.tests + s.tests, run: a.run + s.run, agreed: a.agreed + s.agreed, invalidAccepted: a.invalidAccepted + s.invalidAccepted, validRejected: a.validRejected + s.validRejected, ajvDisagrees: a.ajvDisagrees + s.ajvDisagrees }),
+      { groups: 0, compiled: 0, tests: 0, run: 0, agreed: 0, invalidAccepted: 0, validRejected: 0, ajvDisagrees: 0 },
+    );
+    console.log(`JSON-Schema-Test-Suite: ${total.compiled}/${total.groups} schemas compiled, ${total.agreed}/${total.tests} tests agreed (${total.run} run), ${total.invalidAccepted} invalid accepted, ${total.validRejected} valid rejected, ${total.ajvDisagrees} suite-invalid but ajv-valid accepted`);
+    const baseline: Record<string, FileStats> = existsSync(baselinePath) ? JSON.parse(readFileSync(baselinePath, "utf8")) : {};
+    const regressions: string[] = [];
+    const improvements: string[] = [];
+    for (const [key, s] of Object.entries(results)) {
+      const b = baseline[key];
+      if (!b) continue;
+      if (s.agreed < b.agreed) regressions.push(`${key}: agreed ${b.agreed} -> ${s.agreed}`);
+      else if (s.agreed > b.agreed) improvements.push(`${key}: agreed ${b.agreed} -> ${s.agreed}`);
+    }
+    if (improvements.length) console.log(`improvements (run with UPDATE_BASELINE=1 to record):\n  ${improvements.join("\n  ")}`);
+    if (process.env.UPDATE_BASELINE === "1") writeFileSync(baselinePath, `${JSON.stringify({ ...results, total }, null, 1)}\n`);
+    expect(problems).toEqual([]);
+    expect(regressions).toEqual([]);
+  });
+});
