@@ -226,7 +226,7 @@ export class TolerantJsonParser {
         while (stack.length > 0) {
           const g = stack[stack.length - 1];
           if (g.node.kind === "object" && (g.state === St.AfterKey || g.state === St.AfterColon)) {
-            this.edit("drop-dangling-key", g.keyStart, `the text ended after the key ${JSON.stringify(g.key)} and before its value; dropped the key`);
+            this.edit("drop-dangling-key", g.keyStart, `the text ended after the key ${snippet(g.key)} and before its value; dropped the key`);
           }
           g.node.partial = true;
           this.edit("truncated-container", this.pos, `the text ended inside ${g.node.kind === "object" ? "an object" : "an array"} opened at offset ${g.node.start}; closed it`);
@@ -242,14 +242,14 @@ export class TolerantJsonParser {
         if (c === want) {
           if (f.state === St.AfterComma) this.edit("remove-trailing-comma", this.pos, "removed a trailing comma");
           if (f.node.kind === "object" && (f.state === St.AfterKey || f.state === St.AfterColon)) {
-            this.edit("drop-dangling-key", f.keyStart, `the key ${JSON.stringify(f.key)} has no value; dropped it`);
+            this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
           }
           this.pos++;
           close();
         } else if (counts[c === 125 ? 0 : 1] > 0) {
           // Closes an outer container: this one's closer is missing.
           if (f.node.kind === "object" && (f.state === St.AfterKey || f.state === St.AfterColon)) {
-            this.edit("drop-dangling-key", f.keyStart, `the key ${JSON.stringify(f.key)} has no value; dropped it`);
+            this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
           }
           this.edit("close-container", this.pos, `inserted a missing "${f.node.kind === "array" ? "]" : "}"}" before "${String.fromCharCode(c)}"`);
           close();
@@ -263,7 +263,7 @@ export class TolerantJsonParser {
         flushGarbage();
         if (f.state === St.AfterValue) f.state = St.AfterComma;
         else if (f.node.kind === "object" && (f.state === St.AfterKey || f.state === St.AfterColon)) {
-          this.edit("drop-dangling-key", f.keyStart, `the key ${JSON.stringify(f.key)} has no value; dropped it`);
+          this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
           f.state = St.AfterComma;
         } else this.edit("remove-extra-comma", this.pos, "removed a comma with no item before it");
         this.pos++;
@@ -311,7 +311,7 @@ export class TolerantJsonParser {
         }
         if (c === 123 || c === 91 || closersOf(c) !== undefined || isNumberChar(c) || isIdentStart(c)) {
           flushGarbage();
-          this.edit("insert-colon", this.pos, `inserted a missing ":" after the key ${JSON.stringify(f.key)}`);
+          this.edit("insert-colon", this.pos, `inserted a missing ":" after the key ${snippet(f.key)}`);
           f.state = St.AfterColon;
           continue;
         }
@@ -376,7 +376,7 @@ export class TolerantJsonParser {
     }
     const key = t.slice(start, this.pos);
     this.sawUnquotedKey = true;
-    this.edit("quote-key", start, `quoted the key ${key}`);
+    this.edit("quote-key", start, `quoted the key ${snippet(key)}`);
     return { kind: "scalar", start, value: key, partial: false };
   }
 
@@ -707,12 +707,17 @@ export class TolerantJsonParser {
     const value = raw.trim();
     if (this.pos >= this.n) {
       this.truncated = true;
-      this.edit("quote-value", start, `quoted the unquoted value ${JSON.stringify(value)} (cut off by the end of the text)`);
+      this.edit("quote-value", start, `quoted the unquoted value ${snippet(value)} (cut off by the end of the text)`);
       return { kind: "scalar", start, value, partial: true };
     }
-    this.edit("quote-value", start, `quoted the unquoted value ${JSON.stringify(value)}`);
+    this.edit("quote-value", start, `quoted the unquoted value ${snippet(value)}`);
     return { kind: "scalar", start, value, partial: false };
   }
+}
+
+/** A short, quoted excerpt of `s` for edit messages. */
+function snippet(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}...` : s);
 }
 
 /** Reads a loosely written number (`+1`, `.5`, `1.`, `007`); undefined when it is not one. */

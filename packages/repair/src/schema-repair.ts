@@ -49,12 +49,12 @@ export function repairAgainstSchema(value: unknown, schema: unknown, ctx: Schema
     const typeList = types === undefined ? undefined : Array.isArray(types) ? types : [types];
     if (typeList !== undefined && !typeOk(v, typeList)) {
       const c = coerce(v, typeList);
-      if (c !== undefined) set(c.value, "coerce-type", `converted ${JSON.stringify(v)} to ${JSON.stringify(c.value)} (the schema asks for ${typeList.join(" or ")})`);
+      if (c !== undefined) set(c.value, "coerce-type", `converted ${short(v)} to ${short(c.value)} (the schema asks for ${typeList.join(" or ")})`);
     }
     const enumValues = firstOf<unknown[]>(parts, "enum") ?? (parts.some((p) => "const" in p) ? [parts.find((p) => "const" in p)!.const] : undefined);
     if (Array.isArray(enumValues) && !enumValues.some((e) => deepEqual(e, v))) {
       const m = matchEnum(v, enumValues);
-      if (m !== undefined) set(m, "match-enum", `replaced ${JSON.stringify(v)} with the allowed value ${JSON.stringify(m)}`);
+      if (m !== undefined) set(m, "match-enum", `replaced ${short(v)} with the allowed value ${short(m)}`);
     }
     if (v !== null && typeof v === "object") {
       const node = ctx.nodes?.get(v);
@@ -135,7 +135,7 @@ function repairObject(v: Record<string, unknown>, parts: Schema[], w: Work, node
     const withDefault = ps?.find((p) => "default" in p);
     if (withDefault) {
       v[r] = structuredClone(withDefault.default);
-      ctx.edits.push({ kind: "fill-default", offset: node ? node.start : w.offset, message: `filled the missing required property ${JSON.stringify(r)} with the schema's default ${JSON.stringify(withDefault.default)}`, path: `${w.path}/${escapePointer(r)}` });
+      ctx.edits.push({ kind: "fill-default", offset: node ? node.start : w.offset, message: `filled the missing required property ${JSON.stringify(r)} with the schema's default ${short(withDefault.default)}`, path: `${w.path}/${escapePointer(r)}` });
     }
   }
 }
@@ -312,6 +312,12 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** JSON text of `v`, cut to 60 characters, for edit messages. */
+function short(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function escapePointer(k: string): string {
