@@ -50,7 +50,7 @@ export {
 export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.js";
 export { printGbnf } from "./print.js";
 export type { PrintGbnfOptions } from "./print.js";
-export { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "./reference/reference.js";
+export { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes, ReferenceRecognizer } from "./reference/reference.js";
 export type { ReferenceResult } from "./reference/reference.js";
 
 // --- compiler, matcher, masks (helper: engine) ---

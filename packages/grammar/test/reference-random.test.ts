@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rng } from "@formwork/core";
-import { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "@formwork/grammar";
+import { ReferenceRecognizer, referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "@formwork/grammar";
 import { bruteForce, candidateCodePoints, int, randomCfg, randomRegularGrammar, randomString, sampleSentence } from "./reference-random.js";
 
 const enc = new TextEncoder();
@@ -119,5 +119,34 @@ describe("reference recognizer against oracles", () => {
       expect(r.offset).toBeLessThanOrEqual(pos);
       if (referencePrefixOkBytes(g, bytes.slice(0, pos))) expect(r.offset).toBe(pos);
     }
+  });
+
+  it("ReferenceRecognizer (incremental, byte chunks) agrees with the one-shot functions", () => {
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const rng = new Rng(seed);
+        const g = randomCfg(rng);
+        const rec = new ReferenceRecognizer(g);
+        const target = enc.encode(sampleSentence(g, rng) ?? randomString(rng, 4));
+        let fed = new Uint8Array(0);
+        for (let at = 0; at < target.length; ) {
+          // A random chunk of the sentence, and a random wrong chunk tried first.
+          const len = 1 + int(rng, 3);
+          const chunk = target.slice(at, at + len);
+          const noise = enc.encode(randomString(rng, 2)).slice(0, 1 + int(rng, 3));
+          const join = (a: Uint8Array, b: Uint8Array) => new Uint8Array([...a, ...b]);
+          expect(rec.canAccept(noise)).toBe(referencePrefixOkBytes(g, join(fed, noise)));
+          expect(rec.canAccept(chunk)).toBe(referencePrefixOkBytes(g, join(fed, chunk)));
+          if (!rec.acceptBytes(chunk)) {
+            expect(referencePrefixOkBytes(g, join(fed, chunk))).toBe(false);
+            break;
+          }
+          fed = join(fed, chunk);
+          at += chunk.length;
+          expect(rec.isComplete()).toBe(referenceMatchBytes(g, fed).accepted);
+        }
+      }),
+      { seed: 2718, numRuns: 200 },
+    );
   });
 });

@@ -104,8 +104,27 @@ export class EarleyRecognizer {
     return [...out];
   }
 
-  /** Scans one code point; returns false (and stays unchanged) when no item can scan it. */
-  feed(cp: number): boolean {
+  /** A point to come back to with {@link restore} (valid while only `feed(cp, false)` is used after it). */
+  mark(): number {
+    return this.sets.length;
+  }
+
+  /** Forgets every code point fed since `mark` was taken. */
+  restore(mark: number): void {
+    if (mark >= this.sets.length) return;
+    const w = this.sets[mark].waitStart;
+    this.sets.length = mark;
+    this.wSym.length = w;
+    this.wPos.length = w;
+    this.wOrig.length = w;
+  }
+
+  /**
+   * Scans one code point; returns false (and stays unchanged) when no item
+   * can scan it. With `release` (the default) the finished set's scratch
+   * data is freed, which makes {@link restore} to before it impossible.
+   */
+  feed(cp: number, release = true): boolean {
     if (this.dead) return false;
     const cur = this.sets[this.sets.length - 1];
     const next = newSet(-1);
@@ -121,10 +140,12 @@ export class EarleyRecognizer {
       if (ok) this.add(next, pos + 1, cur.scans[i + 1]);
     }
     if (next.items.length === 0) return false;
-    // Only the waiting lists of a finished set are read again (by completions); free the rest.
-    cur.items = RELEASED;
-    cur.scans = RELEASED;
-    cur.seen = RELEASED_SEEN;
+    if (release) {
+      // Only the waiting lists of a finished set are read again (by completions); free the rest.
+      cur.items = RELEASED;
+      cur.scans = RELEASED;
+      cur.seen = RELEASED_SEEN;
+    }
     next.waitStart = this.wSym.length;
     this.sets.push(next);
     this.close(this.sets.length - 1);

@@ -73,8 +73,8 @@ function* codePointsOf(text: string): Generator<number> {
 /**
  * Runs the grammar on `text` (a JS string; a lone surrogate is a character
  * no grammar contains) and says whether it is a sentence, a prefix, and
- * where and why it fails. Throws `UnsupportedError` for grammars with `regex`
- * nodes.
+ * where and why it fails. `regex` nodes are compiled with `@formwork/regex`
+ * (whose errors propagate for patterns it refuses).
  */
 export function referenceMatch(grammar: Grammar, text: string): ReferenceResult {
   const { r, cfg, failedAt, failedCp, bytes } = run(grammar, codePointsOf(text));
@@ -119,4 +119,61 @@ export function referencePrefixOk(grammar: Grammar, text: string): boolean {
  */
 export function referencePrefixOkBytes(grammar: Grammar, bytes: Uint8Array): boolean {
   return referenceMatchBytes(grammar, bytes).prefix;
+}
+
+/**
+ * The reference recognizer as a state that grows byte by byte, for oracles
+ * that try many continuations of one prefix (e.g. every token of a
+ * vocabulary): {@link canAccept} tries bytes without changing the state,
+ * {@link acceptBytes} keeps them. Bytes may split a UTF-8 character anywhere.
+ */
+export class ReferenceRecognizer {
+  private readonly cfg: Cfg;
+  private readonly r: EarleyRecognizer;
+  /** Bytes of a character not yet complete. */
+  private pending: Uint8Array = new Uint8Array(0);
+
+  constructor(grammar: Grammar) {
+    this.cfg = cfgOf(grammar);
+    this.r = new EarleyRecognizer(this.cfg);
+  }
+
+  /** Whether the bytes accepted so far followed by `bytes` are a prefix of the UTF-8 encoding of some sentence. The state does not change. */
+  canAccept(bytes: Uint8Array): boolean {
+    const mark = this.r.mark();
+    const ok = this.run(bytes) !== undefined;
+    this.r.restore(mark);
+    return ok;
+  }
+
+  /** Appends `bytes` when {@link canAccept} holds and returns true; otherwise returns false and changes nothing. */
+  acceptBytes(bytes: Uint8Array): boolean {
+    const mark = this.r.mark();
+    const pending = this.run(bytes);
+    if (pending === undefined) {
+      this.r.restore(mark);
+      return false;
+    }
+    this.pending = pending;
+    return true;
+  }
+
+  /** Whether the bytes accepted so far are a whole sentence. */
+  isComplete(): boolean {
+    return this.pending.length === 0 && this.r.isComplete();
+  }
+
+  /** Feeds the pending bytes and `bytes`; returns the new pending tail, or undefined when the result is not a viable prefix. */
+  private run(bytes: Uint8Array): Uint8Array | undefined {
+    const all = new Uint8Array(this.pending.length + bytes.length);
+    all.set(this.pending);
+    all.set(bytes, this.pending.length);
+    const d = decodeUtf8Strict(all);
+    if (d.errorAt >= 0 || !this.r.alive) return undefined;
+    for (const cp of d.codePoints) if (!this.r.feed(cp, false)) return undefined;
+    if (!d.partial) return new Uint8Array(0);
+    const p = d.partial;
+    const ok = this.r.nextTerminals().some((t) => rangesIntersect(this.cfg.terminals[t].ranges, p.lo, p.hi));
+    return ok ? all.slice(p.at) : undefined;
+  }
 }
