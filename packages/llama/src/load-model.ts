@@ -82,17 +82,7 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
       hint: "Pass the path of a .gguf file, or leave the model out to use the fixture model.",
     });
   }
-  const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
-  const llama = await getLlama({
-    gpu: options.gpu ?? "auto",
-    build: "never",
-    maxThreads: threads,
-    logLevel: LlamaLogLevel.error,
-    progressLogs: false,
-    logger: (level, message) => {
-      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) info(`[llama.cpp] ${message.trim()}`);
-    },
-  });
+  const llama = await sharedLlama(options.gpu ?? "auto", threads, info);
   const modelPath = path;
   let model: LlamaModel;
   try {
@@ -121,6 +111,7 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
       threads,
       gpu: llama.gpu,
       loadMs,
+      // The backend (`llama`) is shared by the process's models and stays loaded.
       async dispose() {
         await context.dispose();
         await model.dispose();
@@ -130,6 +121,33 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
     await model.dispose();
     throw err;
   }
+}
+
+// One node-llama-cpp backend per (GPU mode, threads) in the process: getLlama loads the native binding.
+const llamas = new Map<string, Promise<Llama>>();
+let infoSink: (message: string) => void = () => {};
+
+function sharedLlama(gpu: "auto" | false, threads: number, info: (message: string) => void): Promise<Llama> {
+  infoSink = info;
+  const key = `${String(gpu)}/${threads}`;
+  let p = llamas.get(key);
+  if (!p) {
+    p = import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) =>
+      getLlama({
+        gpu,
+        build: "never",
+        maxThreads: threads,
+        logLevel: LlamaLogLevel.error,
+        progressLogs: false,
+        logger: (level, message) => {
+          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) infoSink(`[llama.cpp] ${message.trim()}`);
+        },
+      }),
+    );
+    p.catch(() => llamas.delete(key));
+    llamas.set(key, p);
+  }
+  return p;
 }
 
 /**

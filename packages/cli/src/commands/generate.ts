@@ -1,42 +1,67 @@
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { ArgumentError, ModelError } from "@formwork/core";
+import { readFileSync } from "node:fs";
+import { ArgumentError } from "@formwork/core";
 import type { Command } from "../main.js";
 import { numberFlag, parseVerbArgs } from "../args.js";
 
 const HELP = `Usage: formwork generate [options]
 
-Generates text from a local GGUF model. With no --model, uses the embedded
-fixture model (a tiny random-weight model with the real Qwen3 tokenizer, built
-on first use and cached under .cache/fixtures/): it shows the pipeline works,
-not a useful answer.
+Generates from a local GGUF model, constrained to a JSON Schema, a GBNF
+grammar or a regular expression (or free text when none is given). The value
+goes to stdout (for a schema: the JSON, one line); progress and timings go to
+stderr. With no --model, uses the fixture model (a tiny random-weight model
+with the real Qwen3 tokenizer, built on first use and cached): it shows the
+pipeline works, not a useful answer.
 
-Options:
-  --model FILE.gguf     the model to load (default: the fixture model)
+Constraint (at most one):
+  --schema FILE.json    JSON Schema file; the output is JSON valid under it
+  --grammar FILE.gbnf   GBNF grammar file (llama.cpp dialect)
+  --regex PATTERN       ECMAScript regular expression the whole output matches
+
+Prompt:
   --prompt TEXT         the prompt (default: "The answer is")
-  --max-tokens N        stop after N tokens (default: 24)
+  --chat                send the prompt as a user message through the model's
+                        chat template instead of raw completion
+  --system TEXT         a system message (implies --chat)
+  --start-after MARKER  free text until MARKER (e.g. "</think>"), then the
+                        constraint
+
+Sampling:
   --temperature T       0 = greedy (default: 0.8)
-  --top-k K             keep the K most likely tokens (default: off)
-  --top-p P             nucleus sampling (default: off)
+  --top-k K             keep the K most likely allowed tokens (default: off)
+  --top-p P             nucleus sampling over the allowed tokens (default: off)
   --min-p P             drop tokens below P x the best one's probability (default: off)
   --seed N              random seed; the same seed gives the same output (default: 0)
+  --max-tokens N        token budget (default: 256); with a constraint the
+                        output always ends complete within it
+  --stop TEXT           stop when the output contains TEXT (repeatable)
+  --no-fast-forward     sample forced text token by token instead of batching it
+
+Model and output:
+  --model FILE.gguf     the model to load (default: the fixture model)
   --threads N           CPU threads (default: the number of cores)
+  --stream              print text as it is generated (stdout), then a newline
+  --json                print one JSON line with text, value, stop reason,
+                        token count, mean logprob and timings
   --help                this text
 
-Constrained decoding (--schema, --grammar, --regex) arrives with the decoder;
-see the README's table of what works today.
+Exit codes: 0 done; 2 bad arguments, model, schema, grammar or budget.
 
-Example:
-  formwork generate --prompt "Once upon a time" --max-tokens 16 --seed 7
+Examples:
+  formwork generate --schema person.json --prompt "A person:" --seed 7
+  formwork generate --regex '[a-z]+@[a-z]+\\.com' --prompt "Email:" --max-tokens 20
+  formwork generate --grammar call.gbnf --model ./qwen3-0.6b.gguf --chat --prompt "Call f"
 `;
 
 export const command: Command = {
-  summary: "generate text from a local model (the fixture model when none is given)",
+  summary: "generate from a local model under a schema, grammar or regex (the fixture model when none is given)",
   help: HELP,
   async run(args) {
     const { values } = parseVerbArgs("generate", args, {
       model: { type: "string" },
       prompt: { type: "string" },
+      chat: { type: "boolean" },
+      system: { type: "string" },
+      "start-after": { type: "string" },
       "max-tokens": { type: "string" },
       temperature: { type: "string" },
       "top-k": { type: "string" },
@@ -44,76 +69,98 @@ export const command: Command = {
       "min-p": { type: "string" },
       seed: { type: "string" },
       threads: { type: "string" },
+      stop: { type: "string", multiple: true },
+      "no-fast-forward": { type: "boolean" },
+      stream: { type: "boolean" },
+      json: { type: "boolean" },
       schema: { type: "string" },
       grammar: { type: "string" },
       regex: { type: "string" },
     });
-    for (const flag of ["schema", "grammar", "regex"] as const) {
-      if (values[flag] !== undefined) {
-        throw new ArgumentError("not-yet-supported", `--${flag} needs the constrained decoder, which this build does not have yet`, {
-          hint: 'Use "formwork check" to test a grammar against text, or leave the flag out.',
-        });
-      }
+    const given = (["schema", "grammar", "regex"] as const).filter((f) => values[f] !== undefined);
+    if (given.length > 1) {
+      throw new ArgumentError("constraint-conflict", `give one of --schema, --grammar and --regex, not ${given.map((f) => `--${f}`).join(" and ")}`, {
+        hint: "Express the combination in one grammar file.",
+      });
     }
-    const maxTokens = numberFlag("max-tokens", values["max-tokens"], { min: 1, integer: true }) ?? 24;
+    const maxTokens = numberFlag("max-tokens", values["max-tokens"], { min: 1, integer: true }) ?? 256;
     const temperature = numberFlag("temperature", values.temperature, { min: 0 }) ?? 0.8;
     const topK = numberFlag("top-k", values["top-k"], { min: 0, integer: true });
     const topP = numberFlag("top-p", values["top-p"], { min: 0, max: 1 });
     const minP = numberFlag("min-p", values["min-p"], { min: 0, max: 1 });
     const seed = numberFlag("seed", values.seed, { integer: true }) ?? 0;
-    const threads = numberFlag("threads", values.threads, { min: 1, integer: true }) ?? availableParallelism();
+    const threads = numberFlag("threads", values.threads, { min: 1, integer: true });
     const prompt = values.prompt ?? "The answer is";
+    const chat = values.chat === true || values.system !== undefined;
 
-    let modelPath = values.model;
-    if (modelPath !== undefined) {
-      if (!existsSync(modelPath)) {
-        throw new ModelError("model-not-found", `the model file "${modelPath}" does not exist`, { hint: "Pass the path of a .gguf file, or leave --model out to use the fixture model." });
+    const readFile = (flag: string, path: string): string => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch (err) {
+        throw new ArgumentError("file-not-found", `cannot read the --${flag} file "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+          location: { kind: "file", path },
+          hint: `Pass the path of an existing ${flag === "schema" ? ".json" : ".gbnf"} file.`,
+        });
       }
-    } else {
-      const { buildFixtureModel } = await import("@formwork/testkit");
-      const t0 = performance.now();
-      const fixture = await buildFixtureModel({ tokenizer: "qwen3", size: "tiny" });
-      modelPath = fixture.path;
-      process.stderr.write(
-        fixture.built
-          ? `formwork: no --model given; built the fixture model (random weights, Qwen3 tokenizer) in ${Math.round(performance.now() - t0)} ms: ${modelPath}\n`
-          : `formwork: no --model given; using the cached fixture model (random weights, Qwen3 tokenizer): ${modelPath}\n`,
-      );
+    };
+    let schema: unknown;
+    if (values.schema !== undefined) {
+      const text = readFile("schema", values.schema);
+      try {
+        schema = JSON.parse(text);
+      } catch (err) {
+        throw new ArgumentError("invalid-schema", `the --schema file "${values.schema}" is not valid JSON: ${(err as Error).message}`, {
+          location: { kind: "file", path: values.schema },
+          hint: "Fix the JSON syntax of the schema file.",
+        });
+      }
     }
+    const grammar = values.grammar !== undefined ? readFile("grammar", values.grammar) : undefined;
 
-    const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-    const t0 = performance.now();
-    const llama = await getLlama({ gpu: "auto", build: "never", maxThreads: threads, logLevel: "error" as never });
-    const model = await llama.loadModel({ modelPath }).catch((err: unknown) => {
-      throw new ModelError("model-load-failed", `node-llama-cpp could not load "${modelPath}": ${(err as Error).message}`, {
-        hint: "Check that the file is a GGUF model that llama.cpp supports.",
+    const { generate, loadModel } = await import("@formwork/llama");
+    const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
+    const loaded = await loadModel({ modelPath: values.model, threads, onInfo: info });
+    try {
+      const streaming = values.stream === true;
+      const result = await generate({
+        model: loaded,
+        ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
+        ...(schema !== undefined ? { schema } : {}),
+        ...(grammar !== undefined ? { grammar } : {}),
+        ...(values.regex !== undefined ? { regex: values.regex } : {}),
+        startAfter: values["start-after"],
+        maxTokens,
+        temperature,
+        seed,
+        ...(topK !== undefined ? { topK } : {}),
+        ...(topP !== undefined ? { topP } : {}),
+        ...(minP !== undefined ? { minP } : {}),
+        stop: values.stop,
+        fastForward: values["no-fast-forward"] !== true,
+        onText: streaming ? (chunk) => process.stdout.write(chunk) : undefined,
       });
-    });
-    const context = await model.createContext({ contextSize: 512, threads });
-    const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
-    const tLoad = performance.now() - t0;
-    const t1 = performance.now();
-    let tokens = 0;
-    const res = await completion.generateCompletionWithMeta(prompt, {
-      maxTokens,
-      temperature,
-      seed,
-      ...(topK !== undefined ? { topK } : {}),
-      ...(topP !== undefined ? { topP } : {}),
-      ...(minP !== undefined ? { minP } : {}),
-      onToken: (t) => {
-        tokens += t.length;
-      },
-      onTextChunk: (chunk) => process.stdout.write(chunk),
-    });
-    const ms = performance.now() - t1;
-    process.stdout.write("\n");
-    process.stderr.write(
-      `formwork: ${tokens} tokens in ${ms.toFixed(0)} ms (${((tokens * 1000) / ms).toFixed(1)} tokens/s; load ${tLoad.toFixed(0)} ms; ${llama.gpu === false ? "CPU" : llama.gpu}, ${threads} threads); stop: ${res.metadata.stopReason}\n`,
-    );
-    await context.dispose();
-    await model.dispose();
-    await llama.dispose();
-    return 0;
+      for (const w of result.warnings) info(`warning: ${(w as { message?: string }).message ?? JSON.stringify(w)}`);
+      const t = result.timings;
+      if (values.json === true) {
+        if (streaming) process.stdout.write("\n");
+        process.stdout.write(
+          `${JSON.stringify({ text: result.text, value: result.value, stopReason: result.stopReason, complete: result.complete, tokens: result.tokens.length, forcedTokens: result.stats.forcedTokens, meanLogprob: result.meanLogprob, timings: t })}\n`,
+        );
+      } else if (streaming) {
+        process.stdout.write("\n");
+      } else if (schema !== undefined && result.value !== undefined) {
+        process.stdout.write(`${JSON.stringify(result.value)}\n`);
+      } else {
+        process.stdout.write(`${result.text}\n`);
+      }
+      info(
+        `${result.tokens.length} tokens (${result.stats.forcedTokens} fast-forwarded) in ${t.decodeMs.toFixed(0)} ms ` +
+          `(${t.tokensPerSecond.toFixed(1)} tokens/s; prompt ${t.promptMs.toFixed(0)} ms; grammar ${t.grammarMs.toFixed(0)} ms; compile ${t.compileMs.toFixed(0)} ms; ` +
+          `${loaded.gpu === false ? "CPU" : loaded.gpu}, ${loaded.threads} threads); stop: ${result.stopReason}${result.complete ? "" : " (incomplete)"}`,
+      );
+      return 0;
+    } finally {
+      await loaded.dispose();
+    }
   },
 };

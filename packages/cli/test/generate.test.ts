@@ -1,0 +1,94 @@
+// `formwork generate` in process on the tiny fixture model (built and cached by @formwork/testkit).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { run } from "@formwork/cli";
+import { createValidator } from "@formwork/json-schema";
+import { testThreads } from "@formwork/testkit";
+
+let dir: string;
+let out = "";
+let err = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "formwork-generate-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeEach(() => {
+  out = "";
+  err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const gen = (...args: string[]) => run(["generate", "--threads", String(testThreads()), ...args]);
+
+const SCHEMA = {
+  type: "object",
+  properties: { name: { type: "string", maxLength: 10 }, score: { type: "number", minimum: 0, maximum: 1 }, ok: { type: "boolean" } },
+  required: ["name", "score", "ok"],
+  additionalProperties: false,
+};
+
+describe("formwork generate", () => {
+  it("--schema: a valid JSON value on stdout, timings on stderr, exit 0", async () => {
+    const schemaPath = file("s.json", JSON.stringify(SCHEMA));
+    for (const seed of ["1", "2"]) {
+      out = "";
+      expect(await gen("--schema", schemaPath, "--prompt", "A record:", "--seed", seed, "--max-tokens", "60")).toBe(0);
+      const value: unknown = JSON.parse(out);
+      expect(createValidator(SCHEMA)(value).valid).toBe(true);
+    }
+    expect(err).toMatch(/fixture model/);
+    expect(err).toMatch(/tokens\/s/);
+  });
+
+  it("--regex and --grammar constrain the text; --json prints a summary line", async () => {
+    expect(await gen("--regex", "[a-z]{2,6}-[0-9]{3}", "--temperature", "1.2", "--max-tokens", "12")).toBe(0);
+    expect(out.trim()).toMatch(/^[a-z]{2,6}-[0-9]{3}$/);
+    out = "";
+    const gbnf = file("g.gbnf", 'root ::= "yes" | "no" | "maybe " [0-9]');
+    expect(await gen("--grammar", gbnf, "--json", "--stream")).toBe(0);
+    const lines = out.trim().split("\n");
+    const summary = JSON.parse(lines[lines.length - 1]) as { text: string; stopReason: string; complete: boolean };
+    expect(summary.text).toMatch(/^(yes|no|maybe [0-9])$/);
+    expect(lines[0]).toBe(summary.text);
+    expect(summary.complete).toBe(true);
+  });
+
+  it("free text with no constraint", async () => {
+    expect(await gen("--prompt", "Hello", "--max-tokens", "8")).toBe(0);
+    expect(out.length).toBeGreaterThan(0);
+  });
+
+  it("--help explains every flag with an example", async () => {
+    expect(await run(["generate", "--help"])).toBe(0);
+    for (const flag of ["--schema", "--grammar", "--regex", "--model", "--prompt", "--temperature", "--top-k", "--top-p", "--min-p", "--seed", "--max-tokens", "--stream", "--threads", "--stop", "--start-after", "--chat"]) {
+      expect(out).toContain(flag);
+    }
+    expect(out).toMatch(/Examples?:/);
+  });
+
+  it("bad input: clear message and a non-zero exit", async () => {
+    expect(await gen("--model", join(dir, "missing.gguf"))).toBe(2);
+    expect(err).toMatch(/does not exist/);
+    err = "";
+    expect(await gen("--schema", file("bad.json", '{"type": "object", "properties": {"a": {"$ref": "#/nowhere"}}}'))).toBe(2);
+    expect(err).toMatch(/formwork generate: /);
+    err = "";
+    expect(await gen("--schema", file("broken.json", "{nope"))).toBe(2);
+    expect(err).toMatch(/not valid JSON/);
+    err = "";
+    expect(await gen("--schema", file("s2.json", JSON.stringify(SCHEMA)), "--max-tokens", "3")).toBe(2);
+    expect(err).toMatch(/maxTokens is 3/);
+    err = "";
+    expect(await gen("--regex", "a", "--schema", "x.json")).toBe(2);
+    expect(err).toMatch(/not --schema and --regex|--schema and --regex/);
+  });
+});
