@@ -14,6 +14,9 @@ export interface CompiledGrammarStats {
   /** Milliseconds `compile` took (0 when it came from the compiler's cache). */
   compileMs: number;
   nfaStates: number;
+  /** DFA states before minimisation. */
+  subsetStates: number;
+  /** DFA states after trimming and minimisation. */
   dfaStates: number;
   byteClasses: number;
   /** Rules with their own automaton (recursive or big), root included. */

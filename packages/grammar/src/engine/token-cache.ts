@@ -12,6 +12,7 @@
  */
 import type { TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
+import { getSlice, sliceKeyOf } from "./slice.js";
 
 /** Above this many accepted tokens, a cache entry stores a bitset instead of a list. */
 const LIST_LIMIT = 2048;
@@ -30,10 +31,14 @@ export interface TokenCacheEntry {
   escStates: Int32Array;
   /** Trie nodes visited to build the entry. */
   visited: number;
+  /** The slice the entry started from, if any. */
+  slice: string | null;
 }
 
 /** Walks the whole trie from state `q` inside its DFA and classifies every token. */
 export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabSize: number): TokenCacheEntry {
+  const key = sliceKeyOf(a, q);
+  if (key !== null) return buildFromSlice(a, trie, q, key);
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
   const { trans, classOf, escapes, hasBytes } = a;
   const nc = a.nClasses;
@@ -75,9 +80,58 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   if (count > LIST_LIMIT) {
     const bits = new Uint32Array((vocabSize + 31) >>> 5);
     for (let i = 0; i < count; i++) bits[ids[i] >>> 5] |= 1 << (ids[i] & 31);
-    return { bits, ids: null, count, escNodes, escStates, visited };
+    return { bits, ids: null, count, escNodes, escStates, visited, slice: null };
   }
-  return { bits: null, ids: ids.slice(0, count), count, escNodes, escStates, visited };
+  return { bits: null, ids: ids.slice(0, count), count, escNodes, escStates, visited, slice: null };
+}
+
+/** Like `buildCacheEntry` for a state that loops on a slice: start from its bitset, skip its full subtrees. */
+function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string): TokenCacheEntry {
+  const slice = getSlice(trie, key);
+  const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
+  const { trans, classOf, escapes, hasBytes } = a;
+  const nc = a.nClasses;
+  const full = slice.full;
+  const bits = slice.bits.slice();
+  let count = slice.count;
+  const states = new Int32Array(trie.maxDepth + 1);
+  states[0] = q;
+  const esc: number[] = [];
+  let visited = 0;
+  let m = 1;
+  while (m < nodeCount) {
+    visited++;
+    if (full[m]) {
+      m = next[m];
+      continue;
+    }
+    const d = depth[m];
+    const q2 = trans[states[d - 1] * nc + classOf[byte[m]]];
+    if (q2 < 0) {
+      m = next[m];
+      continue;
+    }
+    states[d] = q2;
+    const t1 = tokenStart[m + 1];
+    for (let k = tokenStart[m]; k < t1; k++) {
+      const id = tokenIds[k];
+      const bit = 1 << (id & 31);
+      if ((bits[id >>> 5] & bit) === 0) {
+        bits[id >>> 5] |= bit;
+        count++;
+      }
+    }
+    const hasChildren = next[m] > m + 1;
+    if (escapes[q2] && hasChildren) esc.push(m, q2);
+    m = hasBytes[q2] && hasChildren ? m + 1 : next[m];
+  }
+  const escNodes = new Int32Array(esc.length / 2);
+  const escStates = new Int32Array(esc.length / 2);
+  for (let i = 0; i < esc.length; i += 2) {
+    escNodes[i / 2] = esc[i];
+    escStates[i / 2] = esc[i + 1];
+  }
+  return { bits, ids: null, count, escNodes, escStates, visited, slice: key };
 }
 
 /** Bytes held by a cache entry. */
