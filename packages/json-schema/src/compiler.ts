@@ -142,20 +142,22 @@ function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, s
         approximate(ctx, `${f.ptr}/$ref`, "a recursive $ref combined with sibling keywords never reaches a value");
         return EMPTY;
       }
-      queue.push(under(f, reg.resolve(o.$ref, f, `${f.ptr}/$ref`)));
-      if (reg.draft <= 7) continue; // siblings of $ref are ignored
-      queue.push(withSchema(f, omit(o, "$ref")));
+      const target = under(f, reg.resolve(o.$ref, f, `${f.ptr}/$ref`));
+      if (reg.draft <= 7) {
+        queue.push(target); // siblings of $ref are ignored
+        continue;
+      }
+      queue.push(withSchema(f, omit(o, "$ref")), target);
       continue;
     }
     if (typeof o.$dynamicRef === "string") {
       approximate(ctx, `${f.ptr}/$dynamicRef`, "$dynamicRef is not supported; it is resolved like $ref", "Use $ref, or pass lenient: true.");
-      queue.push(under(f, reg.resolve(o.$dynamicRef, f, `${f.ptr}/$dynamicRef`)));
-      queue.push(withSchema(f, omit(o, "$dynamicRef")));
+      queue.push(withSchema(f, omit(o, "$dynamicRef")), under(f, reg.resolve(o.$dynamicRef, f, `${f.ptr}/$dynamicRef`)));
       continue;
     }
     if (Array.isArray(o.allOf)) {
-      o.allOf.forEach((_, i) => queue.push(under(f, reg.child(f, "allOf", i)!)));
       queue.push(withSchema(f, omit(o, "allOf")));
+      o.allOf.forEach((_, i) => queue.push(under(f, reg.child(f, "allOf", i)!)));
       continue;
     }
     flat.push(f);

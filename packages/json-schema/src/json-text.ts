@@ -20,6 +20,7 @@ function pairs(r: number[]): [number, number][] {
 
 /** The JSON-text encodings of one code point drawn from the set `r`. */
 export function encodedSet(r: number[]): Node {
+  if (r.length === 4 && r[0] === 0 && r[1] === 0xd7ff && r[2] === 0xe000 && r[3] === 0x10ffff) return anyStringChar();
   const raw = subtractRanges(r, SPECIAL);
   const items: Node[] = [];
   if (raw.length) items.push(charClass(pairs(raw)));
