@@ -5,12 +5,20 @@
  * the call stack.
  */
 
-/** A parsed JSON object with the offsets of its keys and values. */
+/** A string, number, boolean or null inside a container (stored bare, to keep the tree small). */
+export type Primitive = string | number | boolean | null;
+
+/** A child of a container: a nested container node or a bare primitive. */
+export type Child = ObjectNode | ArrayNode | Primitive;
+
+/** A parsed JSON object with the offsets of its values. */
 export interface ObjectNode {
   kind: "object";
   start: number;
   keys: string[];
-  values: JsonNode[];
+  values: Child[];
+  /** Offset in the input of each value. */
+  starts: number[];
   /** True when the text ended before this object was closed. */
   partial: boolean;
 }
@@ -19,20 +27,21 @@ export interface ObjectNode {
 export interface ArrayNode {
   kind: "array";
   start: number;
-  items: JsonNode[];
+  items: Child[];
+  starts: number[];
   partial: boolean;
 }
 
-/** A parsed string, number, boolean or null. */
+/** A string, number, boolean or null as returned by the scalar readers and at the top level. */
 export interface ScalarNode {
   kind: "scalar";
   start: number;
-  value: string | number | boolean | null;
+  value: Primitive;
   /** True when the text ended inside this scalar (a string or number that may be cut short). */
   partial: boolean;
 }
 
-/** Any node of the tolerant parser's tree. */
+/** A top-level value of the tolerant parser. */
 export type JsonNode = ObjectNode | ArrayNode | ScalarNode;
 
 /** Maps each object and array built by `toValue` back to its node (for offsets in schema edits). */
@@ -42,7 +51,7 @@ export type NodeMap = WeakMap<object, ObjectNode | ArrayNode>;
  * Converts a node to a plain value, leaving out the last child of every
  * container in `dropLast`. Duplicate keys keep the last value, as `JSON.parse` does.
  */
-export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<JsonNode>): unknown {
+export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<ObjectNode | ArrayNode>): unknown {
   if (root.kind === "scalar") return root.value;
   const make = (n: ObjectNode | ArrayNode): Record<string, unknown> | unknown[] => {
     const v = n.kind === "object" ? ({} as Record<string, unknown>) : [];
@@ -66,7 +75,7 @@ export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<
     const idx = f.i++;
     const child = f.n.kind === "object" ? f.n.values[idx] : f.n.items[idx];
     let cv: unknown;
-    if (child.kind === "scalar") cv = child.value;
+    if (child === null || typeof child !== "object") cv = child;
     else {
       cv = make(child);
       push(child, cv as Record<string, unknown> | unknown[]);

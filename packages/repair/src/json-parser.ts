@@ -169,11 +169,13 @@ export class TolerantJsonParser {
         result = node;
         return;
       }
-      if (f.node.kind === "array") f.node.items.push(node);
+      const child = node.kind === "scalar" ? node.value : node;
+      if (f.node.kind === "array") f.node.items.push(child);
       else {
         f.node.keys.push(f.key);
-        f.node.values.push(node);
+        f.node.values.push(child);
       }
+      f.node.starts.push(node.start);
       f.state = St.AfterValue;
     };
     const close = (): void => {
@@ -187,7 +189,7 @@ export class TolerantJsonParser {
       const c = t.charCodeAt(this.pos);
       if (c === 123 || c === 91) {
         const node: ObjectNode | ArrayNode =
-          c === 123 ? { kind: "object", start: this.pos, keys: [], values: [], partial: false } : { kind: "array", start: this.pos, items: [], partial: false };
+          c === 123 ? { kind: "object", start: this.pos, keys: [], values: [], starts: [], partial: false } : { kind: "array", start: this.pos, items: [], starts: [], partial: false };
         stack.push({ node, state: St.Start, key: "", keyStart: 0 });
         counts[c === 123 ? 0 : 1]++;
         this.pos++;

@@ -5,7 +5,7 @@
  */
 import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
 import { TolerantJsonParser } from "./json-parser.js";
-import { stringifyJson, toValue, type ArrayNode, type JsonNode, type NodeMap } from "./json-node.js";
+import { stringifyJson, toValue, type ArrayNode, type JsonNode, type NodeMap, type ObjectNode } from "./json-node.js";
 import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
 
@@ -61,7 +61,13 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
   const options_: { cands: Candidate[]; node: JsonNode; start: number; end: number; ndjson: boolean }[] = [];
   const group = ndjsonGroup(candidates);
   if (group) {
-    const node: ArrayNode = { kind: "array", start: group[0].start, items: group.map((c) => c.node), partial: group[group.length - 1].truncated };
+    const node: ArrayNode = {
+      kind: "array",
+      start: group[0].start,
+      items: group.map((c) => (c.node.kind === "scalar" ? c.node.value : c.node)),
+      starts: group.map((c) => c.start),
+      partial: group[group.length - 1].truncated,
+    };
     options_.push({ cands: group, node, start: group[0].start, end: group[group.length - 1].end, ndjson: true });
   }
   for (const c of candidates) options_.push({ cands: [c], node: c.node, start: c.start, end: c.end, ndjson: false });
@@ -196,7 +202,7 @@ function ndjsonGroup(cands: Candidate[]): Candidate[] | undefined {
 
 /** Checks a node against the schema, repairing toward it and, when the text was cut off, dropping incomplete items. */
 function evaluate(node: JsonNode, check: SchemaCheck, schema: unknown, start: number): Evaluation {
-  const attempt = (dropLast?: Set<JsonNode>): Evaluation => {
+  const attempt = (dropLast?: Set<ObjectNode | ArrayNode>): Evaluation => {
     const nodes: NodeMap = new WeakMap();
     const value = toValue(node, nodes, dropLast);
     let errors = check(value);
@@ -209,21 +215,21 @@ function evaluate(node: JsonNode, check: SchemaCheck, schema: unknown, start: nu
   const first = attempt();
   if (first.ok || !isPartial(node)) return first;
   // The spine of containers the text ended in, outermost first.
-  const spine: JsonNode[] = [];
-  let cur: JsonNode | undefined = node;
-  while (cur && cur.kind !== "scalar" && cur.partial) {
-    spine.push(cur);
-    cur = cur.kind === "object" ? cur.values[cur.values.length - 1] : cur.items[cur.items.length - 1];
+  const spine: (ObjectNode | ArrayNode)[] = [];
+  let cur: unknown = node;
+  while (cur !== null && typeof cur === "object" && (cur as JsonNode).kind !== "scalar" && (cur as ObjectNode | ArrayNode).partial) {
+    const c = cur as ObjectNode | ArrayNode;
+    spine.push(c);
+    cur = c.kind === "object" ? c.values[c.values.length - 1] : c.items[c.items.length - 1];
   }
   for (let d = spine.length - 1, tries = 0; d >= 0 && tries < MAX_DROP_TRIES; d--, tries++) {
     const container = spine[d];
-    const count = container.kind === "object" ? container.values.length : container.kind === "array" ? container.items.length : 0;
+    const count = container.starts.length;
     if (count === 0) continue;
     const e = attempt(new Set([container]));
     if (e.ok) {
-      const last = container.kind === "object" ? container.values[count - 1] : container.kind === "array" ? container.items[count - 1] : container;
       const what = container.kind === "object" ? `the property ${JSON.stringify(container.keys[count - 1])}` : `the last array item`;
-      e.edits.unshift({ kind: "drop-incomplete", offset: last.start, message: `removed ${what}, cut off by the end of the text, so the value validates` });
+      e.edits.unshift({ kind: "drop-incomplete", offset: container.starts[count - 1], message: `removed ${what}, cut off by the end of the text, so the value validates` });
       return e;
     }
   }

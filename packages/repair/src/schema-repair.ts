@@ -66,7 +66,7 @@ export function repairAgainstSchema(value: unknown, schema: unknown, ctx: Schema
         for (let i = v.length - 1; i >= 0; i--) {
           const s = tuple !== undefined && i < tuple.length ? tuple[i] : rest;
           if (s === undefined) continue;
-          const off = node?.kind === "array" && node.items[i] ? node.items[i].start : w.offset;
+          const off = node?.kind === "array" && i < node.starts.length ? node.starts[i] : w.offset;
           work.push({ holder: v, key: i, schema: s, path: `${w.path}/${i}`, offset: off });
         }
       } else {
@@ -106,7 +106,7 @@ function repairObject(v: Record<string, unknown>, parts: Schema[], w: Work, node
       node.keys.forEach((key, i) => keyIndex!.set(key, i));
     }
     const i = keyIndex.get(k);
-    return i === undefined ? node.start : node.values[i].start;
+    return i === undefined ? node.start : node.starts[i];
   };
   for (const k of Object.keys(v)) {
     const path = `${w.path}/${escapePointer(k)}`;
