@@ -136,13 +136,29 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
       const e = entries[i];
       if (c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), literal(JSON.stringify(e.key)), L.colon(), e.value, state(i + 1, Math.min(c + 1, C))));
       if (!e.required) items.push(state(i + 1, c));
-    } else {
-      if (c >= minP) items.push(L.close(depth, c === 0, "}"));
-      if (extraKey && extraValue && c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), extraKey, L.colon(), extraValue, state(n, Math.min(c + 1, C))));
-    }
+    } else return extrasState(c, c);
     ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
     return ref(name);
   };
+  // Extra members come last. Extras may repeat each other's keys (a grammar cannot rule that
+  // out), so for minProperties only the first extra is counted (it differs from every named
+  // key); for maxProperties every extra is counted. State (a, c): a named members, c in all.
+  function extrasState(a: number, c: number): Node {
+    const key = `x${a}_${c}`;
+    const hit = memo.get(key);
+    if (hit) return ref(hit);
+    const name = `${base}_${key}`;
+    memo.set(key, name);
+    ctx.rules.set(name, EMPTY);
+    const items: Node[] = [];
+    if (a + (c > a ? 1 : 0) >= minP) items.push(L.close(depth, c === 0, "}"));
+    if (extraKey && extraValue && c + 1 <= maxP) {
+      const next = maxP < Infinity ? c + 1 : Math.min(c + 1, a + 1);
+      items.push(seq(L.before(depth, c === 0), extraKey, L.colon(), extraValue, extrasState(a, next)));
+    }
+    ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
+    return ref(name);
+  }
   ctx.rules.set(base, seq(literal("{"), state(0, 0)));
   return ref(base);
 }
