@@ -1,0 +1,148 @@
+/**
+ * Expands a character DFA into a deterministic automaton over UTF-8 bytes.
+ * Every character DFA state becomes a byte state; the multi-byte encodings
+ * of its outgoing characters become a tree of intermediate (non-accepting)
+ * byte states, shared between states when their continuations are equal.
+ *
+ * In legacy (UTF-16) mode a supplementary character is the pair of its
+ * surrogate code units, so its target is found by taking the high surrogate's
+ * transition and then the low surrogate's; the pair's code point is then
+ * encoded as four UTF-8 bytes. Lone surrogates never occur in UTF-8 text, so
+ * transitions on them alone are dropped: this is exact, not an approximation.
+ */
+import { LimitError } from "@formwork/core";
+import { normalizeRanges } from "./char-set.js";
+import { type CharDfa, atomOf } from "./char-dfa.js";
+import type { CharMode } from "./unicode-tables.js";
+import { type ByteRange, utf8SequencesOfRanges } from "./utf8-ranges.js";
+
+/** A byte DFA before minimisation: state 0 is the start; rows of 256 entries, `-1` for none. */
+export interface RawByteDfa {
+  readonly stateCount: number;
+  readonly transitions: Int32Array;
+  readonly accepting: Uint8Array;
+}
+
+interface Entry {
+  readonly seq: readonly ByteRange[];
+  readonly pos: number;
+  readonly target: number;
+}
+
+/** Builds the byte automaton of `dfa`; throws `LimitError` `regex-dfa-limit` past `maxStates`. */
+export function expandToBytes(dfa: CharDfa, mode: CharMode, maxStates: number): RawByteDfa {
+  if (dfa.stateCount === 0) return { stateCount: 0, transitions: new Int32Array(0), accepting: new Uint8Array(0) };
+  const A = dfa.atomCount;
+  const rows: Int32Array[] = [];
+  const accepting: number[] = [];
+  const byteOfChar = new Int32Array(dfa.stateCount).fill(-1);
+  const queue: number[] = [];
+  const intermediate = new Map<string, number>();
+
+  const newState = (acc: number): number => {
+    if (rows.length >= maxStates) {
+      throw new LimitError("regex-dfa-limit", `The regex needs more than ${maxStates} byte-level DFA states (maxDfaStates)`, {
+        hint: "Raise the maxDfaStates option, or simplify the pattern (large Unicode classes under counted repetition cost many byte states).",
+      });
+    }
+    rows.push(new Int32Array(256).fill(-1));
+    accepting.push(acc);
+    return rows.length - 1;
+  };
+  const charState = (c: number): number => {
+    if (byteOfChar[c] < 0) {
+      byteOfChar[c] = newState(dfa.accepting[c]);
+      queue.push(c);
+    }
+    return byteOfChar[c];
+  };
+
+  // Pieces of the low-surrogate block by atom, for legacy mode.
+  const lowPieces: number[] = [];
+  if (mode === "legacy") {
+    for (let c = 0xdc00; c <= 0xdfff; ) {
+      const a = atomOf(dfa, c);
+      let e = c;
+      while (e + 1 <= 0xdfff && atomOf(dfa, e + 1) === a) e++;
+      lowPieces.push(c, e, a);
+      c = e + 1;
+    }
+  }
+
+  const fill = (row: Int32Array, entries: readonly Entry[]): void => {
+    const perByte: Entry[][] = Array.from({ length: 256 }, () => []);
+    for (const en of entries) {
+      const [lo, hi] = en.seq[en.pos];
+      for (let b = lo; b <= hi; b++) perByte[b].push(en);
+    }
+    let prevKey = "";
+    let prevTarget = -1;
+    for (let b = 0; b < 256; b++) {
+      const list = perByte[b];
+      if (list.length === 0) {
+        prevKey = "";
+        continue;
+      }
+      const last = list[0].pos === list[0].seq.length - 1;
+      if (last) {
+        // One character ends here; the character DFA is deterministic, so one target.
+        row[b] = charState(list[0].target);
+        prevKey = "";
+        continue;
+      }
+      const key = list.map(keyOf).sort().join("|");
+      if (key !== prevKey) {
+        prevKey = key;
+        let id = intermediate.get(key);
+        if (id === undefined) {
+          id = newState(0);
+          intermediate.set(key, id);
+          fill(rows[id], list.map((en) => ({ seq: en.seq, pos: en.pos + 1, target: en.target })));
+        }
+        prevTarget = id;
+      }
+      row[b] = prevTarget;
+    }
+  };
+  const keyOf = (en: Entry): string => {
+    let k = "";
+    for (let i = en.pos + 1; i < en.seq.length; i++) k += `${en.seq[i][0]}-${en.seq[i][1]},`;
+    return `${k}>${en.target}`;
+  };
+
+  charState(0);
+  while (queue.length > 0) {
+    const c = queue.shift()!;
+    const byTarget = new Map<number, number[]>();
+    const push = (t: number, lo: number, hi: number) => {
+      let l = byTarget.get(t);
+      if (!l) byTarget.set(t, (l = []));
+      l.push(lo, hi);
+    };
+    for (let a = 0; a < A; a++) {
+      const t = dfa.transitions[c * A + a];
+      if (t < 0) continue;
+      const r = dfa.atomRanges[a];
+      for (let i = 0; i < r.length; i += 2) push(t, r[i], r[i + 1]);
+    }
+    if (mode === "legacy") {
+      for (let h = 0xd800; h <= 0xdbff; h++) {
+        const t1 = dfa.transitions[c * A + atomOf(dfa, h)];
+        if (t1 < 0) continue;
+        const base = 0x10000 + (h - 0xd800) * 0x400 - 0xdc00;
+        for (let i = 0; i < lowPieces.length; i += 3) {
+          const t2 = dfa.transitions[t1 * A + lowPieces[i + 2]];
+          if (t2 >= 0) push(t2, base + lowPieces[i], base + lowPieces[i + 1]);
+        }
+      }
+    }
+    const entries: Entry[] = [];
+    for (const [t, flat] of byTarget) {
+      for (const seq of utf8SequencesOfRanges(normalizeRanges(flat))) entries.push({ seq, pos: 0, target: t });
+    }
+    fill(rows[byteOfChar[c]], entries);
+  }
+  const transitions = new Int32Array(rows.length * 256);
+  rows.forEach((r, i) => transitions.set(r, i * 256));
+  return { stateCount: rows.length, transitions, accepting: Uint8Array.from(accepting) };
+}
