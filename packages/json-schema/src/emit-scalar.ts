@@ -60,6 +60,11 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
   for (const x of excluded) {
     const next: NumericBounds[] = [];
     for (const r of ranges) {
+      const inside = (r.min === undefined || x > r.min || (x === r.min && !r.minExclusive)) && (r.max === undefined || x < r.max || (x === r.max && !r.maxExclusive));
+      if (!inside) {
+        next.push(r);
+        continue;
+      }
       next.push({ ...r, max: x, maxExclusive: true });
       next.push({ ...r, min: x, minExclusive: true });
     }
