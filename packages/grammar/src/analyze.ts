@@ -6,6 +6,7 @@
  * not judged; the engine decides whether it supports it).
  */
 import { CompileError } from "@formwork/core";
+import { compileRegex } from "@formwork/regex";
 import type { Grammar, Node, SourceSpan } from "./ir.js";
 import { effectiveRanges } from "./ir.js";
 import { sourceError } from "./gbnf/source-error.js";
@@ -90,10 +91,32 @@ export function isNullable(node: Node, nullable: ReadonlySet<string>): boolean {
     case "repeat":
       return node.min === 0 || isNullable(node.item, nullable);
     case "regex":
-      return new RegExp(`^(?:${node.pattern})$`, node.flags.replace(/[gymd]/g, "")).test("");
+      try {
+        return new RegExp(`^(?:${node.pattern})$`, node.flags.replace(/[gymd]/g, "")).test("");
+      } catch {
+        return false; // An invalid pattern is reported by whatever compiles it.
+      }
     case "lexeme":
       return isNullable(node.item, nullable);
   }
+}
+
+const regexProductive = new Map<string, boolean>();
+
+/** Whether a regex matches some string; a pattern `@formwork/regex` refuses counts as productive (its compiler reports it). */
+function regexIsProductive(pattern: string, flags: string): boolean {
+  const key = `${flags}/${pattern}`;
+  let v = regexProductive.get(key);
+  if (v === undefined) {
+    try {
+      v = compileRegex(pattern, { flags, mode: "whole" }).stateCount > 0;
+    } catch {
+      v = true;
+    }
+    if (regexProductive.size > 1000) regexProductive.clear();
+    regexProductive.set(key, v);
+  }
+  return v;
 }
 
 /** Whether `node`'s language is non-empty, given the set of productive rules. */
@@ -101,8 +124,9 @@ export function isProductive(node: Node, productive: ReadonlySet<string>): boole
   switch (node.type) {
     case "literal":
     case "any":
-    case "regex":
       return true;
+    case "regex":
+      return regexIsProductive(node.pattern, node.flags);
     case "class":
       return effectiveRanges(node).length > 0;
     case "ref":

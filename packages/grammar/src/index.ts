@@ -51,6 +51,8 @@ export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.
 export { printGbnf } from "./print.js";
 export type { PrintGbnfOptions } from "./print.js";
 export { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes, ReferenceRecognizer } from "./reference/reference.js";
+export { regexToRules } from "./reference/regex-rules.js";
+export type { RegexRules } from "./reference/regex-rules.js";
 export type { ReferenceResult } from "./reference/reference.js";
 
 // --- compiler, matcher, masks (helper: engine) ---

@@ -4,8 +4,8 @@
  * normalisation: spans, lexeme wrappers and nested sequences/alternatives
  * are not kept).
  */
-import { UnsupportedError } from "@formwork/core";
 import type { ClassNode, Grammar, Node } from "./ir.js";
+import { regexToRules } from "./reference/regex-rules.js";
 
 /** Options of {@link printGbnf}. */
 export interface PrintGbnfOptions {
@@ -22,10 +22,13 @@ const NAME_OK = /^[a-zA-Z0-9-]+$/;
 /**
  * Prints `grammar` as GBNF, the root rule first. Rule names that GBNF cannot
  * spell (e.g. with `_` or `.`) are rewritten with dashes and made unique.
- * Throws `UnsupportedError` (`print-regex-unsupported`) for `regex` nodes,
- * which GBNF cannot express.
+ * GBNF has no regular expressions: a `regex` node is compiled with
+ * `@formwork/regex` and printed as extra rules, one per automaton state
+ * (named after the rule that used it, `<rule>-re<k>-s<state>`); patterns that
+ * package refuses throw its error.
  */
-export function printGbnf(grammar: Grammar, options: PrintGbnfOptions = {}): string {
+export function printGbnf(input: Grammar, options: PrintGbnfOptions = {}): string {
+  const grammar = withoutRegexNodes(input);
   const names = gbnfNames(grammar, options.renameRoot ?? true);
   const order = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root)];
   const lines: string[] = [];
@@ -65,6 +68,48 @@ function gbnfNames(g: Grammar, renameRoot: boolean): Map<string, string> {
   return out;
 }
 
+/** `grammar` with every `regex` node replaced by a reference to rules that spell out its automaton. */
+function withoutRegexNodes(grammar: Grammar): Grammar {
+  const taken = new Set(grammar.rules.keys());
+  const extra: [string, Node][] = [];
+  const starts = new Map<string, string>();
+  let changed = false;
+  const rewrite = (node: Node, rule: string): Node => {
+    switch (node.type) {
+      case "regex": {
+        changed = true;
+        const key = `${node.flags}/${node.pattern}`;
+        let start = starts.get(key);
+        if (start === undefined) {
+          let k = starts.size;
+          while ([...taken].some((n) => n.startsWith(`${rule}-re${k}-`))) k++;
+          const rr = regexToRules(node, `${rule}-re${k}`);
+          for (const [name, body] of rr.rules) {
+            taken.add(name);
+            extra.push([name, body]);
+          }
+          start = rr.start;
+          starts.set(key, start);
+        }
+        return { type: "ref", name: start };
+      }
+      case "seq":
+      case "alt":
+        return { ...node, items: node.items.map((i) => rewrite(i, rule)) };
+      case "repeat":
+      case "lexeme":
+        return { ...node, item: rewrite(node.item, rule) };
+      default:
+        return node;
+    }
+  };
+  const rules = new Map<string, Node>();
+  for (const [name, body] of grammar.rules) rules.set(name, rewrite(body, name));
+  if (!changed) return grammar;
+  for (const [name, body] of extra) rules.set(name, body);
+  return { ...grammar, rules };
+}
+
 type Ctx = "top" | "seq" | "atom";
 
 function printNode(node: Node, ctx: Ctx, names: Map<string, string>): string {
@@ -96,9 +141,7 @@ function printNode(node: Node, ctx: Ctx, names: Map<string, string>): string {
       return `${inner}${op}`;
     }
     case "regex":
-      throw new UnsupportedError("print-regex-unsupported", `the regex /${node.pattern}/${node.flags} cannot be printed as GBNF`, {
-        hint: "GBNF has no regular-expression syntax; write the expression as rules (character classes, repetition, alternatives).",
-      });
+      throw new Error("internal: regex nodes are replaced before printing");
     case "lexeme":
       return printNode(node.item, ctx, names);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UnsupportedError } from "@formwork/core";
+import { FormworkError } from "@formwork/core";
 import { alt, grammar, literal, parseGbnf, ref, regex, referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes, seq, star } from "@formwork/grammar";
 
 const g = (text: string) => parseGbnf(text);
@@ -106,10 +106,27 @@ describe("reference recognizer: hand-checked cases", () => {
     expect(referencePrefixOk(empty, "aaa")).toBe(false);
   });
 
-  it("refuses regex nodes clearly", () => {
-    const gr = grammar([["root", star(regex("[a-z]+"))]]);
-    expect(() => referenceMatch(gr, "abc")).toThrow(UnsupportedError);
-    expect(() => referenceMatch(gr, "abc")).toThrow(/not supported by the reference recognizer yet/);
+  it("runs regex nodes through @formwork/regex, agreeing with RegExp", () => {
+    const patterns: [string, string][] = [
+      ["[a-z]+", ""],
+      ["(ab|c)*d?", ""],
+      ["[é€😀]{1,3}", "u"],
+      ["[^a]", "u"],
+      ["hello", "i"],
+      [".{2}", "su"],
+      ["\\d{2,4}-\\w+", ""],
+    ];
+    const texts = ["", "a", "abc", "ababcd", "d", "é€", "😀😀😀😀", "b", "\n\n", "HeLLo", "12-ab", "12345-x", "é", "ab"];
+    for (const [p, flags] of patterns) {
+      const gr = grammar([["root", seq(literal("<"), regex(p, flags), literal(">"))]]);
+      const re = new RegExp(`^<(?:${p})>$`, flags);
+      for (const t of texts) expect(referenceMatch(gr, `<${t}>`).accepted, `/${p}/${flags} on ${JSON.stringify(t)}`).toBe(re.test(`<${t}>`));
+    }
+  });
+
+  it("passes on @formwork/regex's refusal of a pattern it cannot compile", () => {
+    const gr = grammar([["root", star(regex("(a)\\1"))]]);
+    expect(() => referenceMatch(gr, "aa")).toThrow(FormworkError);
   });
 
   it("checks a 10 KB JSON document in well under a second", async () => {

@@ -2,7 +2,7 @@
 // brute-force membership/prefix oracle that shares no code with the Earley
 // recognizer.
 import { Rng } from "@formwork/core";
-import { alt, any, charClass, grammar, lexeme, literal, ref, repeat, seq, effectiveRanges, type Grammar, type Node } from "@formwork/grammar";
+import { alt, any, charClass, regex, grammar, lexeme, literal, ref, repeat, seq, effectiveRanges, type Grammar, type Node } from "@formwork/grammar";
 
 /** Characters of 1, 2, 3 and 4 UTF-8 bytes. */
 export const ALPHABET = ["a", "b", "c", "é", "€", "😀"];
@@ -77,6 +77,8 @@ export function randomRegularGrammar(rng: Rng): { grammar: Grammar; regex: RegEx
       }
       default: {
         const it = gen(depth - 1);
+        // A regex node with the same pattern: exercises @formwork/regex and its translation to rules.
+        if (rng.next() < 0.5) return { node: regex(it.re, "su"), re: it.re };
         return { node: lexeme(it.node, "x"), re: it.re };
       }
     }

@@ -10,7 +10,8 @@
  * every Earley item that survives can be completed (what the prefix check
  * relies on).
  */
-import { LimitError, UnsupportedError } from "@formwork/core";
+import { LimitError } from "@formwork/core";
+import { regexToRules } from "./regex-rules.js";
 import type { Grammar, Node } from "../ir.js";
 import { effectiveRanges } from "../ir.js";
 
@@ -44,13 +45,17 @@ export const MAX_CFG_SYMBOLS = 2_000_000;
 
 const ANY_RANGES = [0, 0xd7ff, 0xe000, 0x10ffff];
 
-/** Compiles `g` for the reference recognizer. Throws `UnsupportedError` on `regex` nodes. */
+/**
+ * Compiles `g` for the reference recognizer. `regex` nodes go through
+ * `@formwork/regex` (which throws for patterns it refuses).
+ */
 export function compileCfg(g: Grammar): Cfg {
   const names: string[] = [];
   const prods: number[][][] = [];
   const terminals: Terminal[] = [];
   const termIds = new Map<string, number>();
   const ruleIds = new Map<string, number>();
+  const regexStarts = new Map<string, number>();
   let size = 0;
 
   const newNt = (name: string): number => {
@@ -153,10 +158,18 @@ export function compileCfg(g: Grammar): Cfg {
         addProd(nt, body);
         return nt;
       }
-      case "regex":
-        throw new UnsupportedError("reference-regex-unsupported", `regex nodes (/${node.pattern}/) are not supported by the reference recognizer yet`, {
-          hint: "Write the regular expression as GBNF rules, or wait for @formwork/regex to export an automaton.",
-        });
+      case "regex": {
+        // Through @formwork/regex: the DFA's states become right-linear rules.
+        const key = `${node.flags}/${node.pattern}`;
+        let start = regexStarts.get(key);
+        if (start === undefined) {
+          const rr = regexToRules(node, `\u0000re${regexStarts.size}`);
+          start = ruleNt(rr.start);
+          regexStarts.set(key, start);
+          for (const [name, body] of rr.rules) addAlternatives(ruleNt(name), body, name);
+        }
+        return start;
+      }
       case "lexeme":
         return sym(node.item, rule);
     }
