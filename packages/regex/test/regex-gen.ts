@@ -25,13 +25,17 @@ export function patternArb(mode: GenMode): fc.Arbitrary<string> {
     { weight: 2, arbitrary: fc.constantFrom(...ranges) },
     { weight: 2, arbitrary: fc.constantFrom(...escapes) },
   );
-  // Not `[^]` under v: Node 20's V8 gets `/^[^]*$/v` wrong (it rejects "a").
-  const simpleClass = fc
-    .tuple(fc.boolean(), fc.array(classItem, { minLength: mode === "v" ? 1 : 0, maxLength: 4 }))
-    .map(([neg, items]) => `[${neg ? "^" : ""}${items.join("")}]`);
-  const setOperand = fc.oneof(simpleClass, fc.constantFrom(...escapes));
+  // Under v, negated classes appear only nested (as set operands): Node 20's
+  // V8 gets quantified top-level ones wrong (`/^(?:[^a]b)+$/v` rejects "xb",
+  // `/^[^]*$/v` rejects "a"), so the oracle cannot judge them there.
+  const classOf = (nested: boolean) =>
+    fc
+      .tuple(mode === "v" && !nested ? fc.constant(false) : fc.boolean(), fc.array(classItem, { minLength: mode === "v" ? 1 : 0, maxLength: 4 }))
+      .map(([neg, items]) => `[${neg ? "^" : ""}${items.join("")}]`);
+  const simpleClass = classOf(false);
+  const setOperand = fc.oneof(classOf(true), fc.constantFrom(...escapes));
   const vClass = fc
-    .tuple(fc.boolean(), setOperand, fc.constantFrom("--", "&&"), setOperand)
+    .tuple(fc.constant(false), setOperand, fc.constantFrom("--", "&&"), setOperand)
     .map(([neg, a, op, b]) => `[${neg ? "^" : ""}${a}${op}${b}]`);
   const atom = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...LITERALS) },
