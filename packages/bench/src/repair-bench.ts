@@ -72,13 +72,15 @@ function scoreCorpus(cases: JsonCase[], kinds: readonly string[]): KindRow[] {
 
 interface TimingRow {
   bytes: number;
-  /** Median µs per KB; null when not measured (the previous size took over SLOW_MS per run). */
-  formworkUsPerKb: number | null;
-  /** Fastest run, µs per KB. */
-  formworkMinUsPerKb: number | null;
-  jsonrepairUsPerKb: number | null;
-  /** Baseline: native `JSON.parse` of the repaired (valid) document, µs per KB of input; shows what the machine's memory does at each size. */
-  jsonParseUsPerKb: number;
+  /**
+   * Per tool, µs per KB of input: `cpu` (process CPU time, median run; robust
+   * when other work shares the machine) and `wall` (wall clock, median run).
+   * null when not measured (the previous size took over SLOW_MS per run).
+   */
+  formwork: { cpu: number; wall: number } | null;
+  jsonrepair: { cpu: number; wall: number } | null;
+  /** Baseline: native `JSON.parse` of the repaired (valid) document, µs per KB of input. */
+  jsonParse: { cpu: number; wall: number };
   /** Both tools returned the same value (null when one was not measured). */
   agree: boolean | null;
 }
@@ -93,26 +95,25 @@ function median(xs: number[]): number {
 
 /**
  * Times `f`: warms up (up to 3 runs or 500 ms), then repeats for about a
- * second (at least 5 runs; 1 when a run takes over 2 s) and returns the
- * median ms per run.
+ * second (at least 5 runs; 1 when a run takes over 2 s). Returns the median
+ * CPU time and the median wall time per run, in ms.
  */
-function timeIt(f: () => void): number {
-  return timeRuns(f).p50;
-}
-
-/** Like `timeIt`, returning the fastest run too (the least disturbed by other load on the machine). */
-function timeRuns(f: () => void): { p50: number; min: number } {
+function timeRuns(f: () => void): { cpu: number; wall: number } {
   const warmUntil = performance.now() + 500;
   for (let i = 0; i < 3 && performance.now() < warmUntil; i++) f();
-  const runs: number[] = [];
+  const walls: number[] = [];
+  const cpus_: number[] = [];
   const until = performance.now() + 1000;
-  while (runs.length < 5 || (performance.now() < until && runs.length < 5000)) {
-    if (runs.length === 1 && runs[0] > 2000) break;
+  while (walls.length < 5 || (performance.now() < until && walls.length < 5000)) {
+    if (walls.length === 1 && walls[0] > 2000) break;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
-    runs.push(performance.now() - t0);
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus_.push((c.user + c.system) / 1000);
   }
-  return { p50: median(runs), min: Math.min(...runs) };
+  return { cpu: median(cpus_), wall: median(walls) };
 }
 
 function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: SchemaSample[], sizes: number[]): TimingRow[] {
@@ -134,22 +135,20 @@ function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: Schem
       len += p.length + 2;
     }
     const text = `[\n${parts.join(",\n")}\n]`;
-    const kb = text.length / 1024;
+    const perKb = (t: { cpu: number; wall: number }) => ({ cpu: (t.cpu * 1000 * 1024) / text.length, wall: (t.wall * 1000 * 1024) / text.length });
     let fwValue: unknown;
     let jrValue: unknown;
-    const fwRuns = fwSlow ? null : timeRuns(() => (fwValue = repairJson(text).value));
-    const fw = fwRuns?.p50 ?? null;
-    const jr = jrSlow ? null : timeIt(() => (jrValue = JSON.parse(jsonrepair(text))));
+    const fw = fwSlow ? null : timeRuns(() => (fwValue = repairJson(text).value));
+    const jr = jrSlow ? null : timeRuns(() => (jrValue = JSON.parse(jsonrepair(text))));
     const clean = JSON.stringify(repairJson(text).value);
-    const native = timeIt(() => JSON.parse(clean));
-    if (fw !== null && fw * (size < 1e7 ? 10 : 1) > SLOW_MS) fwSlow = true;
-    if (jr !== null && jr * 10 > SLOW_MS) jrSlow = true; // the next size is 10x larger
+    const native = timeRuns(() => JSON.parse(clean));
+    if (fw !== null && fw.wall * 10 > SLOW_MS) fwSlow = true; // the next size is 10x larger
+    if (jr !== null && jr.wall * 10 > SLOW_MS) jrSlow = true;
     rows.push({
       bytes: text.length,
-      formworkUsPerKb: fw === null ? null : (fw * 1000) / kb,
-      formworkMinUsPerKb: fwRuns === null ? null : (fwRuns.min * 1000) / kb,
-      jsonrepairUsPerKb: jr === null ? null : (jr * 1000) / kb,
-      jsonParseUsPerKb: (native * 1000) / kb,
+      formwork: fw === null ? null : perKb(fw),
+      jsonrepair: jr === null ? null : perKb(jr),
+      jsonParse: perKb(native),
       agree: fw === null || jr === null ? null : same(fwValue, jrValue),
     });
   }
@@ -189,14 +188,14 @@ async function main(): Promise<void> {
     "Truncation rows count values that validate against the schema (jsonrepair has no schema; its output is checked the same way).",
     "\"completable\": the items written completely before the cut already validate, so a repair exists that invents nothing.",
     "",
-    "| input size | Formwork µs/KB p50 (min) | jsonrepair µs/KB p50 | JSON.parse of the repaired text, µs/KB p50 (baseline) | same value |",
+    "| input size | Formwork CPU µs/KB (wall) | jsonrepair CPU µs/KB (wall) | JSON.parse of the repaired text, CPU µs/KB (baseline) | same value |",
     "|---:|---:|---:|---:|:---:|",
-    ...times.map(
-      (r) =>
-        `| ${(r.bytes / 1024).toFixed(0)} KB | ${r.formworkUsPerKb === null ? "not run" : `${r.formworkUsPerKb.toFixed(1)} (${r.formworkMinUsPerKb!.toFixed(1)})`} | ${r.jsonrepairUsPerKb?.toFixed(1) ?? `not run (over ${SLOW_MS / 1000} s)`} | ${r.jsonParseUsPerKb.toFixed(1)} | ${r.agree === null ? "-" : r.agree ? "yes" : "no"} |`,
-    ),
+    ...times.map((r) => {
+      const cell = (t: { cpu: number; wall: number } | null) => (t === null ? `not run (over ${SLOW_MS / 1000} s at the size before)` : `${t.cpu.toFixed(1)} (${t.wall.toFixed(1)})`);
+      return `| ${(r.bytes / 1024).toFixed(0)} KB | ${cell(r.formwork)} | ${cell(r.jsonrepair)} | ${r.jsonParse.cpu.toFixed(1)} | ${r.agree === null ? "-" : r.agree ? "yes" : "no"} |`;
+    }),
     "",
-    "Times are medians of wall-clock runs after warm-up. The JSON.parse column shows how much of any growth with size comes from the machine (caches, GC), not the algorithm.",
+    "Medians of runs after warm-up; CPU time (with V8's GC threads) is the robust number when other work shares the machine. The JSON.parse column shows what the machine itself (caches, GC) does as inputs grow.",
     "",
   ];
   process.stdout.write(lines.join("\n"));
