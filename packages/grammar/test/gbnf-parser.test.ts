@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { CompileError, UnsupportedError } from "@formwork/core";
 import { parseGbnf, parseGbnfWithWarnings, type Node } from "@formwork/grammar";
 
@@ -178,5 +179,42 @@ describe("parseGbnf: errors name the line and column", () => {
 
   it("uses UnsupportedError for token references", () => {
     expect(() => parseGbnf("root ::= <[1]>")).toThrow(UnsupportedError);
+  });
+});
+
+describe("parseGbnf: robustness", () => {
+  it("either parses or throws a located CompileError on any text made of GBNF's characters", () => {
+    const pieces = ["root", " ::= ", "::=", "a", "b-c", "9", '"', '"x"', "[", "]", "[a-z]", "[^", "\\", "\\x4", "\\u00e9", "(", ")", "|", "*", "+", "?", "{", "}", "{2,3}", ",", ".", "#c", "\n", "\r\n", " ", "\t", "é", "<[1]>", "_", "'"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 25 }), (parts) => {
+        const text = parts.join("");
+        try {
+          const g = parseGbnf(text);
+          expect(g.rules.has("root")).toBe(true);
+        } catch (e) {
+          if (!(e instanceof CompileError)) throw e;
+          const loc = e.location;
+          if (loc?.kind !== "span" || loc.line === undefined || loc.column === undefined) throw new Error(`no line/column for ${JSON.stringify(text)}: ${e.message}`);
+          expect(e.code).toMatch(/^gbnf-[a-z-]+$/);
+        }
+      }),
+      { seed: 1234, numRuns: 3000 },
+    );
+  });
+
+  it("parses sensible random grammars built from the same pieces with prefix 'root ::= '", () => {
+    let parsed = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('"x"', "[a-z]", ".", "(", ")", "|", "*", "+", "?", "{2,3}", " "), { maxLength: 12 }), (parts) => {
+        try {
+          parseGbnf(`root ::= ${parts.join("")}`);
+          parsed++;
+        } catch (e) {
+          if (!(e instanceof CompileError)) throw e;
+        }
+      }),
+      { seed: 99, numRuns: 1000 },
+    );
+    expect(parsed).toBeGreaterThan(100);
   });
 });
