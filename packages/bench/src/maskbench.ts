@@ -6,8 +6,10 @@
  * walk the matcher through the tokens computing the mask before each one
  * (timed), and check acceptance against `valid`.
  *
- * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--no-masks]
- *        [--reference] [--update-baseline] [--check-baseline]
+ * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K]
+ *        [--no-masks] [--reference] [--update-baseline] [--check-baseline]
+ *
+ * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
  *
  * A schema "passes" when it compiles and every instance agrees. `--reference`
  * decides acceptance with the reference recognizer instead of the engine (no
@@ -30,6 +32,7 @@ interface Options {
   data: string;
   json: boolean;
   limit: number;
+  every: number;
   masks: boolean;
   reference: boolean;
   updateBaseline: boolean;
@@ -47,6 +50,7 @@ function parseArgs(): Options {
     data,
     json: a.includes("--json"),
     limit: Number(get("--limit") ?? Infinity),
+    every: Number(get("--every") ?? 1),
     masks: !a.includes("--no-masks") && !a.includes("--reference"),
     reference: a.includes("--reference"),
     updateBaseline: a.includes("--update-baseline"),
@@ -75,7 +79,7 @@ async function main(): Promise<number> {
     console.error(`maskbench: no data folder ${opt.data} (pass --data DIR)`);
     return 2;
   }
-  const files = readdirSync(opt.data).filter((f) => f.endsWith(".json")).sort().slice(0, opt.limit);
+  const files = readdirSync(opt.data).filter((f) => f.endsWith(".json")).sort().filter((_, i) => i % opt.every === 0).slice(0, opt.limit);
   const vocab = npmVocabulary("qwen3");
   const tok = await hfTokenizer("qwen3");
   const compiler = opt.reference ? null : new GrammarCompiler(vocab);
@@ -133,12 +137,20 @@ async function main(): Promise<number> {
       refusals.set("engine-error", (refusals.get("engine-error") ?? 0) + 1);
       continue;
     }
-    r.compiled = true;
-    for (const t of doc.tests) {
-      const ok = accept(JSON.stringify(t.data));
-      if (ok && !t.valid) r.invalidAccepted++;
-      if (!ok && t.valid) r.validRejected++;
+    try {
+      for (const t of doc.tests) {
+        const ok = accept(JSON.stringify(t.data));
+        if (ok && !t.valid) r.invalidAccepted++;
+        if (!ok && t.valid) r.validRejected++;
+      }
+    } catch (e) {
+      const code = `matcher: ${(e as { code?: string }).code ?? "crash"}`;
+      r.error = `${code}: ${(e as Error).message.slice(0, 160)}`;
+      refusals.set(code, (refusals.get(code) ?? 0) + 1);
+      r.invalidAccepted = r.validRejected = 0;
+      continue;
     }
+    r.compiled = true;
     r.passing = r.invalidAccepted === 0 && r.validRejected === 0;
     if (!opt.json && (n + 1) % 500 === 0) log(`  ${n + 1} files, ${r1((performance.now() - started) / 1000)} s`);
   }

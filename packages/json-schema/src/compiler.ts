@@ -139,7 +139,7 @@ function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, s
     const o = s as Record<string, unknown>;
     if (typeof o.$ref === "string") {
       if (++expansions > 64) {
-        approximate(ctx, `${f.ptr}/$ref`, "a recursive $ref combined with sibling keywords never reaches a value");
+        approximate(ctx, `${f.ptr}/$ref`, "a recursive $ref combined with sibling keywords never reaches a value", undefined, "restricts");
         return EMPTY;
       }
       const target = under(f, reg.resolve(o.$ref, f, `${f.ptr}/$ref`));
@@ -240,7 +240,7 @@ function distribute(ctx: Ctx, f: Frame, o: Record<string, unknown>, key: string,
       const ifF = sub(reg.child(f, "if")!);
       const notIf = neg(reg.child(f, "if")!);
       if (notIf === null) {
-        approximate(ctx, ptr, "the `if` schema cannot be negated, so the `else` side cannot be told apart; only the `then` branch is generated");
+        approximate(ctx, ptr, "the `if` schema cannot be negated, so the `else` side cannot be told apart; only the `then` branch is generated", "restricts");
         return [[base, ifF, ...(thenF ? [thenF] : [])]];
       }
       return [
@@ -258,7 +258,7 @@ function distribute(ctx: Ctx, f: Frame, o: Record<string, unknown>, key: string,
       const remaining = omit(deps, name);
       const keep = rest(Object.keys(remaining).length ? { ...omit(o, key), [key]: remaining } : omit(o, key));
       const absent = under(f, frame({ properties: { [name]: false } }, ptr, f.base), true);
-      if (Array.isArray(dep)) return [[keep, absent], [keep, under(f, frame({ required: [name, ...dep] }, ptr, f.base), true)]];
+      if (Array.isArray(dep)) return [[keep, absent], [keep, under(f, frame({ required: [...dep, name] }, ptr, f.base), true)]];
       return [[keep, absent], [keep, under(f, frame({ required: [name] }, ptr, f.base), true), sub(reg.child(f, key, name)!)]];
     }
   }
@@ -327,7 +327,7 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, 
       const k = kindOf(v);
       if ((k === "object" || k === "array") && structural.has(k)) {
         // Check structured values by compiling them against the same frames is out of scope: refuse.
-        approximate(ctx, flat[0].ptr, "enum/const object or array values combined with other object/array keywords are not supported; such values are not generated");
+        approximate(ctx, flat[0].ptr, "enum/const object or array values combined with other object/array keywords are not supported; such values are not generated", undefined, "restricts");
         continue;
       }
       keep.push(v);
@@ -368,7 +368,7 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, 
   if (k.has("string")) items.push(emitString(ctx, m));
   if (k.has("object") || k.has("array")) {
     if (m.notValues.some((v) => typeof v === "object" && v !== null)) {
-      approximate(ctx, flat[0]?.ptr ?? "", "excluding object or array values (not/const, not/enum) is not supported; objects and arrays are not generated");
+      approximate(ctx, flat[0]?.ptr ?? "", "excluding object or array values (not/const, not/enum) is not supported; objects and arrays are not generated", undefined, "restricts");
     } else {
       if (k.has("object")) items.push(emitObject(ctx, flat, depth));
       if (k.has("array")) items.push(emitArray(ctx, flat, depth, finiteValues));

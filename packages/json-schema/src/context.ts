@@ -16,6 +16,8 @@ export interface CompileWarning {
   pointer: string;
   /** What was approximated and how. */
   message: string;
+  /** `restricts`: the grammar allows a subset of the valid values (never an invalid one); `relaxes`: it may allow values the schema rejects (validate the output). */
+  effect: "restricts" | "relaxes";
 }
 
 /** The kinds of JSON values, with `integer` as a sub-kind of `number`. */
@@ -38,12 +40,12 @@ export interface Ctx {
  * Refuses (throws `UnsupportedError`) or, under `lenient`, records a warning
  * and returns normally so that the caller applies its restricting fallback.
  */
-export function approximate(ctx: Ctx, pointer: string, message: string, hint?: string): void {
+export function approximate(ctx: Ctx, pointer: string, message: string, hint?: string, effect: "restricts" | "relaxes" = "relaxes"): void {
   if (!ctx.opts.lenient) {
     throw new UnsupportedError("unsupported-keyword", message, {
       location: { kind: "pointer", pointer },
       hint: hint ?? "Simplify the schema, or pass lenient: true to approximate (the approximation only restricts output).",
     });
   }
-  ctx.warnings.push({ code: "unsupported-keyword", pointer, message });
+  ctx.warnings.push({ code: "unsupported-keyword", pointer, message, effect });
 }

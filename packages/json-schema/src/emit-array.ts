@@ -54,7 +54,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
     return conj;
   };
   if (contains.length && arrs.some(({ s }) => s.unevaluatedItems !== undefined)) {
-    approximate(ctx, frames[0].ptr, "unevaluatedItems together with contains is not supported; unevaluated items are forbidden");
+    approximate(ctx, frames[0].ptr, "unevaluatedItems together with contains is not supported; unevaluated items are forbidden", undefined, "restricts");
   }
   for (let i = 0; i <= L; i++) {
     if (itemConj(i).some(isFalse)) {
@@ -76,7 +76,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
   if (unique && maxI > 1) {
     const values = L === 0 && contains.length === 0 ? finiteValues(itemConj(0)) : null;
     if (values && values.length <= 8) return uniqueArray(ctx, values, minI, maxI, depth);
-    approximate(ctx, `${frames[0].ptr}/uniqueItems`, "uniqueItems is enforced only for items drawn from at most 8 values; at most one item is generated");
+    approximate(ctx, `${frames[0].ptr}/uniqueItems`, "uniqueItems is enforced only for items drawn from at most 8 values; at most one item is generated", undefined, "restricts");
     maxI = Math.min(maxI, 1);
     if (minI > maxI) return EMPTY;
   }
@@ -108,7 +108,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
       notC = negate(c.f, reg);
     } catch (e) {
       if (!(e instanceof NotNegatable)) throw e;
-      approximate(ctx, e.ptr, `maxContains needs the negation of the contains schema, and ${e.keyword} cannot be negated`);
+      approximate(ctx, e.ptr, `maxContains needs the negation of the contains schema, and ${e.keyword} cannot be negated`, "restricts");
     }
   }
   const cap = c.max < Infinity ? c.max : c.min;

@@ -105,7 +105,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
           if (keys.length === 0 && pats.length === 0) {
             keyNode = nl.language ? lexeme(seq(literal('"'), rnodeToIr(nl.language, true), literal('"')), "json-key") : stringOfLength(nl.min, nl.max);
           } else {
-            approximate(ctx, names[0].ptr, "propertyNames together with named properties or patternProperties needs an automaton intersection; other properties are not generated");
+            approximate(ctx, names[0].ptr, "propertyNames together with named properties or patternProperties needs an automaton intersection; other properties are not generated", undefined, "restricts");
             keyNode = null;
           }
         }
@@ -136,7 +136,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
       const e = entries[i];
       if (c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), literal(JSON.stringify(e.key)), L.colon(), e.value, state(i + 1, Math.min(c + 1, C))));
       if (!e.required) items.push(state(i + 1, c));
-    } else return extrasState(c, c);
+    } else items.push(extrasState(c, c));
     ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
     return ref(name);
   };
@@ -187,7 +187,7 @@ function otherProperties(
     return { keyLanguage: notIn(keys), value };
   }
   if (unevaluated.length) {
-    approximate(ctx, pats[0].owner.ptr, "unevaluatedProperties together with patternProperties is not supported; other properties are not generated");
+    approximate(ctx, pats[0].owner.ptr, "unevaluatedProperties together with patternProperties is not supported; other properties are not generated", undefined, "restricts");
     return null;
   }
   const sources = [...new Set(pats.map((p) => p.source))];
@@ -198,19 +198,19 @@ function otherProperties(
   const ownAp = (owner.s as Record<string, unknown>).additionalProperties;
   const singleOwner = pats.every((p) => p.owner === owner);
   if (!singleOwner || sources.length !== 1) {
-    approximate(ctx, `${owner.ptr}/patternProperties`, "several patternProperties (or patternProperties in several allOf branches) need automaton products; only named properties are generated");
+    approximate(ctx, `${owner.ptr}/patternProperties`, "several patternProperties (or patternProperties in several allOf branches) need automaton products; only named properties are generated", undefined, "restricts");
     return null;
   }
   const re = pats[0].re;
   if (keys.some((k) => re.test(k))) {
-    approximate(ctx, `${owner.ptr}/patternProperties`, "a patternProperties pattern that also matches a named property needs an automaton difference; only named properties are generated");
+    approximate(ctx, `${owner.ptr}/patternProperties`, "a patternProperties pattern that also matches a named property needs an automaton difference; only named properties are generated", undefined, "restricts");
     return null;
   }
   let lang: RNode;
   try {
     lang = searchLanguage(sources[0]);
   } catch (e) {
-    approximate(ctx, `${owner.ptr}/patternProperties`, (e as Error).message);
+    approximate(ctx, `${owner.ptr}/patternProperties`, (e as Error).message, undefined, "restricts");
     return null;
   }
   const otherAps = objs.filter(({ f, s }) => f !== owner && s.additionalProperties !== undefined).map(({ f }) => apOf(f)!);
@@ -218,7 +218,7 @@ function otherProperties(
   if (isTrue(pats[0].child) && (ownAp === undefined || ownAp === true) && otherAps.length === 0) {
     return { keyLanguage: notIn(keys), value: [] };
   }
-  approximate(ctx, `${owner.ptr}/patternProperties`, "patternProperties with open additionalProperties needs a regex complement; only keys matching the pattern are generated");
+  approximate(ctx, `${owner.ptr}/patternProperties`, "patternProperties with open additionalProperties needs a regex complement; only keys matching the pattern are generated", undefined, "restricts");
   return { keyLanguage: lang, value: [...pats.map((p) => p.child), ...otherAps], keyTest: (k) => re.test(k) };
 }
 

@@ -183,7 +183,7 @@ export function stringLanguage(ctx: Ctx, m: Merged): { language: RNode | null; m
         continue;
       }
       if (meaning.kind === "string") {
-        if (meaning.subset) ctx.warnings.push({ code: "format-subset", pointer: f.ptr, message: `format "${f.name}" is enforced as a documented subset (rare valid strings are not generated)` });
+        if (meaning.subset) ctx.warnings.push({ code: "format-subset", pointer: f.ptr, message: `format "${f.name}" is enforced as a documented subset (rare valid strings are not generated)`, effect: "restricts" });
         langs.push({ n: meaning.language, name: `format:${f.name}`, ptr: f.ptr });
       }
     }

@@ -16,7 +16,7 @@ export type WhitespaceStyle =
 
 /** Options for `compileSchema`. */
 export interface CompileSchemaOptions {
-  /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Approximations only ever restrict the output (they never let an invalid value through). */
+  /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Each warning says whether it `restricts` the output (a subset of the valid values) or `relaxes` it (validate the output then). */
   lenient?: boolean;
   /** Whitespace style. Default `"flexible"`. */
   whitespace?: WhitespaceStyle;

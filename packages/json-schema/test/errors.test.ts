@@ -1,0 +1,112 @@
+// Bad schemas give clear errors (code, JSON pointer, a hint), never a crash or
+// a hang; refused keywords name their pointer; lenient mode turns refusals
+// into warnings whose approximations ajv still agrees with.
+import { describe, expect, it } from "vitest";
+import { CompileError, FormworkError, LimitError, UnsupportedError } from "@formwork/core";
+import { compileSchema, createValidator } from "@formwork/json-schema";
+import { referenceMatch } from "@formwork/grammar";
+import { IrSampler, rng } from "./ir-sample.js";
+
+function errorOf(schema: unknown, opts = {}): FormworkError {
+  try {
+    compileSchema(schema, opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FormworkError);
+    return e as FormworkError;
+  }
+  throw new Error(`compiled: ${JSON.stringify(schema)}`);
+}
+
+const pointerOf = (e: FormworkError) => (e.location?.kind === "pointer" ? e.location.pointer : undefined);
+
+describe("bad schemas", () => {
+  const cases: [string, unknown, string, string | undefined][] = [
+    ["not JSON", '{"type": ', "invalid-schema", ""],
+    ["an array", [1, 2], "invalid-schema", ""],
+    ["a number", 42, "invalid-schema", ""],
+    ["a non-schema subschema", { properties: { a: 5 } }, "invalid-schema", "/properties/a"],
+    ["an unknown type", { type: "str" }, "invalid-schema", "/type"],
+    ["a dangling $ref", { $ref: "#/$defs/missing" }, "unresolved-ref", "/$ref"],
+    ["a dangling anchor", { properties: { a: { $ref: "#nowhere" } } }, "unresolved-ref", "/properties/a/$ref"],
+    ["a remote nobody loaded", { $ref: "http://example.com/s.json" }, "unresolved-ref", "/$ref"],
+    ["minimum above maximum", { type: "integer", minimum: 5, maximum: 4 }, "empty-schema", ""],
+    ["a required property that is false", { type: "object", properties: { a: false }, required: ["a"] }, "empty-schema", ""],
+    ["minLength above maxLength", { type: "string", minLength: 3, maxLength: 2 }, "empty-schema", ""],
+    ["false", false, "empty-schema", ""],
+    ["contradictory types", { allOf: [{ type: "string" }, { type: "number" }] }, "empty-schema", ""],
+    ["required recursion with no base case", { $defs: { n: { type: "object", properties: { next: { $ref: "#/$defs/n" } }, required: ["next"] } }, $ref: "#/$defs/n" }, "empty-schema", ""],
+    ["a bad pattern", { type: "string", pattern: "(" }, "invalid-pattern", undefined],
+    ["negative multipleOf", { multipleOf: -2 }, "invalid-schema", "/multipleOf"],
+  ];
+  for (const [name, schema, code, pointer] of cases) {
+    it(name, () => {
+      const e = errorOf(schema);
+      expect(e.code).toBe(code);
+      if (pointer !== undefined) expect(pointerOf(e)).toBe(pointer);
+      expect(e.message.length).toBeGreaterThan(20);
+    });
+  }
+  it("self-referencing $ref with siblings does not hang", () => {
+    const e = errorOf({ $ref: "#", minimum: 1 });
+    expect(["unsupported-keyword", "empty-schema"]).toContain(e.code);
+  });
+  it("a bad option is an ArgumentError", () => {
+    expect(() => compileSchema({}, { whitespace: "wide" as never })).toThrow(/whitespace must be/);
+  });
+  it("too many alternatives is a LimitError naming the option", () => {
+    const branches = Array.from({ length: 10 }, (_, i) => ({ anyOf: [{ minimum: i }, { maximum: -i }] }));
+    const e = errorOf({ allOf: branches }, { maxAlternatives: 64 });
+    expect(e).toBeInstanceOf(LimitError);
+    expect(e.message).toMatch(/maxAlternatives/);
+  });
+});
+
+describe("refusals name the keyword", () => {
+  const cases: [string, unknown, string][] = [
+    ["a backreference", { type: "string", pattern: "(a)\\1" }, "unsupported-keyword"],
+    ["a lookahead", { type: "string", pattern: "^(?=a)" }, "unsupported-keyword"],
+    ["a decimal multipleOf", { type: "number", multipleOf: 0.01 }, "unsupported-keyword"],
+    ["an unknown format", { type: "string", format: "idn-email" }, "unsupported-keyword"],
+    ["pattern with maxLength", { type: "string", pattern: "a", maxLength: 5 }, "unsupported-keyword"],
+    ["uniqueItems over strings", { type: "array", items: { type: "string" }, uniqueItems: true }, "unsupported-keyword"],
+    ["not with a pattern", { type: "string", not: { pattern: "a" } }, "unsupported-keyword"],
+  ];
+  for (const [name, schema, code] of cases) {
+    it(name, () => {
+      const e = errorOf(schema);
+      expect(e).toBeInstanceOf(CompileError);
+      expect(e.code).toBe(code);
+      if (e.code === "unsupported-keyword") {
+        expect(e).toBeInstanceOf(UnsupportedError);
+        expect(pointerOf(e)).toMatch(/^\//);
+        expect(e.message).toMatch(/lenient/);
+      }
+    });
+  }
+});
+
+describe("lenient approximations that restrict stay valid", () => {
+  const schemas: unknown[] = [
+    { type: "array", items: { type: "string", maxLength: 3 }, uniqueItems: true, maxItems: 4 },
+    { type: "string", pattern: "^[a-z]+\\d+$", maxLength: 5 },
+    { type: "object", patternProperties: { "^x-": { type: "integer" } }, properties: { name: { type: "string" } } },
+    { oneOf: [{ type: "integer" }, { minimum: 2 }] },
+  ];
+  for (const [i, schema] of schemas.entries()) {
+    it(`schema ${i}`, () => {
+      const { grammar, warnings } = compileSchema(schema, { lenient: true, whitespace: "compact" });
+      expect(warnings.length).toBeGreaterThan(0);
+      for (const w of warnings) expect(w.pointer).toMatch(/^(\/|$)/);
+      if (warnings.some((w) => w.effect === "relaxes")) return;
+      const validate = createValidator(schema);
+      const sampler = new IrSampler(grammar);
+      const rand = rng(99 + i);
+      for (let k = 0; k < 40; k++) {
+        const text = sampler.sample(rand);
+        if (text === null) continue;
+        expect(validate(JSON.parse(text)).valid, `${JSON.stringify(schema)}: ${text}`).toBe(true);
+        expect(referenceMatch(grammar, text).accepted).toBe(true);
+      }
+    });
+  }
+});
