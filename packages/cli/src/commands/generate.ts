@@ -117,7 +117,9 @@ export const command: Command = {
     }
     const grammar = values.grammar !== undefined ? readFile("grammar", values.grammar) : undefined;
 
-    const { generate, loadModel } = await import("@formwork/llama");
+    const { generate, loadModel, resolveConstraint } = await import("@formwork/llama");
+    // Compile errors first: a bad schema, grammar or regex is reported before the model loads.
+    resolveConstraint({ schema, grammar, regex: values.regex });
     const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
     const loaded = await loadModel({ modelPath: values.model, threads, onInfo: info });
     try {
