@@ -119,6 +119,19 @@ export class EarleyRecognizer {
     this.wOrig.length = w;
   }
 
+  /** The items that can scan next, as `[production, dot]` pairs (duplicates possible). */
+  scanItems(): [number, number][] {
+    if (this.dead) return [];
+    const s = this.sets[this.sets.length - 1];
+    const out: [number, number][] = [];
+    for (let i = 0; i < s.scans.length; i += 2) {
+      const pos = s.scans[i];
+      const p = this.dotProd[pos];
+      out.push([p, pos - this.base[p]]);
+    }
+    return out;
+  }
+
   /**
    * Scans one code point; returns false (and stays unchanged) when no item
    * can scan it. With `release` (the default) the finished set's scratch

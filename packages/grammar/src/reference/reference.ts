@@ -45,8 +45,31 @@ function cfgOf(g: Grammar): Cfg {
   return c;
 }
 
+/** The single character a terminal stands for, or undefined for a set of several. */
+function singleChar(cfg: Cfg, sym: number): number | undefined {
+  if (sym >= 0) return undefined;
+  const r = cfg.terminals[-1 - sym].ranges;
+  return r.length === 2 && r[0] === r[1] ? r[0] : undefined;
+}
+
+/**
+ * Labels for what can come next: a run of single characters in a production
+ * shows as the literal it spells (`"true"`, `"null"`), any other terminal as
+ * its class (`[0-9]`).
+ */
 function describeExpected(cfg: Cfg, r: EarleyRecognizer): string {
-  const labels = [...new Set(r.nextTerminals().map((t) => cfg.terminals[t].label))].sort();
+  const set = new Set<string>();
+  for (const [p, dot] of r.scanItems()) {
+    const rhs = cfg.rhs[p];
+    let text = "";
+    for (let d = dot; d < rhs.length; d++) {
+      const c = singleChar(cfg, rhs[d]);
+      if (c === undefined) break;
+      text += String.fromCodePoint(c);
+    }
+    set.add(text === "" ? cfg.terminals[-1 - rhs[dot]].label : JSON.stringify(text));
+  }
+  const labels = [...set].sort();
   if (r.isComplete()) labels.push("the end of the text");
   if (labels.length > 12) return `${labels.slice(0, 12).join(", ")} or ${labels.length - 12} more`;
   if (labels.length <= 1) return labels.join("");
