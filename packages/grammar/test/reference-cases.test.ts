@@ -73,6 +73,10 @@ describe("reference recognizer: hand-checked cases", () => {
     const r3 = referenceMatch(json, "[1,2");
     expect(r3).toMatchObject({ accepted: false, prefix: true, offset: 4 });
     expect(r3.expected).toBe('",", "]" or [0-9]');
+    // A literal shows whole from where the text stands in it.
+    const lits = g('root ::= "true" | "null" | [0-9]+');
+    expect(referenceMatch(lits, "").expected).toBe('"null", "true" or [0-9]');
+    expect(referenceMatch(lits, "tx")).toMatchObject({ offset: 1, expected: '"rue"', found: '"x"' });
     const r4 = referenceMatch(g('root ::= "a" "b"?'), "a");
     expect(r4).toMatchObject({ accepted: true, offset: 1 });
     expect(r4.expected).toBe('"b" or the end of the text');
