@@ -57,51 +57,53 @@ export function expandToBytes(dfa: CharDfa, mode: CharMode, maxStates: number): 
     return byteOfChar[c];
   };
 
-  // Pieces of the low-surrogate block by atom, for legacy mode.
-  const lowPieces: number[] = [];
-  if (mode === "legacy") {
-    for (let c = 0xdc00; c <= 0xdfff; ) {
+  // Runs of the high- and low-surrogate blocks by atom, for legacy mode.
+  const pieces = (lo: number, hi: number): number[] => {
+    const out: number[] = [];
+    for (let c = lo; c <= hi; ) {
       const a = atomOf(dfa, c);
       let e = c;
-      while (e + 1 <= 0xdfff && atomOf(dfa, e + 1) === a) e++;
-      lowPieces.push(c, e, a);
+      while (e + 1 <= hi && atomOf(dfa, e + 1) === a) e++;
+      out.push(c, e, a);
       c = e + 1;
     }
-  }
+    return out;
+  };
+  const highPieces = mode === "legacy" ? pieces(0xd800, 0xdbff) : [];
+  const lowPieces = mode === "legacy" ? pieces(0xdc00, 0xdfff) : [];
 
   const fill = (row: Int32Array, entries: readonly Entry[]): void => {
-    const perByte: Entry[][] = Array.from({ length: 256 }, () => []);
+    // Elementary byte intervals between the entries' range boundaries.
+    const cuts = new Set<number>();
     for (const en of entries) {
-      const [lo, hi] = en.seq[en.pos];
-      for (let b = lo; b <= hi; b++) perByte[b].push(en);
+      cuts.add(en.seq[en.pos][0]);
+      cuts.add(en.seq[en.pos][1] + 1);
     }
-    let prevKey = "";
-    let prevTarget = -1;
-    for (let b = 0; b < 256; b++) {
-      const list = perByte[b];
-      if (list.length === 0) {
-        prevKey = "";
-        continue;
-      }
-      const last = list[0].pos === list[0].seq.length - 1;
-      if (last) {
+    const points = [...cuts].sort((a, b) => a - b);
+    const sorted = [...entries].sort((a, b) => a.seq[a.pos][0] - b.seq[b.pos][0]);
+    let next = 0;
+    let active: Entry[] = [];
+    for (let i = 0; i + 1 < points.length; i++) {
+      const lo = points[i];
+      const hi = points[i + 1] - 1;
+      while (next < sorted.length && sorted[next].seq[sorted[next].pos][0] <= lo) active.push(sorted[next++]);
+      active = active.filter((en) => en.seq[en.pos][1] >= lo);
+      if (active.length === 0) continue;
+      let target: number;
+      if (active[0].pos === active[0].seq.length - 1) {
         // One character ends here; the character DFA is deterministic, so one target.
-        row[b] = charState(list[0].target);
-        prevKey = "";
-        continue;
-      }
-      const key = list.map(keyOf).sort().join("|");
-      if (key !== prevKey) {
-        prevKey = key;
+        target = charState(active[0].target);
+      } else {
+        const key = active.map(keyOf).sort().join("|");
         let id = intermediate.get(key);
         if (id === undefined) {
           id = newState(0);
           intermediate.set(key, id);
-          fill(rows[id], list.map((en) => ({ seq: en.seq, pos: en.pos + 1, target: en.target })));
+          fill(rows[id], active.map((en) => ({ seq: en.seq, pos: en.pos + 1, target: en.target })));
         }
-        prevTarget = id;
+        target = id;
       }
-      row[b] = prevTarget;
+      row.fill(target, lo, hi + 1);
     }
   };
   const keyOf = (en: Entry): string => {
@@ -126,13 +128,17 @@ export function expandToBytes(dfa: CharDfa, mode: CharMode, maxStates: number): 
       for (let i = 0; i < r.length; i += 2) push(t, r[i], r[i + 1]);
     }
     if (mode === "legacy") {
-      for (let h = 0xd800; h <= 0xdbff; h++) {
-        const t1 = dfa.transitions[c * A + atomOf(dfa, h)];
+      // Astral code point of (h, l): 0x10000 + (h - 0xd800) * 0x400 + (l - 0xdc00).
+      const cpOf = (h: number, l: number) => 0x10000 + (h - 0xd800) * 0x400 + (l - 0xdc00);
+      for (let j = 0; j < highPieces.length; j += 3) {
+        const t1 = dfa.transitions[c * A + highPieces[j + 2]];
         if (t1 < 0) continue;
-        const base = 0x10000 + (h - 0xd800) * 0x400 - 0xdc00;
+        const [h0, h1] = [highPieces[j], highPieces[j + 1]];
         for (let i = 0; i < lowPieces.length; i += 3) {
           const t2 = dfa.transitions[t1 * A + lowPieces[i + 2]];
-          if (t2 >= 0) push(t2, base + lowPieces[i], base + lowPieces[i + 1]);
+          if (t2 < 0) continue;
+          if (lowPieces[i] === 0xdc00 && lowPieces[i + 1] === 0xdfff) push(t2, cpOf(h0, 0xdc00), cpOf(h1, 0xdfff));
+          else for (let h = h0; h <= h1; h++) push(t2, cpOf(h, lowPieces[i]), cpOf(h, lowPieces[i + 1]));
         }
       }
     }
