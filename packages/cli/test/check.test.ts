@@ -89,12 +89,14 @@ describe("formwork check", () => {
   });
 
   it.each([
-    [["--text", "a"], "--grammar FILE is required"],
+    [["--text", "a"], "exactly one of --grammar FILE, --regex PATTERN or --schema FILE"],
+    [["--grammar", "x.gbnf", "--regex", "a", "--text", "a"], "exactly one of --grammar FILE, --regex PATTERN or --schema FILE"],
+    [["--grammar", "x.gbnf", "--flags", "i", "--text", "a"], "--flags only goes with --regex"],
+    [["--regex", "(a)\\1", "--text", "aa"], "backreference"],
+    [["--schema", "/nonexistent/s.json", "--text", "a"], "cannot read --schema"],
     [["--grammar", "x.gbnf"], "exactly one of --text"],
     [["--grammar", "x.gbnf", "--text", "a", "--jsonl", "f"], "exactly one of --text"],
     [["--grammar", "/nonexistent/x.gbnf", "--text", "a"], "cannot read --grammar"],
-    [["--regex", "[a-z]+", "--text", "a"], "--regex is not available yet"],
-    [["--schema", "s.json", "--text", "a"], "--schema is not available yet"],
     [["--grammar", "x.gbnf", "--bogus"], "Unknown option"],
   ])("exits 2 on bad arguments %j", async (args, message) => {
     expect(await check(...args)).toBe(2);
@@ -110,8 +112,42 @@ describe("formwork check", () => {
     expect(err).toContain('line 1 has no string "text" field');
   });
 
+  it("checks whole matches of a regex, with flags, against RegExp's own verdict", async () => {
+    const cases: [string, string, string][] = [
+      ["\\d{4}-\\d{2}-\\d{2}", "", "2026-11-23"],
+      ["\\d{4}-\\d{2}-\\d{2}", "", "2026-11-2"],
+      ["\\d{4}-\\d{2}-\\d{2}", "", "x2026-11-23"],
+      ["yes|no", "i", "YES"],
+      ["yes|no", "", "YES"],
+      ["[\\p{L}]+", "u", "héllo"],
+      ["a.c", "s", "a\nc"],
+      ["a.c", "", "a\nc"],
+    ];
+    for (const [pattern, flags, text] of cases) {
+      out = "";
+      const args = ["--regex", pattern, ...(flags ? ["--flags", flags] : []), "--text", text];
+      const want = new RegExp(`^(?:${pattern})$`, flags).test(text);
+      expect(await check(...args)).toBe(want ? 0 : 1);
+      expect(lines()[0].accepted).toBe(want);
+    }
+  });
+
+  it("checks JSON texts against a schema, with the offset of the first bad byte", async () => {
+    const schema = file("s.json", JSON.stringify({ type: "object", properties: { age: { type: "integer", minimum: 10 } }, required: ["age"], additionalProperties: false }));
+    expect(await check("--schema", schema, "--text", '{"age": 12}')).toBe(0);
+    out = "";
+    expect(await check("--schema", schema, "--text", '{"age": 9}')).toBe(1);
+    // "9" may still start 90..99, so the text leaves the grammar at the "}" (byte 9).
+    expect(lines()[0]).toMatchObject({ accepted: false, offset: 9 });
+    out = "";
+    expect(await check("--schema", schema, "--text", '{"age": 12, "x": 1}')).toBe(1);
+    const bad = file("bad.json", "{not json");
+    expect(await check("--schema", bad, "--text", "{}")).toBe(2);
+    expect(err).toContain("not valid JSON");
+  });
+
   it("explains every flag in --help", async () => {
     expect(await check("--help")).toBe(0);
-    for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--schema", "Exit status"]) expect(out).toContain(flag);
+    for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--flags", "--schema", "Exit status"]) expect(out).toContain(flag);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ArgumentError, FormworkError } from "@formwork/core";
-import { parseGbnfWithWarnings, referenceMatch, type Grammar } from "@formwork/grammar";
+import { parseGbnfWithWarnings, referenceMatch, regex as regexNode, type Grammar } from "@formwork/grammar";
 import type { Command } from "../main.js";
 import { parseVerbArgs } from "../args.js";
 
@@ -33,9 +33,11 @@ export function checkText(grammar: Grammar, text: string): CheckResult {
   return { accepted: false, offset: r.offset, message: `unexpected ${r.found} at byte ${r.offset}; expected ${r.expected}` };
 }
 
-const HELP = `Usage: formwork check --grammar FILE.gbnf (--text STRING | --jsonl FILE) [options]
+const HELP = `Usage: formwork check (--grammar FILE.gbnf | --regex PATTERN | --schema FILE.json)
+                      (--text STRING | --jsonl FILE) [options]
 
-Checks texts against a grammar and prints one JSON line per text:
+Checks texts against a grammar, a regular expression (whole match) or a JSON
+Schema, and prints one JSON line per text:
   {"accepted": true}
   {"accepted": false, "offset": N, "message": "..."}
 where N is the UTF-8 byte offset at which the text leaves the grammar (for a
@@ -52,8 +54,15 @@ Options:
                      formwork check --grammar grammars/chess.gbnf --jsonl games.jsonl
   --root NAME      The start rule (default: root).
                      formwork check --grammar g.gbnf --root value --text 'true'
-  --regex, --schema  Reserved: checking against a regular expression or a JSON
-                   Schema comes in later versions.
+  --regex PATTERN  An ECMAScript regular expression the whole text must match
+                   (see docs/regex.md for what is supported and refused).
+                     formwork check --regex '\\d{4}-\\d{2}-\\d{2}' --text 2026-11-23
+  --flags FLAGS    Flags for --regex (i, s, u, v).
+                     formwork check --regex 'yes|no' --flags i --text YES
+  --schema FILE    A JSON Schema: the text must be JSON in the layout the
+                   compiler generates (whitespace "flexible" by default, see
+                   docs/json-schema.md) of a value the schema accepts.
+                     formwork check --schema person.json --text '{"name": "Ada"}'
   -h, --help       This help.
 
 Exit status: 0 when every text was accepted, 1 when some text was rejected,
@@ -62,7 +71,7 @@ Exit status: 0 when every text was accepted, 1 when some text was rejected,
 
 async function run(args: string[]): Promise<number> {
   try {
-    return runChecked(args);
+    return await runChecked(args);
   } catch (err) {
     if (err instanceof FormworkError) {
       process.stderr.write(`formwork check: ${err.message}\n`);
@@ -72,25 +81,30 @@ async function run(args: string[]): Promise<number> {
   }
 }
 
-function runChecked(args: string[]): number {
+async function runChecked(args: string[]): Promise<number> {
   const { values } = parseVerbArgs("check", args, {
     grammar: { type: "string" },
     text: { type: "string" },
     jsonl: { type: "string" },
     root: { type: "string" },
     regex: { type: "string" },
+    flags: { type: "string" },
     schema: { type: "string" },
   });
-  // Hooks for later issues: each source of a grammar becomes one branch here.
-  if (values.regex !== undefined || values.schema !== undefined) {
-    const flag = values.regex !== undefined ? "--regex" : "--schema";
-    throw new ArgumentError("not-implemented", `${flag} is not available yet`, { hint: "Use --grammar with a GBNF file for now." });
+  const sources = [values.grammar, values.regex, values.schema].filter((v) => v !== undefined).length;
+  if (sources !== 1) {
+    throw new ArgumentError("bad-arguments", "give exactly one of --grammar FILE, --regex PATTERN or --schema FILE", { hint: 'Run "formwork check --help" for the options.' });
   }
-  if (values.grammar === undefined) throw new ArgumentError("bad-arguments", "--grammar FILE is required", { hint: 'Run "formwork check --help" for the options.' });
+  if (values.flags !== undefined && values.regex === undefined) throw new ArgumentError("bad-arguments", "--flags only goes with --regex");
   if ((values.text === undefined) === (values.jsonl === undefined)) {
     throw new ArgumentError("bad-arguments", "give exactly one of --text STRING or --jsonl FILE", { hint: 'Run "formwork check --help" for the options.' });
   }
-  const grammar = loadGrammar(values.grammar, values.root);
+  const grammar =
+    values.grammar !== undefined
+      ? loadGrammar(values.grammar, values.root)
+      : values.regex !== undefined
+        ? await regexGrammar(values.regex, values.flags ?? "")
+        : await schemaGrammar(values.schema!);
   const texts = values.text !== undefined ? [values.text] : readJsonl(values.jsonl!);
   let allAccepted = true;
   for (const text of texts) {
@@ -124,6 +138,27 @@ function loadGrammar(path: string, root: string | undefined): Grammar {
   }
 }
 
+/** A one-rule grammar whose language is the whole matches of `pattern`; compiling it checks the regex (and refuses what cannot be exact). */
+async function regexGrammar(pattern: string, flags: string): Promise<Grammar> {
+  const { compileRegex } = await import("@formwork/regex");
+  compileRegex(pattern, { flags, mode: "whole" });
+  return { rules: new Map([["root", regexNode(pattern, flags)]]), root: "root" };
+}
+
+/** The grammar a JSON Schema file compiles to (warnings on stderr). */
+async function schemaGrammar(path: string): Promise<Grammar> {
+  const text = readFile(path, "--schema");
+  const { compileSchema } = await import("@formwork/json-schema");
+  try {
+    const { grammar, warnings } = compileSchema(text);
+    for (const w of warnings) process.stderr.write(`formwork check: warning: ${path}: ${w.message}\n`);
+    return grammar;
+  } catch (err) {
+    if (err instanceof FormworkError) err.message = `${path}: ${err.message}`;
+    throw err;
+  }
+}
+
 function readJsonl(path: string): string[] {
   const texts: string[] = [];
   readFile(path, "--jsonl")
@@ -147,7 +182,7 @@ function readJsonl(path: string): string[] {
 
 /** The `check` verb. */
 export const command: Command = {
-  summary: "Check texts against a GBNF grammar (accepted, or where and why not).",
+  summary: "Check texts against a GBNF grammar, a regex or a JSON Schema (accepted, or where and why not).",
   help: HELP,
   run,
 };
