@@ -7,6 +7,9 @@
 import { LimitError } from "@formwork/core";
 import type { CharNfa } from "./char-nfa.js";
 
+/** Bound on the NFA positions tracked by all subsets together, per allowed DFA state (keeps subset construction bounded in time and memory). */
+export const SUBSET_WORK_PER_STATE = 1_000;
+
 /** A DFA over atoms. State 0 is the start; transitions are `-1` where no NFA path continues. */
 export interface CharDfa {
   readonly stateCount: number;
@@ -126,6 +129,8 @@ export function determinize(nfa: CharNfa, maxChar: number, maxDfaStates: number,
   };
 
   const keys = new Map<string, number>();
+  let work = 0;
+  const hasEol = nfa.eol.some((targets) => targets.length > 0);
   const states: number[][] = []; // char-edge NFA states of each DFA state
   const accepting: number[] = [];
   const rows: Int32Array[] = [];
@@ -133,7 +138,7 @@ export function determinize(nfa: CharNfa, maxChar: number, maxDfaStates: number,
   const intern = (seeds: readonly number[], atStart: boolean): number => {
     let moving = closure(seeds, atStart, false);
     if (universal >= 0 && moving.includes(universal)) moving = [universal, nfa.final];
-    const acc = closure(moving, atStart, true).includes(nfa.final) ? 1 : 0;
+    const acc = (hasEol ? closure(moving, atStart, true) : moving).includes(nfa.final) ? 1 : 0;
     const core = moving.filter((s) => nfa.chars[s].length > 0).sort((a, b) => a - b);
     if (core.length === 0 && !acc) return -1;
     const key = `${atStart ? "S" : ""}${acc}:${core.join(",")}`;
@@ -143,6 +148,12 @@ export function determinize(nfa: CharNfa, maxChar: number, maxDfaStates: number,
       if (id >= maxDfaStates) {
         throw new LimitError("regex-dfa-limit", `The regex needs more than ${maxDfaStates} DFA states (maxDfaStates)`, {
           hint: "Raise the maxDfaStates option, or simplify the pattern (patterns like (a|b)*a(a|b){20} need exponentially many states).",
+        });
+      }
+      work += core.length;
+      if (work > maxDfaStates * SUBSET_WORK_PER_STATE) {
+        throw new LimitError("regex-dfa-limit", `The regex needs DFA states that track more than ${maxDfaStates * SUBSET_WORK_PER_STATE} NFA positions in all (maxDfaStates × ${SUBSET_WORK_PER_STATE})`, {
+          hint: "Raise the maxDfaStates option, or shorten counted repetitions in search mode (each state tracks every position a match could be at).",
         });
       }
       keys.set(key, id);

@@ -34,8 +34,9 @@ export type RegexMode = "whole" | "search";
 export interface RegexLimits {
   /**
    * Most DFA states built at any stage (character DFA, byte DFA before
-   * minimisation). Default 20,000. Memory is about 1 KiB per byte state.
-   * Exceeding it throws `LimitError` `regex-dfa-limit`.
+   * minimisation); the subsets of the character DFA may also track at most
+   * 1,000 × this many NFA positions in all. Default 20,000. Memory is about
+   * 1 KiB per byte state. Exceeding it throws `LimitError` `regex-dfa-limit`.
    */
   readonly maxDfaStates: number;
   /**
