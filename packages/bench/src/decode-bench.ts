@@ -1,0 +1,296 @@
+/**
+ * Decode benchmark: end-to-end generation speed on the fixture models, in
+ * one process, same prompt, seed and temperature for every engine:
+ *
+ * - `plain`: node-llama-cpp's own loop (`sequence.evaluate`), no constraint;
+ * - `nlc-grammar`: the same loop with node-llama-cpp's JSON-schema grammar
+ *   (`llama.createGrammarForJsonSchema`) on the same schema;
+ * - `formwork`: `generate({ schema })` (fast-forward on), and `formwork-noff`
+ *   (fast-forward off: every token sampled).
+ *
+ * Per-token times are decode times (first token to last, divided by the
+ * tokens after the first), medians over the seeds; engines interleaved per
+ * seed. "wall/output" is prompt + decode for Formwork's output against
+ * plain decoding of the same number of tokens (prompt + tokens × plain
+ * ms/token): below 1 means fast-forward more than pays for the constraint.
+ *
+ * Usage: node packages/bench/dist/decode-bench.js [--json] [--sizes tiny,mid]
+ *        [--seeds N] [--temperatures 0.8,0] [--threads N] [--max-tokens N]
+ *        [--schemas a,b] [--whitespace flexible|compact] [--verbose]
+ *
+ * Threads default to 1: on a small shared machine more threads than free
+ * cores make llama.cpp many times slower, and the per-token overhead is
+ * clearest with one.
+ */
+import { availableParallelism } from "node:os";
+import { createRequire } from "node:module";
+import { createValidator } from "@formwork/json-schema";
+import { TokenMask } from "@formwork/core";
+import { generate, loadModel, NativeLogits, type LoadedModel } from "@formwork/llama";
+import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
+
+/** Schemas node-llama-cpp's JSON-schema grammar also supports (no pattern, no numeric bounds). */
+const SCHEMAS: Record<string, Record<string, unknown>> = {
+  person: {
+    type: "object",
+    properties: { name: { type: "string" }, age: { type: "integer" }, member: { type: "boolean" }, tags: { type: "array", items: { type: "string" }, maxItems: 3 } },
+    required: ["name", "age", "member", "tags"],
+    additionalProperties: false,
+  },
+  "key-heavy": {
+    type: "object",
+    properties: {
+      customer_account_identifier: { type: "integer" },
+      preferred_communication_channel: { enum: ["email", "telephone", "postal_mail"] },
+      has_accepted_terms_and_conditions: { type: "boolean" },
+      shipping_address_first_line: { type: "string" },
+      requested_delivery_time_window: { enum: ["morning", "afternoon", "evening"] },
+      loyalty_programme_membership_level: { enum: ["bronze", "silver", "gold", "platinum"] },
+    },
+    required: [
+      "customer_account_identifier",
+      "preferred_communication_channel",
+      "has_accepted_terms_and_conditions",
+      "shipping_address_first_line",
+      "requested_delivery_time_window",
+      "loyalty_programme_membership_level",
+    ],
+    additionalProperties: false,
+  },
+  "tool-call": {
+    type: "object",
+    properties: {
+      tool: { enum: ["search_flights", "book_hotel", "get_weather"] },
+      arguments: {
+        type: "object",
+        properties: { from: { type: "string" }, to: { type: "string" }, passengers: { type: "integer" }, flexible: { type: "boolean" } },
+        required: ["from", "to", "passengers", "flexible"],
+        additionalProperties: false,
+      },
+    },
+    required: ["tool", "arguments"],
+    additionalProperties: false,
+  },
+  "number-list": { type: "array", items: { type: "number" }, maxItems: 8 },
+};
+
+const PROMPT = "Output JSON:";
+
+interface Run {
+  tokens: number;
+  promptMs: number;
+  decodeMs: number;
+  valid: boolean;
+  forced?: number;
+}
+
+interface Opts {
+  json: boolean;
+  verbose: boolean;
+  whitespace: "compact" | "flexible";
+  sizes: FixtureSize[];
+  seeds: number;
+  temperatures: number[];
+  threads: number;
+  maxTokens: number;
+  schemas: string[];
+}
+
+function parseArgs(): Opts {
+  const a = process.argv.slice(2);
+  const val = (name: string) => {
+    const i = a.indexOf(name);
+    return i >= 0 ? a[i + 1] : undefined;
+  };
+  return {
+    json: a.includes("--json"),
+    verbose: a.includes("--verbose"),
+    whitespace: val("--whitespace") === "compact" ? "compact" : "flexible",
+    sizes: (val("--sizes") ?? "tiny,mid").split(",") as FixtureSize[],
+    seeds: Number(val("--seeds") ?? 3),
+    temperatures: (val("--temperatures") ?? "0.8").split(",").map(Number),
+    threads: Number(val("--threads") ?? 1),
+    maxTokens: Number(val("--max-tokens") ?? 96),
+    schemas: (val("--schemas") ?? Object.keys(SCHEMAS).join(",")).split(","),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = xs.filter(Number.isFinite).sort((x, y) => x - y);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const perToken = (r: Run) => (r.tokens > 1 ? r.decodeMs / (r.tokens - 1) : NaN);
+
+// node-llama-cpp, resolved from @formwork/llama's own dependency so the grammar classes are the
+// ones its Llama instance made (the bench package does not list node-llama-cpp itself).
+interface NlcModule {
+  LlamaGrammarEvaluationState: new (o: { model: unknown; grammar: unknown }) => unknown;
+}
+async function nodeLlamaCpp(): Promise<NlcModule> {
+  const req = createRequire(createRequire(import.meta.url).resolve("@formwork/llama"));
+  return (await import(req.resolve("node-llama-cpp"))) as NlcModule;
+}
+
+type Seq = {
+  clearHistory(): Promise<void>;
+  evaluate(tokens: number[], options: Record<string, unknown>): AsyncGenerator<number, void, unknown>;
+};
+
+/**
+ * The mask path alone: per-step cost of `NativeLogits.next` (bias from a
+ * 151k mask + top-K logits back) for masks allowing 1, 100, half and all
+ * tokens, against the same step with no mask, CPU time and wall time per
+ * step (medians over blocks of steps). Each step evaluates one token.
+ */
+async function maskPath(loaded: LoadedModel, threads: number, steps: number, k: number): Promise<Record<string, unknown>[]> {
+  const ctx = await loaded.model.createContext({ contextSize: steps * 12 + 64, threads });
+  const native = new NativeLogits(ctx.getSequence() as never, loaded.vocabulary.size);
+  const V = loaded.vocabulary.size;
+  const cases: [string, TokenMask | null][] = [["no mask", null]];
+  for (const [name, n] of [["1", 1], ["100", 100], ["half", V >> 1], ["all but 10", V - 10]] as const) {
+    const m = new TokenMask(V);
+    for (let i = 0; i < n; i++) m.add((i * 7919 + 13) % V);
+    cases.push([name, m]);
+  }
+  const out: Record<string, unknown>[] = [];
+  await native.next([1], null, k);
+  for (let rep = 0; rep < 2; rep++) {
+    for (const [name, mask] of cases) {
+      const allowed = mask ? mask.count() : V;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) await native.next([100 + i], mask, k, allowed);
+      const wall = (performance.now() - t0) / steps;
+      const cu = process.cpuUsage(c0);
+      if (rep === 1) out.push({ mask: name, allowed, msPerStepWall: wall, msPerStepCpu: (cu.user + cu.system) / 1000 / steps });
+    }
+  }
+  native.dispose();
+  await ctx.dispose();
+  if (native.violations !== 0) throw new Error(`mask violations: ${native.violations}`);
+  return out;
+}
+
+/** node-llama-cpp's own loop from the prompt until an end token or `maxTokens`. */
+async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperature: number, seed: number, grammarState?: () => unknown): Promise<{ run: Run; text: string }> {
+  await seq.clearHistory();
+  const prompt = loaded.model.tokenize(PROMPT, false) as unknown as number[];
+  const t0 = performance.now();
+  let tFirst = 0;
+  const out: number[] = [];
+  const it = seq.evaluate(prompt, { temperature, seed, ...(grammarState ? { grammarEvaluationState: grammarState() } : {}) });
+  for await (const token of it) {
+    if (tFirst === 0) tFirst = performance.now();
+    if (loaded.model.isEogToken(token as never)) break;
+    out.push(token);
+    if (out.length >= maxTokens) break;
+  }
+  await it.return();
+  const tEnd = performance.now();
+  const text = loaded.model.detokenize(out as never);
+  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, valid: true }, text };
+}
+
+async function main(): Promise<void> {
+  const opt = parseArgs();
+  const nlc = await nodeLlamaCpp();
+  const rows: Record<string, unknown>[] = [];
+  const maskRows: Record<string, unknown>[] = [];
+  const say = (s: string) => {
+    if (!opt.json) console.log(s);
+  };
+  say(`decode bench: node ${process.version}, ${availableParallelism()} cores, ${opt.threads} threads, CPU; prompt ${JSON.stringify(PROMPT)}; ${opt.seeds} seeds; Formwork whitespace ${opt.whitespace}; max ${opt.maxTokens} tokens (nlc-grammar ${opt.maxTokens * 2}); medians`);
+  for (const size of opt.sizes) {
+    const t0 = performance.now();
+    const fixture = await buildFixtureModel({ tokenizer: "qwen3", size });
+    const loaded = await loadModel({ modelPath: fixture.path, threads: opt.threads, gpu: false, contextSize: 2048 });
+    say(`\n## ${size} model (${(fixture.bytes / 1e6).toFixed(0)} MB, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    const mp = await maskPath(loaded, opt.threads, 60, 256);
+    say("Mask path (NativeLogits.next, K = 256, one token evaluated per step):\n");
+    say("| mask allows | ms/step wall | ms/step CPU |");
+    say("|---|---|---|");
+    for (const r of mp) say(`| ${String(r.mask)} | ${Number(r.msPerStepWall).toFixed(2)} | ${Number(r.msPerStepCpu).toFixed(2)} |`);
+    maskRows.push(...mp.map((r) => ({ size, ...r })));
+    say("");
+    const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    const seq = ctx.getSequence() as unknown as Seq;
+    for (const name of opt.schemas) {
+      const schema = SCHEMAS[name];
+      const validate = createValidator(schema);
+      const schemaOptions = { whitespace: opt.whitespace };
+      const grammar = await loaded.llama.createGrammarForJsonSchema(schema as never);
+      for (const temperature of opt.temperatures) {
+        const plain: Run[] = [], nlcg: Run[] = [], fw: Run[] = [], noff: Run[] = [];
+        // Warm-up (not recorded): JIT, the engine's lazy per-state caches, node-llama-cpp's grammar.
+        await nlcRun(loaded, seq, 16, temperature, 0);
+        await nlcRun(loaded, seq, 16, temperature, 0, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
+        await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed: 0, maxTokens: opt.maxTokens });
+        for (let seed = 1; seed <= opt.seeds; seed++) {
+          const progress = (what: string, r: Run) => {
+            if (opt.verbose) process.stderr.write(`  ${size} ${name} T=${temperature} seed=${seed} ${what}: ${r.tokens} tokens, ${r.decodeMs.toFixed(0)} ms\n`);
+          };
+          plain.push((await nlcRun(loaded, seq, opt.maxTokens, temperature, seed)).run);
+          progress("plain", plain[plain.length - 1]);
+          const g = await nlcRun(loaded, seq, opt.maxTokens * 2, temperature, seed, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
+          let ok = false;
+          try {
+            ok = validate(JSON.parse(g.text)).valid;
+          } catch {
+            ok = false;
+          }
+          nlcg.push({ ...g.run, valid: ok });
+          progress("nlc-grammar", nlcg[nlcg.length - 1]);
+          for (const [ff, list] of [[true, fw], [false, noff]] as const) {
+            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff });
+            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
+            progress(ff ? "formwork" : "formwork-noff", list[list.length - 1]);
+          }
+        }
+        const p = median(plain.map(perToken)), n = median(nlcg.map(perToken)), f = median(fw.map(perToken)), f0 = median(noff.map(perToken));
+        const fwTokens = median(fw.map((r) => r.tokens));
+        const fwForced = median(fw.map((r) => r.forced ?? 0));
+        const fwWall = median(fw.map((r) => r.promptMs + r.decodeMs));
+        const plainWall = median(plain.map((r) => r.promptMs)) + p * Math.max(0, fwTokens - 1);
+        const row = {
+          size,
+          schema: name,
+          temperature,
+          plainMsPerToken: p,
+          nlcGrammarMsPerToken: n,
+          formworkMsPerToken: f,
+          formworkNoFastForwardMsPerToken: f0,
+          overheadMsPerToken: f0 - p,
+          formworkOverPlain: f / p,
+          formworkOverNlcGrammar: f / n,
+          formworkTokens: fwTokens,
+          formworkForcedTokens: fwForced,
+          formworkWallMs: fwWall,
+          plainWallSameTokensMs: plainWall,
+          wallRatio: fwWall / plainWall,
+          formworkValid: fw.filter((r) => r.valid).length + noff.filter((r) => r.valid).length,
+          formworkRuns: fw.length + noff.length,
+          nlcValid: nlcg.filter((r) => r.valid).length,
+          nlcRuns: nlcg.length,
+        };
+        rows.push(row);
+        const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
+        say(
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} |`,
+        );
+      }
+    }
+    await ctx.dispose();
+    await loaded.dispose();
+  }
+  const geo = (k: string, size: string) => {
+    const v = rows.filter((r) => r.size === size).map((r) => Number(r[k])).filter((x) => x > 0 && Number.isFinite(x));
+    return v.length ? Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length) : NaN;
+  };
+  const summary = Object.fromEntries(opt.sizes.map((s) => [s, { formworkOverPlain: geo("formworkOverPlain", s), formworkOverNlcGrammar: geo("formworkOverNlcGrammar", s), wallRatio: geo("wallRatio", s) }]));
+  if (opt.json) console.log(JSON.stringify({ bench: "decode", node: process.version, cores: availableParallelism(), threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, maskPath: maskRows, rows }));
+  else say(`\nGeometric means: ${JSON.stringify(summary)}`);
+}
+
+await main();
