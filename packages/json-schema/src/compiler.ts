@@ -378,9 +378,36 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, 
   return live.length === 0 ? EMPTY : alt(...live);
 }
 
-/** The rules that derive at least one string. */
+/** The rules that derive at least one string (a worklist over rule dependencies). */
 export function productive(g: Grammar): Set<string> {
   const ok = new Set<string>();
+  const users = new Map<string, string[]>();
+  const refsOf = (n: Node, out: Set<string>): void => {
+    switch (n.type) {
+      case "ref":
+        out.add(n.name);
+        return;
+      case "seq":
+      case "alt":
+        for (const x of n.items) refsOf(x, out);
+        return;
+      case "repeat":
+      case "lexeme":
+        refsOf(n.item, out);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const [name, node] of g.rules) {
+    const refs = new Set<string>();
+    refsOf(node, refs);
+    for (const r of refs) {
+      const u = users.get(r);
+      if (u) u.push(name);
+      else users.set(r, [name]);
+    }
+  }
   const prod = (n: Node): boolean => {
     switch (n.type) {
       case "literal":
@@ -401,14 +428,12 @@ export function productive(g: Grammar): Set<string> {
         return prod(n.item);
     }
   };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, node] of g.rules) {
-      if (!ok.has(name) && prod(node)) {
-        ok.add(name);
-        changed = true;
-      }
-    }
+  const queue = [...g.rules.keys()];
+  while (queue.length) {
+    const name = queue.pop()!;
+    if (ok.has(name) || !prod(g.rules.get(name)!)) continue;
+    ok.add(name);
+    for (const u of users.get(name) ?? []) if (!ok.has(u)) queue.push(u);
   }
   return ok;
 }

@@ -54,7 +54,7 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
   const excluded = m.notValues.filter((v): v is number => typeof v === "number");
   if (mult > 1) return multiples(ctx, mult, b, excluded, m);
   const hasBounds = b.min !== undefined || b.max !== undefined || excluded.length > 0;
-  if (!hasBounds) return numberLexeme(anyNumber(integer), integer);
+  if (!hasBounds) return (ANY_NUMBER[integer ? 1 : 0] ??= numberLexeme(anyNumber(integer), integer));
   // Split the range around excluded values.
   let ranges: NumericBounds[] = [b];
   for (const x of excluded) {
@@ -72,6 +72,8 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
   }
   return numberLexeme(ralt(...ranges.map((r) => boundedNumber(r, integer))), integer);
 }
+
+const ANY_NUMBER: (Node | undefined)[] = [undefined, undefined];
 
 function numberLexeme(n: RNode, integer: boolean): Node {
   return { type: "lexeme", item: rnodeToIr(n, false), name: integer ? "json-integer" : "json-number" };

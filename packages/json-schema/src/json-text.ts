@@ -19,9 +19,21 @@ function pairs(r: number[]): [number, number][] {
 }
 
 /** The JSON-text encodings of one code point drawn from the set `r`. */
+const setCache = new Map<string, Node>();
+
 export function encodedSet(r: number[]): Node {
   if (r.length === 4 && r[0] === 0 && r[1] === 0xd7ff && r[2] === 0xe000 && r[3] === 0x10ffff) return anyStringChar();
-  const raw = subtractRanges(r, SPECIAL);
+  const key = r.join(",");
+  let hit = setCache.get(key);
+  if (!hit) {
+    hit = buildEncodedSet(r);
+    if (setCache.size > 10000) setCache.clear();
+    setCache.set(key, hit);
+  }
+  return hit;
+}
+
+function buildEncodedSet(r: number[]): Node {  const raw = subtractRanges(r, SPECIAL);
   const items: Node[] = [];
   if (raw.length) items.push(charClass(pairs(raw)));
   const specials = intersectRanges(r, [...SPECIAL, 0x2f, 0x2f]);
@@ -59,16 +71,28 @@ export function rnodeToIr(n: RNode, encode: boolean): Node {
 const HEX: [number, number][] = [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]];
 const hex = () => charClass(HEX);
 
-/** One encoded code point of an unconstrained JSON string (any escape allowed). */
+let anyChar: Node | null = null;
+let countedChar: Node | null = null;
+const lengthCache = new Map<string, Node>();
+
+/** One encoded code point of an unconstrained JSON string (any escape allowed). Shared node: do not mutate. */
 export function anyStringChar(): Node {
+  return (anyChar ??= buildAnyStringChar());
+}
+
+function buildAnyStringChar(): Node {
   return alt(
     charClass([[0, 0x1f], [0x22, 0x22], [0x5c, 0x5c]], true),
     seq(literal("\\"), alt(charClass([[0x22, 0x22], [0x5c, 0x5c], [0x2f, 0x2f], [0x62, 0x62], [0x66, 0x66], [0x6e, 0x6e], [0x72, 0x72], [0x74, 0x74]]), seq(literal("u"), hex(), hex(), hex(), hex()))),
   );
 }
 
-/** One encoded code point, counted exactly: `\u` escapes of surrogates only as valid pairs. */
+/** One encoded code point, counted exactly: `\u` escapes of surrogates only as valid pairs. Shared node. */
 export function countedStringChar(): Node {
+  return (countedChar ??= buildCountedStringChar());
+}
+
+function buildCountedStringChar(): Node {
   const nonSurrogate = alt(seq(charClass([[0x30, 0x39], [0x41, 0x43], [0x45, 0x46], [0x61, 0x63], [0x65, 0x66]]), hex(), hex(), hex()), seq(charClass([[0x44, 0x44], [0x64, 0x64]]), charClass([[0x30, 0x37]]), hex(), hex()));
   const high = seq(charClass([[0x44, 0x44], [0x64, 0x64]]), charClass([[0x38, 0x39], [0x41, 0x42], [0x61, 0x62]]), hex(), hex());
   const low = seq(charClass([[0x44, 0x44], [0x64, 0x64]]), charClass([[0x43, 0x46], [0x63, 0x66]]), hex(), hex());
@@ -82,6 +106,13 @@ export function countedStringChar(): Node {
 
 /** A JSON string whose decoded length in code points lies in `[min, max]`. */
 export function stringOfLength(min: number, max: number): Node {
+  const key = `${min},${max}`;
+  let hit = lengthCache.get(key);
+  if (!hit) lengthCache.set(key, (hit = buildStringOfLength(min, max)));
+  return hit;
+}
+
+function buildStringOfLength(min: number, max: number): Node {
   if (min === 0 && max === Infinity) return lexeme(seq(literal('"'), repeat(anyStringChar(), 0, Infinity), literal('"')), "json-string");
   return lexeme(seq(literal('"'), repeat(countedStringChar(), min, max), literal('"')), `json-string{${min},${max === Infinity ? "" : max}}`);
 }

@@ -106,6 +106,11 @@ export function mergeFrames(frames: Frame[], draft: Draft): Merged {
     if (s.maxLength !== undefined) m.maxLength = Math.min(m.maxLength, Math.floor(num(s.maxLength, p("maxLength"))));
     if (s.pattern !== undefined) {
       if (typeof s.pattern !== "string") throw new CompileError("invalid-schema", "pattern must be a string", { location: { kind: "pointer", pointer: p("pattern") } });
+      try {
+        new RegExp(s.pattern, "u");
+      } catch (e) {
+        throw new CompileError("invalid-pattern", `The pattern ${JSON.stringify(s.pattern)} is not a valid ECMAScript regex with the u flag: ${(e as Error).message}`, { location: { kind: "pointer", pointer: p("pattern") }, hint: "JSON Schema patterns are ECMAScript regexes; ajv compiles them with the u flag." });
+      }
       if (!m.patterns.some((x) => x.source === s.pattern)) m.patterns.push({ source: s.pattern, ptr: p("pattern") });
     }
     if (typeof s.format === "string" && !m.formats.some((x) => x.name === s.format)) m.formats.push({ name: s.format, ptr: p("format") });

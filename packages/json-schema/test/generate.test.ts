@@ -51,7 +51,8 @@ function check(name: string, schema: unknown, opts: CompileSchemaOptions, sample
     if (pretty && pretty.split(":").length === layout(text).split(":").length) expect(layout(text)).toBe(pretty);
     // The canonical (JSON.stringify) text of every generated value is in the language too
     // (lone surrogates, which only the generic string rule can spell, excepted).
-    if (opts.whitespace === "compact" && !/\\u[dD][89a-fA-F]/.test(text) && !nonFinite(value)) {
+    // Bounded numbers are generated without exponents, so values whose canonical text has one are skipped.
+    if (opts.whitespace === "compact" && !/\\u[dD][89a-fA-F]/.test(text) && !nonFinite(value) && !/\d[eE][-+]?\d/.test(JSON.stringify(value))) {
       let accepted: boolean | null = null;
       try {
         accepted = referenceMatch(grammar, JSON.stringify(value)).accepted;
