@@ -10,7 +10,9 @@
  *
  * Per-token times are decode times (first token to last, divided by the
  * tokens after the first), medians over the seeds; engines interleaved per
- * seed. "wall/output" is prompt + decode for Formwork's output against
+ * seed. CPU ms/token (process CPU time over all threads per output token,
+ * prompt included) is also given: it is less disturbed by other processes
+ * on a shared machine than wall time. "wall/output" is prompt + decode for Formwork's output against
  * plain decoding of the same number of tokens (prompt + tokens × plain
  * ms/token): below 1 means fast-forward more than pays for the constraint.
  *
@@ -80,6 +82,8 @@ interface Run {
   tokens: number;
   promptMs: number;
   decodeMs: number;
+  /** Process CPU time (all threads) for the whole run, prompt included. */
+  cpuMs: number;
   valid: boolean;
   forced?: number;
 }
@@ -119,6 +123,11 @@ const median = (xs: number[]) => {
   const s = xs.filter(Number.isFinite).sort((x, y) => x - y);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const cpuSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+const cpuPerToken = (r: Run) => (r.tokens > 0 ? r.cpuMs / r.tokens : NaN);
 const perToken = (r: Run) => (r.tokens > 1 ? r.decodeMs / (r.tokens - 1) : NaN);
 
 // node-llama-cpp, resolved from @formwork/llama's own dependency so the grammar classes are the
@@ -175,6 +184,7 @@ async function maskPath(loaded: LoadedModel, threads: number, steps: number, k: 
 async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperature: number, seed: number, grammarState?: () => unknown): Promise<{ run: Run; text: string }> {
   await seq.clearHistory();
   const prompt = loaded.model.tokenize(PROMPT, false) as unknown as number[];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let tFirst = 0;
   const out: number[] = [];
@@ -187,8 +197,9 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   }
   await it.return();
   const tEnd = performance.now();
+  const cpuMs = cpuSince(c0);
   const text = loaded.model.detokenize(out as never);
-  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, valid: true }, text };
+  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, valid: true }, text };
 }
 
 async function main(): Promise<void> {
@@ -213,8 +224,8 @@ async function main(): Promise<void> {
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc |");
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
       const schema = SCHEMAS[name];
@@ -243,12 +254,14 @@ async function main(): Promise<void> {
           nlcg.push({ ...g.run, valid: ok });
           progress("nlc-grammar", nlcg[nlcg.length - 1]);
           for (const [ff, list] of [[true, fw], [false, noff]] as const) {
+            const c0 = process.cpuUsage();
             const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff });
-            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
+            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs: cpuSince(c0), valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
             progress(ff ? "formwork" : "formwork-noff", list[list.length - 1]);
           }
         }
         const p = median(plain.map(perToken)), n = median(nlcg.map(perToken)), f = median(fw.map(perToken)), f0 = median(noff.map(perToken));
+        const cp = median(plain.map(cpuPerToken)), cn = median(nlcg.map(cpuPerToken)), cf = median(fw.map(cpuPerToken)), cf0 = median(noff.map(cpuPerToken));
         const fwTokens = median(fw.map((r) => r.tokens));
         const fwForced = median(fw.map((r) => r.forced ?? 0));
         const fwWall = median(fw.map((r) => r.promptMs + r.decodeMs));
@@ -262,6 +275,8 @@ async function main(): Promise<void> {
           formworkMsPerToken: f,
           formworkNoFastForwardMsPerToken: f0,
           overheadMsPerToken: f0 - p,
+          cpuMsPerToken: { plain: cp, nlcGrammar: cn, formwork: cf, formworkNoFastForward: cf0 },
+          cpuOverheadMsPerToken: cf0 - cp,
           formworkOverPlain: f / p,
           formworkOverNlcGrammar: f / n,
           formworkTokens: fwTokens,
@@ -277,7 +292,7 @@ async function main(): Promise<void> {
         rows.push(row);
         const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
         say(
-          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} |`,
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} |`,
         );
       }
     }

@@ -2,7 +2,7 @@
  * The API: `generate` (one call, one result) and `generateStream` (text
  * chunks and partial values as they grow, then the result).
  */
-import { ArgumentError, Sampler, type SamplingOptions } from "@formwork/core";
+import { ArgumentError, LimitError, Sampler, type SamplingOptions } from "@formwork/core";
 import type { CompileWarning } from "@formwork/json-schema";
 import { resolveConstraint, type ConstraintOptions } from "./constraint.js";
 import { decodeLoop, type DecodeStats, type StopReason } from "./decode.js";
@@ -120,7 +120,8 @@ function slotOf(loaded: LoadedModel): SequenceSlot {
  * the value, every token with its log-probability, the stop reason and
  * timings. The same options (seed included) give the same output. Throws
  * before generating for bad input: `ArgumentError`, the compilers'
- * `CompileError` / `UnsupportedError`, `LimitError` (`budget-too-small`),
+ * `CompileError` / `UnsupportedError`, `LimitError` (`budget-too-small`,
+ * `context-too-small`),
  * `ModelError` (missing or unreadable model). Calls on one loaded model run
  * one after another (they share its context sequence).
  */
@@ -151,6 +152,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const prompt = await promptTokens(loaded.model, options.prompt, options.messages);
     if (prompt.length === 0) {
       throw new ArgumentError("empty-prompt", "the prompt is empty and the model has no BOS token to start from", { hint: "Give a prompt." });
+    }
+    const contextSize = loaded.context.contextSize;
+    if (prompt.length + maxTokens > contextSize) {
+      throw new LimitError("context-too-small", `the prompt (${prompt.length} tokens) and maxTokens (${maxTokens}) need ${prompt.length + maxTokens} tokens, but the context holds ${contextSize}`, {
+        hint: "Lower maxTokens, shorten the prompt, or load the model with a larger contextSize.",
+      });
     }
     const slot = slotOf(loaded);
     const previous = slot.tail;

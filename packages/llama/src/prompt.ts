@@ -13,7 +13,7 @@ export interface ChatMessage {
 
 /**
  * The prompt's tokens: `prompt` tokenized as raw text (with the model's BOS
- * when it adds one), or `messages` formatted by the chat wrapper node-llama-cpp
+ * first when `shouldPrependBosToken`), or `messages` formatted by the chat wrapper node-llama-cpp
  * resolves for the model (its Jinja template when the GGUF has one), ending
  * with an open assistant turn.
  */
@@ -36,11 +36,9 @@ export async function promptTokens(model: LlamaModel, prompt: string | undefined
     const { contextText } = wrapper.generateContextState({ chatHistory: history });
     return contextText.tokenize(model.tokenizer);
   }
-  const text = prompt ?? "";
-  const tokens = model.tokenize(text, false);
+  const tokens = model.tokenize(prompt ?? "", false);
   const bos = model.tokens.bos;
-  const addBos = (model.fileInfo.metadata as { tokenizer?: { ggml?: { add_bos_token?: boolean } } }).tokenizer?.ggml?.add_bos_token;
-  if (bos !== null && addBos !== false && (tokens.length === 0 || tokens[0] !== bos) && addBos === true) return [bos, ...tokens];
-  if (tokens.length === 0 && bos !== null) return [bos];
+  // As llama.cpp does for raw completion: the BOS token first when the model asks for it.
+  if (bos !== null && model.tokens.shouldPrependBosToken && tokens[0] !== bos) return [bos, ...tokens];
   return tokens;
 }

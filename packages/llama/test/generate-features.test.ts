@@ -159,6 +159,7 @@ describe("bad input", () => {
   it("two constraints, a bad budget, a bad GBNF are clear errors", async () => {
     await expect(generate({ model, prompt: "x", schema: {}, regex: "a" })).rejects.toMatchObject({ code: "constraint-conflict" });
     await expect(generate({ model, prompt: "x", maxTokens: 0 })).rejects.toMatchObject({ code: "bad-max-tokens" });
+    await expect(generate({ model, prompt: "x", maxTokens: 5000 })).rejects.toMatchObject({ code: "context-too-small" });
     await expect(generate({ model, prompt: "x", grammar: "root ::= (" })).rejects.toMatchObject({ name: "CompileError" });
   });
 
