@@ -8,7 +8,8 @@ import { alt, literal, ref, seq, type Node } from "@formwork/grammar";
 import { approximate, type Ctx } from "./context.js";
 import { mergeFrames } from "./merge.js";
 import { inSubtree, type Frame } from "./resolver.js";
-import { notIn, scalarOk, stringLanguage } from "./emit-scalar.js";
+import { notIn, scalarOk, stringNode, stringSpec, type StringSpec } from "./emit-scalar.js";
+import type { Operand } from "./char-dfa.js";
 import { searchLanguage, type RNode } from "./regex-ast.js";
 import { rnodeToIr, stringOfLength } from "./json-text.js";
 import { lexeme } from "@formwork/grammar";
@@ -88,31 +89,25 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     entries.push({ key: k, required: required.has(k), value: ctx.value(conj, depth + 1) });
   }
 
-  // Other properties.
-  let extraKey: Node | null = null;
-  let extraValue: Node | null = null;
-  const extras = otherProperties(ctx, objs, pats, keys);
-  if (extras) {
-    let keyNode: Node | null = extras.keyLanguage ? lexeme(seq(literal('"'), rnodeToIr(extras.keyLanguage, true), literal('"')), "json-key") : null;
-    if (nameMerged) {
-      if (!nameMerged.kinds.has("string")) keyNode = null;
-      else if (nameMerged.values) {
-        const vals = nameMerged.values.filter((v): v is string => typeof v === "string").filter((v) => !keys.includes(v) && keyOk(v) && (extras.keyTest?.(v) ?? true));
-        keyNode = vals.length ? alt(...vals.map((v) => literal(JSON.stringify(v)))) : null;
-      } else {
-        const nl = stringLanguage(ctx, nameMerged);
-        if (nl.language !== null || nl.min > 0 || nl.max < Infinity) {
-          if (keys.length === 0 && pats.length === 0) {
-            keyNode = nl.language ? lexeme(seq(literal('"'), rnodeToIr(nl.language, true), literal('"')), "json-key") : stringOfLength(nl.min, nl.max);
-          } else {
-            approximate(ctx, names[0].ptr, "propertyNames together with named properties or patternProperties needs an automaton intersection; other properties are not generated", undefined, "restricts");
-            keyNode = null;
-          }
-        }
-      }
+  // Other properties: one alternative per region of keys (which patterns they match).
+  const extraEntries: { key: Node; value: Node }[] = [];
+  const regions = otherProperties(ctx, objs, pats);
+  const nameSpec: StringSpec | null = nameMerged && !nameMerged.values && nameMerged.kinds.has("string") ? stringSpec(ctx, nameMerged) : null;
+  for (const region of regions) {
+    let key: Node;
+    if (nameMerged && !nameMerged.kinds.has("string")) break;
+    if (nameMerged?.values) {
+      const vals = nameMerged.values.filter((v): v is string => typeof v === "string").filter((v) => !keys.includes(v) && keyOk(v) && region.test(v));
+      if (!vals.length) continue;
+      key = alt(...vals.map((v) => literal(JSON.stringify(v))));
+    } else {
+      const spec: StringSpec = nameSpec ?? { operands: [], min: 0, max: Infinity, name: "" };
+      const ops: Operand[] = [...region.operands];
+      if (keys.length) ops.push({ node: notIn(keys) });
+      key = stringNode(ctx, { ...spec, name: spec.name ? `key:${spec.name}` : "json-key" }, ops, frames[0]?.ptr ?? "");
+      if (key.type === "alt" && key.items.length === 0) continue;
     }
-    extraKey = keyNode;
-    if (extraKey !== null) extraValue = ctx.value(extras.value, depth + 1);
+    extraEntries.push({ key, value: ctx.value(region.value, depth + 1) });
   }
 
   // The counting automaton: state (i, c) = before named entry i with c members so far.
@@ -152,9 +147,10 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     ctx.rules.set(name, EMPTY);
     const items: Node[] = [];
     if (a + (c > a ? 1 : 0) >= minP) items.push(L.close(depth, c === 0, "}"));
-    if (extraKey && extraValue && c + 1 <= maxP) {
+    if (extraEntries.length && c + 1 <= maxP) {
       const next = maxP < Infinity ? c + 1 : Math.min(c + 1, a + 1);
-      items.push(seq(L.before(depth, c === 0), extraKey, L.colon(), extraValue, extrasState(a, next)));
+      const entry = extraEntries.length === 1 ? seq(extraEntries[0].key, L.colon(), extraEntries[0].value) : alt(...extraEntries.map((e) => seq(e.key, L.colon(), e.value)));
+      items.push(seq(L.before(depth, c === 0), entry, extrasState(a, next)));
     }
     ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
     return ref(name);
@@ -163,16 +159,23 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
   return ref(base);
 }
 
-/** Which other (un-named) properties are allowed: their key language and value conjunction, or null for none. */
-function otherProperties(
-  ctx: Ctx,
-  objs: { f: Frame; s: Record<string, unknown> }[],
-  pats: { source: string; owner: Frame; child: Frame; re: RegExp }[],
-  keys: string[],
-): { keyLanguage: RNode | null; value: Frame[]; keyTest?: (k: string) => boolean } | null {
+/** A region of other (un-named) keys: key operands (patterns matched or not), a test for literal keys, and the value conjunction. */
+interface Region {
+  operands: Operand[];
+  test: (k: string) => boolean;
+  value: Frame[];
+}
+
+/**
+ * The regions of other keys. Each subset T of the patternProperties patterns
+ * is one region: keys matching exactly the patterns in T, whose value meets
+ * those patterns' schemas and the additionalProperties of every frame with no
+ * pattern in T. Keys are later intersected with "not a named key".
+ */
+function otherProperties(ctx: Ctx, objs: { f: Frame; s: Record<string, unknown> }[], pats: { source: string; owner: Frame; child: Frame; re: RegExp }[]): Region[] {
   const reg = ctx.reg;
-  const apOf = (f: Frame) => reg.child(f, "additionalProperties");
-  // Frames whose unevaluatedProperties applies to a key that no named property or pattern covers.
+  const apOf = (f: Frame) => reg.child(f, "additionalProperties")!;
+  // Frames whose unevaluatedProperties applies to keys no named property or pattern covers.
   const unevaluated: Frame[] = [];
   for (const { f: F, s: S } of objs) {
     if (S.unevaluatedProperties === undefined) continue;
@@ -180,45 +183,36 @@ function otherProperties(
     if (sub.some(({ f: g, s: gs }) => gs.additionalProperties !== undefined || (g.tag.id !== F.tag.id && gs.unevaluatedProperties !== undefined))) continue;
     unevaluated.push(reg.child(F, "unevaluatedProperties")!);
   }
-  if (pats.length === 0) {
-    const value: Frame[] = [...unevaluated];
-    for (const { f, s } of objs) if (s.additionalProperties !== undefined) value.push(apOf(f)!);
-    if (value.some(isFalse)) return null;
-    return { keyLanguage: notIn(keys), value };
-  }
-  if (unevaluated.length) {
+  if (pats.length && unevaluated.length) {
     approximate(ctx, pats[0].owner.ptr, "unevaluatedProperties together with patternProperties is not supported; other properties are not generated", undefined, "restricts");
-    return null;
+    return [];
   }
-  const sources = [...new Set(pats.map((p) => p.source))];
-  const owner = pats[0].owner;
-  // A key that no pattern matches meets each frame's additionalProperties.
-  const othersClosed = objs.some(({ f, s }) => f !== owner && s.additionalProperties !== undefined && isFalse(apOf(f)!));
-  if (othersClosed) return null;
-  const ownAp = (owner.s as Record<string, unknown>).additionalProperties;
-  const singleOwner = pats.every((p) => p.owner === owner);
-  if (!singleOwner || sources.length !== 1) {
-    approximate(ctx, `${owner.ptr}/patternProperties`, "several patternProperties (or patternProperties in several allOf branches) need automaton products; only named properties are generated", undefined, "restricts");
-    return null;
+  if (pats.length > 4) {
+    approximate(ctx, `${pats[0].owner.ptr}/patternProperties`, "more than 4 patternProperties patterns would need 2^n key regions; only named properties are generated", undefined, "restricts");
+    return [];
   }
-  const re = pats[0].re;
-  if (keys.some((k) => re.test(k))) {
-    approximate(ctx, `${owner.ptr}/patternProperties`, "a patternProperties pattern that also matches a named property needs an automaton difference; only named properties are generated", undefined, "restricts");
-    return null;
-  }
-  let lang: RNode;
+  let langs: RNode[];
   try {
-    lang = searchLanguage(sources[0]);
+    langs = pats.map((p) => searchLanguage(p.source));
   } catch (e) {
-    approximate(ctx, `${owner.ptr}/patternProperties`, (e as Error).message, undefined, "restricts");
-    return null;
+    approximate(ctx, `${pats[0].owner.ptr}/patternProperties`, (e as Error).message, undefined, "restricts");
+    return [];
   }
-  const otherAps = objs.filter(({ f, s }) => f !== owner && s.additionalProperties !== undefined).map(({ f }) => apOf(f)!);
-  if (ownAp === false) return { keyLanguage: lang, value: [...pats.map((p) => p.child), ...otherAps], keyTest: (k) => re.test(k) };
-  if (isTrue(pats[0].child) && (ownAp === undefined || ownAp === true) && otherAps.length === 0) {
-    return { keyLanguage: notIn(keys), value: [] };
+  const regions: Region[] = [];
+  for (let mask = 0; mask < 1 << pats.length; mask++) {
+    const inT = (i: number) => (mask & (1 << i)) !== 0;
+    const value: Frame[] = [...unevaluated];
+    pats.forEach((p, i) => inT(i) && value.push(p.child));
+    for (const { f, s } of objs) {
+      const matchedHere = pats.some((p, i) => inT(i) && p.owner === f);
+      if (!matchedHere && s.additionalProperties !== undefined) value.push(apOf(f));
+    }
+    if (value.some(isFalse)) continue;
+    regions.push({
+      operands: langs.map((node, i) => ({ node, negate: !inT(i) })),
+      test: (k) => pats.every((p, i) => p.re.test(k) === inT(i)),
+      value,
+    });
   }
-  approximate(ctx, `${owner.ptr}/patternProperties`, "patternProperties with open additionalProperties needs a regex complement; only keys matching the pattern are generated", undefined, "restricts");
-  return { keyLanguage: lang, value: [...pats.map((p) => p.child), ...otherAps], keyTest: (k) => re.test(k) };
+  return regions;
 }
-

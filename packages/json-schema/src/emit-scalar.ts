@@ -4,7 +4,9 @@
  */
 import { createRequire } from "node:module";
 import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
+import { LimitError } from "@formwork/core";
 import { approximate, type Ctx, type Kind } from "./context.js";
+import { combine, dfaStringToIr, isEmptyDfa, type Operand } from "./char-dfa.js";
 import { formatMeaning } from "./formats.js";
 import { ANY_CP, complementRanges, ralt, rlit, rrep, rseq, rset, searchLanguage, withLength, type RNode } from "./regex-ast.js";
 import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
@@ -159,16 +161,24 @@ export function notIn(words: string[]): RNode {
   return build(root);
 }
 
+/** The string keywords of a conjunction: languages that must all hold, and a length range. */
+export interface StringSpec {
+  operands: RNode[];
+  min: number;
+  max: number;
+  name: string;
+}
+
 /**
- * The code-point language of strings satisfying the merged string keywords,
- * or a plain length range when no pattern/format applies. Refuses (or under
- * lenient drops, with a warning) combinations that need an automaton product.
+ * The languages (patterns, formats, exclusions) and the length range that the
+ * merged string keywords impose. Unsupported patterns/formats are refused (or
+ * under lenient dropped, with a warning).
  */
-export function stringLanguage(ctx: Ctx, m: Merged): { language: RNode | null; min: number; max: number; name: string } {
-  const langs: { n: RNode; name: string; ptr: string }[] = [];
+export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
+  const langs: { n: RNode; name: string }[] = [];
   for (const p of m.patterns) {
     try {
-      langs.push({ n: searchLanguage(p.source), name: `pattern:${p.source}`, ptr: p.ptr });
+      langs.push({ n: searchLanguage(p.source), name: `pattern:${p.source}` });
     } catch (e) {
       if (e instanceof Error && "code" in e && (e as { code: string }).code === "unsupported-pattern") {
         approximate(ctx, p.ptr, e.message);
@@ -186,31 +196,45 @@ export function stringLanguage(ctx: Ctx, m: Merged): { language: RNode | null; m
       }
       if (meaning.kind === "string") {
         if (meaning.subset) ctx.warnings.push({ code: "format-subset", pointer: f.ptr, message: `format "${f.name}" is enforced as a documented subset (rare valid strings are not generated)`, effect: "restricts" });
-        langs.push({ n: meaning.language, name: `format:${f.name}`, ptr: f.ptr });
+        langs.push({ n: meaning.language, name: `format:${f.name}` });
       }
     }
   }
   const strs = m.notValues.filter((v): v is string => typeof v === "string");
-  if (strs.length) langs.push({ n: notIn(strs), name: `not:${strs.length}`, ptr: m.frames[0]?.ptr ?? "" });
-  if (langs.length === 0) return { language: null, min: m.minLength, max: m.maxLength, name: "" };
-  if (langs.length > 1) {
-    approximate(ctx, langs[1].ptr, `${langs.length} string constraints (${langs.map((l) => l.name).join(", ")}) would need an automaton intersection`);
+  if (strs.length) langs.push({ n: notIn(strs), name: `not:${strs.length}` });
+  return { operands: langs.map((l) => l.n), min: m.minLength, max: m.maxLength, name: langs.map((l) => l.name).join("&") };
+}
+
+/**
+ * A JSON string node for `spec` intersected with `extra` operands (each maybe
+ * complemented). One plain language becomes a lexeme; products and
+ * complements go through a code-point DFA (one rule per state).
+ */
+export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = ""): Node {
+  if (spec.min > spec.max) return EMPTY;
+  const ops: Operand[] = [...spec.operands.map((node) => ({ node })), ...extra];
+  const bounded = spec.min > 0 || spec.max < Infinity;
+  if (ops.length === 0) return stringOfLength(spec.min, spec.max);
+  if (ops.length === 1 && !ops[0].negate) {
+    const cut = bounded ? withLength(ops[0].node, spec.min, spec.max) : ops[0].node;
+    if (cut) return stringOf(cut, `json-string/${spec.name}`);
   }
-  let n = langs[0].n;
-  if (m.minLength > 0 || m.maxLength < Infinity) {
-    const cut = withLength(n, m.minLength, m.maxLength);
-    if (cut === null) approximate(ctx, langs[0].ptr, `minLength/maxLength together with ${langs[0].name} would need an automaton intersection`);
-    else n = cut;
+  if (bounded) ops.push({ node: rrep(ANY_CP, spec.min, spec.max) });
+  try {
+    const dfa = combine(ops);
+    if (isEmptyDfa(dfa)) return EMPTY;
+    return dfaStringToIr(dfa, ctx.rules, ctx.newRule("str"));
+  } catch (e) {
+    if (!(e instanceof LimitError)) throw e;
+    approximate(ctx, ptr, `${e.message}; only the first string constraint is enforced`);
+    const first = ops.find((o) => !o.negate);
+    return first ? stringOf(first.node, "json-string/approx") : stringOfLength(0, Infinity);
   }
-  return { language: n, min: 0, max: Infinity, name: langs[0].name };
 }
 
 /** The grammar of strings satisfying the merged constraints. */
 export function emitString(ctx: Ctx, m: Merged): Node {
-  if (m.minLength > m.maxLength) return EMPTY;
-  const l = stringLanguage(ctx, m);
-  if (l.language === null) return stringOfLength(l.min, l.max);
-  return stringOf(l.language, `json-string/${l.name}`);
+  return stringNode(ctx, stringSpec(ctx, m), [], m.patterns[0]?.ptr ?? m.formats[0]?.ptr ?? m.frames[0]?.ptr ?? "");
 }
 
 function ajvFormatOk(name: string, s: string): boolean | null {
