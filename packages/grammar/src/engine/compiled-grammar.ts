@@ -7,6 +7,7 @@ import type { TokenTrie, Vocabulary } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { GrammarMatcher } from "./matcher.js";
 import type { ResolvedEngineOptions } from "./options.js";
+import { escapeFirstBytes } from "./follow.js";
 import { buildCacheEntry, entryBytes, type TokenCacheEntry } from "./token-cache.js";
 
 /** Size and timing facts about a compiled grammar, for benchmarks and logs. */
@@ -16,8 +17,10 @@ export interface CompiledGrammarStats {
   nfaStates: number;
   /** DFA states before minimisation. */
   subsetStates: number;
-  /** DFA states after trimming and minimisation. */
+  /** DFA states after trimming (and minimisation when asked for). */
   dfaStates: number;
+  /** Whether the states were minimised. */
+  minimized: boolean;
   byteClasses: number;
   /** Rules with their own automaton (recursive or big), root included. */
   calledRules: readonly string[];
@@ -33,6 +36,7 @@ export class CompiledGrammar {
   private readonly cache: (TokenCacheEntry | undefined)[];
   private cacheBytes = 0;
   private cacheFills = 0;
+  private escFirst: Uint32Array | null = null;
 
   constructor(automaton: Automaton, trie: TokenTrie, options: ResolvedEngineOptions, stats: CompiledGrammarStats) {
     this.automaton = automaton;
@@ -52,7 +56,8 @@ export class CompiledGrammar {
   cacheEntry(q: number): TokenCacheEntry {
     let e = this.cache[q];
     if (e === undefined) {
-      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size);
+      this.escFirst ??= escapeFirstBytes(this.automaton);
+      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size, this.escFirst);
       this.cache[q] = e;
       this.cacheBytes += entryBytes(e);
       this.cacheFills++;

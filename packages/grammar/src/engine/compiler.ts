@@ -69,7 +69,8 @@ export function compileGrammar(grammar: Grammar, trie: TokenTrie, options: Resol
   const { nfa, starts, ends } = buildNfa(grammar, names, options);
   const tables = determinize(nfa, starts, ends, options.maxDfaStates);
   // Trim (and check) first, then merge equivalent states and analyse the result.
-  const automaton = analyze(minimize(analyze(tables, names, 0)), names, 0);
+  const trimmed = analyze(tables, names, 0);
+  const automaton = options.minimize ? analyze(minimize(trimmed), names, 0) : trimmed;
   return new CompiledGrammar(automaton, trie, options, {
     compileMs: performance.now() - t0,
     nfaStates: nfa.count,
@@ -77,5 +78,6 @@ export function compileGrammar(grammar: Grammar, trie: TokenTrie, options: Resol
     dfaStates: automaton.stateCount,
     byteClasses: automaton.nClasses,
     calledRules: names,
+    minimized: options.minimize,
   });
 }

@@ -100,6 +100,8 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
       }
       return id;
     };
+    // Closures by target list: many states share the same class targets.
+    const closed = new Map<string, number>();
     const first = intern(closure([starts[r]]));
     ruleStart.push(first);
     const queue = [first];
@@ -124,17 +126,16 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
           l.push(ce[i + 1]);
         }
       }
-      const known = new Map<string, number>();
       for (const k of touched) {
         const targets = byClass[k];
         byClass[k] = [];
-        const key = targets.join(",");
-        let t = known.get(key);
+        const key = targets.length === 1 ? `${targets[0]}` : targets.join(",");
+        let t = closed.get(key);
         if (t === undefined) {
           const before = rows.length;
           t = intern(closure(targets));
           if (t >= before) queue.push(t);
-          known.set(key, t);
+          closed.set(key, t);
         }
         rows[q][k] = t;
       }

@@ -10,36 +10,64 @@ import type { DfaTables } from "./dfa.js";
 /** The minimal equivalent tables (states that no input can tell apart are merged; calls must agree too). */
 export function minimize(t: DfaTables): DfaTables {
   const n = t.stateCount, nc = t.nClasses;
+  const { trans: tTrans, callStart: tCallStart, callRule: tCallRule, callRet: tCallRet } = t;
   let cls = new Int32Array(n);
   let count = 0;
   {
-    const ids = new Map<string, number>();
+    const ids = new Map<number, number>();
     for (let q = 0; q < n; q++) {
-      const key = `${t.ruleOf[q]}:${t.accepting[q]}`;
+      const key = t.ruleOf[q] * 2 + t.accepting[q];
       let id = ids.get(key);
       if (id === undefined) ids.set(key, (id = ids.size));
       cls[q] = id;
     }
     count = ids.size;
   }
+  // Refine until stable: states stay together iff their classes, the classes
+  // of their targets and their calls agree. Buckets by a hash, then exact compare.
+  const same = (a: number, b: number, c: Int32Array): boolean => {
+    if (c[a] !== c[b]) return false;
+    const ra = a * nc, rb = b * nc;
+    for (let k = 0; k < nc; k++) {
+      const x = tTrans[ra + k], y = tTrans[rb + k];
+      if (x < 0 || y < 0 ? x !== y : c[x] !== c[y]) return false;
+    }
+    const ka = tCallStart[a], kb = tCallStart[b], la = tCallStart[a + 1] - ka;
+    if (la !== tCallStart[b + 1] - kb) return false;
+    for (let k = 0; k < la; k++) if (tCallRule[ka + k] !== tCallRule[kb + k] || c[tCallRet[ka + k]] !== c[tCallRet[kb + k]]) return false;
+    return true;
+  };
   for (;;) {
-    const ids = new Map<string, number>();
+    const buckets = new Map<number, number[]>();
     const next = new Int32Array(n);
+    const reps: number[] = [];
     for (let q = 0; q < n; q++) {
-      let key = `${cls[q]}`;
+      let h = cls[q] + 1;
       const row = q * nc;
-      for (let c = 0; c < nc; c++) {
-        const to = t.trans[row + c];
-        key += `,${to < 0 ? -1 : cls[to]}`;
+      for (let k = 0; k < nc; k++) {
+        const to = tTrans[row + k];
+        h = Math.imul(h ^ (to < 0 ? -1 : cls[to]), 0x9e3779b1) + k;
       }
-      for (let k = t.callStart[q]; k < t.callStart[q + 1]; k++) key += `;${t.callRule[k]}>${cls[t.callRet[k]]}`;
-      let id = ids.get(key);
-      if (id === undefined) ids.set(key, (id = ids.size));
+      for (let k = tCallStart[q]; k < tCallStart[q + 1]; k++) h = Math.imul(h ^ (tCallRule[k] * 65599 + cls[tCallRet[k]]), 0x85ebca6b);
+      let list = buckets.get(h);
+      if (!list) buckets.set(h, (list = []));
+      let id = -1;
+      for (const c of list) {
+        if (same(q, reps[c], cls)) {
+          id = c;
+          break;
+        }
+      }
+      if (id < 0) {
+        id = reps.length;
+        reps.push(q);
+        list.push(id);
+      }
       next[q] = id;
     }
     cls = next;
-    if (ids.size === count) break;
-    count = ids.size;
+    if (reps.length === count) break;
+    count = reps.length;
   }
   // One representative old state per class.
   const rep = new Int32Array(count).fill(-1);

@@ -38,6 +38,13 @@ export interface EngineOptions {
    */
   maxConfigurations?: number;
   /**
+   * Merge equivalent automaton states (Moore refinement) after
+   * determinising. Fewer states means fewer cache entries to fill, but it
+   * costs several ms of compile time on grammars with long bounded repeats
+   * (json.gbnf: 518 → 441 states for ~13 ms). Default false.
+   */
+  minimize?: boolean;
+  /**
    * Compiles a `regex` IR node to a byte DFA. Without it, `regex` nodes are
    * refused with `UnsupportedError` `regex-unsupported`. `@formwork/regex`
    * provides one.
@@ -62,6 +69,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
   inlineLimit: 4_000,
   maxStackDepth: 1_000,
   maxConfigurations: 4_096,
+  minimize: false,
   regexToDfa: undefined,
 });
 

@@ -36,9 +36,9 @@ export interface TokenCacheEntry {
 }
 
 /** Walks the whole trie from state `q` inside its DFA and classifies every token. */
-export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabSize: number): TokenCacheEntry {
+export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabSize: number, escFirst: Uint32Array): TokenCacheEntry {
   const key = sliceKeyOf(a, q);
-  if (key !== null) return buildFromSlice(a, trie, q, key);
+  if (key !== null) return buildFromSlice(a, trie, q, key, escFirst);
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
   const { trans, classOf, escapes, hasBytes } = a;
   const nc = a.nClasses;
@@ -68,7 +68,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
       ids[count++] = tokenIds[k];
     }
     const hasChildren = next[m] > m + 1;
-    if (escapes[q2] && hasChildren) esc.push(m, q2);
+    if (escapes[q2] && hasChildren && childCanEscape(trie, m, escFirst, q2)) esc.push(m, q2);
     m = hasBytes[q2] && hasChildren ? m + 1 : next[m];
   }
   const escNodes = new Int32Array(esc.length / 2);
@@ -86,7 +86,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
 }
 
 /** Like `buildCacheEntry` for a state that loops on a slice: start from its bitset, skip its full subtrees. */
-function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string): TokenCacheEntry {
+function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string, escFirst: Uint32Array): TokenCacheEntry {
   const slice = getSlice(trie, key);
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
   const { trans, classOf, escapes, hasBytes } = a;
@@ -122,7 +122,7 @@ function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string): 
       }
     }
     const hasChildren = next[m] > m + 1;
-    if (escapes[q2] && hasChildren) esc.push(m, q2);
+    if (escapes[q2] && hasChildren && childCanEscape(trie, m, escFirst, q2)) esc.push(m, q2);
     m = hasBytes[q2] && hasChildren ? m + 1 : next[m];
   }
   const escNodes = new Int32Array(esc.length / 2);
@@ -132,6 +132,17 @@ function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string): 
     escStates[i / 2] = esc[i + 1];
   }
   return { bits, ids: null, count, escNodes, escStates, visited, slice: key };
+}
+
+/** Whether some child byte of trie node m can be read after escaping from q2 (calls or returns). */
+function childCanEscape(trie: TokenTrie, m: number, escFirst: Uint32Array, q2: number): boolean {
+  const { next, byte } = trie;
+  const base = q2 * 8;
+  for (let c = m + 1; c < next[m]; c = next[c]) {
+    const b = byte[c];
+    if (escFirst[base + (b >>> 5)] & (1 << (b & 31))) return true;
+  }
+  return false;
 }
 
 /** Bytes held by a cache entry. */
