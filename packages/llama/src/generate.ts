@@ -268,7 +268,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 /**
  * Like `generate`, as an async iterator of text chunks and (for JSON
  * schemas) partial values, ending with `{ type: "done", result }`. Errors
- * are thrown from the iterator.
+ * are thrown from the iterator; leaving the loop early aborts the generation.
  */
 export async function* generateStream(options: Omit<GenerateOptions, "onText" | "onValue">): AsyncGenerator<GenerateChunk, void> {
   const queue: GenerateChunk[] = [];
@@ -279,8 +279,12 @@ export async function* generateStream(options: Omit<GenerateOptions, "onText" | 
     queue.push(c);
     wake?.();
   };
-  void generate({
+  // Leaving the loop early (break, return, throw) aborts the generation behind it.
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  const done = generate({
     ...options,
+    signal,
     onText: (text) => push({ type: "text", text }),
     onValue: (value) => push({ type: "value", value }),
   }).then(
@@ -295,15 +299,22 @@ export async function* generateStream(options: Omit<GenerateOptions, "onText" | 
       wake?.();
     },
   );
-  for (;;) {
-    while (queue.length > 0) {
-      const c = queue.shift()!;
-      yield c;
-      if (c.type === "done") return;
+  try {
+    for (;;) {
+      while (queue.length > 0) {
+        const c = queue.shift()!;
+        yield c;
+        if (c.type === "done") return;
+      }
+      if (failure) throw failure.error;
+      if (finished && queue.length === 0) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
-    if (failure) throw failure.error;
-    if (finished && queue.length === 0) return;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
+  } finally {
+    if (!finished) {
+      stopper.abort();
+      await done.catch(() => undefined);
+    }
   }
 }

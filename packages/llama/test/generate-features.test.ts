@@ -106,6 +106,15 @@ describe("streaming, markers, stop strings, abort, chat", () => {
     expect(partials[partials.length - 1]).toEqual(result!.value);
   });
 
+  it("leaving the stream early aborts the generation; the model is free for the next call", async () => {
+    let chunks = 0;
+    for await (const c of generateStream({ model, prompt: "x", temperature: 1, maxTokens: 400 })) {
+      if (c.type === "text" && ++chunks === 2) break;
+    }
+    const r = await generate({ model, prompt: "JSON:", schema, temperature: 0, maxTokens: 60 });
+    expect(r.complete).toBe(true);
+  });
+
   it("startAfter: free text until the marker, then the constraint (the marker forced when the budget needs it)", async () => {
     const r = await generate({ model, prompt: "Think:", schema, startAfter: "</think>", temperature: 1, seed: 2, maxTokens: 40 });
     const at = r.text.indexOf("</think>");
