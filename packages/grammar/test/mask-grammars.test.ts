@@ -32,7 +32,7 @@ function documentsFor(file: string): string[] {
       JSON.stringify([{ sku: "X-1", qty: 3 }, [], {}, [1, [2, [3]]], "\u00e9\u0000".replace("\u0000", "\\u0000")]),
     );
   }
-  return docs.slice(0, 4);
+  return docs.slice(0, 3);
 }
 
 const grammarFiles = readdirSync(grammarsDir).filter((f) => f.endsWith(".gbnf")).sort();
@@ -94,7 +94,7 @@ for (const [name, load] of [["qwen3", qwenVocabulary], ["llama3", llama3Vocabula
         const g: Grammar = parseGbnf(readFileSync(join(grammarsDir, file), "utf8"));
         const cg = compiler.compile(g);
         const mask = new TokenMask(vocab.size);
-        for (let walk = 0; walk < 4; walk++) {
+        for (let walk = 0; walk < 3; walk++) {
           const rng = new Rng(100 + walk);
           const m = cg.createMatcher();
           const budget = 40 + m.minTokensToFinish();

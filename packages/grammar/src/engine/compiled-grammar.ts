@@ -7,7 +7,9 @@ import type { TokenTrie, Vocabulary } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { GrammarMatcher } from "./matcher.js";
 import type { ResolvedEngineOptions } from "./options.js";
+import type { RunContext } from "./configs.js";
 import { escapeFirstBytes } from "./follow.js";
+import { StackPool } from "./stack-pool.js";
 import { buildCacheEntry, entryBytes, type TokenCacheEntry } from "./token-cache.js";
 
 /** Size and timing facts about a compiled grammar, for benchmarks and logs. */
@@ -37,6 +39,7 @@ export class CompiledGrammar {
   private cacheBytes = 0;
   private cacheFills = 0;
   private escFirst: Uint32Array | null = null;
+  private local: RunContext | null = null;
 
   constructor(automaton: Automaton, trie: TokenTrie, options: ResolvedEngineOptions, stats: CompiledGrammarStats) {
     this.automaton = automaton;
@@ -57,7 +60,13 @@ export class CompiledGrammar {
     let e = this.cache[q];
     if (e === undefined) {
       this.escFirst ??= escapeFirstBytes(this.automaton);
-      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size, this.escFirst);
+      this.local ??= {
+        a: this.automaton,
+        pool: new StackPool(this.automaton.minBytes),
+        maxStackDepth: this.options.maxStackDepth,
+        maxConfigurations: this.options.maxConfigurations,
+      };
+      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size, this.escFirst, this.local);
       this.cache[q] = e;
       this.cacheBytes += entryBytes(e);
       this.cacheFills++;
@@ -71,7 +80,8 @@ export class CompiledGrammar {
    */
   warmUp(): number {
     const t0 = performance.now();
-    for (let q = 0; q < this.automaton.stateCount; q++) if (this.automaton.hasBytes[q]) this.cacheEntry(q);
+    const a = this.automaton;
+    for (let q = 0; q < a.stateCount; q++) if (a.hasBytes[q] || a.callStart[q + 1] > a.callStart[q]) this.cacheEntry(q);
     return performance.now() - t0;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Automaton } from "./automaton.js";
 
-/** `escapeFirst[q * 8 .. q * 8 + 8)`: 256-bit set of bytes readable from q through a call or a return (not through q's own byte edges). */
+/** `escapeFirst[q * 8 .. q * 8 + 8)`: for an accepting state q, the 256-bit set of bytes that can follow the end of q's rule (whatever the stack); empty for other states. */
 export function escapeFirstBytes(a: Automaton): Uint32Array {
   const n = a.stateCount, nc = a.nClasses, nRules = a.ruleStart.length;
   // first[q]: bytes readable from configuration q (own edges, calls, returns).
@@ -45,14 +45,8 @@ export function escapeFirstBytes(a: Automaton): Uint32Array {
       if (a.accepting[q] && or(first, q * 8, follow, a.ruleOf[q] * 8)) changed = true;
     }
   }
-  // Escape-only part: calls and returns of q, without q's own byte edges.
+  // Bytes that can come right after q's rule ends (for accepting q), via the stack.
   const out = new Uint32Array(n * 8);
-  for (let q = 0; q < n; q++) {
-    for (let k = a.callStart[q]; k < a.callStart[q + 1]; k++) {
-      or(out, q * 8, first, a.ruleStart[a.callRule[k]] * 8);
-      if (a.ruleMinBytes[a.callRule[k]] === 0) or(out, q * 8, first, a.callRet[k] * 8);
-    }
-    if (a.accepting[q]) or(out, q * 8, follow, a.ruleOf[q] * 8);
-  }
+  for (let q = 0; q < n; q++) if (a.accepting[q]) or(out, q * 8, follow, a.ruleOf[q] * 8);
   return out;
 }

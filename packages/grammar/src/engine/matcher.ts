@@ -104,9 +104,12 @@ export class GrammarMatcher {
     const c = e.configs;
     const a = this.compiled.automaton;
     const seen: number[] = [];
+    const pool = this.ctx.pool;
     for (let i = 0; i < c.length; i += 2) {
       const q = c[i], st = c[i + 1];
-      if (!a.hasBytes[q]) continue;
+      if (!a.hasBytes[q] && a.callStart[q + 1] === a.callStart[q]) continue;
+      // A configuration entered by a call from another one in the set is covered by the caller's cache entry.
+      if (st !== 0 && q === a.ruleStart[a.ruleOf[q]] && this.calledFromSet(c, q, st)) continue;
       const entry = this.compiled.cacheEntry(q);
       if (!seen.includes(q)) {
         seen.push(q);
@@ -119,29 +122,35 @@ export class GrammarMatcher {
         }
       }
       const n = entry.escNodes.length;
-      if (n === 0) continue;
-      let memoQ = -1;
-      let memo: Int32Array | null = null;
-      for (let j = 0; j < n; j++) {
-        const q2 = entry.escStates[j];
-        if (q2 !== memoQ) {
-          memoQ = q2;
-          memo = this.escapeConfigs(q2, st);
-        }
-        if (memo) this.walkSubtree(entry.escNodes[j], memo, w);
-      }
+      if (n === 0 || st === 0) continue;
+      // Past the end of q's rule: continue from the caller's frame.
+      const popped = this.popConfigs(pool.state[st], pool.parent[st]);
+      if (!popped) continue;
+      for (let j = 0; j < n; j++) this.walkSubtree(entry.escNodes[j], popped, w);
     }
     if (this.isComplete()) for (const id of vocab.eogIds) w[id >>> 5] |= 1 << (id & 31);
   }
 
-  /** The configurations reached from `(q, st)` through a call or a return, or null when none reads a byte. */
-  private escapeConfigs(q: number, st: number): Int32Array | null {
+  /** The closure of `(q, st)` (a return state and its stack), or null when no configuration in it reads a byte. */
+  private popConfigs(q: number, st: number): Int32Array | null {
     const buf = this.walkBuf;
     buf.len = 0;
     closure(this.ctx, q, st, buf, 0);
     const hasBytes = this.compiled.automaton.hasBytes;
-    for (let i = 1; i < buf.len; i++) if (hasBytes[buf.q[i]]) return buf.snapshot(1);
+    for (let i = 0; i < buf.len; i++) if (hasBytes[buf.q[i]]) return buf.snapshot();
     return null;
+  }
+
+  /** Whether `(start, st)` is the entry of a call made by a configuration `(x, parent(st))` of the set `c`. */
+  private calledFromSet(c: Int32Array, start: number, st: number): boolean {
+    const a = this.compiled.automaton, pool = this.ctx.pool;
+    const parent = pool.parent[st], ret = pool.state[st], rule = a.ruleOf[start];
+    for (let i = 0; i < c.length; i += 2) {
+      if (c[i + 1] !== parent) continue;
+      const x = c[i];
+      for (let k = a.callStart[x]; k < a.callStart[x + 1]; k++) if (a.callRule[k] === rule && a.callRet[k] === ret) return true;
+    }
+    return false;
   }
 
   /** Marks the tokens strictly below trie node `node` that configurations `start` accept. */

@@ -1,21 +1,22 @@
 /**
- * The adaptive token-mask cache: for one automaton state, which tokens the
- * state's own DFA accepts whatever the stack is, and where the walk reaches
- * a call or the end of the rule (the only places where the stack matters).
+ * The adaptive token-mask cache: for one automaton state q, which tokens are
+ * accepted whatever the stack below q's rule is, and where a token can only
+ * go on by ending q's rule (the only places where the real stack matters).
  *
- * Invariant: every state left after trimming can finish its rule, and every
- * return state on a stack can finish its caller, so a token whose bytes stay
- * inside the DFA from state q is a valid prefix from any configuration
- * `(q, stack)`. A token that leaves the DFA does so at an escape state
- * (a call or an accepting state), recorded with its trie node; the matcher
- * continues those few from the stack at run time.
+ * The walk follows the trie with sets of configurations over a rule-local
+ * stack: calls into other rules are followed inside the cache (their frames
+ * live in a local pool), returns to those local frames too. Only reaching an
+ * accepting state of q's own rule with an empty local stack is an *escape*:
+ * the token may continue after the rule ends, which depends on the caller.
+ *
+ * Invariant: every state left after trimming can finish its rule and every
+ * return state can finish its caller, so a token read without popping below
+ * q's frame is a valid prefix from any configuration `(q, stack)`.
  */
 import type { TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
+import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
 import { getSlice, sliceKeyOf } from "./slice.js";
-
-/** Above this many accepted tokens, a cache entry stores a bitset instead of a list. */
-const LIST_LIMIT = 2048;
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -25,93 +26,68 @@ export interface TokenCacheEntry {
   ids: Uint32Array | null;
   /** Number of accepted tokens. */
   count: number;
-  /** Trie nodes where the walk reaches an escape state (call or rule end) with children below. */
+  /** Trie nodes where the walk ends q's rule (local stack empty, accepting) with children that may follow. */
   escNodes: Int32Array;
-  /** The escape state reached at each of `escNodes`. */
-  escStates: Int32Array;
   /** Trie nodes visited to build the entry. */
   visited: number;
   /** The slice the entry started from, if any. */
   slice: string | null;
 }
 
-/** Walks the whole trie from state `q` inside its DFA and classifies every token. */
-export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabSize: number, escFirst: Uint32Array): TokenCacheEntry {
-  const key = sliceKeyOf(a, q);
-  if (key !== null) return buildFromSlice(a, trie, q, key, escFirst);
-  const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
-  const { trans, classOf, escapes, hasBytes } = a;
-  const nc = a.nClasses;
-  const states = new Int32Array(trie.maxDepth + 1);
-  states[0] = q;
-  let ids = new Uint32Array(256);
-  let count = 0;
-  const esc: number[] = [];
-  let visited = 0;
-  let m = 1;
-  while (m < nodeCount) {
-    visited++;
-    const d = depth[m];
-    const q2 = trans[states[d - 1] * nc + classOf[byte[m]]];
-    if (q2 < 0) {
-      m = next[m];
-      continue;
-    }
-    states[d] = q2;
-    const t1 = tokenStart[m + 1];
-    for (let k = tokenStart[m]; k < t1; k++) {
-      if (count === ids.length) {
-        const g = new Uint32Array(count * 2);
-        g.set(ids);
-        ids = g;
-      }
-      ids[count++] = tokenIds[k];
-    }
-    const hasChildren = next[m] > m + 1;
-    if (escapes[q2] && hasChildren && childCanEscape(trie, m, escFirst, q2)) esc.push(m, q2);
-    m = hasBytes[q2] && hasChildren ? m + 1 : next[m];
-  }
-  const escNodes = new Int32Array(esc.length / 2);
-  const escStates = new Int32Array(esc.length / 2);
-  for (let i = 0; i < esc.length; i += 2) {
-    escNodes[i / 2] = esc[i];
-    escStates[i / 2] = esc[i + 1];
-  }
-  if (count > LIST_LIMIT) {
-    const bits = new Uint32Array((vocabSize + 31) >>> 5);
-    for (let i = 0; i < count; i++) bits[ids[i] >>> 5] |= 1 << (ids[i] & 31);
-    return { bits, ids: null, count, escNodes, escStates, visited, slice: null };
-  }
-  return { bits: null, ids: ids.slice(0, count), count, escNodes, escStates, visited, slice: null };
-}
+/** Above this many accepted tokens, a cache entry stores a bitset instead of a list. */
+const LIST_LIMIT = 2048;
 
-/** Like `buildCacheEntry` for a state that loops on a slice: start from its bitset, skip its full subtrees. */
-function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string, escFirst: Uint32Array): TokenCacheEntry {
-  const slice = getSlice(trie, key);
+/**
+ * Walks the trie from state `q` and classifies every token. `local` is a run
+ * context whose stack pool holds only rule-local frames; `escFirst` (see
+ * `follow.ts`) filters escape points no caller could continue.
+ */
+export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabSize: number, escFirst: Uint32Array, local: RunContext): TokenCacheEntry {
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
-  const { trans, classOf, escapes, hasBytes } = a;
+  const { trans, classOf, escapes, accepting, hasBytes } = a;
   const nc = a.nClasses;
-  const full = slice.full;
-  const bits = slice.bits.slice();
-  let count = slice.count;
-  const states = new Int32Array(trie.maxDepth + 1);
-  states[0] = q;
+  const key = sliceKeyOf(a, q);
+  const slice = key === null ? null : getSlice(trie, key);
+  const full = slice?.full ?? null;
+  const bits = slice ? slice.bits.slice() : new Uint32Array((vocabSize + 31) >>> 5);
+  let count = slice?.count ?? 0;
+  const buf = new ConfigBuffer();
+  const ls = new Int32Array(trie.maxDepth + 2);
+  const le = new Int32Array(trie.maxDepth + 2);
+  // Level 0: q with an empty local stack, calls entered.
+  step0(local, q, buf);
+  ls[0] = 0;
+  le[0] = buf.len;
   const esc: number[] = [];
   let visited = 0;
   let m = 1;
   while (m < nodeCount) {
     visited++;
-    if (full[m]) {
+    if (full !== null && full[m]) {
       m = next[m];
       continue;
     }
     const d = depth[m];
-    const q2 = trans[states[d - 1] * nc + classOf[byte[m]]];
-    if (q2 < 0) {
+    const ps = ls[d - 1], pe = le[d - 1];
+    buf.len = pe;
+    let added: number;
+    // Fast path: one configuration with an empty local stack, into a plain state.
+    if (pe - ps === 1 && buf.s[ps] === 0) {
+      const q2 = trans[buf.q[ps] * nc + classOf[byte[m]]];
+      if (q2 < 0) added = 0;
+      else if (!escapes[q2]) {
+        buf.push(q2, 0);
+        added = 1;
+      } else added = step(local, buf, ps, pe, byte[m], buf);
+    } else {
+      added = step(local, buf, ps, pe, byte[m], buf);
+    }
+    if (added === 0) {
       m = next[m];
       continue;
     }
-    states[d] = q2;
+    ls[d] = pe;
+    le[d] = pe + added;
     const t1 = tokenStart[m + 1];
     for (let k = tokenStart[m]; k < t1; k++) {
       const id = tokenIds[k];
@@ -122,22 +98,44 @@ function buildFromSlice(a: Automaton, trie: TokenTrie, q: number, key: string, e
       }
     }
     const hasChildren = next[m] > m + 1;
-    if (escapes[q2] && hasChildren && childCanEscape(trie, m, escFirst, q2)) esc.push(m, q2);
-    m = hasBytes[q2] && hasChildren ? m + 1 : next[m];
+    if (!hasChildren) {
+      m++;
+      continue;
+    }
+    let readsMore = false;
+    let escaped = false;
+    for (let i = pe; i < pe + added; i++) {
+      const p = buf.q[i];
+      if (hasBytes[p]) readsMore = true;
+      if (!escaped && buf.s[i] === 0 && accepting[p] && childCanEscape(trie, m, escFirst, p)) escaped = true;
+    }
+    if (escaped) esc.push(m);
+    m = readsMore ? m + 1 : next[m];
   }
-  const escNodes = new Int32Array(esc.length / 2);
-  const escStates = new Int32Array(esc.length / 2);
-  for (let i = 0; i < esc.length; i += 2) {
-    escNodes[i / 2] = esc[i];
-    escStates[i / 2] = esc[i + 1];
+  const escNodes = Int32Array.from(esc);
+  if (count > LIST_LIMIT || slice) return { bits, ids: null, count, escNodes, visited, slice: key };
+  const ids = new Uint32Array(count);
+  let k = 0;
+  for (let w = 0; w < bits.length; w++) {
+    let x = bits[w];
+    while (x !== 0) {
+      const low = x & -x;
+      ids[k++] = (w << 5) + (31 - Math.clz32(low));
+      x ^= low;
+    }
   }
-  return { bits, ids: null, count, escNodes, escStates, visited, slice: key };
+  return { bits: null, ids, count, escNodes, visited, slice: key };
 }
 
-/** Whether some child byte of trie node m can be read after escaping from q2 (calls or returns). */
-function childCanEscape(trie: TokenTrie, m: number, escFirst: Uint32Array, q2: number): boolean {
+/** Level 0 of the walk: the closure of `(q, empty local stack)`. */
+function step0(local: RunContext, q: number, out: ConfigBuffer): void {
+  closure(local, q, 0, out, 0);
+}
+
+/** Whether some child byte of trie node m can follow the end of accepting state p's rule. */
+function childCanEscape(trie: TokenTrie, m: number, escFirst: Uint32Array, p: number): boolean {
   const { next, byte } = trie;
-  const base = q2 * 8;
+  const base = p * 8;
   for (let c = m + 1; c < next[m]; c = next[c]) {
     const b = byte[c];
     if (escFirst[base + (b >>> 5)] & (1 << (b & 31))) return true;
@@ -147,5 +145,5 @@ function childCanEscape(trie: TokenTrie, m: number, escFirst: Uint32Array, q2: n
 
 /** Bytes held by a cache entry. */
 export function entryBytes(e: TokenCacheEntry): number {
-  return (e.bits?.byteLength ?? 0) + (e.ids?.byteLength ?? 0) + e.escNodes.byteLength + e.escStates.byteLength + 64;
+  return (e.bits?.byteLength ?? 0) + (e.ids?.byteLength ?? 0) + e.escNodes.byteLength + 64;
 }
