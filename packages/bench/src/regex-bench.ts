@@ -5,7 +5,7 @@
  * the grammar engine with a real vocabulary, the mask time per token while
  * walking texts sampled from each pattern.
  *
- * Usage: node packages/bench/dist/regex-bench.js [--json] [--vocab qwen3|llama3|none] [--reps N] [--samples N]
+ * Usage: node packages/bench/dist/regex-bench.js [--json] [--vocab qwen3|llama3|none] [--reps N] [--samples N] [--engine-all]
  *
  * Compile times: the first (cold) compile, then the median of `--reps`
  * repeated compiles. Mask times: per mask in µs, p50/p99/max over every step
@@ -57,6 +57,14 @@ export const REGEX_BENCH_PATTERNS: readonly Pattern[] = [
   { name: "(a|b){0,300}", pattern: "(a|b){0,300}" },
 ];
 
+/**
+ * Patterns whose masks are not measured by default, and why (`--engine-all`
+ * measures them anyway).
+ */
+const ENGINE_SKIP: Record<string, string> = {
+  url: "the grammar engine's first fillNextTokenMask did not finish in 80 s with Qwen3 (2026-11-23); compile and DFA are fine",
+};
+
 function args() {
   const a = process.argv.slice(2);
   const get = (k: string) => {
@@ -68,6 +76,7 @@ function args() {
     vocab: (get("--vocab") ?? "qwen3") as NpmTokenizerName | "none",
     reps: Number(get("--reps") ?? 9),
     samples: Number(get("--samples") ?? 20),
+    engineAll: a.includes("--engine-all"),
   };
 }
 
@@ -146,7 +155,11 @@ async function main(): Promise<void> {
       search: { states: search.states, byteClasses: search.byteClasses, coldMs: search.coldMs, p50Ms: search.p50Ms },
     };
     let engineCols: string[] = [];
-    if (engine) {
+    const skip = opt.engineAll ? undefined : ENGINE_SKIP[p.name];
+    if (engine && skip) {
+      row.engine = { skipped: skip };
+      engineCols = [`skipped: ${skip}`];
+    } else if (engine) {
       const g = grammar([["root", regex(p.pattern, p.flags ?? "")]]);
       let t = performance.now();
       const cg = engine.compiler.compile(g);
