@@ -54,6 +54,12 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
     mult = (mult * x.value) / gcd(mult, x.value);
   }
   const excluded = m.notValues.filter((v): v is number => typeof v === "number");
+  if (m.nonInteger) {
+    if (integer) return EMPTY;
+    let ranges: NumericBounds[] = [b];
+    for (const x of excluded) ranges = ranges.flatMap((r) => splitAt(r, x));
+    return numberLexeme(ralt(...ranges.map((r) => boundedNumber(r, false, true))), false);
+  }
   if (mult > 1) return multiples(ctx, mult, b, excluded, m);
   const hasBounds = b.min !== undefined || b.max !== undefined || excluded.length > 0;
   if (!hasBounds) return (ANY_NUMBER[integer ? 1 : 0] ??= numberLexeme(anyNumber(integer), integer));
@@ -76,6 +82,13 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
 }
 
 const ANY_NUMBER: (Node | undefined)[] = [undefined, undefined];
+
+/** The parts of range `r` other than the point `x`. */
+function splitAt(r: NumericBounds, x: number): NumericBounds[] {
+  const inside = (r.min === undefined || x > r.min || (x === r.min && !r.minExclusive)) && (r.max === undefined || x < r.max || (x === r.max && !r.maxExclusive));
+  if (!inside) return [r];
+  return [{ ...r, max: x, maxExclusive: true }, { ...r, min: x, minExclusive: true }];
+}
 
 function numberLexeme(n: RNode, integer: boolean): Node {
   return { type: "lexeme", item: rnodeToIr(n, false), name: integer ? "json-integer" : "json-number" };
@@ -164,6 +177,8 @@ export function notIn(words: string[]): RNode {
 /** The string keywords of a conjunction: languages that must all hold, and a length range. */
 export interface StringSpec {
   operands: RNode[];
+  /** Languages that must not hold. */
+  negated?: RNode[];
   min: number;
   max: number;
   name: string;
@@ -202,7 +217,19 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
   }
   const strs = m.notValues.filter((v): v is string => typeof v === "string");
   if (strs.length) langs.push({ n: notIn(strs), name: `not:${strs.length}` });
-  return { operands: langs.map((l) => l.n), min: m.minLength, max: m.maxLength, name: langs.map((l) => l.name).join("&") };
+  const negated: RNode[] = [];
+  for (const p of m.notPatterns) {
+    try {
+      negated.push(searchLanguage(p.source));
+    } catch (e) {
+      if (e instanceof Error && "code" in e && (e as { code: string }).code === "unsupported-pattern") {
+        approximate(ctx, p.ptr, e.message);
+        continue;
+      }
+      throw e;
+    }
+  }
+  return { operands: langs.map((l) => l.n), negated, min: m.minLength, max: m.maxLength, name: langs.map((l) => l.name).join("&") };
 }
 
 /**
@@ -212,9 +239,10 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
  */
 export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = ""): Node {
   if (spec.min > spec.max) return EMPTY;
-  const ops: Operand[] = [...spec.operands.map((node) => ({ node })), ...extra];
+  const ops: Operand[] = [...spec.operands.map((node) => ({ node })), ...(spec.negated ?? []).map((node) => ({ node, negate: true })), ...extra];
   const bounded = spec.min > 0 || spec.max < Infinity;
   if (ops.length === 0) return stringOfLength(spec.min, spec.max);
+  if (ops.every((o) => o.negate)) ops.push({ node: rrep(ANY_CP, 0, Infinity) });
   if (ops.length === 1 && !ops[0].negate) {
     const cut = bounded ? withLength(ops[0].node, spec.min, spec.max) : ops[0].node;
     if (cut) return stringOf(cut, `json-string/${spec.name}`);
@@ -255,6 +283,7 @@ export function scalarOk(ctx: Ctx, m: Merged, v: unknown): boolean {
   if (!(m.kinds.has(k) || (k === "integer" && m.kinds.has("number")))) return false;
   if (m.notValues.some((x) => canonicalKey(x) === canonicalKey(v))) return false;
   if (typeof v === "number") {
+    if (m.nonInteger && Number.isInteger(v)) return false;
     if (m.min !== undefined && (m.minExclusive ? !(v > m.min) : !(v >= m.min))) return false;
     if (m.max !== undefined && (m.maxExclusive ? !(v < m.max) : !(v <= m.max))) return false;
     for (const x of m.multipleOf) if (!Number.isInteger(v / x.value)) return false;
@@ -269,6 +298,7 @@ export function scalarOk(ctx: Ctx, m: Merged, v: unknown): boolean {
     const len = [...v].length;
     if (len < m.minLength || len > m.maxLength) return false;
     for (const p of m.patterns) if (!new RegExp(p.source, "u").test(v)) return false;
+    for (const p of m.notPatterns) if (new RegExp(p.source, "u").test(v)) return false;
     if (ctx.opts.assertFormat) {
       for (const f of m.formats) {
         const meaning = formatMeaning(f.name);

@@ -24,6 +24,10 @@ export interface Merged {
   minLength: number;
   maxLength: number;
   patterns: { source: string; ptr: string }[];
+  /** Patterns that must not match (from negation). */
+  notPatterns: { source: string; ptr: string }[];
+  /** Numbers must not be integers (from negating `type: "integer"`). */
+  nonInteger: boolean;
   formats: { name: string; ptr: string }[];
 }
 
@@ -56,7 +60,7 @@ function num(v: unknown, ptr: string): number {
 
 /** Merges flat frames. */
 export function mergeFrames(frames: Frame[], draft: Draft): Merged {
-  const m: Merged = { frames, kinds: new Set(ALL), notValues: [], minExclusive: false, maxExclusive: false, multipleOf: [], minLength: 0, maxLength: Infinity, patterns: [], formats: [] };
+  const m: Merged = { frames, kinds: new Set(ALL), notValues: [], minExclusive: false, maxExclusive: false, multipleOf: [], minLength: 0, maxLength: Infinity, patterns: [], notPatterns: [], nonInteger: false, formats: [] };
   const lower = (v: number, excl: boolean) => {
     if (m.min === undefined || v > m.min) [m.min, m.minExclusive] = [v, excl];
     else if (v === m.min) m.minExclusive ||= excl;
@@ -112,6 +116,11 @@ export function mergeFrames(frames: Frame[], draft: Draft): Merged {
         throw new CompileError("invalid-pattern", `The pattern ${JSON.stringify(s.pattern)} is not a valid ECMAScript regex with the u flag: ${(e as Error).message}`, { location: { kind: "pointer", pointer: p("pattern") }, hint: "JSON Schema patterns are ECMAScript regexes; ajv compiles them with the u flag." });
       }
       if (!m.patterns.some((x) => x.source === s.pattern)) m.patterns.push({ source: s.pattern, ptr: p("pattern") });
+    }
+    if (typeof s["x-formwork-not-pattern"] === "string") m.notPatterns.push({ source: s["x-formwork-not-pattern"] as string, ptr: p("pattern") });
+    if (s["x-formwork-non-integer"] === true) {
+      m.nonInteger = true;
+      m.kinds.delete("integer");
     }
     if (typeof s.format === "string" && !m.formats.some((x) => x.name === s.format)) m.formats.push({ name: s.format, ptr: p("format") });
   }

@@ -35,8 +35,9 @@ export function negate(f: Frame, reg: SchemaRegistry, depth = 0): Frame {
         const types = (Array.isArray(v) ? v : [v]) as string[];
         const hasNumber = types.includes("number");
         const hasInteger = types.includes("integer");
-        if (hasInteger && !hasNumber) throw new NotNegatable(`${f.ptr}/type`, 'type "integer" (its complement includes non-integer numbers)');
         alts.push(syn({ type: ALL_TYPES.filter((t) => !types.includes(t) && !(t === "number" && (hasNumber || hasInteger))) }, key));
+        // The complement of "integer" within numbers: numbers with a non-zero fraction.
+        if (hasInteger && !hasNumber) alts.push(syn({ type: "number", "x-formwork-non-integer": true }, key));
         break;
       }
       case "const":
@@ -91,6 +92,12 @@ export function negate(f: Frame, reg: SchemaRegistry, depth = 0): Frame {
       }
       case "not":
         alts.push(reg.child(f, "not")!);
+        break;
+      case "pattern":
+        alts.push(syn({ type: "string", "x-formwork-not-pattern": v }, key));
+        break;
+      case "x-formwork-not-pattern":
+        alts.push(syn({ type: "string", pattern: v }, key));
         break;
       case "anyOf":
         alts.push(syn({ allOf: (v as unknown[]).map((_, i) => negate(reg.child(f, "anyOf", i)!, reg, depth + 1)) }, key));

@@ -159,7 +159,7 @@ function fraction(lo: string | null, loStrictZero: boolean, hi: string | null): 
   return { eps: zeroOk && eps, ne: ralt(...parts) };
 }
 
-function fractionSuffix(lo: string | null, loStrictZero: boolean, hi: string | null, integer: boolean): RNode {
+function fractionSuffixOf(lo: string | null, loStrictZero: boolean, hi: string | null, integer: boolean): RNode {
   const f = fraction(lo, loStrictZero, hi);
   if (integer) return f.eps ? EPS : EMPTY;
   const dotted = rseq(rlit("."), f.ne);
@@ -167,7 +167,9 @@ function fractionSuffix(lo: string | null, loStrictZero: boolean, hi: string | n
 }
 
 /** Non-negative decimals y with lo <= y <= hi (hi null: unbounded); `positive` additionally requires y > 0. */
-function nonNegative(lo: Dec, hi: Dec | null, positive: boolean, integer: boolean): RNode {
+function nonNegative(lo: Dec, hi: Dec | null, positive: boolean, integer: boolean, nonInteger = false): RNode {
+  const fractionSuffix = (l: string | null, strict: boolean, h: string | null, int: boolean): RNode =>
+    nonInteger && (l === null || l === "") ? fractionSuffixOf("", true, h, false) : fractionSuffixOf(l, strict, h, int);
   const ilo = BigInt(lo.int);
   const ihi = hi ? BigInt(hi.int) : null;
   if (ihi !== null && ihi < ilo) return EMPTY;
@@ -224,9 +226,9 @@ export interface NumericBounds {
 
 /**
  * The decimal texts (syntax above) of numbers within `bounds` (integers only
- * with `integer`). Returns the empty language when no number fits.
+ * with `integer`; numbers with a non-zero fraction only with `nonInteger`). Returns the empty language when no number fits.
  */
-export function boundedNumber(bounds: NumericBounds, integer: boolean): RNode {
+export function boundedNumber(bounds: NumericBounds, integer: boolean, nonInteger = false): RNode {
   let lo: Dec | null = null;
   let hi: Dec | null = null;
   if (bounds.min !== undefined) {
@@ -246,13 +248,13 @@ export function boundedNumber(bounds: NumericBounds, integer: boolean): RNode {
   // Non-negative part: y in [max(lo, 0), hi].
   if (!hi || !hi.neg) {
     const l = lo && !lo.neg ? lo : ZERO;
-    parts.push(nonNegative(l, hi, false, integer));
+    parts.push(nonNegative(l, hi, false, integer, nonInteger));
   }
   // Negative part: x = -y, y > 0, y in [-hi, -lo].
   if (!lo || lo.neg) {
     const yLo: Dec = hi && hi.neg ? { ...hi, neg: false } : ZERO;
     const yHi: Dec | null = lo ? { ...lo, neg: false } : null;
-    parts.push(rseq(rlit("-"), nonNegative(yLo, yHi, true, integer)));
+    parts.push(rseq(rlit("-"), nonNegative(yLo, yHi, true, integer, nonInteger)));
   }
   return ralt(...parts);
 }

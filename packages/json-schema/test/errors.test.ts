@@ -69,7 +69,7 @@ describe("refusals name the keyword", () => {
     ["an unknown format", { type: "string", format: "idn-email" }, "unsupported-keyword"],
     ["an automaton beyond its state limit", { type: "string", pattern: "(a|b)*a(a|b){14}$", maxLength: 3000 }, "unsupported-keyword"],
     ["uniqueItems over strings", { type: "array", items: { type: "string" }, uniqueItems: true }, "unsupported-keyword"],
-    ["not with a pattern", { type: "string", not: { pattern: "a" } }, "unsupported-keyword"],
+    ["not with a format", { type: "string", not: { format: "email" } }, "unsupported-keyword"],
   ];
   for (const [name, schema, code] of cases) {
     it(name, () => {
@@ -89,8 +89,8 @@ describe("lenient approximations that restrict stay valid", () => {
   const schemas: unknown[] = [
     { type: "array", items: { type: "string", maxLength: 3 }, uniqueItems: true, maxItems: 4 },
     { type: "object", patternProperties: { "^a": {}, "^b": {}, "^c": {}, "^d": {}, "^e": { type: "integer" } } },
-    { type: "array", contains: { type: "string", pattern: "x" }, maxContains: 1 },
-    { oneOf: [{ type: "integer" }, { minimum: 2 }] },
+    { type: "array", contains: { type: "string", format: "email" }, maxContains: 1 },
+    { type: "array", items: { type: "object", properties: { a: { type: "integer" } } }, uniqueItems: true },
   ];
   for (const [i, schema] of schemas.entries()) {
     it(`schema ${i}`, () => {

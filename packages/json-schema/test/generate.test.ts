@@ -23,6 +23,7 @@ const SCHEMAS: [string, unknown][] = [
   ["if then else", { type: "object", properties: { country: { enum: ["US", "CA"] }, code: { type: "string" } }, required: ["country", "code"], if: { properties: { country: { const: "US" } } }, then: { properties: { code: { pattern: "^[0-9]{5}$" } } }, else: { properties: { code: { pattern: "^[A-Z][0-9][A-Z]$" } } } }],
   ["dependencies", { type: "object", properties: { card: { type: "string" }, billing: { type: "string" } }, dependentRequired: { card: ["billing"] } }],
   ["any", {}],
+  ["not pattern, not integer", { type: "object", properties: { s: { type: "string", not: { pattern: "^a" }, maxLength: 4 }, n: { not: { type: "integer" }, type: "number", maximum: 3 } }, required: ["s", "n"] }],
   ["pattern and length", { type: "string", pattern: "^[a-z]+\\d+$", minLength: 3, maxLength: 6 }],
   ["pattern and format", { type: "string", format: "ipv4", pattern: "^10\\." }],
   ["pattern properties", { type: "object", properties: { name: { type: "string" }, "x-1": { type: "boolean" } }, patternProperties: { "^x-": { type: "integer" }, "y$": { type: "null" } }, maxProperties: 4 }],

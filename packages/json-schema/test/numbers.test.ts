@@ -35,6 +35,7 @@ describe("numeric bounds agree with ajv", () => {
           exMax: fc.boolean(),
           mult: fc.option(fc.constantFrom(2, 3, 5, 7, 10), { freq: 4, nil: undefined }),
           not: fc.option(fc.constantFrom(0, 1, -1, 1.5), { freq: 4, nil: undefined }),
+          notInteger: fc.boolean(),
         }),
         (p) => {
           const schema: Record<string, unknown> = { type: p.type };
@@ -51,6 +52,7 @@ describe("numeric bounds agree with ajv", () => {
             }
           }
           if (p.not !== undefined) schema.not = { const: p.not };
+          else if (p.notInteger) schema.not = { type: "integer" };
           let grammar;
           try {
             grammar = compileSchema(schema, { whitespace: "compact" }).grammar;
