@@ -17,17 +17,38 @@ export interface ByteClasses {
 /** Partitions the 256 bytes into classes on which all states of `dfa` agree. */
 export function byteClasses(dfa: { stateCount: number; transitions: Int32Array }): ByteClasses {
   let cls = new Int32Array(256); // all in class 0
+  let classCount = 1;
+  const next = new Int32Array(256);
+  const seenAt = new Int32Array(256); // state + 1 when the class was first met in this state's row
+  const firstTarget = new Int32Array(256);
+  const firstId = new Int32Array(256);
   for (let s = 0; s < dfa.stateCount; s++) {
     const base = s * 256;
-    const map = new Map<number, number>();
-    const next = new Int32Array(256);
+    let ids = 0;
+    let extra: Map<number, number> | null = null;
     for (let b = 0; b < 256; b++) {
-      const k = cls[b] * (dfa.stateCount + 1) + dfa.transitions[base + b] + 1;
-      let id = map.get(k);
-      if (id === undefined) map.set(k, (id = map.size));
-      next[b] = id;
+      const c = cls[b];
+      const t = dfa.transitions[base + b];
+      if (seenAt[c] !== s + 1) {
+        seenAt[c] = s + 1;
+        firstTarget[c] = t;
+        firstId[c] = ids++;
+        next[b] = firstId[c];
+      } else if (firstTarget[c] === t) {
+        next[b] = firstId[c];
+      } else {
+        // This state splits class c (rare): number the (class, target) pair.
+        extra ??= new Map();
+        const key = c * (dfa.stateCount + 1) + t + 1;
+        let id = extra.get(key);
+        if (id === undefined) extra.set(key, (id = ids++));
+        next[b] = id;
+      }
     }
-    if (map.size > 1 || s === 0) cls = next;
+    if (ids > classCount) {
+      cls = next.slice();
+      classCount = ids;
+    }
   }
   // Renumber by first occurrence.
   const renum = new Map<number, number>();
