@@ -11,8 +11,6 @@ import { inSubtree, type Frame } from "./resolver.js";
 import { notIn, scalarOk, stringNode, stringSpec, type StringSpec } from "./emit-scalar.js";
 import type { Operand } from "./char-dfa.js";
 import { searchLanguage, type RNode } from "./regex-ast.js";
-import { rnodeToIr, stringOfLength } from "./json-text.js";
-import { lexeme } from "@formwork/grammar";
 
 const EMPTY: Node = { type: "alt", items: [] };
 

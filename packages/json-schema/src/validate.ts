@@ -67,7 +67,7 @@ export interface ValidationResult {
 export function createValidator(schema: unknown, options: ValidateOptions = {}): (value: unknown) => ValidationResult {
   const draft = (typeof schema === "object" && schema !== null && draftOf((schema as Record<string, unknown>).$schema)) || options.draft || 2020;
   const Ctor = draft >= 2020 ? Ajv2020 : draft === 2019 ? Ajv2019 : Ajv07;
-  const ajv = new Ctor({ strict: false, allErrors: false, validateFormats: true, validateSchema: false });
+  const ajv = new Ctor({ strict: false, allErrors: false, validateFormats: true, validateSchema: false, logger: false });
   addFormats(ajv);
   for (const [uri, doc] of Object.entries(options.remotes ?? {})) {
     try {
