@@ -28,20 +28,36 @@ const slices = new WeakMap<TokenTrie, Map<string, Slice>>();
 /** Fewest ASCII bytes a state must loop on before a slice is worth it. */
 const MIN_ASCII = 32;
 
-/** The slice key of state q (its looping ASCII set and whether all non-ASCII characters loop), or null. */
+/**
+ * The slice key of state q, or null. q qualifies when every character of
+ * some set C (at least 32 ASCII bytes, optionally all non-ASCII characters)
+ * leads from q to one state p that loops on C, without passing a call or a
+ * rule end (p = q inside a string; q = the state right after the opening
+ * quote otherwise). Then every token made of whole characters of C is
+ * accepted from q, and its path never leaves those states.
+ */
 export function sliceKeyOf(a: Automaton, q: number): string | null {
   if (a.escapes[q]) return null;
   const nc = a.nClasses;
   const ascii = new Uint32Array(4);
   let n = 0;
+  let p = -1;
+  // p: the target of the most common ASCII byte from q that loops there.
+  for (let b = 0x20; b < 0x80 && p < 0; b++) {
+    const t = a.trans[q * nc + a.classOf[b]];
+    if (t >= 0 && !a.escapes[t] && a.trans[t * nc + a.classOf[b]] === t) p = t;
+  }
+  if (p < 0) return null;
   for (let b = 0; b < 0x80; b++) {
-    if (a.trans[q * nc + a.classOf[b]] === q) {
+    const c = a.classOf[b];
+    if (a.trans[q * nc + c] === p && a.trans[p * nc + c] === p) {
       ascii[b >>> 5] |= 1 << (b & 31);
       n++;
     }
   }
   if (n < MIN_ASCII) return null;
-  return sliceKey(ascii, nonAsciiLoops(a, q));
+  // A byte of C that leads elsewhere from q than from p would break the slice: C is what both agree on.
+  return sliceKey(ascii, nonAsciiLoops(a, q, p) && nonAsciiLoops(a, p, p));
 }
 
 /** The key of the slice with ASCII bytes `ascii` (128-bit set) and, when `nonAscii`, every non-ASCII scalar value. */
@@ -49,8 +65,8 @@ export function sliceKey(ascii: Uint32Array, nonAscii: boolean): string {
   return `${Array.from(ascii, (w) => (w >>> 0).toString(16).padStart(8, "0")).join("")}${nonAscii ? "+u" : ""}`;
 }
 
-/** Whether reading any non-ASCII character from q returns to q through states that neither call nor end the rule. */
-function nonAsciiLoops(a: Automaton, q: number): boolean {
+/** Whether reading any non-ASCII character from q leads to p through states that neither call nor end the rule. */
+function nonAsciiLoops(a: Automaton, q: number, p: number): boolean {
   const nc = a.nClasses;
   for (const seq of utf8Sequences(0x80, 0x10ffff)) {
     let set = [q];
@@ -66,7 +82,7 @@ function nonAsciiLoops(a: Automaton, q: number): boolean {
       }
       set = [...next];
     }
-    if (set.length !== 1 || set[0] !== q) return false;
+    if (set.length !== 1 || set[0] !== p) return false;
   }
   return true;
 }
