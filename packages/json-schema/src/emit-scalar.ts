@@ -18,6 +18,14 @@ const ajvFormats = require("ajv-formats/dist/formats.js") as { fullFormats: Reco
 
 const EMPTY: Node = { type: "alt", items: [] };
 
+/** Formats defined by JSON Schema (2020-12 and earlier drafts). */
+const SPEC_FORMATS = new Set(["date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex", "host-name", "ip-address", "color", "style", "phone", "utc-millisec"]);
+
+/** A format that neither JSON Schema nor ajv-formats defines: validators treat it as an annotation. */
+function isCustomFormat(name: string): boolean {
+  return !SPEC_FORMATS.has(name) && !(name in ajvFormats.fullFormats);
+}
+
 function bounds(m: Merged): NumericBounds {
   return { min: m.min, minExclusive: m.minExclusive, max: m.max, maxExclusive: m.maxExclusive };
 }
@@ -206,6 +214,11 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
     for (const f of m.formats) {
       const meaning = formatMeaning(f.name);
       if (meaning === null) {
+        if (isCustomFormat(f.name)) {
+          // Neither JSON Schema nor ajv-formats defines it: an annotation (ajv ignores it too).
+          ctx.warnings.push({ code: "unknown-format", pointer: f.ptr, message: `format "${f.name}" is not a known format; it is an annotation and is ignored (as ajv does)`, effect: "relaxes" });
+          continue;
+        }
         approximate(ctx, f.ptr, `format "${f.name}" is not supported`, "Use one of the supported formats (docs/json-schema.md), or pass lenient: true (or assertFormat: false) to ignore it.");
         continue;
       }
