@@ -61,9 +61,7 @@ export const REGEX_BENCH_PATTERNS: readonly Pattern[] = [
  * Patterns whose masks are not measured by default, and why (`--engine-all`
  * measures them anyway).
  */
-const ENGINE_SKIP: Record<string, string> = {
-  url: "the grammar engine's first fillNextTokenMask did not finish in 80 s with Qwen3 (2026-11-23); compile and DFA are fine",
-};
+const ENGINE_SKIP: Record<string, string> = {};
 
 function args() {
   const a = process.argv.slice(2);
