@@ -66,7 +66,7 @@ describe.skipIf(!hasData)("JSON corruption corpus from MaskBench instances", () 
     });
     const byKind = runCorpus(buildJsonCorpus(samples, 11));
     console.log(report(byKind));
-    for (const [kind, r] of byKind) for (const f of r.failures) console.log(`FAIL ${kind} [${f.applied.join("+")}] ${f.source}: ${JSON.stringify(f.text.slice(0, 300))}`);
+    for (const [kind, r] of byKind) for (const f of r.failures) console.log(`not recovered (within the allowed miss rate): ${kind} [${f.applied.join("+")}] ${f.source}: ${JSON.stringify(f.text.slice(0, 300))}`);
     for (const [kind, r] of byKind) {
       expect(r.pass / r.total, kind).toBeGreaterThanOrEqual(FLOOR[kind] ?? 0.99);
     }
@@ -77,7 +77,7 @@ describe("JSON corruption corpus from generated values", () => {
   test("each kind of mistake is repaired back to the original value", () => {
     const byKind = runCorpus(buildJsonCorpus([], 3, 300));
     console.log(report(byKind));
-    for (const [kind, r] of byKind) for (const f of r.failures) console.log(`FAIL ${kind} [${f.applied.join("+")}]: ${JSON.stringify(f.text.slice(0, 300))}`);
+    for (const [kind, r] of byKind) for (const f of r.failures) console.log(`not recovered (within the allowed miss rate): ${kind} [${f.applied.join("+")}]: ${JSON.stringify(f.text.slice(0, 300))}`);
     for (const [kind, r] of byKind) {
       expect(r.pass / r.total, kind).toBeGreaterThanOrEqual(FLOOR[kind] ?? 0.99);
     }
