@@ -115,27 +115,49 @@ export class TokenTrie {
     );
   }
 
+  /** The child of `node` along `byte`, or -1 (children are in ascending byte order). */
+  child(node: number, byte: number): number {
+    const { next, byte: edge } = this;
+    const end = next[node];
+    for (let c = node + 1; c < end; c = next[c]) {
+      if (edge[c] === byte) return c;
+      if (edge[c] > byte) return -1;
+    }
+    return -1;
+  }
+
   /** The node whose prefix is exactly `bytes`, or -1. */
   lookup(bytes: Uint8Array): number {
     let n = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      let c = n + 1;
-      const end = this.next[n];
-      let found = -1;
-      while (c < end) {
-        // Children of n are the nodes at depth i+1 within n's subtree.
-        if (this.byte[c] === b) {
-          found = c;
-          break;
-        }
-        if (this.byte[c] > b) break;
-        c = this.next[c];
-      }
-      if (found < 0) return -1;
-      n = found;
-    }
+    for (let i = 0; i < bytes.length && n >= 0; i++) n = this.child(n, bytes[i]);
     return n;
+  }
+
+  /**
+   * Tokenizes `bytes` greedily by longest match over the trie's tokens
+   * (taking the lowest id where several tokens share the bytes); null when
+   * some position starts no token. Not the model's own tokenization: it is
+   * the rule length-aware decoding uses to bound the tokens a completion needs.
+   */
+  greedyTokenize(bytes: Uint8Array): number[] | null {
+    const { tokenStart, tokenIds } = this;
+    const out: number[] = [];
+    let i = 0;
+    while (i < bytes.length) {
+      let n = 0, bestLen = 0, bestNode = -1;
+      for (let j = i; j < bytes.length; j++) {
+        n = this.child(n, bytes[j]);
+        if (n < 0) break;
+        if (tokenStart[n + 1] > tokenStart[n]) {
+          bestLen = j - i + 1;
+          bestNode = n;
+        }
+      }
+      if (bestNode < 0) return null;
+      out.push(tokenIds[tokenStart[bestNode]]);
+      i += bestLen;
+    }
+    return out;
   }
 
   /**

@@ -69,4 +69,38 @@ describe("TokenTrie", () => {
     expect(got.sort()).toEqual([0, 4, 5, 7, 8]);
     expect(trie.textTokenIds.length).toBe(8); // the empty token is not text
   });
+
+  it("greedyTokenize takes the longest token at each position, like a brute-force scan", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 4, max: 3 }), { minLength: 1, maxLength: 40 }),
+        fc.uint8Array({ maxLength: 20, max: 3 }),
+        (tokens, text) => {
+          const trie = new TokenTrie(vocabOf(tokens));
+          const key = (b: Uint8Array) => [...b].join(",");
+          const byBytes = new Map<string, number>();
+          tokens.forEach((t, id) => {
+            if (!byBytes.has(key(t))) byBytes.set(key(t), id);
+          });
+          // Brute force: at each position, the longest token that matches.
+          const want: number[] = [];
+          let i = 0;
+          let ok = true;
+          while (i < text.length) {
+            let best = 0;
+            for (let len = 1; i + len <= text.length; len++) if (byBytes.has(key(text.subarray(i, i + len)))) best = len;
+            if (best === 0) {
+              ok = false;
+              break;
+            }
+            want.push(byBytes.get(key(text.subarray(i, i + best)))!);
+            i += best;
+          }
+          expect(trie.greedyTokenize(text)).toEqual(ok ? want : null);
+          for (const t of tokens) expect(trie.lookup(t)).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+  });
 });

@@ -11,33 +11,7 @@ import type { GrammarMatcher } from "@formwork/grammar";
  * rule as `GrammarMatcher.minTokensToFinish`); null when some byte starts no token.
  */
 export function greedyTokens(trie: TokenTrie, bytes: Uint8Array): number[] | null {
-  const out: number[] = [];
-  let i = 0;
-  while (i < bytes.length) {
-    let n = 0, bestLen = 0, bestNode = -1;
-    for (let j = i; j < bytes.length; j++) {
-      let c = n + 1, found = -1;
-      const end = trie.next[n];
-      while (c < end) {
-        if (trie.byte[c] === bytes[j]) {
-          found = c;
-          break;
-        }
-        if (trie.byte[c] > bytes[j]) break;
-        c = trie.next[c];
-      }
-      if (found < 0) break;
-      n = found;
-      if (trie.tokenStart[n + 1] > trie.tokenStart[n]) {
-        bestLen = j - i + 1;
-        bestNode = n;
-      }
-    }
-    if (bestNode < 0) return null;
-    out.push(trie.tokenIds[trie.tokenStart[bestNode]]);
-    i += bestLen;
-  }
-  return out;
+  return trie.greedyTokenize(bytes);
 }
 
 /**

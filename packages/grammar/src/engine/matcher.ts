@@ -292,33 +292,7 @@ export class GrammarMatcher {
   minTokensToFinish(): number {
     const bytes = this.shortestCompletion();
     if (bytes === null) return this.minBytesToFinish();
-    const trie = this.compiled.trie;
-    let tokens = 0;
-    let i = 0;
-    while (i < bytes.length) {
-      // Longest token that is a prefix of bytes[i..].
-      let n = 0, best = 0;
-      for (let j = i; j < bytes.length; j++) {
-        let c = n + 1;
-        const end = trie.next[n];
-        let found = -1;
-        while (c < end) {
-          if (trie.byte[c] === bytes[j]) {
-            found = c;
-            break;
-          }
-          if (trie.byte[c] > bytes[j]) break;
-          c = trie.next[c];
-        }
-        if (found < 0) break;
-        n = found;
-        if (trie.tokenStart[n + 1] > trie.tokenStart[n]) best = j - i + 1;
-      }
-      if (best === 0) return Infinity;
-      i += best;
-      tokens++;
-    }
-    return tokens;
+    return this.compiled.trie.greedyTokenize(bytes)?.length ?? Infinity;
   }
 
   /** The bytes of one shortest completion, or null when longer than the cap. */
