@@ -7,6 +7,7 @@
  */
 import { CompileError } from "@formwork/core";
 import { compileRegex } from "@formwork/regex";
+import { cyclicComponents } from "./cycles.js";
 import type { Grammar, Node, SourceSpan } from "./ir.js";
 import { effectiveRanges } from "./ir.js";
 import { sourceError } from "./gbnf/source-error.js";
@@ -210,43 +211,8 @@ export function findLeftRecursion(g: Grammar): string[][] {
     leftRefs(g.rules.get(name)!, nullable, out);
     edges.set(name, [...out].filter((n) => g.rules.has(n)));
   }
-  // Tarjan's strongly connected components.
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const groups: string[][] = [];
-  let counter = 0;
-  const visit = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of edges.get(v)!) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      }
-    }
-    if (low.get(v) === index.get(v)) {
-      const comp: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.push(w);
-      } while (w !== v);
-      if (comp.length > 1 || edges.get(v)!.includes(v)) {
-        const order = new Map(names.map((n, i) => [n, i]));
-        groups.push(comp.sort((a, b) => order.get(a)! - order.get(b)!));
-      }
-    }
-  };
-  for (const n of names) if (!index.has(n)) visit(n);
-  return groups;
+  const order = new Map(names.map((n, i) => [n, i]));
+  return cyclicComponents(names, (v) => edges.get(v)!).map((comp) => comp.sort((a, b) => order.get(a)! - order.get(b)!));
 }
 
 /**

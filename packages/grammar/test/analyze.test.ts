@@ -89,3 +89,15 @@ describe("analyzeGrammar", () => {
     expect([...nullableRules(g)]).toEqual(["root"]);
   });
 });
+
+describe("findLeftRecursion on deep grammars", () => {
+  it("handles a 50,000-rule left-recursive chain without overflowing the call stack", () => {
+    const n = 50_000;
+    const rules: [string, Node][] = [];
+    for (let i = 0; i < n; i++) rules.push([`r${i}`, ref(`r${(i + 1) % n}`)]);
+    const groups = findLeftRecursion(grammar(rules, "r0"));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toHaveLength(n);
+    expect(groups[0][0]).toBe("r0");
+  });
+});

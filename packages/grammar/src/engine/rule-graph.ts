@@ -5,6 +5,7 @@
  */
 import { CompileError } from "@formwork/core";
 import type { Grammar, Node } from "../ir.js";
+import { cyclicComponents } from "../cycles.js";
 
 /** Calls `fn` on every rule name `node` refers to. */
 export function forEachRef(node: Node, fn: (name: string, at: Node) => void): void {
@@ -47,62 +48,13 @@ export function checkRefs(g: Grammar): void {
 
 /** Rules reachable from the root that lie on a reference cycle (Tarjan's SCCs). */
 export function recursiveRules(g: Grammar): Set<string> {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const out = new Set<string>();
-  let counter = 0;
   const succ = new Map<string, string[]>();
   for (const [name, node] of g.rules) {
     const s: string[] = [];
     forEachRef(node, (t) => s.push(t));
     succ.set(name, s);
   }
-  // Iterative Tarjan to survive deep grammars.
-  const visit = (root: string) => {
-    const work: Array<[string, number]> = [[root, 0]];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const top = work[work.length - 1];
-      const [v, i] = top;
-      const ss = succ.get(v)!;
-      if (i < ss.length) {
-        top[1]++;
-        const w = ss[i];
-        if (!index.has(w)) {
-          index.set(w, counter);
-          low.set(w, counter++);
-          stack.push(w);
-          onStack.add(w);
-          work.push([w, 0]);
-        } else if (onStack.has(w)) {
-          low.set(v, Math.min(low.get(v)!, index.get(w)!));
-        }
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const p = work[work.length - 1][0];
-        low.set(p, Math.min(low.get(p)!, low.get(v)!));
-      }
-      if (low.get(v) === index.get(v)) {
-        const comp: string[] = [];
-        let w: string;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          comp.push(w);
-        } while (w !== v);
-        if (comp.length > 1 || succ.get(v)!.includes(v)) for (const c of comp) out.add(c);
-      }
-    }
-  };
-  visit(g.root);
-  return out;
+  return new Set(cyclicComponents([g.root], (v) => succ.get(v)!).flat());
 }
 
 /** A rough NFA size of each rule when fully inlined (for the inlining decision). */

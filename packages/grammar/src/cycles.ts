@@ -1,0 +1,62 @@
+/**
+ * Strongly connected components of a directed graph (Tarjan's algorithm,
+ * iterative so that deep grammars cannot overflow the call stack).
+ */
+
+/**
+ * The components, among the nodes reachable from `roots`, that contain a
+ * cycle (more than one node, or one node with an edge to itself), in the
+ * order Tarjan's algorithm closes them. `succ(v)` lists `v`'s successors;
+ * every successor must itself be a node `succ` accepts.
+ */
+export function cyclicComponents(roots: Iterable<string>, succ: (v: string) => readonly string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  const open = (v: string) => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+  };
+  for (const root of roots) {
+    if (index.has(root)) continue;
+    open(root);
+    const work: Array<[string, number]> = [[root, 0]];
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      const [v, i] = top;
+      const ss = succ(v);
+      if (i < ss.length) {
+        top[1]++;
+        const w = ss[i];
+        if (!index.has(w)) {
+          open(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) {
+          low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const p = work[work.length - 1][0];
+        low.set(p, Math.min(low.get(p)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const comp: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== v);
+        if (comp.length > 1 || ss.includes(v)) out.push(comp);
+      }
+    }
+  }
+  return out;
+}
