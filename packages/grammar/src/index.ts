@@ -63,3 +63,4 @@ export { GrammarMatcher } from "./engine/matcher.js";
 export type { Mismatch } from "./engine/matcher.js";
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions } from "./engine/options.js";
 export type { EngineOptions, ResolvedEngineOptions, ByteDfaLike } from "./engine/options.js";
+export { sliceTuning } from "./engine/slice.js";

@@ -1,12 +1,15 @@
 /**
  * Token slices (after llguidance's slicer): per vocabulary, the tokens made
- * only of whole characters from a set C. When an automaton state q loops
- * back to itself on every character of C without passing a call or a rule
- * end (inside a JSON string: every character but `"`, `\` and controls),
- * every slice token is accepted from q, so q's cache entry starts from the
- * slice's bitset and walks only the trie nodes whose subtree holds some
- * token outside the slice. Slices are built once per vocabulary and shared
- * by every grammar.
+ * only of whole characters from a set C. When an automaton state q can read
+ * any number of characters of C without passing a call or a rule end
+ * (inside a JSON string: every character but `"`, `\` and controls), every
+ * slice token is accepted from q, so q's cache entry starts from the slice's
+ * bitset and walks only the trie nodes whose subtree holds some token
+ * outside the slice. Inside the walk, a node reached in a state with a
+ * *run* (a loop, or a chain of counter states as in `maxLength`) long
+ * enough for every continuation below it is accepted whole (`Slice.ok`,
+ * `maxSuffixChars`, `runLength`). Slices are built once per vocabulary and
+ * shared by every grammar.
  */
 import type { TokenTrie } from "@formwork/core";
 import { utf8Sequences } from "@formwork/regex";
@@ -19,6 +22,13 @@ export interface Slice {
   bits: Uint32Array;
   /** Per trie node: 1 when every token in its subtree is in the slice (and its prefix too), so a walk can skip it. */
   full: Uint8Array;
+  /**
+   * Per trie node, bit 0: every token strictly below the node continues, after the node's own bytes,
+   * with whole characters of the set only (whatever the prefix was). A walk that reaches the node in
+   * a state that can read enough characters of the set (a *run*, see `runOf`) accepts that whole
+   * subtree at once. (Bits 1..7: the same from the UTF-8 states in the middle of a character.)
+   */
+  ok: Uint8Array;
   count: number;
   buildMs: number;
 }
@@ -27,38 +37,6 @@ const slices = new WeakMap<TokenTrie, Map<string, Slice>>();
 
 /** Fewest ASCII bytes a state must loop on before a slice is worth it. */
 const MIN_ASCII = 32;
-
-/**
- * The slice key of state q, or null. q qualifies when every character of
- * some set C (at least 32 ASCII bytes, optionally all non-ASCII characters)
- * leads from q to one state p that loops on C, without passing a call or a
- * rule end (p = q inside a string; q = the state right after the opening
- * quote otherwise). Then every token made of whole characters of C is
- * accepted from q, and its path never leaves those states.
- */
-export function sliceKeyOf(a: Automaton, q: number): string | null {
-  if (a.escapes[q]) return null;
-  const nc = a.nClasses;
-  const ascii = new Uint32Array(4);
-  let n = 0;
-  let p = -1;
-  // p: the target of the most common ASCII byte from q that loops there.
-  for (let b = 0x20; b < 0x80 && p < 0; b++) {
-    const t = a.trans[q * nc + a.classOf[b]];
-    if (t >= 0 && !a.escapes[t] && a.trans[t * nc + a.classOf[b]] === t) p = t;
-  }
-  if (p < 0) return null;
-  for (let b = 0; b < 0x80; b++) {
-    const c = a.classOf[b];
-    if (a.trans[q * nc + c] === p && a.trans[p * nc + c] === p) {
-      ascii[b >>> 5] |= 1 << (b & 31);
-      n++;
-    }
-  }
-  if (n < MIN_ASCII) return null;
-  // A byte of C that leads elsewhere from q than from p would break the slice: C is what both agree on.
-  return sliceKey(ascii, nonAsciiLoops(a, q, p) && nonAsciiLoops(a, p, p));
-}
 
 /** The key of the slice with ASCII bytes `ascii` (128-bit set) and, when `nonAscii`, every non-ASCII scalar value. */
 export function sliceKey(ascii: Uint32Array, nonAscii: boolean): string {
@@ -160,7 +138,22 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
     }
     full[m] = ok;
   }
-  const slice: Slice = { key, bits, full, count, buildMs: performance.now() - t0 };
+  // ok[n] bit s: reading the bytes below n from UTF-8 state s stays inside the set and every token there ends on a character boundary.
+  const ok = new Uint8Array(nodeCount);
+  for (let m = nodeCount - 1; m >= 0; m--) {
+    let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xff;
+    for (let c = m + 1; c < next[m] && bitsOk !== 0; c = next[c]) {
+      const b = byte[c], okc = ok[c];
+      let allowed = 0;
+      for (let st = 0; st < 8; st++) {
+        const t = utf8Next(st, b, ascii, nonAscii);
+        if (t >= 0 && okc & (1 << t)) allowed |= 1 << st;
+      }
+      bitsOk &= allowed;
+    }
+    ok[m] = bitsOk;
+  }
+  const slice: Slice = { key, bits, full, ok, count, buildMs: performance.now() - t0 };
   byKey.set(key, slice);
   return slice;
 }
@@ -170,4 +163,161 @@ export function jsonStringSliceKey(): string {
   const ascii = new Uint32Array(4);
   for (let b = 0x20; b < 0x80; b++) if (b !== 0x22 && b !== 0x5c) ascii[b >>> 5] |= 1 << (b & 31);
   return sliceKey(ascii, true);
+}
+
+/** Most slices kept per trie (each holds a few hundred KB); past it, new character sets get no slice. */
+const MAX_SLICES = 32;
+
+/** The slice with `key` when it exists or there is still room for it; null past `MAX_SLICES`. */
+export function sliceIfRoom(trie: TokenTrie, key: string): Slice | null {
+  const byKey = slices.get(trie);
+  if (byKey && !byKey.has(key) && byKey.size >= MAX_SLICES) return null;
+  return getSlice(trie, key);
+}
+
+const suffixChars = new WeakMap<TokenTrie, Uint16Array>();
+
+/** Per trie node: the most characters (UTF-8 lead bytes) any token strictly below it has after the node's own bytes. */
+export function maxSuffixChars(trie: TokenTrie): Uint16Array {
+  let s = suffixChars.get(trie);
+  if (s) return s;
+  const { nodeCount, next, byte } = trie;
+  s = new Uint16Array(nodeCount);
+  for (let m = nodeCount - 1; m >= 0; m--) {
+    let best = 0;
+    for (let c = m + 1; c < next[m]; c = next[c]) {
+      const v = ((byte[c] & 0xc0) !== 0x80 ? 1 : 0) + s[c];
+      if (v > best) best = v;
+    }
+    s[m] = Math.min(best, 0xffff);
+  }
+  suffixChars.set(trie, s);
+  return s;
+}
+
+/** Switch for differential tests: with `enabled` false, cache entries use neither slices nor runs (plain trie walks). */
+export const sliceTuning = { enabled: true };
+
+/** Run length of a state that loops on its character set. */
+export const RUN_FOREVER = 0x7fffffff;
+const UNKNOWN = -2;
+const NONE = -1;
+
+/**
+ * Character runs of an automaton: state q has a run of length R over a set C
+ * (at least 32 ASCII bytes, maybe every non-ASCII character) when every
+ * string of at most R characters of C can be read from q along states that
+ * neither call nor end a rule: inside an unbounded JSON string R is
+ * infinite (a loop), inside a string of at most n characters R counts down
+ * along the chain of counter states. A token walk that reaches a trie node
+ * in such a state accepts the whole subtree below the node at once when the
+ * slice of C says every token there continues with characters of C only
+ * (`Slice.ok`) and none has more than R of them (`maxSuffixChars`).
+ */
+export interface Runs {
+  /** Per state: the run length (`RUN_FOREVER` for a loop), -1 none, -2 not computed yet. */
+  len: Int32Array;
+  /** Per state with a run: the slice of its character set. */
+  slice: (Slice | null)[];
+  key: (string | null)[];
+}
+
+const runsByAutomaton = new WeakMap<Automaton, Runs>();
+
+/** The run table of `a` (filled lazily by `runLength`). */
+export function runsOf(a: Automaton): Runs {
+  let r = runsByAutomaton.get(a);
+  if (!r) {
+    r = { len: new Int32Array(a.stateCount).fill(UNKNOWN), slice: new Array(a.stateCount).fill(null), key: new Array(a.stateCount).fill(null) };
+    runsByAutomaton.set(a, r);
+  }
+  return r;
+}
+
+/**
+ * One step of a run from q: the ASCII bytes (at least 32) that all lead to
+ * the same non-escaping state t, plus every non-ASCII character when those
+ * lead to t too. Null when q has no such set.
+ */
+function runStep(a: Automaton, q: number): { key: string; target: number } | null {
+  if (a.escapes[q]) return null;
+  const nc = a.nClasses, row = q * nc;
+  const tally = new Map<number, number>();
+  let best = -1, bestCount = 0;
+  for (let b = 0; b < 0x80; b++) {
+    const t = a.trans[row + a.classOf[b]];
+    if (t < 0) continue;
+    const n = (tally.get(t) ?? 0) + 1;
+    tally.set(t, n);
+    if (n > bestCount) {
+      bestCount = n;
+      best = t;
+    }
+  }
+  if (best < 0 || bestCount < MIN_ASCII || a.escapes[best]) return null;
+  const ascii = new Uint32Array(4);
+  for (let b = 0; b < 0x80; b++) if (a.trans[row + a.classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
+  return { key: sliceKey(ascii, nonAsciiLoops(a, q, best)), target: best };
+}
+
+/**
+ * The run length of q (see `Runs`), computed along the chain of states and
+ * memoised. A state whose successor has a different character set (the first
+ * character of a string that is not a plain loop) gets none: the walk goes
+ * one level down and finds the successor's run there.
+ */
+export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
+  const runs = runsOf(a);
+  if (runs.len[q] !== UNKNOWN) return runs.len[q];
+  const cap = trie.maxDepth + 2;
+  const path: number[] = [];
+  const onPath = new Set<number>();
+  let x = q;
+  let tail: number;
+  let truncated = false;
+  for (;;) {
+    if (runs.len[x] !== UNKNOWN) {
+      tail = runs.len[x];
+      break;
+    }
+    if (onPath.has(x)) {
+      // A loop: endless only when every state on it reads the same set.
+      const k = runs.key[x];
+      tail = path.slice(path.indexOf(x)).every((p) => runs.key[p] === k) ? RUN_FOREVER : 0;
+      break;
+    }
+    const st = runStep(a, x);
+    runs.key[x] = st?.key ?? null;
+    if (!st) {
+      runs.len[x] = NONE;
+      tail = NONE;
+      break;
+    }
+    path.push(x);
+    onPath.add(x);
+    if (path.length > cap) {
+      truncated = true;
+      tail = RUN_FOREVER;
+      break;
+    }
+    x = st.target;
+  }
+  // Resolve backwards: R(p) from R(y), y = p's successor.
+  let yLen = tail, yKey = runs.key[x];
+  for (let i = path.length - 1; i >= 0; i--) {
+    const p = path[i], pKey = runs.key[p];
+    let len: number;
+    if (truncated) len = cap - i;
+    else if (yKey === pKey && yLen >= 0) len = yLen === RUN_FOREVER ? RUN_FOREVER : yLen + 1;
+    else len = yKey === null || yKey === pKey ? 1 : NONE;
+    if (len !== NONE) {
+      const slice = sliceIfRoom(trie, pKey!);
+      if (slice === null) len = NONE;
+      else runs.slice[p] = slice;
+    }
+    if (!truncated || i === 0) runs.len[p] = len;
+    yLen = len;
+    yKey = pKey;
+  }
+  return runs.len[q];
 }

@@ -16,7 +16,7 @@
 import type { TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
-import { getSlice, sliceKeyOf } from "./slice.js";
+import { maxSuffixChars, runLength, runsOf, RUN_FOREVER, sliceTuning } from "./slice.js";
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -46,8 +46,12 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
   const { trans, classOf, escapes, accepting, hasBytes } = a;
   const nc = a.nClasses;
-  const key = sliceKeyOf(a, q);
-  const slice = key === null ? null : getSlice(trie, key);
+  const runs = runsOf(a);
+  const useRuns = sliceTuning.enabled;
+  const slice = useRuns && runLength(a, trie, q) === RUN_FOREVER ? runs.slice[q] : null;
+  const key = slice?.key ?? null;
+  const runLen = runs.len, runSlice = runs.slice;
+  const sfx = useRuns ? maxSuffixChars(trie) : null;
   const full = slice?.full ?? null;
   const bits = slice ? slice.bits.slice() : new Uint32Array((vocabSize + 31) >>> 5);
   let count = slice?.count ?? 0;
@@ -101,6 +105,32 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
     if (!hasChildren) {
       m++;
       continue;
+    }
+    if (sfx !== null) {
+      // A configuration in a character run that can read every continuation below m: take the subtree whole.
+      let jump = false;
+      for (let i = pe; i < pe + added; i++) {
+        const p = buf.q[i];
+        let r = runLen[p];
+        if (r === -2) r = runLength(a, trie, p);
+        if (r >= 0 && sfx[m] <= r && runSlice[p]!.ok[m] & 1) {
+          jump = true;
+          break;
+        }
+      }
+      if (jump) {
+        const t2 = tokenStart[next[m]];
+        for (let k = tokenStart[m + 1]; k < t2; k++) {
+          const id = tokenIds[k];
+          const bit = 1 << (id & 31);
+          if ((bits[id >>> 5] & bit) === 0) {
+            bits[id >>> 5] |= bit;
+            count++;
+          }
+        }
+        m = next[m];
+        continue;
+      }
     }
     let readsMore = false;
     let escaped = false;

@@ -1,0 +1,71 @@
+// Character runs and slices in the token cache (packages/grammar/src/engine/slice.ts) are a
+// shortcut: a trie subtree is accepted whole when a state can read every continuation in it.
+// Differential oracle: the masks with the shortcut must equal, token for token over the whole
+// Qwen vocabulary (151k ids), the masks of the plain trie walk (itself checked against the
+// reference recognizer in packages/grammar/test), at every step of real tokenized instances.
+import { describe, expect, it } from "vitest";
+import { TokenMask } from "@formwork/core";
+import { GrammarCompiler, sliceTuning, type CompiledGrammar } from "@formwork/grammar";
+import { compileSchema } from "@formwork/json-schema";
+import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
+
+const cases: { name: string; schema: unknown; values: unknown[] }[] = [
+  { name: "unbounded string (a loop)", schema: { type: "string" }, values: ["Zoë «Ωmega» 中文 🎉 \"q\" \\ \n\t end", ""] },
+  { name: "string of at most 12 characters (a counted chain)", schema: { type: "string", maxLength: 12 }, values: ["hello world!", "中文中文 ab", "x"] },
+  { name: "string of 3..40 characters", schema: { type: "string", minLength: 3, maxLength: 40 }, values: ["The quick brown fox jumps over the dog", "abc"] },
+  { name: "ASCII pattern with a bounded run", schema: { type: "string", pattern: "^[A-Za-z0-9_ .,-]{2,30}$" }, values: ["Hello, world_1.0", "ab"] },
+  { name: "pattern with an unbounded ASCII run", schema: { type: "string", pattern: "^[\\w .,-]*!$" }, values: ["some words here!", "!"] },
+  {
+    name: "object with declared and other keys",
+    schema: { type: "object", properties: { base: { type: "number" }, height: { type: "string", maxLength: 20 }, label: { type: "string" } }, additionalProperties: { type: "string" } },
+    values: [{ base: 2, height: "tall ones", label: "ok", bar: "x y", basement: "deep", "h\u00e9": "z" }],
+  },
+  { name: "array of bounded strings", schema: { type: "array", items: { type: "string", maxLength: 5 }, maxItems: 4 }, values: [["ab", "cdefg", "", "中文"]] },
+];
+
+function lockstep(a: CompiledGrammar, b: CompiledGrammar, ids: number[]): string[] {
+  const size = a.vocabulary.size;
+  const ma = a.createMatcher(), mb = b.createMatcher();
+  const maskA = new TokenMask(size), maskB = new TokenMask(size);
+  const bad: string[] = [];
+  for (let i = 0; i <= ids.length; i++) {
+    sliceTuning.enabled = true;
+    ma.fillNextTokenMask(maskA);
+    sliceTuning.enabled = false;
+    try {
+      mb.fillNextTokenMask(maskB);
+    } finally {
+      sliceTuning.enabled = true;
+    }
+    if (!maskA.equals(maskB)) {
+      const diff: string[] = [];
+      for (let id = 0; id < size && diff.length < 5; id++) {
+        if (maskA.has(id) !== maskB.has(id)) diff.push(`${id} ${JSON.stringify(a.vocabulary.textOf(id))} runs=${maskA.has(id)}`);
+      }
+      bad.push(`step ${i}: ${diff.join("; ")}`);
+    }
+    if (i === ids.length) break;
+    if (!maskA.has(ids[i]) || !ma.acceptToken(ids[i]) || !mb.acceptToken(ids[i])) {
+      bad.push(`step ${i}: token ${ids[i]} refused`);
+      break;
+    }
+  }
+  return bad;
+}
+
+describe("token cache: runs and slices equal the plain trie walk (Qwen, every token)", () => {
+  const vocab = qwenVocabulary();
+  for (const c of cases) {
+    it(c.name, async () => {
+      const tok = await hfTokenizer("qwen3");
+      const g = compileSchema(c.schema).grammar;
+      // Two compilers: separate caches, so each matcher fills its own entries.
+      const withRuns = new GrammarCompiler(vocab).compile(g);
+      const plain = new GrammarCompiler(vocab, { precomputeSlices: false }).compile(g);
+      for (const v of c.values) {
+        const ids = tok.encode(JSON.stringify(v), { add_special_tokens: false });
+        expect(lockstep(withRuns, plain, ids), JSON.stringify(v)).toEqual([]);
+      }
+    }, 120_000);
+  }
+});
