@@ -10,6 +10,7 @@
 import { CompileError, LimitError } from "@formwork/core";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
+import { compactGrammar } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
 import { emitNumber, emitString, scalarOk, structuralKinds, valueNode } from "./emit-scalar.js";
@@ -80,7 +81,7 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
       hint: "Check for contradictory keywords (e.g. minimum above maximum, a required property that is false).",
     });
   }
-  return { grammar: g, warnings: ctx.warnings };
+  return { grammar: compactGrammar(g), warnings: ctx.warnings };
 }
 
 function isMetadataOnly(o: Record<string, unknown>): boolean {

@@ -33,17 +33,30 @@ export function encodedSet(r: number[]): Node {
   return hit;
 }
 
-function buildEncodedSet(r: number[]): Node {  const raw = subtractRanges(r, SPECIAL);
+function buildEncodedSet(r: number[]): Node {
+  const raw = subtractRanges(r, SPECIAL);
   const items: Node[] = [];
   if (raw.length) items.push(charClass(pairs(raw)));
+  // The escapes, factored: one "\\" then a class of short-escape letters or
+  // "u00" and two hex digits, instead of one literal per code point.
   const specials = intersectRanges(r, [...SPECIAL, 0x2f, 0x2f]);
+  const letters: [number, number][] = [];
+  const low: [number, number][][] = [[], []];
   for (let i = 0; i < specials.length; i += 2) {
     for (let c = specials[i]; c <= specials[i + 1]; c++) {
       const short = SHORT[c];
-      if (short) items.push(literal(short));
-      else items.push(literal(`\\u${c.toString(16).padStart(4, "0")}`));
+      if (short) letters.push([short.charCodeAt(1), short.charCodeAt(1)]);
+      else {
+        const d = (c & 0xf).toString(16).charCodeAt(0);
+        low[c >> 4].push([d, d]);
+      }
     }
   }
+  const after: Node[] = [];
+  if (letters.length) after.push(charClass(letters));
+  const hexes = low.flatMap((ds, hi) => (ds.length ? [seq(literal(String(hi)), charClass(ds))] : []));
+  if (hexes.length) after.push(seq(literal("u00"), alt(...hexes)));
+  if (after.length) items.push(seq(literal("\\"), alt(...after)));
   return items.length === 1 ? items[0] : alt(...items);
 }
 

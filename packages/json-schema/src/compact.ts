@@ -1,0 +1,256 @@
+/**
+ * Shrinks a compiled grammar without changing its language, so that the
+ * grammar engine (which copies every non-recursive rule at each use unless
+ * it is big and used twice) builds smaller automata:
+ *
+ * 1. Rules with identical bodies (after their references are renamed the same
+ *    way) become one rule: the same subschema compiled again at another use,
+ *    or counting states of an object that no longer differ.
+ * 2. Big subtrees that occur more than once (an object's "other property"
+ *    entry in every counting state, a property value in the states with and
+ *    without members before it) become rules, or a reference to the rule whose
+ *    body they equal, so that the engine can call them instead of copying.
+ *
+ * Both steps only rename or name parts of the grammar: every rule derives the
+ * same strings as before. Rules unreachable from the root are dropped.
+ */
+import type { Grammar, Node } from "@formwork/grammar";
+
+/** Subtrees smaller than this (in the engine's NFA size estimate) are left inline. */
+export const EXTRACT_MIN_SIZE = 400;
+
+/** Returns a grammar with the same language, merged and shared as described above. */
+export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar {
+  const order = sccOrder(g);
+  // Interning: one id per distinct structure (refs by canonical rule name).
+  const canon = new Map<string, string>();
+  const bodyOf = new Map<string, number>();
+  const cyclicRules = new Set<string>();
+  const ids = new Map<string, number>();
+  const nodeOf: Node[] = [];
+  const kids: number[][] = [];
+  const sizes: number[] = [];
+  const memo = new Map<Node, number>();
+  const intern = (n: Node): number => {
+    const hit = memo.get(n);
+    if (hit !== undefined) return hit;
+    let key: string;
+    let ch: number[] = [];
+    let size: number;
+    switch (n.type) {
+      case "literal":
+        key = `l${JSON.stringify(n.value)}`;
+        size = n.value.length * 3 + 1;
+        break;
+      case "class":
+        key = `c${n.negated ? "!" : ""}${n.ranges.join(",")}`;
+        size = 16;
+        break;
+      case "any":
+        key = "a";
+        size = 16;
+        break;
+      case "regex":
+        key = `r${n.flags}/${n.pattern}`;
+        size = 64;
+        break;
+      case "ref": {
+        const target = canon.get(n.name) ?? n.name;
+        const body = bodyOf.get(target);
+        key = `>${target}`;
+        // The engine copies a rule off every cycle at each use (unless it calls it).
+        size = body !== undefined && !cyclicRules.has(target) ? sizes[body] : 2;
+        break;
+      }
+      case "seq":
+      case "alt":
+        ch = n.items.map(intern);
+        key = `${n.type === "seq" ? "s" : "|"}(${ch.join(",")})`;
+        size = ch.reduce((a, c) => a + sizes[c], n.type === "seq" ? 1 : 2);
+        break;
+      case "repeat": {
+        ch = [intern(n.item)];
+        key = `*${n.min},${n.max}(${ch[0]})`;
+        const copies = n.max === Infinity ? n.min + 1 : n.max;
+        size = Math.min(1e12, sizes[ch[0]] * Math.max(1, copies) + 2);
+        break;
+      }
+      case "lexeme":
+        ch = [intern(n.item)];
+        key = `x${JSON.stringify(n.name ?? null)}(${ch[0]})`;
+        size = sizes[ch[0]];
+        break;
+    }
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = nodeOf.length;
+      ids.set(key, id);
+      nodeOf.push(n);
+      kids.push(ch);
+      sizes.push(size);
+    }
+    memo.set(n, id);
+    return id;
+  };
+
+  // Step 1: callees before callers; a rule off every cycle whose body equals an earlier one merges into it.
+  const bodyRule = new Map<number, string>();
+  const kept: string[] = [];
+  for (const comp of order) {
+    const cyclic = comp.length > 1 || refsOf(g.rules.get(comp[0])!).includes(comp[0]);
+    for (const name of comp) {
+      canon.set(name, name);
+      if (cyclic) cyclicRules.add(name);
+    }
+    for (const name of comp) {
+      const id = intern(g.rules.get(name)!);
+      const same = bodyRule.get(id);
+      if (!cyclic && same !== undefined && name !== g.root) {
+        canon.set(name, same);
+        continue;
+      }
+      if (!bodyRule.has(id) || name === g.root) bodyRule.set(id, name);
+      kept.push(name);
+      bodyOf.set(name, id);
+    }
+  }
+
+  // Step 2: occurrences per structure, parents first (a parent's id is larger than its children's).
+  const occ = new Float64Array(nodeOf.length);
+  for (const name of kept) occ[bodyOf.get(name)!] += 1;
+  const share = new Map<number, string>();
+  const newRules: [string, number][] = [];
+  const taken = new Set(g.rules.keys());
+  let fresh = 0;
+  const eligible = (id: number) => {
+    const t = nodeOf[id].type;
+    return (t === "seq" || t === "alt" || t === "repeat" || t === "lexeme") && sizes[id] >= minSize;
+  };
+  for (let id = nodeOf.length - 1; id >= 0; id--) {
+    if (occ[id] === 0) continue;
+    let times = occ[id];
+    if (times >= 2 && eligible(id)) {
+      let name = bodyRule.get(id);
+      if (name === undefined || !bodyOf.has(name)) {
+        while (taken.has(`shared${fresh}`)) fresh++;
+        name = `shared${fresh++}`;
+        taken.add(name);
+        newRules.push([name, id]);
+      }
+      share.set(id, name);
+      times = 1;
+    }
+    for (const c of kids[id]) occ[c] += times;
+  }
+
+  // Rebuild: `inner` keeps the top node (a rule body), `use` replaces shared subtrees by references.
+  const built = new Map<number, Node>();
+  const inner = (id: number): Node => {
+    const hit = built.get(id);
+    if (hit) return hit;
+    const n = nodeOf[id];
+    let out: Node;
+    switch (n.type) {
+      case "ref":
+        out = { type: "ref", name: canon.get(n.name) ?? n.name };
+        break;
+      case "seq":
+      case "alt":
+        out = { type: n.type, items: kids[id].map(use) };
+        break;
+      case "repeat":
+        out = { type: "repeat", item: use(kids[id][0]), min: n.min, max: n.max };
+        break;
+      case "lexeme":
+        out = n.name === undefined ? { type: "lexeme", item: use(kids[id][0]) } : { type: "lexeme", item: use(kids[id][0]), name: n.name };
+        break;
+      default:
+        out = n;
+    }
+    built.set(id, out);
+    return out;
+  };
+  const use = (id: number): Node => {
+    const name = share.get(id);
+    return name === undefined ? inner(id) : { type: "ref", name };
+  };
+  const rules = new Map<string, Node>();
+  const keptSet = new Set(kept);
+  for (const name of g.rules.keys()) if (keptSet.has(name)) rules.set(name, inner(bodyOf.get(name)!));
+  for (const [name, id] of newRules) rules.set(name, inner(id));
+  return { rules, root: g.root };
+}
+
+/** The rule names referenced in `n`. */
+function refsOf(n: Node, out: string[] = []): string[] {
+  switch (n.type) {
+    case "ref":
+      out.push(n.name);
+      break;
+    case "seq":
+    case "alt":
+      for (const x of n.items) refsOf(x, out);
+      break;
+    case "repeat":
+    case "lexeme":
+      refsOf(n.item, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Strongly connected components of the rules reachable from the root, callees first (iterative Tarjan). */
+function sccOrder(g: Grammar): string[][] {
+  const succ = new Map<string, string[]>();
+  const succOf = (v: string) => {
+    let s = succ.get(v);
+    if (!s) succ.set(v, (s = [...new Set(refsOf(g.rules.get(v)!))].filter((t) => g.rules.has(t))));
+    return s;
+  };
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let next = 0;
+  const work: [string, number][] = [[g.root, 0]];
+  index.set(g.root, next);
+  low.set(g.root, next++);
+  stack.push(g.root);
+  onStack.add(g.root);
+  while (work.length) {
+    const top = work[work.length - 1];
+    const [v, i] = top;
+    const s = succOf(v);
+    if (i < s.length) {
+      top[1]++;
+      const w = s[i];
+      if (!index.has(w)) {
+        index.set(w, next);
+        low.set(w, next++);
+        stack.push(w);
+        onStack.add(w);
+        work.push([w, 0]);
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      continue;
+    }
+    work.pop();
+    if (work.length) {
+      const u = work[work.length - 1][0];
+      low.set(u, Math.min(low.get(u)!, low.get(v)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      out.push(comp);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,209 @@
+// Grammar size: the factored JSON escapes (encodedSet) and the compaction pass
+// (compactGrammar) keep the language. Oracles: the JSON encodings of every code
+// point checked one by one, and the reference recognizer run on sentences (and
+// mutated near-sentences) of one grammar against the other.
+import { describe, expect, it } from "vitest";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { alt, charClass, literal, ref, referenceMatch, repeat, seq, lexeme, printGbnf, type Grammar, type Node } from "@formwork/grammar";
+import { LimitError } from "@formwork/core";
+import { compileSchema } from "@formwork/json-schema";
+import { encodedSet } from "../src/json-text.js";
+import { compactGrammar } from "../src/compact.js";
+import { IrSampler, rng } from "./ir-sample.js";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+const maskbench = resolve(process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data"), "maskbench-dev");
+
+/** Every string of at most 6 characters that could encode one code point below 0x80 inside a JSON string. */
+function candidates(): string[] {
+  const out: string[] = [];
+  for (let c = 0; c < 0x80; c++) out.push(String.fromCharCode(c));
+  for (let c = 0x20; c < 0x7f; c++) out.push(`\\${String.fromCharCode(c)}`);
+  const hex = "0123456789abcdefABCDEF";
+  for (const a of "01") for (const b of hex) out.push(`\\u00${a}${b}`, `\\U00${a}${b}`);
+  for (const b of hex) out.push(`\\u007${b}`, `\\u002${b}`, `\\u005${b}`);
+  return out;
+}
+
+describe("encodedSet", () => {
+  const rand = rng(7);
+  const sets: number[][] = [
+    [0, 0x7f],
+    [0, 0x1f],
+    [0x22, 0x22, 0x5c, 0x5c],
+    [0x2f, 0x2f],
+    [0x08, 0x0a, 0x0c, 0x0d, 0x1a, 0x1b],
+    [0x41, 0x5a],
+    [0x10, 0x1f, 0x61, 0x7a],
+  ];
+  for (let i = 0; i < 30; i++) {
+    // Random unions of intervals inside 0..0x7f.
+    const cuts = [...new Set(Array.from({ length: 2 + Math.floor(rand() * 8) }, () => Math.floor(rand() * 0x80)))].sort((a, b) => a - b);
+    const r: number[] = [];
+    for (let j = 0; j + 1 < cuts.length; j += 2) r.push(cuts[j], cuts[j + 1]);
+    if (r.length) sets.push(r);
+  }
+  const texts = candidates();
+  it.each(sets.map((r) => [r.join(","), r] as const))("set %s accepts exactly the JSON encodings", (_, r) => {
+    const g: Grammar = { rules: new Map([["root", encodedSet(r)]]), root: "root" };
+    const expected = new Set<string>();
+    for (let i = 0; i < r.length; i += 2) {
+      for (let c = r[i]; c <= r[i + 1]; c++) {
+        const ch = String.fromCharCode(c);
+        expected.add(JSON.stringify(ch).slice(1, -1));
+        if (c === 0x2f) expected.add("\\/");
+      }
+    }
+    for (const t of texts) expect(referenceMatch(g, t).accepted, JSON.stringify(t)).toBe(expected.has(t));
+  });
+  it("writes each escape once, factored", () => {
+    const text = printGbnf({ rules: new Map([["root", encodedSet([0, 0x7f])]]), root: "root" });
+    expect(text.length).toBeLessThan(120);
+  });
+});
+
+/** Sentences of `a` are sentences of `b`, and mutated sentences of either are accepted by both or neither. */
+function sameLanguage(a: Grammar, b: Grammar, seed: number, n = 40): number {
+  const rand = rng(seed);
+  let checked = 0;
+  for (const [x, y] of [[a, b], [b, a]] as const) {
+    const sampler = new IrSampler(x);
+    for (let i = 0; i < n; i++) {
+      const s = sampler.sample(rand, 16);
+      if (s === null) continue;
+      expect(referenceMatch(y, s).accepted, `sentence ${JSON.stringify(s)}`).toBe(true);
+      checked++;
+      const cps = [...s];
+      const at = Math.floor(rand() * (cps.length + 1));
+      const muts = [
+        [...cps.slice(0, at), ...cps.slice(at + 1)].join(""),
+        [...cps.slice(0, at), cps[Math.floor(rand() * Math.max(1, cps.length))] ?? "a", ...cps.slice(at)].join(""),
+        s + s,
+      ];
+      for (const m of muts) expect(referenceMatch(y, m).accepted, `mutant ${JSON.stringify(m)}`).toBe(referenceMatch(x, m).accepted);
+    }
+  }
+  return checked;
+}
+
+/** Random grammars full of duplicates: copies of rules under other names, repeated subtrees, recursion. */
+function randomGrammar(seed: number): Grammar {
+  const rand = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const names = Array.from({ length: 8 }, (_, i) => `r${i}`);
+  const pool: Node[] = [];
+  const leaf = (): Node => pick([literal("a"), literal("bc"), charClass([[0x30, 0x32]]), literal("")]);
+  const node = (depth: number, self: number): Node => {
+    if (depth === 0 || rand() < 0.2) return leaf();
+    if (pool.length && rand() < 0.3) return pick(pool);
+    let out: Node;
+    const k = Math.floor(rand() * 5);
+    if (k === 0) out = seq(node(depth - 1, self), node(depth - 1, self), node(depth - 1, self));
+    else if (k === 1) out = alt(node(depth - 1, self), node(depth - 1, self));
+    else if (k === 2) out = repeat(node(depth - 1, self), Math.floor(rand() * 2), pick([1, 2, Infinity]));
+    else if (k === 3) out = lexeme(node(depth - 1, self), pick(["x", "y"]));
+    // References only to later rules, or guarded (after a literal) to any rule: no left recursion.
+    else out = rand() < 0.5 && self + 1 < names.length ? ref(names[self + 1 + Math.floor(rand() * (names.length - self - 1))]) : seq(literal("("), ref(pick(names)), literal(")"));
+    pool.push(out);
+    return out;
+  };
+  const rules = new Map<string, Node>();
+  for (let i = 0; i < names.length; i++) rules.set(names[i], node(4, i));
+  // Copies under new names, referenced from the root.
+  for (let i = 0; i < 4; i++) rules.set(`copy${i}`, rules.get(pick(names.slice(1)))!);
+  rules.set("r0", alt(rules.get("r0")!, ...[0, 1, 2, 3].map((i) => seq(literal(`${i}`), ref(`copy${i}`)))));
+  return { rules, root: "r0" };
+}
+
+/** Inlines references to rules off every cycle (copies), undoing what compaction shares. */
+function expand(g: Grammar): Grammar {
+  const onCycle = new Set<string>();
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+    const refs: string[] = [];
+    const walk = (n: Node): void => {
+      if (n.type === "ref") refs.push(n.name);
+      else if (n.type === "seq" || n.type === "alt") n.items.forEach(walk);
+      else if (n.type === "repeat" || n.type === "lexeme") walk(n.item);
+    };
+    walk(g.rules.get(from)!);
+    for (const r of refs) {
+      if (r === to) return true;
+      if (!seen.has(r)) (seen.add(r), 0);
+      else continue;
+      if (reaches(r, to, seen)) return true;
+    }
+    return false;
+  };
+  for (const name of g.rules.keys()) if (reaches(name, name)) onCycle.add(name);
+  const inline = (n: Node, depth: number): Node => {
+    switch (n.type) {
+      case "ref":
+        return onCycle.has(n.name) || depth > 6 ? n : inline(g.rules.get(n.name)!, depth + 1);
+      case "seq":
+        return { type: "seq", items: n.items.map((x) => inline(x, depth)) };
+      case "alt":
+        return { type: "alt", items: n.items.map((x) => inline(x, depth)) };
+      case "repeat":
+        return { ...n, item: inline(n.item, depth) };
+      case "lexeme":
+        return { ...n, item: inline(n.item, depth) };
+      default:
+        return n;
+    }
+  };
+  return { rules: new Map([...g.rules].map(([k, v]) => [k, inline(v, 0)])), root: g.root };
+}
+
+describe("compactGrammar keeps the language", () => {
+  it("merges rules with equal bodies and shares repeated subtrees", () => {
+    const big = lexeme(seq(literal('"'), repeat(alt(charClass([[0x61, 0x7a]]), seq(literal("\\"), charClass([[0x6e, 0x6e]]))), 0, 40), literal('"')), "s");
+    const g: Grammar = {
+      rules: new Map<string, Node>([
+        ["root", seq(ref("a"), literal(","), ref("b"), literal(","), big)],
+        ["a", seq(literal("["), big, literal("]"))],
+        ["b", seq(literal("["), big, literal("]"))],
+      ]),
+      root: "root",
+    };
+    const c = compactGrammar(g, 100);
+    expect([...c.rules.keys()].sort()).toEqual(["a", "root", "shared0"]);
+    expect(printGbnf(c)).toContain('root ::= a "," a "," shared0');
+    sameLanguage(g, c, 1);
+  });
+  it("random grammars with copied rules and repeated subtrees", () => {
+    let checked = 0;
+    let merged = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const g = randomGrammar(seed);
+      const c = compactGrammar(g, 20);
+      if ([...c.rules.keys()].some((k) => k.startsWith("shared")) || c.rules.size < g.rules.size) merged++;
+      checked += sameLanguage(g, c, seed);
+    }
+    expect(checked).toBeGreaterThan(1000);
+    expect(merged).toBeGreaterThan(20);
+  });
+  const files = existsSync(maskbench) ? readdirSync(maskbench).sort().filter((_, i) => i % 97 === 5).slice(0, 16) : [];
+  it.skipIf(files.length === 0)("MaskBench grammars: expanded copies compact back to the same language", () => {
+    let checked = 0;
+    for (const f of files) {
+      let g: Grammar;
+      try {
+        g = compileSchema((JSON.parse(readFileSync(resolve(maskbench, f), "utf8")) as { schema: unknown }).schema, { whitespace: "compact" }).grammar;
+      } catch {
+        continue;
+      }
+      const e = expand(g);
+      const c = compactGrammar(e);
+      expect(printGbnf(c).length, f).toBeLessThanOrEqual(printGbnf(e).length);
+      try {
+        referenceMatch(e, "");
+      } catch (err) {
+        if (err instanceof LimitError) continue; // too big for the reference recognizer once expanded
+        throw err;
+      }
+      checked += sameLanguage(e, c, checked + 1, 6);
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+});
