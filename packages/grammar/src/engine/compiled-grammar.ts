@@ -8,7 +8,6 @@ import type { Automaton } from "./automaton.js";
 import { GrammarMatcher } from "./matcher.js";
 import type { ResolvedEngineOptions } from "./options.js";
 import type { RunContext } from "./configs.js";
-import { escapeFirstBytes } from "./follow.js";
 import { StackPool } from "./stack-pool.js";
 import { buildCacheEntry, entryBytes, type TokenCacheEntry } from "./token-cache.js";
 
@@ -38,7 +37,6 @@ export class CompiledGrammar {
   private readonly cache: (TokenCacheEntry | undefined)[];
   private cacheBytes = 0;
   private cacheFills = 0;
-  private escFirst: Uint32Array | null = null;
   private local: RunContext | null = null;
 
   constructor(automaton: Automaton, trie: TokenTrie, options: ResolvedEngineOptions, stats: CompiledGrammarStats) {
@@ -59,14 +57,13 @@ export class CompiledGrammar {
   cacheEntry(q: number): TokenCacheEntry {
     let e = this.cache[q];
     if (e === undefined) {
-      this.escFirst ??= escapeFirstBytes(this.automaton);
       this.local ??= {
         a: this.automaton,
         pool: new StackPool(this.automaton.minBytes),
         maxStackDepth: this.options.maxStackDepth,
         maxConfigurations: this.options.maxConfigurations,
       };
-      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size, this.escFirst, this.local);
+      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size, this.automaton.escapeFirst, this.local);
       this.cache[q] = e;
       this.cacheBytes += entryBytes(e);
       this.cacheFills++;
@@ -90,7 +87,7 @@ export class CompiledGrammar {
     const a = this.automaton;
     const automatonBytes =
       a.trans.byteLength + a.accepting.byteLength + a.callStart.byteLength + a.callRule.byteLength + a.callRet.byteLength +
-      a.ruleOf.byteLength + a.minBytes.byteLength + a.bestMove.byteLength + a.hasBytes.byteLength + a.escapes.byteLength;
+      a.ruleOf.byteLength + a.minBytes.byteLength + a.bestMove.byteLength + a.hasBytes.byteLength + a.escapes.byteLength + a.escapeFirst.byteLength;
     return { automatonBytes, cacheBytes: this.cacheBytes, cachedStates: this.cacheFills };
   }
 }

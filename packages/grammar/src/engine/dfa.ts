@@ -3,6 +3,13 @@
  * classes shared by the whole grammar. Call edges are letters of the
  * alphabet like bytes: a DFA state may call several rules, each with its own
  * return state.
+ *
+ * A DFA state is identified by the *important* NFA states of its closure
+ * (those with a byte or call edge, and rule ends): the epsilon-only states
+ * of the Thompson construction decide nothing, and leaving them out keeps
+ * the sets short. Sets live in one typed-array arena and are interned by
+ * hash; target lists of a class (what a state reads on it, before the
+ * closure) are memoised too, so that equal moves are closed only once.
  */
 import { LimitError } from "@formwork/core";
 import type { Nfa } from "./nfa.js";
@@ -28,18 +35,189 @@ export interface DfaTables {
   ruleOf: Int32Array;
   /** Start state of each rule. */
   ruleStart: Int32Array;
+  /**
+   * The transitions of `trans` again, sparse: run k of state q (k in
+   * `[runStart[q], runStart[q+1])`, in class order) sends classes
+   * `runLo[k]..runHi[k]` to `runTo[k]`; classes in no run have no transition.
+   */
+  runStart: Int32Array;
+  runLo: Uint8Array;
+  runHi: Uint8Array;
+  runTo: Int32Array;
+}
+
+/** The runs of a dense transition table (see `DfaTables.runStart`). */
+export function runsOf(trans: Int32Array, n: number, nc: number): Pick<DfaTables, "runStart" | "runLo" | "runHi" | "runTo"> {
+  const runStart = new Int32Array(n + 1);
+  let count = 0;
+  for (let q = 0; q < n; q++) {
+    let prev = -1;
+    for (let i = q * nc, e = i + nc; i < e; i++) {
+      const to = trans[i];
+      if (to >= 0 && to !== prev) count++;
+      prev = to;
+    }
+    runStart[q + 1] = count;
+  }
+  const runLo = new Uint8Array(count), runHi = new Uint8Array(count), runTo = new Int32Array(count);
+  let k = 0;
+  for (let q = 0; q < n; q++) {
+    let prev = -1;
+    const row = q * nc;
+    for (let c = 0; c < nc; c++) {
+      const to = trans[row + c];
+      if (to >= 0) {
+        if (to === prev) runHi[k - 1] = c;
+        else {
+          runLo[k] = c;
+          runHi[k] = c;
+          runTo[k] = to;
+          k++;
+        }
+      }
+      prev = to;
+    }
+  }
+  return { runStart, runLo, runHi, runTo };
+}
+
+/** The dense table of `n` states' runs. */
+export function denseOf(n: number, nc: number, runStart: Int32Array, runLo: Uint8Array, runHi: Uint8Array, runTo: Int32Array): Int32Array<ArrayBuffer> {
+  const trans = new Int32Array(n * nc).fill(-1);
+  for (let q = 0; q < n; q++) {
+    const row = q * nc;
+    for (let k = runStart[q]; k < runStart[q + 1]; k++) {
+      const lo = runLo[k], hi = runHi[k];
+      if (lo === hi) trans[row + lo] = runTo[k];
+      else trans.fill(runTo[k], row + lo, row + hi + 1);
+    }
+  }
+  return trans;
+}
+
+function grownI32(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  if (fill !== 0) b.fill(fill, a.length);
+  b.set(a);
+  return b;
+}
+
+function grownU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** Sorts `a[0..n)` ascending (insertion sort for short runs). */
+function sortPrefix(a: Int32Array, n: number): void {
+  if (n > 24) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
+/** Removes adjacent duplicates from the sorted `a[0..n)`; returns the new length. */
+function dedupSorted(a: Int32Array, n: number): number {
+  if (n < 2) return n;
+  let w = 1;
+  for (let i = 1; i < n; i++) if (a[i] !== a[w - 1]) a[w++] = a[i];
+  return w;
+}
+
+function hashList(a: Int32Array, from: number, to: number, seed: number): number {
+  let h = Math.imul(seed + 1, 0x9e3779b1);
+  for (let i = from; i < to; i++) {
+    h = Math.imul(h ^ a[i], 0x85ebca6b);
+    h ^= h >>> 13;
+  }
+  return h;
+}
+
+/**
+ * A set of int lists (each tagged with an owner), interned: equal (owner,
+ * list) pairs get the same id. Ids are dense, in insertion order.
+ */
+class ListTable {
+  data = new Int32Array(1024);
+  off = new Int32Array(257);
+  hash = new Int32Array(256);
+  owner = new Int32Array(256);
+  size = 0;
+  private slots = new Int32Array(1024);
+  private mask = 1023;
+
+  /** The id of `a[0..n)` under `owner`, or -1. `h` must be `hashList(a, 0, n, owner)`. */
+  find(a: Int32Array, n: number, owner: number, h: number): number {
+    const { slots, mask, data, off } = this;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = slots[i];
+      if (v === 0) return -1;
+      const id = v - 1;
+      if (this.hash[id] !== h || this.owner[id] !== owner) continue;
+      const o = off[id];
+      if (off[id + 1] - o !== n) continue;
+      let k = 0;
+      while (k < n && data[o + k] === a[k]) k++;
+      if (k === n) return id;
+    }
+  }
+
+  /** Adds `a[0..n)` (known to be absent); returns its id. */
+  add(a: Int32Array, n: number, owner: number, h: number): number {
+    const id = this.size++;
+    if (id + 2 > this.off.length) {
+      this.off = grownI32(this.off, id + 2);
+      this.hash = grownI32(this.hash, id + 1);
+      this.owner = grownI32(this.owner, id + 1);
+    }
+    const o = this.off[id];
+    this.data = grownI32(this.data, o + n);
+    this.data.set(a.subarray(0, n), o);
+    this.off[id + 1] = o + n;
+    this.hash[id] = h;
+    this.owner[id] = owner;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    else this.place(id);
+    return id;
+  }
+
+  private place(id: number): void {
+    const { slots, mask } = this;
+    let i = this.hash[id] & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = id + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let id = 0; id < this.size; id++) this.place(id);
+  }
 }
 
 /** Determinises the NFA rule by rule. Throws `max-dfa-states` past the limit. */
 export function determinize(nfa: Nfa, starts: number[], ends: number[], maxStates: number): DfaTables {
+  const N = nfa.count;
+  const { epsStart, epsTo, byteStart, byteLo, byteHi, byteTo } = nfa;
+  const nCallStart = nfa.callStart, nCallRule = nfa.callRule, nCallRet = nfa.callRet;
+
   // Byte classes from every edge boundary.
   const cut = new Uint8Array(257);
   cut[0] = 1;
-  for (const edges of nfa.bytes) {
-    for (let i = 0; i < edges.length; i += 3) {
-      cut[edges[i]] = 1;
-      cut[edges[i + 1] + 1] = 1;
-    }
+  for (let k = 0; k < byteLo.length; k++) {
+    cut[byteLo[k]] = 1;
+    cut[byteHi[k] + 1] = 1;
   }
   const classOf = new Uint8Array(256);
   const lo: number[] = [];
@@ -54,126 +232,240 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
     classOf[b] = c;
     hi[c] = b;
   }
-  const nClasses = c + 1;
+  const nc = c + 1;
 
-  const rows: Int32Array[] = [];
-  const accepting: number[] = [];
-  const callRows: number[][] = [];
-  const ruleOf: number[] = [];
-  const ruleStart: number[] = [];
+  // Important NFA states: the only ones a DFA state's identity depends on.
+  const important = new Uint8Array(N);
+  for (let s = 0; s < N; s++) if (byteStart[s + 1] > byteStart[s] || nCallStart[s + 1] > nCallStart[s]) important[s] = 1;
+  for (const e of ends) important[e] = 1;
 
-  const mark = new Int32Array(nfa.count).fill(-1);
+  // Epsilon closure of seeds[0..n) into `cl[0..clLen)`, sorted, important states only.
+  const mark = new Int32Array(N);
   let stamp = 0;
-  const closure = (seed: number[]): number[] => {
+  const stack = new Int32Array(N);
+  const cl = new Int32Array(N);
+  let clLen = 0;
+  const closure = (seeds: Int32Array, n: number): void => {
     stamp++;
-    const out: number[] = [];
-    const work = seed.slice();
-    while (work.length > 0) {
-      const s = work.pop()!;
-      if (mark[s] === stamp) continue;
-      mark[s] = stamp;
-      out.push(s);
-      for (const t of nfa.eps[s]) if (mark[t] !== stamp) work.push(t);
+    let sp = 0;
+    for (let i = 0; i < n; i++) {
+      const s = seeds[i];
+      if (mark[s] !== stamp) {
+        mark[s] = stamp;
+        stack[sp++] = s;
+      }
     }
-    return out.sort((a, b) => a - b);
+    let len = 0;
+    while (sp > 0) {
+      const s = stack[--sp];
+      if (important[s] === 1) cl[len++] = s;
+      for (let k = epsStart[s], e = epsStart[s + 1]; k < e; k++) {
+        const t = epsTo[k];
+        if (mark[t] !== stamp) {
+          mark[t] = stamp;
+          stack[sp++] = t;
+        }
+      }
+    }
+    sortPrefix(cl, len);
+    clLen = len;
   };
 
+  // DFA states: their NFA sets (interned), rows, calls.
+  const sets = new ListTable();
+  let runStart = new Int32Array(257);
+  let runLo = new Uint8Array(1024);
+  let runHi = new Uint8Array(1024);
+  let runTo = new Int32Array(1024);
+  let nRuns = 0;
+  let accepting = new Uint8Array(256);
+  let ruleOf = new Int32Array(256);
+  let callStart = new Int32Array(257);
+  let callRule = new Int32Array(64);
+  let callRet = new Int32Array(64);
+  let nCalls = 0;
+  const ruleStart = new Int32Array(starts.length);
+
+  let endOfRule = -1;
+  let rule = -1;
+  // Interns cl[0..clLen) as a state of `rule`.
+  const intern = (): number => {
+    const h = hashList(cl, 0, clLen, rule);
+    let id = sets.find(cl, clLen, rule, h);
+    if (id >= 0) return id;
+    id = sets.size;
+    if (id >= maxStates) {
+      throw new LimitError("max-dfa-states", `the grammar's automata need more than ${maxStates} states (limit maxDfaStates)`, {
+        hint: "Simplify ambiguous repetitions, lower repetition counts, or raise maxDfaStates.",
+      });
+    }
+    sets.add(cl, clLen, rule, h);
+    accepting = grownU8(accepting, id + 1);
+    ruleOf = grownI32(ruleOf, id + 1);
+    let acc = 0;
+    for (let i = 0; i < clLen; i++) if (cl[i] === endOfRule) acc = 1;
+    accepting[id] = acc;
+    ruleOf[id] = rule;
+    return id;
+  };
+
+  // Memo of moves: a single target NFA state → DFA state, and target lists → DFA state.
+  const single = new Int32Array(N).fill(-1);
+  const lists = new ListTable();
+  let listState = new Int32Array(256);
+
+  // Per-class target lists of the state being expanded (linked entries).
+  const head = new Int32Array(nc).fill(-1);
+  const touched = new Int32Array(nc);
+  let entVal = new Int32Array(256);
+  let entNext = new Int32Array(256);
+  let tmp = new Int32Array(256);
+  let pairs = new Int32Array(64);
+
   for (let r = 0; r < starts.length; r++) {
-    const index = new Map<string, number>();
-    const sets: number[][] = [];
-    const intern = (set: number[]): number => {
-      const key = set.join(",");
-      let id = index.get(key);
-      if (id === undefined) {
-        id = rows.length;
-        if (id >= maxStates) {
-          throw new LimitError("max-dfa-states", `the grammar's automata need more than ${maxStates} states (limit maxDfaStates)`, {
-            hint: "Simplify ambiguous repetitions, lower repetition counts, or raise maxDfaStates.",
-          });
-        }
-        index.set(key, id);
-        sets[id] = set;
-        rows.push(new Int32Array(nClasses).fill(-1));
-        accepting.push(set.includes(ends[r]) ? 1 : 0);
-        callRows.push([]);
-        ruleOf.push(r);
-      }
-      return id;
-    };
-    // Closures by target list: many states share the same class targets.
-    const closed = new Map<string, number>();
-    const first = intern(closure([starts[r]]));
-    ruleStart.push(first);
-    const queue = [first];
-    const byClass: number[][] = Array.from({ length: nClasses }, () => []);
-    for (let qi = 0; qi < queue.length; qi++) {
-      const q = queue[qi];
-      const set = sets[q];
-      const touched: number[] = [];
-      const calls = new Map<number, number[]>();
-      for (const s of set) {
-        const e = nfa.bytes[s];
-        for (let i = 0; i < e.length; i += 3) {
-          for (let k = classOf[e[i]]; k <= classOf[e[i + 1]]; k++) {
-            if (byClass[k].length === 0) touched.push(k);
-            byClass[k].push(e[i + 2]);
+    rule = r;
+    endOfRule = ends[r];
+    tmp[0] = starts[r];
+    closure(tmp, 1);
+    const first = intern();
+    ruleStart[r] = first;
+    // States are expanded in id order: the ids a rule creates are exactly the ones its expansion visits next.
+    for (let q = first; q < sets.size; q++) {
+      const so = sets.off[q], se = sets.off[q + 1];
+      let nEnt = 0;
+      let nPairs = 0;
+      let nTouched = 0;
+      for (let i = so; i < se; i++) {
+        const s = sets.data[i];
+        for (let k = byteStart[s], e = byteStart[s + 1]; k < e; k++) {
+          const t = byteTo[k];
+          const c1 = classOf[byteHi[k]];
+          for (let cc = classOf[byteLo[k]]; cc <= c1; cc++) {
+            if (nEnt === entVal.length) {
+              entVal = grownI32(entVal, nEnt + 1);
+              entNext = grownI32(entNext, nEnt + 1);
+            }
+            entVal[nEnt] = t;
+            const h = head[cc];
+            if (h < 0) touched[nTouched++] = cc;
+            entNext[nEnt] = h;
+            head[cc] = nEnt++;
           }
         }
-        const ce = nfa.calls[s];
-        for (let i = 0; i < ce.length; i += 2) {
-          let l = calls.get(ce[i]);
-          if (!l) calls.set(ce[i], (l = []));
-          l.push(ce[i + 1]);
+        for (let k = nCallStart[s], e = nCallStart[s + 1]; k < e; k++) {
+          if (nPairs + 2 > pairs.length) pairs = grownI32(pairs, nPairs + 2);
+          pairs[nPairs++] = nCallRule[k];
+          pairs[nPairs++] = nCallRet[k];
         }
       }
-      for (const k of touched) {
-        const targets = byClass[k];
-        byClass[k] = [];
-        const key = targets.length === 1 ? `${targets[0]}` : targets.join(",");
-        let t = closed.get(key);
-        if (t === undefined) {
-          const before = rows.length;
-          t = intern(closure(targets));
-          if (t >= before) queue.push(t);
-          closed.set(key, t);
+      // Touched classes in class order: sort a short list, else scan every class.
+      const scan = nTouched > 16;
+      if (!scan) sortPrefix(touched, nTouched);
+      if (nRuns + nc > runTo.length) {
+        runTo = grownI32(runTo, nRuns + nc);
+        runLo = grownU8(runLo, nRuns + nc);
+        runHi = grownU8(runHi, nRuns + nc);
+      }
+      const firstRun = nRuns;
+      for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
+        const cc = scan ? j : touched[j];
+        let p = head[cc];
+        if (p < 0) continue;
+        head[cc] = -1;
+        let t: number;
+        if (entNext[p] < 0) {
+          const s = entVal[p];
+          t = single[s];
+          if (t < 0) {
+            tmp[0] = s;
+            closure(tmp, 1);
+            t = intern();
+            single[s] = t;
+          }
+        } else {
+          let n = 0;
+          for (; p >= 0; p = entNext[p]) {
+            if (n === tmp.length) tmp = grownI32(tmp, n + 1);
+            tmp[n++] = entVal[p];
+          }
+          sortPrefix(tmp, n);
+          n = dedupSorted(tmp, n);
+          const h = hashList(tmp, 0, n, 0);
+          const id = lists.find(tmp, n, 0, h);
+          if (id >= 0) t = listState[id];
+          else {
+            closure(tmp, n);
+            t = intern();
+            const nid = lists.add(tmp, n, 0, h);
+            listState = grownI32(listState, nid + 1);
+            listState[nid] = t;
+          }
         }
-        rows[q][k] = t;
+        if (nRuns > firstRun && runTo[nRuns - 1] === t && runHi[nRuns - 1] === cc - 1) runHi[nRuns - 1] = cc;
+        else {
+          runLo[nRuns] = cc;
+          runHi[nRuns] = cc;
+          runTo[nRuns] = t;
+          nRuns++;
+        }
       }
-      for (const [rule, targets] of [...calls].sort((a, b) => a[0] - b[0])) {
-        const before = rows.length;
-        const t = intern(closure(targets));
-        if (t >= before) queue.push(t);
-        callRows[q].push(rule, t);
+      runStart = grownI32(runStart, q + 2);
+      runStart[q + 1] = nRuns;
+      // Calls, grouped by rule in rule order; each group's returns are closed together.
+      if (nPairs > 2) {
+        // Insertion sort of (rule, ret) pairs by rule (stable).
+        for (let i = 2; i < nPairs; i += 2) {
+          const a = pairs[i], b = pairs[i + 1];
+          let j = i - 2;
+          while (j >= 0 && pairs[j] > a) {
+            pairs[j + 2] = pairs[j];
+            pairs[j + 3] = pairs[j + 1];
+            j -= 2;
+          }
+          pairs[j + 2] = a;
+          pairs[j + 3] = b;
+        }
       }
+      callStart = grownI32(callStart, q + 2);
+      for (let i = 0; i < nPairs; ) {
+        const callee = pairs[i];
+        let n = 0;
+        while (i < nPairs && pairs[i] === callee) {
+          if (n === tmp.length) tmp = grownI32(tmp, n + 1);
+          tmp[n++] = pairs[i + 1];
+          i += 2;
+        }
+        closure(tmp, n);
+        const t = intern();
+        if (nCalls === callRule.length) {
+          callRule = grownI32(callRule, nCalls + 1);
+          callRet = grownI32(callRet, nCalls + 1);
+        }
+        callRule[nCalls] = callee;
+        callRet[nCalls] = t;
+        nCalls++;
+      }
+      callStart[q + 1] = nCalls;
     }
   }
 
-  const n = rows.length;
-  const trans = new Int32Array(n * nClasses);
-  for (let q = 0; q < n; q++) trans.set(rows[q], q * nClasses);
-  const callStart = new Int32Array(n + 1);
-  for (let q = 0; q < n; q++) callStart[q + 1] = callStart[q] + callRows[q].length / 2;
-  const callRule = new Int32Array(callStart[n]);
-  const callRet = new Int32Array(callStart[n]);
-  for (let q = 0; q < n; q++) {
-    const row = callRows[q];
-    for (let i = 0; i < row.length; i += 2) {
-      callRule[callStart[q] + i / 2] = row[i];
-      callRet[callStart[q] + i / 2] = row[i + 1];
-    }
-  }
+  const n = sets.size;
   return {
     stateCount: n,
     classOf,
-    nClasses,
+    nClasses: nc,
     classLo: Uint8Array.from(lo),
     classHi: Uint8Array.from(hi),
-    trans,
-    accepting: Uint8Array.from(accepting),
-    callStart,
-    callRule,
-    callRet,
-    ruleOf: Int32Array.from(ruleOf),
-    ruleStart: Int32Array.from(ruleStart),
+    trans: denseOf(n, nc, runStart, runLo, runHi, runTo),
+    accepting: accepting.slice(0, n),
+    callStart: callStart.slice(0, n + 1),
+    callRule: callRule.slice(0, nCalls),
+    callRet: callRet.slice(0, nCalls),
+    ruleOf: ruleOf.slice(0, n),
+    ruleStart,
+    runStart: runStart.slice(0, n + 1),
+    runLo: runLo.slice(0, nRuns),
+    runHi: runHi.slice(0, nRuns),
+    runTo: runTo.slice(0, nRuns),
   };
 }

@@ -5,7 +5,7 @@
  * states means fewer token-cache entries to fill; the canonical order lets
  * equal rules of different grammars share cache entries.
  */
-import type { DfaTables } from "./dfa.js";
+import { runsOf, type DfaTables } from "./dfa.js";
 
 /** The minimal equivalent tables (states that no input can tell apart are merged; calls must agree too). */
 export function minimize(t: DfaTables): DfaTables {
@@ -132,5 +132,6 @@ export function minimize(t: DfaTables): DfaTables {
     callRet: Int32Array.from(callRet),
     ruleOf: Int32Array.from(ruleOf),
     ruleStart,
+    ...runsOf(trans, m, nc),
   };
 }

@@ -2,6 +2,10 @@
  * IR → byte-level NFA (Thompson construction). Characters become UTF-8
  * byte-range sequences; references to called rules become call edges;
  * references to other rules are inlined.
+ *
+ * Edges are appended to flat growable typed arrays while building, then
+ * `finish` sorts them into per-state CSR lists (no array per state: a
+ * typical JSON Schema grammar has tens of thousands of NFA states).
  */
 import { LimitError, UnsupportedError } from "@formwork/core";
 import { utf8SequencesOfRanges } from "@formwork/regex";
@@ -11,15 +15,41 @@ import type { ResolvedEngineOptions } from "./options.js";
 const encoder = new TextEncoder();
 const ANY_RANGES = [0, 0xd7ff, 0xe000, MAX_CODE_POINT];
 
-/** A byte NFA shared by all rules; each called rule has a start and an end state. */
+type Sequences = ReturnType<typeof utf8SequencesOfRanges>;
+
+function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * A byte NFA shared by all rules; each called rule has a start and an end state.
+ * After `finish()`, the edges of state s are:
+ * epsilon: `epsTo[k]` for k in `[epsStart[s], epsStart[s+1])`;
+ * bytes: `byteLo[k]..byteHi[k] → byteTo[k]` for k in `[byteStart[s], byteStart[s+1])`;
+ * calls: `callRule[k]`, returning to `callRet[k]`, for k in `[callStart[s], callStart[s+1])`.
+ */
 export class Nfa {
   count = 0;
-  /** Epsilon successors of each state. */
-  readonly eps: number[][] = [];
-  /** Byte edges of each state as flat triples `lo, hi, to`. */
-  readonly bytes: number[][] = [];
-  /** Call edges of each state as flat pairs `ruleIndex, returnState`. */
-  readonly calls: number[][] = [];
+  // Build-time edge lists: eps (from, to), bytes (from, lo, hi, to), calls (from, rule, ret).
+  private eb = new Int32Array(1024);
+  private ne = 0;
+  private bb = new Int32Array(2048);
+  private nb = 0;
+  private cb = new Int32Array(96);
+  private nc = 0;
+
+  epsStart = new Int32Array(1);
+  epsTo = new Int32Array(0);
+  byteStart = new Int32Array(1);
+  byteLo = new Uint8Array(0);
+  byteHi = new Uint8Array(0);
+  byteTo = new Int32Array(0);
+  callStart = new Int32Array(1);
+  callRule = new Int32Array(0);
+  callRet = new Int32Array(0);
 
   constructor(private readonly limit: number) {}
 
@@ -29,10 +59,88 @@ export class Nfa {
         hint: "Lower big repetition counts ({m,n}), split huge alternations into rules, or raise maxNfaStates.",
       });
     }
-    this.eps.push([]);
-    this.bytes.push([]);
-    this.calls.push([]);
     return this.count++;
+  }
+
+  addEps(from: number, to: number): void {
+    const i = this.ne;
+    if (i + 2 > this.eb.length) this.eb = grown(this.eb, i + 2);
+    this.eb[i] = from;
+    this.eb[i + 1] = to;
+    this.ne = i + 2;
+  }
+
+  addBytes(from: number, lo: number, hi: number, to: number): void {
+    const i = this.nb;
+    if (i + 4 > this.bb.length) this.bb = grown(this.bb, i + 4);
+    const b = this.bb;
+    b[i] = from;
+    b[i + 1] = lo;
+    b[i + 2] = hi;
+    b[i + 3] = to;
+    this.nb = i + 4;
+  }
+
+  addCall(from: number, rule: number, ret: number): void {
+    const i = this.nc;
+    if (i + 3 > this.cb.length) this.cb = grown(this.cb, i + 3);
+    this.cb[i] = from;
+    this.cb[i + 1] = rule;
+    this.cb[i + 2] = ret;
+    this.nc = i + 3;
+  }
+
+  /** Sorts the edges into per-state lists (stable: each state keeps its edges in insertion order). */
+  finish(): void {
+    const n = this.count;
+    const csr = (buf: Int32Array, len: number, stride: number): Int32Array<ArrayBuffer> => {
+      const start = new Int32Array(n + 1);
+      for (let i = 0; i < len; i += stride) start[buf[i] + 1]++;
+      for (let s = 0; s < n; s++) start[s + 1] += start[s];
+      return start;
+    };
+    {
+      const start = csr(this.eb, this.ne, 2);
+      const at = start.slice(0, n);
+      const to = new Int32Array(this.ne >>> 1);
+      for (let i = 0; i < this.ne; i += 2) to[at[this.eb[i]]++] = this.eb[i + 1];
+      this.epsStart = start;
+      this.epsTo = to;
+    }
+    {
+      const start = csr(this.bb, this.nb, 4);
+      const at = start.slice(0, n);
+      const m = this.nb >>> 2;
+      const lo = new Uint8Array(m), hi = new Uint8Array(m), to = new Int32Array(m);
+      const b = this.bb;
+      for (let i = 0; i < this.nb; i += 4) {
+        const k = at[b[i]]++;
+        lo[k] = b[i + 1];
+        hi[k] = b[i + 2];
+        to[k] = b[i + 3];
+      }
+      this.byteStart = start;
+      this.byteLo = lo;
+      this.byteHi = hi;
+      this.byteTo = to;
+    }
+    {
+      const start = csr(this.cb, this.nc, 3);
+      const at = start.slice(0, n);
+      const m = this.nc / 3;
+      const rule = new Int32Array(m), ret = new Int32Array(m);
+      for (let i = 0; i < this.nc; i += 3) {
+        const k = at[this.cb[i]]++;
+        rule[k] = this.cb[i + 1];
+        ret[k] = this.cb[i + 2];
+      }
+      this.callStart = start;
+      this.callRule = rule;
+      this.callRet = ret;
+    }
+    this.eb = new Int32Array(0);
+    this.bb = new Int32Array(0);
+    this.cb = new Int32Array(0);
   }
 }
 
@@ -46,31 +154,41 @@ export function buildNfa(
   const ruleIndex = new Map(ruleNames.map((n, i) => [n, i] as const));
   const starts: number[] = [];
   const ends: number[] = [];
+  // The same IR node is often built many times (inlined rules): encode once.
+  const literalBytes = new Map<string, Uint8Array>();
+  const rangeSeqs = new Map<Node, Sequences>();
 
-  // Builds `node` between fresh states; returns [start, end].
+  // Builds `node` from state `from`; returns its end state.
   const build = (node: Node, from: number): number => {
     switch (node.type) {
       case "literal": {
+        let bytes = literalBytes.get(node.value);
+        if (bytes === undefined) literalBytes.set(node.value, (bytes = encoder.encode(node.value)));
         let s = from;
-        for (const b of encoder.encode(node.value)) {
+        for (let i = 0; i < bytes.length; i++) {
           const t = nfa.newState();
-          nfa.bytes[s].push(b, b, t);
+          nfa.addBytes(s, bytes[i], bytes[i], t);
           s = t;
         }
         return s;
       }
       case "class":
-        return buildRanges(effectiveRanges(node), from);
-      case "any":
-        return buildRanges(ANY_RANGES, from);
+      case "any": {
+        let seqs = rangeSeqs.get(node);
+        if (seqs === undefined) {
+          seqs = utf8SequencesOfRanges(node.type === "any" ? ANY_RANGES : effectiveRanges(node));
+          rangeSeqs.set(node, seqs);
+        }
+        return buildSequences(seqs, from);
+      }
       case "ref": {
         const r = ruleIndex.get(node.name);
         const t = nfa.newState();
         if (r !== undefined) {
-          nfa.calls[from].push(r, t);
+          nfa.addCall(from, r, t);
         } else {
           const e = build(g.rules.get(node.name)!, from);
-          nfa.eps[e].push(t);
+          nfa.addEps(e, t);
         }
         return t;
       }
@@ -83,8 +201,8 @@ export function buildNfa(
         const end = nfa.newState();
         for (const it of node.items) {
           const s = nfa.newState();
-          nfa.eps[from].push(s);
-          nfa.eps[build(it, s)].push(end);
+          nfa.addEps(from, s);
+          nfa.addEps(build(it, s), end);
         }
         return end;
       }
@@ -92,24 +210,24 @@ export function buildNfa(
         let s = from;
         for (let i = 0; i < node.min; i++) {
           const t = nfa.newState();
-          nfa.eps[s].push(t);
+          nfa.addEps(s, t);
           s = build(node.item, t);
         }
         if (node.max === Infinity) {
           const loop = nfa.newState();
-          nfa.eps[s].push(loop);
+          nfa.addEps(s, loop);
           const e = build(node.item, loop);
-          nfa.eps[e].push(loop);
+          nfa.addEps(e, loop);
           return loop;
         }
         const end = nfa.newState();
         for (let i = node.min; i < node.max; i++) {
-          nfa.eps[s].push(end);
+          nfa.addEps(s, end);
           const t = nfa.newState();
-          nfa.eps[s].push(t);
+          nfa.addEps(s, t);
           s = build(node.item, t);
         }
-        nfa.eps[s].push(end);
+        nfa.addEps(s, end);
         return end;
       }
       case "lexeme":
@@ -119,13 +237,13 @@ export function buildNfa(
     }
   };
 
-  const buildRanges = (ranges: readonly number[], from: number): number => {
+  const buildSequences = (seqs: Sequences, from: number): number => {
     const end = nfa.newState();
-    for (const sequence of utf8SequencesOfRanges(ranges)) {
+    for (const sequence of seqs) {
       let s = from;
       for (let i = 0; i < sequence.length; i++) {
         const t = i === sequence.length - 1 ? end : nfa.newState();
-        nfa.bytes[s].push(sequence[i][0], sequence[i][1], t);
+        nfa.addBytes(s, sequence[i][0], sequence[i][1], t);
         s = t;
       }
     }
@@ -140,17 +258,17 @@ export function buildNfa(
     }
     const dfa = options.regexToDfa(pattern, flags);
     const map: number[] = [];
-    for (let q = 0; q < dfa.stateCount; q++) map.push(q === 0 ? nfa.newState() : nfa.newState());
-    nfa.eps[from].push(map[0]);
+    for (let q = 0; q < dfa.stateCount; q++) map.push(nfa.newState());
+    nfa.addEps(from, map[0]);
     const end = nfa.newState();
     for (let q = 0; q < dfa.stateCount; q++) {
-      if (dfa.accepting[q]) nfa.eps[map[q]].push(end);
+      if (dfa.accepting[q]) nfa.addEps(map[q], end);
       let b = 0;
       while (b < 256) {
         const t = dfa.transitions[q * 256 + b];
         let e = b;
         while (e + 1 < 256 && dfa.transitions[q * 256 + e + 1] === t) e++;
-        if (t >= 0) nfa.bytes[map[q]].push(b, e, map[t]);
+        if (t >= 0) nfa.addBytes(map[q], b, e, map[t]);
         b = e + 1;
       }
     }
@@ -162,5 +280,6 @@ export function buildNfa(
     starts.push(s);
     ends.push(build(g.rules.get(name)!, s));
   }
+  nfa.finish();
   return { nfa, starts, ends };
 }
