@@ -181,6 +181,44 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   return { rules, root: g.root };
 }
 
+const sizeMemo = new WeakMap<Node, number>();
+
+/** The engine's estimate of `n`'s NFA size when inlined, counting each reference as 2 (its callee not included). */
+export function estimateSize(n: Node): number {
+  const hit = sizeMemo.get(n);
+  if (hit !== undefined) return hit;
+  let size: number;
+  switch (n.type) {
+    case "literal":
+      size = n.value.length * 3 + 1;
+      break;
+    case "class":
+    case "any":
+      size = 16;
+      break;
+    case "regex":
+      size = 64;
+      break;
+    case "ref":
+      size = 2;
+      break;
+    case "seq":
+    case "alt":
+      size = n.items.reduce((a, x) => a + estimateSize(x), n.type === "seq" ? 1 : 2);
+      break;
+    case "repeat": {
+      const copies = n.max === Infinity ? n.min + 1 : n.max;
+      size = Math.min(1e12, estimateSize(n.item) * Math.max(1, copies) + 2);
+      break;
+    }
+    case "lexeme":
+      size = estimateSize(n.item);
+      break;
+  }
+  sizeMemo.set(n, size);
+  return size;
+}
+
 /** The rule names referenced in `n`. */
 function refsOf(n: Node, out: string[] = []): string[] {
   switch (n.type) {

@@ -10,7 +10,7 @@
 import { CompileError, LimitError } from "@formwork/core";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
-import { compactGrammar } from "./compact.js";
+import { compactGrammar, estimateSize, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
 import { emitNumber, emitString, scalarOk, structuralKinds, valueNode } from "./emit-scalar.js";
@@ -69,6 +69,12 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
       while (used.has(`${prefix}${i}`)) i++;
       used.add(`${prefix}${i}`);
       return `${prefix}${i}`;
+    },
+    share: (node, prefix) => {
+      if (estimateSize(node) < EXTRACT_MIN_SIZE) return node;
+      const name = ctx.newRule(prefix);
+      rules.set(name, node);
+      return ref(name);
     },
   };
   rules.set("root", EMPTY);

@@ -34,6 +34,8 @@ export interface Ctx {
   value(frames: Frame[], depth: number): Node;
   /** Reserves a fresh rule name starting with `prefix`. */
   newRule(prefix: string): string;
+  /** `node`, or a reference to a new rule holding it when it is big: for a node used at several places, so that the engine can call it instead of copying it. */
+  share(node: Node, prefix: string): Node;
 }
 
 /**

@@ -69,7 +69,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
   const item = (i: number): Node => {
     const k = Math.min(i, L);
     let node = itemNodes.get(k);
-    if (!node) itemNodes.set(k, (node = ctx.value(itemConj(k), depth + 1)));
+    if (!node) itemNodes.set(k, (node = ctx.share(ctx.value(itemConj(k), depth + 1), "item")));
     return node;
   };
 
@@ -119,7 +119,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
   const match = (i: number) => {
     const k = Math.min(i, L);
     let node = matchNodes.get(k);
-    if (!node) matchNodes.set(k, (node = ctx.value([...itemConj(k), c.f], depth + 1)));
+    if (!node) matchNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), c.f], depth + 1), "item")));
     return node;
   };
   const miss = (i: number): Node | null => {
@@ -127,7 +127,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
     if (notC === null) return item(i);
     const k = Math.min(i, L);
     let node = missNodes.get(k);
-    if (!node) missNodes.set(k, (node = ctx.value([...itemConj(k), notC], depth + 1)));
+    if (!node) missNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), notC], depth + 1), "item")));
     return node;
   };
   const base = ctx.newRule("arr");

@@ -84,7 +84,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
       if (required.has(k)) return EMPTY;
       continue;
     }
-    entries.push({ key: k, required: required.has(k), value: ctx.value(conj, depth + 1) });
+    entries.push({ key: k, required: required.has(k), value: ctx.share(ctx.value(conj, depth + 1), "val") });
   }
 
   // Other properties: one alternative per region of keys (which patterns they match).
@@ -116,6 +116,8 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
   }
   const L = ctx.layout;
   const base = ctx.newRule("obj");
+  // One other-property member (key, colon, value), used by every extras state.
+  const entry = extraEntries.length === 0 ? EMPTY : ctx.share(alt(...extraEntries.map((e) => seq(e.key, L.colon(), e.value))), `${base}_x`);
   const memo = new Map<string, string>();
   const state = (i: number, c: number): Node => {
     const key = `${i}_${c}`;
@@ -147,7 +149,6 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     if (a + (c > a ? 1 : 0) >= minP) items.push(L.close(depth, c === 0, "}"));
     if (extraEntries.length && c + 1 <= maxP) {
       const next = maxP < Infinity ? c + 1 : Math.min(c + 1, a + 1);
-      const entry = extraEntries.length === 1 ? seq(extraEntries[0].key, L.colon(), extraEntries[0].value) : alt(...extraEntries.map((e) => seq(e.key, L.colon(), e.value)));
       items.push(seq(L.before(depth, c === 0), entry, extrasState(a, next)));
     }
     ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));

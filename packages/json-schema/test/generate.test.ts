@@ -33,6 +33,9 @@ const SCHEMAS: [string, unknown][] = [
 
 const STYLES: CompileSchemaOptions[] = [{ whitespace: "compact" }, { whitespace: "flexible" }, { whitespace: { pretty: 2 } }];
 
+/** Whether an object in the value has an integer-like key, which JSON.stringify moves first (out of the order the grammar writes). */
+const indexKeys = (v: unknown): boolean => typeof v === "object" && v !== null && ((!Array.isArray(v) && Object.keys(v).some((k) => /^(0|[1-9]\d*)$/.test(k))) || Object.values(v).some(indexKeys));
+
 /** The layout of a JSON text: strings and numbers blanked out. */
 const layout = (t: string) => t.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|null|true|false/g, "0");
 
@@ -56,8 +59,9 @@ function check(name: string, schema: unknown, opts: CompileSchemaOptions, sample
     if (pretty && pretty.split(":").length === layout(text).split(":").length) expect(layout(text)).toBe(pretty);
     // The canonical (JSON.stringify) text of every generated value is in the language too
     // (lone surrogates, which only the generic string rule can spell, excepted).
-    // Bounded numbers are generated without exponents, so values whose canonical text has one are skipped.
-    if (opts.whitespace === "compact" && !/\\u[dD][89a-fA-F]/.test(text) && !nonFinite(value) && !/\d[eE][-+]?\d/.test(JSON.stringify(value))) {
+    // Bounded numbers are generated without exponents, so values whose canonical text has one are skipped,
+    // and so are objects with integer-like keys (JSON.stringify writes those first, whatever the text's order).
+    if (opts.whitespace === "compact" && !/\\u[dD][89a-fA-F]/.test(text) && !nonFinite(value) && !indexKeys(value) && !/\d[eE][-+]?\d/.test(JSON.stringify(value))) {
       let accepted: boolean | null = null;
       try {
         accepted = referenceMatch(grammar, JSON.stringify(value)).accepted;
