@@ -20,6 +20,8 @@ const cases: { name: string; schema: unknown; values: unknown[] }[] = [
     schema: { type: "object", properties: { base: { type: "number" }, height: { type: "string", maxLength: 20 }, label: { type: "string" } }, additionalProperties: { type: "string" } },
     values: [{ base: 2, height: "tall ones", label: "ok", bar: "x y", basement: "deep", "h\u00e9": "z" }],
   },
+  { name: "first character restricted (a funnel into the string loop)", schema: { type: "string", pattern: "^[^a]" }, values: ["bcd a", "z"] },
+  { name: "first character leads elsewhere for one letter", schema: { type: "string", pattern: "^(?:[^q]|q[0-9])" }, values: ["q1 rest", "hello"] },
   { name: "array of bounded strings", schema: { type: "array", items: { type: "string", maxLength: 5 }, maxItems: 4 }, values: [["ab", "cdefg", "", "中文"]] },
 ];
 

@@ -29,6 +29,17 @@ export interface Slice {
    * subtree at once. (Bits 1..7: the same from the UTF-8 states in the middle of a character.)
    */
   ok: Uint8Array;
+  /**
+   * Where a token first leaves the set: nodes whose byte cannot start a character of C while
+   * the bytes above are whole characters of C. `exitChars[i]`: characters above `exits[i]`.
+   */
+  exits: Int32Array;
+  exitChars: Int32Array;
+  /** The first byte of the tokens below each exit (the byte of its depth-1 ancestor). */
+  exitTop: Uint8Array;
+  /** Tokens that end inside a character (a valid UTF-8 prefix) after whole characters of C. */
+  partialBits: Uint32Array;
+  partialCount: number;
   count: number;
   buildMs: number;
 }
@@ -44,9 +55,11 @@ export function sliceKey(ascii: Uint32Array, nonAscii: boolean): string {
 }
 
 /** Whether reading any non-ASCII character from q leads to p through states that neither call nor end the rule. */
+let nonAsciiSeqs: ReturnType<typeof utf8Sequences> | null = null;
+
 function nonAsciiLoops(a: Automaton, q: number, p: number): boolean {
   const nc = a.nClasses;
-  for (const seq of utf8Sequences(0x80, 0x10ffff)) {
+  for (const seq of (nonAsciiSeqs ??= utf8Sequences(0x80, 0x10ffff))) {
     let set = [q];
     for (let i = 0; i < seq.length; i++) {
       const next = new Set<number>();
@@ -111,12 +124,32 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const state = new Int8Array(nodeCount);
   const bits = new Uint32Array((trie.vocabulary.size + 31) >>> 5);
   const perDepth = new Int8Array(trie.maxDepth + 1);
-  let count = 0;
+  const charsAt = new Int32Array(trie.maxDepth + 1);
+  const exits: number[] = [];
+  const exitChars: number[] = [];
+  const exitTop: number[] = [];
+  let top = 0;
+  const partialBits = new Uint32Array(bits.length);
+  let count = 0, partialCount = 0;
   for (let m = 1; m < nodeCount; m++) {
     const d = depth[m];
-    const s = perDepth[d - 1] < 0 ? -1 : utf8Next(perDepth[d - 1], byte[m], ascii, nonAscii);
+    const ps = perDepth[d - 1];
+    const s = ps < 0 ? -1 : utf8Next(ps, byte[m], ascii, nonAscii);
     perDepth[d] = s;
     state[m] = s;
+    charsAt[d] = charsAt[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
+    if (d === 1) top = byte[m];
+    if (ps === 0 && s < 0) {
+      exits.push(m);
+      exitChars.push(charsAt[d - 1]);
+      exitTop.push(top);
+    }
+    if (s > 0) {
+      for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
+        partialBits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
+        partialCount++;
+      }
+    }
     if (s === 0) {
       for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
         bits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
@@ -153,7 +186,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
     }
     ok[m] = bitsOk;
   }
-  const slice: Slice = { key, bits, full, ok, count, buildMs: performance.now() - t0 };
+  const slice: Slice = { key, bits, full, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), partialBits, partialCount, count, buildMs: performance.now() - t0 };
   byKey.set(key, slice);
   return slice;
 }
@@ -220,6 +253,8 @@ export interface Runs {
   /** Per state with a run: the slice of its character set. */
   slice: (Slice | null)[];
   key: (string | null)[];
+  /** Per state with a run step: where every character of its set leads (-1 none). */
+  target: Int32Array;
 }
 
 const runsByAutomaton = new WeakMap<Automaton, Runs>();
@@ -228,7 +263,7 @@ const runsByAutomaton = new WeakMap<Automaton, Runs>();
 export function runsOf(a: Automaton): Runs {
   let r = runsByAutomaton.get(a);
   if (!r) {
-    r = { len: new Int32Array(a.stateCount).fill(UNKNOWN), slice: new Array(a.stateCount).fill(null), key: new Array(a.stateCount).fill(null) };
+    r = { len: new Int32Array(a.stateCount).fill(UNKNOWN), slice: new Array(a.stateCount).fill(null), key: new Array(a.stateCount).fill(null), target: new Int32Array(a.stateCount).fill(-1) };
     runsByAutomaton.set(a, r);
   }
   return r;
@@ -241,22 +276,34 @@ export function runsOf(a: Automaton): Runs {
  */
 function runStep(a: Automaton, q: number): { key: string; target: number } | null {
   if (a.escapes[q]) return null;
-  const nc = a.nClasses, row = q * nc;
-  const tally = new Map<number, number>();
+  const nc = a.nClasses, row = q * nc, { classLo, classHi, classOf, trans } = a;
+  // Fast rejection: fewer than MIN_ASCII ASCII bytes lead anywhere.
+  let live = 0;
+  for (let c = 0; c < nc && classLo[c] < 0x80; c++) if (trans[row + c] >= 0) live += Math.min(classHi[c], 0x7f) - classLo[c] + 1;
+  if (live < MIN_ASCII) return null;
+  // The target most ASCII bytes lead to (classes are byte ranges, so few distinct targets).
+  const targets: number[] = [];
+  const counts: number[] = [];
   let best = -1, bestCount = 0;
-  for (let b = 0; b < 0x80; b++) {
-    const t = a.trans[row + a.classOf[b]];
+  for (let c = 0; c < nc && classLo[c] < 0x80; c++) {
+    const t = trans[row + c];
     if (t < 0) continue;
-    const n = (tally.get(t) ?? 0) + 1;
-    tally.set(t, n);
-    if (n > bestCount) {
-      bestCount = n;
+    const w = Math.min(classHi[c], 0x7f) - classLo[c] + 1;
+    let i = targets.indexOf(t);
+    if (i < 0) {
+      i = targets.length;
+      targets.push(t);
+      counts.push(0);
+    }
+    counts[i] += w;
+    if (counts[i] > bestCount) {
+      bestCount = counts[i];
       best = t;
     }
   }
   if (best < 0 || bestCount < MIN_ASCII || a.escapes[best]) return null;
   const ascii = new Uint32Array(4);
-  for (let b = 0; b < 0x80; b++) if (a.trans[row + a.classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
+  for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
   return { key: sliceKey(ascii, nonAsciiLoops(a, q, best)), target: best };
 }
 
@@ -288,6 +335,7 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
     }
     const st = runStep(a, x);
     runs.key[x] = st?.key ?? null;
+    runs.target[x] = st?.target ?? -1;
     if (!st) {
       runs.len[x] = NONE;
       tail = NONE;
@@ -320,4 +368,45 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
     yKey = pKey;
   }
   return runs.len[q];
+}
+
+/** The state reached from q (whose run is endless) after k characters of its set. */
+export function runStateAfter(runs: Runs, q: number, k: number): number {
+  let x = q;
+  for (let i = 0; i < k; i++) {
+    const t = runs.target[x];
+    if (t === x) return x;
+    x = t;
+  }
+  return x;
+}
+
+/** The 256-bit byte set of a slice key: its ASCII bytes, plus every byte from 0x80 when it holds the non-ASCII characters. */
+function keyBytes(key: string): Uint32Array {
+  const out = new Uint32Array(8);
+  for (let i = 0; i < 4; i++) out[i] = parseInt(key.slice(i * 8, i * 8 + 8), 16);
+  if (key.endsWith("+u")) out.fill(0xffffffff, 4);
+  return out;
+}
+
+/**
+ * A state that funnels into an endless run: its own character set leads to
+ * one state t whose run is endless over a larger set (the first character
+ * of a key that must not be a declared name: every character but a few
+ * leads into the plain string loop). The cache entry of q is then t's slice
+ * minus the tokens whose first byte is one of the few (`except`, a 256-bit
+ * byte set), whose subtrees are walked from q. Null when q is not such a state.
+ */
+export function funnelOf(a: Automaton, trie: TokenTrie, q: number): { slice: Slice; except: Uint32Array } | null {
+  const runs = runsOf(a);
+  if (runLength(a, trie, q) !== NONE) return null;
+  const t = runs.target[q];
+  if (t < 0 || runs.key[q] === null || runLength(a, trie, t) !== RUN_FOREVER) return null;
+  const own = keyBytes(runs.key[q]!), wide = keyBytes(runs.key[t]!);
+  const except = new Uint32Array(8);
+  for (let i = 0; i < 8; i++) {
+    if ((own[i] & ~wide[i]) !== 0) return null;
+    except[i] = wide[i] & ~own[i];
+  }
+  return { slice: runs.slice[t]!, except };
 }

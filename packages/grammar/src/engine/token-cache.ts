@@ -16,7 +16,7 @@
 import type { TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
-import { maxSuffixChars, runLength, runsOf, RUN_FOREVER, sliceTuning } from "./slice.js";
+import { funnelOf, maxSuffixChars, runLength, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -48,99 +48,136 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   const nc = a.nClasses;
   const runs = runsOf(a);
   const useRuns = sliceTuning.enabled;
-  const slice = useRuns && runLength(a, trie, q) === RUN_FOREVER ? runs.slice[q] : null;
+  let slice = useRuns && runLength(a, trie, q) === RUN_FOREVER ? runs.slice[q] : null;
+  const funnel = useRuns && slice === null ? funnelOf(a, trie, q) : null;
+  if (funnel) slice = funnel.slice;
+  const except = funnel?.except ?? null;
   const key = slice?.key ?? null;
   const runLen = runs.len, runSlice = runs.slice;
   const sfx = useRuns ? maxSuffixChars(trie) : null;
-  const full = slice?.full ?? null;
-  const bits = slice ? slice.bits.slice() : new Uint32Array((vocabSize + 31) >>> 5);
-  let count = slice?.count ?? 0;
+  const bits = new Uint32Array((vocabSize + 31) >>> 5);
+  let count = 0;
   const buf = new ConfigBuffer();
   const ls = new Int32Array(trie.maxDepth + 2);
   const le = new Int32Array(trie.maxDepth + 2);
-  // Level 0: q with an empty local stack, calls entered.
-  step0(local, q, buf);
-  ls[0] = 0;
-  le[0] = buf.len;
   const esc: number[] = [];
   let visited = 0;
-  let m = 1;
-  while (m < nodeCount) {
-    visited++;
-    if (full !== null && full[m]) {
-      m = next[m];
-      continue;
-    }
-    const d = depth[m];
-    const ps = ls[d - 1], pe = le[d - 1];
-    buf.len = pe;
-    let added: number;
-    // Fast path: one configuration with an empty local stack, into a plain state.
-    if (pe - ps === 1 && buf.s[ps] === 0) {
-      const q2 = trans[buf.q[ps] * nc + classOf[byte[m]]];
-      if (q2 < 0) added = 0;
-      else if (!escapes[q2]) {
-        buf.push(q2, 0);
-        added = 1;
-      } else added = step(local, buf, ps, pe, byte[m], buf);
-    } else {
-      added = step(local, buf, ps, pe, byte[m], buf);
-    }
-    if (added === 0) {
-      m = next[m];
-      continue;
-    }
-    ls[d] = pe;
-    le[d] = pe + added;
-    const t1 = tokenStart[m + 1];
-    for (let k = tokenStart[m]; k < t1; k++) {
-      const id = tokenIds[k];
-      const bit = 1 << (id & 31);
-      if ((bits[id >>> 5] & bit) === 0) {
-        bits[id >>> 5] |= bit;
-        count++;
+  // Walks the nodes [from, to) (a subtree or the whole trie) from the configurations at level depth[from] - 1.
+  const walk = (from: number, to: number): void => {
+    let m = from;
+    while (m < to) {
+      visited++;
+      const d = depth[m];
+      const ps = ls[d - 1], pe = le[d - 1];
+      buf.len = pe;
+      let added: number;
+      // Fast path: one configuration with an empty local stack, into a plain state.
+      if (pe - ps === 1 && buf.s[ps] === 0) {
+        const q2 = trans[buf.q[ps] * nc + classOf[byte[m]]];
+        if (q2 < 0) added = 0;
+        else if (!escapes[q2]) {
+          buf.push(q2, 0);
+          added = 1;
+        } else added = step(local, buf, ps, pe, byte[m], buf);
+      } else {
+        added = step(local, buf, ps, pe, byte[m], buf);
       }
-    }
-    const hasChildren = next[m] > m + 1;
-    if (!hasChildren) {
-      m++;
-      continue;
-    }
-    if (sfx !== null) {
-      // A configuration in a character run that can read every continuation below m: take the subtree whole.
-      let jump = false;
-      for (let i = pe; i < pe + added; i++) {
-        const p = buf.q[i];
-        let r = runLen[p];
-        if (r === -2) r = runLength(a, trie, p);
-        if (r >= 0 && sfx[m] <= r && runSlice[p]!.ok[m] & 1) {
-          jump = true;
-          break;
-        }
-      }
-      if (jump) {
-        const t2 = tokenStart[next[m]];
-        for (let k = tokenStart[m + 1]; k < t2; k++) {
-          const id = tokenIds[k];
-          const bit = 1 << (id & 31);
-          if ((bits[id >>> 5] & bit) === 0) {
-            bits[id >>> 5] |= bit;
-            count++;
-          }
-        }
+      if (added === 0) {
         m = next[m];
         continue;
       }
+      ls[d] = pe;
+      le[d] = pe + added;
+      const t1 = tokenStart[m + 1];
+      for (let k = tokenStart[m]; k < t1; k++) {
+        const id = tokenIds[k];
+        const bit = 1 << (id & 31);
+        if ((bits[id >>> 5] & bit) === 0) {
+          bits[id >>> 5] |= bit;
+          count++;
+        }
+      }
+      const hasChildren = next[m] > m + 1;
+      if (!hasChildren) {
+        m++;
+        continue;
+      }
+      if (sfx !== null) {
+        // A configuration in a character run that can read every continuation below m: take the subtree whole.
+        let jump = false;
+        for (let i = pe; i < pe + added; i++) {
+          const p = buf.q[i];
+          let r = runLen[p];
+          if (r === -2) r = runLength(a, trie, p);
+          if (r >= 0 && sfx[m] <= r && runSlice[p]!.ok[m] & 1) {
+            jump = true;
+            break;
+          }
+        }
+        if (jump) {
+          const t2 = tokenStart[next[m]];
+          for (let k = tokenStart[m + 1]; k < t2; k++) {
+            const id = tokenIds[k];
+            const bit = 1 << (id & 31);
+            if ((bits[id >>> 5] & bit) === 0) {
+              bits[id >>> 5] |= bit;
+              count++;
+            }
+          }
+          m = next[m];
+          continue;
+        }
+      }
+      let readsMore = false;
+      let escaped = false;
+      for (let i = pe; i < pe + added; i++) {
+        const p = buf.q[i];
+        if (hasBytes[p]) readsMore = true;
+        if (!escaped && buf.s[i] === 0 && accepting[p] && childCanEscape(trie, m, escFirst, p)) escaped = true;
+      }
+      if (escaped) esc.push(m);
+      m = readsMore ? m + 1 : next[m];
     }
-    let readsMore = false;
-    let escaped = false;
-    for (let i = pe; i < pe + added; i++) {
-      const p = buf.q[i];
-      if (hasBytes[p]) readsMore = true;
-      if (!escaped && buf.s[i] === 0 && accepting[p] && childCanEscape(trie, m, escFirst, p)) escaped = true;
+  };
+  if (slice !== null) {
+    // An endless run: every token of whole characters of the set, every token ending inside such
+    // a character, and whatever the subtrees where a token first leaves the set allow.
+    bits.set(slice.bits);
+    for (let w = 0; w < bits.length; w++) bits[w] |= slice.partialBits[w];
+    count = slice.count + slice.partialCount;
+    const { exits, exitChars, exitTop } = slice;
+    if (except !== null) {
+      // A funnel: the first bytes in `except` lead elsewhere than the run; walk those subtrees from q.
+      for (let c = 1; c < nodeCount; c = next[c]) {
+        const b = byte[c];
+        if ((except[b >>> 5] & (1 << (b & 31))) === 0) continue;
+        for (let k = tokenStart[c]; k < tokenStart[next[c]]; k++) bits[tokenIds[k] >>> 5] &= ~(1 << (tokenIds[k] & 31));
+        buf.len = 0;
+        step0(local, q, buf);
+        ls[0] = 0;
+        le[0] = buf.len;
+        walk(c, next[c]);
+      }
     }
-    if (escaped) esc.push(m);
-    m = readsMore ? m + 1 : next[m];
+    for (let i = 0; i < exits.length; i++) {
+      const e = exits[i];
+      if (except !== null && except[exitTop[i] >>> 5] & (1 << (exitTop[i] & 31))) continue;
+      buf.len = 0;
+      step0(local, runStateAfter(runs, q, exitChars[i]), buf);
+      ls[depth[e] - 1] = 0;
+      le[depth[e] - 1] = buf.len;
+      walk(e, next[e]);
+    }
+    if (except !== null) {
+      count = 0;
+      for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]);
+    }
+  } else {
+    // Level 0: q with an empty local stack, calls entered.
+    step0(local, q, buf);
+    ls[0] = 0;
+    le[0] = buf.len;
+    walk(1, nodeCount);
   }
   const escNodes = Int32Array.from(esc);
   if (count > LIST_LIMIT || slice) return { bits, ids: null, count, escNodes, visited, slice: key };
@@ -155,6 +192,14 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
     }
   }
   return { bits: null, ids, count, escNodes, visited, slice: key };
+}
+
+/** Set bits of a 32-bit word. */
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /** Level 0 of the walk: the closure of `(q, empty local stack)`. */
