@@ -125,25 +125,38 @@ export function analyze(t: DfaTables, ruleNames: readonly string[], rootIndex: n
   // Shortest completions: cost[q] = min(0 if accepting, 1 + cost[trans], ruleMin + cost[ret]),
   // by Knuth's generalisation of Dijkstra (a call is evaluated once its callee's start and its
   // return state are both final). `order` records when each state became final.
+  // Each state enters the FIFO at most once per strict improvement, so nRuns + n entries suffice.
   const done = new Uint8Array(n);
   const order = new Int32Array(n).fill(-1);
+  // Byte moves cost 1, so their relaxations come in cost order: a FIFO holds them; calls go to a heap.
+  const fifoState = new Int32Array(nRuns + n + 1);
+  const fifoCost = new Float64Array(nRuns + n + 1);
+  let fifoHead = 0, fifoTail = 0;
   const heap = new CostHeap();
   for (let q = 0; q < n; q++) {
     if (accepting[q]) {
       minBytes[q] = 0;
-      heap.push(0, q);
+      fifoState[fifoTail] = q;
+      fifoCost[fifoTail++] = 0;
     }
   }
   let finalised = 0;
-  const relax = (p: number, v: number): void => {
+  const relaxCall = (p: number, v: number): void => {
     if (done[p] === 0 && v < minBytes[p]) {
       minBytes[p] = v;
       heap.push(v, p);
     }
   };
-  while (heap.size > 0) {
-    const d = heap.key[0], q = heap.val[0];
-    heap.pop();
+  while (fifoHead < fifoTail || heap.size > 0) {
+    let d: number, q: number;
+    if (fifoHead < fifoTail && (heap.size === 0 || fifoCost[fifoHead] <= heap.key[0])) {
+      d = fifoCost[fifoHead];
+      q = fifoState[fifoHead++];
+    } else {
+      d = heap.key[0];
+      q = heap.val[0];
+      heap.pop();
+    }
     if (done[q] === 1 || d > minBytes[q]) continue;
     done[q] = 1;
     order[q] = finalised++;
@@ -152,13 +165,21 @@ export function analyze(t: DfaTables, ruleNames: readonly string[], rootIndex: n
       ruleMin[r] = d;
       for (let i = byRuleStart[r]; i < byRuleStart[r + 1]; i++) {
         const k = byRule[i], ret = tCallRet[k];
-        if (done[ret] === 1) relax(callFrom[k], d + minBytes[ret]);
+        if (done[ret] === 1) relaxCall(callFrom[k], d + minBytes[ret]);
       }
     }
-    for (let i = revStart[q]; i < revStart[q + 1]; i++) relax(revFrom[i], d + 1);
+    const d1 = d + 1;
+    for (let i = revStart[q]; i < revStart[q + 1]; i++) {
+      const p = revFrom[i];
+      if (done[p] === 0 && d1 < minBytes[p]) {
+        minBytes[p] = d1;
+        fifoState[fifoTail] = p;
+        fifoCost[fifoTail++] = d1;
+      }
+    }
     for (let i = byRetStart[q]; i < byRetStart[q + 1]; i++) {
       const k = byRet[i], callee = tCallRule[k];
-      if (done[ruleStart[callee]] === 1) relax(callFrom[k], ruleMin[callee] + d);
+      if (done[ruleStart[callee]] === 1) relaxCall(callFrom[k], ruleMin[callee] + d);
     }
   }
   if (ruleMin[rootIndex] === Infinity) {

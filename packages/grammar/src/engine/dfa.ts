@@ -321,6 +321,32 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
   let entNext = new Int32Array(256);
   let tmp = new Int32Array(256);
   let pairs = new Int32Array(64);
+  let eLo = new Int32Array(64);
+  let eHi = new Int32Array(64);
+  let eTo = new Int32Array(64);
+  // The state reached by reading into NFA state s alone.
+  const moveOne = (s: number): number => {
+    let t = single[s];
+    if (t < 0) {
+      tmp[0] = s;
+      closure(tmp, 1);
+      t = intern();
+      single[s] = t;
+    }
+    return t;
+  };
+  // Appends the run lo..hi → t to the state being expanded (merged with an adjacent equal run).
+  let firstRun = 0;
+  const emit = (lo: number, hi: number, t: number): void => {
+    const last = nRuns - 1;
+    if (nRuns > firstRun && runTo[last] === t && runHi[last] + 1 === lo) runHi[last] = hi;
+    else {
+      runLo[nRuns] = lo;
+      runHi[nRuns] = hi;
+      runTo[nRuns] = t;
+      nRuns++;
+    }
+  };
 
   for (let r = 0; r < starts.length; r++) {
     rule = r;
@@ -332,15 +358,68 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
     // States are expanded in id order: the ids a rule creates are exactly the ones its expansion visits next.
     for (let q = first; q < sets.size; q++) {
       const so = sets.off[q], se = sets.off[q + 1];
-      let nEnt = 0;
+      // Byte edges of the set as class ranges, and its calls.
+      let nE = 0;
       let nPairs = 0;
-      let nTouched = 0;
       for (let i = so; i < se; i++) {
         const s = sets.data[i];
-        for (let k = byteStart[s], e = byteStart[s + 1]; k < e; k++) {
-          const t = byteTo[k];
-          const c1 = classOf[byteHi[k]];
-          for (let cc = classOf[byteLo[k]]; cc <= c1; cc++) {
+        const kEnd = byteStart[s + 1];
+        if (nE + kEnd - byteStart[s] > eTo.length) {
+          const need = nE + kEnd - byteStart[s];
+          eLo = grownI32(eLo, need);
+          eHi = grownI32(eHi, need);
+          eTo = grownI32(eTo, need);
+        }
+        for (let k = byteStart[s]; k < kEnd; k++) {
+          eLo[nE] = classOf[byteLo[k]];
+          eHi[nE] = classOf[byteHi[k]];
+          eTo[nE] = byteTo[k];
+          nE++;
+        }
+        for (let k = nCallStart[s], e = nCallStart[s + 1]; k < e; k++) {
+          if (nPairs + 2 > pairs.length) pairs = grownI32(pairs, nPairs + 2);
+          pairs[nPairs++] = nCallRule[k];
+          pairs[nPairs++] = nCallRet[k];
+        }
+      }
+      if (nRuns + nc > runTo.length) {
+        runTo = grownI32(runTo, nRuns + nc);
+        runLo = grownU8(runLo, nRuns + nc);
+        runHi = grownU8(runHi, nRuns + nc);
+      }
+      firstRun = nRuns;
+      // Usual case: the edges' class ranges are pairwise disjoint, so each range has one target.
+      let disjoint = nE <= 32;
+      if (disjoint) {
+        for (let i = 1; i < nE; i++) {
+          const lo = eLo[i], hi = eHi[i], to = eTo[i];
+          let j = i - 1;
+          while (j >= 0 && eLo[j] > lo) {
+            eLo[j + 1] = eLo[j];
+            eHi[j + 1] = eHi[j];
+            eTo[j + 1] = eTo[j];
+            j--;
+          }
+          eLo[j + 1] = lo;
+          eHi[j + 1] = hi;
+          eTo[j + 1] = to;
+        }
+        for (let i = 1; i < nE; i++) {
+          if (eLo[i] <= eHi[i - 1]) {
+            disjoint = false;
+            break;
+          }
+        }
+      }
+      if (disjoint) {
+        for (let i = 0; i < nE; i++) emit(eLo[i], eHi[i], moveOne(eTo[i]));
+      } else {
+        // Per class: the list of targets of every edge covering it.
+        let nEnt = 0;
+        let nTouched = 0;
+        for (let i = 0; i < nE; i++) {
+          const t = eTo[i];
+          for (let cc = eLo[i], c1 = eHi[i]; cc <= c1; cc++) {
             if (nEnt === entVal.length) {
               entVal = grownI32(entVal, nEnt + 1);
               entNext = grownI32(entNext, nEnt + 1);
@@ -352,61 +431,36 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
             head[cc] = nEnt++;
           }
         }
-        for (let k = nCallStart[s], e = nCallStart[s + 1]; k < e; k++) {
-          if (nPairs + 2 > pairs.length) pairs = grownI32(pairs, nPairs + 2);
-          pairs[nPairs++] = nCallRule[k];
-          pairs[nPairs++] = nCallRet[k];
-        }
-      }
-      // Touched classes in class order: sort a short list, else scan every class.
-      const scan = nTouched > 16;
-      if (!scan) sortPrefix(touched, nTouched);
-      if (nRuns + nc > runTo.length) {
-        runTo = grownI32(runTo, nRuns + nc);
-        runLo = grownU8(runLo, nRuns + nc);
-        runHi = grownU8(runHi, nRuns + nc);
-      }
-      const firstRun = nRuns;
-      for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
-        const cc = scan ? j : touched[j];
-        let p = head[cc];
-        if (p < 0) continue;
-        head[cc] = -1;
-        let t: number;
-        if (entNext[p] < 0) {
-          const s = entVal[p];
-          t = single[s];
-          if (t < 0) {
-            tmp[0] = s;
-            closure(tmp, 1);
-            t = intern();
-            single[s] = t;
-          }
-        } else {
-          let n = 0;
-          for (; p >= 0; p = entNext[p]) {
-            if (n === tmp.length) tmp = grownI32(tmp, n + 1);
-            tmp[n++] = entVal[p];
-          }
-          sortPrefix(tmp, n);
-          n = dedupSorted(tmp, n);
-          const h = hashList(tmp, 0, n, 0);
-          const id = lists.find(tmp, n, 0, h);
-          if (id >= 0) t = listState[id];
+        // Touched classes in class order: sort a short list, else scan every class.
+        const scan = nTouched > 16;
+        if (!scan) sortPrefix(touched, nTouched);
+        for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
+          const cc = scan ? j : touched[j];
+          let p = head[cc];
+          if (p < 0) continue;
+          head[cc] = -1;
+          let t: number;
+          if (entNext[p] < 0) t = moveOne(entVal[p]);
           else {
-            closure(tmp, n);
-            t = intern();
-            const nid = lists.add(tmp, n, 0, h);
-            listState = grownI32(listState, nid + 1);
-            listState[nid] = t;
+            let n = 0;
+            for (; p >= 0; p = entNext[p]) {
+              if (n === tmp.length) tmp = grownI32(tmp, n + 1);
+              tmp[n++] = entVal[p];
+            }
+            sortPrefix(tmp, n);
+            n = dedupSorted(tmp, n);
+            const h = hashList(tmp, 0, n, 0);
+            const id = lists.find(tmp, n, 0, h);
+            if (id >= 0) t = listState[id];
+            else {
+              closure(tmp, n);
+              t = intern();
+              const nid = lists.add(tmp, n, 0, h);
+              listState = grownI32(listState, nid + 1);
+              listState[nid] = t;
+            }
           }
-        }
-        if (nRuns > firstRun && runTo[nRuns - 1] === t && runHi[nRuns - 1] === cc - 1) runHi[nRuns - 1] = cc;
-        else {
-          runLo[nRuns] = cc;
-          runHi[nRuns] = cc;
-          runTo[nRuns] = t;
-          nRuns++;
+          emit(cc, cc, t);
         }
       }
       runStart = grownI32(runStart, q + 2);

@@ -17,6 +17,39 @@ const ANY_RANGES = [0, 0xd7ff, 0xe000, MAX_CODE_POINT];
 
 type Sequences = ReturnType<typeof utf8SequencesOfRanges>;
 
+/**
+ * The byte automaton of a character class, to be copied at each use: slot 0
+ * is the start, 1 the end, 2.. inner states. Sequences share their common
+ * suffixes (every `[80-BF]` tail is one chain), which keeps the NFA and the
+ * subset construction small for multi-byte characters.
+ */
+interface ClassTemplate {
+  inner: number;
+  /** Flat `from, lo, hi, to` quadruples over slots. */
+  edges: number[];
+}
+
+function classTemplate(seqs: Sequences): ClassTemplate {
+  const edges: number[] = [];
+  const bySuffix = new Map<string, number>();
+  let next = 2;
+  // The slot from which seq[i..] reads to the end (i >= 1).
+  const slotOf = (seq: Sequences[number], i: number): number => {
+    if (i === seq.length) return 1;
+    let key = "";
+    for (let j = i; j < seq.length; j++) key += `${seq[j][0]}-${seq[j][1]},`;
+    let slot = bySuffix.get(key);
+    if (slot === undefined) {
+      slot = next++;
+      bySuffix.set(key, slot);
+      edges.push(slot, seq[i][0], seq[i][1], slotOf(seq, i + 1));
+    }
+    return slot;
+  };
+  for (const seq of seqs) edges.push(0, seq[0][0], seq[0][1], slotOf(seq, 1));
+  return { inner: next - 2, edges };
+}
+
 function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Int32Array(Math.max(need, a.length * 2));
@@ -156,7 +189,7 @@ export function buildNfa(
   const ends: number[] = [];
   // The same IR node is often built many times (inlined rules): encode once.
   const literalBytes = new Map<string, Uint8Array>();
-  const rangeSeqs = new Map<Node, Sequences>();
+  const classTemplates = new Map<Node, ClassTemplate>();
 
   // Builds `node` from state `from`; returns its end state.
   const build = (node: Node, from: number): number => {
@@ -174,23 +207,21 @@ export function buildNfa(
       }
       case "class":
       case "any": {
-        let seqs = rangeSeqs.get(node);
-        if (seqs === undefined) {
-          seqs = utf8SequencesOfRanges(node.type === "any" ? ANY_RANGES : effectiveRanges(node));
-          rangeSeqs.set(node, seqs);
+        let tpl = classTemplates.get(node);
+        if (tpl === undefined) {
+          tpl = classTemplate(utf8SequencesOfRanges(node.type === "any" ? ANY_RANGES : effectiveRanges(node)));
+          classTemplates.set(node, tpl);
         }
-        return buildSequences(seqs, from);
+        return instantiate(tpl, from);
       }
       case "ref": {
         const r = ruleIndex.get(node.name);
-        const t = nfa.newState();
         if (r !== undefined) {
+          const t = nfa.newState();
           nfa.addCall(from, r, t);
-        } else {
-          const e = build(g.rules.get(node.name)!, from);
-          nfa.addEps(e, t);
+          return t;
         }
-        return t;
+        return build(g.rules.get(node.name)!, from);
       }
       case "seq": {
         let s = from;
@@ -198,12 +229,10 @@ export function buildNfa(
         return s;
       }
       case "alt": {
+        // Every item starts at `from` itself: no construction adds edges into its start state,
+        // so one item cannot run into another's beginning.
         const end = nfa.newState();
-        for (const it of node.items) {
-          const s = nfa.newState();
-          nfa.addEps(from, s);
-          nfa.addEps(build(it, s), end);
-        }
+        for (const it of node.items) nfa.addEps(build(it, from), end);
         return end;
       }
       case "repeat": {
@@ -237,16 +266,13 @@ export function buildNfa(
     }
   };
 
-  const buildSequences = (seqs: Sequences, from: number): number => {
+  // A class occurrence: fresh end and inner states, edges copied from the template.
+  const instantiate = (tpl: ClassTemplate, from: number): number => {
     const end = nfa.newState();
-    for (const sequence of seqs) {
-      let s = from;
-      for (let i = 0; i < sequence.length; i++) {
-        const t = i === sequence.length - 1 ? end : nfa.newState();
-        nfa.addBytes(s, sequence[i][0], sequence[i][1], t);
-        s = t;
-      }
-    }
+    const base = end - 1;
+    for (let i = 0; i < tpl.inner; i++) nfa.newState();
+    const e = tpl.edges;
+    for (let i = 0; i < e.length; i += 4) nfa.addBytes(e[i] === 0 ? from : base + e[i], e[i + 1], e[i + 2], e[i + 3] === 0 ? from : base + e[i + 3]);
     return end;
   };
 
