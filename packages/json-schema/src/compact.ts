@@ -21,7 +21,13 @@ export const EXTRACT_MIN_SIZE = 400;
 
 /** Returns a grammar with the same language, merged and shared as described above. */
 export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar {
-  const order = sccOrder(g);
+  const succ = new Map<string, string[]>();
+  const succOf = (v: string) => {
+    let out = succ.get(v);
+    if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!))].filter((t) => g.rules.has(t))));
+    return out;
+  };
+  const order = sccOrder(g.root, succOf);
   // Interning: one id per distinct structure (refs by canonical rule name).
   const canon = new Map<string, string>();
   const bodyOf = new Map<string, number>();
@@ -97,7 +103,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const bodyRule = new Map<number, string>();
   const kept: string[] = [];
   for (const comp of order) {
-    const cyclic = comp.length > 1 || refsOf(g.rules.get(comp[0])!).includes(comp[0]);
+    const cyclic = comp.length > 1 || succOf(comp[0]).includes(comp[0]);
     for (const name of comp) {
       canon.set(name, name);
       if (cyclic) cyclicRules.add(name);
@@ -219,19 +225,21 @@ export function estimateSize(n: Node): number {
   return size;
 }
 
-/** The rule names referenced in `n`. */
-function refsOf(n: Node, out: string[] = []): string[] {
+/** The rule names referenced in `n` (each shared subtree walked once). */
+function refsOf(n: Node, out: string[] = [], seen = new Set<Node>()): string[] {
+  if (seen.has(n)) return out;
+  seen.add(n);
   switch (n.type) {
     case "ref":
       out.push(n.name);
       break;
     case "seq":
     case "alt":
-      for (const x of n.items) refsOf(x, out);
+      for (const x of n.items) refsOf(x, out, seen);
       break;
     case "repeat":
     case "lexeme":
-      refsOf(n.item, out);
+      refsOf(n.item, out, seen);
       break;
     default:
       break;
@@ -240,24 +248,18 @@ function refsOf(n: Node, out: string[] = []): string[] {
 }
 
 /** Strongly connected components of the rules reachable from the root, callees first (iterative Tarjan). */
-function sccOrder(g: Grammar): string[][] {
-  const succ = new Map<string, string[]>();
-  const succOf = (v: string) => {
-    let s = succ.get(v);
-    if (!s) succ.set(v, (s = [...new Set(refsOf(g.rules.get(v)!))].filter((t) => g.rules.has(t))));
-    return s;
-  };
+function sccOrder(root: string, succOf: (v: string) => string[]): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: string[] = [];
   const out: string[][] = [];
   let next = 0;
-  const work: [string, number][] = [[g.root, 0]];
-  index.set(g.root, next);
-  low.set(g.root, next++);
-  stack.push(g.root);
-  onStack.add(g.root);
+  const work: [string, number][] = [[root, 0]];
+  index.set(root, next);
+  low.set(root, next++);
+  stack.push(root);
+  onStack.add(root);
   while (work.length) {
     const top = work[work.length - 1];
     const [v, i] = top;

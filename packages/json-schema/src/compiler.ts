@@ -17,7 +17,7 @@ import { emitNumber, emitString, scalarOk, structuralKinds, valueNode } from "./
 import { kindOf, mergeFrames, canonicalKey } from "./merge.js";
 import { negate, NotNegatable } from "./negate.js";
 import { resolveOptions, type CompileSchemaOptions } from "./options.js";
-import { draftOf, frame, under, withSchema, SchemaRegistry, type Frame } from "./resolver.js";
+import { draftOf, frame, isFrame, under, withSchema, SchemaRegistry, type Frame } from "./resolver.js";
 import { Layout } from "./whitespace.js";
 
 /** The result of `compileSchema`. */
@@ -57,13 +57,15 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   const rules = new Map<string, Node>();
   const used = new Set<string>();
   const refRules = new Map<string, string>();
+  const memo = new Map<string, Memo>();
   const ctx: Ctx = {
     reg,
     opts,
     layout: new Layout(opts),
     rules,
     warnings: [],
-    value: (frames, depth) => value(ctx, frames, depth, refRules, { n: 0 }),
+    value: (frames, depth) => memoValue(ctx, memo, frames, depth, () => value(ctx, frames, depth, refRules, { n: 0 })),
+    reached: 0,
     newRule: (prefix) => {
       let i = used.size;
       while (used.has(`${prefix}${i}`)) i++;
@@ -90,6 +92,95 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   return { grammar: compactGrammar(g), warnings: ctx.warnings };
 }
 
+/** A value compiled once: the node, how deep it nested below its depth, and the warnings it gave. */
+interface Memo {
+  node: Node;
+  height: number;
+  warnings: CompileWarning[];
+  ptrs: string[];
+}
+
+/**
+ * Compiles a conjunction once per structure: frames with equal schemas, base
+ * URIs and relations between their expansion tags (what `unevaluated*` reads),
+ * at the same depth when the layout depends on it, give the same node, so
+ * that copies of a subschema (e.g. `$ref`s expanded inline) become one rule
+ * after compaction. A hit replays the first compile's warnings with pointers
+ * moved to the new frames, and is recompiled when it would nest deeper than
+ * `maxDepth` here.
+ */
+function memoValue(ctx: Ctx, memo: Map<string, Memo>, frames: Frame[], depth: number, compile: () => Node): Node {
+  const key = `${frames.map((f) => `${schemaKey(f.s)}\u0000${f.base}\u0000${f.tag.noEval ? 1 : 0}\u0000${relations(frames, f)}`).join("\u0001")}@${ctx.layout.depthMatters ? depth : ""}`;
+  const hit = memo.get(key);
+  if (hit && depth + hit.height <= ctx.opts.maxDepth) {
+    ctx.reached = Math.max(ctx.reached, depth + hit.height);
+    const ptrs = frames.map((f) => f.ptr);
+    for (const w of hit.warnings) ctx.warnings.push({ ...w, pointer: rebase(w.pointer, hit.ptrs, ptrs) });
+    return hit.node;
+  }
+  const outer = ctx.reached;
+  ctx.reached = depth;
+  const w0 = ctx.warnings.length;
+  const node = compile();
+  const height = ctx.reached - depth;
+  ctx.reached = Math.max(outer, ctx.reached);
+  memo.set(key, { node, height, warnings: ctx.warnings.slice(w0), ptrs: frames.map((f) => f.ptr) });
+  return node;
+}
+
+const keyCache = new WeakMap<object, string>();
+/** Keywords that never change the grammar (annotations), left out of the memo key. */
+const ANNOTATIONS = new Set(["title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"]);
+/** Keywords whose value is a map of schemas, a schema, or an array of schemas. */
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"]);
+const SCHEMA_ONE = new Set(["not", "if", "then", "else", "items", "additionalItems", "additionalProperties", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"]);
+const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems", "items"]);
+
+const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !isFrame(v);
+/** JSON text that tells strings from the numbers JSON cannot write (and keeps a Frame's unique tag). */
+const verbatim = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === "string" ? `s${x}` : typeof x === "number" && !Number.isFinite(x) ? `n${x}` : x === undefined ? "u" : x)) ?? "u";
+
+/**
+ * Canonical text of a schema for the memo (cached per object): annotations
+ * are dropped at schema positions only (a property named "title" stays).
+ */
+function schemaKey(s: unknown): string {
+  if (!plain(s)) return verbatim(s);
+  let k = keyCache.get(s);
+  if (k !== undefined) return k;
+  const parts: string[] = [];
+  for (const [key, v] of Object.entries(s)) {
+    if (ANNOTATIONS.has(key)) continue;
+    let t: string;
+    if (SCHEMA_LISTS.has(key) && Array.isArray(v)) t = `[${v.map(schemaKey).join(",")}]`;
+    else if (SCHEMA_MAPS.has(key) && plain(v)) t = `{${Object.entries(v).map(([p, x]) => `${JSON.stringify(p)}:${schemaKey(x)}`).join(",")}}`;
+    else if (SCHEMA_ONE.has(key)) t = schemaKey(v);
+    else t = verbatim(v);
+    parts.push(`${JSON.stringify(key)}:${t}`);
+  }
+  k = `{${parts.join(",")}}`;
+  keyCache.set(s, k);
+  return k;
+}
+
+/** The frames of the list that `f` is, or was expanded from (by index). */
+function relations(frames: Frame[], f: Frame): string {
+  const out: number[] = [];
+  frames.forEach((g, i) => {
+    if (g.tag.id === f.tag.id || f.tag.lineage.includes(g.tag.id)) out.push(i);
+  });
+  return out.join(",");
+}
+
+/** `pointer` with the longest old frame pointer it lies under replaced by the new frame's. */
+function rebase(pointer: string, from: string[], to: string[]): string {
+  let best = -1;
+  from.forEach((p, i) => {
+    if ((pointer === p || pointer.startsWith(`${p}/`)) && (best < 0 || p.length > from[best].length)) best = i;
+  });
+  return best < 0 ? pointer : to[best] + pointer.slice(from[best].length);
+}
+
 function isMetadataOnly(o: Record<string, unknown>): boolean {
   return Object.keys(o).every((k) => METADATA.has(k));
 }
@@ -97,6 +188,7 @@ function isMetadataOnly(o: Record<string, unknown>): boolean {
 /** Compiles a conjunction of frames as one JSON value. */
 function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, string>, budget: { n: number }): Node {
   const reg = ctx.reg;
+  ctx.reached = Math.max(ctx.reached, depth);
   if (depth > ctx.opts.maxDepth) {
     if (ctx.layout.depthMatters) return EMPTY;
     throw new LimitError("max-depth", `The schema nests deeper than maxDepth (${ctx.opts.maxDepth})`, { location: { kind: "pointer", pointer: frames[0]?.ptr ?? "" }, hint: "Raise the maxDepth option." });

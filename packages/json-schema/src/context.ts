@@ -32,6 +32,8 @@ export interface Ctx {
   warnings: CompileWarning[];
   /** Compiles the conjunction of `frames` as a JSON value at nesting `depth`. */
   value(frames: Frame[], depth: number): Node;
+  /** The deepest nesting compiled so far (for the memo of compiled values). */
+  reached: number;
   /** Reserves a fresh rule name starting with `prefix`. */
   newRule(prefix: string): string;
   /** `node`, or a reference to a new rule holding it when it is big: for a node used at several places, so that the engine can call it instead of copying it. */

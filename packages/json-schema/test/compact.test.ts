@@ -207,3 +207,34 @@ describe("compactGrammar keeps the language", () => {
     expect(checked).toBeGreaterThan(30);
   });
 });
+
+describe("compiled values are memoised", () => {
+  const big = (description: string) => ({ description, type: "object", properties: { name: { type: "string", maxLength: 20 }, tags: { type: "array", items: { type: "string", pattern: "^[a-z]+$" } }, size: { type: "integer", minimum: 0 } }, required: ["name"], additionalProperties: false });
+  it("copies of a subschema (annotations aside) compile to one rule", () => {
+    const two = compileSchema({ type: "object", properties: { a: big("first"), b: big("second"), c: big("third") } }, { whitespace: "compact" }).grammar;
+    // The object's members are written once, and referenced from a, b and c.
+    expect(printGbnf(two).split('"\\"tags\\""').length - 1).toBe(1);
+    for (const t of ['{"a":{"name":"x"},"c":{"name":"y","size":3}}', '{"b":{"name":"","tags":["ab"]}}']) expect(referenceMatch(two, t).accepted, t).toBe(true);
+    for (const t of ['{"b":{"name":"x","other":1}}', '{"c":{"size":3}}', '{"b":{"name":"x","tags":["A"]}}']) expect(referenceMatch(two, t).accepted, t).toBe(false);
+  });
+  it("a property named like an annotation is not an annotation", () => {
+    const g = compileSchema({ type: "object", properties: { a: { type: "object", properties: { title: { type: "integer" } } }, b: { type: "object", properties: { title: { type: "string" } } } } }, { whitespace: "compact" }).grammar;
+    expect(referenceMatch(g, '{"a":{"title":1},"b":{"title":"x"}}').accepted).toBe(true);
+    expect(referenceMatch(g, '{"a":{"title":"x"}}').accepted).toBe(false);
+    expect(referenceMatch(g, '{"b":{"title":1}}').accepted).toBe(false);
+  });
+  it("warnings are reported at every copy's pointer", () => {
+    const s = { type: "object", properties: { when: { type: "string", format: "no-such-format" }, sub: { type: "object", properties: { x: { type: "string", format: "no-such-format" } } } } };
+    const { warnings } = compileSchema({ type: "object", properties: { a: s, b: s, c: { allOf: [s] } } });
+    expect(warnings.map((w) => w.pointer).sort()).toEqual(["/properties/a/properties/sub/properties/x/format", "/properties/a/properties/when/format", "/properties/b/properties/sub/properties/x/format", "/properties/b/properties/when/format", "/properties/c/allOf/0/properties/sub/properties/x/format", "/properties/c/allOf/0/properties/when/format"]);
+  });
+  it("a copy nested deeper still hits maxDepth", () => {
+    const obj = (properties: Record<string, unknown>) => ({ type: "object", properties, additionalProperties: false });
+    const s = obj({ x: obj({ y: { type: "integer" } }) });
+    const deep = obj({ c: obj({ d: s }) });
+    expect(() => compileSchema(obj({ a: s }), { maxDepth: 3 })).not.toThrow();
+    expect(() => compileSchema(obj({ b: deep }), { maxDepth: 3 })).toThrow(/maxDepth/);
+    expect(() => compileSchema(obj({ a: s, b: deep }), { maxDepth: 3 })).toThrow(/maxDepth/);
+    expect(() => compileSchema(obj({ a: s, b: deep }), { maxDepth: 5 })).not.toThrow();
+  });
+});
