@@ -5,7 +5,7 @@
 // reference recognizer in packages/grammar/test), at every step of real tokenized instances.
 import { describe, expect, it } from "vitest";
 import { TokenMask } from "@formwork/core";
-import { GrammarCompiler, sliceTuning, type CompiledGrammar } from "@formwork/grammar";
+import { GrammarCompiler, parseGbnf, sliceTuning, type CompiledGrammar } from "@formwork/grammar";
 import { compileSchema } from "@formwork/json-schema";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
 
@@ -67,6 +67,45 @@ describe("token cache: runs and slices equal the plain trie walk (Qwen, every to
       for (const v of c.values) {
         const ids = tok.encode(JSON.stringify(v), { add_special_tokens: false });
         expect(lockstep(withRuns, plain, ids), JSON.stringify(v)).toEqual([]);
+      }
+    }, 120_000);
+  }
+});
+
+// String content as a rule of its own (called: used twice, inlineLimit 0), so the loop state is
+// accepting: the rule can end anywhere and a token goes on through the caller (escape points).
+const gbnfCases: { name: string; gbnf: string; texts: string[] }[] = [
+  {
+    name: "called string content, then a quote",
+    gbnf: [String.raw`root ::= "{\"" body "\":\"" body "\"}"`, String.raw`body ::= [^"\\\x00-\x1f]*`].join("\n"),
+    texts: ['{"key one":"value, two \u00e9 中"}', '{"":""}'],
+  },
+  {
+    // After the rule ends the caller reads "." (a byte of the run's own set), then a quote: tokens
+    // such as ')."' are accepted only by ending the rule before the dot.
+    name: "called content whose follow byte is inside the set",
+    gbnf: [String.raw`root ::= "\"" body ".\"" body ".\""`, String.raw`body ::= [^"\\\x00-\x1f]*`].join("\n"),
+    texts: ['"a (b)."x."', '"."."'],
+  },
+  {
+    name: "called bounded content",
+    gbnf: [String.raw`root ::= "\"" body "\"," body "."`, String.raw`body ::= [a-zA-Z0-9 _-]{0,9}`].join("\n"),
+    texts: ['"hello wor",abc.'],
+  },
+];
+
+describe("token cache: runs in called rules equal the plain walk (Qwen, every token)", () => {
+  const vocab = qwenVocabulary();
+  for (const c of gbnfCases) {
+    it(c.name, async () => {
+      const tok = await hfTokenizer("qwen3");
+      const g = parseGbnf(c.gbnf);
+      const withRuns = new GrammarCompiler(vocab, { inlineLimit: 0 }).compile(g);
+      const plain = new GrammarCompiler(vocab, { inlineLimit: 0, precomputeSlices: false }).compile(g);
+      expect(withRuns.stats.calledRules).toContain("body");
+      for (const text of c.texts) {
+        const ids = tok.encode(text, { add_special_tokens: false });
+        expect(lockstep(withRuns, plain, ids), text).toEqual([]);
       }
     }, 120_000);
   }

@@ -37,6 +37,8 @@ export interface Slice {
   exitChars: Int32Array;
   /** The first byte of the tokens below each exit (the byte of its depth-1 ancestor). */
   exitTop: Uint8Array;
+  /** The parent node of each exit (0 = the root). */
+  exitParent: Int32Array;
   /** Tokens that end inside a character (a valid UTF-8 prefix) after whole characters of C. */
   partialBits: Uint32Array;
   partialCount: number;
@@ -128,6 +130,8 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const exits: number[] = [];
   const exitChars: number[] = [];
   const exitTop: number[] = [];
+  const exitParent: number[] = [];
+  const pathNode = new Int32Array(trie.maxDepth + 1);
   let top = 0;
   const partialBits = new Uint32Array(bits.length);
   let count = 0, partialCount = 0;
@@ -139,10 +143,12 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
     state[m] = s;
     charsAt[d] = charsAt[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
     if (d === 1) top = byte[m];
+    pathNode[d] = m;
     if (ps === 0 && s < 0) {
       exits.push(m);
       exitChars.push(charsAt[d - 1]);
       exitTop.push(top);
+      exitParent.push(pathNode[d - 1]);
     }
     if (s > 0) {
       for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
@@ -186,7 +192,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
     }
     ok[m] = bitsOk;
   }
-  const slice: Slice = { key, bits, full, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), partialBits, partialCount, count, buildMs: performance.now() - t0 };
+  const slice: Slice = { key, bits, full, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), partialBits, partialCount, count, buildMs: performance.now() - t0 };
   byKey.set(key, slice);
   return slice;
 }
@@ -240,7 +246,8 @@ const NONE = -1;
  * Character runs of an automaton: state q has a run of length R over a set C
  * (at least 32 ASCII bytes, maybe every non-ASCII character) when every
  * string of at most R characters of C can be read from q along states that
- * neither call nor end a rule: inside an unbounded JSON string R is
+ * call no rule (they may be accepting: string content in a rule of its own
+ * can end anywhere; the walk then records escape points at exits): inside an unbounded JSON string R is
  * infinite (a loop), inside a string of at most n characters R counts down
  * along the chain of counter states. A token walk that reaches a trie node
  * in such a state accepts the whole subtree below the node at once when the
@@ -275,7 +282,7 @@ export function runsOf(a: Automaton): Runs {
  * lead to t too. Null when q has no such set.
  */
 function runStep(a: Automaton, q: number): { key: string; target: number } | null {
-  if (a.escapes[q]) return null;
+  if (hasCalls(a, q)) return null;
   const nc = a.nClasses, row = q * nc, { classLo, classHi, classOf, trans } = a;
   // Fast rejection: fewer than MIN_ASCII ASCII bytes lead anywhere.
   let live = 0;
@@ -301,10 +308,15 @@ function runStep(a: Automaton, q: number): { key: string; target: number } | nul
       best = t;
     }
   }
-  if (best < 0 || bestCount < MIN_ASCII || a.escapes[best]) return null;
+  if (best < 0 || bestCount < MIN_ASCII || hasCalls(a, best)) return null;
   const ascii = new Uint32Array(4);
   for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
   return { key: sliceKey(ascii, nonAsciiLoops(a, q, best)), target: best };
+}
+
+/** Whether q calls a rule (a run may pass accepting states, where its rule could also end, but no calls). */
+function hasCalls(a: Automaton, q: number): boolean {
+  return a.callStart[q + 1] > a.callStart[q];
 }
 
 /**
@@ -409,4 +421,21 @@ export function funnelOf(a: Automaton, trie: TokenTrie, q: number): { slice: Sli
     except[i] = wide[i] & ~own[i];
   }
   return { slice: runs.slice[t]!, except };
+}
+
+/**
+ * Whether some accepting state on q's endless run can be followed (after its rule ends, per
+ * `escFirst`) by a byte of the run's own set. Then escape points can sit at any node of the run,
+ * not only above exits, and a cache entry must not take the exits shortcut.
+ */
+export function runFollowClashes(a: Automaton, runs: Runs, q: number, key: string, escFirst: Uint32Array): boolean {
+  const set = keyBytes(key);
+  let x = q;
+  for (let guard = 0; guard <= a.stateCount; guard++) {
+    if (a.accepting[x]) for (let i = 0; i < 8; i++) if (escFirst[x * 8 + i] & set[i]) return true;
+    const t = runs.target[x];
+    if (t < 0 || t === x) return false;
+    x = t;
+  }
+  return false;
 }

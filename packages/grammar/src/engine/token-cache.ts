@@ -16,7 +16,7 @@
 import type { TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
-import { funnelOf, maxSuffixChars, runLength, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
+import { funnelOf, maxSuffixChars, runFollowClashes, runLength, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -51,7 +51,9 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   let slice = useRuns && runLength(a, trie, q) === RUN_FOREVER ? runs.slice[q] : null;
   const funnel = useRuns && slice === null ? funnelOf(a, trie, q) : null;
   if (funnel) slice = funnel.slice;
-  const except = funnel?.except ?? null;
+  // The shortcut below finds escape points only above exits; not valid when the rule can end inside the run and a byte of the set follow.
+  if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, escFirst)) slice = null;
+  const except = slice !== null ? (funnel?.except ?? null) : null;
   const key = slice?.key ?? null;
   const runLen = runs.len, runSlice = runs.slice;
   const sfx = useRuns ? maxSuffixChars(trie) : null;
@@ -159,11 +161,17 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
         walk(c, next[c]);
       }
     }
+    const { exitParent } = slice;
     for (let i = 0; i < exits.length; i++) {
       const e = exits[i];
       if (except !== null && except[exitTop[i] >>> 5] & (1 << (exitTop[i] & 31))) continue;
+      const p = runStateAfter(runs, q, exitChars[i]);
+      // Where the run's rule can end, a token may go on after it through the caller: the exit's
+      // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
+      const b = byte[e];
+      if (accepting[p] && exitParent[i] > 0 && escFirst[p * 8 + (b >>> 5)] & (1 << (b & 31))) esc.push(exitParent[i]);
       buf.len = 0;
-      step0(local, runStateAfter(runs, q, exitChars[i]), buf);
+      step0(local, p, buf);
       ls[depth[e] - 1] = 0;
       le[depth[e] - 1] = buf.len;
       walk(e, next[e]);
@@ -179,7 +187,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
     le[0] = buf.len;
     walk(1, nodeCount);
   }
-  const escNodes = Int32Array.from(esc);
+  const escNodes = slice !== null ? Int32Array.from(new Set(esc)).sort() : Int32Array.from(esc);
   if (count > LIST_LIMIT || slice) return { bits, ids: null, count, escNodes, visited, slice: key };
   const ids = new Uint32Array(count);
   let k = 0;
