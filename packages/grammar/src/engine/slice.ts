@@ -439,3 +439,91 @@ export function runFollowClashes(a: Automaton, runs: Runs, q: number, key: strin
   }
   return false;
 }
+
+/** Token lengths are tracked exactly up to this many characters per cumulative bitset; longer tokens are listed. */
+const LEN_BITSETS = 24;
+
+const tokenCharsByTrie = new WeakMap<TokenTrie, Uint16Array>();
+
+/** Characters (UTF-8 lead bytes) of every token of the trie's vocabulary. */
+function tokenChars(trie: TokenTrie): Uint16Array {
+  let out = tokenCharsByTrie.get(trie);
+  if (out) return out;
+  const { nodeCount, byte, depth, tokenStart, tokenIds } = trie;
+  out = new Uint16Array(trie.vocabulary.size);
+  const chars = new Int32Array(trie.maxDepth + 1);
+  for (let m = 1; m < nodeCount; m++) {
+    const d = depth[m];
+    chars[d] = chars[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
+    for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) out[tokenIds[k]] = Math.min(chars[d], 0xffff);
+  }
+  tokenCharsByTrie.set(trie, out);
+  return out;
+}
+
+/** A slice's tokens by length, for states that can read only a bounded number of characters of the set. */
+export interface SliceLengths {
+  /** `upTo[k]`: bitset of the slice's tokens with at most k characters (k ≤ LEN_BITSETS). */
+  upTo: Uint32Array[];
+  /** Slice tokens longer than LEN_BITSETS characters, and their lengths. */
+  longIds: Uint32Array;
+  longChars: Uint16Array;
+  /** Tokens ending inside a character (see `Slice.partialBits`) and their character counts, the partial one included. */
+  partialIds: Uint32Array;
+  partialChars: Uint16Array;
+  /** The longest slice token, in characters. */
+  maxChars: number;
+}
+
+const lengthsBySlice = new WeakMap<Slice, SliceLengths>();
+
+/** The length tables of `slice` over `trie`, built on first use. */
+export function sliceLengths(trie: TokenTrie, slice: Slice): SliceLengths {
+  let out = lengthsBySlice.get(slice);
+  if (out) return out;
+  const chars = tokenChars(trie);
+  const words = slice.bits.length;
+  const upTo = Array.from({ length: LEN_BITSETS + 1 }, () => new Uint32Array(words));
+  const longIds: number[] = [];
+  const longChars: number[] = [];
+  const partialIds: number[] = [];
+  const partialChars: number[] = [];
+  let maxChars = 0;
+  for (let w = 0; w < words; w++) {
+    for (const [src, isPartial] of [[slice.bits[w], false], [slice.partialBits[w], true]] as const) {
+      let x = src;
+      while (x !== 0) {
+        const low = x & -x;
+        const id = (w << 5) + (31 - Math.clz32(low));
+        x ^= low;
+        const c = chars[id];
+        if (isPartial) {
+          partialIds.push(id);
+          partialChars.push(c);
+          continue;
+        }
+        if (c > maxChars) maxChars = c;
+        if (c <= LEN_BITSETS) upTo[c][w] |= low;
+        else {
+          longIds.push(id);
+          longChars.push(c);
+        }
+      }
+    }
+  }
+  for (let k = 1; k <= LEN_BITSETS; k++) for (let w = 0; w < words; w++) upTo[k][w] |= upTo[k - 1][w];
+  out = { upTo, longIds: Uint32Array.from(longIds), longChars: Uint16Array.from(longChars), partialIds: Uint32Array.from(partialIds), partialChars: Uint16Array.from(partialChars), maxChars };
+  lengthsBySlice.set(slice, out);
+  return out;
+}
+
+/** Whether state x reads no character of the set of `key` (no ASCII byte of it, no non-ASCII lead byte when it holds those). */
+export function closedOn(a: Automaton, x: number, key: string): boolean {
+  const set = keyBytes(key);
+  const nc = a.nClasses, row = x * nc;
+  for (let b = 0; b < 0xf5; b++) {
+    if (b >= 0x80 && b < 0xc2) continue;
+    if (set[b >>> 5] & (1 << (b & 31)) && a.trans[row + a.classOf[b]] >= 0) return false;
+  }
+  return true;
+}

@@ -16,7 +16,7 @@
 import type { TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
-import { funnelOf, maxSuffixChars, runFollowClashes, runLength, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
+import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, sliceLengths, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -53,6 +53,18 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   if (funnel) slice = funnel.slice;
   // The shortcut below finds escape points only above exits; not valid when the rule can end inside the run and a byte of the set follow.
   if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, escFirst)) slice = null;
+  // A bounded run (at most r more characters of the set, as in maxLength) whose end reads none of them.
+  let bounded = Infinity;
+  if (useRuns && slice === null) {
+    const r = runLength(a, trie, q);
+    if (r >= 1 && r !== RUN_FOREVER) {
+      const sl = runs.slice[q]!;
+      if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, escFirst)) {
+        slice = sl;
+        bounded = r;
+      }
+    }
+  }
   const except = slice !== null ? (funnel?.except ?? null) : null;
   const key = slice?.key ?? null;
   const runLen = runs.len, runSlice = runs.slice;
@@ -144,9 +156,17 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   if (slice !== null) {
     // An endless run: every token of whole characters of the set, every token ending inside such
     // a character, and whatever the subtrees where a token first leaves the set allow.
-    bits.set(slice.bits);
-    for (let w = 0; w < bits.length; w++) bits[w] |= slice.partialBits[w];
-    count = slice.count + slice.partialCount;
+    if (bounded === Infinity) {
+      bits.set(slice.bits);
+      for (let w = 0; w < bits.length; w++) bits[w] |= slice.partialBits[w];
+      count = slice.count + slice.partialCount;
+    } else {
+      // At most `bounded` characters of the set: the slice's tokens (and partial ones) that short.
+      const lens = sliceLengths(trie, slice);
+      bits.set(lens.upTo[Math.min(bounded, lens.upTo.length - 1)]);
+      for (let i = 0; i < lens.longIds.length; i++) if (lens.longChars[i] <= bounded) bits[lens.longIds[i] >>> 5] |= 1 << (lens.longIds[i] & 31);
+      for (let i = 0; i < lens.partialIds.length; i++) if (lens.partialChars[i] <= bounded) bits[lens.partialIds[i] >>> 5] |= 1 << (lens.partialIds[i] & 31);
+    }
     const { exits, exitChars, exitTop } = slice;
     if (except !== null) {
       // A funnel: the first bytes in `except` lead elsewhere than the run; walk those subtrees from q.
@@ -165,6 +185,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
     for (let i = 0; i < exits.length; i++) {
       const e = exits[i];
       if (except !== null && except[exitTop[i] >>> 5] & (1 << (exitTop[i] & 31))) continue;
+      if (exitChars[i] > bounded) continue;
       const p = runStateAfter(runs, q, exitChars[i]);
       // Where the run's rule can end, a token may go on after it through the caller: the exit's
       // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
@@ -176,7 +197,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
       le[depth[e] - 1] = buf.len;
       walk(e, next[e]);
     }
-    if (except !== null) {
+    if (except !== null || bounded !== Infinity) {
       count = 0;
       for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]);
     }
