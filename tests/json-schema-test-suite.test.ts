@@ -3,7 +3,18 @@
 // each instance is serialised twice (compact `JSON.stringify(v)` and pretty
 // `JSON.stringify(v, null, 2)`), and the compiled grammar (default flexible
 // whitespace) must accept both texts exactly when the test says the instance
-// is valid. Acceptance is decided by the reference recognizer.
+// is valid. Acceptance is decided by the grammar engine that users run: the
+// grammar is compiled by one `GrammarCompiler` on the Qwen vocabulary and each
+// text's UTF-8 bytes are walked with `matcher.acceptBytes`, then
+// `isComplete()`. A group counts as compiled when both the schema compiler and
+// the engine compile it (an engine refusal is a FormworkError with a code and
+// is counted in `engineRefused`).
+//
+// Cross-check: the reference recognizer (`referenceMatch`, an independent
+// Earley-style recognizer over the same grammar IR) decides every text too;
+// any text where engine and reference disagree is reported and fails the
+// test, as does a compile or matcher crash (an exception that is not a
+// FormworkError).
 //
 // The compiler's contract is ajv (+ ajv-formats): it must never accept a value
 // ajv rejects. Where ajv itself disagrees with the suite (some formats, content
@@ -12,8 +23,8 @@
 // ajv both say invalid) must be zero.
 //
 // Ratchet: tests/baselines/json-schema-test-suite.json holds per-file counts;
-// the test fails when a file's `agreed` count drops or any invalid instance is
-// accepted. Improvements are printed; `UPDATE_BASELINE=1` rewrites the file.
+// the test fails when a file's `agreed` count drops, any invalid instance is
+// accepted, or engine and reference disagree. Improvements are printed; `UPDATE_BASELINE=1` rewrites the file.
 //
 // The data lives outside the repository (../shared/data, or
 // FORMWORK_SHARED_DATA); the suite is skipped when it is absent.
@@ -21,7 +32,9 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { compileSchema, createValidator } from "@formwork/json-schema";
-import { referenceMatch } from "@formwork/grammar";
+import { FormworkError } from "@formwork/core";
+import { GrammarCompiler, referenceMatch, type CompiledGrammar } from "@formwork/grammar";
+import { qwenVocabulary } from "@formwork/testkit";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 const dataRoot = process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data");
@@ -37,7 +50,10 @@ interface FileStats {
   invalidAccepted: number;
   validRejected: number;
   ajvDisagrees: number;
+  engineRefused: number;
 }
+
+const isFormworkError = (e: unknown) => e instanceof FormworkError || (e instanceof Error && typeof (e as { code?: unknown }).code === "string");
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -72,10 +88,13 @@ describe.skipIf(!existsSync(suite))("JSON-Schema-Test-Suite", () => {
     const remotes = loadRemotes();
     const results: Record<string, FileStats> = {};
     const problems: string[] = [];
+    const compiler = new GrammarCompiler(qwenVocabulary());
+    const engineRefusals: Record<string, number> = {};
+    let disagreements = 0;
     for (const [folder, draft] of DRAFTS) {
       for (const file of walk(join(suite, folder))) {
         const key = relative(suite, file).split("\\").join("/");
-        const stats: FileStats = { groups: 0, compiled: 0, tests: 0, run: 0, agreed: 0, invalidAccepted: 0, validRejected: 0, ajvDisagrees: 0 };
+        const stats: FileStats = { groups: 0, compiled: 0, tests: 0, run: 0, agreed: 0, invalidAccepted: 0, validRejected: 0, ajvDisagrees: 0, engineRefused: 0 };
         const groups = JSON.parse(readFileSync(file, "utf8")) as Group[];
         for (const group of groups) {
           stats.groups++;
@@ -84,10 +103,26 @@ describe.skipIf(!existsSync(suite))("JSON-Schema-Test-Suite", () => {
           try {
             grammar = compileSchema(group.schema, { draft, remotes }).grammar;
           } catch (e) {
-            if (!(e instanceof Error) || !("code" in e)) problems.push(`${key} / ${group.description}: compile crashed: ${(e as Error).stack}`);
+            if (!isFormworkError(e)) problems.push(`${key} / ${group.description}: compile crashed: ${(e as Error).stack}`);
+            continue;
+          }
+          let cg: CompiledGrammar;
+          try {
+            cg = compiler.compile(grammar);
+          } catch (e) {
+            if (!isFormworkError(e)) problems.push(`${key} / ${group.description}: engine compile crashed: ${(e as Error).stack}`);
+            else {
+              stats.engineRefused++;
+              const code = (e as FormworkError).code;
+              engineRefusals[code] = (engineRefusals[code] ?? 0) + 1;
+            }
             continue;
           }
           stats.compiled++;
+          const engineAccepts = (text: string): boolean => {
+            const m = cg.createMatcher();
+            return m.acceptBytes(text) && m.isComplete();
+          };
           let ajv: ((v: unknown) => { valid: boolean }) | null = null;
           try {
             ajv = createValidator(group.schema, { draft, remotes });
@@ -97,7 +132,20 @@ describe.skipIf(!existsSync(suite))("JSON-Schema-Test-Suite", () => {
           for (const t of group.tests) {
             stats.run++;
             const texts = [JSON.stringify(t.data), JSON.stringify(t.data, null, 2)];
-            const accepted = texts.map((text) => referenceMatch(grammar, text).accepted);
+            let accepted: boolean[];
+            try {
+              accepted = texts.map(engineAccepts);
+            } catch (e) {
+              problems.push(`${key} / ${group.description} / ${t.description}: matcher ${isFormworkError(e) ? "refused" : "crashed"}: ${(e as Error).stack}`);
+              continue;
+            }
+            const reference = texts.map((text) => referenceMatch(grammar, text).accepted);
+            for (const [i, text] of texts.entries()) {
+              if (accepted[i] !== reference[i]) {
+                disagreements++;
+                problems.push(`ENGINE/REFERENCE DISAGREE ${key} / ${group.description} / ${t.description}: engine ${accepted[i] ? "accepts" : "rejects"}, reference ${reference[i] ? "accepts" : "rejects"}: ${text}`);
+              }
+            }
             const ajvValid = ajv ? ajv(t.data).valid : t.valid;
             if (accepted.every((a) => a === t.valid)) stats.agreed++;
             else if (!t.valid && ajvValid) stats.ajvDisagrees++;
@@ -111,10 +159,10 @@ describe.skipIf(!existsSync(suite))("JSON-Schema-Test-Suite", () => {
       }
     }
     const total = Object.values(results).reduce(
-      (a, s) => ({ groups: a.groups + s.groups, compiled: a.compiled + s.compiled, tests: a.tests + s.tests, run: a.run + s.run, agreed: a.agreed + s.agreed, invalidAccepted: a.invalidAccepted + s.invalidAccepted, validRejected: a.validRejected + s.validRejected, ajvDisagrees: a.ajvDisagrees + s.ajvDisagrees }),
-      { groups: 0, compiled: 0, tests: 0, run: 0, agreed: 0, invalidAccepted: 0, validRejected: 0, ajvDisagrees: 0 },
+      (a, s) => ({ groups: a.groups + s.groups, compiled: a.compiled + s.compiled, tests: a.tests + s.tests, run: a.run + s.run, agreed: a.agreed + s.agreed, invalidAccepted: a.invalidAccepted + s.invalidAccepted, validRejected: a.validRejected + s.validRejected, ajvDisagrees: a.ajvDisagrees + s.ajvDisagrees, engineRefused: a.engineRefused + s.engineRefused }),
+      { groups: 0, compiled: 0, tests: 0, run: 0, agreed: 0, invalidAccepted: 0, validRejected: 0, ajvDisagrees: 0, engineRefused: 0 },
     );
-    console.log(`JSON-Schema-Test-Suite: ${total.compiled}/${total.groups} schemas compiled, ${total.agreed}/${total.tests} tests agreed (${total.run} run), ${total.invalidAccepted} invalid accepted, ${total.validRejected} valid rejected, ${total.ajvDisagrees} suite-invalid but ajv-valid accepted`);
+    console.log(`JSON-Schema-Test-Suite: ${total.compiled}/${total.groups} schemas compiled, ${total.agreed}/${total.tests} tests agreed (${total.run} run), ${total.invalidAccepted} invalid accepted, ${total.validRejected} valid rejected, ${total.ajvDisagrees} suite-invalid but ajv-valid accepted; engine (Qwen vocabulary, acceptBytes) decides, ${total.engineRefused} groups refused by the engine ${JSON.stringify(engineRefusals)}, ${disagreements} engine/reference disagreements`);
     const baseline: Record<string, FileStats> = existsSync(baselinePath) ? JSON.parse(readFileSync(baselinePath, "utf8")) : {};
     const regressions: string[] = [];
     const improvements: string[] = [];
