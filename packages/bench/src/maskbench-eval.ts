@@ -1,0 +1,308 @@
+/**
+ * One MaskBench file through the schema compiler and the grammar engine, as
+ * users run it: `compileSchema(schema).grammar`, `GrammarCompiler.compile`,
+ * then for every instance its JSON text (`JSON.stringify(data)`) tokenized
+ * with the vocabulary's tokenizer, a fresh matcher that fills the mask before
+ * each token (timed), requires the token to be in the mask and accepted, and
+ * at the end `isComplete()`. Acceptance must equal the instance's `valid`.
+ *
+ * Shared by the `bench:maskbench` CLI (packages/bench/src/maskbench.ts) and the
+ * CI ratchet (tests/maskbench-engine.test.ts), together with the per-file
+ * baseline (tests/baselines/maskbench-engine.json) they both read and write.
+ *
+ * An instance labelled invalid that the grammar accepts but ajv (the schema
+ * compiler's contract, `createValidator`) accepts too is `ajvDisagrees`, not
+ * `invalidAccepted`, and does not fail the file.
+ *
+ * Errors: a `FormworkError` (a refusal with a stable `code`) leaves the file
+ * uncompiled with that code; any other exception is a crash (a bug), recorded
+ * with the stage it came from.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { FormworkError, TokenMask } from "@formwork/core";
+import { referenceMatch, type GrammarCompiler, type Grammar } from "@formwork/grammar";
+import { compileSchema, createValidator } from "@formwork/json-schema";
+
+/** A MaskBench file: `{description, schema, tests: [{data, valid}]}`. */
+export interface MaskBenchDoc {
+  schema: unknown;
+  tests: { data: unknown; valid: boolean; description?: string }[];
+}
+
+/** Where a file stopped: the schema compiler, the grammar engine's compile, or an instance's matcher walk. */
+export type MaskBenchStage = "schema" | "engine" | "matcher";
+
+export interface MaskBenchFileResult {
+  file: string;
+  /** Both compilers succeeded and every instance was walked. */
+  compiled: boolean;
+  /** Set when `compiled` is false. */
+  failure?: {
+    stage: MaskBenchStage;
+    /** The `FormworkError` code, or `crash` for any other exception. */
+    code: string;
+    message: string;
+  };
+  /** Schema compile (ms); NaN when it threw. */
+  compileMs: number;
+  /** Engine compile (ms); NaN when not reached or in reference mode. */
+  engineMs: number;
+  instances: number;
+  invalidAccepted: number;
+  validRejected: number;
+  ajvDisagrees: number;
+  /**
+   * Steps where the mask and `acceptToken` disagreed about the instance's next
+   * token (one held it, the other refused it): an engine inconsistency; the
+   * instance counts as rejected.
+   */
+  maskDisagrees: number;
+  maxMaskUs: number;
+  passing: boolean;
+}
+
+/** A tokenizer as `@formwork/testkit`'s `hfTokenizer` returns it. */
+export interface TextTokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+}
+
+export interface MaskBenchEvalContext {
+  /** The engine (one compiler for the whole run); null decides acceptance with the reference recognizer. */
+  compiler: GrammarCompiler | null;
+  tokenizer: TextTokenizer;
+  /** Fill and check the mask before each token (default true); false walks the tokens with `acceptToken` only. */
+  masks?: boolean;
+  /** Every mask's time (µs) is pushed here when given. */
+  maskUs?: number[];
+}
+
+/** True for a crash: an exception that is not a `FormworkError` (by class, or by a string `code` from another copy of the class). */
+export function isCrash(e: unknown): boolean {
+  if (e instanceof FormworkError) return false;
+  return !(e instanceof Error && typeof (e as { code?: unknown }).code === "string");
+}
+
+function failure(stage: MaskBenchStage, e: unknown): NonNullable<MaskBenchFileResult["failure"]> {
+  const code = isCrash(e) ? "crash" : (e as FormworkError).code;
+  const message = e instanceof Error ? (code === "crash" ? (e.stack ?? e.message) : e.message) : String(e);
+  return { stage, code, message: message.slice(0, code === "crash" ? 1200 : 200) };
+}
+
+/** Evaluates one MaskBench document (see the module comment). Never throws for a schema's or instance's sake. */
+export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: MaskBenchEvalContext): MaskBenchFileResult {
+  const r: MaskBenchFileResult = {
+    file,
+    compiled: false,
+    compileMs: NaN,
+    engineMs: NaN,
+    instances: doc.tests.length,
+    invalidAccepted: 0,
+    validRejected: 0,
+    ajvDisagrees: 0,
+    maskDisagrees: 0,
+    maxMaskUs: 0,
+    passing: false,
+  };
+  const useMasks = ctx.masks ?? true;
+  let grammar: Grammar;
+  let t0 = performance.now();
+  try {
+    grammar = compileSchema(doc.schema).grammar;
+    r.compileMs = performance.now() - t0;
+  } catch (e) {
+    r.failure = failure("schema", e);
+    return r;
+  }
+  let accept: (text: string) => boolean;
+  if (ctx.compiler) {
+    let cg: ReturnType<GrammarCompiler["compile"]>;
+    t0 = performance.now();
+    try {
+      cg = ctx.compiler.compile(grammar);
+      r.engineMs = performance.now() - t0;
+    } catch (e) {
+      r.failure = failure("engine", e);
+      return r;
+    }
+    const mask = new TokenMask(cg.vocabulary.size);
+    accept = (text) => {
+      const ids = ctx.tokenizer.encode(text, { add_special_tokens: false });
+      const m = cg.createMatcher();
+      for (let i = 0; i <= ids.length; i++) {
+        if (useMasks) {
+          const t = performance.now();
+          m.fillNextTokenMask(mask);
+          const us = (performance.now() - t) * 1000;
+          ctx.maskUs?.push(us);
+          if (us > r.maxMaskUs) r.maxMaskUs = us;
+          if (i < ids.length && !mask.has(ids[i])) {
+            if (m.acceptToken(ids[i])) r.maskDisagrees++;
+            return false;
+          }
+        }
+        if (i === ids.length) break;
+        if (!m.acceptToken(ids[i])) {
+          if (useMasks) r.maskDisagrees++;
+          return false;
+        }
+      }
+      return m.isComplete();
+    };
+  } else {
+    accept = (text) => referenceMatch(grammar, text).accepted;
+  }
+  let ajv: ((v: unknown) => { valid: boolean }) | null = null;
+  try {
+    ajv = createValidator(doc.schema);
+  } catch {
+    ajv = null;
+  }
+  try {
+    for (const t of doc.tests) {
+      const ok = accept(JSON.stringify(t.data));
+      // The compiler's contract is ajv: an instance labelled invalid whose value ajv accepts
+      // (formats read differently, integers beyond 2^53 rounded by JSON.parse) is counted apart.
+      if (ok && !t.valid) {
+        if (ajv && ajv(t.data).valid) r.ajvDisagrees++;
+        else r.invalidAccepted++;
+      }
+      if (!ok && t.valid) r.validRejected++;
+    }
+  } catch (e) {
+    r.failure = failure("matcher", e);
+    r.invalidAccepted = r.validRejected = r.ajvDisagrees = 0;
+    return r;
+  }
+  r.compiled = true;
+  r.passing = r.invalidAccepted === 0 && r.validRejected === 0;
+  return r;
+}
+
+/** Reads and evaluates `dir/file`. */
+export function evaluateMaskBenchPath(dir: string, file: string, ctx: MaskBenchEvalContext): MaskBenchFileResult {
+  const doc = JSON.parse(readFileSync(`${dir}/${file}`, "utf8")) as MaskBenchDoc;
+  return evaluateMaskBenchFile(file, doc, ctx);
+}
+
+/** The MaskBench-dev files in `dir`, sorted by name, every `every`-th from the first. */
+export function maskBenchFiles(names: readonly string[], every = 1): string[] {
+  return names.filter((f) => f.endsWith(".json")).sort().filter((_, i) => i % every === 0);
+}
+
+/** `sorted[floor(q * n)]` of an ascending array (NaN when empty). */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+}
+
+export interface MaskBenchTotals {
+  files: number;
+  compiled: number;
+  passing: number;
+  passingShare: number;
+  invalidAccepted: number;
+  validRejected: number;
+  ajvDisagrees: number;
+  maskDisagrees: number;
+  crashes: number;
+  /** Files not compiled, by `stage: code`. */
+  refusals: Record<string, number>;
+}
+
+export function totalsOf(results: readonly MaskBenchFileResult[]): MaskBenchTotals {
+  const refusals = new Map<string, number>();
+  for (const r of results) {
+    if (!r.failure) continue;
+    const k = `${r.failure.stage}: ${r.failure.code}`;
+    refusals.set(k, (refusals.get(k) ?? 0) + 1);
+  }
+  const sum = (f: (r: MaskBenchFileResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  const passing = results.filter((r) => r.passing).length;
+  return {
+    files: results.length,
+    compiled: results.filter((r) => r.compiled).length,
+    passing,
+    passingShare: Math.round((1000 * passing) / Math.max(1, results.length)) / 10,
+    invalidAccepted: sum((r) => r.invalidAccepted),
+    validRejected: sum((r) => r.validRejected),
+    ajvDisagrees: sum((r) => r.ajvDisagrees),
+    maskDisagrees: sum((r) => r.maskDisagrees),
+    crashes: results.filter((r) => r.failure?.code === "crash").length,
+    refusals: Object.fromEntries([...refusals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Per-file engine baseline (tests/baselines/maskbench-engine.json)
+
+/** One file's line in the per-file baseline. */
+export interface BaselineEntry {
+  compiled: boolean;
+  /** `stage: code` when not compiled. */
+  refusal?: string;
+  passing: boolean;
+  invalidAccepted: number;
+  validRejected: number;
+}
+
+export interface EngineBaseline {
+  data: string;
+  every: number;
+  acceptance: "engine";
+  totals: MaskBenchTotals;
+  files: Record<string, BaselineEntry>;
+}
+
+export function baselineEntry(r: MaskBenchFileResult): BaselineEntry {
+  return {
+    compiled: r.compiled,
+    ...(r.failure ? { refusal: `${r.failure.stage}: ${r.failure.code}` } : {}),
+    passing: r.passing,
+    invalidAccepted: r.invalidAccepted,
+    validRejected: r.validRejected,
+  };
+}
+
+/** Writes the baseline with one line per file (small diffs when a few files change). */
+export function writeEngineBaseline(path: string, data: string, every: number, results: readonly MaskBenchFileResult[]): void {
+  const totals = totalsOf(results);
+  const lines = results.map((r) => `  ${JSON.stringify(r.file)}: ${JSON.stringify(baselineEntry(r))}`);
+  const head = JSON.stringify({ data, every, acceptance: "engine", totals }, null, 1).slice(0, -2);
+  writeFileSync(path, `${head},\n "files": {\n${lines.join(",\n")}\n }\n}\n`);
+}
+
+export function readEngineBaseline(path: string): EngineBaseline {
+  return JSON.parse(readFileSync(path, "utf8")) as EngineBaseline;
+}
+
+export interface RatchetVerdict {
+  /** Files that passed in the baseline and no longer pass. */
+  regressions: string[];
+  /** Files that pass now and did not in the baseline, or compile now and were refused. */
+  improvements: string[];
+  /** Files with an invalid instance accepted. */
+  invalidAccepted: string[];
+  /** Files where a compile or the matcher crashed (a non-FormworkError exception). */
+  crashes: string[];
+  /** Files of this run that the baseline does not list. */
+  unknown: string[];
+}
+
+/** Compares a run with the baseline: only the files the run holds are compared. */
+export function compareWithBaseline(results: readonly MaskBenchFileResult[], baseline: EngineBaseline | null): RatchetVerdict {
+  const v: RatchetVerdict = { regressions: [], improvements: [], invalidAccepted: [], crashes: [], unknown: [] };
+  for (const r of results) {
+    if (r.invalidAccepted > 0) v.invalidAccepted.push(`${r.file}: ${r.invalidAccepted} invalid instance(s) accepted`);
+    if (r.failure?.code === "crash") v.crashes.push(`${r.file}: ${r.failure.stage} crashed: ${r.failure.message}`);
+    const b = baseline?.files[r.file];
+    if (!b) {
+      if (baseline) v.unknown.push(r.file);
+      continue;
+    }
+    const now = r.failure ? `${r.failure.stage}: ${r.failure.code}` : r.passing ? "passing" : `${r.validRejected} valid rejected`;
+    const was = b.refusal ?? (b.passing ? "passing" : `${b.validRejected} valid rejected`);
+    if (b.passing && !r.passing) v.regressions.push(`${r.file}: ${was} -> ${now}`);
+    else if (!b.passing && r.passing) v.improvements.push(`${r.file}: ${was} -> ${now}`);
+    else if (!b.compiled && r.compiled) v.improvements.push(`${r.file}: ${was} -> compiled, ${now}`);
+  }
+  return v;
+}
