@@ -12,6 +12,7 @@ import { minimize } from "./minimize.js";
 import { buildNfa } from "./nfa.js";
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { calledRules, checkRefs } from "./rule-graph.js";
+import { eliminateRightLinear } from "./right-linear.js";
 import { getSlice, jsonStringSliceKey } from "./slice.js";
 
 /**
@@ -60,9 +61,11 @@ export class GrammarCompiler {
 }
 
 /** Compiles without caching (see `GrammarCompiler.compile`). */
-export function compileGrammar(grammar: Grammar, trie: TokenTrie, options: ResolvedEngineOptions): CompiledGrammar {
+export function compileGrammar(input: Grammar, trie: TokenTrie, options: ResolvedEngineOptions): CompiledGrammar {
   const t0 = performance.now();
-  checkRefs(grammar);
+  checkRefs(input);
+  // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
+  const grammar = eliminateRightLinear(input);
   const called = calledRules(grammar, options.inlineLimit);
   // Root first: rule index 0 is the start.
   const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
