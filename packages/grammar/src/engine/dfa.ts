@@ -234,6 +234,30 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
   }
   const nc = c + 1;
 
+  // Byte edges as class ranges, sorted by class within each state; whether they are disjoint.
+  const nEdges = byteLo.length;
+  const ceLo = new Int32Array(nEdges), ceHi = new Int32Array(nEdges), ceTo = new Int32Array(nEdges);
+  const ceDisjoint = new Uint8Array(N);
+  for (let s = 0; s < N; s++) {
+    const k0 = byteStart[s], k1 = byteStart[s + 1];
+    for (let k = k0; k < k1; k++) {
+      const lo = classOf[byteLo[k]], hi = classOf[byteHi[k]], to = byteTo[k];
+      let j = k - 1;
+      while (j >= k0 && ceLo[j] > lo) {
+        ceLo[j + 1] = ceLo[j];
+        ceHi[j + 1] = ceHi[j];
+        ceTo[j + 1] = ceTo[j];
+        j--;
+      }
+      ceLo[j + 1] = lo;
+      ceHi[j + 1] = hi;
+      ceTo[j + 1] = to;
+    }
+    let ok = 1;
+    for (let k = k0 + 1; k < k1; k++) if (ceLo[k] <= ceHi[k - 1]) ok = 0;
+    ceDisjoint[s] = ok;
+  }
+
   // Important NFA states: the only ones a DFA state's identity depends on.
   const important = new Uint8Array(N);
   for (let s = 0; s < N; s++) if (byteStart[s + 1] > byteStart[s] || nCallStart[s + 1] > nCallStart[s]) important[s] = 1;
@@ -363,19 +387,6 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
       let nPairs = 0;
       for (let i = so; i < se; i++) {
         const s = sets.data[i];
-        const kEnd = byteStart[s + 1];
-        if (nE + kEnd - byteStart[s] > eTo.length) {
-          const need = nE + kEnd - byteStart[s];
-          eLo = grownI32(eLo, need);
-          eHi = grownI32(eHi, need);
-          eTo = grownI32(eTo, need);
-        }
-        for (let k = byteStart[s]; k < kEnd; k++) {
-          eLo[nE] = classOf[byteLo[k]];
-          eHi[nE] = classOf[byteHi[k]];
-          eTo[nE] = byteTo[k];
-          nE++;
-        }
         for (let k = nCallStart[s], e = nCallStart[s + 1]; k < e; k++) {
           if (nPairs + 2 > pairs.length) pairs = grownI32(pairs, nPairs + 2);
           pairs[nPairs++] = nCallRule[k];
@@ -388,79 +399,101 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
         runHi = grownU8(runHi, nRuns + nc);
       }
       firstRun = nRuns;
-      // Usual case: the edges' class ranges are pairwise disjoint, so each range has one target.
-      let disjoint = nE <= 32;
-      if (disjoint) {
-        for (let i = 1; i < nE; i++) {
-          const lo = eLo[i], hi = eHi[i], to = eTo[i];
-          let j = i - 1;
-          while (j >= 0 && eLo[j] > lo) {
-            eLo[j + 1] = eLo[j];
-            eHi[j + 1] = eHi[j];
-            eTo[j + 1] = eTo[j];
-            j--;
-          }
-          eLo[j + 1] = lo;
-          eHi[j + 1] = hi;
-          eTo[j + 1] = to;
-        }
-        for (let i = 1; i < nE; i++) {
-          if (eLo[i] <= eHi[i - 1]) {
-            disjoint = false;
-            break;
-          }
-        }
-      }
-      if (disjoint) {
-        for (let i = 0; i < nE; i++) emit(eLo[i], eHi[i], moveOne(eTo[i]));
+      const s0 = sets.data[so];
+      if (se - so === 1 && ceDisjoint[s0] === 1) {
+        // One NFA state with disjoint edges (the most common case): its sorted edges are the runs.
+        for (let k = byteStart[s0], e = byteStart[s0 + 1]; k < e; k++) emit(ceLo[k], ceHi[k], moveOne(ceTo[k]));
       } else {
-        // Per class: the list of targets of every edge covering it.
-        let nEnt = 0;
-        let nTouched = 0;
-        for (let i = 0; i < nE; i++) {
-          const t = eTo[i];
-          for (let cc = eLo[i], c1 = eHi[i]; cc <= c1; cc++) {
-            if (nEnt === entVal.length) {
-              entVal = grownI32(entVal, nEnt + 1);
-              entNext = grownI32(entNext, nEnt + 1);
-            }
-            entVal[nEnt] = t;
-            const h = head[cc];
-            if (h < 0) touched[nTouched++] = cc;
-            entNext[nEnt] = h;
-            head[cc] = nEnt++;
+        for (let i = so; i < se; i++) {
+          const s = sets.data[i];
+          const k0 = byteStart[s], kEnd = byteStart[s + 1];
+          if (nE + kEnd - k0 > eTo.length) {
+            const need = nE + kEnd - k0;
+            eLo = grownI32(eLo, need);
+            eHi = grownI32(eHi, need);
+            eTo = grownI32(eTo, need);
+          }
+          for (let k = k0; k < kEnd; k++) {
+            eLo[nE] = ceLo[k];
+            eHi[nE] = ceHi[k];
+            eTo[nE] = ceTo[k];
+            nE++;
           }
         }
-        // Touched classes in class order: sort a short list, else scan every class.
-        const scan = nTouched > 16;
-        if (!scan) sortPrefix(touched, nTouched);
-        for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
-          const cc = scan ? j : touched[j];
-          let p = head[cc];
-          if (p < 0) continue;
-          head[cc] = -1;
-          let t: number;
-          if (entNext[p] < 0) t = moveOne(entVal[p]);
-          else {
-            let n = 0;
-            for (; p >= 0; p = entNext[p]) {
-              if (n === tmp.length) tmp = grownI32(tmp, n + 1);
-              tmp[n++] = entVal[p];
+        // Usual case: the edges' class ranges are pairwise disjoint, so each range has one target.
+        let disjoint = nE <= 32;
+        if (disjoint) {
+          for (let i = 1; i < nE; i++) {
+            const lo = eLo[i], hi = eHi[i], to = eTo[i];
+            let j = i - 1;
+            while (j >= 0 && eLo[j] > lo) {
+              eLo[j + 1] = eLo[j];
+              eHi[j + 1] = eHi[j];
+              eTo[j + 1] = eTo[j];
+              j--;
             }
-            sortPrefix(tmp, n);
-            n = dedupSorted(tmp, n);
-            const h = hashList(tmp, 0, n, 0);
-            const id = lists.find(tmp, n, 0, h);
-            if (id >= 0) t = listState[id];
-            else {
-              closure(tmp, n);
-              t = intern();
-              const nid = lists.add(tmp, n, 0, h);
-              listState = grownI32(listState, nid + 1);
-              listState[nid] = t;
+            eLo[j + 1] = lo;
+            eHi[j + 1] = hi;
+            eTo[j + 1] = to;
+          }
+          for (let i = 1; i < nE; i++) {
+            if (eLo[i] <= eHi[i - 1]) {
+              disjoint = false;
+              break;
             }
           }
-          emit(cc, cc, t);
+        }
+        if (disjoint) {
+          for (let i = 0; i < nE; i++) emit(eLo[i], eHi[i], moveOne(eTo[i]));
+        } else {
+          // Per class: the list of targets of every edge covering it.
+          let nEnt = 0;
+          let nTouched = 0;
+          for (let i = 0; i < nE; i++) {
+            const t = eTo[i];
+            for (let cc = eLo[i], c1 = eHi[i]; cc <= c1; cc++) {
+              if (nEnt === entVal.length) {
+                entVal = grownI32(entVal, nEnt + 1);
+                entNext = grownI32(entNext, nEnt + 1);
+              }
+              entVal[nEnt] = t;
+              const h = head[cc];
+              if (h < 0) touched[nTouched++] = cc;
+              entNext[nEnt] = h;
+              head[cc] = nEnt++;
+            }
+          }
+          // Touched classes in class order: sort a short list, else scan every class.
+          const scan = nTouched > 16;
+          if (!scan) sortPrefix(touched, nTouched);
+          for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
+            const cc = scan ? j : touched[j];
+            let p = head[cc];
+            if (p < 0) continue;
+            head[cc] = -1;
+            let t: number;
+            if (entNext[p] < 0) t = moveOne(entVal[p]);
+            else {
+              let n = 0;
+              for (; p >= 0; p = entNext[p]) {
+                if (n === tmp.length) tmp = grownI32(tmp, n + 1);
+                tmp[n++] = entVal[p];
+              }
+              sortPrefix(tmp, n);
+              n = dedupSorted(tmp, n);
+              const h = hashList(tmp, 0, n, 0);
+              const id = lists.find(tmp, n, 0, h);
+              if (id >= 0) t = listState[id];
+              else {
+                closure(tmp, n);
+                t = intern();
+                const nid = lists.add(tmp, n, 0, h);
+                listState = grownI32(listState, nid + 1);
+                listState[nid] = t;
+              }
+            }
+            emit(cc, cc, t);
+          }
         }
       }
       runStart = grownI32(runStart, q + 2);
