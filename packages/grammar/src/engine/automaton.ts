@@ -125,12 +125,13 @@ export function analyze(t: DfaTables, ruleNames: readonly string[], rootIndex: n
   // Shortest completions: cost[q] = min(0 if accepting, 1 + cost[trans], ruleMin + cost[ret]),
   // by Knuth's generalisation of Dijkstra (a call is evaluated once its callee's start and its
   // return state are both final). `order` records when each state became final.
-  // Each state enters the FIFO at most once per strict improvement, so nRuns + n entries suffice.
+  // A state enters the FIFO at most once: its first entry there has the lowest byte-move cost it
+  // can get (FIFO costs never decrease), so n entries suffice.
   const done = new Uint8Array(n);
   const order = new Int32Array(n).fill(-1);
   // Byte moves cost 1, so their relaxations come in cost order: a FIFO holds them; calls go to a heap.
-  const fifoState = new Int32Array(nRuns + n + 1);
-  const fifoCost = new Float64Array(nRuns + n + 1);
+  const fifoState = new Int32Array(n + 1);
+  const fifoCost = new Float64Array(n + 1);
   let fifoHead = 0, fifoTail = 0;
   const heap = new CostHeap();
   for (let q = 0; q < n; q++) {

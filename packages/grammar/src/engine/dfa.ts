@@ -182,8 +182,8 @@ class ListTable {
       this.owner = grownI32(this.owner, id + 1);
     }
     const o = this.off[id];
-    this.data = grownI32(this.data, o + n);
-    this.data.set(a.subarray(0, n), o);
+    const data = (this.data = grownI32(this.data, o + n));
+    for (let i = 0; i < n; i++) data[o + i] = a[i];
     this.off[id + 1] = o + n;
     this.hash[id] = h;
     this.owner[id] = owner;
