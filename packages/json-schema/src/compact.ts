@@ -45,7 +45,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     let size: number;
     switch (n.type) {
       case "literal":
-        key = `l${JSON.stringify(n.value)}`;
+        key = `l${n.value}`;
         size = n.value.length * 3 + 1;
         break;
       case "class":
@@ -187,42 +187,42 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   return { rules, root: g.root };
 }
 
-const sizeMemo = new WeakMap<Node, number>();
+/**
+ * Whether the engine's estimate of `n`'s NFA size when inlined reaches
+ * `limit` (each reference counted as 2, its callee not included). Stops
+ * walking once it does.
+ */
+export function sizeAtLeast(n: Node, limit: number): boolean {
+  return boundedSize(n, limit) >= limit;
+}
 
-/** The engine's estimate of `n`'s NFA size when inlined, counting each reference as 2 (its callee not included). */
-export function estimateSize(n: Node): number {
-  const hit = sizeMemo.get(n);
-  if (hit !== undefined) return hit;
-  let size: number;
+function boundedSize(n: Node, limit: number): number {
   switch (n.type) {
     case "literal":
-      size = n.value.length * 3 + 1;
-      break;
+      return n.value.length * 3 + 1;
     case "class":
     case "any":
-      size = 16;
-      break;
+      return 16;
     case "regex":
-      size = 64;
-      break;
+      return 64;
     case "ref":
-      size = 2;
-      break;
+      return 2;
     case "seq":
-    case "alt":
-      size = n.items.reduce((a, x) => a + estimateSize(x), n.type === "seq" ? 1 : 2);
-      break;
+    case "alt": {
+      let size = n.type === "seq" ? 1 : 2;
+      for (const x of n.items) {
+        size += boundedSize(x, limit - size);
+        if (size >= limit) break;
+      }
+      return size;
+    }
     case "repeat": {
-      const copies = n.max === Infinity ? n.min + 1 : n.max;
-      size = Math.min(1e12, estimateSize(n.item) * Math.max(1, copies) + 2);
-      break;
+      const copies = Math.max(1, n.max === Infinity ? n.min + 1 : n.max);
+      return boundedSize(n.item, Math.ceil(limit / copies)) * copies + 2;
     }
     case "lexeme":
-      size = estimateSize(n.item);
-      break;
+      return boundedSize(n.item, limit);
   }
-  sizeMemo.set(n, size);
-  return size;
 }
 
 /** The rule names referenced in `n` (each shared subtree walked once). */

@@ -10,7 +10,7 @@
 import { CompileError, LimitError } from "@formwork/core";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
-import { compactGrammar, estimateSize, EXTRACT_MIN_SIZE } from "./compact.js";
+import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
 import { emitNumber, emitString, scalarOk, structuralKinds, valueNode } from "./emit-scalar.js";
@@ -73,7 +73,7 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
       return `${prefix}${i}`;
     },
     share: (node, prefix) => {
-      if (estimateSize(node) < EXTRACT_MIN_SIZE) return node;
+      if (!sizeAtLeast(node, EXTRACT_MIN_SIZE)) return node;
       const name = ctx.newRule(prefix);
       rules.set(name, node);
       return ref(name);
@@ -82,14 +82,14 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   rules.set("root", EMPTY);
   const body = ctx.value([reg.root], 0);
   rules.set("root", seq(ctx.layout.outer(), body, ctx.layout.outer()));
-  const g: Grammar = { rules, root: "root" };
+  const g = compactGrammar({ rules, root: "root" });
   if (!productive(g).has("root")) {
     throw new CompileError("empty-schema", "No JSON value satisfies this schema (its constraints contradict each other" + (ctx.layout.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"), {
       location: { kind: "pointer", pointer: "" },
       hint: "Check for contradictory keywords (e.g. minimum above maximum, a required property that is false).",
     });
   }
-  return { grammar: compactGrammar(g), warnings: ctx.warnings };
+  return { grammar: g, warnings: ctx.warnings };
 }
 
 /** A value compiled once: the node, how deep it nested below its depth, and the warnings it gave. */

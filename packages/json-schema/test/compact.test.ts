@@ -9,7 +9,7 @@ import { alt, charClass, literal, ref, referenceMatch, repeat, seq, lexeme, prin
 import { LimitError } from "@formwork/core";
 import { compileSchema } from "@formwork/json-schema";
 import { encodedSet } from "../src/json-text.js";
-import { compactGrammar } from "../src/compact.js";
+import { compactGrammar, sizeAtLeast } from "../src/compact.js";
 import { IrSampler, rng } from "./ir-sample.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -236,5 +236,47 @@ describe("compiled values are memoised", () => {
     expect(() => compileSchema(obj({ b: deep }), { maxDepth: 3 })).toThrow(/maxDepth/);
     expect(() => compileSchema(obj({ a: s, b: deep }), { maxDepth: 3 })).toThrow(/maxDepth/);
     expect(() => compileSchema(obj({ a: s, b: deep }), { maxDepth: 5 })).not.toThrow();
+  });
+});
+
+describe("sizeAtLeast", () => {
+  /** The engine's size estimate, computed in full. */
+  const full = (n: Node): number => {
+    switch (n.type) {
+      case "literal":
+        return n.value.length * 3 + 1;
+      case "class":
+      case "any":
+        return 16;
+      case "regex":
+        return 64;
+      case "ref":
+        return 2;
+      case "seq":
+        return n.items.reduce((a, x) => a + full(x), 1);
+      case "alt":
+        return n.items.reduce((a, x) => a + full(x), 2);
+      case "repeat":
+        return full(n.item) * Math.max(1, n.max === Infinity ? n.min + 1 : n.max) + 2;
+      case "lexeme":
+        return full(n.item);
+    }
+  };
+  it("agrees with the full estimate on random nodes and limits", () => {
+    const rand = rng(3);
+    const node = (d: number): Node => {
+      const k = d === 0 ? 0 : Math.floor(rand() * 6);
+      if (k === 0) return rand() < 0.5 ? literal("ab".repeat(Math.floor(rand() * 4))) : charClass([[0x61, 0x62]]);
+      if (k === 1) return ref("x");
+      if (k === 2) return { type: "seq", items: [node(d - 1), node(d - 1), node(d - 1)] };
+      if (k === 3) return { type: "alt", items: [node(d - 1), node(d - 1)] };
+      if (k === 4) return repeat(node(d - 1), Math.floor(rand() * 3), rand() < 0.3 ? Infinity : 3 + Math.floor(rand() * 20));
+      return lexeme(node(d - 1));
+    };
+    for (let i = 0; i < 500; i++) {
+      const n = node(4);
+      const size = full(n);
+      for (const limit of [1, 50, 400, size - 1, size, size + 1]) expect(sizeAtLeast(n, limit), `${limit} vs ${size}`).toBe(size >= limit);
+    }
   });
 });
