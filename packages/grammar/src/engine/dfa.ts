@@ -206,6 +206,59 @@ class ListTable {
   }
 }
 
+/**
+ * Work arrays of the subset construction, kept between calls (sized by NFA
+ * states and edges; only grown): a compile allocates its outputs, not these.
+ * `mark` holds closure stamps, which only increase, so it is never cleared.
+ */
+interface Scratch {
+  n: number;
+  edges: number;
+  stamp: number;
+  mark: Int32Array;
+  stack: Int32Array;
+  cl: Int32Array;
+  single: Int32Array;
+  important: Uint8Array;
+  ceDisjoint: Uint8Array;
+  ceLo: Int32Array;
+  ceHi: Int32Array;
+  ceTo: Int32Array;
+}
+
+let scratch: Scratch | null = null;
+
+function scratchFor(n: number, edges: number): Scratch {
+  let sc = scratch;
+  // Grown (or, after a huge grammar, shrunk) to fit; renewed before the stamps overflow.
+  if (sc === null || sc.n < n || sc.stamp > 0x3fffffff || (sc.n > 1 << 20 && sc.n > 8 * n)) {
+    const m = Math.max(n, sc === null || sc.n > 8 * n ? 0 : Math.min(sc.n * 2, 1 << 22), 1024);
+    sc = {
+      n: m,
+      edges: sc?.edges ?? 0,
+      stamp: 0,
+      mark: new Int32Array(m),
+      stack: new Int32Array(m),
+      cl: new Int32Array(m),
+      single: new Int32Array(m),
+      important: new Uint8Array(m),
+      ceDisjoint: new Uint8Array(m),
+      ceLo: sc?.ceLo ?? new Int32Array(0),
+      ceHi: sc?.ceHi ?? new Int32Array(0),
+      ceTo: sc?.ceTo ?? new Int32Array(0),
+    };
+  }
+  if (sc.edges < edges || (sc.edges > 1 << 21 && sc.edges > 8 * edges)) {
+    const m = Math.max(edges, sc.edges > 8 * edges ? 0 : Math.min(sc.edges * 2, 1 << 23), 2048);
+    sc.edges = m;
+    sc.ceLo = new Int32Array(m);
+    sc.ceHi = new Int32Array(m);
+    sc.ceTo = new Int32Array(m);
+  }
+  scratch = sc;
+  return sc;
+}
+
 /** Determinises the NFA rule by rule. Throws `max-dfa-states` past the limit. */
 export function determinize(nfa: Nfa, starts: number[], ends: number[], maxStates: number): DfaTables {
   const N = nfa.count;
@@ -236,8 +289,8 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
 
   // Byte edges as class ranges, sorted by class within each state; whether they are disjoint.
   const nEdges = byteLo.length;
-  const ceLo = new Int32Array(nEdges), ceHi = new Int32Array(nEdges), ceTo = new Int32Array(nEdges);
-  const ceDisjoint = new Uint8Array(N);
+  const sc = scratchFor(N, nEdges);
+  const { ceLo, ceHi, ceTo, ceDisjoint } = sc;
   for (let s = 0; s < N; s++) {
     const k0 = byteStart[s], k1 = byteStart[s + 1];
     for (let k = k0; k < k1; k++) {
@@ -259,18 +312,17 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
   }
 
   // Important NFA states: the only ones a DFA state's identity depends on.
-  const important = new Uint8Array(N);
+  const important = sc.important;
+  important.fill(0, 0, N);
   for (let s = 0; s < N; s++) if (byteStart[s + 1] > byteStart[s] || nCallStart[s + 1] > nCallStart[s]) important[s] = 1;
   for (const e of ends) important[e] = 1;
 
   // Epsilon closure of seeds[0..n) into `cl[0..clLen)`, sorted, important states only.
-  const mark = new Int32Array(N);
-  let stamp = 0;
-  const stack = new Int32Array(N);
-  const cl = new Int32Array(N);
+  const { mark, stack, cl } = sc;
+  let stamp = sc.stamp;
   let clLen = 0;
   const closure = (seeds: Int32Array, n: number): void => {
-    stamp++;
+    sc.stamp = ++stamp;
     let sp = 0;
     for (let i = 0; i < n; i++) {
       const s = seeds[i];
@@ -334,7 +386,8 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
   };
 
   // Memo of moves: a single target NFA state → DFA state, and target lists → DFA state.
-  const single = new Int32Array(N).fill(-1);
+  const single = sc.single;
+  single.fill(-1, 0, N);
   const lists = new ListTable();
   let listState = new Int32Array(256);
 
