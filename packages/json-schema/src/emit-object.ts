@@ -1,6 +1,7 @@
 /**
  * Objects: named properties in schema order (each required or optional),
- * then the other properties the schema allows, with min/maxProperties
+ * then the other properties the schema allows (or, with `propertyOrder:
+ * "any"`, named and other members in any order, each named one at most once), with min/maxProperties
  * counted exactly by a small automaton (one rule per position x count).
  * Keys are never duplicated: other properties exclude every named key.
  */
@@ -118,6 +119,10 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
   const base = ctx.newRule("obj");
   // One other-property member (key, colon, value), used by every extras state.
   const entry = extraEntries.length === 0 ? EMPTY : ctx.share(alt(...extraEntries.map((e) => seq(e.key, L.colon(), e.value))), `${base}_x`);
+  if (ctx.opts.propertyOrder === "any" && n > 0) {
+    const any = anyOrder(ctx, frames, depth, base, entries, entry, minP, maxP);
+    if (any) return any;
+  }
   const memo = new Map<string, string>();
   const state = (i: number, c: number): Node => {
     const key = `${i}_${c}`;
@@ -154,6 +159,62 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
     return ref(name);
   }
+  ctx.rules.set(base, seq(literal("{"), state(0, 0)));
+  return ref(base);
+}
+
+/** Most named properties an object may have for `propertyOrder: "any"` (its automaton has a state per subset). */
+const MAX_ANY_ORDER = 10;
+
+/**
+ * Members in any order: state (S, e) = the named members in S written so far and e other
+ * members counted (each for maxProperties; only the first for minProperties, as in schema
+ * order). Every named member at most once; other members anywhere. Null (after a warning under
+ * `lenient`) when the object has too many named properties; the caller then uses schema order.
+ */
+function anyOrder(ctx: Ctx, frames: Frame[], depth: number, base: string, entries: Entry[], entry: Node, minP: number, maxP: number): Node | null {
+  const n = entries.length;
+  const hasExtras = !(entry.type === "alt" && entry.items.length === 0);
+  const E = !hasExtras ? 0 : maxP < Infinity ? maxP : 1;
+  const states = 2 ** n * (E + 1);
+  if (n > MAX_ANY_ORDER || states > ctx.opts.maxStates) {
+    approximate(
+      ctx,
+      frames[0].ptr,
+      `propertyOrder "any" for an object with ${n} named properties needs ${states} automaton states (at most ${MAX_ANY_ORDER} properties and maxStates ${ctx.opts.maxStates}); under lenient this object keeps schema order`,
+      'Use propertyOrder "schema", split the object, or pass lenient: true to keep schema order for this object only.',
+      "restricts",
+    );
+    return null;
+  }
+  const L = ctx.layout;
+  let requiredMask = 0;
+  entries.forEach((e, i) => {
+    if (e.required) requiredMask |= 1 << i;
+  });
+  const names = new Map<number, string>();
+  const state = (set: number, e: number): Node => {
+    const id = set * (E + 1) + e;
+    const hit = names.get(id);
+    if (hit) return ref(hit);
+    const name = `${base}_a${set.toString(36)}_${e}`;
+    names.set(id, name);
+    ctx.rules.set(name, EMPTY);
+    let named = 0;
+    for (let i = 0; i < n; i++) if (set & (1 << i)) named++;
+    const first = named === 0 && e === 0;
+    const items: Node[] = [];
+    if ((set & requiredMask) === requiredMask && named + Math.min(e, 1) >= minP) items.push(L.close(depth, first, "}"));
+    if (named + e + 1 <= maxP) {
+      for (let i = 0; i < n; i++) {
+        if (set & (1 << i)) continue;
+        items.push(seq(L.before(depth, first), literal(JSON.stringify(entries[i].key)), L.colon(), entries[i].value, state(set | (1 << i), e)));
+      }
+      if (hasExtras) items.push(seq(L.before(depth, first), entry, state(set, Math.min(e + 1, E))));
+    }
+    ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
+    return ref(name);
+  };
   ctx.rules.set(base, seq(literal("{"), state(0, 0)));
   return ref(base);
 }

@@ -22,7 +22,11 @@ export interface CompileSchemaOptions {
   whitespace?: WhitespaceStyle;
   /** In `flexible` style, the most spaces/tabs after a newline. Default 32 (enough for `JSON.stringify(v, null, 2)` to depth 16). */
   maxIndent?: number;
-  /** Property order: as listed in the schema (default, `"schema"`). `"any"` is not implemented yet and is refused. */
+  /**
+   * Property order: as listed in the schema (default, `"schema"`; other members last), or `"any"`
+   * (named and other members in any order, each named one at most once; an object with more than
+   * 10 named properties is refused, or kept in schema order under `lenient`).
+   */
   propertyOrder?: "schema" | "any";
   /** The draft to assume when the schema has no `$schema`. Default 2020 (2020-12). */
   draft?: Draft;
@@ -64,8 +68,8 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
   if (typeof ws === "string" && ws !== "compact" && ws !== "flexible") {
     throw new ArgumentError("bad-option", `whitespace must be "compact", "flexible" or { pretty: N }, got ${JSON.stringify(ws)}`);
   }
-  if (o.propertyOrder === "any") {
-    throw new ArgumentError("bad-option", `propertyOrder "any" is not implemented yet`, { hint: 'Use propertyOrder "schema" (the default).' });
+  if (o.propertyOrder !== undefined && o.propertyOrder !== "schema" && o.propertyOrder !== "any") {
+    throw new ArgumentError("bad-option", `propertyOrder must be "schema" or "any", got ${JSON.stringify(o.propertyOrder)}`, { hint: 'Use "schema" (the default: members in the order of `properties`) or "any".' });
   }
   return {
     lenient: o.lenient ?? false,
