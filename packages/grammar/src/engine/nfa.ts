@@ -50,6 +50,23 @@ function classTemplate(seqs: Sequences): ClassTemplate {
   return { inner: next - 2, edges };
 }
 
+/** Build-time edge buffers, reused by the next NFA (builds never nest). */
+const edgeBuffers = { eps: new Int32Array(4096), bytes: new Int32Array(8192), calls: new Int32Array(384) };
+
+/** Class templates by their code-point ranges, shared by all builds (bounded). */
+const templateCache = new Map<string, ClassTemplate>();
+
+function templateOf(ranges: readonly number[]): ClassTemplate {
+  const key = ranges.join(",");
+  let tpl = templateCache.get(key);
+  if (tpl === undefined) {
+    if (templateCache.size >= 4096) templateCache.clear();
+    tpl = classTemplate(utf8SequencesOfRanges(ranges));
+    templateCache.set(key, tpl);
+  }
+  return tpl;
+}
+
 function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Int32Array(Math.max(need, a.length * 2));
@@ -67,11 +84,12 @@ function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer
 export class Nfa {
   count = 0;
   // Build-time edge lists: eps (from, to), bytes (from, lo, hi, to), calls (from, rule, ret).
-  private eb = new Int32Array(1024);
+  // The buffers are shared by successive builds (see `edgeBuffers`) and handed back in `finish`.
+  private eb = edgeBuffers.eps;
   private ne = 0;
-  private bb = new Int32Array(2048);
+  private bb = edgeBuffers.bytes;
   private nb = 0;
-  private cb = new Int32Array(96);
+  private cb = edgeBuffers.calls;
   private nc = 0;
 
   epsStart = new Int32Array(1);
@@ -171,9 +189,11 @@ export class Nfa {
       this.callRule = rule;
       this.callRet = ret;
     }
-    this.eb = new Int32Array(0);
-    this.bb = new Int32Array(0);
-    this.cb = new Int32Array(0);
+    // Keep grown buffers for the next build, unless a huge grammar made them huge.
+    if (this.eb.length <= 1 << 22) edgeBuffers.eps = this.eb;
+    if (this.bb.length <= 1 << 23) edgeBuffers.bytes = this.bb;
+    if (this.cb.length <= 1 << 20) edgeBuffers.calls = this.cb;
+    this.eb = this.bb = this.cb = new Int32Array(0);
   }
 }
 
@@ -209,7 +229,7 @@ export function buildNfa(
       case "any": {
         let tpl = classTemplates.get(node);
         if (tpl === undefined) {
-          tpl = classTemplate(utf8SequencesOfRanges(node.type === "any" ? ANY_RANGES : effectiveRanges(node)));
+          tpl = templateOf(node.type === "any" ? ANY_RANGES : effectiveRanges(node));
           classTemplates.set(node, tpl);
         }
         return instantiate(tpl, from);
