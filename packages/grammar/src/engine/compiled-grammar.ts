@@ -87,7 +87,8 @@ export class CompiledGrammar {
     const a = this.automaton;
     const automatonBytes =
       a.trans.byteLength + a.accepting.byteLength + a.callStart.byteLength + a.callRule.byteLength + a.callRet.byteLength +
-      a.ruleOf.byteLength + a.minBytes.byteLength + a.bestMove.byteLength + a.hasBytes.byteLength + a.escapes.byteLength + a.escapeFirst.byteLength;
+      a.ruleOf.byteLength + a.minBytes.byteLength + a.bestMove.byteLength + a.hasBytes.byteLength + a.escapes.byteLength + a.escapeFirst.byteLength +
+      a.runStart.byteLength + a.runLo.byteLength + a.runHi.byteLength + a.runTo.byteLength;
     return { automatonBytes, cacheBytes: this.cacheBytes, cachedStates: this.cacheFills };
   }
 }
