@@ -16,6 +16,9 @@
  */
 import type { Grammar, Node } from "@formwork/grammar";
 
+/** Self-recursive rules up to this size (engine estimate) are compared up to the self-reference. */
+const SELF_MERGE_MAX_SIZE = 20000;
+
 /** Subtrees smaller than this (in the engine's NFA size estimate) are left inline. */
 export const EXTRACT_MIN_SIZE = 400;
 
@@ -34,6 +37,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const cyclicRules = new Set<string>();
   const ids = new Map<string, number>();
   const nodeOf: Node[] = [];
+  const nodeKey: string[] = [];
   const kids: number[][] = [];
   const sizes: number[] = [];
   const memo = new Map<Node, number>();
@@ -92,12 +96,30 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       id = nodeOf.length;
       ids.set(key, id);
       nodeOf.push(n);
+      nodeKey.push(key);
       kids.push(ch);
       sizes.push(size);
     }
     memo.set(n, id);
     return id;
   };
+
+  // The structure of interned node `id` with references to the rule keyed `self` written as "@".
+  const selfKey = (id: number, self: string): string => {
+    const has = new Map<number, boolean>();
+    const mentions = (i: number): boolean => {
+      let h = has.get(i);
+      if (h === undefined) {
+        h = nodeKey[i] === self || kids[i].some(mentions);
+        has.set(i, h);
+      }
+      return h;
+    };
+    const walk = (i: number): string => (nodeKey[i] === self ? "@" : !mentions(i) ? `#${i}` : `${nodeKey[i].slice(0, nodeKey[i].length - kidsText(i).length - 2)}(${kids[i].map(walk).join(",")})`);
+    return walk(id);
+  };
+  const kidsText = (i: number) => kids[i].join(",");
+  const selfTwins = new Map<string, string>();
 
   // Step 1: callees before callers; a rule off every cycle whose body equals an earlier one merges into it.
   const bodyRule = new Map<number, string>();
@@ -114,6 +136,17 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       if (!cyclic && same !== undefined && name !== g.root) {
         canon.set(name, same);
         continue;
+      }
+      // A rule that refers only to itself and to earlier rules: equal bodies up to the self-reference
+      // are the same equation X = F(X), so the same language.
+      if (cyclic && comp.length === 1 && name !== g.root && sizes[id] < SELF_MERGE_MAX_SIZE) {
+        const key = selfKey(id, `>${name}`);
+        const twin = selfTwins.get(key);
+        if (twin !== undefined) {
+          canon.set(name, twin);
+          continue;
+        }
+        selfTwins.set(key, name);
       }
       if (!bodyRule.has(id) || name === g.root) bodyRule.set(id, name);
       kept.push(name);

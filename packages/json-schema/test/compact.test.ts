@@ -171,6 +171,26 @@ describe("compactGrammar keeps the language", () => {
     expect(printGbnf(c)).toContain('root ::= a "," a "," shared0');
     sameLanguage(g, c, 1);
   });
+  it("merges self-recursive rules that are equal up to the self-reference, and only those", () => {
+    const body = (self: string, end: string) => alt(literal("}"), seq(literal(","), ref("entry"), ref(self)), literal(end));
+    const g: Grammar = {
+      rules: new Map<string, Node>([
+        ["root", seq(ref("a"), literal("|"), ref("b"), literal("|"), ref("c"), literal("|"), ref("d"))],
+        ["entry", seq(literal('"k"'), repeat(charClass([[0x30, 0x39]]), 1, 3))],
+        ["a", body("a", "!")],
+        ["b", body("b", "!")],
+        ["c", body("c", "?")],
+        // Refers to a, not to itself: equal to a's body text, but not the same equation.
+        ["d", body("a", "?")],
+      ]),
+      root: "root",
+    };
+    const c = compactGrammar(g);
+    expect([...c.rules.keys()].sort()).toEqual(["a", "c", "d", "entry", "root"]);
+    expect(printGbnf(c)).toContain('root ::= a "|" a "|" c "|" d');
+    expect(sameLanguage(g, c, 5)).toBeGreaterThan(20);
+    for (const t of ['},"k"1!|!|?|,"k"12}', '!|!|?|,"k"1,"k"1!', '!|!|?|,"k"1?']) expect(referenceMatch(c, t).accepted, t).toBe(referenceMatch(g, t).accepted);
+  });
   it("random grammars with copied rules and repeated subtrees", () => {
     let checked = 0;
     let merged = 0;
