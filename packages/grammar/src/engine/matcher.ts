@@ -25,6 +25,34 @@ interface Entry {
   terminated: boolean;
 }
 
+/** Stack ids below this are memoised with their state as one number (q * STACK_KEY + stack). */
+const STACK_KEY = 1 << 26;
+/** Entries kept per stack pool before the escape memo starts over. */
+const ESCAPE_MEMO_LIMIT = 4096;
+const NO_TOKENS = new Uint32Array(0);
+const escapeMemos = new WeakMap<StackPool, Map<number, Uint32Array>>();
+
+/** The per-pool memo of escape-walk results (shared by forks, which share the pool). */
+function escapeMemo(pool: StackPool): Map<number, Uint32Array> {
+  let m = escapeMemos.get(pool);
+  if (!m) escapeMemos.set(pool, (m = new Map()));
+  return m;
+}
+
+/** The set bits of a bitset as ids. */
+function idsOf(words: Uint32Array): Uint32Array {
+  const out: number[] = [];
+  for (let k = 0; k < words.length; k++) {
+    let x = words[k];
+    while (x !== 0) {
+      const low = x & -x;
+      out.push((k << 5) + (31 - Math.clz32(low)));
+      x ^= low;
+    }
+  }
+  return Uint32Array.from(out);
+}
+
 /** Longest completion (bytes) that `minTokensToFinish` tokenizes; beyond it, it answers `minBytesToFinish()`. */
 const MAX_COMPLETION = 1 << 16;
 
@@ -41,6 +69,7 @@ export class GrammarMatcher {
   private readonly walkBuf = new ConfigBuffer();
   private readonly levelStart: Int32Array;
   private readonly levelEnd: Int32Array;
+  private escWords: Uint32Array | null = null;
 
   /** A matcher at the start of `compiled` (or, from `fork`, sharing a stack pool and history). */
   constructor(compiled: CompiledGrammar, shared?: { ctx: RunContext; history: Entry[] }) {
@@ -123,10 +152,27 @@ export class GrammarMatcher {
       }
       const n = entry.escNodes.length;
       if (n === 0 || st === 0) continue;
-      // Past the end of q's rule: continue from the caller's frame.
-      const popped = this.popConfigs(pool.state[st], pool.parent[st]);
-      if (!popped) continue;
-      for (let j = 0; j < n; j++) this.walkSubtree(entry.escNodes[j], popped, w);
+      // Past the end of q's rule: continue from the caller's frame. The tokens found depend on q
+      // and the stack only, so they are kept per (q, stack) for the next masks (inside a string
+      // the state and the stack stay the same from token to token).
+      const memo = escapeMemo(pool);
+      const key = st < STACK_KEY ? q * STACK_KEY + st : -1;
+      let found = key >= 0 ? memo.get(key) : undefined;
+      if (found === undefined) {
+        const popped = this.popConfigs(pool.state[st], pool.parent[st]);
+        if (!popped) found = NO_TOKENS;
+        else {
+          const tmp = (this.escWords ??= new Uint32Array(w.length));
+          tmp.fill(0);
+          for (let j = 0; j < n; j++) this.walkSubtree(entry.escNodes[j], popped, tmp);
+          found = idsOf(tmp);
+        }
+        if (key >= 0) {
+          if (memo.size >= ESCAPE_MEMO_LIMIT) memo.clear();
+          memo.set(key, found);
+        }
+      }
+      for (let k = 0; k < found.length; k++) w[found[k] >>> 5] |= 1 << (found[k] & 31);
     }
     if (this.isComplete()) for (const id of vocab.eogIds) w[id >>> 5] |= 1 << (id & 31);
   }
