@@ -8,15 +8,16 @@
 export interface EngineOptions {
   /**
    * Most byte-NFA states built for the whole grammar (inlined rules and
-   * expanded repeats included). Default 200,000 (~ tens of MB while
-   * compiling). `x{0,1000000}` hits it quickly and fails instead of
+   * expanded repeats included). Default 1,000,000 (~ 100 MB while
+   * compiling such a grammar). `x{0,1000000}` hits it quickly and fails instead of
    * running out of memory. Code: `max-nfa-states`.
    */
   maxNfaStates?: number;
   /**
    * Most DFA states after determinising every rule. Each state costs one row
    * of the transition table (4 bytes per byte class) and, once visited, a
-   * token-mask cache entry. Default 50,000. Code: `max-dfa-states`.
+   * token-mask cache entry (about 400 bytes per state in the tables; the
+   * default allows ~100 MB). Default 250,000. Code: `max-dfa-states`.
    */
   maxDfaStates?: number;
   /**
@@ -64,8 +65,8 @@ export type ResolvedEngineOptions = Required<Omit<EngineOptions, "regexToDfa">> 
 
 /** Default limits (see `EngineOptions` for what each costs). */
 export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.freeze({
-  maxNfaStates: 200_000,
-  maxDfaStates: 50_000,
+  maxNfaStates: 1_000_000,
+  maxDfaStates: 250_000,
   inlineLimit: 4_000,
   maxStackDepth: 1_000,
   maxConfigurations: 4_096,
