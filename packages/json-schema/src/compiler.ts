@@ -58,13 +58,14 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   const used = new Set<string>();
   const refRules = new Map<string, string>();
   const memo = new Map<string, Memo>();
+  const schemaIds: SchemaIds = { ids: new Map(), cache: new WeakMap() };
   const ctx: Ctx = {
     reg,
     opts,
     layout: new Layout(opts),
     rules,
     warnings: [],
-    value: (frames, depth) => memoValue(ctx, memo, frames, depth, () => value(ctx, frames, depth, refRules, { n: 0 })),
+    value: (frames, depth) => memoValue(ctx, memo, schemaIds, frames, depth, () => value(ctx, frames, depth, refRules, { n: 0 })),
     reached: 0,
     newRule: (prefix) => {
       let i = used.size;
@@ -109,8 +110,8 @@ interface Memo {
  * moved to the new frames, and is recompiled when it would nest deeper than
  * `maxDepth` here.
  */
-function memoValue(ctx: Ctx, memo: Map<string, Memo>, frames: Frame[], depth: number, compile: () => Node): Node {
-  const key = `${frames.map((f) => `${schemaKey(f.s)}\u0000${f.base}\u0000${f.tag.noEval ? 1 : 0}\u0000${relations(frames, f)}`).join("\u0001")}@${ctx.layout.depthMatters ? depth : ""}`;
+function memoValue(ctx: Ctx, memo: Map<string, Memo>, schemaIds: SchemaIds, frames: Frame[], depth: number, compile: () => Node): Node {
+  const key = `${frames.map((f) => `${schemaId(schemaIds, f.s)}\u0000${f.base}\u0000${f.tag.noEval ? 1 : 0}\u0000${relations(frames, f)}`).join("\u0001")}@${ctx.layout.depthMatters ? depth : ""}`;
   const hit = memo.get(key);
   if (hit && depth + hit.height <= ctx.opts.maxDepth) {
     ctx.reached = Math.max(ctx.reached, depth + hit.height);
@@ -128,7 +129,12 @@ function memoValue(ctx: Ctx, memo: Map<string, Memo>, frames: Frame[], depth: nu
   return node;
 }
 
-const keyCache = new WeakMap<object, string>();
+/** Ids of canonical schema texts within one compile, and the id of each schema object seen. */
+interface SchemaIds {
+  ids: Map<string, number>;
+  cache: WeakMap<object, number>;
+}
+
 /** Keywords that never change the grammar (annotations), left out of the memo key. */
 const ANNOTATIONS = new Set(["title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"]);
 /** Keywords whose value is a map of schemas, a schema, or an array of schemas. */
@@ -141,26 +147,32 @@ const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object
 const verbatim = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === "string" ? `s${x}` : typeof x === "number" && !Number.isFinite(x) ? `n${x}` : x === undefined ? "u" : x)) ?? "u";
 
 /**
- * Canonical text of a schema for the memo (cached per object): annotations
- * are dropped at schema positions only (a property named "title" stays).
+ * The id of a schema's canonical text for the memo (cached per object): the
+ * text names subschemas by their ids, so it stays short, and annotations are
+ * dropped at schema positions only (a property named "title" stays).
  */
-function schemaKey(s: unknown): string {
-  if (!plain(s)) return verbatim(s);
-  let k = keyCache.get(s);
-  if (k !== undefined) return k;
-  const parts: string[] = [];
-  for (const [key, v] of Object.entries(s)) {
-    if (ANNOTATIONS.has(key)) continue;
-    let t: string;
-    if (SCHEMA_LISTS.has(key) && Array.isArray(v)) t = `[${v.map(schemaKey).join(",")}]`;
-    else if (SCHEMA_MAPS.has(key) && plain(v)) t = `{${Object.entries(v).map(([p, x]) => `${JSON.stringify(p)}:${schemaKey(x)}`).join(",")}}`;
-    else if (SCHEMA_ONE.has(key)) t = schemaKey(v);
-    else t = verbatim(v);
-    parts.push(`${JSON.stringify(key)}:${t}`);
+function schemaId(t: SchemaIds, s: unknown): number {
+  const cached = plain(s) ? t.cache.get(s) : undefined;
+  if (cached !== undefined) return cached;
+  let text: string;
+  if (!plain(s)) text = verbatim(s);
+  else {
+    const parts: string[] = [];
+    for (const [key, v] of Object.entries(s)) {
+      if (ANNOTATIONS.has(key)) continue;
+      let x: string;
+      if (SCHEMA_LISTS.has(key) && Array.isArray(v)) x = `[${v.map((e) => `#${schemaId(t, e)}`).join(",")}]`;
+      else if (SCHEMA_MAPS.has(key) && plain(v)) x = `{${Object.entries(v).map(([p, e]) => `${JSON.stringify(p)}:#${schemaId(t, e)}`).join(",")}}`;
+      else if (SCHEMA_ONE.has(key)) x = `#${schemaId(t, v)}`;
+      else x = verbatim(v);
+      parts.push(`${JSON.stringify(key)}:${x}`);
+    }
+    text = `{${parts.join(",")}}`;
   }
-  k = `{${parts.join(",")}}`;
-  keyCache.set(s, k);
-  return k;
+  let id = t.ids.get(text);
+  if (id === undefined) t.ids.set(text, (id = t.ids.size));
+  if (plain(s)) t.cache.set(s, id);
+  return id;
 }
 
 /** The frames of the list that `f` is, or was expanded from (by index). */
