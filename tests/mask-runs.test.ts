@@ -4,7 +4,7 @@
 // Qwen vocabulary (151k ids), the masks of the plain trie walk (itself checked against the
 // reference recognizer in packages/grammar/test), at every step of real tokenized instances.
 import { describe, expect, it } from "vitest";
-import { TokenMask } from "@formwork/core";
+import { TokenKind, TokenMask, Vocabulary } from "@formwork/core";
 import { GrammarCompiler, parseGbnf, sliceTuning, type CompiledGrammar } from "@formwork/grammar";
 import { compileSchema } from "@formwork/json-schema";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
@@ -20,6 +20,9 @@ const cases: { name: string; schema: unknown; values: unknown[] }[] = [
     schema: { type: "object", properties: { base: { type: "number" }, height: { type: "string", maxLength: 20 }, label: { type: "string" } }, additionalProperties: { type: "string" } },
     values: [{ base: 2, height: "tall ones", label: "ok", bar: "x y", basement: "deep", "h\u00e9": "z" }],
   },
+  { name: "regex dot (every character but U+2028/9)", schema: { type: "string", pattern: "^.*$" }, values: ["a — b … c\u2027\u202a 中 🎉", "x"] },
+  { name: "regex dot, bounded", schema: { type: "string", pattern: "^.{0,14}$" }, values: ["a — b … 中文", ""] },
+  { name: "regex dot in keys", schema: { type: "object", patternProperties: { "^.+$": { type: "integer" } }, additionalProperties: { type: "string" } }, values: [{ "k — 1": 1, "\u2028": "line" }] },
   { name: "first character restricted (a funnel into the string loop)", schema: { type: "string", pattern: "^[^a]" }, values: ["bcd a", "z"] },
   { name: "first character leads elsewhere for one letter", schema: { type: "string", pattern: "^(?:[^q]|q[0-9])" }, values: ["q1 rest", "hello"] },
   { name: "array of bounded strings", schema: { type: "array", items: { type: "string", maxLength: 5 }, maxItems: 4 }, values: [["ab", "cdefg", "", "中文"]] },
@@ -108,5 +111,55 @@ describe("token cache: runs in called rules equal the plain walk (Qwen, every to
         expect(lockstep(withRuns, plain, ids), text).toEqual([]);
       }
     }, 120_000);
+  }
+});
+
+// Qwen has no token holding U+2028/U+2029, so the exits in the middle of a character (a regex `.`
+// leaves those two out) are checked on a vocabulary made for it: every printable ASCII character,
+// words, the two characters alone and inside words, their partial bytes, and their neighbours.
+describe("token cache: exits inside a character (regex dot), synthetic vocabulary", () => {
+  const enc = new TextEncoder();
+  const texts = new Set<string>();
+  for (let c = 0x20; c < 0x7f; c++) texts.add(String.fromCharCode(c));
+  for (const w of ["ab", "abc", '"', '",', 'a"', "\u2028", "x\u2028", "\u2028y", "a\u2029b\"", "\u2027", "\u202a", "\u2014", "q\u2026", "中", "é", "\u2028\u2029"]) texts.add(w);
+  const tokens = [...texts].map((t) => enc.encode(t));
+  tokens.push(Uint8Array.of(0xe2), Uint8Array.of(0xe2, 0x80), Uint8Array.of(0xa8), Uint8Array.of(0x80, 0xa8), Uint8Array.of(0xa9, 0x22));
+  const kinds = tokens.map(() => TokenKind.Normal);
+  tokens.push(enc.encode("<eos>"));
+  kinds.push(TokenKind.Control);
+  const vocab = new Vocabulary({ tokens, kinds, eog: [tokens.length - 1], eos: tokens.length - 1, name: "dot-test" });
+  const idOf = (bytes: Uint8Array) => tokens.findIndex((t) => t.length === bytes.length && t.every((b, i) => b === bytes[i]));
+  /** Greedy longest-match tokenization over the synthetic vocabulary. */
+  const encode = (text: string): number[] => {
+    const b = enc.encode(text);
+    const out: number[] = [];
+    for (let i = 0; i < b.length; ) {
+      let best = -1, len = 0;
+      for (let j = Math.min(b.length, i + 8); j > i; j--) {
+        const id = idOf(b.slice(i, j));
+        if (id >= 0) {
+          best = id;
+          len = j - i;
+          break;
+        }
+      }
+      if (best < 0) throw new Error(`no token at ${i}`);
+      out.push(best);
+      i += len;
+    }
+    return out;
+  };
+  for (const [name, schema, values] of [
+    ["unbounded", { type: "string", pattern: "^.*$" }, ["a\u2014b", "x"]],
+    ["bounded", { type: "string", pattern: "^.{0,6}$" }, ["ab\u2027", ""]],
+    ["line separator only before an x", { type: "string", pattern: "^(?:.|\u2028x)*$" }, ["a\u2028xb", "abc"]],
+    ["first character a dot, then the line separator too (a funnel)", { type: "string", pattern: "^.[\\s\\S]*$" }, ["ab\u2028c", "a"]],
+  ] as const) {
+    it(name, () => {
+      const g = compileSchema(schema).grammar;
+      const withRuns = new GrammarCompiler(vocab).compile(g);
+      const plain = new GrammarCompiler(vocab, { precomputeSlices: false }).compile(g);
+      for (const v of values) expect(lockstep(withRuns, plain, encode(JSON.stringify(v))), JSON.stringify(v)).toEqual([]);
+    });
   }
 });

@@ -28,7 +28,7 @@ export interface Slice {
    * a state that can read enough characters of the set (a *run*, see `runOf`) accepts that whole
    * subtree at once. (Bits 1..7: the same from the UTF-8 states in the middle of a character.)
    */
-  ok: Uint8Array;
+  ok: Uint16Array;
   /**
    * Where a token first leaves the set: nodes whose byte cannot start a character of C while
    * the bytes above are whole characters of C. `exitChars[i]`: characters above `exits[i]`.
@@ -39,6 +39,11 @@ export interface Slice {
   exitTop: Uint8Array;
   /** The parent node of each exit (0 = the root). */
   exitParent: Int32Array;
+  /**
+   * 0, or 2 for an exit in the middle of a character (mode `+d`: the third byte of U+2028 or
+   * U+2029, after E2 80): the walk reads those two bytes from the run's state first.
+   */
+  exitPre: Uint8Array;
   /** Tokens that end inside a character (a valid UTF-8 prefix) after whole characters of C. */
   partialBits: Uint32Array;
   partialCount: number;
@@ -52,16 +57,33 @@ const slices = new WeakMap<TokenTrie, Map<string, Slice>>();
 const MIN_ASCII = 32;
 
 /** The key of the slice with ASCII bytes `ascii` (128-bit set) and, when `nonAscii`, every non-ASCII scalar value. */
-export function sliceKey(ascii: Uint32Array, nonAscii: boolean): string {
-  return `${Array.from(ascii, (w) => (w >>> 0).toString(16).padStart(8, "0")).join("")}${nonAscii ? "+u" : ""}`;
+export function sliceKey(ascii: Uint32Array, nonAscii: boolean | "dot"): string {
+  return `${Array.from(ascii, (w) => (w >>> 0).toString(16).padStart(8, "0")).join("")}${nonAscii === "dot" ? "+d" : nonAscii ? "+u" : ""}`;
 }
 
-/** Whether reading any non-ASCII character from q leads to p through states that neither call nor end the rule. */
-let nonAsciiSeqs: ReturnType<typeof utf8Sequences> | null = null;
+/** Non-ASCII membership of a slice key: 0 none, 1 every non-ASCII character (`+u`), 2 all but U+2028 and U+2029 (`+d`, a regex `.`). */
+function modeOf(key: string): number {
+  return key.endsWith("+u") ? 1 : key.endsWith("+d") ? 2 : 0;
+}
 
-function nonAsciiLoops(a: Automaton, q: number, p: number): boolean {
+let nonAsciiSeqs: ReturnType<typeof utf8Sequences> | null = null;
+let dotSeqs: ReturnType<typeof utf8Sequences> | null = null;
+
+/**
+ * Whether reading any non-ASCII character from q leads to p through states that neither call nor
+ * end the rule: every one ("all"), or every one but U+2028 and U+2029 ("dot", the characters a
+ * regex `.` leaves out beyond the controls a JSON string cannot hold raw anyway).
+ */
+function nonAsciiMode(a: Automaton, q: number, p: number): boolean | "dot" {
+  nonAsciiSeqs ??= utf8Sequences(0x80, 0x10ffff);
+  dotSeqs ??= [...utf8Sequences(0x80, 0x2027), ...utf8Sequences(0x202a, 0x10ffff)];
+  if (allLead(a, q, p, nonAsciiSeqs)) return true;
+  return allLead(a, q, p, dotSeqs) ? "dot" : false;
+}
+
+function allLead(a: Automaton, q: number, p: number, seqs: ReturnType<typeof utf8Sequences>): boolean {
   const nc = a.nClasses;
-  for (const seq of (nonAsciiSeqs ??= utf8Sequences(0x80, 0x10ffff))) {
+  for (const seq of seqs) {
     let set = [q];
     for (let i = 0; i < seq.length; i++) {
       const next = new Set<number>();
@@ -81,12 +103,16 @@ function nonAsciiLoops(a: Automaton, q: number, p: number): boolean {
 }
 
 // UTF-8 validation states: 0 between characters, 1..3 continuation bytes left,
-// 4..7 the constrained second byte after E0, ED, F0, F4; -1 invalid.
-function utf8Next(s: number, b: number, ascii: Uint32Array, nonAscii: boolean): number {
+// 4..7 the constrained second byte after E0, ED, F0, F4; in mode 2 (no U+2028/9),
+// 8 after E2 and 9 after E2 80; -1 invalid or outside the set.
+const UTF8_STATES = 10;
+
+function utf8Next(s: number, b: number, ascii: Uint32Array, mode: number): number {
   switch (s) {
     case 0:
       if (b < 0x80) return ascii[b >>> 5] & (1 << (b & 31)) ? 0 : -1;
-      if (!nonAscii) return -1;
+      if (mode === 0) return -1;
+      if (b === 0xe2 && mode === 2) return 8;
       if (b >= 0xc2 && b <= 0xdf) return 1;
       if (b === 0xe0) return 4;
       if (b === 0xed) return 5;
@@ -107,6 +133,10 @@ function utf8Next(s: number, b: number, ascii: Uint32Array, nonAscii: boolean): 
       return b >= 0x90 && b <= 0xbf ? 2 : -1;
     case 7:
       return b >= 0x80 && b <= 0x8f ? 2 : -1;
+    case 8:
+      return b === 0x80 ? 9 : b > 0x80 && b <= 0xbf ? 1 : -1;
+    case 9:
+      return b >= 0x80 && b <= 0xbf && b !== 0xa8 && b !== 0xa9 ? 0 : -1;
     default:
       return -1;
   }
@@ -121,7 +151,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const t0 = performance.now();
   const ascii = new Uint32Array(4);
   for (let i = 0; i < 4; i++) ascii[i] = parseInt(key.slice(i * 8, i * 8 + 8), 16);
-  const nonAscii = key.endsWith("+u");
+  const mode = modeOf(key);
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
   const state = new Int8Array(nodeCount);
   const bits = new Uint32Array((trie.vocabulary.size + 31) >>> 5);
@@ -131,6 +161,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const exitChars: number[] = [];
   const exitTop: number[] = [];
   const exitParent: number[] = [];
+  const exitPre: number[] = [];
   const pathNode = new Int32Array(trie.maxDepth + 1);
   let top = 0;
   const partialBits = new Uint32Array(bits.length);
@@ -138,7 +169,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   for (let m = 1; m < nodeCount; m++) {
     const d = depth[m];
     const ps = perDepth[d - 1];
-    const s = ps < 0 ? -1 : utf8Next(ps, byte[m], ascii, nonAscii);
+    const s = ps < 0 ? -1 : utf8Next(ps, byte[m], ascii, mode);
     perDepth[d] = s;
     state[m] = s;
     charsAt[d] = charsAt[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
@@ -149,6 +180,14 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
       exitChars.push(charsAt[d - 1]);
       exitTop.push(top);
       exitParent.push(pathNode[d - 1]);
+      exitPre.push(0);
+    } else if (ps === 9 && s < 0 && (byte[m] === 0xa8 || byte[m] === 0xa9)) {
+      // U+2028 / U+2029 under a `.`: leaves the set in the middle of the character.
+      exits.push(m);
+      exitChars.push(charsAt[d - 1] - 1);
+      exitTop.push(top);
+      exitParent.push(0);
+      exitPre.push(2);
     }
     if (s > 0) {
       for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
@@ -178,21 +217,21 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
     full[m] = ok;
   }
   // ok[n] bit s: reading the bytes below n from UTF-8 state s stays inside the set and every token there ends on a character boundary.
-  const ok = new Uint8Array(nodeCount);
+  const ok = new Uint16Array(nodeCount);
   for (let m = nodeCount - 1; m >= 0; m--) {
-    let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xff;
+    let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xffff;
     for (let c = m + 1; c < next[m] && bitsOk !== 0; c = next[c]) {
       const b = byte[c], okc = ok[c];
       let allowed = 0;
-      for (let st = 0; st < 8; st++) {
-        const t = utf8Next(st, b, ascii, nonAscii);
+      for (let st = 0; st < UTF8_STATES; st++) {
+        const t = utf8Next(st, b, ascii, mode);
         if (t >= 0 && okc & (1 << t)) allowed |= 1 << st;
       }
       bitsOk &= allowed;
     }
     ok[m] = bitsOk;
   }
-  const slice: Slice = { key, bits, full, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), partialBits, partialCount, count, buildMs: performance.now() - t0 };
+  const slice: Slice = { key, bits, full, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), exitPre: Uint8Array.from(exitPre), partialBits, partialCount, count, buildMs: performance.now() - t0 };
   byKey.set(key, slice);
   return slice;
 }
@@ -311,7 +350,7 @@ function runStep(a: Automaton, q: number): { key: string; target: number } | nul
   if (best < 0 || bestCount < MIN_ASCII || hasCalls(a, best)) return null;
   const ascii = new Uint32Array(4);
   for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
-  return { key: sliceKey(ascii, nonAsciiLoops(a, q, best)), target: best };
+  return { key: sliceKey(ascii, nonAsciiMode(a, q, best)), target: best };
 }
 
 /** Whether q calls a rule (a run may pass accepting states, where its rule could also end, but no calls). */
@@ -397,7 +436,7 @@ export function runStateAfter(runs: Runs, q: number, k: number): number {
 function keyBytes(key: string): Uint32Array {
   const out = new Uint32Array(8);
   for (let i = 0; i < 4; i++) out[i] = parseInt(key.slice(i * 8, i * 8 + 8), 16);
-  if (key.endsWith("+u")) out.fill(0xffffffff, 4);
+  if (modeOf(key) !== 0) out.fill(0xffffffff, 4);
   return out;
 }
 
@@ -420,6 +459,8 @@ export function funnelOf(a: Automaton, trie: TokenTrie, q: number): { slice: Sli
     if ((own[i] & ~wide[i]) !== 0) return null;
     except[i] = wide[i] & ~own[i];
   }
+  // q leaves out U+2028/9 but the run reads them: walk the tokens starting with their lead byte from q.
+  if (modeOf(runs.key[q]!) === 2 && modeOf(runs.key[t]!) === 1) except[0xe2 >>> 5] |= 1 << (0xe2 & 31);
   return { slice: runs.slice[t]!, except };
 }
 

@@ -181,19 +181,29 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
         walk(c, next[c]);
       }
     }
-    const { exitParent } = slice;
+    const { exitParent, exitPre } = slice;
     for (let i = 0; i < exits.length; i++) {
       const e = exits[i];
       if (except !== null && except[exitTop[i] >>> 5] & (1 << (exitTop[i] & 31))) continue;
       if (exitChars[i] > bounded) continue;
       const p = runStateAfter(runs, q, exitChars[i]);
-      // Where the run's rule can end, a token may go on after it through the caller: the exit's
-      // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
-      const b = byte[e];
-      if (accepting[p] && exitParent[i] > 0 && escFirst[p * 8 + (b >>> 5)] & (1 << (b & 31))) esc.push(exitParent[i]);
       buf.len = 0;
       step0(local, p, buf);
-      ls[depth[e] - 1] = 0;
+      let from = 0;
+      if (exitPre[i] === 2) {
+        // U+2028/9 under a `.` set: read the character's first two bytes (E2 80) from p, then walk.
+        const mid = buf.len;
+        if (step(local, buf, 0, mid, 0xe2, buf) === 0) continue;
+        const end1 = buf.len;
+        if (step(local, buf, mid, end1, 0x80, buf) === 0) continue;
+        from = end1;
+      } else {
+        // Where the run's rule can end, a token may go on after it through the caller: the exit's
+        // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
+        const b = byte[e];
+        if (accepting[p] && exitParent[i] > 0 && escFirst[p * 8 + (b >>> 5)] & (1 << (b & 31))) esc.push(exitParent[i]);
+      }
+      ls[depth[e] - 1] = from;
       le[depth[e] - 1] = buf.len;
       walk(e, next[e]);
     }
