@@ -330,7 +330,7 @@ function distribute(ctx: Ctx, f: Frame, o: Record<string, unknown>, key: string,
         const negs = branches.map(neg);
         if (negs.every((x) => x !== null)) return branches.map((b, i) => [without, b, ...negs.filter((_, j) => j !== i).map((x) => x!)]);
       }
-      approximate(ctx, ptr, "oneOf branches that are not provably disjoint (different types, or different const/enum values of a required property) and cannot be negated are not supported; they are treated as anyOf");
+      approximate(ctx, ptr, "oneOf branches that are not provably disjoint (different types; different const/enum values, or disjoint types, of a property both require; a property one requires and the other forbids) and cannot be negated are not supported; they are treated as anyOf");
       return branches.map((b) => [without, b]);
     }
     case "not": {
@@ -376,9 +376,27 @@ function distribute(ctx: Ctx, f: Frame, o: Record<string, unknown>, key: string,
   return null;
 }
 
-/** Provable disjointness of oneOf branches: disjoint kinds, or a required property with disjoint const/enum values. */
+/**
+ * Provable disjointness of oneOf branches, pair by pair: disjoint kinds; disjoint const/enum
+ * values; or, when both allow only objects, a required property with disjoint const/enum values
+ * or disjoint kinds in the two branches, or a property one branch requires and the other forbids
+ * (`properties: {p: false}`, or `additionalProperties: false` without p among its properties).
+ */
 function disjoint(ctx: Ctx, branches: Frame[]): boolean {
   const info = branches.map((b) => shallow(ctx, b));
+  const forbids = (x: Shallow, p: string) => x.falseProps.has(p) || x.closed.some((names) => !names.has(p));
+  const propKinds = (x: Shallow, p: string): { kinds: Set<Kind>; values?: string[] } => {
+    let kinds = new Set<Kind>(ALL_KINDS);
+    let values: string[] | undefined;
+    for (const pf of x.props.get(p) ?? []) {
+      const sub = shallow(ctx, pf, 1);
+      const keep = [...kinds].filter((k) => sub.kinds.has(k));
+      kinds = new Set(keep);
+      const sv = sub.values;
+      if (sv) values = values ? values.filter((v) => sv.includes(v)) : sv;
+    }
+    return { kinds, values };
+  };
   for (let i = 0; i < info.length; i++) {
     for (let j = i + 1; j < info.length; j++) {
       const a = info[i];
@@ -387,17 +405,45 @@ function disjoint(ctx: Ctx, branches: Frame[]): boolean {
       if (a.values && b.values && !a.values.some((v) => b.values!.includes(v))) continue;
       const onlyObjects = [...a.kinds, ...b.kinds].every((k) => k === "object");
       if (onlyObjects && [...a.tags.keys()].some((p) => b.tags.has(p) && !a.tags.get(p)!.some((v) => b.tags.get(p)!.includes(v)))) continue;
+      if (onlyObjects && ([...a.required].some((p) => forbids(b, p)) || [...b.required].some((p) => forbids(a, p)))) continue;
+      if (
+        onlyObjects &&
+        [...a.required].some((p) => {
+          if (!b.required.has(p)) return false;
+          const ka = propKinds(a, p), kb = propKinds(b, p);
+          if (![...ka.kinds].some((k) => kb.kinds.has(k))) return true;
+          return ka.values !== undefined && kb.values !== undefined && !ka.values.some((v) => kb.values!.includes(v));
+        })
+      ) {
+        continue;
+      }
       return false;
     }
   }
   return true;
 }
 
-/** The kinds, values and discriminator tags a branch allows, read from its top level (through $ref and allOf). */
-function shallow(ctx: Ctx, f: Frame, depth = 0): { kinds: Set<Kind>; values?: string[]; tags: Map<string, string[]> } {
-  const all: Kind[] = ["null", "boolean", "object", "array", "string", "number", "integer"];
-  const out = { kinds: new Set<Kind>(all), values: undefined as string[] | undefined, tags: new Map<string, string[]>() };
-  if (f.s === false) return { kinds: new Set(), tags: out.tags };
+const ALL_KINDS: Kind[] = ["null", "boolean", "object", "array", "string", "number", "integer"];
+
+/** What a branch's top level (through $ref and allOf) says about the values it allows. */
+interface Shallow {
+  kinds: Set<Kind>;
+  values?: string[];
+  tags: Map<string, string[]>;
+  /** Properties every object must have. */
+  required: Set<string>;
+  /** Properties no object may have (`properties: {p: false}`). */
+  falseProps: Set<string>;
+  /** For each `additionalProperties: false` (without patternProperties): the only names allowed. */
+  closed: Set<string>[];
+  /** The subschemas a property's value must meet. */
+  props: Map<string, Frame[]>;
+}
+
+/** The kinds, values, discriminator tags and property facts a branch allows, read from its top level (through $ref and allOf). */
+function shallow(ctx: Ctx, f: Frame, depth = 0): Shallow {
+  const out: Shallow = { kinds: new Set<Kind>(ALL_KINDS), values: undefined, tags: new Map(), required: new Set(), falseProps: new Set(), closed: [], props: new Map() };
+  if (f.s === false) return { ...out, kinds: new Set() };
   if (typeof f.s !== "object" || f.s === null || depth > 8) return out;
   const o = f.s as Record<string, unknown>;
   const parts: Frame[] = [];
@@ -409,20 +455,31 @@ function shallow(ctx: Ctx, f: Frame, depth = 0): { kinds: Set<Kind>; values?: st
     out.values = m.values.map(canonicalKey);
     out.kinds = new Set(m.values.map(kindOf).flatMap((k) => (k === "integer" ? ["integer", "number"] : [k]) as Kind[]));
   }
-  const req = new Set(Array.isArray(o.required) ? (o.required as string[]) : []);
-  if (o.properties && typeof o.properties === "object") {
-    for (const [p, sub] of Object.entries(o.properties as Record<string, unknown>)) {
+  const req = new Set(Array.isArray(o.required) ? (o.required as unknown[]).filter((x): x is string => typeof x === "string") : []);
+  for (const p of req) out.required.add(p);
+  const props = o.properties && typeof o.properties === "object" && !Array.isArray(o.properties) ? (o.properties as Record<string, unknown>) : null;
+  if (props) {
+    for (const [p, sub] of Object.entries(props)) {
+      if (sub === false) out.falseProps.add(p);
+      const child = ctx.reg.child(f, "properties", p);
+      if (child) out.props.set(p, [...(out.props.get(p) ?? []), child]);
       if (!req.has(p) || typeof sub !== "object" || sub === null) continue;
       const s = sub as Record<string, unknown>;
       const vals = "const" in s ? [s.const] : Array.isArray(s.enum) ? s.enum : null;
       if (vals) out.tags.set(p, vals.map(canonicalKey));
     }
   }
+  const noPatterns = o.patternProperties === undefined || (typeof o.patternProperties === "object" && o.patternProperties !== null && Object.keys(o.patternProperties).length === 0);
+  if (o.additionalProperties === false && noPatterns) out.closed.push(new Set(props ? Object.keys(props) : []));
   for (const part of parts) {
     const sub = shallow(ctx, part, depth + 1);
     out.kinds = new Set([...out.kinds].filter((k) => sub.kinds.has(k)));
     if (sub.values) out.values = out.values ? out.values.filter((v) => sub.values!.includes(v)) : sub.values;
     for (const [p, v] of sub.tags) out.tags.set(p, out.tags.has(p) ? out.tags.get(p)!.filter((x) => v.includes(x)) : v);
+    for (const p of sub.required) out.required.add(p);
+    for (const p of sub.falseProps) out.falseProps.add(p);
+    out.closed.push(...sub.closed);
+    for (const [p, fs] of sub.props) out.props.set(p, [...(out.props.get(p) ?? []), ...fs]);
   }
   return out;
 }
