@@ -2,7 +2,7 @@
  * `GrammarCompiler`: one per vocabulary. Holds the token trie and compiles
  * grammars into `CompiledGrammar`s, cached by a canonical key of the grammar.
  */
-import { TokenTrie, type Vocabulary } from "@formwork/core";
+import { ArgumentError, TokenTrie, type Vocabulary } from "@formwork/core";
 import type { Grammar } from "../ir.js";
 import { analyze } from "./automaton.js";
 import { CompiledGrammar } from "./compiled-grammar.js";
@@ -17,13 +17,18 @@ import { getSlice, jsonStringSliceKey } from "./slice.js";
 
 /**
  * Compiles grammars for one vocabulary. `compile` returns the same
- * `CompiledGrammar` for the same grammar (rules and root) again.
+ * `CompiledGrammar` for the same grammar (rules and root) again, while it is
+ * among the `cacheSize` most recently used (default 16; each holds its
+ * automaton and the token-mask cache filled so far, from a few KB to ~100 MB
+ * for the largest schemas, so an unbounded cache would grow without limit in
+ * a long-running process).
  */
 export class GrammarCompiler {
   readonly vocabulary: Vocabulary;
   readonly trie: TokenTrie;
   readonly options: ResolvedEngineOptions;
   private readonly cache = new Map<string, CompiledGrammar>();
+  private readonly cacheSize: number;
 
   /**
    * Builds (or takes) the vocabulary's token trie. With `precomputeSlices`
@@ -31,10 +36,14 @@ export class GrammarCompiler {
    * pass over the trie, a few ms at 151k tokens) so that no grammar's first
    * mask inside a string pays for it.
    */
-  constructor(vocabulary: Vocabulary, options: EngineOptions & { precomputeSlices?: boolean } = {}, trie?: TokenTrie) {
+  constructor(vocabulary: Vocabulary, options: EngineOptions & { precomputeSlices?: boolean; cacheSize?: number } = {}, trie?: TokenTrie) {
     this.vocabulary = vocabulary;
     this.trie = trie ?? new TokenTrie(vocabulary);
-    const { precomputeSlices = true, ...rest } = options;
+    const { precomputeSlices = true, cacheSize = 16, ...rest } = options;
+    if (!Number.isInteger(cacheSize) || cacheSize < 0) {
+      throw new ArgumentError("bad-option", `cacheSize must be a non-negative integer, got ${cacheSize}`, { hint: "Pass the number of compiled grammars to keep, e.g. 16 (0 keeps none)." });
+    }
+    this.cacheSize = cacheSize;
     this.options = resolveEngineOptions(rest);
     if (precomputeSlices) getSlice(this.trie, jsonStringSliceKey());
   }
@@ -48,9 +57,17 @@ export class GrammarCompiler {
   compile(grammar: Grammar): CompiledGrammar {
     const key = grammarKey(grammar);
     const hit = this.cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      // Most recently used last.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
     const compiled = compileGrammar(grammar, this.trie, this.options);
-    this.cache.set(key, compiled);
+    if (this.cacheSize > 0) {
+      this.cache.set(key, compiled);
+      while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    }
     return compiled;
   }
 
