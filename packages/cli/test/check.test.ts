@@ -146,6 +146,40 @@ describe("formwork check", () => {
     expect(err).toContain("not valid JSON");
   });
 
+  it("takes the JSON Schema layout flags: whitespace, indent, property order, lenient", async () => {
+    const schema = file("p.json", JSON.stringify({ type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, required: ["name", "age"], additionalProperties: false }));
+    const reordered = '{"age":3,"name":"Ada"}';
+    expect(await check("--schema", schema, "--text", reordered)).toBe(1);
+    out = "";
+    expect(await check("--schema", schema, "--property-order", "any", "--text", reordered)).toBe(0);
+    out = "";
+    expect(await check("--schema", schema, "--whitespace", "compact", "--text", '{"name": "Ada","age":3}')).toBe(1);
+    out = "";
+    expect(await check("--schema", schema, "--whitespace", "compact", "--text", '{"name":"Ada","age":3}')).toBe(0);
+    out = "";
+    expect(await check("--schema", schema, "--whitespace", "pretty", "--indent", "4", "--text", JSON.stringify({ name: "Ada", age: 3 }, null, 4))).toBe(0);
+    out = "";
+    expect(await check("--schema", schema, "--whitespace", "pretty", "--text", JSON.stringify({ name: "Ada", age: 3 }, null, 4))).toBe(1);
+    // A keyword that cannot be exact: refused, or approximated with a warning under --lenient.
+    const uniq = file("u.json", JSON.stringify({ type: "array", items: { type: "string" }, uniqueItems: true }));
+    out = "";
+    expect(await check("--schema", uniq, "--text", '["a"]')).toBe(2);
+    out = "";
+    err = "";
+    expect(await check("--schema", uniq, "--lenient", "--text", '["a"]')).toBe(0);
+    expect(err).toContain("warning");
+    for (const [args, message] of [
+      [["--schema", schema, "--whitespace", "wide", "--text", "{}"], "--whitespace must be compact, flexible or pretty"],
+      [["--schema", schema, "--indent", "2", "--text", "{}"], "--indent only goes with --whitespace pretty"],
+      [["--schema", schema, "--property-order", "sorted", "--text", "{}"], "--property-order must be schema or any"],
+      [["--regex", "a", "--lenient", "--text", "a"], "--lenient only goes with --schema"],
+    ] as const) {
+      err = "";
+      expect(await check(...args)).toBe(2);
+      expect(err).toContain(message);
+    }
+  });
+
   it("explains every flag in --help", async () => {
     expect(await check("--help")).toBe(0);
     for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--flags", "--schema", "Exit status"]) expect(out).toContain(flag);

@@ -49,6 +49,15 @@ describe("formwork generate", () => {
     expect(err).toMatch(/tokens\/s/);
   });
 
+  it("--whitespace pretty and --property-order any shape the generated text", async () => {
+    const schemaPath = file("s3.json", JSON.stringify(SCHEMA));
+    expect(await gen("--schema", schemaPath, "--whitespace", "pretty", "--indent", "4", "--property-order", "any", "--json", "--max-tokens", "80", "--seed", "3")).toBe(0);
+    const summary = JSON.parse(out.trim().split("\n").pop()!) as { text: string; value: unknown };
+    expect(createValidator(SCHEMA)(summary.value).valid).toBe(true);
+    // The pretty layout is exactly JSON.stringify's with that indent, whatever the key order.
+    expect(summary.text).toBe(JSON.stringify(summary.value, null, 4));
+  });
+
   it("--regex and --grammar constrain the text; --json prints a summary line", async () => {
     expect(await gen("--regex", "[a-z]{2,6}-[0-9]{3}", "--temperature", "1.2", "--max-tokens", "12")).toBe(0);
     expect(out.trim()).toMatch(/^[a-z]{2,6}-[0-9]{3}$/);
@@ -69,7 +78,7 @@ describe("formwork generate", () => {
 
   it("--help explains every flag with an example", async () => {
     expect(await run(["generate", "--help"])).toBe(0);
-    for (const flag of ["--schema", "--grammar", "--regex", "--model", "--prompt", "--temperature", "--top-k", "--top-p", "--min-p", "--seed", "--max-tokens", "--stream", "--threads", "--stop", "--start-after", "--chat"]) {
+    for (const flag of ["--schema", "--grammar", "--regex", "--model", "--prompt", "--temperature", "--top-k", "--top-p", "--min-p", "--seed", "--max-tokens", "--stream", "--threads", "--stop", "--start-after", "--chat", "--whitespace", "--indent", "--property-order", "--lenient"]) {
       expect(out).toContain(flag);
     }
     expect(out).toMatch(/Examples?:/);

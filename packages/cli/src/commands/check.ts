@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { ArgumentError, FormworkError } from "@formwork/core";
 import { parseGbnfWithWarnings, referenceMatch, regex as regexNode, type Grammar } from "@formwork/grammar";
 import type { Command } from "../main.js";
-import { parseVerbArgs } from "../args.js";
+import { parseVerbArgs, SCHEMA_FLAGS, SCHEMA_FLAGS_HELP, schemaOptionsFromFlags } from "../args.js";
 
 /** What `check` prints for one input. */
 export interface CheckResult {
@@ -65,6 +65,9 @@ Options:
                      formwork check --schema person.json --text '{"name": "Ada"}'
   -h, --help       This help.
 
+${SCHEMA_FLAGS_HELP}
+                     formwork check --schema person.json --property-order any --text '{"age": 3, "name": "Ada"}'
+
 Exit status: 0 when every text was accepted, 1 when some text was rejected,
 2 on a bad grammar, a bad JSONL line or bad arguments (message on stderr).
 `;
@@ -90,7 +93,9 @@ async function runChecked(args: string[]): Promise<number> {
     regex: { type: "string" },
     flags: { type: "string" },
     schema: { type: "string" },
+    ...SCHEMA_FLAGS,
   });
+  const schemaOptions = schemaOptionsFromFlags(values);
   const sources = [values.grammar, values.regex, values.schema].filter((v) => v !== undefined).length;
   if (sources !== 1) {
     throw new ArgumentError("bad-arguments", "give exactly one of --grammar FILE, --regex PATTERN or --schema FILE", { hint: 'Run "formwork check --help" for the options.' });
@@ -104,7 +109,7 @@ async function runChecked(args: string[]): Promise<number> {
       ? loadGrammar(values.grammar, values.root)
       : values.regex !== undefined
         ? await regexGrammar(values.regex, values.flags ?? "")
-        : await schemaGrammar(values.schema!);
+        : await schemaGrammar(values.schema!, schemaOptions);
   const texts = values.text !== undefined ? [values.text] : readJsonl(values.jsonl!);
   let allAccepted = true;
   for (const text of texts) {
@@ -146,11 +151,11 @@ async function regexGrammar(pattern: string, flags: string): Promise<Grammar> {
 }
 
 /** The grammar a JSON Schema file compiles to (warnings on stderr). */
-async function schemaGrammar(path: string): Promise<Grammar> {
+async function schemaGrammar(path: string, options: ReturnType<typeof schemaOptionsFromFlags>): Promise<Grammar> {
   const text = readFile(path, "--schema");
   const { compileSchema } = await import("@formwork/json-schema");
   try {
-    const { grammar, warnings } = compileSchema(text);
+    const { grammar, warnings } = compileSchema(text, options);
     for (const w of warnings) process.stderr.write(`formwork check: warning: ${path}: ${w.message}\n`);
     return grammar;
   } catch (err) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ArgumentError } from "@formwork/core";
 import type { Command } from "../main.js";
-import { numberFlag, parseVerbArgs } from "../args.js";
+import { numberFlag, parseVerbArgs, SCHEMA_FLAGS, SCHEMA_FLAGS_HELP, schemaOptionsFromFlags } from "../args.js";
 
 const HELP = `Usage: formwork generate [options]
 
@@ -16,6 +16,8 @@ Constraint (at most one):
   --schema FILE.json    JSON Schema file; the output is JSON valid under it
   --grammar FILE.gbnf   GBNF grammar file (llama.cpp dialect)
   --regex PATTERN       ECMAScript regular expression the whole output matches
+
+${SCHEMA_FLAGS_HELP}
 
 Prompt:
   --prompt TEXT         the prompt (default: "The answer is")
@@ -48,6 +50,7 @@ Exit codes: 0 done; 2 bad arguments, model, schema, grammar or budget.
 
 Examples:
   formwork generate --schema person.json --prompt "A person:" --seed 7
+  formwork generate --schema person.json --whitespace pretty --property-order any
   formwork generate --regex '[a-z]+@[a-z]+\\.com' --prompt "Email:" --max-tokens 20
   formwork generate --grammar call.gbnf --model ./qwen3-0.6b.gguf --chat --prompt "Call f"
 `;
@@ -76,7 +79,9 @@ export const command: Command = {
       schema: { type: "string" },
       grammar: { type: "string" },
       regex: { type: "string" },
+      ...SCHEMA_FLAGS,
     });
+    const schemaOptions = schemaOptionsFromFlags(values);
     const given = (["schema", "grammar", "regex"] as const).filter((f) => values[f] !== undefined);
     if (given.length > 1) {
       throw new ArgumentError("constraint-conflict", `give one of --schema, --grammar and --regex, not ${given.map((f) => `--${f}`).join(" and ")}`, {
@@ -119,7 +124,7 @@ export const command: Command = {
 
     const { generate, loadModel, resolveConstraint } = await import("@formwork/llama");
     // Compile errors first: a bad schema, grammar or regex is reported before the model loads.
-    resolveConstraint({ schema, grammar, regex: values.regex });
+    resolveConstraint({ schema, grammar, regex: values.regex, schemaOptions });
     const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
     const loaded = await loadModel({ modelPath: values.model, threads, onInfo: info });
     try {
@@ -127,7 +132,7 @@ export const command: Command = {
       const result = await generate({
         model: loaded,
         ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
-        ...(schema !== undefined ? { schema } : {}),
+        ...(schema !== undefined ? { schema, schemaOptions } : {}),
         ...(grammar !== undefined ? { grammar } : {}),
         ...(values.regex !== undefined ? { regex: values.regex } : {}),
         startAfter: values["start-after"],
