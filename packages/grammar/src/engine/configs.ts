@@ -90,20 +90,71 @@ export function closure(ctx: RunContext, q: number, st: number, out: ConfigBuffe
   }
 }
 
+/** Stack ids below this are memoised with their state as one number (q * CLOSURE_KEY + stack). */
+const CLOSURE_KEY = 1 << 26;
+/** Closures kept per stack pool before the memo starts over. */
+const CLOSURE_MEMO_LIMIT = 4096;
+const closureMemos = new WeakMap<StackPool, Map<number, Int32Array>>();
+
+/** Appends `(q, s)` to `out` unless it is in `out[start..]`; throws past the configuration limit as `closure` does. */
+function addPlain(ctx: RunContext, q: number, s: number, out: ConfigBuffer, start: number): void {
+  const oq = out.q, os = out.s;
+  for (let i = start; i < out.len; i++) if (oq[i] === q && os[i] === s) return;
+  if (out.len - start >= ctx.maxConfigurations) closure(ctx, q, s, out, start);
+  else out.push(q, s);
+}
+
 /**
  * Moves every configuration of `src[from, to)` over byte `b` and closes the
  * result into `out` (appended). Returns how many configurations were added.
+ *
+ * Two shortcuts, both exact: a state that neither accepts nor calls closes to
+ * itself alone; the closure of a state that calls is the same set for the same
+ * (state, stack) as long as the pool lives (frames are interned and never
+ * change), so it is computed once per pair and appended from the memo. The
+ * union of closures is one set whatever the order they are added in, and the
+ * configuration limit is checked on each new configuration as before.
  */
 export function step(ctx: RunContext, src: ConfigBuffer, from: number, to: number, b: number, out: ConfigBuffer): number {
   const a = ctx.a;
-  const nc = a.nClasses, c = a.classOf[b], trans = a.trans;
+  const nc = a.nClasses, c = a.classOf[b], trans = a.trans, escapes = a.escapes, callStart = a.callStart;
   const start = out.len;
   for (let i = from; i < to; i++) {
     const q2 = trans[src.q[i] * nc + c];
-    if (q2 >= 0) closure(ctx, q2, src.s[i], out, start);
+    if (q2 < 0) continue;
+    const s = src.s[i];
+    if (escapes[q2] === 0) {
+      addPlain(ctx, q2, s, out, start);
+      continue;
+    }
+    if (callStart[q2 + 1] === callStart[q2] || s >= CLOSURE_KEY) {
+      closure(ctx, q2, s, out, start);
+      continue;
+    }
+    let memo = closureMemos.get(ctx.pool);
+    if (memo === undefined) closureMemos.set(ctx.pool, (memo = new Map()));
+    const key = q2 * CLOSURE_KEY + s;
+    let pairs = memo.get(key);
+    if (pairs === undefined) {
+      const tmp = memoBuf;
+      tmp.len = 0;
+      closure(ctx, q2, s, tmp, 0);
+      pairs = tmp.snapshot();
+      if (memo.size >= CLOSURE_MEMO_LIMIT) memo.clear();
+      memo.set(key, pairs);
+    }
+    if (out.len === start) {
+      // Nothing to deduplicate against.
+      if (pairs.length >> 1 > ctx.maxConfigurations) closure(ctx, q2, s, out, start);
+      else for (let k = 0; k < pairs.length; k += 2) out.push(pairs[k], pairs[k + 1]);
+    } else {
+      for (let k = 0; k < pairs.length; k += 2) addPlain(ctx, pairs[k], pairs[k + 1], out, start);
+    }
   }
   return out.len - start;
 }
+
+const memoBuf = new ConfigBuffer();
 
 /** Whether some configuration of `buf[from, to)` is a finished sentence (root rule ended, empty stack). */
 export function anyComplete(a: Automaton, buf: ConfigBuffer, from: number, to: number): boolean {
