@@ -11,7 +11,7 @@ import { grammarKey } from "./grammar-key.js";
 import { minimize } from "./minimize.js";
 import { buildNfa } from "./nfa.js";
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
-import { calledRules, checkRefs } from "./rule-graph.js";
+import { calledRules, checkRefs, nullableRules } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
 import { getSlice, jsonStringSliceKey } from "./slice.js";
 
@@ -86,8 +86,10 @@ export function compileGrammar(input: Grammar, trie: TokenTrie, options: Resolve
   const called = calledRules(grammar, options.inlineLimit);
   // Root first: rule index 0 is the start.
   const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
-  const { nfa, starts, ends } = buildNfa(grammar, names, options);
-  const tables = determinize(nfa, starts, ends, options.maxDfaStates);
+  // Nullable called rules run without their empty string; their call sites skip them instead.
+  const skip = nullableRules(grammar);
+  const { nfa, starts, ends, nonEmpty } = buildNfa(grammar, names, options, skip);
+  const tables = determinize(nfa, starts, ends, options.maxDfaStates, nonEmpty);
   // Trim (and check) first, then merge equivalent states and analyse the result.
   const trimmed = analyze(tables, names, 0);
   const automaton = options.minimize ? analyze(minimize(trimmed), names, 0) : trimmed;

@@ -259,8 +259,13 @@ function scratchFor(n: number, edges: number): Scratch {
   return sc;
 }
 
-/** Determinises the NFA rule by rule. Throws `max-dfa-states` past the limit. */
-export function determinize(nfa: Nfa, starts: number[], ends: number[], maxStates: number): DfaTables {
+/**
+ * Determinises the NFA rule by rule. Throws `max-dfa-states` past the limit.
+ * A rule with `nonEmpty[r]` set loses its empty string: its start state is kept
+ * apart from every other state (the NFA start, which no edge enters, is part of
+ * its identity) and is not accepting.
+ */
+export function determinize(nfa: Nfa, starts: number[], ends: number[], maxStates: number, nonEmpty?: Uint8Array): DfaTables {
   const N = nfa.count;
   const { epsStart, epsTo, byteStart, byteLo, byteHi, byteTo } = nfa;
   const nCallStart = nfa.callStart, nCallRule = nfa.callRule, nCallRet = nfa.callRet;
@@ -316,6 +321,7 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
   important.fill(0, 0, N);
   for (let s = 0; s < N; s++) if (byteStart[s + 1] > byteStart[s] || nCallStart[s + 1] > nCallStart[s]) important[s] = 1;
   for (const e of ends) important[e] = 1;
+  if (nonEmpty) for (let r = 0; r < starts.length; r++) if (nonEmpty[r] === 1) important[starts[r]] = 1;
 
   // Epsilon closure of seeds[0..n) into `cl[0..clLen)`, sorted, important states only.
   const { mark, stack, cl } = sc;
@@ -432,6 +438,7 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
     closure(tmp, 1);
     const first = intern();
     ruleStart[r] = first;
+    if (nonEmpty !== undefined && nonEmpty[r] === 1) accepting[first] = 0;
     // States are expanded in id order: the ids a rule creates are exactly the ones its expansion visits next.
     for (let q = first; q < sets.size; q++) {
       const so = sets.off[q], se = sets.off[q + 1];

@@ -197,14 +197,26 @@ export class Nfa {
   }
 }
 
-/** Builds the NFA of every called rule; `starts[i]`/`ends[i]` belong to `ruleNames[i]`. */
+/**
+ * Builds the NFA of every called rule; `starts[i]`/`ends[i]` belong to `ruleNames[i]`.
+ *
+ * A called rule named in `skipEmpty` (a nullable rule, never the root at index 0) is
+ * split: each call site gets an epsilon edge past the call, and the rule's own
+ * automaton is to be run without its empty string (`determinize`'s `nonEmpty`).
+ * The language is the same, but a caller no longer enters the rule and returns
+ * from it to read what follows an empty callee (optional whitespace between
+ * every JSON token): fewer parser configurations at every such state.
+ */
 export function buildNfa(
   g: Grammar,
   ruleNames: readonly string[],
   options: ResolvedEngineOptions,
-): { nfa: Nfa; starts: number[]; ends: number[] } {
+  skipEmpty: ReadonlySet<string> = new Set(),
+): { nfa: Nfa; starts: number[]; ends: number[]; nonEmpty: Uint8Array } {
   const nfa = new Nfa(options.maxNfaStates);
   const ruleIndex = new Map(ruleNames.map((n, i) => [n, i] as const));
+  const nonEmpty = new Uint8Array(ruleNames.length);
+  for (let i = 1; i < ruleNames.length; i++) if (skipEmpty.has(ruleNames[i])) nonEmpty[i] = 1;
   const starts: number[] = [];
   const ends: number[] = [];
   // The same IR node is often built many times (inlined rules): encode once.
@@ -239,6 +251,7 @@ export function buildNfa(
         if (r !== undefined) {
           const t = nfa.newState();
           nfa.addCall(from, r, t);
+          if (nonEmpty[r] === 1) nfa.addEps(from, t);
           return t;
         }
         return build(g.rules.get(node.name)!, from);
@@ -327,5 +340,5 @@ export function buildNfa(
     ends.push(build(g.rules.get(name)!, s));
   }
   nfa.finish();
-  return { nfa, starts, ends };
+  return { nfa, starts, ends, nonEmpty };
 }

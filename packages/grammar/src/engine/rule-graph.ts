@@ -95,9 +95,54 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
   return memo;
 }
 
+/** Rules whose language holds the empty string (least fixpoint over the rules). */
+export function nullableRules(g: Grammar): Set<string> {
+  const out = new Set<string>();
+  const nullable = (node: Node): boolean => {
+    switch (node.type) {
+      case "literal":
+        return node.value.length === 0;
+      case "class":
+      case "any":
+        return false;
+      case "regex":
+        // Decided by the regex compiler; a regex is never assumed empty here (the split below is then not applied).
+        return false;
+      case "ref":
+        return out.has(node.name);
+      case "seq":
+        return node.items.every(nullable);
+      case "alt":
+        return node.items.some(nullable);
+      case "repeat":
+        return node.min === 0 || nullable(node.item);
+      case "lexeme":
+        return nullable(node.item);
+    }
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, node] of g.rules) {
+      if (!out.has(name) && nullable(node)) {
+        out.add(name);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A rule at least this big (estimate) is called instead of inlined when its
+ * copies would add more than `inlineLimit` in all: the shared JSON whitespace
+ * (estimate ~560, thousands of uses) inlined everywhere doubled the DFA.
+ */
+const CALL_MIN_SIZE = 500;
+
 /**
  * The set of rules that get their own automaton: the root, every recursive
- * rule, and big non-recursive rules used more than once.
+ * rule, big non-recursive rules used more than once, and smaller ones used so
+ * often that their inlined copies together are big (see `CALL_MIN_SIZE`).
  */
 export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
   const called = recursiveRules(g);
@@ -109,7 +154,8 @@ export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
     const sizes = estimateSizes(g, called);
     let changed = false;
     for (const [name, s] of sizes) {
-      if (!called.has(name) && s > inlineLimit && (uses.get(name) ?? 0) > 1) {
+      const u = uses.get(name) ?? 0;
+      if (!called.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
         called.add(name);
         changed = true;
       }

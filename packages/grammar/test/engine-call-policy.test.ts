@@ -1,0 +1,61 @@
+/**
+ * The call policy for small rules used everywhere (the JSON whitespace): such
+ * a rule gets its own automaton, its empty string moves to the call sites,
+ * and masks stay exact (brute force over the whole vocabulary).
+ */
+import { describe, expect, it } from "vitest";
+import { Rng } from "@formwork/core";
+import { alt, charClass, grammar, literal, ref, referenceMatchBytes, repeat, seq, GrammarCompiler, type Node } from "@formwork/grammar";
+import { maskDiff, syntheticVocabulary } from "./engine-support.js";
+import { calledRules, estimateSizes, nullableRules } from "../src/engine/rule-graph.js";
+
+const enc = new TextEncoder();
+
+/** ws ::= "" | "\n" [ \t]{0,32}: an estimate a little over 500, far below inlineLimit. */
+const ws: Node = alt(literal(""), seq(literal("\n"), repeat(charClass([[0x20, 0x20], [0x09, 0x09]]), 0, 32)));
+
+/** A list of `n` digits between whitespace everywhere: 2n + 1 uses of ws. */
+function list(n: number) {
+  const items: Node[] = [ref("ws"), literal("[")];
+  for (let i = 0; i < n; i++) items.push(ref("ws"), charClass([[0x30, 0x39]]), ref("ws"), literal(i + 1 < n ? "," : "]"));
+  items.push(ref("ws"));
+  return grammar([
+    ["root", seq(...items)],
+    ["ws", ws],
+  ]);
+}
+
+describe("engine: calling small rules used everywhere", () => {
+  it("calls ws when its copies add up, inlines it when used rarely", () => {
+    const g = list(4);
+    const size = estimateSizes(g, new Set(["root"])).get("ws")!;
+    expect(size).toBeGreaterThanOrEqual(500);
+    expect(size).toBeLessThan(4000);
+    expect(calledRules(g, 4000).has("ws")).toBe(true);
+    expect(calledRules(list(1), 4000).has("ws")).toBe(false);
+    expect(nullableRules(g)).toEqual(new Set(["ws"]));
+  });
+
+  it("masks and whole strings equal the reference with ws called", () => {
+    const vocab = syntheticVocabulary(new Rng(11), 300, ["[", "]", ",", "\n", "\n  ", " ", "\t", "1,", "2]", "]\n", ",\n ", "[\n"]);
+    const g = list(4);
+    const cg = new GrammarCompiler(vocab).compile(g);
+    expect(cg.stats.calledRules).toContain("ws");
+    const texts = ["[1,2,3,4]", "\n[\n 1\n\t,2,\n3\n  ,4]\n", "[1,2,3]", "[1 ,2,3,4]", "[1,2,3,4]\n\n", "\n \n[1,2,3,4]"];
+    for (const t of texts) {
+      const m = cg.createMatcher();
+      const b = enc.encode(t);
+      expect(m.acceptBytes(b) && m.isComplete(), JSON.stringify(t)).toBe(referenceMatchBytes(g, b).accepted);
+    }
+    // Masks after every prefix of accepted texts.
+    for (const t of ["\n[\n 1\n\t,2,\n3\n  ,4]\n", "[1,\n2\n,3,4]"]) {
+      const b = enc.encode(t);
+      for (let i = 0; i <= b.length; i++) {
+        const prefix = b.subarray(0, i);
+        const m = cg.createMatcher();
+        expect(m.acceptBytes(prefix)).toBe(true);
+        expect(maskDiff(g, m, prefix), `${JSON.stringify(t)} at ${i}`).toEqual([]);
+      }
+    }
+  });
+});
