@@ -2,7 +2,7 @@
  * The per-sequence matcher: a set of parser configurations over the
  * compiled automata, advanced byte by byte, with an undo history per token.
  */
-import { ArgumentError, type TokenMask } from "@formwork/core";
+import { ArgumentError, TokenMask } from "@formwork/core";
 import type { CompiledGrammar } from "./compiled-grammar.js";
 import { anyComplete, closure, ConfigBuffer, step, type RunContext } from "./configs.js";
 import { describeExpected, expectedBytes } from "./expected.js";
@@ -37,20 +37,6 @@ function escapeMemo(pool: StackPool): Map<number, Uint32Array> {
   let m = escapeMemos.get(pool);
   if (!m) escapeMemos.set(pool, (m = new Map()));
   return m;
-}
-
-/** The set bits of a bitset as ids. */
-function idsOf(words: Uint32Array): Uint32Array {
-  const out: number[] = [];
-  for (let k = 0; k < words.length; k++) {
-    let x = words[k];
-    while (x !== 0) {
-      const low = x & -x;
-      out.push((k << 5) + (31 - Math.clz32(low)));
-      x ^= low;
-    }
-  }
-  return Uint32Array.from(out);
 }
 
 /** Longest completion (bytes) that `minTokensToFinish` tokenizes; beyond it, it answers `minBytesToFinish()`. */
@@ -165,7 +151,7 @@ export class GrammarMatcher {
           const tmp = (this.escWords ??= new Uint32Array(w.length));
           tmp.fill(0);
           for (let j = 0; j < n; j++) this.walkSubtree(entry.escNodes[j], popped, tmp);
-          found = idsOf(tmp);
+          found = Uint32Array.from(new TokenMask(vocab.size, tmp).toArray());
         }
         if (key >= 0) {
           if (memo.size >= ESCAPE_MEMO_LIMIT) memo.clear();

@@ -14,9 +14,8 @@
  * solution grows past a size cap is left recursive (and called as before).
  */
 import { alt, repeat, seq, type Grammar, type Node } from "../ir.js";
-import { cyclicComponents } from "../cycles.js";
 import { isNullable, nullableRules } from "../analyze.js";
-import { forEachRef } from "./rule-graph.js";
+import { forEachRef, recursiveGroups } from "./rule-graph.js";
 
 /** Largest rewritten group (IR nodes, copies counted) before giving up on it. */
 const MAX_NODES = 20_000;
@@ -144,18 +143,11 @@ function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>): Ma
 
 /**
  * The grammar with every right-linear recursive group rewritten as
- * repetition (the same object when there is none).
+ * repetition (the same object when there is none). Every reference must name
+ * a rule (`checkRefs` runs first).
  */
 export function eliminateRightLinear(g: Grammar): Grammar {
-  const succ = new Map<string, string[]>();
-  for (const [name, node] of g.rules) {
-    const s: string[] = [];
-    forEachRef(node, (t) => {
-      if (g.rules.has(t)) s.push(t);
-    });
-    succ.set(name, s);
-  }
-  const groups = cyclicComponents([g.root], (v) => succ.get(v) ?? []);
+  const groups = recursiveGroups(g);
   if (groups.length === 0) return g;
   const nullable = nullableRules(g);
   let rules: Map<string, Node> | null = null;

@@ -46,15 +46,35 @@ export function checkRefs(g: Grammar): void {
   }
 }
 
-/** Rules reachable from the root that lie on a reference cycle (Tarjan's SCCs). */
-export function recursiveRules(g: Grammar): Set<string> {
+/** The groups of mutually recursive rules reachable from the root (Tarjan's SCCs with a cycle); every reference must name a rule (`checkRefs`). */
+export function recursiveGroups(g: Grammar): string[][] {
   const succ = new Map<string, string[]>();
   for (const [name, node] of g.rules) {
     const s: string[] = [];
     forEachRef(node, (t) => s.push(t));
     succ.set(name, s);
   }
-  return new Set(cyclicComponents([g.root], (v) => succ.get(v)!).flat());
+  return cyclicComponents([g.root], (v) => succ.get(v)!);
+}
+
+/** Rules reachable from the root that lie on a reference cycle. */
+export function recursiveRules(g: Grammar): Set<string> {
+  return new Set(recursiveGroups(g).flat());
+}
+
+/** The estimated NFA size of a leaf node (a literal, class, `any` or regex), in the units of `estimateSizes`. */
+export function leafSizeEstimate(node: Node): number {
+  switch (node.type) {
+    case "literal":
+      return node.value.length * 3 + 1;
+    case "class":
+    case "any":
+      return 16;
+    case "regex":
+      return 64;
+    default:
+      throw new Error(`internal: ${node.type} is not a leaf`);
+  }
 }
 
 /** A rough NFA size of each rule when fully inlined (for the inlining decision). */
@@ -63,12 +83,10 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
   const size = (node: Node): number => {
     switch (node.type) {
       case "literal":
-        return node.value.length * 3 + 1;
       case "class":
       case "any":
-        return 16;
       case "regex":
-        return 64;
+        return leafSizeEstimate(node);
       case "ref":
         return called.has(node.name) ? 2 : ruleSize(node.name);
       case "seq":

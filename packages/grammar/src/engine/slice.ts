@@ -149,8 +149,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const hit = byKey.get(key);
   if (hit) return hit;
   const t0 = performance.now();
-  const ascii = new Uint32Array(4);
-  for (let i = 0; i < 4; i++) ascii[i] = parseInt(key.slice(i * 8, i * 8 + 8), 16);
+  const ascii = keyBytes(key).subarray(0, 4);
   const mode = modeOf(key);
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
   const state = new Int8Array(nodeCount);

@@ -13,7 +13,7 @@
  * return state can finish its caller, so a token read without popping below
  * q's frame is a valid prefix from any configuration `(q, stack)`.
  */
-import type { TokenTrie } from "@formwork/core";
+import { popcount32, type TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
 import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, sliceLengths, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
@@ -76,6 +76,17 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
   const le = new Int32Array(trie.maxDepth + 2);
   const esc: number[] = [];
   let visited = 0;
+  // Marks the token ids tokenIds[from, to) (a node's own tokens, or a whole subtree's) as accepted.
+  const addTokens = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
+      const id = tokenIds[k];
+      const bit = 1 << (id & 31);
+      if ((bits[id >>> 5] & bit) === 0) {
+        bits[id >>> 5] |= bit;
+        count++;
+      }
+    }
+  };
   // Walks the nodes [from, to) (a subtree or the whole trie) from the configurations at level depth[from] - 1.
   const walk = (from: number, to: number): void => {
     let m = from;
@@ -102,15 +113,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
       }
       ls[d] = pe;
       le[d] = pe + added;
-      const t1 = tokenStart[m + 1];
-      for (let k = tokenStart[m]; k < t1; k++) {
-        const id = tokenIds[k];
-        const bit = 1 << (id & 31);
-        if ((bits[id >>> 5] & bit) === 0) {
-          bits[id >>> 5] |= bit;
-          count++;
-        }
-      }
+      addTokens(tokenStart[m], tokenStart[m + 1]);
       const hasChildren = next[m] > m + 1;
       if (!hasChildren) {
         m++;
@@ -129,15 +132,7 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
           }
         }
         if (jump) {
-          const t2 = tokenStart[next[m]];
-          for (let k = tokenStart[m + 1]; k < t2; k++) {
-            const id = tokenIds[k];
-            const bit = 1 << (id & 31);
-            if ((bits[id >>> 5] & bit) === 0) {
-              bits[id >>> 5] |= bit;
-              count++;
-            }
-          }
+          addTokens(tokenStart[m + 1], tokenStart[next[m]]);
           m = next[m];
           continue;
         }
@@ -231,14 +226,6 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
     }
   }
   return { bits: null, ids, count, escNodes, visited, slice: key };
-}
-
-/** Set bits of a 32-bit word. */
-function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /** Level 0 of the walk: the closure of `(q, empty local stack)`. */
