@@ -10,6 +10,15 @@
  * every successor must itself be a node `succ` accepts.
  */
 export function cyclicComponents(roots: Iterable<string>, succ: (v: string) => readonly string[]): string[][] {
+  return stronglyConnectedComponents(roots, succ).filter((comp) => comp.length > 1 || succ(comp[0]).includes(comp[0]));
+}
+
+/**
+ * Every strongly connected component among the nodes reachable from `roots`,
+ * cyclic or not, in the order Tarjan's algorithm closes them (a component
+ * after every component it reaches: callees first).
+ */
+export function stronglyConnectedComponents(roots: Iterable<string>, succ: (v: string) => readonly string[]): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -54,7 +63,7 @@ export function cyclicComponents(roots: Iterable<string>, succ: (v: string) => r
           onStack.delete(w);
           comp.push(w);
         } while (w !== v);
-        if (comp.length > 1 || ss.includes(v)) out.push(comp);
+        out.push(comp);
       }
     }
   }

@@ -14,7 +14,7 @@
  * Both steps only rename or name parts of the grammar: every rule derives the
  * same strings as before. Rules unreachable from the root are dropped.
  */
-import type { Grammar, Node } from "@formwork/grammar";
+import { leafSizeEstimate, stronglyConnectedComponents, type Grammar, type Node } from "@formwork/grammar";
 
 /** Self-recursive rules up to this size (engine estimate) are compared up to the self-reference. */
 const SELF_MERGE_MAX_SIZE = 20000;
@@ -30,7 +30,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!))].filter((t) => g.rules.has(t))));
     return out;
   };
-  const order = sccOrder(g.root, succOf);
+  const order = stronglyConnectedComponents([g.root], succOf);
   // Interning: one id per distinct structure (refs by canonical rule name).
   const canon = new Map<string, string>();
   const bodyOf = new Map<string, number>();
@@ -50,19 +50,19 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     switch (n.type) {
       case "literal":
         key = `l${n.value}`;
-        size = n.value.length * 3 + 1;
+        size = leafSizeEstimate(n);
         break;
       case "class":
         key = `c${n.negated ? "!" : ""}${n.ranges.join(",")}`;
-        size = 16;
+        size = leafSizeEstimate(n);
         break;
       case "any":
         key = "a";
-        size = 16;
+        size = leafSizeEstimate(n);
         break;
       case "regex":
         key = `r${n.flags}/${n.pattern}`;
-        size = 64;
+        size = leafSizeEstimate(n);
         break;
       case "ref": {
         const target = canon.get(n.name) ?? n.name;
@@ -232,12 +232,10 @@ export function sizeAtLeast(n: Node, limit: number): boolean {
 function boundedSize(n: Node, limit: number): number {
   switch (n.type) {
     case "literal":
-      return n.value.length * 3 + 1;
     case "class":
     case "any":
-      return 16;
     case "regex":
-      return 64;
+      return leafSizeEstimate(n);
     case "ref":
       return 2;
     case "seq":
@@ -276,54 +274,6 @@ function refsOf(n: Node, out: string[] = [], seen = new Set<Node>()): string[] {
       break;
     default:
       break;
-  }
-  return out;
-}
-
-/** Strongly connected components of the rules reachable from the root, callees first (iterative Tarjan). */
-function sccOrder(root: string, succOf: (v: string) => string[]): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const out: string[][] = [];
-  let next = 0;
-  const work: [string, number][] = [[root, 0]];
-  index.set(root, next);
-  low.set(root, next++);
-  stack.push(root);
-  onStack.add(root);
-  while (work.length) {
-    const top = work[work.length - 1];
-    const [v, i] = top;
-    const s = succOf(v);
-    if (i < s.length) {
-      top[1]++;
-      const w = s[i];
-      if (!index.has(w)) {
-        index.set(w, next);
-        low.set(w, next++);
-        stack.push(w);
-        onStack.add(w);
-        work.push([w, 0]);
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      continue;
-    }
-    work.pop();
-    if (work.length) {
-      const u = work[work.length - 1][0];
-      low.set(u, Math.min(low.get(u)!, low.get(v)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const comp: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.push(w);
-      } while (w !== v);
-      out.push(comp);
-    }
   }
   return out;
 }
