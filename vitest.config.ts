@@ -2,16 +2,22 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Tests import packages by name; resolve each @formwork/* name to its TypeScript
-// source so that `pnpm test` needs no build step.
+// Tests import packages by name; resolve each @formwork/* name and each subpath
+// of its package.json `exports` ("./testing" -> dist/testing.js) to its
+// TypeScript source (src/testing.ts), so that `pnpm test` needs no build step.
 const root = resolve(import.meta.dirname);
-const alias: Record<string, string> = {};
+const alias: { find: RegExp; replacement: string }[] = [];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 for (const dir of readdirSync(join(root, "packages"))) {
   const pkgFile = join(root, "packages", dir, "package.json");
   if (!existsSync(pkgFile)) continue;
-  const name = JSON.parse(readFileSync(pkgFile, "utf8")).name as string;
-  const entry = join(root, "packages", dir, "src", "index.ts");
-  if (existsSync(entry)) alias[name] = entry;
+  const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { name: string; exports?: Record<string, { default?: string }> };
+  for (const [sub, target] of Object.entries(pkg.exports ?? {})) {
+    const built = target.default;
+    if (!built?.startsWith("./dist/")) continue;
+    const source = join(root, "packages", dir, "src", built.slice("./dist/".length).replace(/\.js$/, ".ts"));
+    if (existsSync(source)) alias.push({ find: new RegExp(`^${escape(sub === "." ? pkg.name : `${pkg.name}/${sub.slice(2)}`)}$`), replacement: source });
+  }
 }
 
 export default defineConfig({

@@ -33,7 +33,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join, relative, resolve } from "node:path";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 import { FormworkError } from "@formwork/core";
-import { GrammarCompiler, referenceMatch, type CompiledGrammar } from "@formwork/grammar";
+import { GrammarCompiler, type CompiledGrammar } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { qwenVocabulary } from "@formwork/testkit";
 
 const repoRoot = resolve(import.meta.dirname, "..");

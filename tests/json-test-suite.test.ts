@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseGbnf, referenceMatchBytes } from "@formwork/grammar";
+import { parseGbnf } from "@formwork/grammar";
+import { referenceMatchBytes } from "@formwork/grammar/testing";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 const dataRoot = process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data");

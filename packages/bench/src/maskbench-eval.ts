@@ -20,7 +20,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { FormworkError, TokenMask } from "@formwork/core";
-import { referenceMatch, type GrammarCompiler, type Grammar } from "@formwork/grammar";
+import { type GrammarCompiler, type Grammar } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 
 /** A MaskBench file: `{description, schema, tests: [{data, valid}]}`. */

@@ -1,3 +1,4 @@
 // @formwork/cli: the `formwork` command, runnable in-process.
-export { run, EXIT } from "./main.js";
-export type { Command } from "./main.js";
+export { run } from "./main.js";
+export { EXIT } from "./command.js";
+export type { Command } from "./command.js";

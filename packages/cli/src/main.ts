@@ -1,13 +1,5 @@
 import { FormworkError } from "@formwork/core";
-
-/** A CLI verb: gets its arguments (after the verb) and returns the exit code. */
-export interface Command {
-  /** One line for `formwork --help`. */
-  summary: string;
-  /** Full help text for `formwork <verb> --help`. */
-  help: string;
-  run(args: string[]): Promise<number>;
-}
+import { EXIT, type Command } from "./command.js";
 
 /** Verbs and the module that implements each (loaded on demand, so a verb's dependencies load only when used). */
 const VERBS: Record<string, () => Promise<{ command: Command }>> = {
@@ -15,9 +7,6 @@ const VERBS: Record<string, () => Promise<{ command: Command }>> = {
   check: () => import("./commands/check.js"),
   repair: () => import("./commands/repair.js"),
 };
-
-/** Exit codes shared by every verb. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;
 
 /** Runs `formwork` with `argv` (without node and the script) and returns the exit code. */
 export async function run(argv: string[]): Promise<number> {

@@ -41,8 +41,8 @@ describe("formwork check", () => {
     const [r] = lines();
     expect(r.accepted).toBe(false);
     expect(r.offset).toBe(10); // {"é": tru} — é is two bytes; the "}" after "tru" is at byte 10
-    expect(r.message).toContain('unexpected "}" at byte 10');
-    expect(r.message).toContain('"e"');
+    expect(r.message).toContain("unexpected '}' at byte 10");
+    expect(r.message).toContain("expected 'e'");
   });
 
   it("reports an incomplete text at its length", async () => {
@@ -50,7 +50,7 @@ describe("formwork check", () => {
     const [r] = lines();
     expect(r.offset).toBe(6);
     expect(r.message).toContain("ends too early");
-    expect(r.message).toContain('")"');
+    expect(r.message).toContain("')'");
   });
 
   it("checks a JSONL file line by line, in order, skipping blank lines", async () => {
@@ -90,13 +90,14 @@ describe("formwork check", () => {
 
   it.each([
     [["--text", "a"], "exactly one of --grammar FILE, --regex PATTERN or --schema FILE"],
-    [["--grammar", "x.gbnf", "--regex", "a", "--text", "a"], "exactly one of --grammar FILE, --regex PATTERN or --schema FILE"],
+    [["--grammar", "x.gbnf", "--regex", "a", "--text", "a"], "give one of --schema FILE, --grammar FILE and --regex PATTERN, not --grammar and --regex"],
     [["--grammar", "x.gbnf", "--flags", "i", "--text", "a"], "--flags only goes with --regex"],
     [["--regex", "(a)\\1", "--text", "aa"], "backreference"],
-    [["--schema", "/nonexistent/s.json", "--text", "a"], "cannot read --schema"],
+    [["--schema", "/nonexistent/s.json", "--text", "a"], "--schema /nonexistent/s.json: the file cannot be read"],
     [["--grammar", "x.gbnf"], "exactly one of --text"],
     [["--grammar", "x.gbnf", "--text", "a", "--jsonl", "f"], "exactly one of --text"],
-    [["--grammar", "/nonexistent/x.gbnf", "--text", "a"], "cannot read --grammar"],
+    [["--grammar", "/nonexistent/x.gbnf", "--text", "a"], "--grammar /nonexistent/x.gbnf: the file cannot be read"],
+    [["--schema", "s.json", "--root", "r", "--text", "a"], "--root only goes with --grammar"],
     [["--grammar", "x.gbnf", "--bogus"], "Unknown option"],
   ])("exits 2 on bad arguments %j", async (args, message) => {
     expect(await check(...args)).toBe(2);

@@ -50,16 +50,16 @@ export {
 export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.js";
 export { printGbnf } from "./print.js";
 export type { PrintGbnfOptions } from "./print.js";
-export { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes, ReferenceRecognizer } from "./reference/reference.js";
 export { regexToRules } from "./reference/regex-rules.js";
 export type { RegexRules } from "./reference/regex-rules.js";
-export type { ReferenceResult } from "./reference/reference.js";
 
 // --- compiler, matcher, masks (helper: engine) ---
 export { GrammarCompiler, compileGrammar } from "./engine/compiler.js";
 export { CompiledGrammar } from "./engine/compiled-grammar.js";
 export type { CompiledGrammarStats } from "./engine/compiled-grammar.js";
 export { GrammarMatcher } from "./engine/matcher.js";
+export { checkText, textCompiler } from "./check-text.js";
+export type { TextCheck } from "./check-text.js";
 export type { Mismatch } from "./engine/matcher.js";
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions } from "./engine/options.js";
 export type { EngineOptions, ResolvedEngineOptions, ByteDfaLike } from "./engine/options.js";

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { Rng } from "@formwork/core";
-import { alt, charClass, grammar, literal, ref, referenceMatchBytes, repeat, seq, GrammarCompiler, type Node } from "@formwork/grammar";
+import { alt, charClass, grammar, literal, ref, repeat, seq, GrammarCompiler, type Node } from "@formwork/grammar";
+import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { maskDiff, syntheticVocabulary } from "./engine-support.js";
 import { calledRules, estimateSizes, nullableRules } from "../src/engine/rule-graph.js";
 

@@ -10,20 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FormworkError, LimitError, Rng } from "@formwork/core";
-import {
-  alt,
-  charClass,
-  grammar,
-  GrammarCompiler,
-  literal,
-  parseGbnf,
-  ref,
-  referenceMatchBytes,
-  repeat,
-  seq,
-  type CompiledGrammar,
-  type Grammar,
-} from "@formwork/grammar";
+import { alt, charClass, grammar, GrammarCompiler, literal, parseGbnf, ref, repeat, seq, type CompiledGrammar, type Grammar } from "@formwork/grammar";
+import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { ALPHABET, int, pick, randomGrammar, syntheticVocabulary } from "./engine-support.js";
 
 type A = CompiledGrammar["automaton"];

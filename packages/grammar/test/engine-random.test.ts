@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { FormworkError, Rng, TokenMask } from "@formwork/core";
-import { GrammarCompiler, referenceMatchBytes, referencePrefixOkBytes, type Grammar, type CompiledGrammar } from "@formwork/grammar";
+import { GrammarCompiler, type Grammar, type CompiledGrammar } from "@formwork/grammar";
+import { referenceMatchBytes, referencePrefixOkBytes } from "@formwork/grammar/testing";
 import { concat, maskDiff, randomGrammar, syntheticVocabulary } from "./engine-support.js";
 
 function compileOrSkip(compiler: GrammarCompiler, g: Grammar): CompiledGrammar | null {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rng } from "@formwork/core";
-import { alt, charClass, grammar, literal, parseGbnf, ref, referenceMatchBytes, seq, GrammarCompiler, type Grammar, type Node } from "@formwork/grammar";
+import { alt, charClass, grammar, literal, parseGbnf, ref, seq, GrammarCompiler, type Grammar, type Node } from "@formwork/grammar";
+import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { maskDiff, syntheticVocabulary } from "./engine-support.js";
 import { eliminateRightLinear } from "../src/engine/right-linear.js";
 

@@ -4,21 +4,8 @@
  * recognizer on every token).
  */
 import { Rng, TokenKind, TokenMask, Vocabulary } from "@formwork/core";
-import {
-  alt,
-  any,
-  charClass,
-  grammar,
-  literal,
-  ref,
-  repeat,
-  seq,
-  referenceMatchBytes,
-  referencePrefixOkBytes,
-  type Grammar,
-  type GrammarMatcher,
-  type Node,
-} from "@formwork/grammar";
+import { alt, any, charClass, grammar, literal, ref, repeat, seq, type Grammar, type GrammarMatcher, type Node } from "@formwork/grammar";
+import { referenceMatchBytes, referencePrefixOkBytes } from "@formwork/grammar/testing";
 
 const enc = new TextEncoder();
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { analyzeGrammar, parseGbnfWithWarnings, referenceMatch, referencePrefixOk } from "@formwork/grammar";
+import { analyzeGrammar, parseGbnfWithWarnings } from "@formwork/grammar";
+import { referenceMatch, referencePrefixOk } from "@formwork/grammar/testing";
 
 const DIR = resolve(import.meta.dirname, "../../../grammars");
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".gbnf")).sort();

@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Rng, TokenMask, type Vocabulary } from "@formwork/core";
-import { GrammarCompiler, parseGbnf, referenceMatchBytes, type Grammar } from "@formwork/grammar";
+import { GrammarCompiler, parseGbnf, type Grammar } from "@formwork/grammar";
+import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { hfTokenizer, llama3Vocabulary, qwenVocabulary, type NpmTokenizerName } from "@formwork/testkit";
 import { maskDiff } from "./engine-support.js";
 

@@ -3,22 +3,8 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Rng } from "@formwork/core";
-import {
-  alt,
-  analyzeGrammar,
-  charClass,
-  grammar,
-  literal,
-  parseGbnf,
-  printGbnf,
-  ref,
-  referenceMatch,
-  regex,
-  repeat,
-  seq,
-  type Grammar,
-  type Node,
-} from "@formwork/grammar";
+import { alt, analyzeGrammar, charClass, grammar, literal, parseGbnf, printGbnf, ref, regex, repeat, seq, type Grammar, type Node } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { randomCfg, randomRegularGrammar, randomString, sampleSentence } from "./reference-random.js";
 
 const GRAMMARS = resolve(import.meta.dirname, "../../../grammars");

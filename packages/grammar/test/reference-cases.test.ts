@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FormworkError } from "@formwork/core";
-import { alt, grammar, literal, parseGbnf, ref, regex, referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes, seq, star } from "@formwork/grammar";
+import { alt, grammar, literal, parseGbnf, ref, regex, seq, star } from "@formwork/grammar";
+import { referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "@formwork/grammar/testing";
 
 const g = (text: string) => parseGbnf(text);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rng } from "@formwork/core";
-import { ReferenceRecognizer, referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "@formwork/grammar";
+import { ReferenceRecognizer, referenceMatch, referenceMatchBytes, referencePrefixOk, referencePrefixOkBytes } from "@formwork/grammar/testing";
 import { bruteForce, candidateCodePoints, int, randomCfg, randomRegularGrammar, randomString, sampleSentence } from "./reference-random.js";
 
 const enc = new TextEncoder();

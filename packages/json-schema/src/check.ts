@@ -1,11 +1,11 @@
 /**
  * `checkJsonText`: does a JSON text belong to the grammar of a schema (the
- * `formwork check --schema` seam), and is its value valid under ajv?
+ * `formwork check --schema` question), and is its value valid under ajv?
  */
-import { referenceMatch, type Grammar } from "@formwork/grammar";
+import { checkText, type Grammar } from "@formwork/grammar";
+import { createValidator } from "@formwork/validate";
 import { compileSchema } from "./compiler.js";
 import type { CompileSchemaOptions } from "./options.js";
-import { validate } from "./validate.js";
 
 /** The verdict on one JSON text. */
 export interface JsonTextCheck {
@@ -13,26 +13,28 @@ export interface JsonTextCheck {
   accepted: boolean;
   /** UTF-8 byte offset where the text leaves the grammar (when not accepted). */
   offset?: number;
-  /** What the grammar expected there, or why the text failed. */
+  /** What was found there and what the grammar expected. */
   message?: string;
-  /** ajv's verdict on the parsed value (undefined when the text is not JSON). */
+  /** ajv's verdict on the parsed value (undefined when the text is not JSON or ajv cannot compile the schema). */
   valid?: boolean;
 }
 
 /**
- * Checks `text` against `schema` (a schema object/JSON text, or a grammar
- * already compiled from it) with the reference recognizer, and also validates
- * the parsed value with ajv. Compile errors propagate.
+ * Checks `text` against `schema` (a schema object or JSON text; pass
+ * `grammar` when it is already compiled from it) with the grammar engine, in
+ * time linear in the text, and validates the parsed value with ajv. Compile
+ * errors propagate.
  */
 export function checkJsonText(schema: unknown, text: string, options: CompileSchemaOptions & { grammar?: Grammar } = {}): JsonTextCheck {
+  // compileSchema refuses schema text that is not JSON (`invalid-schema`) before it is parsed here.
   const g = options.grammar ?? compileSchema(schema, options).grammar;
-  const r = referenceMatch(g, text);
+  const parsedSchema = typeof schema === "string" ? JSON.parse(schema) : schema;
+  const r = checkText(g, text);
   let valid: boolean | undefined;
   try {
-    valid = validate(typeof schema === "string" ? JSON.parse(schema) : schema, JSON.parse(text), { remotes: options.remotes }).valid;
+    valid = createValidator(parsedSchema, { remotes: options.remotes, draft: options.draft })(JSON.parse(text)).valid;
   } catch {
     valid = undefined;
   }
-  if (r.accepted) return { accepted: true, valid };
-  return { accepted: false, offset: r.offset, message: r.prefix ? "the text ends before the value is complete" : `expected ${r.expected}`, valid };
+  return r.accepted ? { accepted: true, valid } : { ...r, valid };
 }

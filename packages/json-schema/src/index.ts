@@ -3,8 +3,8 @@ export { compileSchema, productive } from "./compiler.js";
 export type { CompiledSchema } from "./compiler.js";
 export type { CompileSchemaOptions, WhitespaceStyle } from "./options.js";
 export type { CompileWarning } from "./context.js";
-export type { Draft } from "./resolver.js";
-export { validate, createValidator } from "./validate.js";
-export type { ValidateOptions, ValidationResult } from "./validate.js";
 export { checkJsonText } from "./check.js";
 export type { JsonTextCheck } from "./check.js";
+// Validation is @formwork/validate's (one ajv wrapper for every package); re-exported for users of this package.
+export { validate, createValidator } from "@formwork/validate";
+export type { Draft, ValidatorOptions, ValidationResult, ValidationIssue } from "@formwork/validate";

@@ -6,8 +6,9 @@
  */
 import { CompileError, UnsupportedError } from "@formwork/core";
 
-/** The JSON Schema drafts the compiler knows. */
-export type Draft = 4 | 6 | 7 | 2019 | 2020;
+// The drafts and how a schema names its own live with the validator, so that compiler and validator read a schema alike.
+import type { Draft } from "@formwork/validate";
+export { draftOf, type Draft } from "@formwork/validate";
 
 const FRAME = Symbol("formwork.frame");
 
@@ -60,17 +61,6 @@ export function isFrame(v: unknown): v is Frame {
 }
 
 const escapeToken = (t: string) => t.replace(/~/g, "~0").replace(/\//g, "~1");
-
-/** The draft named by a `$schema` URI, or null when it names none we know. */
-export function draftOf(schemaUri: unknown): Draft | null {
-  if (typeof schemaUri !== "string") return null;
-  if (schemaUri.includes("draft-04")) return 4;
-  if (schemaUri.includes("draft-06")) return 6;
-  if (schemaUri.includes("draft-07")) return 7;
-  if (schemaUri.includes("2019-09")) return 2019;
-  if (schemaUri.includes("2020-12")) return 2020;
-  return null;
-}
 
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
 const SCHEMA_ARRAYS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { alt, charClass, literal, ref, referenceMatch, repeat, seq, lexeme, printGbnf, type Grammar, type Node } from "@formwork/grammar";
+import { alt, charClass, literal, ref, repeat, seq, lexeme, printGbnf, type Grammar, type Node } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { LimitError } from "@formwork/core";
 import { compileSchema } from "@formwork/json-schema";
 import { encodedSet } from "../src/json-text.js";

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { CompileError, FormworkError, LimitError, UnsupportedError } from "@formwork/core";
 import { compileSchema, createValidator } from "@formwork/json-schema";
-import { referenceMatch } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { IrSampler, rng } from "./ir-sample.js";
 
 function errorOf(schema: unknown, opts = {}): FormworkError {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { compileSchema, createValidator, type CompileSchemaOptions } from "@formwork/json-schema";
-import { referenceMatch } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { IrSampler, rng } from "./ir-sample.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { compileSchema, createValidator } from "@formwork/json-schema";
-import { referenceMatch } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 
 const BOUNDS = [0, 1, -1, 10, -10, 1.5, -2.25, 0.1, 0.3, 1e-3, 123.456, 2 ** 31, -(2 ** 31), 99, 100, 0.5, 7];
 

@@ -2,7 +2,7 @@
 // objects: a property one branch requires and the other forbids, and a property both require
 // with disjoint types. Oracle: ajv on every instance, through the reference recognizer.
 import { describe, expect, it } from "vitest";
-import { referenceMatch } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 
 const CASES: [string, Record<string, unknown>, unknown[]][] = [

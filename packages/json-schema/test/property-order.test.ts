@@ -3,7 +3,8 @@
 // Oracle: ajv (createValidator) on the parsed text; acceptance by the reference recognizer and
 // by the grammar engine (Qwen vocabulary).
 import { describe, expect, it } from "vitest";
-import { GrammarCompiler, referenceMatch } from "@formwork/grammar";
+import { GrammarCompiler } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 import { qwenVocabulary } from "@formwork/testkit";
 

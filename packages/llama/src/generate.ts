@@ -3,15 +3,14 @@
  * chunks and partial values as they grow, then the result).
  */
 import { ArgumentError, LimitError, Sampler, type SamplingOptions } from "@formwork/core";
-import type { CompileWarning } from "@formwork/json-schema";
-import { resolveConstraint, type ConstraintOptions } from "./constraint.js";
+import { resolveConstraint, type ConstraintOptions, type ConstraintWarning } from "@formwork/constraint";
 import { decodeLoop, type DecodeStats, type StopReason } from "./decode.js";
 import { loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
 import { NativeLogits } from "./native-logits.js";
 import { parsePartialJson } from "./partial-json.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
 
-/** Options of `generate`. Exactly one of `prompt` and `messages`; at most one of `schema`, `grammar`, `regex`. */
+/** Options of `generate`. Exactly one of `prompt` and `messages`; at most one of `schema`, `grammar`, `regex` and `constraint` (a constraint resolved before, compiled once for many calls). */
 export interface GenerateOptions extends ConstraintOptions, SamplingOptions {
   /**
    * A model from `loadModel`, a GGUF path (loaded and disposed by the call),
@@ -71,7 +70,7 @@ export interface GenerateResult {
   text: string;
   /** The constrained part of the text (all of it when there is no marker). */
   constrainedText: string;
-  /** For a schema: the parsed JSON value (undefined when the output is not complete). For other constraints and free text: undefined. */
+  /** For a schema: the value parsed in the schema's syntax (undefined when the output is not complete). For other constraints and free text: undefined. */
   value: unknown;
   /** Output token ids. */
   tokens: number[];
@@ -88,8 +87,8 @@ export interface GenerateResult {
   stopReason: StopReason;
   timings: GenerateTimings;
   stats: DecodeStats;
-  /** Schema compiler warnings (approximations under `lenient`). */
-  warnings: CompileWarning[];
+  /** Warnings from building the constraint's grammar (schema approximations under `lenient`, unused GBNF rules). */
+  warnings: readonly ConstraintWarning[];
 }
 
 /** A streamed piece. */
@@ -190,7 +189,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       let text = "";
       let constrainedText = "";
       let lastPartial = "";
-      const wantValue = constraint?.kind === "schema";
+      const partialJson = constraint?.syntax === "json";
       let tFirst = 0;
       let step = await loop.next();
       while (!step.done) {
@@ -206,7 +205,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
           if (chunk && options.onText) options.onText(chunk);
           if (tok.constrained) constrainedText += constrainedDecoder.decode(bytes, { stream: true });
           else if (tok.constrainedTail) constrainedText += tok.constrainedTail;
-          if (wantValue && options.onValue && (tok.constrained || tok.constrainedTail)) {
+          if (partialJson && options.onValue && (tok.constrained || tok.constrainedTail)) {
             const partial = parsePartialJson(constrainedText);
             const key = JSON.stringify(partial) ?? "";
             if (key !== lastPartial && partial !== undefined) {
@@ -222,14 +221,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const { stopReason, stats } = step.value;
       const complete = matcher ? matcher.isComplete() : true;
       if (!matcher) constrainedText = text;
-      let value: unknown;
-      if (wantValue && complete) {
-        try {
-          value = JSON.parse(constrainedText);
-        } catch {
-          value = undefined;
-        }
-      }
+      const value = constraint && complete ? constraint.valueOf(constrainedText) : undefined;
       const tEnd = performance.now();
       const decodeMs = tFirst === 0 ? 0 : tEnd - tFirst;
       const sampled = logprobs.filter((_, i) => !forced[i]);

@@ -1,7 +1,8 @@
 // Grammar and regex constraints against independent oracles, fast-forward canonicality against
 // node-llama-cpp's tokenizer, streaming, start-after marker, stop strings, abort, chat prompts, errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseGbnf, referenceMatch } from "@formwork/grammar";
+import { parseGbnf } from "@formwork/grammar";
+import { referenceMatch } from "@formwork/grammar/testing";
 import { generate, generateStream, checkNodeLlamaCppVersion, loadModel, type LoadedModel } from "@formwork/llama";
 import { tinyModel } from "./support.js";
 

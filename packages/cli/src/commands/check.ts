@@ -1,48 +1,28 @@
 /**
- * `formwork check`: does a text match a grammar? One JSON line per input,
- * with the byte offset where a text leaves the grammar and what was
- * expected there. The checking itself is one function, {@link checkText},
- * so that the fast engine can replace the reference recognizer behind it.
+ * `formwork check`: does a text match a grammar, a regex or a schema? One
+ * JSON line per input, with the byte offset where a text leaves the grammar
+ * and what was expected there. The constraint is resolved once
+ * (`@formwork/constraint`) and compiled once; each text runs through the
+ * engine's matcher (`checkText`), in time linear in the text.
  */
-import { readFileSync } from "node:fs";
-import { ArgumentError, FormworkError } from "@formwork/core";
-import { parseGbnfWithWarnings, referenceMatch, regex as regexNode, type Grammar } from "@formwork/grammar";
-import type { Command } from "../main.js";
-import { parseVerbArgs, SCHEMA_FLAGS, SCHEMA_FLAGS_HELP, schemaOptionsFromFlags } from "../args.js";
-
-/** What `check` prints for one input. */
-export interface CheckResult {
-  accepted: boolean;
-  /** UTF-8 byte offset where the text leaves the grammar (its length when it is an incomplete prefix). */
-  offset?: number;
-  message?: string;
-}
-
-/**
- * Checks one text against a grammar: accepted, or the byte offset where it
- * leaves the grammar and a message saying what was expected there (a text
- * that is a valid but incomplete prefix fails at its own length).
- */
-export function checkText(grammar: Grammar, text: string): CheckResult {
-  const r = referenceMatch(grammar, text);
-  if (r.accepted) return { accepted: true };
-  if (r.expected === "") return { accepted: false, offset: 0, message: "the grammar accepts no text at all" };
-  if (r.prefix) {
-    return { accepted: false, offset: r.offset, message: `the text ends too early: it is a valid start, but the grammar expects ${r.expected} at byte ${r.offset}` };
-  }
-  return { accepted: false, offset: r.offset, message: `unexpected ${r.found} at byte ${r.offset}; expected ${r.expected}` };
-}
+import { ArgumentError } from "@formwork/core";
+import { checkText, textCompiler } from "@formwork/grammar";
+import type { Command } from "../command.js";
+import { parseVerbArgs } from "../args.js";
+import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
+import { readFlagFile } from "../files.js";
 
 const HELP = `Usage: formwork check (--grammar FILE.gbnf | --regex PATTERN | --schema FILE.json)
                       (--text STRING | --jsonl FILE) [options]
 
 Checks texts against a grammar, a regular expression (whole match) or a JSON
-Schema, and prints one JSON line per text:
+Schema with the grammar engine (time linear in the text), and prints one JSON
+line per text:
   {"accepted": true}
   {"accepted": false, "offset": N, "message": "..."}
-where N is the UTF-8 byte offset at which the text leaves the grammar (for a
-text that is a valid start but incomplete, its length) and the message says
-what the grammar expected there.
+where N is the UTF-8 byte offset of the first byte the grammar cannot take
+(for a text that is a valid start but incomplete, its length) and the
+message says what was found there and what the grammar expected.
 
 Options:
   --grammar FILE   A GBNF grammar (llama.cpp's dialect; see docs/grammars.md).
@@ -73,100 +53,32 @@ Exit status: 0 when every text was accepted, 1 when some text was rejected,
 `;
 
 async function run(args: string[]): Promise<number> {
-  try {
-    return await runChecked(args);
-  } catch (err) {
-    if (err instanceof FormworkError) {
-      process.stderr.write(`formwork check: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-}
-
-async function runChecked(args: string[]): Promise<number> {
   const { values } = parseVerbArgs("check", args, {
-    grammar: { type: "string" },
     text: { type: "string" },
     jsonl: { type: "string" },
-    root: { type: "string" },
-    regex: { type: "string" },
-    flags: { type: "string" },
-    schema: { type: "string" },
-    ...SCHEMA_FLAGS,
+    ...CONSTRAINT_FLAGS,
   });
-  const schemaOptions = schemaOptionsFromFlags(values);
-  const sources = [values.grammar, values.regex, values.schema].filter((v) => v !== undefined).length;
-  if (sources !== 1) {
+  if (values.schema === undefined && values.grammar === undefined && values.regex === undefined) {
     throw new ArgumentError("bad-arguments", "give exactly one of --grammar FILE, --regex PATTERN or --schema FILE", { hint: 'Run "formwork check --help" for the options.' });
   }
-  if (values.flags !== undefined && values.regex === undefined) throw new ArgumentError("bad-arguments", "--flags only goes with --regex");
   if ((values.text === undefined) === (values.jsonl === undefined)) {
     throw new ArgumentError("bad-arguments", "give exactly one of --text STRING or --jsonl FILE", { hint: 'Run "formwork check --help" for the options.' });
   }
-  const grammar =
-    values.grammar !== undefined
-      ? loadGrammar(values.grammar, values.root)
-      : values.regex !== undefined
-        ? await regexGrammar(values.regex, values.flags ?? "")
-        : await schemaGrammar(values.schema!, schemaOptions);
+  const constraint = constraintFromFlags("check", values)!;
+  const compiled = textCompiler().compile(constraint.grammar);
   const texts = values.text !== undefined ? [values.text] : readJsonl(values.jsonl!);
   let allAccepted = true;
   for (const text of texts) {
-    const result = checkText(grammar, text);
+    const result = checkText(compiled, text);
     if (!result.accepted) allAccepted = false;
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
   return allAccepted ? 0 : 1;
 }
 
-function readFile(path: string, flag: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    throw new ArgumentError("bad-arguments", `cannot read ${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
-function loadGrammar(path: string, root: string | undefined): Grammar {
-  const text = readFile(path, "--grammar");
-  try {
-    const { grammar, warnings } = parseGbnfWithWarnings(text, root === undefined ? {} : { root });
-    for (const w of warnings) process.stderr.write(`formwork check: warning: ${path}: ${w.message}\n`);
-    return grammar;
-  } catch (err) {
-    if (err instanceof FormworkError) {
-      // Name the file: the grammar's own message has the line, column and excerpt.
-      err.message = `${path}: ${err.message}`;
-    }
-    throw err;
-  }
-}
-
-/** A one-rule grammar whose language is the whole matches of `pattern`; compiling it checks the regex (and refuses what cannot be exact). */
-async function regexGrammar(pattern: string, flags: string): Promise<Grammar> {
-  const { compileRegex } = await import("@formwork/regex");
-  compileRegex(pattern, { flags, mode: "whole" });
-  return { rules: new Map([["root", regexNode(pattern, flags)]]), root: "root" };
-}
-
-/** The grammar a JSON Schema file compiles to (warnings on stderr). */
-async function schemaGrammar(path: string, options: ReturnType<typeof schemaOptionsFromFlags>): Promise<Grammar> {
-  const text = readFile(path, "--schema");
-  const { compileSchema } = await import("@formwork/json-schema");
-  try {
-    const { grammar, warnings } = compileSchema(text, options);
-    for (const w of warnings) process.stderr.write(`formwork check: warning: ${path}: ${w.message}\n`);
-    return grammar;
-  } catch (err) {
-    if (err instanceof FormworkError) err.message = `${path}: ${err.message}`;
-    throw err;
-  }
-}
-
 function readJsonl(path: string): string[] {
   const texts: string[] = [];
-  readFile(path, "--jsonl")
+  readFlagFile("jsonl", path)
     .split(/\r?\n/)
     .forEach((line, i) => {
       if (line.trim() === "") return;

@@ -1,7 +1,11 @@
-import { readFileSync } from "node:fs";
-import { ArgumentError } from "@formwork/core";
-import type { Command } from "../main.js";
-import { numberFlag, parseVerbArgs, SCHEMA_FLAGS, SCHEMA_FLAGS_HELP, schemaOptionsFromFlags } from "../args.js";
+/**
+ * `formwork generate`: one generation from a local model under a schema,
+ * grammar or regex. The constraint is resolved (compiled) once, before the
+ * model loads, and handed to `generate` as is.
+ */
+import type { Command } from "../command.js";
+import { numberFlag, parseVerbArgs } from "../args.js";
+import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 
 const HELP = `Usage: formwork generate [options]
 
@@ -16,6 +20,8 @@ Constraint (at most one):
   --schema FILE.json    JSON Schema file; the output is JSON valid under it
   --grammar FILE.gbnf   GBNF grammar file (llama.cpp dialect)
   --regex PATTERN       ECMAScript regular expression the whole output matches
+  --flags FLAGS         flags for --regex (i, s, u, v)
+  --root NAME           the start rule of the --grammar file (default: root)
 
 ${SCHEMA_FLAGS_HELP}
 
@@ -76,18 +82,8 @@ export const command: Command = {
       "no-fast-forward": { type: "boolean" },
       stream: { type: "boolean" },
       json: { type: "boolean" },
-      schema: { type: "string" },
-      grammar: { type: "string" },
-      regex: { type: "string" },
-      ...SCHEMA_FLAGS,
+      ...CONSTRAINT_FLAGS,
     });
-    const schemaOptions = schemaOptionsFromFlags(values);
-    const given = (["schema", "grammar", "regex"] as const).filter((f) => values[f] !== undefined);
-    if (given.length > 1) {
-      throw new ArgumentError("constraint-conflict", `give one of --schema, --grammar and --regex, not ${given.map((f) => `--${f}`).join(" and ")}`, {
-        hint: "Express the combination in one grammar file.",
-      });
-    }
     const maxTokens = numberFlag("max-tokens", values["max-tokens"], { min: 1, integer: true }) ?? 256;
     const temperature = numberFlag("temperature", values.temperature, { min: 0 }) ?? 0.8;
     const topK = numberFlag("top-k", values["top-k"], { min: 0, integer: true });
@@ -98,33 +94,9 @@ export const command: Command = {
     const prompt = values.prompt ?? "The answer is";
     const chat = values.chat === true || values.system !== undefined;
 
-    const readFile = (flag: string, path: string): string => {
-      try {
-        return readFileSync(path, "utf8");
-      } catch (err) {
-        throw new ArgumentError("file-not-found", `cannot read the --${flag} file "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-          location: { kind: "file", path },
-          hint: `Pass the path of an existing ${flag === "schema" ? ".json" : ".gbnf"} file.`,
-        });
-      }
-    };
-    let schema: unknown;
-    if (values.schema !== undefined) {
-      const text = readFile("schema", values.schema);
-      try {
-        schema = JSON.parse(text);
-      } catch (err) {
-        throw new ArgumentError("invalid-schema", `the --schema file "${values.schema}" is not valid JSON: ${(err as Error).message}`, {
-          location: { kind: "file", path: values.schema },
-          hint: "Fix the JSON syntax of the schema file.",
-        });
-      }
-    }
-    const grammar = values.grammar !== undefined ? readFile("grammar", values.grammar) : undefined;
-
-    const { generate, loadModel, resolveConstraint } = await import("@formwork/llama");
     // Compile errors first: a bad schema, grammar or regex is reported before the model loads.
-    resolveConstraint({ schema, grammar, regex: values.regex, schemaOptions });
+    const constraint = constraintFromFlags("generate", values) ?? undefined;
+    const { generate, loadModel } = await import("@formwork/llama");
     const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
     const loaded = await loadModel({ modelPath: values.model, threads, onInfo: info });
     try {
@@ -132,9 +104,7 @@ export const command: Command = {
       const result = await generate({
         model: loaded,
         ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
-        ...(schema !== undefined ? { schema, schemaOptions } : {}),
-        ...(grammar !== undefined ? { grammar } : {}),
-        ...(values.regex !== undefined ? { regex: values.regex } : {}),
+        constraint,
         startAfter: values["start-after"],
         maxTokens,
         temperature,
@@ -146,7 +116,6 @@ export const command: Command = {
         fastForward: values["no-fast-forward"] !== true,
         onText: streaming ? (chunk) => process.stdout.write(chunk) : undefined,
       });
-      for (const w of result.warnings) info(`warning: ${(w as { message?: string }).message ?? JSON.stringify(w)}`);
       const t = result.timings;
       if (values.json === true) {
         if (streaming) process.stdout.write("\n");
@@ -155,7 +124,7 @@ export const command: Command = {
         );
       } else if (streaming) {
         process.stdout.write("\n");
-      } else if (schema !== undefined && result.value !== undefined) {
+      } else if (constraint?.syntax === "json" && result.value !== undefined) {
         process.stdout.write(`${JSON.stringify(result.value)}\n`);
       } else {
         process.stdout.write(`${result.text}\n`);

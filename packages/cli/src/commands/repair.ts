@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { ArgumentError } from "@formwork/core";
 import { repairCsv, repairJson, repairYaml, type CsvColumn, type Edit, type RepairResult } from "@formwork/repair";
-import type { Command } from "../main.js";
+import type { Command } from "../command.js";
 import { parseVerbArgs } from "../args.js";
+import { readFlagFile, readJsonFlagFile } from "../files.js";
 
 const HELP = `Usage: formwork repair [options] < INPUT
 
@@ -15,9 +15,9 @@ and every change to stderr, one per line.
 
 Options:
   --format json|yaml|csv   the kind of document (default: json)
-  --schema FILE.json       a JSON Schema (draft 2020-12, or draft-07 by its
-                           $schema): the value must validate; values are
-                           coerced toward it ("42" -> 42, enum typos, ...)
+  --schema FILE.json       a JSON Schema (drafts 04 to 2020-12 by its $schema,
+                           default 2020-12): the value must validate; values
+                           are coerced toward it ("42" -> 42, enum typos, ...)
   --columns FILE.json      for CSV: the columns, as a JSON array of
                            {"name", "type": integer|number|boolean|string|date, "required"}
   --jsonl FILE             batch mode: each line of FILE is {"input": "..."};
@@ -56,20 +56,6 @@ const processIo: RepairIo = {
   stderr: (s) => void process.stderr.write(s),
 };
 
-function readJsonFile(flag: string, path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new ArgumentError("bad-arguments", `--${flag} ${path}: the file cannot be read (${(err as Error).message})`, { location: { kind: "file", path } });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ArgumentError("bad-arguments", `--${flag} ${path}: the file is not JSON (${(err as Error).message})`, { location: { kind: "file", path } });
-  }
-}
-
 /** Formats edits as lines `line:column kind: message` (line starts computed once, so this is linear). */
 export function formatEdits(text: string, edits: Edit[]): string {
   const starts = [0];
@@ -106,10 +92,10 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
   if (values.schema !== undefined && format === "csv") throw new ArgumentError("bad-arguments", "--schema applies to JSON and YAML; for CSV use --columns");
   const indent = values.indent === undefined ? 0 : Number(values.indent);
   if (!Number.isInteger(indent) || indent < 0 || indent > 10) throw new ArgumentError("bad-arguments", `--indent must be an integer from 0 to 10, got "${values.indent}"`);
-  const schema = values.schema !== undefined ? readJsonFile("schema", values.schema) : undefined;
+  const schema = values.schema !== undefined ? readJsonFlagFile("schema", values.schema) : undefined;
   let columns: CsvColumn[] | undefined;
   if (values.columns !== undefined) {
-    const c = readJsonFile("columns", values.columns);
+    const c = readJsonFlagFile("columns", values.columns);
     if (!Array.isArray(c) || !c.every((x) => x && typeof x === "object" && typeof (x as CsvColumn).name === "string")) {
       throw new ArgumentError("bad-arguments", `--columns ${values.columns}: expected a JSON array of {"name", "type", "required"} objects`);
     }
@@ -122,12 +108,7 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
   };
 
   if (values.jsonl !== undefined) {
-    let batch: string;
-    try {
-      batch = readFileSync(values.jsonl, "utf8");
-    } catch (err) {
-      throw new ArgumentError("bad-arguments", `--jsonl ${values.jsonl}: the file cannot be read (${(err as Error).message})`, { location: { kind: "file", path: values.jsonl } });
-    }
+    const batch = readFlagFile("jsonl", values.jsonl);
     let allOk = true;
     const lines = batch.split("\n");
     for (let i = 0; i < lines.length; i++) {

@@ -1,0 +1,13 @@
+/** What every CLI verb implements, and the exit codes they share. */
+
+/** A CLI verb: gets its arguments (after the verb) and returns the exit code. */
+export interface Command {
+  /** One line for `formwork --help`. */
+  summary: string;
+  /** Full help text for `formwork <verb> --help`. */
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Exit codes shared by every verb. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;

@@ -1,0 +1,120 @@
+/**
+ * The constraint flags that `generate` and `check` share (`--schema`,
+ * `--grammar`, `--regex` and their options), turned into one resolved
+ * `Constraint` by `@formwork/constraint`: files are read and the constraint
+ * compiled once per command.
+ */
+import { ArgumentError, FormworkError } from "@formwork/core";
+import { resolveConstraint, type Constraint, type ConstraintOptions } from "@formwork/constraint";
+import type { CompileSchemaOptions } from "@formwork/json-schema";
+import { numberFlag } from "./args.js";
+import { readFlagFile, readJsonFlagFile } from "./files.js";
+
+/** The `parseArgs` specs of the constraint flags. */
+export const CONSTRAINT_FLAGS = {
+  schema: { type: "string" },
+  grammar: { type: "string" },
+  root: { type: "string" },
+  regex: { type: "string" },
+  flags: { type: "string" },
+  whitespace: { type: "string" },
+  indent: { type: "string" },
+  "property-order": { type: "string" },
+  lenient: { type: "boolean" },
+} as const;
+
+/** The values `parseArgs` gives for {@link CONSTRAINT_FLAGS}. */
+export interface ConstraintFlagValues {
+  schema?: string;
+  grammar?: string;
+  root?: string;
+  regex?: string;
+  flags?: string;
+  whitespace?: string;
+  indent?: string;
+  "property-order"?: string;
+  lenient?: boolean;
+}
+
+/** Help lines for the JSON Schema layout flags. */
+export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
+  --whitespace W        compact (no whitespace), flexible (default: at most
+                        two spaces or a newline and up to 32 spaces/tabs
+                        between tokens) or pretty (JSON.stringify's layout)
+  --indent N            the pretty layout's indent (default 2; 0-10)
+  --property-order O    schema (default: properties in the schema's order) or
+                        any (any order, each property at most once; objects
+                        with more than 10 named properties are refused)
+  --lenient             approximate keywords that cannot be enforced exactly
+                        (each approximation printed as a warning) instead of
+                        refusing the schema`;
+
+const SOURCES = ["schema", "grammar", "regex"] as const;
+
+/** JSON Schema compile options from the layout flags; checks that they go with --schema. */
+export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSchemaOptions {
+  const used = (["whitespace", "indent", "property-order", "lenient"] as const).filter((f) => values[f] !== undefined);
+  if (used.length > 0 && values.schema === undefined) {
+    throw new ArgumentError("bad-arguments", `--${used[0]} only goes with --schema`, { hint: "Give a JSON Schema with --schema FILE.json, or drop the layout flags." });
+  }
+  const out: CompileSchemaOptions = {};
+  const ws = values.whitespace;
+  if (ws !== undefined && ws !== "compact" && ws !== "flexible" && ws !== "pretty") {
+    throw new ArgumentError("bad-arguments", `--whitespace must be compact, flexible or pretty, got "${ws}"`);
+  }
+  const indent = numberFlag("indent", values.indent, { min: 0, max: 10, integer: true });
+  if (indent !== undefined && ws !== "pretty") throw new ArgumentError("bad-arguments", "--indent only goes with --whitespace pretty");
+  if (ws === "pretty") out.whitespace = { pretty: indent ?? 2 };
+  else if (ws !== undefined) out.whitespace = ws;
+  const order = values["property-order"];
+  if (order !== undefined && order !== "schema" && order !== "any") {
+    throw new ArgumentError("bad-arguments", `--property-order must be schema or any, got "${order}"`);
+  }
+  if (order !== undefined) out.propertyOrder = order;
+  if (values.lenient === true) out.lenient = true;
+  return out;
+}
+
+/**
+ * Reads the constraint flags into `ConstraintOptions` (files read, schema
+ * JSON parsed), or null when none is given. Throws `ArgumentError`:
+ * `constraint-conflict` for more than one of --schema, --grammar, --regex;
+ * `bad-arguments` for an option without its constraint; `file-not-found`;
+ * `invalid-schema` for a schema file that is not JSON.
+ */
+export function constraintOptionsFromFlags(values: ConstraintFlagValues): ConstraintOptions | null {
+  const given = SOURCES.filter((f) => values[f] !== undefined);
+  if (given.length > 1) {
+    throw new ArgumentError("constraint-conflict", `give one of --schema FILE, --grammar FILE and --regex PATTERN, not ${given.map((f) => `--${f}`).join(" and ")}`, {
+      hint: "Express the combination in one grammar file.",
+    });
+  }
+  if (values.flags !== undefined && values.regex === undefined) throw new ArgumentError("bad-arguments", "--flags only goes with --regex");
+  if (values.root !== undefined && values.grammar === undefined) throw new ArgumentError("bad-arguments", "--root only goes with --grammar");
+  const schemaOptions = schemaOptionsFromFlags(values);
+  if (values.schema !== undefined) return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions };
+  if (values.grammar !== undefined) return { grammar: readFlagFile("grammar", values.grammar), ...(values.root !== undefined ? { grammarRoot: values.root } : {}) };
+  if (values.regex !== undefined) return { regex: values.regex, ...(values.flags !== undefined ? { regexFlags: values.flags } : {}) };
+  return null;
+}
+
+/**
+ * Reads and resolves the constraint flags (see
+ * {@link constraintOptionsFromFlags}), printing the compiler's warnings as
+ * `formwork <verb>: warning: FILE: ...`. Errors in a schema or grammar file
+ * name the file before the compiler's own location.
+ */
+export function constraintFromFlags(verb: string, values: ConstraintFlagValues): Constraint | null {
+  const options = constraintOptionsFromFlags(values);
+  if (!options) return null;
+  const file = values.schema ?? values.grammar;
+  let constraint: Constraint | null;
+  try {
+    constraint = resolveConstraint(options);
+  } catch (err) {
+    if (err instanceof FormworkError && file !== undefined) err.message = `${file}: ${err.message}`;
+    throw err;
+  }
+  for (const w of constraint?.warnings ?? []) process.stderr.write(`formwork ${verb}: warning: ${file !== undefined ? `${file}: ` : ""}${w.message}\n`);
+  return constraint;
+}

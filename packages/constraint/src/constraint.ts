@@ -1,0 +1,63 @@
+/**
+ * What a generation or a check is constrained to, once resolved: one grammar,
+ * the warnings made while building it, and how to read and validate the
+ * value of a complete output.
+ */
+import type { Grammar, GrammarWarning } from "@formwork/grammar";
+import type { CompileSchemaOptions, CompileWarning } from "@formwork/json-schema";
+import type { ValidationResult } from "@formwork/validate";
+
+/** The constraint kinds: one of them per call. */
+export type ConstraintKind = "schema" | "grammar" | "regex";
+
+/** The text syntaxes a schema's values can be written in (YAML and CSV will join JSON here). */
+export type Syntax = "json";
+
+/** A warning from building the grammar: a schema approximated under `lenient`, a format enforced as a subset, an unused GBNF rule. */
+export type ConstraintWarning = CompileWarning | GrammarWarning;
+
+/** What to constrain to: at most one of `schema`, `grammar`, `regex` and `constraint` (none: free text). */
+export interface ConstraintOptions {
+  /** A JSON Schema (object, boolean, or JSON text): the output is a text of a value valid under it. */
+  schema?: unknown;
+  /** Options for compiling `schema`: whitespace, property order, lenient mode, draft, remotes, limits. */
+  schemaOptions?: CompileSchemaOptions;
+  /** The syntax a `schema`'s value is written in. Default `"json"`; only with `schema`. */
+  syntax?: Syntax;
+  /** A GBNF grammar (llama.cpp dialect) as text, or a grammar IR. */
+  grammar?: string | Grammar;
+  /** The start rule of a GBNF text (default `"root"`); only with a GBNF `grammar`. */
+  grammarRoot?: string;
+  /** An ECMAScript regular expression (source text or `RegExp`) that the whole output matches. */
+  regex?: string | RegExp;
+  /** Flags of a `regex` given as text (`i`, `s`, `u`, `v`); a `RegExp` brings its own. */
+  regexFlags?: string;
+  /** A constraint resolved before (by `resolveConstraint`): used as is, nothing is compiled again. */
+  constraint?: Constraint;
+}
+
+/** A resolved constraint (see `resolveConstraint`). Immutable; share it between calls. */
+export interface Constraint {
+  readonly kind: ConstraintKind;
+  /** The syntax of the output's value (`json` for a schema); null for grammars and regexes, whose outputs are plain text. */
+  readonly syntax: Syntax | null;
+  /** The grammar whose sentences are the allowed outputs. */
+  readonly grammar: Grammar;
+  readonly warnings: readonly ConstraintWarning[];
+  /** The parsed schema, for `kind: "schema"`. */
+  readonly schema?: unknown;
+  /** The schema compile options, for `kind: "schema"` (the validator reads `draft` and `remotes` from them). */
+  readonly schemaOptions?: CompileSchemaOptions;
+  /**
+   * The value a complete output stands for: for a schema, the text parsed in
+   * its syntax (undefined when it does not parse); undefined for grammars
+   * and regexes.
+   */
+  valueOf(text: string): unknown;
+  /**
+   * Whether a value is valid: ajv under the schema (compiled on the first
+   * call, then reused); always valid for grammars and regexes, whose outputs
+   * the grammar alone decides.
+   */
+  validate(value: unknown): ValidationResult;
+}

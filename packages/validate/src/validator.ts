@@ -1,0 +1,178 @@
+/**
+ * The one ajv wrapper: every Formwork package that asks "is this value valid
+ * under this JSON Schema" (the schema compiler's tests and `check`, repair,
+ * best-of-N, the CLI) asks it here, so they cannot disagree about a schema.
+ *
+ * ajv 8 with ajv-formats ("full" formats asserted), strict mode off, the
+ * meta-schema not checked. Drafts: 2020-12 and 2019-09 with ajv's own
+ * validators; 07 and 06 with ajv's draft-07 validator (draft 06 is a subset
+ * of it); 04 with the draft-07 validator after rewriting `id` and the boolean
+ * exclusive bounds (draft4.ts). A schema marked `$async` is validated
+ * synchronously.
+ *
+ * Seams for hostile input (issue 17): ajv runs `pattern` and
+ * `patternProperties` through the `regExp` engine given here (default: the
+ * backtracking `RegExp`, which a pattern like `^(a+)+$` can keep busy for
+ * minutes), and recurses once per nesting level of the value.
+ */
+import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { CompileError } from "@formwork/core";
+import { draftOfSchema, type Draft } from "./draft.js";
+import { fromDraft4 } from "./draft4.js";
+
+// ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => void;
+
+/** A regular-expression engine for `pattern` keywords: compiles `(source, flags)` to something that tests strings. */
+export type RegExpEngine = (source: string, flags: string) => { test(text: string): boolean };
+
+/** Options of {@link createValidator} and {@link validate}. */
+export interface ValidatorOptions {
+  /** Draft of a schema without `$schema` (default 2020). A `$schema` naming a known draft wins. */
+  draft?: Draft;
+  /** Documents that `$ref`s may point to, by absolute URI (default none; nothing is fetched). */
+  remotes?: Record<string, unknown>;
+  /** Report every failing keyword instead of the first (default false; costs a little more per invalid value). */
+  allErrors?: boolean;
+  /**
+   * The engine for `pattern` and `patternProperties` (default: `RegExp` with
+   * the `u` flag, which backtracks). Give a linear-time engine for patterns
+   * from untrusted schemas.
+   */
+  regExp?: RegExpEngine;
+}
+
+/** One reason a value is invalid (ajv's error object, with a message always set). */
+export interface ValidationIssue {
+  /** JSON pointer into the value. */
+  instancePath: string;
+  /** JSON pointer into the schema (`#/properties/a/type`). */
+  schemaPath: string;
+  /** The failing keyword (`type`, `required`, ...). */
+  keyword: string;
+  /** What failed, for people. */
+  message: string;
+  /** ajv's keyword parameters (`{ missingProperty: "a" }`, ...). */
+  params: Record<string, unknown>;
+}
+
+/** The verdict on one value. */
+export interface ValidationResult {
+  valid: boolean;
+  /** Why not (empty when valid; only the first reason unless `allErrors`). */
+  errors: ValidationIssue[];
+}
+
+/** A compiled schema: call it with a value. */
+export type Validator = (value: unknown) => ValidationResult;
+
+const FALSE_SCHEMA: ValidationIssue = { instancePath: "", schemaPath: "#", keyword: "false schema", message: "the schema is false: no value is valid", params: {} };
+
+/** Validators of schemas compiled without remotes or a custom engine, per schema object and options. */
+const cache = new WeakMap<object, Map<string, Validator>>();
+
+/**
+ * Compiles `schema` (an object or a boolean) for its draft and returns a
+ * validator. Compiling costs about a millisecond plus ajv's code generation;
+ * a schema object compiled again with the same options (and no `remotes` or
+ * `regExp`) is served from a cache. Throws `CompileError` (`invalid-schema`)
+ * when `schema` is not a schema ajv can compile.
+ */
+export function createValidator(schema: unknown, options: ValidatorOptions = {}): Validator {
+  if (typeof schema === "boolean") return schema ? () => ({ valid: true, errors: [] }) : () => ({ valid: false, errors: [FALSE_SCHEMA] });
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    throw new CompileError("invalid-schema", `a JSON Schema must be an object or a boolean, got ${Array.isArray(schema) ? "an array" : JSON.stringify(schema) ?? typeof schema}`, {
+      location: { kind: "pointer", pointer: "" },
+      hint: "Pass the parsed schema document.",
+    });
+  }
+  const draft = draftOfSchema(schema, options.draft);
+  const cacheable = options.remotes === undefined && options.regExp === undefined;
+  const key = `${draft}/${options.allErrors === true}`;
+  const hit = cacheable ? cache.get(schema)?.get(key) : undefined;
+  if (hit) return hit;
+  const fn = compile(schema as Record<string, unknown>, draft, options);
+  const validator: Validator = (value) => run(fn, value);
+  if (cacheable) {
+    let byOptions = cache.get(schema);
+    if (!byOptions) cache.set(schema, (byOptions = new Map()));
+    byOptions.set(key, validator);
+  }
+  return validator;
+}
+
+/** Validates `value` against `schema` (see {@link createValidator}). */
+export function validate(schema: unknown, value: unknown, options: ValidatorOptions = {}): ValidationResult {
+  return createValidator(schema, options)(value);
+}
+
+function newAjv(draft: Draft, options: ValidatorOptions): Ajv {
+  const opts: AjvOptions = { strict: false, allErrors: options.allErrors === true, validateFormats: true, validateSchema: false, logger: false };
+  if (options.regExp) {
+    const engine = options.regExp;
+    // ajv keys its compiled patterns by `toString()` (two patterns with one string would share a matcher),
+    // and wants the engine's source text (`code`) for standalone code, which is never generated here.
+    const wrapped = (source: string, flags: string) => {
+      const m = engine(source, flags);
+      return { test: (text: string) => m.test(text), toString: () => `/${source}/${flags}` };
+    };
+    opts.code = { regExp: Object.assign(wrapped, { code: "formwork-regexp" }) };
+  }
+  // Each validator gets its own ajv (about 1 ms with formats): `$id`s and remotes of one schema cannot collide with another's.
+  const ajv = draft === 2020 ? new Ajv2020(opts) : draft === 2019 ? new Ajv2019(opts) : new Ajv(opts);
+  addFormats(ajv);
+  return ajv;
+}
+
+function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions): ValidateFunction {
+  // `$async: true` makes ajv return a promise; validation here is synchronous.
+  const sync = schema.$async === true ? { ...schema, $async: false } : schema;
+  const compileWith = (rewrite: (s: unknown) => unknown): ValidateFunction => {
+    const ajv = newAjv(draft, options);
+    for (const [uri, doc] of Object.entries(options.remotes ?? {})) {
+      try {
+        ajv.addSchema(rewrite(doc) as object, uri);
+      } catch {
+        // A remote ajv cannot take (another draft's meta-schema, a duplicate id): `$ref`s to it fail at compile time.
+      }
+    }
+    return ajv.compile(rewrite(sync) as object);
+  };
+  try {
+    try {
+      return compileWith(draft === 4 ? (s) => fromDraft4(s) : (s) => s);
+    } catch (e) {
+      // A draft-04 style `id` in a later-draft schema: an unknown keyword there, which ajv refuses; drop it.
+      if (draft === 4 || !String((e as Error).message).includes('keyword "id"')) throw e;
+      return compileWith((s) => fromDraft4(s, true));
+    }
+  } catch (e) {
+    throw new CompileError("invalid-schema", `ajv cannot compile the schema: ${(e as Error).message}`, {
+      location: { kind: "pointer", pointer: "" },
+      hint: "Fix the schema (a JSON Schema validator names the keyword); remote $refs are not fetched, pass them as remotes.",
+      cause: e,
+    });
+  }
+}
+
+function run(fn: ValidateFunction, value: unknown): ValidationResult {
+  try {
+    const valid = fn(value);
+    if (typeof valid !== "boolean") {
+      return { valid: false, errors: [{ instancePath: "", schemaPath: "#/$async", keyword: "$async", message: "asynchronous schemas are not supported", params: {} }] };
+    }
+    return { valid, errors: valid ? [] : (fn.errors ?? []).map(toIssue) };
+  } catch (err) {
+    // A nested `$async` schema throws ajv's ValidationError with the errors.
+    const errors = (err as { errors?: ErrorObject[] }).errors;
+    if (Array.isArray(errors)) return { valid: false, errors: errors.map(toIssue) };
+    throw err;
+  }
+}
+
+function toIssue(e: ErrorObject): ValidationIssue {
+  return { instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, message: e.message ?? e.keyword, params: e.params as Record<string, unknown> };
+}
