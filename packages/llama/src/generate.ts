@@ -4,11 +4,12 @@
  */
 import { ArgumentError, LimitError, Sampler, type SamplingOptions } from "@formwork/core";
 import { resolveConstraint, type ConstraintOptions, type ConstraintWarning } from "@formwork/constraint";
-import { decodeLoop, type DecodeStats, type StopReason } from "./decode.js";
+import { decodeLoop, type DecodeEnd, type DecodeStats, type StopReason } from "./decode.js";
 import { loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
 import { NativeLogits } from "./native-logits.js";
 import { parsePartialJson } from "./partial-json.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
+import { SequenceOutput } from "./sequence-output.js";
 
 /** Options of `generate`. Exactly one of `prompt` and `messages`; at most one of `schema`, `grammar`, `regex` and `constraint` (a constraint resolved before, compiled once for many calls). */
 export interface GenerateOptions extends ConstraintOptions, SamplingOptions {
@@ -168,63 +169,41 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const vocabulary = loaded.vocabulary;
       const model = loaded.model;
       const loop = decodeLoop({
-        native: slot.native,
         vocabulary,
         tokenize: (text) => model.tokenize(text, false),
-        prompt,
-        matcher,
-        sampler,
-        maxTokens,
+        sequences: [{ native: slot.native, prompt, matcher, sampler, maxTokens, startAfter: options.startAfter, stop: options.stop, signal: options.signal }],
         candidates,
         fastForward: options.fastForward ?? true,
-        startAfter: options.startAfter,
-        stop: options.stop,
-        signal: options.signal,
       });
-      const tokens: number[] = [];
-      const logprobs: number[] = [];
-      const forced: boolean[] = [];
-      const textDecoder = new TextDecoder();
-      const constrainedDecoder = new TextDecoder();
-      let text = "";
-      let constrainedText = "";
+      const output = new SequenceOutput(vocabulary);
       let lastPartial = "";
       const partialJson = constraint?.syntax === "json";
       let tFirst = 0;
-      let step = await loop.next();
-      while (!step.done) {
-        const tok = step.value;
+      let ended: DecodeEnd | undefined;
+      for await (const event of loop) {
+        if (event.end) {
+          ended = event.end;
+          continue;
+        }
         if (tFirst === 0) tFirst = performance.now();
-        tokens.push(tok.id);
-        logprobs.push(tok.logprob);
-        forced.push(tok.forced);
-        if (vocabulary.isText(tok.id)) {
-          const bytes = vocabulary.bytesOf(tok.id);
-          const chunk = textDecoder.decode(bytes, { stream: true });
-          text += chunk;
-          if (chunk && options.onText) options.onText(chunk);
-          if (tok.constrained) constrainedText += constrainedDecoder.decode(bytes, { stream: true });
-          else if (tok.constrainedTail) constrainedText += tok.constrainedTail;
-          if (partialJson && options.onValue && (tok.constrained || tok.constrainedTail)) {
-            const partial = parsePartialJson(constrainedText);
-            const key = JSON.stringify(partial) ?? "";
-            if (key !== lastPartial && partial !== undefined) {
-              lastPartial = key;
-              options.onValue(partial);
-            }
+        const { chunk, constrainedGrew } = output.push(event.token);
+        if (chunk && options.onText) options.onText(chunk);
+        if (partialJson && options.onValue && constrainedGrew) {
+          const partial = parsePartialJson(output.constrainedText);
+          const key = JSON.stringify(partial) ?? "";
+          if (key !== lastPartial && partial !== undefined) {
+            lastPartial = key;
+            options.onValue(partial);
           }
         }
-        step = await loop.next();
       }
-      text += textDecoder.decode();
-      constrainedText += constrainedDecoder.decode();
-      const { stopReason, stats } = step.value;
+      const { stopReason, stats } = ended!;
       const complete = matcher ? matcher.isComplete() : true;
-      if (!matcher) constrainedText = text;
+      output.finish(matcher !== null);
+      const { text, constrainedText, tokens, logprobs, forced } = output;
       const value = constraint && complete ? constraint.valueOf(constrainedText) : undefined;
       const tEnd = performance.now();
       const decodeMs = tFirst === 0 ? 0 : tEnd - tFirst;
-      const sampled = logprobs.filter((_, i) => !forced[i]);
       return {
         text,
         constrainedText,
@@ -232,7 +211,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         tokens,
         logprobs,
         forced,
-        meanLogprob: sampled.length ? sampled.reduce((a, b) => a + b, 0) / sampled.length : 0,
+        meanLogprob: output.meanLogprob(),
         exactLogprobs: stats.truncatedSteps === 0,
         complete,
         stopReason,

@@ -40,6 +40,20 @@ export interface Candidates {
   complete: boolean;
 }
 
+/**
+ * What the decode loop asks of one sequence's logits: `NativeLogits` on
+ * node-llama-cpp is the implementation; the interface lets a recorded trace
+ * be replayed (tests) or another decoder plug in.
+ */
+export interface LogitsSource {
+  /** Returned ids the mask refused (filtered out); should stay 0. */
+  readonly violations: number;
+  /** Sets the mask of the next `evaluate` (null: every token); `allowed` is its count. */
+  setMask(mask: TokenMask | null, allowed: number): void;
+  /** Appends `tokens` to the sequence and returns up to `k` best allowed candidates for the next token. */
+  evaluate(tokens: readonly number[], k: number): Promise<Candidates>;
+}
+
 type ResolveConfig = (options: Record<string, unknown>) => Record<string, unknown>;
 interface SequenceInternals {
   _resolveSamplerConfig?: ResolveConfig;
@@ -49,7 +63,7 @@ interface SequenceInternals {
  * Evaluates tokens on one context sequence and returns the best `K` logits
  * of the next token after a mask. One instance per sequence; one call at a time.
  */
-export class NativeLogits {
+export class NativeLogits implements LogitsSource {
   readonly sequence: LlamaContextSequence;
   readonly vocabSize: number;
   /** Returned ids the mask refused (filtered out); should stay 0. */
@@ -59,6 +73,10 @@ export class NativeLogits {
   private keys: Uint32Array;
   private values: Float32Array;
   private pending: { keys: Uint32Array; values: Float32Array } | undefined;
+  // The mask of the next `evaluate` (set by `setMask`), how many it allows, and the bias its encoding added.
+  private mask: TokenMask | null = null;
+  private allowed: number;
+  private bias = 0;
   private readonly restore: () => void;
 
   /** Installs the bias hook on `sequence` (undone by `dispose()`). */
@@ -67,6 +85,7 @@ export class NativeLogits {
     this.vocabSize = vocabSize;
     this.keys = new Uint32Array(vocabSize);
     this.values = new Float32Array(vocabSize);
+    this.allowed = vocabSize;
     const internals = sequence as unknown as SequenceInternals;
     const original = internals._resolveSamplerConfig;
     if (typeof original !== "function") {
@@ -95,20 +114,46 @@ export class NativeLogits {
    * Evaluates `tokens` (appended to the sequence, one batch) and returns up
    * to `k` best next-token candidates among those `mask` allows (all tokens
    * when `mask` is null). `allowed` is `mask.count()` when the caller knows it.
+   * The same as `setMask` then `evaluate`.
    */
-  async next(tokens: readonly number[], mask: TokenMask | null, k: number, allowed = mask ? mask.count() : this.vocabSize): Promise<Candidates> {
-    if (tokens.length === 0) throw new RangeError("NativeLogits.next needs at least one token to evaluate");
-    let bias = 0;
+  next(tokens: readonly number[], mask: TokenMask | null, k: number, allowed = mask ? mask.count() : this.vocabSize): Promise<Candidates> {
+    this.setMask(mask, allowed);
+    return this.evaluate(tokens, k);
+  }
+
+  /**
+   * Encodes `mask` (null: every token) for the next `evaluate` call, which
+   * consumes it. `allowed` must be `mask.count()`.
+   */
+  setMask(mask: TokenMask | null, allowed = mask ? mask.count() : this.vocabSize): void {
+    this.mask = mask;
+    this.allowed = mask === null ? this.vocabSize : allowed;
+    this.bias = 0;
     if (mask === null || allowed >= this.vocabSize) {
       this.pending = undefined;
     } else if (allowed * 2 <= this.vocabSize) {
       const n = this.collect(mask, true, ALLOWED_BIAS);
       this.pending = { keys: this.keys.subarray(0, n), values: this.values.subarray(0, n) };
-      bias = ALLOWED_BIAS;
+      this.bias = ALLOWED_BIAS;
     } else {
       const n = this.collect(mask, false, -Infinity);
       this.pending = n === 0 ? undefined : { keys: this.keys.subarray(0, n), values: this.values.subarray(0, n) };
     }
+  }
+
+  /**
+   * Evaluates `tokens` (appended to the sequence, one batch) and returns up
+   * to `k` best next-token candidates among those the mask of the last
+   * `setMask` allows (all tokens when none was set since the last call).
+   * Calls on the sequences of one context made in the same tick are
+   * evaluated in one batch by node-llama-cpp.
+   */
+  async evaluate(tokens: readonly number[], k: number): Promise<Candidates> {
+    if (tokens.length === 0) throw new RangeError("NativeLogits.evaluate needs at least one token to evaluate");
+    const { mask, allowed, bias } = this;
+    this.mask = null;
+    this.allowed = this.vocabSize;
+    this.bias = 0;
     this.stats.steps++;
     this.stats.biasEntries += this.pending?.keys.length ?? 0;
     const K = Math.max(1, Math.min(k, allowed));

@@ -1,0 +1,306 @@
+/**
+ * One sequence of the decode loop as a state machine in three phases per
+ * step, so that the loop (`decode.ts`) can run N of them together, one
+ * native batch per step:
+ *
+ * 1. `prepare`: end checks (abort, budget), the forced marker, fast-forward;
+ *    gives the tokens to evaluate next.
+ * 2. `fillMask`: the matcher's mask for the next token (or the end, when the
+ *    grammar is finished).
+ * 3. `take`: samples among the native candidates, keeps a finish within the
+ *    budget, accepts the token.
+ *
+ * Guarantees, in order of precedence:
+ * - With a constraint, every token is one the matcher accepts.
+ * - Length-aware: a sampled token is kept only if a finish still fits the
+ *   budget (`fitsBudget`); when no candidate fits, the next token of a plan
+ *   that finishes in time is taken. So with `maxTokens` at least the
+ *   grammar's minimum, the output ends complete.
+ * - Fast-forward: forced bytes become canonically tokenized tokens (see
+ *   `fastForwardTokens`), evaluated in one batch with the next step.
+ * - Start after a marker: free text until the marker, then the constraint;
+ *   the marker is forced when the budget left is what the constraint needs.
+ */
+import { LimitError, TokenMask, type Sampler, type Vocabulary } from "@formwork/core";
+import type { GrammarMatcher } from "@formwork/grammar";
+import type { DecodedToken, DecodeEnd, DecodeStats, SequenceOptions, StopReason } from "./decode.js";
+import { fastForwardTokens, type Tokenize } from "./fast-forward.js";
+import { finishPlan, fitsBudget } from "./length-budget.js";
+import type { Candidates, LogitsSource } from "./native-logits.js";
+
+/** What the sequences of one loop share. */
+export interface SharedDecodeState {
+  vocabulary: Vocabulary;
+  tokenize: Tokenize;
+  fastForward: boolean;
+  /** Every token but the end-of-generation ones (free text before a marker). */
+  noEog: TokenMask;
+  noEogCount: number;
+  /** Aborts every sequence. */
+  signal?: AbortSignal;
+}
+
+const textEncoder = new TextEncoder();
+const now = () => performance.now();
+
+/** The state of one sequence between steps. */
+export class SequenceDecoder {
+  readonly native: LogitsSource;
+  readonly stats: DecodeStats = { steps: 0, forcedTokens: 0, truncatedSteps: 0, budgetRejections: 0, maskViolations: 0, grammarMs: 0, nativeMs: 0, promptMs: 0, sampleMs: 0 };
+  /** Set when the sequence has ended. */
+  ended: DecodeEnd | null = null;
+  /** The mask for the next token (null: every token), valid after `fillMask`. */
+  mask: TokenMask | null = null;
+  /** How many tokens `mask` allows. */
+  allowed: number;
+
+  private readonly s: SharedDecodeState;
+  private readonly matcher: GrammarMatcher | null;
+  private readonly sampler: Sampler;
+  private readonly maxTokens: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly marker: string | undefined;
+  private readonly markerTokens: number[];
+  private readonly startNeed: number;
+  private readonly ownMask: TokenMask;
+  private readonly stops: string[];
+  private readonly maxStop: number;
+  private constrained: boolean;
+  private produced = 0;
+  private pending: number[];
+  private last: number;
+  private left = 0;
+  // Text of the free part (for the marker) and of the whole output (for stop strings).
+  private freeText = "";
+  private readonly freeDecoder = new TextDecoder();
+  private outText = "";
+  private readonly outDecoder = new TextDecoder();
+  private readonly candidateIds: number[] = [];
+  private readonly candidateLogits: number[] = [];
+  private plan: number[] | null = null;
+  private readonly violations0: number;
+
+  /**
+   * Throws `LimitError` (`budget-too-small`) when `maxTokens` cannot fit the
+   * grammar's shortest output (with the marker, if any).
+   */
+  constructor(o: SequenceOptions, shared: SharedDecodeState) {
+    const { matcher } = o;
+    this.s = shared;
+    this.native = o.native;
+    this.matcher = matcher;
+    this.sampler = o.sampler;
+    this.maxTokens = o.maxTokens;
+    this.signal = o.signal;
+    this.marker = o.startAfter !== undefined && o.startAfter !== "" && matcher ? o.startAfter : undefined;
+    this.markerTokens = this.marker ? [...shared.tokenize(this.marker)] : [];
+    this.startNeed = matcher ? matcher.minTokensToFinish() : 0;
+    if (matcher && this.startNeed + this.markerTokens.length > o.maxTokens) {
+      throw new LimitError(
+        "budget-too-small",
+        `maxTokens is ${o.maxTokens}, but the shortest output the constraint allows takes ${this.startNeed === Infinity ? "more tokens than any budget" : `${this.startNeed} tokens`}${this.marker ? ` (plus ${this.markerTokens.length} for the marker)` : ""}`,
+        { hint: `Raise maxTokens to at least ${this.startNeed + this.markerTokens.length}, or loosen the constraint.` },
+      );
+    }
+    this.ownMask = new TokenMask(shared.vocabulary.size);
+    this.allowed = shared.vocabulary.size;
+    this.constrained = matcher !== null && this.marker === undefined;
+    this.pending = [...o.prompt];
+    this.last = this.pending.length > 0 ? this.pending[this.pending.length - 1] : -1;
+    this.stops = (o.stop ?? []).filter((s) => s.length > 0);
+    this.maxStop = this.stops.reduce((m, s) => Math.max(m, s.length), 0);
+    this.violations0 = o.native.violations;
+  }
+
+  private aborted(): boolean {
+    return this.signal?.aborted === true || this.s.signal?.aborted === true;
+  }
+
+  private end(stopReason: StopReason): null {
+    this.stats.maskViolations = this.native.violations - this.violations0;
+    this.ended = { stopReason, stats: this.stats };
+    return null;
+  }
+
+  /**
+   * Phase 1: appends forced tokens (the marker, fast-forward) to `out` and
+   * returns the tokens to evaluate for the next step, or null when the
+   * sequence has ended (`ended` says why).
+   */
+  prepare(out: DecodedToken[]): readonly number[] | null {
+    const { matcher } = this;
+    for (;;) {
+      if (this.aborted()) return this.end("abort");
+      if (this.produced >= this.maxTokens) return this.end("max-tokens");
+      this.left = this.maxTokens - this.produced;
+      if (!this.constrained && matcher && this.left <= this.markerTokens.length + this.startNeed) {
+        // Free text before the marker: the marker is forced when the budget needs it.
+        for (const id of this.markerTokens) out.push({ id, logprob: 0, forced: true, constrained: false });
+        this.pending.push(...this.markerTokens);
+        this.produced += this.markerTokens.length;
+        this.stats.forcedTokens += this.markerTokens.length;
+        this.last = this.markerTokens[this.markerTokens.length - 1] ?? this.last;
+        this.constrained = true;
+        continue;
+      }
+      break;
+    }
+    if (this.constrained && matcher && this.s.fastForward) {
+      const g0 = now();
+      const left = this.left;
+      const ff = fastForwardTokens(matcher, this.s.vocabulary, this.s.tokenize, this.last, left - 1);
+      let n = 0;
+      for (const id of ff) {
+        matcher.acceptToken(id);
+        n++;
+      }
+      if (n > 0 && matcher.minTokensToFinish() > left - n) {
+        matcher.rollback(n);
+        n = 0;
+      }
+      this.stats.grammarMs += now() - g0;
+      if (n > 0) {
+        let stop = false;
+        for (let i = 0; i < n; i++) {
+          out.push({ id: ff[i], logprob: 0, forced: true, constrained: true });
+          stop = this.checkStops(ff[i]) || stop;
+        }
+        this.pending.push(...ff.slice(0, n));
+        this.last = ff[n - 1];
+        this.produced += n;
+        this.stats.forcedTokens += n;
+        this.plan = null;
+        if (stop) return this.end("stop");
+        this.left = this.maxTokens - this.produced;
+        if (this.left <= 0) return this.end("max-tokens");
+      }
+    }
+    return this.pending;
+  }
+
+  /**
+   * Phase 2: sets `mask` and `allowed` for the next token. Returns false when
+   * the sequence has ended instead (the grammar allows nothing more, or only
+   * an end token: no need to ask the model).
+   */
+  fillMask(): boolean {
+    const { matcher } = this;
+    if (!matcher) return true;
+    if (!this.constrained) {
+      this.mask = this.s.noEog;
+      this.allowed = this.s.noEogCount;
+      return true;
+    }
+    const g = now();
+    matcher.fillNextTokenMask(this.ownMask);
+    this.allowed = this.ownMask.count();
+    this.stats.grammarMs += now() - g;
+    this.mask = this.ownMask;
+    if (this.allowed === 0) return this.end("eog") !== null;
+    if (matcher.isComplete() && !this.ownMask.intersects(this.s.noEog)) return this.end("eog") !== null;
+    return true;
+  }
+
+  /**
+   * Phase 3: samples the next token from the native candidates (evaluated in
+   * `nativeMs`), appends it to `out`, and ends the sequence when it is an end
+   * token, a stop string completes, or the signal fired.
+   */
+  take(cand: Candidates, nativeMs: number, out: DecodedToken[]): void {
+    const { matcher, sampler, stats } = this;
+    const vocabulary = this.s.vocabulary;
+    if (stats.steps === 0) stats.promptMs = nativeMs;
+    stats.nativeMs += nativeMs;
+    stats.steps++;
+    if (!cand.complete) stats.truncatedSteps++;
+    if (this.aborted()) {
+      this.end("abort");
+      return;
+    }
+    const constrained = this.constrained && matcher !== null;
+    const s0 = now();
+    const ids = this.candidateIds, logits = this.candidateLogits;
+    ids.length = 0;
+    logits.length = 0;
+    for (let i = 0; i < cand.count; i++) {
+      ids.push(cand.ids[i]);
+      logits.push(cand.logits[i]);
+    }
+    let chosen = -1;
+    let logprob = 0;
+    let forced = false;
+    while (ids.length > 0) {
+      const pick = sampler.sampleCandidates(ids, logits);
+      if (!constrained || vocabulary.isEog(pick.token) || Number.isFinite(this.maxTokens) === false) {
+        chosen = pick.token;
+        logprob = pick.modelLogprob;
+        break;
+      }
+      const g = now();
+      const fits = fitsBudget(matcher, pick.token, this.left);
+      stats.grammarMs += now() - g;
+      if (fits) {
+        chosen = pick.token;
+        logprob = pick.modelLogprob;
+        break;
+      }
+      stats.budgetRejections++;
+      const at = ids.indexOf(pick.token);
+      ids.splice(at, 1);
+      logits.splice(at, 1);
+    }
+    stats.sampleMs += now() - s0;
+    if (chosen < 0) {
+      if (!constrained) {
+        this.end("eog");
+        return;
+      }
+      // No candidate fits the budget: follow a plan that finishes in time. A plan kept from the
+      // last step is still valid; a new one has minTokensToFinish() tokens, which the last check fitted.
+      if (!this.plan || this.plan.length === 0) this.plan = finishPlan(matcher);
+      if (!this.plan || this.plan.length === 0) {
+        this.end("eog");
+        return;
+      }
+      chosen = this.plan[0];
+      forced = true;
+    }
+    if (this.plan && this.plan[0] === chosen) this.plan = this.plan.slice(1);
+    else this.plan = null;
+
+    if (constrained && !matcher.acceptToken(chosen)) {
+      throw new Error(`internal: the matcher refused token ${chosen}, which its mask allowed`);
+    }
+    if (vocabulary.isEog(chosen)) {
+      this.end("eog");
+      return;
+    }
+    let constrainedTail: string | undefined;
+    if (!this.constrained && matcher && this.marker && vocabulary.isText(chosen)) {
+      this.freeText += this.freeDecoder.decode(vocabulary.bytesOf(chosen), { stream: true });
+      const at = this.freeText.indexOf(this.marker);
+      if (at >= 0) {
+        this.constrained = true;
+        // Text of this token after the marker belongs to the constrained part when the grammar takes it.
+        const tail = this.freeText.slice(at + this.marker.length);
+        if (tail.length > 0 && matcher.acceptBytes(textEncoder.encode(tail))) constrainedTail = tail;
+      }
+    }
+    out.push(constrainedTail === undefined ? { id: chosen, logprob, forced, constrained } : { id: chosen, logprob, forced, constrained: false, constrainedTail });
+    if (forced) stats.forcedTokens++;
+    this.produced++;
+    this.pending = [chosen];
+    this.last = chosen;
+    if (this.checkStops(chosen)) this.end("stop");
+  }
+
+  private checkStops(id: number): boolean {
+    const vocabulary = this.s.vocabulary;
+    if (this.stops.length === 0 || !vocabulary.isText(id)) return false;
+    const before = this.outText.length;
+    this.outText += this.outDecoder.decode(vocabulary.bytesOf(id), { stream: true });
+    const from = Math.max(0, before - this.maxStop + 1);
+    const tail = this.outText.slice(from);
+    return this.stops.some((s) => tail.includes(s));
+  }
+}
