@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const vocab = npmVocabulary(opt.vocab);
     const tok = await hfTokenizer(opt.vocab);
     engine = {
-      compiler: new GrammarCompiler(vocab, { regexToDfa: (pattern, flags) => compileRegex(pattern, { flags }) }),
+      compiler: new GrammarCompiler(vocab),
       encode: (s) => tok.encode(s, { add_special_tokens: false }),
       mask: new TokenMask(vocab.size),
       name: `${opt.vocab} (${vocab.size} ids)`,

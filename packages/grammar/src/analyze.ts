@@ -60,17 +60,29 @@ export function walkNodes(node: Node, f: (n: Node) => void): void {
   }
 }
 
-/** Fixpoint of a boolean property over rules, given how a node's value follows from its rules' values. */
+/**
+ * Least fixpoint of a boolean property over rules, given how a node's value
+ * follows from its rules' values: a worklist that re-examines a rule only
+ * when a rule it refers to gains the property (linear in the grammar's size,
+ * whatever the rule order).
+ */
 function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean): Set<string> {
+  const users = new Map<string, string[]>();
+  for (const [name, body] of g.rules) {
+    walkNodes(body, (n) => {
+      if (n.type !== "ref") return;
+      const u = users.get(n.name);
+      if (u === undefined) users.set(n.name, [name]);
+      else if (u[u.length - 1] !== name) u.push(name);
+    });
+  }
   const has = new Set<string>();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, body] of g.rules) {
-      if (!has.has(name) && eval_(body, has)) {
-        has.add(name);
-        changed = true;
-      }
-    }
+  const todo = [...g.rules.keys()];
+  while (todo.length > 0) {
+    const name = todo.pop()!;
+    if (has.has(name) || !eval_(g.rules.get(name)!, has)) continue;
+    has.add(name);
+    for (const u of users.get(name) ?? []) if (!has.has(u)) todo.push(u);
   }
   return has;
 }
@@ -92,30 +104,31 @@ export function isNullable(node: Node, nullable: ReadonlySet<string>): boolean {
     case "repeat":
       return node.min === 0 || isNullable(node.item, nullable);
     case "regex":
-      try {
-        return new RegExp(`^(?:${node.pattern})$`, node.flags.replace(/[gymd]/g, "")).test("");
-      } catch {
-        return false; // An invalid pattern is reported by whatever compiles it.
-      }
+      return regexFacts(node.pattern, node.flags).nullable;
     case "lexeme":
       return isNullable(node.item, nullable);
   }
 }
 
-const regexProductive = new Map<string, boolean>();
+const regexFactCache = new Map<string, { nullable: boolean; productive: boolean }>();
 
-/** Whether a regex matches some string; a pattern `@formwork/regex` refuses counts as productive (its compiler reports it). */
-function regexIsProductive(pattern: string, flags: string): boolean {
+/**
+ * Whether a regex node matches the empty string, and some string, as
+ * `@formwork/regex` compiles it (what the engine runs). A pattern it refuses
+ * counts as productive and not nullable: its compiler reports it.
+ */
+function regexFacts(pattern: string, flags: string): { nullable: boolean; productive: boolean } {
   const key = `${flags}/${pattern}`;
-  let v = regexProductive.get(key);
+  let v = regexFactCache.get(key);
   if (v === undefined) {
     try {
-      v = compileRegex(pattern, { flags, mode: "whole" }).stateCount > 0;
+      const dfa = compileRegex(pattern, { flags, mode: "whole" });
+      v = { nullable: dfa.stateCount > 0 && dfa.accepting[0] === 1, productive: dfa.stateCount > 0 };
     } catch {
-      v = true;
+      v = { nullable: false, productive: true };
     }
-    if (regexProductive.size > 1000) regexProductive.clear();
-    regexProductive.set(key, v);
+    if (regexFactCache.size > 1000) regexFactCache.clear();
+    regexFactCache.set(key, v);
   }
   return v;
 }
@@ -127,7 +140,7 @@ export function isProductive(node: Node, productive: ReadonlySet<string>): boole
     case "any":
       return true;
     case "regex":
-      return regexIsProductive(node.pattern, node.flags);
+      return regexFacts(node.pattern, node.flags).productive;
     case "class":
       return effectiveRanges(node).length > 0;
     case "ref":

@@ -6,7 +6,6 @@
  * answer does not depend on a model's tokens).
  */
 import { Vocabulary } from "@formwork/core";
-import { compileRegex } from "@formwork/regex";
 import type { Grammar } from "./ir.js";
 import { GrammarCompiler } from "./engine/compiler.js";
 import { CompiledGrammar } from "./engine/compiled-grammar.js";
@@ -32,7 +31,7 @@ export function textCompiler(): GrammarCompiler {
   if (!shared) {
     const tokens = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
     const vocabulary = new Vocabulary({ tokens, eog: [], name: "bytes" });
-    shared = new GrammarCompiler(vocabulary, { precomputeSlices: false, regexToDfa: (pattern, flags) => compileRegex(pattern, { flags }) });
+    shared = new GrammarCompiler(vocabulary, { precomputeSlices: false });
   }
   return shared;
 }

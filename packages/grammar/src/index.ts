@@ -62,7 +62,7 @@ export { checkText, textCompiler } from "./check-text.js";
 export type { TextCheck } from "./check-text.js";
 export type { Mismatch } from "./engine/matcher.js";
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions } from "./engine/options.js";
-export type { EngineOptions, ResolvedEngineOptions, ByteDfaLike } from "./engine/options.js";
+export type { EngineOptions, ResolvedEngineOptions } from "./engine/options.js";
 export { sliceTuning } from "./engine/slice.js";
 export { cyclicComponents, stronglyConnectedComponents } from "./cycles.js";
 export { leafSizeEstimate } from "./engine/rule-graph.js";

@@ -8,7 +8,8 @@ import { Rng } from "@formwork/core";
 import { alt, charClass, grammar, literal, ref, repeat, seq, GrammarCompiler, type Node } from "@formwork/grammar";
 import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { maskDiff, syntheticVocabulary } from "./engine-support.js";
-import { calledRules, estimateSizes, nullableRules } from "../src/engine/rule-graph.js";
+import { nullableRules } from "../src/analyze.js";
+import { calledRules, estimateSizes } from "../src/engine/rule-graph.js";
 
 const enc = new TextEncoder();
 

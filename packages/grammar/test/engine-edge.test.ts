@@ -96,18 +96,17 @@ describe("engine edge cases", () => {
     expect(codeOf(() => compiler.compile(grammar([["root", ref("a")], ["a", seq(literal("x"), ref("a"))]])))).toBe("empty-language");
     expect(codeOf(() => compiler.compile(grammar([["root", alt()]])))).toBe("empty-language");
     expect(codeOf(() => compiler.compile(grammar([["root", ref("nope")]])))).toBe("undefined-rule");
-    expect(() => compiler.compile(grammar([["root", regex("[a-z]+")]]))).toThrow(UnsupportedError);
+    expect(codeOf(() => compiler.compile(grammar([["root", regex("(a)\\1")]])))).toBe("regex-backreference");
+    expect(() => compiler.compile(grammar([["root", regex("(a)\\1")]]))).toThrow(UnsupportedError);
   });
 
-  it("compiles regex nodes through a given byte DFA", () => {
-    // /ab*/ as a hand-written byte DFA.
-    const transitions = new Int32Array(2 * 256).fill(-1);
-    transitions[0 * 256 + 0x61] = 1;
-    transitions[1 * 256 + 0x62] = 1;
-    const c = new GrammarCompiler(vocab, { regexToDfa: () => ({ stateCount: 2, transitions, accepting: Uint8Array.of(0, 1) }) });
-    const m = c.compile(grammar([["root", seq(regex("ab*"), literal("!"))]])).createMatcher();
+  it("compiles regex nodes through @formwork/regex, with no option", () => {
+    const m = compiler.compile(grammar([["root", seq(regex("ab*"), literal("!"))]])).createMatcher();
     expect(m.acceptBytes("abbb!")).toBe(true);
     expect(m.isComplete()).toBe(true);
+    const ci = compiler.compile(grammar([["root", regex("é+", "i")]])).createMatcher();
+    expect(ci.acceptBytes("éÉ")).toBe(true);
+    expect(ci.acceptBytes("e")).toBe(false);
   });
 
   it("huge repeat counts fail fast with a LimitError naming the limit; deep nesting is bounded by maxStackDepth", () => {

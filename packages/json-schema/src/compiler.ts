@@ -8,7 +8,7 @@
  * the refusal becomes a warning and a documented approximation.
  */
 import { CompileError, LimitError } from "@formwork/core";
-import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
+import { alt, literal, productiveRules, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
 import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
@@ -84,7 +84,7 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   const body = ctx.value([reg.root], 0);
   rules.set("root", seq(ctx.layout.outer(), body, ctx.layout.outer()));
   const g = compactGrammar({ rules, root: "root" });
-  if (!productive(g).has("root")) {
+  if (!productiveRules(g).has("root")) {
     throw new CompileError("empty-schema", "No JSON value satisfies this schema (its constraints contradict each other" + (ctx.layout.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"), {
       location: { kind: "pointer", pointer: "" },
       hint: "Check for contradictory keywords (e.g. minimum above maximum, a required property that is false).",
@@ -544,64 +544,4 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, 
   }
   const live = items.filter((n) => !(n.type === "alt" && n.items.length === 0));
   return live.length === 0 ? EMPTY : alt(...live);
-}
-
-/** The rules that derive at least one string (a worklist over rule dependencies). */
-export function productive(g: Grammar): Set<string> {
-  const ok = new Set<string>();
-  const users = new Map<string, string[]>();
-  const refsOf = (n: Node, out: Set<string>): void => {
-    switch (n.type) {
-      case "ref":
-        out.add(n.name);
-        return;
-      case "seq":
-      case "alt":
-        for (const x of n.items) refsOf(x, out);
-        return;
-      case "repeat":
-      case "lexeme":
-        refsOf(n.item, out);
-        return;
-      default:
-        return;
-    }
-  };
-  for (const [name, node] of g.rules) {
-    const refs = new Set<string>();
-    refsOf(node, refs);
-    for (const r of refs) {
-      const u = users.get(r);
-      if (u) u.push(name);
-      else users.set(r, [name]);
-    }
-  }
-  const prod = (n: Node): boolean => {
-    switch (n.type) {
-      case "literal":
-      case "any":
-      case "regex":
-        return true;
-      case "class":
-        return n.negated || n.ranges.length > 0;
-      case "ref":
-        return ok.has(n.name);
-      case "seq":
-        return n.items.every(prod);
-      case "alt":
-        return n.items.some(prod);
-      case "repeat":
-        return n.min === 0 || prod(n.item);
-      case "lexeme":
-        return prod(n.item);
-    }
-  };
-  const queue = [...g.rules.keys()];
-  while (queue.length) {
-    const name = queue.pop()!;
-    if (ok.has(name) || !prod(g.rules.get(name)!)) continue;
-    ok.add(name);
-    for (const u of users.get(name) ?? []) if (!ok.has(u)) queue.push(u);
-  }
-  return ok;
 }

@@ -1,5 +1,5 @@
 // @formwork/json-schema: JSON Schema to grammar, every keyword exact or refused.
-export { compileSchema, productive } from "./compiler.js";
+export { compileSchema } from "./compiler.js";
 export type { CompiledSchema } from "./compiler.js";
 export type { CompileSchemaOptions, WhitespaceStyle } from "./options.js";
 export type { CompileWarning } from "./context.js";

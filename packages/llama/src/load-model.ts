@@ -7,7 +7,6 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { ModelError, Vocabulary, vocabularyFromGguf, type GgufTokenizerMetadata } from "@formwork/core";
 import { GrammarCompiler } from "@formwork/grammar";
-import { compileRegex } from "@formwork/regex";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { checkNodeLlamaCppVersion } from "./version.js";
 
@@ -97,7 +96,7 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
   try {
     const vocabulary = modelVocabulary(model, modelPath);
     const context = await model.createContext({ contextSize: options.contextSize ?? 4096, threads, sequences: 1 });
-    const compiler = new GrammarCompiler(vocabulary, { regexToDfa: (pattern, flags) => compileRegex(pattern, { flags }) });
+    const compiler = new GrammarCompiler(vocabulary);
     const loadMs = performance.now() - t0;
     info(`loaded ${modelPath} in ${loadMs.toFixed(0)} ms (${llama.gpu === false ? "CPU" : llama.gpu}, ${threads} threads, ${vocabulary.size} tokens)`);
     return {

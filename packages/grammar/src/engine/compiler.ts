@@ -11,7 +11,8 @@ import { grammarKey } from "./grammar-key.js";
 import { minimize } from "./minimize.js";
 import { buildNfa } from "./nfa.js";
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
-import { calledRules, checkRefs, nullableRules } from "./rule-graph.js";
+import { nullableRules } from "../analyze.js";
+import { calledRules, checkRefs } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
 import { getSlice, jsonStringSliceKey } from "./slice.js";
 
@@ -51,8 +52,8 @@ export class GrammarCompiler {
   /**
    * Compiles `grammar` (or returns the cached result). Throws `CompileError`
    * (`missing-root`, `undefined-rule`, `empty-language`, `left-recursion`),
-   * `UnsupportedError` (`regex-unsupported`) or `LimitError` (`max-nfa-states`,
-   * `max-dfa-states`).
+   * `LimitError` (`max-nfa-states`, `max-dfa-states`), or what
+   * `@formwork/regex`'s `compileRegex` throws for a `regex` node's pattern.
    */
   compile(grammar: Grammar): CompiledGrammar {
     const key = grammarKey(grammar);

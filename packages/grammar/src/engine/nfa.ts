@@ -7,8 +7,8 @@
  * `finish` sorts them into per-state CSR lists (no array per state: a
  * typical JSON Schema grammar has tens of thousands of NFA states).
  */
-import { LimitError, UnsupportedError } from "@formwork/core";
-import { utf8SequencesOfRanges } from "@formwork/regex";
+import { LimitError } from "@formwork/core";
+import { compileRegex, utf8SequencesOfRanges, type ByteDfa } from "@formwork/regex";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
 import type { ResolvedEngineOptions } from "./options.js";
 
@@ -48,6 +48,21 @@ function classTemplate(seqs: Sequences): ClassTemplate {
   };
   for (const seq of seqs) edges.push(0, seq[0][0], seq[0][1], slotOf(seq, 1));
   return { inner: next - 2, edges };
+}
+
+/** Minimal byte DFAs of `regex` nodes by flags and pattern, shared by all builds (bounded). */
+const regexCache = new Map<string, ByteDfa>();
+
+/** The byte DFA of a `regex` node (whole match); throws what `compileRegex` throws for a refused pattern. */
+function regexDfa(pattern: string, flags: string): ByteDfa {
+  const key = `${flags}/${pattern}`;
+  let dfa = regexCache.get(key);
+  if (dfa === undefined) {
+    dfa = compileRegex(pattern, { flags });
+    if (regexCache.size >= 256) regexCache.clear();
+    regexCache.set(key, dfa);
+  }
+  return dfa;
 }
 
 /** Build-time edge buffers, reused by the next NFA (builds never nest). */
@@ -310,12 +325,8 @@ export function buildNfa(
   };
 
   const buildRegex = (pattern: string, flags: string, from: number): number => {
-    if (!options.regexToDfa) {
-      throw new UnsupportedError("regex-unsupported", `the grammar uses a regex node (/${pattern}/${flags}) but no regex compiler was given`, {
-        hint: "Pass EngineOptions.regexToDfa (from @formwork/regex) to the GrammarCompiler.",
-      });
-    }
-    const dfa = options.regexToDfa(pattern, flags);
+    const dfa = regexDfa(pattern, flags);
+    if (dfa.stateCount === 0) return nfa.newState(); // the empty language: an end no edge reaches
     const map: number[] = [];
     for (let q = 0; q < dfa.stateCount; q++) map.push(nfa.newState());
     nfa.addEps(from, map[0]);

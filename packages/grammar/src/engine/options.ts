@@ -45,23 +45,10 @@ export interface EngineOptions {
    * (json.gbnf: 518 → 441 states for ~13 ms). Default false.
    */
   minimize?: boolean;
-  /**
-   * Compiles a `regex` IR node to a byte DFA. Without it, `regex` nodes are
-   * refused with `UnsupportedError` `regex-unsupported`. `@formwork/regex`
-   * provides one.
-   */
-  regexToDfa?: (pattern: string, flags: string) => ByteDfaLike;
-}
-
-/** The shape of `@formwork/regex`'s minimal byte DFA (state 0 is the start; -1 = no transition; every state live). */
-export interface ByteDfaLike {
-  stateCount: number;
-  transitions: Int32Array;
-  accepting: Uint8Array;
 }
 
 /** `EngineOptions` with every default filled in. */
-export type ResolvedEngineOptions = Required<Omit<EngineOptions, "regexToDfa">> & Pick<EngineOptions, "regexToDfa">;
+export type ResolvedEngineOptions = Required<EngineOptions>;
 
 /** Default limits (see `EngineOptions` for what each costs). */
 export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.freeze({
@@ -71,7 +58,6 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
   maxStackDepth: 1_000,
   maxConfigurations: 4_096,
   minimize: false,
-  regexToDfa: undefined,
 });
 
 /** Fills the defaults in `options`. */

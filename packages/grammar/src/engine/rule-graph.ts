@@ -113,43 +113,6 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
   return memo;
 }
 
-/** Rules whose language holds the empty string (least fixpoint over the rules). */
-export function nullableRules(g: Grammar): Set<string> {
-  const out = new Set<string>();
-  const nullable = (node: Node): boolean => {
-    switch (node.type) {
-      case "literal":
-        return node.value.length === 0;
-      case "class":
-      case "any":
-        return false;
-      case "regex":
-        // Decided by the regex compiler; a regex is never assumed empty here (the split below is then not applied).
-        return false;
-      case "ref":
-        return out.has(node.name);
-      case "seq":
-        return node.items.every(nullable);
-      case "alt":
-        return node.items.some(nullable);
-      case "repeat":
-        return node.min === 0 || nullable(node.item);
-      case "lexeme":
-        return nullable(node.item);
-    }
-  };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, node] of g.rules) {
-      if (!out.has(name) && nullable(node)) {
-        out.add(name);
-        changed = true;
-      }
-    }
-  }
-  return out;
-}
-
 /**
  * A rule at least this big (estimate) is called instead of inlined when its
  * copies would add more than `inlineLimit` in all: the shared JSON whitespace
