@@ -51,8 +51,27 @@ export class CompileError extends FormworkError {}
 /** A construct or keyword that Formwork cannot enforce exactly and so refuses. */
 export class UnsupportedError extends CompileError {}
 
+/** Options of a {@link LimitError}: which limit, when it is one of the named `Limits`. */
+export interface LimitErrorOptions extends FormworkErrorOptions {
+  /** The limit's name (`maxDepth`), as the option that raises it spells it. */
+  limit?: string;
+  /** The limit's value when it was exceeded. */
+  limitValue?: number;
+}
+
 /** A compile or run-time limit (states, depth, repetition count) was exceeded. */
-export class LimitError extends FormworkError {}
+export class LimitError extends FormworkError {
+  /** The limit's name (`maxDepth`), when the error comes from a named limit. */
+  readonly limit: string | undefined;
+  /** The limit's value when it was exceeded. */
+  readonly limitValue: number | undefined;
+
+  constructor(code: string, message: string, options: LimitErrorOptions = {}) {
+    super(code, message, options);
+    this.limit = options.limit;
+    this.limitValue = options.limitValue;
+  }
+}
 
 /** A problem with a model file, a tokenizer or a vocabulary. */
 export class ModelError extends FormworkError {}

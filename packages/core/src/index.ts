@@ -10,7 +10,9 @@ export {
   lineColumnOf,
   caretExcerpt,
 } from "./errors.js";
-export type { ErrorLocation, FormworkErrorOptions } from "./errors.js";
+export type { ErrorLocation, FormworkErrorOptions, LimitErrorOptions } from "./errors.js";
+export { LIMIT_NAMES, limitCode, resolveLimits, limitExceeded, checkInputBytes, utf8ByteLength, valueDepth } from "./limits.js";
+export type { Limits, LimitContext } from "./limits.js";
 export { TokenMask, popcount32 } from "./token-mask.js";
 export { Vocabulary, TokenKind } from "./vocabulary.js";
 export type { VocabularyInit } from "./vocabulary.js";

@@ -43,20 +43,34 @@ export interface AnalyzeOptions {
   codePrefix?: string;
 }
 
-/** Calls `f` on every node of the tree under `node`, parents first. */
-export function walkNodes(node: Node, f: (n: Node) => void): void {
-  f(node);
-  switch (node.type) {
-    case "seq":
-    case "alt":
-      for (const it of node.items) walkNodes(it, f);
-      break;
-    case "repeat":
-    case "lexeme":
-      walkNodes(node.item, f);
-      break;
-    default:
-      break;
+/**
+ * Calls `f` on every node of the tree under `node`, parents first and
+ * children in order, with each node's depth (`node` itself at 1). Uses an
+ * explicit stack: the depth of the tree costs no call stack.
+ */
+export function walkNodes(node: Node, f: (n: Node, depth: number) => void): void {
+  const stack: Node[] = [node];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const d = depths.pop()!;
+    f(n, d);
+    switch (n.type) {
+      case "seq":
+      case "alt":
+        for (let i = n.items.length - 1; i >= 0; i--) {
+          stack.push(n.items[i]);
+          depths.push(d + 1);
+        }
+        break;
+      case "repeat":
+      case "lexeme":
+        stack.push(n.item);
+        depths.push(d + 1);
+        break;
+      default:
+        break;
+    }
   }
 }
 

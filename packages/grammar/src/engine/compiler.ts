@@ -12,6 +12,7 @@ import { minimize } from "./minimize.js";
 import { buildNfa } from "./nfa.js";
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { nullableRules } from "../analyze.js";
+import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkRefs } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
 import { getSlice, jsonStringSliceKey } from "./slice.js";
@@ -52,10 +53,11 @@ export class GrammarCompiler {
   /**
    * Compiles `grammar` (or returns the cached result). Throws `CompileError`
    * (`missing-root`, `undefined-rule`, `empty-language`, `left-recursion`),
-   * `LimitError` (`max-nfa-states`, `max-dfa-states`), or what
+   * `LimitError` (`max-depth`, `max-rules`, `max-nfa-states`, `max-dfa-states`), or what
    * `@formwork/regex`'s `compileRegex` throws for a `regex` node's pattern.
    */
   compile(grammar: Grammar): CompiledGrammar {
+    checkGrammarLimits(grammar, this.options, LIMITS_OPTION);
     const key = grammarKey(grammar);
     const hit = this.cache.get(key);
     if (hit) {
@@ -78,9 +80,13 @@ export class GrammarCompiler {
   }
 }
 
+const LIMITS_OPTION = "the GrammarCompiler option maxDepth or maxRules";
+
 /** Compiles without caching (see `GrammarCompiler.compile`). */
 export function compileGrammar(input: Grammar, trie: TokenTrie, options: ResolvedEngineOptions): CompiledGrammar {
   const t0 = performance.now();
+  // The passes below recurse once per level of nesting: bound it first.
+  checkGrammarLimits(input, options, LIMITS_OPTION);
   checkRefs(input);
   // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
   const grammar = eliminateRightLinear(input);

@@ -39,6 +39,15 @@ export interface EngineOptions {
    */
   maxConfigurations?: number;
   /**
+   * Deepest nesting of IR nodes in one rule. The compiler's passes recurse
+   * once per level (and once more per level of an inlined rule); past
+   * 1,000 levels they could overflow the stack. Default 1,000. Code
+   * `max-depth`.
+   */
+  maxDepth?: number;
+  /** Most rules in a grammar (a 100,000-rule chain compiles in about a second). Default 100,000. Code `max-rules`. */
+  maxRules?: number;
+  /**
    * Merge equivalent automaton states (Moore refinement) after
    * determinising. Fewer states means fewer cache entries to fill, but it
    * costs several ms of compile time on grammars with long bounded repeats
@@ -57,6 +66,8 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
   inlineLimit: 4_000,
   maxStackDepth: 1_000,
   maxConfigurations: 4_096,
+  maxDepth: 1_000,
+  maxRules: 100_000,
   minimize: false,
 });
 

@@ -6,6 +6,7 @@
 import { CompileError } from "@formwork/core";
 import type { Grammar, Node } from "../ir.js";
 import { cyclicComponents } from "../cycles.js";
+import { walkNodes } from "../analyze.js";
 
 /** Calls `fn` on every rule name `node` refers to. */
 export function forEachRef(node: Node, fn: (name: string, at: Node) => void): void {
@@ -77,7 +78,49 @@ export function leafSizeEstimate(node: Node): number {
   }
 }
 
-/** A rough NFA size of each rule when fully inlined (for the inlining decision). */
+/**
+ * Calls `visit` on every rule, each after the rules it inlines (references to
+ * rules not in `called`), with an explicit stack: a chain of thousands of
+ * inlined rules does not recurse. On a cycle of inlined references (only
+ * among rules the root does not reach), the rule closing it is visited
+ * before the rule it refers to.
+ */
+export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>, visit: (name: string) => void): void {
+  const inlinedRefs = (name: string): string[] => {
+    const out: string[] = [];
+    forEachRef(g.rules.get(name)!, (t) => {
+      if (!called.has(t)) out.push(t);
+    });
+    return out;
+  };
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  for (const start of g.rules.keys()) {
+    if (done.has(start)) continue;
+    const stack: { name: string; refs: string[]; i: number }[] = [{ name: start, refs: inlinedRefs(start), i: 0 }];
+    visiting.add(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i < top.refs.length) {
+        const next = top.refs[top.i++];
+        if (done.has(next) || visiting.has(next)) continue;
+        visiting.add(next);
+        stack.push({ name: next, refs: inlinedRefs(next), i: 0 });
+        continue;
+      }
+      stack.pop();
+      visiting.delete(top.name);
+      done.add(top.name);
+      visit(top.name);
+    }
+  }
+}
+
+/**
+ * A rough NFA size of each rule when fully inlined (for the inlining
+ * decision), callees first; a reference back into a rule still being sized
+ * (a cycle) counts 2, as a call does.
+ */
 export function estimateSizes(g: Grammar, called: Set<string>): Map<string, number> {
   const memo = new Map<string, number>();
   const size = (node: Node): number => {
@@ -88,7 +131,7 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
       case "regex":
         return leafSizeEstimate(node);
       case "ref":
-        return called.has(node.name) ? 2 : ruleSize(node.name);
+        return called.has(node.name) ? 2 : (memo.get(node.name) ?? 2);
       case "seq":
         return node.items.reduce((a, it) => a + size(it), 1);
       case "alt":
@@ -101,15 +144,7 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
         return size(node.item);
     }
   };
-  const ruleSize = (name: string): number => {
-    const m = memo.get(name);
-    if (m !== undefined) return m;
-    memo.set(name, 2);
-    const s = size(g.rules.get(name)!);
-    memo.set(name, s);
-    return s;
-  };
-  for (const name of g.rules.keys()) ruleSize(name);
+  forEachRuleCalleesFirst(g, called, (name) => memo.set(name, size(g.rules.get(name)!)));
   return memo;
 }
 
@@ -143,5 +178,31 @@ export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
     }
     if (!changed) break;
   }
+  callDeepInlines(g, called);
   return called;
+}
+
+/**
+ * Deepest nesting (IR levels, an inlined rule's body continuing its
+ * reference's depth) that the NFA builder, which recurses once per level,
+ * may meet. Deeper chains of inlined rules (`r0 ::= "a" r1`, `r1 ::= "a" r2`,
+ * ... thousands of rules) get a call every few hundred levels instead:
+ * a stack frame at run time per call, none of the builder's recursion.
+ */
+export const MAX_INLINE_DEPTH = 400;
+
+/** Adds to `called` the rules whose inlined depth would pass {@link MAX_INLINE_DEPTH}. */
+function callDeepInlines(g: Grammar, called: Set<string>): void {
+  const height = new Map<string, number>();
+  forEachRuleCalleesFirst(g, called, (name) => {
+    let h = 0;
+    walkNodes(g.rules.get(name)!, (node, depth) => {
+      h = Math.max(h, depth + (node.type === "ref" && !called.has(node.name) ? (height.get(node.name) ?? 0) : 0));
+    });
+    if (h > MAX_INLINE_DEPTH && name !== g.root) {
+      called.add(name);
+      h = 0;
+    }
+    height.set(name, h);
+  });
 }

@@ -8,7 +8,7 @@
  * ({@link significantTokens}), so that the parser sees a newline exactly
  * where one ends a rule.
  */
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type CustomPatternMatcherFunc, type IToken, type TokenType } from "chevrotain";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: Lexer.SKIPPED });
@@ -25,10 +25,29 @@ export const LBrace = createToken({ name: "LBrace", pattern: /\{/, label: "'{'",
 export const RBrace = createToken({ name: "RBrace", pattern: /\}/, label: "'}'", pop_mode: true });
 export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','" });
 export const Int = createToken({ name: "Int", pattern: /[0-9]+/, label: "an integer" });
+/**
+ * A matcher for text between `open` and `close` where a backslash escapes the
+ * next character, scanned in one loop: a `RegExp` such as
+ * `/"(?:\\[\s\S]|[^"\\])*"/` keeps one backtrack entry per character and
+ * overflows V8's regexp stack on a literal of a few megabytes.
+ */
+const BACKSLASH = 0x5c;
+function delimited(open: number, close: number): CustomPatternMatcherFunc {
+  return (text, offset) => {
+    if (text.charCodeAt(offset) !== open) return null;
+    for (let i = offset + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) i++;
+      else if (c === close) return [text.slice(offset, i + 1)];
+    }
+    return null;
+  };
+}
+
 /** A string literal; raw newlines are allowed inside, as in llama.cpp. */
-export const Literal = createToken({ name: "Literal", pattern: /"(?:\\[\s\S]|[^"\\])*"/, label: "a string literal", line_breaks: true });
+export const Literal = createToken({ name: "Literal", pattern: { exec: delimited(0x22, 0x22) }, start_chars_hint: ['"'], label: "a string literal", line_breaks: true });
 /** A character class; `\]` does not close it. */
-export const CharClass = createToken({ name: "CharClass", pattern: /\[(?:\\[\s\S]|[^\]\\])*\]/, label: "a character class", line_breaks: true });
+export const CharClass = createToken({ name: "CharClass", pattern: { exec: delimited(0x5b, 0x5d) }, start_chars_hint: ["["], label: "a character class", line_breaks: true });
 /** Rule names: letters, digits and dashes (llama.cpp's `is_word_char`; no underscore). */
 export const Name = createToken({ name: "Name", pattern: /[a-zA-Z0-9-]+/, label: "a rule name" });
 /** llama.cpp's token references `<[id]>`, `<token>`, `!<...>`: lexed so that they can be refused clearly. */

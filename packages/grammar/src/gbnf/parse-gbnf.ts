@@ -2,19 +2,27 @@
  * `parseGbnf`: GBNF text (llama.cpp's dialect) → grammar IR, with spans and
  * errors that name the line and column.
  */
-import type { IRecognitionException } from "chevrotain";
-import type { CompileError } from "@formwork/core";
+import type { IRecognitionException, IToken } from "chevrotain";
+import { checkInputBytes, limitExceeded, lineColumnOf, type CompileError, type Limits } from "@formwork/core";
 import type { Grammar } from "../ir.js";
 import { analyzeGrammar, type GrammarWarning } from "../analyze.js";
-import { gbnfLexer, significantTokens, Newline, Pipe, Star, Plus, Question, LBrace, Comma, Name, Define } from "./lexer.js";
+import { gbnfLexer, significantTokens, Newline, Pipe, Star, Plus, Question, LBrace, LParen, RParen, Comma, Name, Define } from "./lexer.js";
 import { gbnfParser } from "./parser.js";
 import { cstToGrammar } from "./to-ir.js";
 import { sourceError } from "./source-error.js";
+import { checkGrammarLimits, resolveGrammarLimits, type GrammarLimits } from "../limits.js";
 
 /** Options of {@link parseGbnf}. */
 export interface ParseGbnfOptions {
   /** The start rule (default `"root"`, as in llama.cpp). */
   root?: string;
+  /**
+   * Size limits (defaults in `DEFAULT_GRAMMAR_LIMITS`): `maxInputBytes`
+   * (8 MiB of text), `maxDepth` (200 levels of parentheses and repetition
+   * operators), `maxRules` (100,000). Past one: `LimitError` `max-input-bytes`,
+   * `max-depth` or `max-rules`. Other fields of a shared `limits` object are ignored.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** A parsed grammar and the warnings found while checking it. */
@@ -31,7 +39,8 @@ export interface ParsedGbnf {
  * `gbnf-unterminated-class`), an unsupported construct
  * (`gbnf-token-reference`, an `UnsupportedError`), or a semantic error
  * (`gbnf-no-root`, `gbnf-undefined-rule`, `gbnf-empty-language`,
- * `gbnf-rule-never-finishes`). Warnings (unused rules) are returned by
+ * `gbnf-rule-never-finishes`), or a `LimitError` for text past
+ * `options.limits`. Warnings (unused rules) are returned by
  * {@link parseGbnfWithWarnings}.
  */
 export function parseGbnf(text: string, options: ParseGbnfOptions = {}): Grammar {
@@ -41,16 +50,39 @@ export function parseGbnf(text: string, options: ParseGbnfOptions = {}): Grammar
 /** Like {@link parseGbnf}, and also returns the warnings (e.g. `gbnf-unused-rule`). */
 export function parseGbnfWithWarnings(text: string, options: ParseGbnfOptions = {}): ParsedGbnf {
   const root = options.root ?? "root";
+  const limits = resolveGrammarLimits(options.limits);
+  checkInputBytes(text, limits.maxInputBytes, { what: "the GBNF text" });
   const lexed = gbnfLexer.tokenize(text);
   if (lexed.errors.length > 0) throw lexError(text, lexed.errors[0].offset);
   const tokens = significantTokens(lexed.tokens, text.length);
+  // The parser recurses once per parenthesis: check the nesting before it runs.
+  checkTokenLimits(text, tokens, limits);
   gbnfParser.input = tokens;
   const cst = gbnfParser.grammar();
   if (gbnfParser.errors.length > 0) throw syntaxError(text, gbnfParser.errors[0]);
   const grammar = cstToGrammar(cst, text, root);
+  checkGrammarLimits(grammar, limits);
   const analysis = analyzeGrammar(grammar, { codePrefix: "gbnf" });
   if (analysis.errors.length > 0) throw analysis.errors[0];
   return { grammar, warnings: analysis.warnings };
+}
+
+/** Throws `max-depth` at the first parenthesis nested deeper than `maxDepth`, `max-rules` for too many rules. */
+function checkTokenLimits(text: string, tokens: IToken[], limits: GrammarLimits): void {
+  let depth = 0;
+  let rules = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LParen) {
+      if (++depth > limits.maxDepth) {
+        const { line, column } = lineColumnOf(text, t.startOffset);
+        throw limitExceeded("maxDepth", limits.maxDepth, undefined, {
+          what: "the GBNF text",
+          location: { kind: "span", start: t.startOffset, end: t.startOffset + 1, line, column },
+        });
+      }
+    } else if (t.tokenType === RParen && depth > 0) depth--;
+    else if (t.tokenType === Define && ++rules > limits.maxRules) throw limitExceeded("maxRules", limits.maxRules, undefined, { what: "the GBNF text" });
+  }
 }
 
 function lexError(text: string, offset: number): CompileError {
