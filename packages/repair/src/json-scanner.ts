@@ -6,6 +6,7 @@
  */
 import type { Edit, EditKind } from "./edit.js";
 import type { ScalarNode } from "./json-node.js";
+import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isNumberChar, isWs } from "./json-chars.js";
 
 /** Where a scalar is read: an object key, an object value, an array item, or the top level. */
 export type Ctx = "key" | "value" | "item" | "top";
@@ -25,41 +26,6 @@ const LITERAL_NAMES = Object.keys(LITERALS);
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LOOSE_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-export function isWs(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029;
-}
-export function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 0x7f;
-}
-export function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
-export function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-/** Opening quote characters and the characters that may close each. */
-export function closersOf(c: number): string | undefined {
-  switch (c) {
-    case 34: // "
-      return '"';
-    case 39: // '
-      return "'";
-    case 96: // `
-      return "`";
-    case 0x201c: // “
-    case 0x201d: // ”
-      return "\u201d\u201c";
-    case 0x2018: // ‘
-    case 0x2019: // ’
-      return "\u2019\u2018";
-    default:
-      return undefined;
-  }
-}
-export function isNumberChar(c: number): boolean {
-  return isDigit(c) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69;
-}
 
 /** Reads trivia and scalars; `TolerantJsonParser` adds the containers. */
 export class JsonScanner {
@@ -95,8 +61,8 @@ export class JsonScanner {
   /** True when a value could start at `pos` (after trivia), for the top level. */
   canStartValue(at: number): boolean {
     const c = this.text.charCodeAt(at);
-    if (c === 123 || c === 91 || closersOf(c) !== undefined || isDigit(c)) return true;
-    if (c === 45) return at + 1 < this.n && (isDigit(this.text.charCodeAt(at + 1)) || this.text.startsWith("Infinity", at + 1));
+    if (c === Ch.OpenBrace || c === Ch.OpenBracket || closersOf(c) !== undefined || isDigit(c)) return true;
+    if (c === Ch.Minus) return at + 1 < this.n && (isDigit(this.text.charCodeAt(at + 1)) || this.text.startsWith("Infinity", at + 1));
     if (isIdentStart(c)) {
       let j = at;
       while (j < this.n && isIdentPart(this.text.charCodeAt(j))) j++;
@@ -114,19 +80,19 @@ export class JsonScanner {
       this.steps++;
       if (isWs(c)) {
         this.pos++;
-      } else if (c === 47 && t.charCodeAt(this.pos + 1) === 47) {
+      } else if (c === Ch.Slash && t.charCodeAt(this.pos + 1) === Ch.Slash) {
         const start = this.pos;
         const end = t.indexOf("\n", this.pos);
         this.pos = end < 0 ? this.n : end;
         this.steps += this.pos - start;
         this.edit("remove-comment", start, "removed a // comment");
-      } else if (c === 47 && t.charCodeAt(this.pos + 1) === 42) {
+      } else if (c === Ch.Slash && t.charCodeAt(this.pos + 1) === Ch.Star) {
         const start = this.pos;
         const end = t.indexOf("*/", this.pos + 2);
         this.pos = end < 0 ? this.n : end + 2;
         this.steps += this.pos - start;
         this.edit("remove-comment", start, end < 0 ? "removed an unterminated /* comment" : "removed a /* */ comment");
-      } else if (c === 35) {
+      } else if (c === Ch.Hash) {
         const start = this.pos;
         const end = t.indexOf("\n", this.pos);
         this.pos = end < 0 ? this.n : end;
@@ -147,7 +113,7 @@ export class JsonScanner {
     const start = this.pos;
     while (this.pos < this.n) {
       const c = t.charCodeAt(this.pos);
-      if (isWs(c) || c === 58 || c === 44 || c === 123 || c === 125 || c === 91 || c === 93 || c === 34 || c === 39 || c === 61) break;
+      if (isWs(c) || c === Ch.Colon || c === Ch.Comma || c === Ch.OpenBrace || c === Ch.CloseBrace || c === Ch.OpenBracket || c === Ch.CloseBracket || c === Ch.Quote || c === Ch.Apostrophe || c === Ch.Equals) break;
       this.pos++;
     }
     this.steps += this.pos - start;
@@ -172,7 +138,7 @@ export class JsonScanner {
     for (;;) {
       let j = this.pos;
       while (j < this.n && isWs(t.charCodeAt(j))) j++;
-      if (t.charCodeAt(j) !== 43) break;
+      if (t.charCodeAt(j) !== Ch.Plus) break;
       j++;
       while (j < this.n && isWs(t.charCodeAt(j))) j++;
       this.steps += j - this.pos;
@@ -202,7 +168,7 @@ export class JsonScanner {
     const closers = closersOf(open)!;
     const q1 = closers.charCodeAt(0);
     const q2 = closers.length > 1 ? closers.charCodeAt(1) : q1;
-    if (open !== 34) this.edit("normalize-quotes", start, `replaced ${t[start]}quotes${closers[0]} with double quotes`);
+    if (open !== Ch.Quote) this.edit("normalize-quotes", start, `replaced ${t[start]}quotes${closers[0]} with double quotes`);
     this.pos++;
     let out = "";
     let chunk = this.pos;
@@ -213,7 +179,7 @@ export class JsonScanner {
     const n = this.n;
     for (;;) {
       // A closing code fence on its own line ends the text for this string.
-      const fence = open !== 96 && t.charCodeAt(this.pos) === 96 && (t.charCodeAt(this.pos - 1) === 10 || t.charCodeAt(this.pos - 1) === 13) && t.startsWith("```", this.pos);
+      const fence = open !== Ch.Backtick && t.charCodeAt(this.pos) === Ch.Backtick && (t.charCodeAt(this.pos - 1) === Ch.LineFeed || t.charCodeAt(this.pos - 1) === Ch.CarriageReturn) && t.startsWith("```", this.pos);
       if (this.pos >= n || fence) {
         out += t.slice(chunk, this.pos);
         this.steps += this.pos - start;
@@ -232,7 +198,7 @@ export class JsonScanner {
         return { kind: "scalar", start, value: out, partial: true };
       }
       const c = t.charCodeAt(this.pos);
-      if (c === 92) {
+      if (c === Ch.Backslash) {
         out += t.slice(chunk, this.pos);
         const esc = this.readEscape();
         if (esc === undefined) {
@@ -262,9 +228,9 @@ export class JsonScanner {
         this.pos++;
         continue;
       }
-      if (c < 32) {
+      if (c < Ch.Space) {
         controls++;
-        if ((c === 10 || c === 13) && firstNewline < 0) {
+        if ((c === Ch.LineFeed || c === Ch.CarriageReturn) && firstNewline < 0) {
           firstNewline = this.pos;
           outAtNewline = out + t.slice(chunk, this.pos);
         }
@@ -279,7 +245,7 @@ export class JsonScanner {
     let j = nl;
     while (j < this.n && isWs(t.charCodeAt(j))) j++;
     const c = t.charCodeAt(j);
-    return c === 34 || c === 125 || c === 93 || c === 44;
+    return c === Ch.Quote || c === Ch.CloseBrace || c === Ch.CloseBracket || c === Ch.Comma;
   }
 
   protected isStringEnd(q: number, ctx: Ctx): boolean {
@@ -289,22 +255,22 @@ export class JsonScanner {
     while (j < this.n) {
       const c = t.charCodeAt(j);
       if (!isWs(c)) break;
-      if (c === 10) sawNewline = true;
+      if (c === Ch.LineFeed) sawNewline = true;
       j++;
     }
     this.steps += j - q;
     if (j >= this.n) return true;
     const d = t.charCodeAt(j);
     if (ctx === "key") {
-      if (d === 58 || d === 61 || d === 44 || d === 125 || sawNewline || closersOf(d) !== undefined) return true;
+      if (d === Ch.Colon || d === Ch.Equals || d === Ch.Comma || d === Ch.CloseBrace || sawNewline || closersOf(d) !== undefined) return true;
       // `{"a" 1}`: a value follows after a space (a missing colon).
-      return j > q + 1 && (isDigit(d) || d === 123 || d === 91 || d === 45 || isIdentStart(d));
+      return j > q + 1 && (isDigit(d) || d === Ch.OpenBrace || d === Ch.OpenBracket || d === Ch.Minus || isIdentStart(d));
     }
     // A value's closing quote is followed by a separator, a closer, a `+`
     // (concatenation), a comment, a line break, or the next key or item
     // (a missing comma). A `:` is not among them: `"{"a":1}"` is embedded JSON.
-    if (sawNewline || d === 44 || d === 125 || d === 93 || d === 43 || (d === 35 && j > q + 1)) return true;
-    if (d === 47 && (t.charCodeAt(j + 1) === 47 || t.charCodeAt(j + 1) === 42)) return true;
+    if (sawNewline || d === Ch.Comma || d === Ch.CloseBrace || d === Ch.CloseBracket || d === Ch.Plus || (d === Ch.Hash && j > q + 1)) return true;
+    if (d === Ch.Slash && (t.charCodeAt(j + 1) === Ch.Slash || t.charCodeAt(j + 1) === Ch.Star)) return true;
     if (ctx === "top") return !isIdentPart(d);
     if (closersOf(d) !== undefined && j > q + 1) return true;
     if (isIdentStart(d) && j > q + 1) {
@@ -313,22 +279,22 @@ export class JsonScanner {
       let k = j;
       while (k < this.n && isIdentPart(t.charCodeAt(k))) k++;
       const word = t.slice(j, k);
-      while (k < this.n && (t.charCodeAt(k) === 32 || t.charCodeAt(k) === 9)) k++;
+      while (k < this.n && (t.charCodeAt(k) === Ch.Space || t.charCodeAt(k) === Ch.Tab)) k++;
       this.steps += k - j;
       if (ctx === "item" && Object.hasOwn(LITERALS, word)) return true;
       const after = t.charCodeAt(k + 1);
-      return this.sawUnquotedKey && t.charCodeAt(k) === 58 && after !== 92 && after !== 47;
+      return this.sawUnquotedKey && t.charCodeAt(k) === Ch.Colon && after !== Ch.Backslash && after !== Ch.Slash;
     }
     if (ctx === "item" && j > q + 1) {
       // `"x" {`, `"x" 42,`: the next array item follows (a missing comma).
-      if (d === 123 || d === 91) return true;
-      if (isDigit(d) || d === 45) {
+      if (d === Ch.OpenBrace || d === Ch.OpenBracket) return true;
+      if (isDigit(d) || d === Ch.Minus) {
         let k = j + 1;
         while (k < this.n && isNumberChar(t.charCodeAt(k))) k++;
         while (k < this.n && isWs(t.charCodeAt(k))) k++;
         this.steps += k - j;
         const e = t.charCodeAt(k);
-        if (k >= this.n || e === 44 || e === 93 || e === 125 || e === 91 || e === 123 || closersOf(e) !== undefined || isDigit(e)) return true;
+        if (k >= this.n || e === Ch.Comma || e === Ch.CloseBracket || e === Ch.CloseBrace || e === Ch.OpenBracket || e === Ch.OpenBrace || closersOf(e) !== undefined || isDigit(e)) return true;
         let m = k;
         while (m < this.n && isIdentPart(t.charCodeAt(m))) m++;
         return m > k && Object.hasOwn(LITERALS, t.slice(k, m));
@@ -389,7 +355,7 @@ export class JsonScanner {
   protected readNumber(ctx: Ctx): ScalarNode | undefined {
     const t = this.text;
     const start = this.pos;
-    if (t.charCodeAt(start) === 45 && isIdentStart(t.charCodeAt(start + 1))) {
+    if (t.charCodeAt(start) === Ch.Minus && isIdentStart(t.charCodeAt(start + 1))) {
       // -Infinity, -inf...
       this.pos++;
       const w = this.readWordValue(ctx);
@@ -401,7 +367,7 @@ export class JsonScanner {
     const s = t.slice(start, this.pos);
     const atEnd = this.pos >= this.n;
     const next = t.charCodeAt(this.pos);
-    if (!atEnd && (isIdentStart(next) || next === 58 || next === 47 || next === 32 && ctx !== "top" && this.unquotedContinues())) {
+    if (!atEnd && (isIdentStart(next) || next === Ch.Colon || next === Ch.Slash || next === Ch.Space && ctx !== "top" && this.unquotedContinues())) {
       // 2024-01-01T10:00, 12px, 10:30, 1/2, "3 apples": an unquoted string.
       this.pos = start;
       return this.readUnquotedValue(ctx);
@@ -434,15 +400,15 @@ export class JsonScanner {
   protected unquotedContinues(): boolean {
     const t = this.text;
     let j = this.pos;
-    while (j < this.n && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
+    while (j < this.n && (t.charCodeAt(j) === Ch.Space || t.charCodeAt(j) === Ch.Tab)) j++;
     this.steps += j - this.pos;
     if (j >= this.n || !isIdentStart(t.charCodeAt(j)) || closersOf(t.charCodeAt(j)) !== undefined) return false;
     let k = j;
     while (k < this.n && isIdentPart(t.charCodeAt(k))) k++;
     this.steps += k - j;
     if (Object.hasOwn(LITERALS, t.slice(j, k))) return false;
-    while (k < this.n && (t.charCodeAt(k) === 32 || t.charCodeAt(k) === 9)) k++;
-    return t.charCodeAt(k) !== 58; // `1 key: ...` is a missing comma before a key
+    while (k < this.n && (t.charCodeAt(k) === Ch.Space || t.charCodeAt(k) === Ch.Tab)) k++;
+    return t.charCodeAt(k) !== Ch.Colon; // `1 key: ...` is a missing comma before a key
   }
 
   protected readWordValue(ctx: Ctx): ScalarNode | undefined {
@@ -452,7 +418,7 @@ export class JsonScanner {
     this.steps += this.pos - start;
     const word = t.slice(start, this.pos);
     const lit = Object.hasOwn(LITERALS, word) ? LITERALS[word] : undefined;
-    const neg = t.charCodeAt(start - 1) === 45 && word === "Infinity";
+    const neg = t.charCodeAt(start - 1) === Ch.Minus && word === "Infinity";
     if (lit !== undefined) {
       if (lit.kind !== undefined) {
         this.edit(lit.kind, neg ? start - 1 : start, `replaced ${neg ? "-" : ""}${word} with ${JSON.stringify(lit.value)}`);
@@ -480,7 +446,7 @@ export class JsonScanner {
     const start = this.pos;
     while (this.pos < this.n) {
       const c = t.charCodeAt(this.pos);
-      if (c === 44 || c === 93 || c === 125 || c === 10 || c === 13) break;
+      if (c === Ch.Comma || c === Ch.CloseBracket || c === Ch.CloseBrace || c === Ch.LineFeed || c === Ch.CarriageReturn) break;
       this.pos++;
     }
     this.steps += this.pos - start;

@@ -4,6 +4,7 @@
  * repairs the value toward it. Every change is an edit.
  */
 import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
+import { Ch, isOpener, isWs } from "./json-chars.js";
 import { TolerantJsonParser } from "./json-parser.js";
 import { stringifyJson, toValue, type ArrayNode, type JsonNode, type NodeMap, type ObjectNode } from "./json-node.js";
 import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
@@ -141,12 +142,12 @@ function findCandidates(p: TolerantJsonParser, outside: Edit[]): Candidate[] {
   while (p.pos < n) {
     const c = t.charCodeAt(p.pos);
     p.steps++;
-    if (c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff || c === 0xa0) {
-      if (c === 10) gapNewline = true;
+    if (isWs(c)) {
+      if (c === Ch.LineFeed) gapNewline = true;
       p.pos++;
       continue;
     }
-    if (c === 96 && t.startsWith("```", p.pos)) {
+    if (c === Ch.Backtick && t.startsWith("```", p.pos)) {
       flushProse(p.pos);
       const eol = t.indexOf("\n", p.pos);
       const end = eol < 0 ? n : eol;
@@ -156,7 +157,7 @@ function findCandidates(p: TolerantJsonParser, outside: Edit[]): Candidate[] {
       gapClean = false;
       continue;
     }
-    const isContainer = c === 123 || c === 91;
+    const isContainer = isOpener(c);
     if (isContainer || (!sawProse && out.length === 0 && p.canStartValue(p.pos))) {
       const start = p.pos;
       p.edits = [];
@@ -178,7 +179,7 @@ function findCandidates(p: TolerantJsonParser, outside: Edit[]): Candidate[] {
     let j = p.pos + 1;
     while (j < n) {
       const d = t.charCodeAt(j);
-      if (d === 123 || d === 91 || d === 96) break;
+      if (isOpener(d) || d === Ch.Backtick) break;
       j++;
     }
     p.steps += j - p.pos;
