@@ -3,7 +3,7 @@
  * field splitter that keeps stray quotes as text and closes a quoted field
  * cut off by the end of the text.
  */
-import type { Edit } from "./edit.js";
+import type { PendingEdit } from "./edit.js";
 
 /** Delimiters tried by `detectDelimiter`, in order of preference on ties. */
 export const DELIMITERS = [",", ";", "\t", "|"] as const;
@@ -50,7 +50,7 @@ export interface CsvRow {
 }
 
 /** Splits `text` into rows of fields with delimiter `d`; `offset` is the text's offset in the input. */
-export function splitCsv(text: string, d: string, offset: number, edits: Edit[]): { rows: CsvRow[]; steps: number } {
+export function splitCsv(text: string, d: string, offset: number, edits: PendingEdit[]): { rows: CsvRow[]; steps: number } {
   const rows: CsvRow[] = [];
   const n = text.length;
   let i = 0;

@@ -34,6 +34,10 @@ export type EditKind =
   | "remove-stray-closer" // a `]` or `}` that closes nothing was removed
   | "remove-garbage" // characters that cannot belong to the document were removed
   | "drop-dangling-key" // a key with no value was removed
+  | "fill-missing-value" // a key with a colon but no value (`{"a":}`) got `null`
+  | "duplicate-key" // a key appeared twice in one object; the last value was kept (as `JSON.parse` does)
+  | "unwrap-call" // a call around a value was removed: MongoDB types (`ObjectId("…")`, `NumberLong(2)`), JSONP (`callback({...})`)
+  | "unescape-document" // the whole document was the text of a JSON string (`{\"a\": 1}`) and was unescaped once
   // Truncation (the text ended early).
   | "truncated-string" // a string cut off at the end was closed
   | "truncated-number" // a number cut off at the end (`1.`, `1e`) was completed
@@ -63,10 +67,27 @@ export type EditKind =
   | "csv-drop-partial-row" // the last row, cut off, was removed
   | "csv-coerce"; // a field was converted to its column's type
 
+/**
+ * How sure a repairer is that an edit restores what the model meant:
+ * `certain` (the text admits one reading: a fence, a trailing comma, a
+ * comment), `likely` (the usual reading, but another exists: a quote closed
+ * before a delimiter, an unquoted value), `guess` (one reading among several,
+ * or content invented or dropped: a truncated value completed, garbage removed).
+ */
+export type Confidence = "certain" | "likely" | "guess";
+
 /** One change made by a repairer. */
 export interface Edit {
   /** What kind of change (stable; switch on it). */
   kind: EditKind;
+  /** How sure the repairer is that this edit restores what the model meant (see `Confidence`). */
+  confidence: Confidence;
+  /**
+   * True when the edit left out content: text of the input was dropped
+   * (garbage, a dangling key, a property the schema forbids, an earlier
+   * duplicate key) or the input itself was cut off (truncation).
+   */
+  lossy: boolean;
   /**
    * UTF-16 offset in the input text where the change applies. For schema
    * edits on YAML and CSV, where values have no single place in the text,
@@ -78,6 +99,9 @@ export interface Edit {
   /** JSON pointer of the value concerned, for schema and CSV edits. */
   path?: string;
 }
+
+/** An edit as the repair stages record it; `finishEdits` adds the confidence its kind implies unless the stage set one. */
+export type PendingEdit = Omit<Edit, "confidence" | "lossy"> & Partial<Pick<Edit, "confidence" | "lossy">>;
 
 /** One reason a repaired value does not satisfy the schema (from ajv). */
 export interface SchemaIssue {
@@ -96,9 +120,15 @@ export interface SchemaIssue {
  * a schema, that value validates; `value` and `text` are then the repaired
  * document. When `ok` is false, `value` and `text` hold the best attempt (or
  * `undefined` and `""` when nothing could be parsed) and `errors` says why.
+ * `confidence` and `lossy` say whether the value may not be what the model
+ * meant: only `confidence: "certain"` with `lossy: false` is a clean repair.
  */
 export interface RepairResult<T = unknown> {
   ok: boolean;
+  /** The lowest confidence of any edit (`certain` when there is none). */
+  confidence: Confidence;
+  /** True when any edit is lossy: some content of the input is not in the value. */
+  lossy: boolean;
   value: T | undefined;
   /** The repaired document, serialised (JSON for `repairJson`, YAML for `repairYaml`, CSV for `repairCsv`). */
   text: string;

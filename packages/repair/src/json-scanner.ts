@@ -4,7 +4,7 @@
  * unquoted keys and values), each recording an edit for what it repaired.
  * Every method looks at each character a bounded number of times.
  */
-import type { Edit, EditKind } from "./edit.js";
+import type { Confidence, EditKind, PendingEdit } from "./edit.js";
 import type { ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isNumberChar, isWs } from "./json-chars.js";
 
@@ -35,7 +35,7 @@ export class JsonScanner {
   steps = 0;
   /** True once the text ended inside the value being parsed. */
   truncated = false;
-  edits: Edit[] = [];
+  edits: PendingEdit[] = [];
   protected readonly n: number;
   // Characters a string may give back when it backs off to a line end (a
   // missing closing quote). Spending at most n bounds rescanning to one extra
@@ -54,8 +54,12 @@ export class JsonScanner {
     return true;
   }
 
-  protected edit(kind: EditKind, offset: number, message: string): void {
-    this.edits.push({ kind, offset, message });
+  /** Records an edit; `confidence` and `lossy` override the kind's class (see edit-confidence.ts). */
+  protected edit(kind: EditKind, offset: number, message: string, confidence?: Confidence, lossy?: boolean): void {
+    const e: PendingEdit = { kind, offset, message };
+    if (confidence !== undefined) e.confidence = confidence;
+    if (lossy !== undefined) e.lossy = lossy;
+    this.edits.push(e);
   }
 
   /** True when a value could start at `pos` (after trivia), for the top level. */

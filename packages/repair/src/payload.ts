@@ -2,7 +2,7 @@
  * Finding a YAML or CSV payload in a text: the content of a Markdown code
  * fence when there is one, with the text around it logged as removed.
  */
-import type { Edit } from "./edit.js";
+import type { PendingEdit } from "./edit.js";
 
 /** A payload and its offset in the input. */
 export interface Payload {
@@ -14,7 +14,7 @@ export interface Payload {
  * Returns the content of the first code fence (```` ```yaml ````, ```` ```csv ````,
  * or a bare fence), or the whole text. An unclosed fence runs to the end.
  */
-export function extractFenced(text: string, edits: Edit[]): Payload {
+export function extractFenced(text: string, edits: PendingEdit[]): Payload {
   const open = /^[ \t]*```[\w-]*[ \t]*\r?$/m.exec(text);
   if (!open) return { text, offset: 0 };
   const start = open.index + open[0].length + 1;

@@ -3,7 +3,8 @@
  * the header, evens out ragged rows, drops a cut-off last row, and converts
  * fields to the types of a column spec. Every change is an edit.
  */
-import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
+import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import { finishResult } from "./edit-confidence.js";
 import { detectDelimiter, splitCsv, type CsvRow } from "./csv-parse.js";
 import { extractFenced } from "./payload.js";
 
@@ -36,7 +37,7 @@ export type CsvRecord = Record<string, string | number | boolean | null>;
  * `text` of the result is RFC 4180 CSV with `,` as delimiter. Never throws.
  */
 export function repairCsv(text: string, options: RepairCsvOptions = {}): RepairResult<CsvRecord[]> {
-  const edits: Edit[] = [];
+  const edits: PendingEdit[] = [];
   const payload = extractFenced(text, edits);
   const body = payload.text.replace(/^\ufeff/, "");
   const d = options.delimiter ?? detectDelimiter(body);
@@ -45,7 +46,7 @@ export function repairCsv(text: string, options: RepairCsvOptions = {}): RepairR
   let rows = split.rows;
   const errors: SchemaIssue[] = [];
   if (rows.length === 0) {
-    return { ok: false, value: undefined, text: "", edits, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no CSV rows were found" }], stats: { steps: split.steps } };
+    return finishResult<CsvRecord[]>({ ok: false, value: undefined, text: "", edits, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no CSV rows were found" }], stats: { steps: split.steps } });
   }
 
   // Prose: single-field lines before the header and after the table when rows have several fields.
@@ -104,7 +105,7 @@ export function repairCsv(text: string, options: RepairCsvOptions = {}): RepairR
     }
     records.push(rec);
   }
-  return { ok: errors.length === 0, value: records, text: writeCsv(names, records), edits, errors, stats: { steps: split.steps } };
+  return finishResult({ ok: errors.length === 0, value: records, text: writeCsv(names, records), edits, errors, stats: { steps: split.steps } });
 }
 
 function modeWidth(rows: CsvRow[]): number {
@@ -118,7 +119,7 @@ function modeWidth(rows: CsvRow[]): number {
 
 const loose = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-function normaliseHeader(row: CsvRow, columns: CsvColumn[] | undefined, edits: Edit[]): string[] {
+function normaliseHeader(row: CsvRow, columns: CsvColumn[] | undefined, edits: PendingEdit[]): string[] {
   const seen = new Set<string>();
   return row.fields.map((raw, i) => {
     let name = raw.replace(/^\ufeff/, "").trim().replace(/\s+/g, " ").replace(/^["']|["']$/g, "");

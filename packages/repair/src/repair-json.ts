@@ -3,7 +3,8 @@
  * parses it tolerantly, chooses among several candidates, and with a schema
  * repairs the value toward it. Every change is an edit.
  */
-import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
+import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import { finishResult } from "./edit-confidence.js";
 import { Ch, isOpener, isWs } from "./json-chars.js";
 import { TolerantJsonParser } from "./json-parser.js";
 import { stringifyJson, toValue, type ArrayNode, type JsonNode, type NodeMap, type ObjectNode } from "./json-node.js";
@@ -26,7 +27,7 @@ interface Candidate {
   node: JsonNode;
   start: number;
   end: number;
-  edits: Edit[];
+  edits: PendingEdit[];
   truncated: boolean;
   /** Only whitespace with a line break separates it from the previous candidate. */
   lineAfterPrevious: boolean;
@@ -35,7 +36,7 @@ interface Candidate {
 interface Evaluation {
   ok: boolean;
   value: unknown;
-  edits: Edit[];
+  edits: PendingEdit[];
   errors: SchemaIssue[];
 }
 
@@ -50,11 +51,11 @@ const MAX_DROP_TRIES = 16;
 export function repairJson(text: string, options: RepairJsonOptions = {}): RepairResult {
   const check = options.schema !== undefined ? compileSchemaCheck(options.schema) : undefined;
   const p = new TolerantJsonParser(text);
-  const outside: Edit[] = [];
+  const outside: PendingEdit[] = [];
   const candidates = findCandidates(p, outside);
   const steps = () => ({ steps: p.steps });
   if (candidates.length === 0) {
-    return { ok: false, value: undefined, text: "", edits: outside, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no JSON value was found in the text" }], stats: steps() };
+    return finishResult({ ok: false, value: undefined, text: "", edits: outside, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no JSON value was found in the text" }], stats: steps() });
   }
 
   // Options, in order of preference: an NDJSON group (several values, one per
@@ -97,32 +98,32 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
     evaluation = { ok: true, value: toValue(options_[chosen].node), edits: [], errors: [] };
   }
   const pick = options_[chosen];
-  const edits: Edit[] = [];
+  const edits: PendingEdit[] = [];
   for (const o of outside) if (o.offset < pick.start || o.offset >= pick.end) edits.push(o);
   const picked = new Set(pick.cands);
   for (const c of candidates) {
     if (picked.has(c)) for (const e of c.edits) edits.push(e);
-    else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen` });
+    else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen`, confidence: "guess", lossy: true });
   }
   if (pick.ndjson) edits.push({ kind: "ndjson-to-array", offset: pick.start, message: `read ${pick.cands.length} values, one per line, as an array` });
   else if (candidates.length > 1) {
     const why = check ? (evaluation.ok ? "it is the first that validates against the schema" : "none validates; it is the first") : "it is the first complete one";
-    edits.push({ kind: "choose-candidate", offset: pick.start, message: `the text holds ${candidates.length} JSON values; chose the one at offset ${pick.start} because ${why}` });
+    edits.push({ kind: "choose-candidate", offset: pick.start, message: `the text holds ${candidates.length} JSON values; chose the one at offset ${pick.start} because ${why}`, confidence: check && evaluation.ok ? "likely" : "guess" });
   }
   edits.sort((a, b) => a.offset - b.offset);
   for (const e of evaluation.edits) edits.push(e);
-  return {
+  return finishResult({
     ok: evaluation.ok,
     value: evaluation.value,
     text: stringifyJson(evaluation.value, options.indent ?? 0),
     edits,
     errors: evaluation.errors,
     stats: steps(),
-  };
+  });
 }
 
 /** Scans the whole text for values, recording fences and prose between them as edits. */
-function findCandidates(p: TolerantJsonParser, outside: Edit[]): Candidate[] {
+function findCandidates(p: TolerantJsonParser, outside: PendingEdit[]): Candidate[] {
   const t = p.text;
   const n = t.length;
   const out: Candidate[] = [];
@@ -208,7 +209,7 @@ function evaluate(node: JsonNode, check: SchemaCheck, schema: unknown, start: nu
     const value = toValue(node, nodes, dropLast);
     let errors = check(value);
     if (errors.length === 0) return { ok: true, value, edits: [], errors };
-    const edits: Edit[] = [];
+    const edits: PendingEdit[] = [];
     const repaired = repairAgainstSchema(value, schema, { root: schema, edits, nodes, baseOffset: start });
     errors = check(repaired);
     return { ok: errors.length === 0, value: repaired, edits, errors };

@@ -5,7 +5,8 @@
  * cut-off last line, and checks the value against a schema.
  */
 import { parseDocument, stringify } from "yaml";
-import type { Edit, RepairResult, SchemaIssue } from "./edit.js";
+import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import { finishResult } from "./edit-confidence.js";
 import { extractFenced } from "./payload.js";
 import { repairJson } from "./repair-json.js";
 import { compileSchemaCheck } from "./schema-check.js";
@@ -35,7 +36,7 @@ function yamlish(line: string): boolean {
  */
 export function repairYaml(text: string, options: RepairYamlOptions = {}): RepairResult {
   const check = options.schema !== undefined ? compileSchemaCheck(options.schema) : undefined;
-  const edits: Edit[] = [];
+  const edits: PendingEdit[] = [];
   const payload = extractFenced(text, edits);
   let steps = text.length;
 
@@ -46,7 +47,7 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
     const shift = payload.offset;
     edits.push({ kind: "json-in-yaml", offset: shift + payload.text.length - trimmed.length, message: "the payload is JSON; repaired it as JSON (JSON is valid YAML)" });
     for (const e of r.edits) edits.push({ ...e, offset: e.offset + shift });
-    return { ok: r.ok, value: r.value, text: r.value === undefined ? "" : stringify(r.value), edits, errors: r.errors, stats: { steps: steps + r.stats.steps } };
+    return finishResult({ ok: r.ok, value: r.value, text: r.value === undefined ? "" : stringify(r.value), edits, errors: r.errors, stats: { steps: steps + r.stats.steps } });
   }
 
   // Lines with their offsets in the input.
@@ -70,7 +71,7 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
   const endsCleanly = /\n[ \t]*$/.test(payload.text) || last < raw.length;
 
   // Parse, backing off from a cut-off last line.
-  let best: { value: unknown; errors: SchemaIssue[]; edits: Edit[] } | undefined;
+  let best: { value: unknown; errors: SchemaIssue[]; edits: PendingEdit[] } | undefined;
   for (let drop = 0; drop <= MAX_DROPPED_LINES && drop < lines.length; drop++) {
     if (drop > 0 && endsCleanly && best !== undefined) break;
     const attemptLines = lines.slice(0, lines.length - drop);
@@ -83,7 +84,7 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
       steps += v.length;
       if (doc.errors.length > 0) continue;
       const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-      const extra: Edit[] = [];
+      const extra: PendingEdit[] = [];
       if (drop > 0) extra.push({ kind: "yaml-truncated", offset: offsets[first + lines.length - drop], message: `removed ${drop} cut-off line(s) at the end` });
       if (v[v.length - 1] !== lastLine) extra.push({ kind: "yaml-truncated", offset: offsets[first + attemptLines.length - 1], message: "closed a quoted value cut off at the end" });
       if (!check) {
@@ -103,19 +104,19 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
   }
   if (best === undefined) {
     const doc = parseDocument(lines.join("\n"), { prettyErrors: false });
-    return {
+    return finishResult({
       ok: false,
       value: undefined,
       text: "",
       edits,
       errors: doc.errors.map((e) => ({ instancePath: "", schemaPath: "", keyword: "parse", message: e.message })),
       stats: { steps },
-    };
+    });
   }
   edits.push(...best.edits);
   const ok = best.errors.length === 0;
   const out = edits.length === 0 ? payload.text : best.value === undefined ? "" : stringify(best.value);
-  return { ok, value: best.value, text: out, edits, errors: best.errors, stats: { steps } };
+  return finishResult({ ok, value: best.value, text: out, edits, errors: best.errors, stats: { steps } });
 }
 
 /** Closes an unterminated quoted value at the end of a line; undefined when none. */
@@ -130,7 +131,7 @@ function closeQuote(line: string): string | undefined {
 }
 
 /** The per-line fixes: tabs, missing space after `:`, values needing quotes, indentation. */
-function fixLines(lines: string[], offsets: number[], edits: Edit[]): string[] {
+function fixLines(lines: string[], offsets: number[], edits: PendingEdit[]): string[] {
   const out: string[] = [];
   const levels: number[] = [0];
   let opens = false; // the previous content line opens a nested block

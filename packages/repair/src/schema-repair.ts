@@ -5,7 +5,7 @@
  * It never invents a value the schema does not supply. The walk is iterative
  * (a work list), visiting each value once.
  */
-import type { Edit, EditKind } from "./edit.js";
+import type { PendingEdit, EditKind } from "./edit.js";
 import type { JsonNode, NodeMap } from "./json-node.js";
 
 type Schema = Record<string, unknown>;
@@ -14,7 +14,7 @@ type Schema = Record<string, unknown>;
 export interface SchemaRepairContext {
   /** The root schema, for resolving local `$ref`s. */
   root: unknown;
-  edits: Edit[];
+  edits: PendingEdit[];
   /** Maps containers to parser nodes, for the offsets of edits (JSON only). */
   nodes?: NodeMap;
   /** Offset used when a value has no known place in the text. */

@@ -1,0 +1,110 @@
+/**
+ * The confidence class of each edit kind, and the summary a repair result
+ * carries (see `docs/repair.md`, "Confidence"). A stage may set a different
+ * class on one edit where it knows more (an inserted comma across a line
+ * break is certain; between two strings on one line it is likely).
+ */
+import type { Confidence, Edit, EditKind, PendingEdit, RepairResult } from "./edit.js";
+
+interface Class {
+  confidence: Confidence;
+  lossy?: true;
+}
+
+const CERTAIN: Class = { confidence: "certain" };
+const LIKELY: Class = { confidence: "likely" };
+const GUESS: Class = { confidence: "guess" };
+const CERTAIN_LOSSY: Class = { confidence: "certain", lossy: true };
+const LIKELY_LOSSY: Class = { confidence: "likely", lossy: true };
+const GUESS_LOSSY: Class = { confidence: "guess", lossy: true };
+
+/** Every kind's default class; `tsc` refuses a kind left out. */
+const CLASSES: Record<EditKind, Class> = {
+  "strip-fence": CERTAIN,
+  "strip-prose": CERTAIN,
+  "choose-candidate": LIKELY,
+  "ndjson-to-array": CERTAIN,
+  "remove-comment": CERTAIN,
+  "remove-trailing-comma": CERTAIN,
+  "insert-comma": CERTAIN,
+  "remove-extra-comma": CERTAIN,
+  "insert-colon": LIKELY,
+  "normalize-quotes": CERTAIN,
+  "quote-key": CERTAIN,
+  "quote-value": LIKELY,
+  "replace-literal": CERTAIN,
+  "replace-non-finite": LIKELY_LOSSY,
+  "escape-control-char": CERTAIN,
+  "escape-quote": LIKELY,
+  "fix-escape": LIKELY,
+  "concatenate-strings": CERTAIN,
+  "fix-number": CERTAIN,
+  "close-string": LIKELY,
+  "close-container": LIKELY,
+  "remove-stray-closer": LIKELY,
+  "remove-garbage": GUESS_LOSSY,
+  "drop-dangling-key": GUESS_LOSSY,
+  "fill-missing-value": GUESS,
+  "duplicate-key": LIKELY_LOSSY,
+  "unwrap-call": CERTAIN,
+  "unescape-document": LIKELY,
+  "truncated-string": GUESS_LOSSY,
+  "truncated-number": GUESS_LOSSY,
+  "truncated-literal": LIKELY,
+  "truncated-container": LIKELY_LOSSY,
+  "drop-incomplete": GUESS_LOSSY,
+  "coerce-type": LIKELY,
+  "match-enum": GUESS,
+  "drop-property": CERTAIN_LOSSY,
+  "fill-default": LIKELY,
+  "json-in-yaml": CERTAIN,
+  "yaml-tab-indent": CERTAIN,
+  "yaml-indent": LIKELY,
+  "yaml-colon-space": LIKELY,
+  "yaml-quote-value": LIKELY,
+  "yaml-truncated": GUESS_LOSSY,
+  "csv-delimiter": CERTAIN,
+  "csv-stray-quote": LIKELY,
+  "csv-unclosed-quote": GUESS_LOSSY,
+  "csv-header": CERTAIN,
+  "csv-pad-row": LIKELY,
+  "csv-merge-fields": GUESS,
+  "csv-trim-row": CERTAIN,
+  "csv-drop-partial-row": GUESS_LOSSY,
+  "csv-coerce": LIKELY,
+};
+
+const RANK: Record<Confidence, number> = { certain: 2, likely: 1, guess: 0 };
+
+/** The lower of two confidences. */
+export function lowerConfidence(a: Confidence, b: Confidence): Confidence {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+/** Completes pending edits with their kind's class where the stage set none. */
+export function finishEdits(edits: readonly PendingEdit[]): Edit[] {
+  return edits.map((e) => {
+    const c = CLASSES[e.kind];
+    return { ...e, confidence: e.confidence ?? c.confidence, lossy: e.lossy ?? c.lossy === true };
+  });
+}
+
+/** The result's summary: the lowest confidence of any edit, and whether any is lossy. */
+export function summarizeEdits(edits: readonly Edit[]): { confidence: Confidence; lossy: boolean } {
+  let confidence: Confidence = "certain";
+  let lossy = false;
+  for (const e of edits) {
+    confidence = lowerConfidence(confidence, e.confidence);
+    if (e.lossy) lossy = true;
+  }
+  return { confidence, lossy };
+}
+
+/** A repair result before its edits are classified. */
+export type PendingResult<T = unknown> = Omit<RepairResult<T>, "edits" | "confidence" | "lossy"> & { edits: readonly PendingEdit[] };
+
+/** Classifies a result's edits and adds the summary (`confidence`, `lossy`). */
+export function finishResult<T>(r: PendingResult<T>): RepairResult<T> {
+  const edits = finishEdits(r.edits);
+  return { ...r, edits, ...summarizeEdits(edits) };
+}
