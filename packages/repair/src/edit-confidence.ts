@@ -30,6 +30,7 @@ const CLASSES: Record<EditKind, Class> = {
   "remove-extra-comma": CERTAIN,
   "insert-colon": LIKELY,
   "normalize-quotes": CERTAIN,
+  "normalize-whitespace": CERTAIN,
   "quote-key": CERTAIN,
   "quote-value": LIKELY,
   "replace-literal": CERTAIN,

@@ -20,6 +20,7 @@ export type EditKind =
   | "remove-extra-comma" // removed a comma with no item before it
   | "insert-colon" // inserted a missing `:` (or replaced `=`) after a key
   | "normalize-quotes" // a string used single, curly or back quotes
+  | "normalize-whitespace" // non-ASCII whitespace between tokens (no-break, ideographic, ... spaces) was read as a space
   | "quote-key" // an unquoted object key was quoted
   | "quote-value" // an unquoted value (not a literal or number) became a string
   | "replace-literal" // `True`, `False`, `None`, `undefined` became JSON literals

@@ -57,7 +57,19 @@ export const enum Ch {
  */
 export function isWs(c: number): boolean {
   if (c === Ch.Space || c === Ch.LineFeed || c === Ch.CarriageReturn || c === Ch.Tab) return true;
-  return c === Ch.NoBreakSpace || c === Ch.ByteOrderMark || c === 0x2028 || c === 0x2029;
+  if (c < Ch.NoBreakSpace) return false;
+  return (
+    c === Ch.NoBreakSpace ||
+    c === 0x1680 ||
+    c === 0x180e ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === Ch.ByteOrderMark
+  );
 }
 
 /** True for whitespace that is not JSON's own (it is normalised between tokens). */
@@ -76,7 +88,7 @@ export function isDigit(c: number): boolean {
 
 /** A character that may start an unquoted word (identifier-like, or any non-ASCII character that is not whitespace). */
 export function isIdentStart(c: number): boolean {
-  return (c >= Ch.UpperA && c <= Ch.UpperZ) || (c >= Ch.LowerA && c <= Ch.LowerZ) || c === Ch.Underscore || c === Ch.Dollar || c > Ch.LastAscii;
+  return (c >= Ch.UpperA && c <= Ch.UpperZ) || (c >= Ch.LowerA && c <= Ch.LowerZ) || c === Ch.Underscore || c === Ch.Dollar || (c > Ch.LastAscii && !isWs(c));
 }
 
 export function isIdentPart(c: number): boolean {
@@ -106,7 +118,7 @@ export function closersOf(c: number): string | undefined {
     case Ch.Apostrophe:
       return "'";
     case Ch.Backtick:
-      return "`";
+      return "`\u00b4";
     case Ch.LeftDoubleQuote:
     case Ch.RightDoubleQuote:
       return "\u201d\u201c";

@@ -7,7 +7,8 @@
  */
 import type { ArrayNode, JsonNode, ObjectNode, ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentStart, isNumberChar, isOpener } from "./json-chars.js";
-import { JsonScanner, snippet, type Ctx } from "./json-scanner.js";
+import { snippet, type Ctx } from "./json-scanner.js";
+import { JsonScalarScanner } from "./json-scalars.js";
 
 const enum St {
   Start, // just after `[` or `{`
@@ -25,7 +26,7 @@ interface Frame {
 }
 
 /** Parses one value with the mistakes models make; see the module comment. */
-export class TolerantJsonParser extends JsonScanner {
+export class TolerantJsonParser extends JsonScalarScanner {
   /** Open containers, innermost last. */
   private stack: Frame[] = [];
   /** Open objects and open arrays (to tell whether a closer closes an outer container). */
@@ -47,6 +48,7 @@ export class TolerantJsonParser extends JsonScanner {
     this.openArrays = 0;
     this.result = undefined;
     this.garbageStart = -1;
+    this.unicodeWsAt = -1;
 
     const first = this.startValue("top");
     if (first === undefined) return undefined;
@@ -72,6 +74,7 @@ export class TolerantJsonParser extends JsonScanner {
       else if (f.state === St.AfterColon) this.readMemberValue();
       else this.keyStep(f, c);
     }
+    if (this.unicodeWsAt >= 0) this.edit("normalize-whitespace", this.unicodeWsAt, "read non-ASCII whitespace between tokens (no-break, ideographic or other Unicode spaces) as spaces");
     return this.result;
   }
 
@@ -124,6 +127,7 @@ export class TolerantJsonParser extends JsonScanner {
     if (closersOf(c) !== undefined) return this.readStringValue(ctx);
     if (isNumberChar(c)) return this.readNumber(ctx);
     if (isIdentStart(c)) return this.readWordValue(ctx);
+    if (c === Ch.Slash && ctx !== "top") return this.readRegexLiteral();
     return undefined;
   }
 

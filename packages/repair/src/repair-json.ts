@@ -4,7 +4,8 @@
  * repairs the value toward it. Every change is an edit.
  */
 import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
-import { finishResult } from "./edit-confidence.js";
+import { finishResult, type PendingResult } from "./edit-confidence.js";
+import { unescapeDocument } from "./json-unescape.js";
 import { Ch, isOpener, isWs } from "./json-chars.js";
 import { TolerantJsonParser } from "./json-parser.js";
 import { stringifyJson, toValue, type ArrayNode, type JsonNode, type NodeMap, type ObjectNode } from "./json-node.js";
@@ -50,12 +51,22 @@ const MAX_DROP_TRIES = 16;
  */
 export function repairJson(text: string, options: RepairJsonOptions = {}): RepairResult {
   const check = options.schema !== undefined ? compileSchemaCheck(options.schema) : undefined;
+  const un = unescapeDocument(text);
+  if (un === undefined) return finishResult(repairText(text, check, options));
+  // The document was escaped once: repair the unescaped text, with offsets mapped back to the input.
+  const r = repairText(un.text, check, options);
+  const edits: PendingEdit[] = [{ kind: "unescape-document", offset: un.start, message: 'the document was written as the text of a JSON string (\\" for each quote); unescaped it once' }];
+  for (const e of r.edits) edits.push({ ...e, offset: un.offsets[Math.min(e.offset, un.offsets.length - 1)] });
+  return finishResult({ ...r, edits, stats: { steps: r.stats.steps + text.length } });
+}
+
+function repairText(text: string, check: SchemaCheck | undefined, options: RepairJsonOptions): PendingResult {
   const p = new TolerantJsonParser(text);
   const outside: PendingEdit[] = [];
   const candidates = findCandidates(p, outside);
   const steps = () => ({ steps: p.steps });
   if (candidates.length === 0) {
-    return finishResult({ ok: false, value: undefined, text: "", edits: outside, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no JSON value was found in the text" }], stats: steps() });
+    return { ok: false, value: undefined, text: "", edits: outside, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no JSON value was found in the text" }], stats: steps() };
   }
 
   // Options, in order of preference: an NDJSON group (several values, one per
@@ -112,14 +123,14 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
   }
   edits.sort((a, b) => a.offset - b.offset);
   for (const e of evaluation.edits) edits.push(e);
-  return finishResult({
+  return {
     ok: evaluation.ok,
     value: evaluation.value,
     text: stringifyJson(evaluation.value, options.indent ?? 0),
     edits,
     errors: evaluation.errors,
     stats: steps(),
-  });
+  };
 }
 
 /** Scans the whole text for values, recording fences and prose between them as edits. */
