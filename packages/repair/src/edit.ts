@@ -12,7 +12,7 @@ export type EditKind =
   | "strip-fence" // removed a Markdown code fence around the payload
   | "strip-prose" // removed text before, between or after the payload
   | "choose-candidate" // several payloads were found; this one was chosen
-  | "ndjson-to-array" // several top-level values, one per line, became an array
+  | "ndjson-to-array" // several top-level values, one per line or separated by commas (`1, 2, 3`), became an array
   // JSON syntax.
   | "remove-comment" // removed a `//`, `/* */` or `#` comment
   | "remove-trailing-comma" // removed a comma before a closing bracket or brace

@@ -184,17 +184,29 @@ export class TolerantJsonParser extends JsonScalarScanner {
     }
   }
 
+  /**
+   * A member ends (at `,` or a closer) with no value: after `"a":` the value
+   * is missing and becomes null; after `"a"` alone the key is dropped.
+   */
+  private endDanglingMember(f: Frame): void {
+    if (!TolerantJsonParser.danglingKey(f)) return;
+    if (f.state === St.AfterColon) {
+      this.edit("fill-missing-value", this.pos, `the key ${snippet(f.key)} has a colon but no value; read the value as null`);
+      this.attach({ kind: "scalar", start: this.pos, value: null, partial: false });
+    } else this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
+  }
+
   private onCloser(f: Frame, c: number): void {
     this.flushGarbage();
     const want = f.node.kind === "array" ? Ch.CloseBracket : Ch.CloseBrace;
     if (c === want) {
       if (f.state === St.AfterComma) this.edit("remove-trailing-comma", this.pos, "removed a trailing comma");
-      if (TolerantJsonParser.danglingKey(f)) this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
+      this.endDanglingMember(f);
       this.pos++;
       this.close();
     } else if ((c === Ch.CloseBrace ? this.openObjects : this.openArrays) > 0) {
       // Closes an outer container: this one's closer is missing.
-      if (TolerantJsonParser.danglingKey(f)) this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
+      this.endDanglingMember(f);
       this.edit("close-container", this.pos, `inserted a missing "${f.node.kind === "array" ? "]" : "}"}" before "${String.fromCharCode(c)}"`);
       this.close();
     } else {
@@ -207,7 +219,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
     this.flushGarbage();
     if (f.state === St.AfterValue) f.state = St.AfterComma;
     else if (TolerantJsonParser.danglingKey(f)) {
-      this.edit("drop-dangling-key", f.keyStart, `the key ${snippet(f.key)} has no value; dropped it`);
+      this.endDanglingMember(f);
       f.state = St.AfterComma;
     } else this.edit("remove-extra-comma", this.pos, "removed a comma with no item before it");
     this.pos++;
@@ -245,6 +257,15 @@ export class TolerantJsonParser extends JsonScalarScanner {
 
   /** Object, expecting a key (Start, AfterComma, or AfterValue with a missing comma). */
   private keyStep(f: Frame, c: number): void {
+    if (isOpener(c) && f.state !== St.Start && this.stack.length >= 2 && this.stack[this.stack.length - 2].node.kind === "array") {
+      // `[{"a": 1, {"a": 2}]`: a new item begins where a key was expected; the object's `}` is missing.
+      this.flushGarbage();
+      const comma = f.state === St.AfterComma;
+      this.edit("close-container", this.pos, `inserted a missing "}" before "${String.fromCharCode(c)}" (a new array item begins)`);
+      this.close();
+      if (comma) this.stack[this.stack.length - 1].state = St.AfterComma;
+      return;
+    }
     const quoted = closersOf(c) !== undefined;
     if (!(quoted || isIdentStart(c) || isDigit(c) || c === Ch.Minus)) {
       this.garbage();

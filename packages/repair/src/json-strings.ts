@@ -21,17 +21,21 @@ export class JsonStringScanner extends JsonScanner {
     }
     const t = this.text;
     for (;;) {
-      let j = this.pos;
-      while (j < this.n && isWs(t.charCodeAt(j))) j++;
-      if (t.charCodeAt(j) !== Ch.Plus) break;
-      j++;
-      while (j < this.n && isWs(t.charCodeAt(j))) j++;
-      this.steps += j - this.pos;
-      if (j >= this.n || closersOf(t.charCodeAt(j)) === undefined) break;
+      // `"a" + "b"`, with whitespace and comments (logged) around the `+`.
       const at = this.pos;
-      this.pos = j;
-      const next = this.readString(ctx);
-      if (next === undefined) break;
+      const logged = this.edits.length;
+      this.skipTrivia();
+      let next: ScalarNode | undefined;
+      if (t.charCodeAt(this.pos) === Ch.Plus) {
+        this.pos++;
+        this.skipTrivia();
+        if (closersOf(t.charCodeAt(this.pos)) !== undefined) next = this.readString(ctx);
+      }
+      if (next === undefined) {
+        this.pos = at;
+        this.edits.length = logged;
+        break;
+      }
       this.edit("concatenate-strings", at, "joined two strings concatenated with +");
       first.value = (first.value as string) + (next.value as string);
       first.partial = next.partial;

@@ -6,9 +6,9 @@
 import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { finishResult, type PendingResult } from "./edit-confidence.js";
 import { unescapeDocument } from "./json-unescape.js";
-import { Ch, isOpener, isWs } from "./json-chars.js";
 import { TolerantJsonParser } from "./json-parser.js";
-import { stringifyJson, toValue, type ArrayNode, type JsonNode, type NodeMap, type ObjectNode } from "./json-node.js";
+import { stringifyJson, toValue, type JsonNode, type NodeMap, type ObjectNode, type ArrayNode } from "./json-node.js";
+import { findCandidates, groupNode, listGroup, type Candidate } from "./json-candidates.js";
 import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
 
@@ -22,16 +22,6 @@ export interface RepairJsonOptions {
   schema?: unknown;
   /** Indentation of `text` in spaces; 0 (the default) writes compact JSON. */
   indent?: number;
-}
-
-interface Candidate {
-  node: JsonNode;
-  start: number;
-  end: number;
-  edits: PendingEdit[];
-  truncated: boolean;
-  /** Only whitespace with a line break separates it from the previous candidate. */
-  lineAfterPrevious: boolean;
 }
 
 interface Evaluation {
@@ -69,20 +59,11 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
     return { ok: false, value: undefined, text: "", edits: outside, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no JSON value was found in the text" }], stats: steps() };
   }
 
-  // Options, in order of preference: an NDJSON group (several values, one per
-  // line) as an array, then each candidate alone.
+  // Options, in order of preference: a top-level list (several values, one
+  // per line or separated by commas) as an array, then each candidate alone.
   const options_: { cands: Candidate[]; node: JsonNode; start: number; end: number; ndjson: boolean }[] = [];
-  const group = ndjsonGroup(candidates);
-  if (group) {
-    const node: ArrayNode = {
-      kind: "array",
-      start: group[0].start,
-      items: group.map((c) => (c.node.kind === "scalar" ? c.node.value : c.node)),
-      starts: group.map((c) => c.start),
-      partial: group[group.length - 1].truncated,
-    };
-    options_.push({ cands: group, node, start: group[0].start, end: group[group.length - 1].end, ndjson: true });
-  }
+  const group = listGroup(candidates);
+  if (group) options_.push({ cands: group, node: groupNode(group), start: group[0].start, end: group[group.length - 1].end, ndjson: true });
   for (const c of candidates) options_.push({ cands: [c], node: c.node, start: c.start, end: c.end, ndjson: false });
 
   let chosen = 0;
@@ -100,7 +81,7 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
     }
     evaluation ??= first!;
   } else {
-    // Without a schema: the NDJSON group when it is the whole payload, else the first complete candidate.
+    // Without a schema: the list when it is the whole payload, else the first complete candidate.
     if (group && group.length === candidates.length) chosen = 0;
     else {
       const firstComplete = options_.findIndex((o) => !o.ndjson && !o.cands[0].truncated && o.node.kind !== "scalar");
@@ -116,7 +97,10 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
     if (picked.has(c)) for (const e of c.edits) edits.push(e);
     else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen`, confidence: "guess", lossy: true });
   }
-  if (pick.ndjson) edits.push({ kind: "ndjson-to-array", offset: pick.start, message: `read ${pick.cands.length} values, one per line, as an array` });
+  if (pick.ndjson) {
+    const commas = pick.cands.slice(1).some((c) => c.after === "comma");
+    edits.push({ kind: "ndjson-to-array", offset: pick.start, message: `read ${pick.cands.length} top-level values, ${commas ? "separated by commas" : "one per line"}, as an array`, confidence: commas ? "likely" : "certain" });
+  }
   else if (candidates.length > 1) {
     const why = check ? (evaluation.ok ? "it is the first that validates against the schema" : "none validates; it is the first") : "it is the first complete one";
     edits.push({ kind: "choose-candidate", offset: pick.start, message: `the text holds ${candidates.length} JSON values; chose the one at offset ${pick.start} because ${why}`, confidence: check && evaluation.ok ? "likely" : "guess" });
@@ -131,86 +115,6 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
     errors: evaluation.errors,
     stats: steps(),
   };
-}
-
-/** Scans the whole text for values, recording fences and prose between them as edits. */
-function findCandidates(p: TolerantJsonParser, outside: PendingEdit[]): Candidate[] {
-  const t = p.text;
-  const n = t.length;
-  const out: Candidate[] = [];
-  let sawProse = false;
-  let gapStart = 0;
-  let gapClean = true; // only whitespace since the previous candidate
-  let gapNewline = false;
-  let proseStart = -1;
-  const flushProse = (end: number) => {
-    if (proseStart >= 0) {
-      const snippet = t.slice(proseStart, Math.min(end, proseStart + 40)).trim();
-      outside.push({ kind: "strip-prose", offset: proseStart, message: `removed text around the JSON: ${JSON.stringify(snippet)}${end - proseStart > 40 ? "..." : ""}` });
-      proseStart = -1;
-    }
-  };
-  p.pos = 0;
-  while (p.pos < n) {
-    const c = t.charCodeAt(p.pos);
-    p.steps++;
-    if (isWs(c)) {
-      if (c === Ch.LineFeed) gapNewline = true;
-      p.pos++;
-      continue;
-    }
-    if (c === Ch.Backtick && t.startsWith("```", p.pos)) {
-      flushProse(p.pos);
-      const eol = t.indexOf("\n", p.pos);
-      const end = eol < 0 ? n : eol;
-      outside.push({ kind: "strip-fence", offset: p.pos, message: `removed the code fence ${JSON.stringify(t.slice(p.pos, end).trim())}` });
-      p.steps += end - p.pos;
-      p.pos = end;
-      gapClean = false;
-      continue;
-    }
-    const isContainer = isOpener(c);
-    if (isContainer || (!sawProse && out.length === 0 && p.canStartValue(p.pos))) {
-      const start = p.pos;
-      p.edits = [];
-      const node = p.parseValue();
-      if (node !== undefined) {
-        flushProse(start);
-        out.push({ node, start, end: p.pos, edits: p.edits, truncated: p.truncated, lineAfterPrevious: out.length > 0 && gapClean && gapNewline });
-        gapStart = p.pos;
-        gapClean = true;
-        gapNewline = false;
-        continue;
-      }
-      p.pos = start;
-    }
-    // Prose: skip to the next place a container or a fence could start.
-    if (proseStart < 0) proseStart = p.pos;
-    sawProse = true;
-    gapClean = false;
-    let j = p.pos + 1;
-    while (j < n) {
-      const d = t.charCodeAt(j);
-      if (isOpener(d) || d === Ch.Backtick) break;
-      j++;
-    }
-    p.steps += j - p.pos;
-    p.pos = j;
-  }
-  flushProse(n);
-  void gapStart;
-  return out;
-}
-
-/** The first run of at least two container candidates separated only by line breaks, if any. */
-function ndjsonGroup(cands: Candidate[]): Candidate[] | undefined {
-  for (let i = 0; i < cands.length; i++) {
-    if (cands[i].node.kind === "scalar") continue;
-    let j = i + 1;
-    while (j < cands.length && cands[j].lineAfterPrevious && cands[j].node.kind !== "scalar" && !cands[j - 1].truncated) j++;
-    if (j - i >= 2) return cands.slice(i, j);
-  }
-  return undefined;
 }
 
 /** Checks a node against the schema, repairing toward it and, when the text was cut off, dropping incomplete items. */
