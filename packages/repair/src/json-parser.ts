@@ -6,7 +6,7 @@
  * on any input.
  */
 import type { ArrayNode, JsonNode, ObjectNode, ScalarNode } from "./json-node.js";
-import { Ch, closersOf, isDigit, isIdentStart, isNumberChar, isOpener } from "./json-chars.js";
+import { Ch, closersOf, isDigit, isIdentStart, isNumberChar, isOpener, isWs } from "./json-chars.js";
 import { snippet, type Ctx } from "./json-scanner.js";
 import { JsonScalarScanner } from "./json-scalars.js";
 
@@ -23,6 +23,10 @@ interface Frame {
   state: St;
   key: string;
   keyStart: number;
+  /** The last key was written without quotes (a stray word may have been taken for it). */
+  keyUnquoted: boolean;
+  /** The state before the last key (to go back when that key turns out to be a stray word). */
+  beforeKey: St;
 }
 
 /** Parses one value with the mistakes models make; see the module comment. */
@@ -78,6 +82,10 @@ export class TolerantJsonParser extends JsonScalarScanner {
     return this.result;
   }
 
+  protected override openKind(depth: number): "object" | "array" | undefined {
+    return this.stack[this.stack.length - 1 - depth]?.node.kind;
+  }
+
   /** The end of the text, or a closing code fence (which ends the document as the end of the text does). */
   private atDocumentEnd(): boolean {
     return this.pos >= this.n || (this.text.charCodeAt(this.pos) === Ch.Backtick && this.text.startsWith("```", this.pos));
@@ -118,7 +126,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
       const start = this.pos;
       const node: ObjectNode | ArrayNode =
         c === Ch.OpenBrace ? { kind: "object", start, keys: [], values: [], starts: [], partial: false } : { kind: "array", start, items: [], starts: [], partial: false };
-      this.stack.push({ node, state: St.Start, key: "", keyStart: 0 });
+      this.stack.push({ node, state: St.Start, key: "", keyStart: 0, keyUnquoted: false, beforeKey: St.Start });
       if (c === Ch.OpenBrace) this.openObjects++;
       else this.openArrays++;
       this.pos++;
@@ -225,7 +233,21 @@ export class TolerantJsonParser extends JsonScalarScanner {
     this.pos++;
   }
 
+  /**
+   * A quote glued to the value before it and followed by a delimiter
+   * (`12345",`): a stray closing quote of a value whose opening quote is
+   * missing. Drops it and returns true.
+   */
+  private strayQuote(f: Frame, c: number): boolean {
+    if (f.state !== St.AfterValue || closersOf(c) === undefined || isWs(this.text.charCodeAt(this.pos - 1)) || !this.closesUnopened(this.pos, false)) return false;
+    this.flushGarbage();
+    this.edit("remove-garbage", this.pos, "removed a stray quote after a value", "likely", false);
+    this.pos++;
+    return true;
+  }
+
   private arrayStep(f: Frame, c: number): void {
+    if (this.strayQuote(f, c)) return;
     if (f.state === St.AfterValue) {
       if (!(isOpener(c) || closersOf(c) !== undefined || isNumberChar(c) || isIdentStart(c))) {
         this.garbage();
@@ -239,6 +261,14 @@ export class TolerantJsonParser extends JsonScalarScanner {
 
   /** Object, after a key: a `:` (or `=`), or a value with the colon missing. */
   private afterKeyStep(f: Frame, c: number): void {
+    if (f.keyUnquoted && closersOf(c) !== undefined && this.startsExpected(this.pos, "key")) {
+      // `true, COMMENT "b": 1`: the word was no key but a stray word before the real one.
+      this.flushGarbage();
+      this.edit("remove-garbage", f.keyStart, `removed the stray word ${snippet(f.key)} before the key`);
+      f.state = f.beforeKey;
+      f.keyUnquoted = false;
+      return;
+    }
     if (c === Ch.Colon || c === Ch.Equals) {
       this.flushGarbage();
       if (c === Ch.Equals) this.edit("insert-colon", this.pos, 'replaced "=" with ":" after a key');
@@ -266,6 +296,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
       if (comma) this.stack[this.stack.length - 1].state = St.AfterComma;
       return;
     }
+    if (this.strayQuote(f, c)) return;
     const quoted = closersOf(c) !== undefined;
     if (!(quoted || isIdentStart(c) || isDigit(c) || c === Ch.Minus)) {
       this.garbage();
@@ -282,6 +313,8 @@ export class TolerantJsonParser extends JsonScalarScanner {
     }
     f.key = key.value as string;
     f.keyStart = keyStart;
+    f.keyUnquoted = !quoted;
+    f.beforeKey = f.state;
     f.state = St.AfterKey;
   }
 }

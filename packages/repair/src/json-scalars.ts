@@ -132,8 +132,18 @@ export class JsonScalarScanner extends JsonStringScanner {
     const call = this.readCall(start, word);
     if (call !== undefined) return call;
     this.pos = start;
-    if (ctx === "top") return undefined;
+    if (ctx === "top") return this.unopenedTopLevel(start, word);
     return this.readUnquotedValue(ctx);
+  }
+
+  /** The whole text is `word"`: a string whose opening quote is missing. */
+  private unopenedTopLevel(start: number, word: string): ScalarNode | undefined {
+    const t = this.text;
+    const q = start + word.length;
+    if (closersOf(t.charCodeAt(q)) === undefined || t.slice(q + 1).trim() !== "") return undefined;
+    this.pos = q + 1;
+    this.edit("quote-value", start, `the string ${snippet(word)} has a closing quote but no opening one; added it`);
+    return { kind: "scalar", start, value: word, partial: false };
   }
 
   /**
@@ -225,14 +235,29 @@ export class JsonScalarScanner extends JsonStringScanner {
     if (ctx === "top") return undefined;
     const t = this.text;
     const start = this.pos;
+    let unopened = false;
     while (this.pos < this.n) {
       const c = t.charCodeAt(this.pos);
       if (c === Ch.Comma || c === Ch.CloseBracket || c === Ch.CloseBrace || c === Ch.LineFeed || c === Ch.CarriageReturn) break;
+      if (closersOf(c) !== undefined && this.pos > start) {
+        // `foo",`: the closing quote of a string whose opening quote is missing.
+        if (this.closesUnopened(this.pos, false)) {
+          unopened = true;
+          break;
+        }
+        // `value "key2": ...`: the value ended before the next key (a missing comma).
+        if (ctx === "value" && this.startsExpected(this.pos, "key")) break;
+      }
       this.pos++;
     }
     this.steps += this.pos - start;
     const raw = t.slice(start, this.pos);
     const value = raw.trim();
+    if (unopened) {
+      this.pos++;
+      this.edit("quote-value", start, `the string ${snippet(value)} has a closing quote but no opening one; added it`);
+      return { kind: "scalar", start, value, partial: false };
+    }
     if (this.pos >= this.n) {
       this.truncated = true;
       this.edit("quote-value", start, `quoted the unquoted value ${snippet(value)} (cut off by the end of the text)`);

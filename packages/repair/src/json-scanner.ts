@@ -62,7 +62,9 @@ export class JsonScanner {
       this.steps += j - at;
       const word = this.text.slice(at, j);
       // A literal, a literal cut off by the end of the text, or a call (`NumberLong(2)`, JSONP's `callback(...)`).
-      return isLiteral(word) || (j === this.n && LITERAL_NAMES.some((l) => l.startsWith(word) && word.length >= 2)) || this.text.charCodeAt(j) === Ch.OpenParen;
+      if (isLiteral(word) || (j === this.n && LITERAL_NAMES.some((l) => l.startsWith(word) && word.length >= 2)) || this.text.charCodeAt(j) === Ch.OpenParen) return true;
+      // `abc"`: the whole text is a string whose opening quote is missing.
+      return closersOf(this.text.charCodeAt(j)) !== undefined && this.text.slice(j + 1).trim() === "";
     }
     return false;
   }
@@ -107,6 +109,24 @@ export class JsonScanner {
   // Set by a scalar reader when the text ended before anything usable (`-`, a lone `\u`).
   protected truncatedNothing = false;
 
+  /** True when a `:` follows the quote at `q` (after spaces). */
+  private quoteBeforeColon(q: number): boolean {
+    let j = q + 1;
+    while (j < this.n && (this.text.charCodeAt(j) === Ch.Space || this.text.charCodeAt(j) === Ch.Tab)) j++;
+    this.steps += j - q;
+    return this.text.charCodeAt(j) === Ch.Colon;
+  }
+
+  /**
+   * The kind of the open container `depth` levels out from the innermost
+   * (0: the one the scalar being read belongs to), or undefined past the
+   * outermost. The parser overrides it; the scanners use it to check that a
+   * run of closers fits the open containers.
+   */
+  protected openKind(_depth: number): "object" | "array" | undefined {
+    return undefined;
+  }
+
   protected readUnquotedKey(): ScalarNode | undefined {
     const t = this.text;
     const start = this.pos;
@@ -122,6 +142,13 @@ export class JsonScanner {
     }
     const key = t.slice(start, this.pos);
     this.sawUnquotedKey = true;
+    const c = t.charCodeAt(this.pos);
+    if ((c === Ch.Quote || c === Ch.Apostrophe) && this.pos > start && this.quoteBeforeColon(this.pos)) {
+      // `a":`: the key's opening quote is missing.
+      this.pos++;
+      this.edit("quote-key", start, `the key ${snippet(key)} has a closing quote but no opening one; added it`);
+      return { kind: "scalar", start, value: key, partial: false };
+    }
     this.edit("quote-key", start, `quoted the key ${snippet(key)}`);
     return { kind: "scalar", start, value: key, partial: false };
   }

@@ -1,17 +1,20 @@
 /**
  * Strings for the tolerant JSON parser: quoted strings in any quote style,
- * their escapes, `+` concatenation, and the heuristics that decide where a
- * string ends when its quotes are unbalanced (an unescaped quote inside it,
- * a missing closing quote). Each character is looked at a bounded number of
- * times; backing off to an earlier end spends a budget of one extra pass.
+ * their escapes and `+` concatenation. Where a string ends when its quotes
+ * are unbalanced is judged by `StringEndScanner` (json-string-ends.ts). Each
+ * character is looked at a bounded number of times; backing off to an
+ * earlier end spends a budget of one extra pass over the text.
  */
 import type { ScalarNode } from "./json-node.js";
-import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isNumberChar, isWs } from "./json-chars.js";
-import { isLiteral } from "./json-literals.js";
-import { JsonScanner, type Ctx } from "./json-scanner.js";
+import { Ch, closersOf, isNewline } from "./json-chars.js";
+import type { Ctx } from "./json-scanner.js";
+import { StringEndScanner } from "./json-string-ends.js";
+
+/** Matches a raw control character (escaped in the repaired string). */
+const CONTROL = /[\u0000-\u001f]/;
 
 /** Reads quoted strings; see the module comment. */
-export class JsonStringScanner extends JsonScanner {
+export class JsonStringScanner extends StringEndScanner {
   /** Reads a string value and any `+ "..."` concatenations after it. */
   protected readStringValue(ctx: Ctx): ScalarNode | undefined {
     const first = this.readString(ctx);
@@ -46,9 +49,12 @@ export class JsonStringScanner extends JsonScanner {
   /**
    * Reads a quoted string at `pos`. Returns undefined only for a key cut off
    * by the end of the text. A quote that matches the opening one ends the
-   * string only when what follows fits the context (`:` after a key; `,`,
-   * `]`, `}` or a new line after a value); otherwise it is an unescaped quote
-   * inside the string.
+   * string when `isStringEnd` says so; otherwise the closing quote may have
+   * been missing before a run of delimiters (`missingQuoteBefore`), or at
+   * the first line break when the next line looks like JSON structure, or it
+   * is an unescaped quote inside the string. At the end of the text, closers
+   * that fit the open containers end the string (`closersAtEnd`); otherwise
+   * the string was cut off.
    */
   readString(ctx: Ctx): ScalarNode | undefined {
     const t = this.text;
@@ -59,30 +65,37 @@ export class JsonStringScanner extends JsonScanner {
     const q2 = closers.length > 1 ? closers.charCodeAt(1) : q1;
     if (open !== Ch.Quote) this.edit("normalize-quotes", start, `replaced ${t[start]}quotes${closers[0]} with double quotes`);
     this.pos++;
+    const contentStart = this.pos;
     let out = "";
     let chunk = this.pos;
-    let controls = 0;
     let firstNewline = -1;
     let outAtNewline = "";
+    let firstComma = -1;
+    let outAtComma = "";
+    let controls = false;
     let structural: boolean | undefined; // looksStructural(firstNewline), computed once
     const n = this.n;
     for (;;) {
       // A closing code fence on its own line ends the text for this string.
-      const fence = open !== Ch.Backtick && t.charCodeAt(this.pos) === Ch.Backtick && (t.charCodeAt(this.pos - 1) === Ch.LineFeed || t.charCodeAt(this.pos - 1) === Ch.CarriageReturn) && t.startsWith("```", this.pos);
+      const fence = open !== Ch.Backtick && t.charCodeAt(this.pos) === Ch.Backtick && isNewline(t.charCodeAt(this.pos - 1)) && t.startsWith("```", this.pos);
       if (this.pos >= n || fence) {
         out += t.slice(chunk, this.pos);
         this.steps += this.pos - start;
-        // No closing quote. If the string ran over a line end and the next
-        // line looks like more JSON, the quote was missing at that line end.
+        // No closing quote. Closers at the end of the text: the quote was missing before them.
+        const end = this.closersAtEnd(contentStart, this.pos, ctx);
+        if (end >= 0 && this.mayBacktrack(end)) {
+          // In an array, `["a, b]`: the quote was missing at the first comma (jsonrepair's reading).
+          if (ctx === "item" && firstComma >= 0 && firstComma < end) return this.endEarly(start, firstComma, outAtComma, "before a comma");
+          return this.endEarly(start, end, out.slice(0, out.length - (this.pos - end)), "before the closers at the end of the text");
+        }
+        // The string ran over a line end and the next line looks like more JSON: the quote was missing at that line end.
         if (firstNewline >= 0 && (structural ??= this.looksStructural(firstNewline)) && this.mayBacktrack(firstNewline)) {
-          this.pos = firstNewline;
-          this.edit("close-string", firstNewline, "closed a string with no closing quote at the end of its line");
-          return { kind: "scalar", start, value: outAtNewline.trimEnd(), partial: false };
+          return this.endEarly(start, firstNewline, outAtNewline, "at the end of its line");
         }
         this.truncated = true;
         if (ctx === "key") return undefined;
         if (fence) out = out.replace(/\r?\n$/, "");
-        if (controls > 0) this.edit("escape-control-char", start, `escaped ${controls} raw control character(s) in a string`);
+        if (controls) this.noteControls(start, out);
         this.edit("truncated-string", this.pos, "the text ended inside a string; closed it");
         return { kind: "scalar", start, value: out, partial: true };
       }
@@ -90,110 +103,58 @@ export class JsonStringScanner extends JsonScanner {
       if (c === Ch.Backslash) {
         out += t.slice(chunk, this.pos);
         const esc = this.readEscape();
-        if (esc === undefined) {
-          chunk = this.pos;
-          continue; // end of text: handled at the top of the loop
-        }
-        out += esc;
+        if (esc !== undefined) out += esc;
         chunk = this.pos;
-        continue;
+        continue; // at the end of the text: handled at the top of the loop
       }
       if (c === q1 || c === q2) {
+        out += t.slice(chunk, this.pos);
+        chunk = this.pos;
         if (this.isStringEnd(this.pos, ctx)) {
-          out += t.slice(chunk, this.pos);
           this.pos++;
           this.steps += this.pos - start;
-          if (controls > 0) this.edit("escape-control-char", start, `escaped ${controls} raw control character(s) in a string`);
+          if (controls) this.noteControls(start, out);
           return { kind: "scalar", start, value: out, partial: false };
         }
+        const before = this.missingQuoteBefore(this.pos, contentStart, ctx);
+        if (before >= 0 && this.mayBacktrack(before)) return this.endEarly(start, before, out.slice(0, out.length - (this.pos - before)), "before the delimiters that follow it");
         // A quote that does not fit after a line break inside the string: the
         // closing quote was missing at that line end.
         if (firstNewline >= 0 && ctx !== "key" && (structural ??= this.looksStructural(firstNewline)) && this.mayBacktrack(firstNewline)) {
-          this.pos = firstNewline;
-          this.edit("close-string", firstNewline, "closed a string with no closing quote at the end of its line");
-          return { kind: "scalar", start, value: outAtNewline.trimEnd(), partial: false };
+          return this.endEarly(start, firstNewline, outAtNewline, "at the end of its line");
         }
         this.edit("escape-quote", this.pos, "escaped a quote inside a string that does not end it");
         this.pos++;
         continue;
       }
       if (c < Ch.Space) {
-        controls++;
-        if ((c === Ch.LineFeed || c === Ch.CarriageReturn) && firstNewline < 0) {
+        controls = true;
+        if (isNewline(c) && firstNewline < 0) {
           firstNewline = this.pos;
           outAtNewline = out + t.slice(chunk, this.pos);
         }
+      } else if (c === Ch.Comma && firstComma < 0) {
+        firstComma = this.pos;
+        outAtComma = out + t.slice(chunk, this.pos);
       }
       this.pos++;
     }
   }
 
-  /** True when the line after the newline at `nl` starts like JSON structure (a key, a closer). */
-  protected looksStructural(nl: number): boolean {
-    const t = this.text;
-    let j = nl;
-    while (j < this.n && isWs(t.charCodeAt(j))) j++;
-    const c = t.charCodeAt(j);
-    return c === Ch.Quote || c === Ch.CloseBrace || c === Ch.CloseBracket || c === Ch.Comma;
+  /** Ends the string begun at `start` at `end` (its closing quote was missing there), with `value` as its content. */
+  private endEarly(start: number, end: number, value: string, where: string): ScalarNode {
+    this.pos = end;
+    const v = value.trimEnd();
+    this.noteControls(start, v);
+    this.edit("close-string", end, `closed a string with no closing quote ${where}`);
+    return { kind: "scalar", start, value: v, partial: false };
   }
 
-  protected isStringEnd(q: number, ctx: Ctx): boolean {
-    const t = this.text;
-    let j = q + 1;
-    let sawNewline = false;
-    while (j < this.n) {
-      const c = t.charCodeAt(j);
-      if (!isWs(c)) break;
-      if (c === Ch.LineFeed) sawNewline = true;
-      j++;
-    }
-    this.steps += j - q;
-    if (j >= this.n) return true;
-    const d = t.charCodeAt(j);
-    if (ctx === "key") {
-      if (d === Ch.Colon || d === Ch.Equals || d === Ch.Comma || d === Ch.CloseBrace || sawNewline || closersOf(d) !== undefined) return true;
-      // `{"a" 1}`: a value follows after a space (a missing colon).
-      return j > q + 1 && (isDigit(d) || d === Ch.OpenBrace || d === Ch.OpenBracket || d === Ch.Minus || isIdentStart(d));
-    }
-    // A value's closing quote is followed by a separator, a closer, a `+`
-    // (concatenation), a comment, a line break, or the next key or item
-    // (a missing comma). A `:` is not among them: `"{"a":1}"` is embedded JSON.
-    if (sawNewline || d === Ch.Comma || d === Ch.CloseBrace || d === Ch.CloseBracket || d === Ch.Plus || (d === Ch.Hash && j > q + 1)) return true;
-    if (d === Ch.Slash && (t.charCodeAt(j + 1) === Ch.Slash || t.charCodeAt(j + 1) === Ch.Star)) return true;
-    if (ctx === "top") return !isIdentPart(d);
-    if (ctx === "arg") return d === Ch.CloseParen;
-    if (closersOf(d) !== undefined && j > q + 1) return true;
-    if (isIdentStart(d) && j > q + 1) {
-      // `"x" key: 1`: an unquoted key follows (a missing comma); in an
-      // array, `"x" true`: a literal follows.
-      let k = j;
-      while (k < this.n && isIdentPart(t.charCodeAt(k))) k++;
-      const word = t.slice(j, k);
-      while (k < this.n && (t.charCodeAt(k) === Ch.Space || t.charCodeAt(k) === Ch.Tab)) k++;
-      this.steps += k - j;
-      if (ctx === "item" && isLiteral(word)) return true;
-      const after = t.charCodeAt(k + 1);
-      return this.sawUnquotedKey && t.charCodeAt(k) === Ch.Colon && after !== Ch.Backslash && after !== Ch.Slash;
-    }
-    if (ctx === "item" && j > q + 1) {
-      // `"x" {`, `"x" 42,`: the next array item follows (a missing comma).
-      if (d === Ch.OpenBrace || d === Ch.OpenBracket) return true;
-      if (isDigit(d) || d === Ch.Minus) {
-        let k = j + 1;
-        while (k < this.n && isNumberChar(t.charCodeAt(k))) k++;
-        while (k < this.n && isWs(t.charCodeAt(k))) k++;
-        this.steps += k - j;
-        const e = t.charCodeAt(k);
-        if (k >= this.n || e === Ch.Comma || e === Ch.CloseBracket || e === Ch.CloseBrace || e === Ch.OpenBracket || e === Ch.OpenBrace || closersOf(e) !== undefined || isDigit(e)) return true;
-        let m = k;
-        while (m < this.n && isIdentPart(t.charCodeAt(m))) m++;
-        return m > k && isLiteral(t.slice(k, m));
-      }
-    }
-    return false;
+  /** Records the escaping of raw control characters in a string's value, if it has any. */
+  private noteControls(start: number, value: string): void {
+    if (CONTROL.test(value)) this.edit("escape-control-char", start, "escaped raw control characters (line breaks, tabs) in a string");
   }
 
-  /** Reads an escape at `pos` (a backslash); returns the decoded text, or undefined at the end of the text. */
   protected readEscape(): string | undefined {
     const t = this.text;
     const at = this.pos;
