@@ -1,20 +1,29 @@
 /**
- * Repair benchmark (`pnpm bench:repair`, `--json` for one summary line):
- * on the corruption corpus of the repair tests, the share of documents that
- * Formwork's `repairJson` and jsonrepair (npm) each bring back to the
- * original value, by kind of mistake, in the same run; then time per KB of
- * both at 1 KB, 100 KB, 1 MB and 10 MB.
+ * Repair benchmark (`pnpm bench:repair`, `--json` for one summary line).
+ * Three parts, each against jsonrepair (npm) in the same run:
  *
- * Options: `--files N` MaskBench files to sample (default 800), `--seed N`
- * (default 11), `--sizes 1e3,1e5,1e6,1e7`, `--json`.
+ * 1. the corruption corpus of the repair tests (MaskBench instances written
+ *    with the mistakes of `corruptions.ts`): the share of documents each tool
+ *    brings back to the original value, by kind of mistake;
+ * 2. the real-world-shaped corpus (`real-world-corpus.ts`: the kinds of
+ *    breakage of issue 16 and other repairers' documented behaviours), by
+ *    kind, its `tune` and `held-out` parts apart; for Formwork also how many
+ *    wrong values were flagged (`confidence` below certain, or `lossy`) and
+ *    how many were silent (reported as a clean, certain repair);
+ * 3. time per KB of both at 1 KB, 100 KB, 1 MB and 10 MB.
+ *
+ * Progress goes to stderr every few seconds. Options: `--files N` MaskBench
+ * files for part 1 (default 800), `--real-files N` for part 2 (default 200),
+ * `--seed N` (default 11), `--sizes 1e3,1e5,1e6,1e7`, `--parts` (default
+ * `corruption,tune,held-out,timing`: which parts to run), `--json`.
  */
 import { cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { jsonrepair } from "jsonrepair";
-import { repairJson } from "@formwork/repair";
-import { loadCorruptions, type JsonCase, type SchemaSample } from "./repair-corpus-loader.js";
+import { repairJson, type RepairResult } from "@formwork/repair";
+import { loadCorpora, type CorruptionsModule, type JsonCase, type RealCase, type SchemaSample } from "./repair-corpus-loader.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -45,14 +54,46 @@ interface KindRow {
   cases: number;
   formwork: number;
   jsonrepair: number;
+  /** Formwork returned a wrong value but said so (confidence below certain, or lossy). */
+  flagged: number;
+  /** Formwork returned a wrong value reported as a clean, certain repair. */
+  silent: number;
+}
+
+/** Prints progress to stderr at most every two seconds (and at the end of each phase). */
+class Progress {
+  private last = 0;
+  private readonly t0 = performance.now();
+  constructor(private readonly label: string, private readonly total: number) {
+    process.stderr.write(`repair-bench: ${label}: ${total} documents\n`);
+  }
+  tick(done: number): void {
+    const now = performance.now();
+    if (now - this.last < 2000 && done < this.total) return;
+    this.last = now;
+    process.stderr.write(`repair-bench: ${this.label}: ${done}/${this.total} (${((now - this.t0) / 1000).toFixed(1)} s)\n`);
+  }
+}
+
+/** Scores Formwork's result against the intended value. */
+function judge(row: KindRow, fw: RepairResult, expected: unknown): void {
+  if (fw.ok && same(fw.value, expected)) row.formwork++;
+  else if (fw.ok && fw.confidence === "certain" && !fw.lossy) row.silent++;
+  else if (fw.ok) row.flagged++;
+}
+
+function newRow(kind: string): KindRow {
+  return { kind, cases: 0, formwork: 0, jsonrepair: 0, flagged: 0, silent: 0 };
 }
 
 function scoreCorpus(cases: JsonCase[], kinds: readonly string[]): KindRow[] {
   const rows = new Map<string, KindRow>();
-  for (const c of cases) {
+  const progress = new Progress("corruption corpus", cases.length);
+  cases.forEach((c, i) => {
+    progress.tick(i + 1);
     let kind = c.kind;
     if (kind === "truncation") kind = c.prefix !== undefined && validates(c.schema, c.prefix) ? "truncation (completable)" : "truncation (not completable)";
-    const row = rows.get(kind) ?? { kind, cases: 0, formwork: 0, jsonrepair: 0 };
+    const row = rows.get(kind) ?? newRow(kind);
     rows.set(kind, row);
     row.cases++;
     const jr = viaJsonrepair(c.text);
@@ -61,13 +102,29 @@ function scoreCorpus(cases: JsonCase[], kinds: readonly string[]): KindRow[] {
       if (fw.ok) row.formwork++;
       if (jr.ok && validates(c.schema, jr.value)) row.jsonrepair++;
     } else {
-      const fw = repairJson(c.text);
-      if (fw.ok && same(fw.value, c.expected)) row.formwork++;
+      judge(row, repairJson(c.text), c.expected);
       if (jr.ok && same(jr.value, c.expected)) row.jsonrepair++;
     }
-  }
+  });
   const order = [...kinds.filter((k) => k !== "truncation"), "truncation (completable)", "truncation (not completable)"];
   return order.map((k) => rows.get(k)).filter((r): r is KindRow => r !== undefined);
+}
+
+/** Scores the real-world corpus: rows per kind, for one part. */
+function scoreReal(cases: RealCase[], kinds: readonly string[], label: string): KindRow[] {
+  const rows = new Map<string, KindRow>(kinds.map((k) => [k, newRow(k)]));
+  const progress = new Progress(label, cases.length);
+  cases.forEach((c, i) => {
+    progress.tick(i + 1);
+    const row = rows.get(c.kind)!;
+    row.cases++;
+    judge(row, repairJson(c.text), c.expected);
+    const jr = viaJsonrepair(c.text);
+    if (jr.ok && same(jr.value, c.expected)) row.jsonrepair++;
+  });
+  const total = newRow("all kinds");
+  for (const r of rows.values()) for (const k of ["cases", "formwork", "jsonrepair", "flagged", "silent"] as const) total[k] += r[k];
+  return [...rows.values(), total];
 }
 
 interface TimingRow {
@@ -116,7 +173,7 @@ function timeRuns(f: () => void): { cpu: number; wall: number } {
   return { cpu: median(cpus_), wall: median(walls) };
 }
 
-function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: SchemaSample[], sizes: number[]): TimingRow[] {
+function timing(mod: CorruptionsModule, samples: SchemaSample[], sizes: number[]): TimingRow[] {
   const rng = new mod.SeededRandom(5);
   const values = samples.length > 0 ? samples.flatMap((s) => s.instances).filter((v) => v !== null && typeof v === "object") : [{ id: 1, name: "x", tags: ["a", "b"], ok: true, none: null }];
   // A typical corrupted style that both tools accept: single quotes, Python
@@ -126,6 +183,7 @@ function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: Schem
   let fwSlow = false;
   let jrSlow = false;
   for (const size of sizes) {
+    process.stderr.write(`repair-bench: timing at ${size} bytes\n`);
     const parts: string[] = [];
     let len = 2;
     let i = 0;
@@ -157,52 +215,90 @@ function timing(mod: Awaited<ReturnType<typeof loadCorruptions>>, samples: Schem
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: "boolean", default: false }, files: { type: "string", default: "800" }, seed: { type: "string", default: "11" }, sizes: { type: "string", default: "1e3,1e5,1e6,1e7" } },
+    options: {
+      json: { type: "boolean", default: false },
+      files: { type: "string", default: "800" },
+      "real-files": { type: "string", default: "200" },
+      seed: { type: "string", default: "11" },
+      sizes: { type: "string", default: "1e3,1e5,1e6,1e7" },
+      parts: { type: "string", default: "corruption,tune,held-out,timing" },
+    },
   });
-  const mod = await loadCorruptions(repoRoot);
+  const parts = new Set(values.parts.split(","));
+  const { corruptions: mod, realWorld } = await loadCorpora(repoRoot);
   const dataDir = mod.sharedDataDir(repoRoot);
-  const samples = mod.loadMaskbench(dataDir, Number(values.files), Number(values.seed)).filter((s) => {
+  const compiles = (s: SchemaSample) => {
     try {
       repairJson("{}", { schema: s.schema });
       return true;
     } catch {
       return false; // ajv cannot compile it (remote $ref): left out
     }
-  });
-  const cases = mod.buildJsonCorpus(samples, Number(values.seed), 300);
+  };
+  process.stderr.write("repair-bench: loading MaskBench samples\n");
+  const samples = parts.has("corruption") || parts.has("timing") ? mod.loadMaskbench(dataDir, Number(values.files), Number(values.seed)).filter(compiles) : [];
+  const cases = parts.has("corruption") ? mod.buildJsonCorpus(samples, Number(values.seed), 300) : [];
   const t0 = performance.now();
-  const kinds = scoreCorpus(cases, mod.JSON_KINDS);
+  const kinds = parts.has("corruption") ? scoreCorpus(cases, mod.JSON_KINDS) : [];
   const scoreMs = performance.now() - t0;
+  const anyReal = parts.has("tune") || parts.has("held-out");
+  const realSamples = anyReal ? realWorld.realWorldSamples(dataDir, Number(values["real-files"])) : [];
+  const real = anyReal ? realWorld.buildRealWorldCorpus(realSamples, 16) : [];
+  const tune = parts.has("tune") ? scoreReal(real.filter((c) => c.part === "tune"), realWorld.REAL_KINDS, "real-world corpus (tune)") : [];
+  const heldOut = parts.has("held-out") ? scoreReal(real.filter((c) => c.part === "held-out"), realWorld.REAL_KINDS, "real-world corpus (held-out)") : [];
   const sizes = values.sizes.split(",").map(Number);
-  const times = timing(mod, samples, sizes);
+  const times = parts.has("timing") ? timing(mod, samples, sizes) : [];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0].toFixed(1)} at start`;
 
-  const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
-  const lines = [
-    `Repair benchmark: ${cases.length} documents from ${samples.length > 0 ? `${samples.length} MaskBench files` : "generated values (no shared data)"}, seed ${values.seed}; ${machine}`,
-    "",
-    "| mistake kind | documents | Formwork | jsonrepair |",
-    "|---|---:|---:|---:|",
-    ...kinds.map((r) => `| ${r.kind} | ${r.cases} | ${pct(r.formwork, r.cases)} | ${pct(r.jsonrepair, r.cases)} |`),
-    "",
-    "Truncation rows count values that validate against the schema (jsonrepair has no schema; its output is checked the same way).",
-    "\"completable\": the items written completely before the cut already validate, so a repair exists that invents nothing.",
-    "",
-    "| input size | Formwork CPU µs/KB (wall) | jsonrepair CPU µs/KB (wall) | JSON.parse of the repaired text, CPU µs/KB (baseline) | same value |",
-    "|---:|---:|---:|---:|:---:|",
-    ...times.map((r) => {
-      const cell = (t: { cpu: number; wall: number } | null) => (t === null ? `not run (over ${SLOW_MS / 1000} s at the size before)` : `${t.cpu.toFixed(1)} (${t.wall.toFixed(1)})`);
-      return `| ${(r.bytes / 1024).toFixed(0)} KB | ${cell(r.formwork)} | ${cell(r.jsonrepair)} | ${r.jsonParse.cpu.toFixed(1)} | ${r.agree === null ? "-" : r.agree ? "yes" : "no"} |`;
-    }),
-    "",
-    "Medians of runs after warm-up; CPU time (with V8's GC threads) is the robust number when other work shares the machine. The JSON.parse column shows what the machine itself (caches, GC) does as inputs grow.",
-    "",
+  const pct = (n: number, d: number) => (d === 0 ? "-" : `${((100 * n) / d).toFixed(1)}%`);
+  const kindTable = (rows: KindRow[], withFlags: boolean) => [
+    withFlags ? "| kind | documents | Formwork | jsonrepair | Formwork wrong, flagged | Formwork wrong, silent |" : "| mistake kind | documents | Formwork | jsonrepair | Formwork wrong, silent |",
+    withFlags ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|",
+    ...rows.map((r) =>
+      withFlags
+        ? `| ${r.kind} | ${r.cases} | ${pct(r.formwork, r.cases)} | ${pct(r.jsonrepair, r.cases)} | ${r.flagged} | ${r.silent} |`
+        : `| ${r.kind} | ${r.cases} | ${pct(r.formwork, r.cases)} | ${pct(r.jsonrepair, r.cases)} | ${r.kind.startsWith("truncation") ? "-" : r.silent} |`,
+    ),
   ];
+  const lines = [`Repair benchmark, ${machine}`, ""];
+  if (parts.has("corruption")) {
+    lines.push(
+      `Corruption corpus: ${cases.length} documents from ${samples.length > 0 ? `${samples.length} MaskBench files` : "generated values (no shared data)"}, seed ${values.seed}`,
+      "",
+      ...kindTable(kinds, false),
+      "",
+      "Truncation rows count values that validate against the schema (jsonrepair has no schema; its output is checked the same way).",
+      "\"completable\": the items written completely before the cut already validate, so a repair exists that invents nothing.",
+      "",
+    );
+  }
+  if (anyReal) {
+    const src = realSamples.length > 0 ? `${realSamples.length} MaskBench files (half per part) and generated records` : "generated records (no shared data)";
+    if (parts.has("tune")) lines.push(`Real-world-shaped corpus, tune part (used while developing): ${tune[tune.length - 1].cases} documents from ${src}`, "", ...kindTable(tune, true), "");
+    if (parts.has("held-out")) {
+      lines.push(`Real-world-shaped corpus, held-out part (other values, another seed, variants only this part has): ${heldOut[heldOut.length - 1].cases} documents from ${src}`, "", ...kindTable(heldOut, true), "");
+    }
+    lines.push(
+      "A value counts when it equals the intended one. \"flagged\": Formwork returned a wrong value with confidence below certain or lossy; \"silent\": a wrong value reported as a clean, certain repair.",
+      "",
+    );
+  }
+  if (parts.has("timing")) {
+    lines.push(
+      "| input size | Formwork CPU µs/KB (wall) | jsonrepair CPU µs/KB (wall) | JSON.parse of the repaired text, CPU µs/KB (baseline) | same value |",
+      "|---:|---:|---:|---:|:---:|",
+      ...times.map((r) => {
+        const cell = (t: { cpu: number; wall: number } | null) => (t === null ? `not run (over ${SLOW_MS / 1000} s at the size before)` : `${t.cpu.toFixed(1)} (${t.wall.toFixed(1)})`);
+        return `| ${(r.bytes / 1024).toFixed(0)} KB | ${cell(r.formwork)} | ${cell(r.jsonrepair)} | ${r.jsonParse.cpu.toFixed(1)} | ${r.agree === null ? "-" : r.agree ? "yes" : "no"} |`;
+      }),
+      "",
+      "Medians of runs after warm-up; CPU time (with V8's GC threads) is the robust number when other work shares the machine. The JSON.parse column shows what the machine itself (caches, GC) does as inputs grow.",
+      "",
+    );
+  }
   process.stdout.write(lines.join("\n"));
   if (values.json) {
-    process.stdout.write(
-      `${JSON.stringify({ bench: "repair", machine, documents: cases.length, scoreMs: Math.round(scoreMs), kinds, timing: times })}\n`,
-    );
+    process.stdout.write(`${JSON.stringify({ bench: "repair", machine, documents: cases.length, scoreMs: Math.round(scoreMs), kinds, realWorld: { tune, heldOut }, timing: times })}\n`);
   }
 }
 

@@ -61,8 +61,10 @@ export function findCandidates(p: TolerantJsonParser, outside: PendingEdit[]): C
     }
     if (c === Ch.Backtick && t.startsWith("```", p.pos)) {
       flushProse(p.pos, false);
-      const eol = t.indexOf("\n", p.pos);
-      const end = eol < 0 ? n : eol;
+      // The fence: three or more backticks and a language tag (`json`), on its own line or inline.
+      let end = p.pos;
+      while (end < n && t.charCodeAt(end) === Ch.Backtick) end++;
+      while (end < n && /[\w+.-]/.test(t[end])) end++;
       outside.push({ kind: "strip-fence", offset: p.pos, message: `removed the code fence ${JSON.stringify(t.slice(p.pos, end).trim())}` });
       p.steps += end - p.pos;
       p.pos = end;

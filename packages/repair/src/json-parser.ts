@@ -184,7 +184,9 @@ export class TolerantJsonParser extends JsonScalarScanner {
     while (this.stack.length > 0) {
       const g = this.stack[this.stack.length - 1];
       if (TolerantJsonParser.danglingKey(g)) {
-        this.edit("drop-dangling-key", g.keyStart, `the text ended after the key ${snippet(g.key)} and before its value; dropped the key`);
+        // `{"a":` or `{"a"`: the key is complete, its value was cut off; read as null (as for `{"a":}`).
+        this.edit("fill-missing-value", this.pos, `the text ended after the key ${snippet(g.key)} and before its value; read the value as null`);
+        this.attach({ kind: "scalar", start: this.pos, value: null, partial: true });
       }
       g.node.partial = true;
       this.edit("truncated-container", this.pos, `the text ended inside ${g.node.kind === "object" ? "an object" : "an array"} opened at offset ${g.node.start}; closed it`);
@@ -208,6 +210,12 @@ export class TolerantJsonParser extends JsonScalarScanner {
     this.flushGarbage();
     const want = f.node.kind === "array" ? Ch.CloseBracket : Ch.CloseBrace;
     if (c === want) {
+      if (this.stack.length === 1 && f.node.kind === "object" && this.memberFollows(this.pos + 1)) {
+        // `{"a": 1}, "b": 2}`: the object closed early; its members go on.
+        this.edit("remove-stray-closer", this.pos, 'removed a "}" that closed the object before its last members');
+        this.pos++;
+        return;
+      }
       if (f.state === St.AfterComma) this.edit("remove-trailing-comma", this.pos, "removed a trailing comma");
       this.endDanglingMember(f);
       this.pos++;
@@ -221,6 +229,21 @@ export class TolerantJsonParser extends JsonScalarScanner {
       this.edit("remove-stray-closer", this.pos, `removed a "${String.fromCharCode(c)}" that closes nothing`);
       this.pos++;
     }
+  }
+
+  /** True when `, "key":` follows `at` (after whitespace). */
+  private memberFollows(at: number): boolean {
+    const t = this.text;
+    let j = at;
+    while (j < this.n && isWs(t.charCodeAt(j))) j++;
+    if (t.charCodeAt(j) !== Ch.Comma) {
+      this.steps += j - at;
+      return false;
+    }
+    j++;
+    while (j < this.n && isWs(t.charCodeAt(j))) j++;
+    this.steps += j - at;
+    return closersOf(t.charCodeAt(j)) !== undefined && this.startsExpected(j, "key");
   }
 
   private onComma(f: Frame): void {

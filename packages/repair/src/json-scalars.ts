@@ -4,7 +4,7 @@
  * unquoted values, each recording an edit for what it repaired.
  */
 import type { ScalarNode } from "./json-node.js";
-import { Ch, closersOf, isIdentPart, isIdentStart, isNumberChar, isWs } from "./json-chars.js";
+import { Ch, closersOf, isCloser, isIdentPart, isIdentStart, isNewline, isNumberChar, isWs } from "./json-chars.js";
 import { fixNumber, isLiteral, JSON_NUMBER, LITERAL_NAMES, LITERALS } from "./json-literals.js";
 import { snippet, type Ctx } from "./json-scanner.js";
 import { JsonStringScanner } from "./json-strings.js";
@@ -27,7 +27,7 @@ export class JsonScalarScanner extends JsonStringScanner {
     while (this.pos < this.n && isNumberChar(t.charCodeAt(this.pos))) this.pos++;
     this.steps += this.pos - start;
     const s = t.slice(start, this.pos);
-    const atEnd = this.pos >= this.n;
+    const atEnd = this.pos >= this.n || ((s === "-" || s === "+") && t.slice(this.pos).trim() === "");
     const next = t.charCodeAt(this.pos);
     if (!atEnd && (isIdentStart(next) || next === Ch.Colon || next === Ch.Slash || next === Ch.Space && ctx !== "top" && this.unquotedContinues())) {
       // 2024-01-01T10:00, 12px, 10:30, 1/2, "3 apples": an unquoted string.
@@ -136,6 +136,24 @@ export class JsonScalarScanner extends JsonStringScanner {
     return this.readUnquotedValue(ctx);
   }
 
+  /**
+   * From a `,` at `from` inside an unquoted member value: the offset of a
+   * quote later on the same line that closes the value (a delimiter follows
+   * it), with no `:`, quote or bracket before it; else -1. `{"a": x, y, z"}`
+   * is one value whose opening quote is missing.
+   */
+  private unopenedQuoteAhead(from: number): number {
+    const t = this.text;
+    let j = from + 1;
+    for (; j < this.n; j++) {
+      const c = t.charCodeAt(j);
+      if (c === Ch.Colon || isNewline(c) || isCloser(c) || c === Ch.OpenBrace || c === Ch.OpenBracket) break;
+      if (closersOf(c) !== undefined) break;
+    }
+    this.steps += j - from;
+    return j < this.n && closersOf(t.charCodeAt(j)) !== undefined && this.closesUnopened(j, false) ? j : -1;
+  }
+
   /** The whole text is `word"`: a string whose opening quote is missing. */
   private unopenedTopLevel(start: number, word: string): ScalarNode | undefined {
     const t = this.text;
@@ -171,7 +189,14 @@ export class JsonScalarScanner extends JsonStringScanner {
     const edits = this.edits.length;
     let arg: ScalarNode | undefined;
     if (closersOf(c) !== undefined) arg = this.readString("arg");
-    else if (isNumberChar(c)) {
+    else if (isIdentStart(c)) {
+      // `callback(null)`, `Boolean(true)`.
+      const wordStart = this.pos;
+      while (this.pos < this.n && isIdentPart(t.charCodeAt(this.pos))) this.pos++;
+      this.steps += this.pos - wordStart;
+      const w = t.slice(wordStart, this.pos);
+      if (isLiteral(w) && LITERALS[w].kind === undefined) arg = { kind: "scalar", start: wordStart, value: LITERALS[w].value, partial: false };
+    } else if (isNumberChar(c)) {
       const numStart = this.pos;
       while (this.pos < this.n && isNumberChar(t.charCodeAt(this.pos))) this.pos++;
       this.steps += this.pos - numStart;
@@ -236,9 +261,18 @@ export class JsonScalarScanner extends JsonStringScanner {
     const t = this.text;
     const start = this.pos;
     let unopened = false;
+    let depth = 0; // brackets opened inside the value (`words{in brackets}`)
+    let quoteAhead = -1; // `ipsum, sic, datum.",`: the closing quote the commas run to
     while (this.pos < this.n) {
       const c = t.charCodeAt(this.pos);
-      if (c === Ch.Comma || c === Ch.CloseBracket || c === Ch.CloseBrace || c === Ch.LineFeed || c === Ch.CarriageReturn) break;
+      if (c === Ch.LineFeed || c === Ch.CarriageReturn) break;
+      if (c === Ch.OpenBrace || c === Ch.OpenBracket) depth++;
+      else if ((c === Ch.CloseBrace || c === Ch.CloseBracket) && depth > 0) depth--;
+      else if (c === Ch.Comma && depth === 0 && this.pos > quoteAhead) {
+        if (ctx !== "value") break;
+        quoteAhead = this.unopenedQuoteAhead(this.pos);
+        if (quoteAhead < 0) break;
+      } else if (isCloser(c) && depth === 0) break;
       if (closersOf(c) !== undefined && this.pos > start) {
         // `foo",`: the closing quote of a string whose opening quote is missing.
         if (this.closesUnopened(this.pos, false)) {

@@ -47,6 +47,10 @@ export class StringEndScanner extends JsonScanner {
     }
     // A `:` is not among the ends: `"{"a":1}"` is embedded JSON.
     if (d === Ch.Comma) return ctx !== "value" || this.commaLeadsToKey(j);
+    // A closing code fence right after the quote.
+    if (d === Ch.Backtick && t.startsWith("```", j)) return true;
+    // `"According...""ans": 1`: the next key follows with no comma and no space.
+    if (j === q + 1 && ctx === "value" && closersOf(d) !== undefined && this.startsExpected(j, "key")) return true;
     if (sawNewline || d === Ch.CloseBrace || d === Ch.CloseBracket || d === Ch.Plus || (d === Ch.Hash && j > q + 1)) return true;
     if (d === Ch.Slash && (t.charCodeAt(j + 1) === Ch.Slash || t.charCodeAt(j + 1) === Ch.Star)) return true;
     if (ctx === "top") return !isIdentPart(d);
@@ -107,7 +111,9 @@ export class StringEndScanner extends JsonScanner {
     if (closersOf(t.charCodeAt(m)) !== undefined) m++;
     while (m < this.n && (t.charCodeAt(m) === Ch.Space || t.charCodeAt(m) === Ch.Tab)) m++;
     this.steps += m - k;
-    return t.charCodeAt(m) === Ch.Colon || t.charCodeAt(m) === Ch.Equals;
+    const e = t.charCodeAt(m);
+    // `, COMMENT "b": 1`: a stray word before the next key.
+    return e === Ch.Colon || e === Ch.Equals || (closersOf(e) !== undefined && this.startsExpected(m, "key"));
   }
 
   /** True when the line after the newline at `nl` starts like JSON structure (a key, a closer). */

@@ -6,7 +6,7 @@
  * earlier end spends a budget of one extra pass over the text.
  */
 import type { ScalarNode } from "./json-node.js";
-import { Ch, closersOf, isNewline } from "./json-chars.js";
+import { Ch, closersOf, isNewline, isWs } from "./json-chars.js";
 import type { Ctx } from "./json-scanner.js";
 import { StringEndScanner } from "./json-string-ends.js";
 
@@ -73,11 +73,17 @@ export class JsonStringScanner extends StringEndScanner {
     let firstComma = -1;
     let outAtComma = "";
     let controls = false;
+    // Keys only: the first quote taken for an unescaped one, and the first colon (`{"p"3}`, `{"k:v}`).
+    let rejected = -1;
+    let outAtRejected = "";
+    let editsAtRejected = 0;
+    let firstColon = -1;
+    let outAtColon = "";
     let structural: boolean | undefined; // looksStructural(firstNewline), computed once
     const n = this.n;
     for (;;) {
-      // A closing code fence on its own line ends the text for this string.
-      const fence = open !== Ch.Backtick && t.charCodeAt(this.pos) === Ch.Backtick && isNewline(t.charCodeAt(this.pos - 1)) && t.startsWith("```", this.pos);
+      // A closing code fence on its own line, or at the very end of the text, ends the text for this string.
+      const fence = open !== Ch.Backtick && t.charCodeAt(this.pos) === Ch.Backtick && t.startsWith("```", this.pos) && (isNewline(t.charCodeAt(this.pos - 1)) || this.fenceEndsText(this.pos));
       if (this.pos >= n || fence) {
         out += t.slice(chunk, this.pos);
         this.steps += this.pos - start;
@@ -92,8 +98,18 @@ export class JsonStringScanner extends StringEndScanner {
         if (firstNewline >= 0 && (structural ??= this.looksStructural(firstNewline)) && this.mayBacktrack(firstNewline)) {
           return this.endEarly(start, firstNewline, outAtNewline, "at the end of its line");
         }
+        if (ctx === "key") {
+          // A key that runs to the end of the text: it ended at its first colon, or at the first quote after all.
+          if (firstColon >= 0 && this.mayBacktrack(firstColon)) return this.endEarly(start, firstColon, outAtColon, "before its colon");
+          if (rejected >= 0 && this.mayBacktrack(rejected)) {
+            this.edits.length = editsAtRejected;
+            this.pos = rejected + 1;
+            return { kind: "scalar", start, value: outAtRejected, partial: false };
+          }
+          this.truncated = true;
+          return undefined;
+        }
         this.truncated = true;
-        if (ctx === "key") return undefined;
         if (fence) out = out.replace(/\r?\n$/, "");
         if (controls) this.noteControls(start, out);
         this.edit("truncated-string", this.pos, "the text ended inside a string; closed it");
@@ -123,6 +139,11 @@ export class JsonStringScanner extends StringEndScanner {
         if (firstNewline >= 0 && ctx !== "key" && (structural ??= this.looksStructural(firstNewline)) && this.mayBacktrack(firstNewline)) {
           return this.endEarly(start, firstNewline, outAtNewline, "at the end of its line");
         }
+        if (ctx === "key" && rejected < 0) {
+          rejected = this.pos;
+          outAtRejected = out;
+          editsAtRejected = this.edits.length;
+        }
         this.edit("escape-quote", this.pos, "escaped a quote inside a string that does not end it");
         this.pos++;
         continue;
@@ -136,9 +157,21 @@ export class JsonStringScanner extends StringEndScanner {
       } else if (c === Ch.Comma && firstComma < 0) {
         firstComma = this.pos;
         outAtComma = out + t.slice(chunk, this.pos);
+      } else if (c === Ch.Colon && firstColon < 0 && ctx === "key") {
+        firstColon = this.pos;
+        outAtColon = out + t.slice(chunk, this.pos);
       }
       this.pos++;
     }
+  }
+
+  /** True when only backticks and whitespace follow `at` (a closing fence at the very end of the text). */
+  private fenceEndsText(at: number): boolean {
+    let j = at;
+    while (j < this.n && this.text.charCodeAt(j) === Ch.Backtick) j++;
+    while (j < this.n && isWs(this.text.charCodeAt(j))) j++;
+    this.steps += j - at;
+    return j >= this.n;
   }
 
   /** Ends the string begun at `start` at `end` (its closing quote was missing there), with `value` as its content. */

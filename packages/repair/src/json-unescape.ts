@@ -83,6 +83,10 @@ export function unescapeDocument(text: string): Unescaped | undefined {
  */
 function escapedContainerAt(text: string): number {
   const n = text.length;
+  // `\"hello\"`: a string at the top level, escaped.
+  let first = 0;
+  while (first < n && isWs(text.charCodeAt(first))) first++;
+  if (text.charCodeAt(first) === Ch.Backslash && text.charCodeAt(first + 1) === Ch.Quote) return first;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === Ch.Quote) return -1;
