@@ -6,7 +6,7 @@
  * on any input.
  */
 import type { ArrayNode, JsonNode, ObjectNode, ScalarNode } from "./json-node.js";
-import { Ch, closersOf, isDigit, isIdentStart, isNumberChar, isOpener, isWs } from "./json-chars.js";
+import { Ch, closersOf, isDigit, isIdentStart, isNewline, isNumberChar, isOpener, isWs } from "./json-chars.js";
 import { snippet, type Ctx } from "./json-scanner.js";
 import { JsonScalarScanner } from "./json-scalars.js";
 
@@ -25,6 +25,8 @@ interface Frame {
   keyStart: number;
   /** The last key was written without quotes (a stray word may have been taken for it). */
   keyUnquoted: boolean;
+  /** The object's keys so far, for objects too large to search linearly (built lazily). */
+  keySet?: Set<string>;
   /** The state before the last key (to go back when that key turns out to be a stray word). */
   beforeKey: St;
 }
@@ -101,11 +103,26 @@ export class TolerantJsonParser extends JsonScalarScanner {
     const child = node.kind === "scalar" ? node.value : node;
     if (f.node.kind === "array") f.node.items.push(child);
     else {
+      if (this.hasKey(f, f.key)) this.edit("duplicate-key", f.keyStart, `the key ${snippet(f.key)} appears twice in one object; kept the last value`);
       f.node.keys.push(f.key);
       f.node.values.push(child);
+      f.keySet?.add(f.key);
     }
     f.node.starts.push(node.start);
     f.state = St.AfterValue;
+  }
+
+  /** True when the object of `f` already has `key` (a linear search while small, then a set). */
+  private hasKey(f: Frame, key: string): boolean {
+    const keys = (f.node as ObjectNode).keys;
+    if (f.keySet === undefined) {
+      if (keys.length < 16) {
+        this.steps += keys.length >> 3;
+        return keys.includes(key);
+      }
+      f.keySet = new Set(keys);
+    }
+    return f.keySet.has(key);
   }
 
   /** Pops the innermost container and attaches it to its parent. */
@@ -177,9 +194,22 @@ export class TolerantJsonParser extends JsonScalarScanner {
     return f.node.kind === "object" && (f.state === St.AfterKey || f.state === St.AfterColon);
   }
 
-  /** The text ended (or a closing fence came) with containers open: close them all. */
+  /**
+   * The text ended (or a closing fence came) with containers open: close
+   * them all. Before a fence, with no value cut off, the model finished and
+   * only forgot the closers; otherwise the text was cut off.
+   */
   private closeAllAtEnd(): void {
     this.flushGarbage();
+    if (this.pos < this.n && !this.truncated) {
+      while (this.stack.length > 0) {
+        const g = this.stack[this.stack.length - 1];
+        this.endDanglingMember(g);
+        this.edit("close-container", this.pos, `inserted a missing "${g.node.kind === "array" ? "]" : "}"}" before the closing code fence`);
+        this.close();
+      }
+      return;
+    }
     this.truncated = true;
     while (this.stack.length > 0) {
       const g = this.stack[this.stack.length - 1];
@@ -277,9 +307,22 @@ export class TolerantJsonParser extends JsonScalarScanner {
         return;
       }
       this.flushGarbage();
-      this.edit("insert-comma", this.pos, "inserted a missing comma between array items");
+      this.edit("insert-comma", this.pos, "inserted a missing comma between array items", this.stringsOnOneLine(c) ? "likely" : undefined);
     }
     this.readChild("item");
+  }
+
+  /**
+   * True when a string starts at `pos` (first character `c`) right after
+   * another string on the same line (`"a" "b"`): one string with unescaped
+   * quotes is another reading of a missing comma there.
+   */
+  private stringsOnOneLine(c: number): boolean {
+    if (closersOf(c) === undefined) return false;
+    let j = this.pos - 1;
+    while (j >= 0 && isWs(this.text.charCodeAt(j)) && !isNewline(this.text.charCodeAt(j))) j--;
+    this.steps += this.pos - 1 - j;
+    return j >= 0 && closersOf(this.text.charCodeAt(j)) !== undefined;
   }
 
   /** Object, after a key: a `:` (or `=`), or a value with the colon missing. */
@@ -326,7 +369,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
       return;
     }
     this.flushGarbage();
-    if (f.state === St.AfterValue) this.edit("insert-comma", this.pos, "inserted a missing comma between object members");
+    if (f.state === St.AfterValue) this.edit("insert-comma", this.pos, "inserted a missing comma between object members", this.stringsOnOneLine(c) ? "likely" : undefined);
     const keyStart = this.pos;
     const key = quoted ? this.readString("key") : this.readUnquotedKey();
     if (key === undefined) {

@@ -54,8 +54,10 @@ export class JsonScalarScanner extends JsonStringScanner {
       }
       const fixed = fixNumber(trimmed);
       if (fixed !== undefined) {
-        this.truncated = true;
         if (trimmed !== s) this.edit("truncated-number", start, `the text ended inside the number ${s}; read it as ${fixed}`);
+        else this.edit("fix-number", start, `read the number ${s} as ${fixed}`);
+        if (ctx === "top") return { kind: "scalar", start, value: fixed, partial: false };
+        this.truncated = true;
         return { kind: "scalar", start, value: fixed, partial: true };
       }
     }

@@ -76,9 +76,11 @@ export function unescapeDocument(text: string): Unescaped | undefined {
 }
 
 /**
- * The offset of the first `{` or `[` that is followed (after whitespace,
- * written raw or as `\n`, `\r`, `\t` escapes) by an escaped quote `\"`, when
- * no plain `"` comes before it; else -1. Each whitespace run is skipped
+ * The offset of the container that shows a document escaped once: the first
+ * `{` or `[` followed (after whitespace, written raw or as `\n`, `\r`, `\t`
+ * escapes) by an escaped quote `\"` with no plain `"` before it, or the
+ * first `{` or `[` before the first `\"` when the text has no plain `"` at
+ * all; else -1. Each whitespace run is skipped
  * once (after the bracket that precedes it), so this is linear.
  */
 function escapedContainerAt(text: string): number {
@@ -87,10 +89,20 @@ function escapedContainerAt(text: string): number {
   let first = 0;
   while (first < n && isWs(text.charCodeAt(first))) first++;
   if (text.charCodeAt(first) === Ch.Backslash && text.charCodeAt(first + 1) === Ch.Quote) return first;
+  let firstOpener = -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c === Ch.Backslash && text.charCodeAt(i + 1) === Ch.Quote) {
+      // `[null, \"x\"]`: the first quote of the text is escaped; a container opened before it.
+      return firstOpener >= 0 && !hasPlainQuote(text, i) ? firstOpener : -1;
+    }
+    if (c === Ch.Backslash) {
+      i++;
+      continue;
+    }
     if (c === Ch.Quote) return -1;
     if (c !== Ch.OpenBrace && c !== Ch.OpenBracket) continue;
+    if (firstOpener < 0) firstOpener = i;
     let j = i + 1;
     for (;;) {
       const d = text.charCodeAt(j);
@@ -99,8 +111,19 @@ function escapedContainerAt(text: string): number {
       else break;
     }
     if (text.charCodeAt(j) === Ch.Backslash && text.charCodeAt(j + 1) === Ch.Quote) return i;
+    if (j > i + 1) i = j - 1;
     // `[{\"a\": 1}]`: the nested container is looked at next; anything else: scan on.
     if (text.charCodeAt(j) === Ch.OpenBrace || text.charCodeAt(j) === Ch.OpenBracket) i = j - 1;
   }
   return -1;
+}
+
+/** True when a `"` not preceded by a backslash occurs at or after `from`. */
+function hasPlainQuote(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Backslash) i++;
+    else if (c === Ch.Quote) return true;
+  }
+  return false;
 }

@@ -34,6 +34,8 @@ function runCorpus(cases: JsonCase[]) {
     } else {
       const res = repairJson(c.text);
       ok = res.ok && deepEqual(res.value, c.expected);
+      // A wrong value must never be reported as a clean, certain repair.
+      if (res.ok && !ok) expect(res.confidence === "certain" && !res.lossy, `silent wrong value: ${JSON.stringify(c.text.slice(0, 200))}`).toBe(false);
     }
     if (ok) r.pass++;
     else if (r.failures.length < 3) r.failures.push(c);

@@ -52,6 +52,7 @@ const CASES: [string, unknown, EditKind[]][] = [
   ["42", 42, []],
   ["True", true, ["replace-literal"]],
   ['{"__proto__": {"x": 1}}', JSON.parse('{"__proto__": {"x": 1}}'), []],
+  ['{"a": 1, "b": 2, "a": 3}', { a: 3, b: 2 }, ["duplicate-key"]],
 ];
 
 describe("repairJson: one table row per edit kind", () => {

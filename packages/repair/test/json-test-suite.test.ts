@@ -22,7 +22,8 @@ describe.skipIf(!existsSync(dir))("JSONTestSuite", () => {
       const r = repairJson(text);
       expect(r.ok, f).toBe(true);
       expect(r.value, f).toEqual(expected);
-      expect(r.edits.filter((e) => e.kind !== "remove-comment"), f).toEqual([]);
+      // Duplicate keys are valid JSON (the last value wins), but the earlier value is lost: logged.
+      expect(r.edits.filter((e) => e.kind !== "remove-comment" && e.kind !== "duplicate-key"), f).toEqual([]);
       checked++;
     }
     expect(checked).toBeGreaterThan(90);

@@ -254,6 +254,8 @@ function dropCloseQuote(v: unknown, rng: SeededRandom, indent: number, last: boo
   const tail = (s: Span) => text.slice(s.end).trim();
   const span = pickSpan(spans, rng, (s) => {
     if (s.kind === "key" || !plain(s.value) || !extra(s)) return false;
+    // An array item with a comma and no closing quote (`["a, b",` written `["a, b,`) is one item or two: ambiguous, left out.
+    if (s.kind === "item" && s.value.includes(",")) return false;
     const rest = tail(s);
     if (last) return /^[\]}\s]*$/.test(rest) && !/[,\]}:]/.test(s.value);
     // Not the last: a comma follows, or a closer and then more.
