@@ -2,21 +2,13 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { repairJson } from "@formwork/repair";
-import { ajvAccepts } from "./oracle.js";
+import { ajvAccepts, sameJson as deepEqual } from "./oracle.js";
 import { buildJsonCorpus, loadMaskbench, sharedDataDir, JSON_KINDS, type JsonCase } from "./corruptions.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const dataDir = sharedDataDir(repoRoot);
 const hasData = existsSync(resolve(dataDir, "maskbench-dev"));
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  return v;
-}
 
 /** Runs the corpus and returns, per kind, [passed, total] and the first failures. */
 function runCorpus(cases: JsonCase[]) {

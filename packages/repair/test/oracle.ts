@@ -1,4 +1,4 @@
-/** Test helper: ajv as the oracle for "this value validates", independent of the repairer's own checks. */
+/** Test oracles: ajv for "this value validates", independent of the repairer's own checks; JSON equality up to key order. */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
@@ -28,4 +28,15 @@ export function ajvAccepts(schema: unknown, value: unknown): boolean | undefined
     cache.set(s, f);
   }
   return f(value);
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/** True when two JSON values are equal, whatever the order of object keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }

@@ -3,18 +3,13 @@ import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { repairJson } from "@formwork/repair";
 import { sharedDataDir } from "./corruptions.js";
+import { sameJson as same } from "./oracle.js";
 import { buildRealWorldCorpus, realWorldSamples, REAL_KINDS, type RealCase } from "./real-world-corpus.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const dataDir = sharedDataDir(repoRoot);
 const hasData = existsSync(resolve(dataDir, "maskbench-dev"));
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  return v;
-}
-const same = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 
 /** Share of each kind's documents that must come back exactly (the tuning part: see real-world-corpus.ts). */
 const FLOOR = 0.95;
