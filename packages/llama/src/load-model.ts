@@ -5,9 +5,10 @@
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { ModelError, Vocabulary, vocabularyFromGguf, type GgufTokenizerMetadata } from "@formwork/core";
+import { ArgumentError, ModelError, Vocabulary, limitExceeded, resolveLimits, vocabularyFromGguf, type GgufTokenizerMetadata, type Limits } from "@formwork/core";
 import { GrammarCompiler } from "@formwork/grammar";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import { checkGgufFile } from "./gguf-header.js";
 import { checkNodeLlamaCppVersion } from "./version.js";
 
 /** Options of `loadModel`. */
@@ -18,8 +19,18 @@ export interface LoadModelOptions {
    * `@formwork/testkit`): it proves the pipeline, not an answer.
    */
   modelPath?: string;
-  /** CPU threads for node-llama-cpp (both the backend and the context). Default `os.availableParallelism()`. */
+  /**
+   * CPU threads for node-llama-cpp (both the backend and the context), an
+   * integer from 1 to `limits.maxThreads`. Default `os.availableParallelism()`.
+   */
   threads?: number;
+  /**
+   * `maxThreads`: the most `threads` may ask for. Default
+   * `os.availableParallelism()` (more threads than cores only make llama.cpp
+   * spin: 1,000 on 2 cores never finished); it cannot be raised past 512,
+   * ggml's own maximum. Past it: `LimitError` `max-threads`.
+   */
+  limits?: Partial<Limits>;
   /** `"auto"` (default) uses a GPU when node-llama-cpp finds one; `false` forces the CPU. */
   gpu?: "auto" | false;
   /** Context size in tokens (prompt + output). Default 4096; memory grows with it. */
@@ -61,7 +72,7 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
   checkNodeLlamaCppVersion();
   const t0 = performance.now();
   const info = options.onInfo ?? (() => {});
-  const threads = options.threads ?? availableParallelism();
+  const threads = checkThreads(options.threads, options.limits);
   let path = options.modelPath;
   let fixture = false;
   if (path === undefined) {
@@ -81,6 +92,8 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
       hint: "Pass the path of a .gguf file, or leave the model out to use the fixture model.",
     });
   }
+  // node-llama-cpp's GGUF reader trusts the counts a file declares: check them first.
+  checkGgufFile(path);
   const llama = await sharedLlama(options.gpu ?? "auto", threads, info);
   const modelPath = path;
   let model: LlamaModel;
@@ -120,6 +133,22 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
     await model.dispose();
     throw err;
   }
+}
+
+/** ggml's GGML_MAX_N_THREADS: more aborts the process in ggml. */
+const GGML_MAX_THREADS = 512;
+
+/** The thread count to use: `threads` (default: the cores) checked against `limits.maxThreads` (default: the cores) and ggml's 512. */
+function checkThreads(threads: number | undefined, limits: Partial<Limits> | undefined): number {
+  const cores = availableParallelism();
+  const { maxThreads } = resolveLimits({ maxThreads: cores }, limits);
+  if (threads === undefined) return Math.min(cores, maxThreads, GGML_MAX_THREADS);
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError("bad-threads", `threads must be a positive integer, got ${String(threads)}`, { hint: "Pass the number of CPU threads, e.g. the number of cores." });
+  if (threads > GGML_MAX_THREADS) {
+    throw new ArgumentError("bad-threads", `threads is ${threads}, but ggml runs at most ${GGML_MAX_THREADS}`, { hint: `Pass at most the number of cores (${cores} here).` });
+  }
+  if (threads > maxThreads) throw limitExceeded("maxThreads", maxThreads, threads, { what: `the model (on ${cores} cores)` });
+  return threads;
 }
 
 // One node-llama-cpp backend per (GPU mode, threads) in the process: getLlama loads the native binding.

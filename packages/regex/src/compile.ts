@@ -7,6 +7,7 @@
  */
 import { ArgumentError } from "@formwork/core";
 import { buildCharNfa } from "./char-nfa.js";
+import { checkPatternDepth } from "./pattern-depth.js";
 import { type CharDfa, determinize } from "./char-dfa.js";
 import { expandToBytes } from "./byte-expand.js";
 import { byteClasses, hopcroft, minimizeDfa, quotient } from "./minimize.js";
@@ -49,6 +50,12 @@ export interface RegexLimits {
    * throws `LimitError` `regex-repetition-limit`.
    */
   readonly maxRepetition: number;
+  /**
+   * Deepest nesting of groups (and of classes under `v`), checked on the
+   * text before parsing (the parser recurses once per group). Default 200.
+   * Exceeding it throws `LimitError` `max-depth`.
+   */
+  readonly maxDepth: number;
 }
 
 /** The default {@link RegexLimits}. */
@@ -56,6 +63,7 @@ export const DEFAULT_REGEX_LIMITS: RegexLimits = Object.freeze({
   maxDfaStates: 20_000,
   maxNfaStates: 250_000,
   maxRepetition: 10_000,
+  maxDepth: 200,
 });
 
 /** Options of {@link compileRegex}. */
@@ -113,6 +121,7 @@ export function compileRegex(pattern: string, options: RegexCompileOptions = {})
     throw new ArgumentError("regex-option", `The option mode must be "whole" or "search", got ${JSON.stringify(mode)}`);
   }
   const limits = resolveLimits(options);
+  checkPatternDepth(pattern, limits.maxDepth, flags.mode === "sets");
   const lowered = lowerRegex(pattern, flags, limits);
   const dfa = compileNode(lowered.root, flags, mode, limits);
   const classes = byteClasses(dfa);

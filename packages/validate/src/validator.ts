@@ -10,18 +10,21 @@
  * exclusive bounds (draft4.ts). A schema marked `$async` is validated
  * synchronously.
  *
- * Seams for hostile input (issue 17): ajv runs `pattern` and
- * `patternProperties` through the `regExp` engine given here (default: the
- * backtracking `RegExp`, which a pattern like `^(a+)+$` can keep busy for
- * minutes), and recurses once per nesting level of the value.
+ * Hostile input (issue 17): ajv runs `pattern` and `patternProperties`
+ * through a linear-time engine (`@formwork/regex`'s DFA) unless told
+ * otherwise (`RegExp` backtracks: `^(a+)+$` kept it busy for minutes), and
+ * ajv recurses once per nesting level of the schema when compiling and of
+ * the value when validating, so both depths are checked first, without
+ * recursion (`limits.maxDepth`).
  */
 import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { CompileError } from "@formwork/core";
+import { CompileError, FormworkError, LimitError, UnsupportedError, limitExceeded, resolveLimits, valueDepth, type Limits } from "@formwork/core";
 import { draftOfSchema, type Draft } from "./draft.js";
 import { fromDraft4 } from "./draft4.js";
+import { linearRegExp } from "./linear-regexp.js";
 
 // ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => void;
@@ -38,12 +41,27 @@ export interface ValidatorOptions {
   /** Report every failing keyword instead of the first (default false; costs a little more per invalid value). */
   allErrors?: boolean;
   /**
-   * The engine for `pattern` and `patternProperties` (default: `RegExp` with
-   * the `u` flag, which backtracks). Give a linear-time engine for patterns
-   * from untrusted schemas.
+   * The engine for `pattern` and `patternProperties`. Default `"linear"`:
+   * `@formwork/regex`'s DFA, time linear in the value; a pattern it cannot
+   * express (backreferences, lookaround, `\b`) makes `createValidator` throw
+   * `UnsupportedError` `unsupported-pattern`. `"backtracking"`: JavaScript's
+   * `RegExp` with the `u` flag, which takes every pattern but can take
+   * exponential time (`^(a+)+$`): only for trusted schemas. Or an engine of
+   * your own.
    */
-  regExp?: RegExpEngine;
+  regExp?: "linear" | "backtracking" | RegExpEngine;
+  /**
+   * `maxDepth`: deepest nesting of the schema and of a value, counted as JSON
+   * nesting (`[[1]]` is 2; `{"allOf": [{}]}` is 3). ajv recurses once per
+   * level and overflows the stack between 500 and 1,000 levels of schema.
+   * Default 256. Past it: `LimitError` `max-depth`, from `createValidator`
+   * for the schema and from the validator for a value.
+   */
+  limits?: Partial<Limits>;
 }
+
+/** Default {@link ValidatorOptions.limits}. */
+export const DEFAULT_VALIDATOR_LIMITS: Readonly<Pick<Limits, "maxDepth">> = Object.freeze({ maxDepth: 256 });
 
 /** One reason a value is invalid (ajv's error object, with a message always set). */
 export interface ValidationIssue {
@@ -90,12 +108,20 @@ export function createValidator(schema: unknown, options: ValidatorOptions = {})
     });
   }
   const draft = draftOfSchema(schema, options.draft);
-  const cacheable = options.remotes === undefined && options.regExp === undefined;
-  const key = `${draft}/${options.allErrors === true}`;
+  const { maxDepth } = resolveLimits(DEFAULT_VALIDATOR_LIMITS, options.limits);
+  const engine = options.regExp ?? "linear";
+  const cacheable = options.remotes === undefined && typeof engine === "string";
+  const key = `${draft}/${options.allErrors === true}/${String(engine)}/${maxDepth}`;
   const hit = cacheable ? cache.get(schema)?.get(key) : undefined;
   if (hit) return hit;
-  const fn = compile(schema as Record<string, unknown>, draft, options);
-  const validator: Validator = (value) => run(fn, value);
+  const deep = valueDepth(schema, maxDepth);
+  if (deep.depth > maxDepth) throw limitExceeded("maxDepth", maxDepth, undefined, { what: "the schema", location: { kind: "pointer", pointer: deep.pointer } });
+  const fn = compile(schema as Record<string, unknown>, draft, options, engine);
+  const validator: Validator = (value) => {
+    const d = valueDepth(value, maxDepth);
+    if (d.depth > maxDepth) throw limitExceeded("maxDepth", maxDepth, undefined, { what: "the value", location: { kind: "pointer", pointer: d.pointer } });
+    return run(fn, value);
+  };
   if (cacheable) {
     let byOptions = cache.get(schema);
     if (!byOptions) cache.set(schema, (byOptions = new Map()));
@@ -109,10 +135,24 @@ export function validate(schema: unknown, value: unknown, options: ValidatorOpti
   return createValidator(schema, options)(value);
 }
 
-function newAjv(draft: Draft, options: ValidatorOptions): Ajv {
+/** What the pattern engine refused while ajv compiled (ajv wraps what its engine throws). */
+interface PatternFailure {
+  pattern: string;
+  error: FormworkError;
+}
+
+function newAjv(draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine, failure: { last?: PatternFailure }): Ajv {
   const opts: AjvOptions = { strict: false, allErrors: options.allErrors === true, validateFormats: true, validateSchema: false, logger: false };
-  if (options.regExp) {
-    const engine = options.regExp;
+  if (regExp !== "backtracking") {
+    const given = regExp === "linear" ? linearRegExp : regExp;
+    const engine: RegExpEngine = (source, flags) => {
+      try {
+        return given(source, flags);
+      } catch (err) {
+        if (err instanceof FormworkError) failure.last = { pattern: source, error: err };
+        throw err;
+      }
+    };
     // ajv keys its compiled patterns by `toString()` (two patterns with one string would share a matcher),
     // and wants the engine's source text (`code`) for standalone code, which is never generated here.
     const wrapped = (source: string, flags: string) => {
@@ -127,11 +167,12 @@ function newAjv(draft: Draft, options: ValidatorOptions): Ajv {
   return ajv;
 }
 
-function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions): ValidateFunction {
+function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine): ValidateFunction {
+  const failure: { last?: PatternFailure } = {};
   // `$async: true` makes ajv return a promise; validation here is synchronous.
   const sync = schema.$async === true ? { ...schema, $async: false } : schema;
   const compileWith = (rewrite: (s: unknown) => unknown): ValidateFunction => {
-    const ajv = newAjv(draft, options);
+    const ajv = newAjv(draft, options, regExp, failure);
     for (const [uri, doc] of Object.entries(options.remotes ?? {})) {
       try {
         ajv.addSchema(rewrite(doc) as object, uri);
@@ -150,12 +191,29 @@ function compile(schema: Record<string, unknown>, draft: Draft, options: Validat
       return compileWith((s) => fromDraft4(s, true));
     }
   } catch (e) {
+    if (failure.last) throw patternError(failure.last);
+    if (e instanceof RangeError) {
+      throw new LimitError("max-depth", "the schema is too deep or too recursive for ajv to compile (the call stack overflowed)", {
+        location: { kind: "pointer", pointer: "" },
+        hint: "Lower limits.maxDepth back toward its default (256), or flatten the schema with $defs.",
+        limit: "maxDepth",
+      });
+    }
     throw new CompileError("invalid-schema", `ajv cannot compile the schema: ${(e as Error).message}`, {
       location: { kind: "pointer", pointer: "" },
       hint: "Fix the schema (a JSON Schema validator names the keyword); remote $refs are not fetched, pass them as remotes.",
       cause: e,
     });
   }
+}
+
+/** The error for a pattern the linear engine refused: which pattern, why, and the way out. */
+function patternError({ pattern, error }: PatternFailure): FormworkError {
+  if (error instanceof LimitError) return error;
+  return new UnsupportedError("unsupported-pattern", `the pattern ${JSON.stringify(pattern)} cannot be validated in linear time: ${error.message}`, {
+    hint: 'Rewrite it without backreferences, lookaround or \\b, or pass regExp: "backtracking" to run it on RegExp (only for trusted schemas: it can take exponential time).',
+    cause: error,
+  });
 }
 
 function run(fn: ValidateFunction, value: unknown): ValidationResult {

@@ -126,3 +126,51 @@ describe("createValidator", () => {
     expect(seen).toEqual(expect.arrayContaining(["^a+$", "^x"]));
   });
 });
+
+describe("hostile schemas and values (issue 17)", () => {
+  it("runs patterns in linear time by default: ^(a+)+$ against 35 a's and a '!'", () => {
+    const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
+    // RegExp takes minutes on the first (past the test's timeout); the DFA reads each byte once.
+    expect(ok(schema, { s: `${"a".repeat(35)}!` })).toBe(false);
+    expect(ok(schema, { s: "a".repeat(100_000) })).toBe(true);
+  });
+
+  it("agrees with RegExp on search semantics (unanchored, anchored, Unicode)", () => {
+    for (const [pattern, texts] of [
+      ["a+", ["", "xax", "bbb"]],
+      ["^ab", ["abc", "cab"]],
+      ["c$", ["abc", "cab"]],
+      ["^\\p{L}+$", ["héllo", "h3llo", ""]],
+      ["[0-9]{2,3}", ["a1", "a12b", "1234"]],
+    ] as const) {
+      for (const text of texts) {
+        const schema = { type: "string", pattern };
+        expect(ok(schema, text), `${pattern} on ${JSON.stringify(text)}`).toBe(new RegExp(pattern, "u").test(text));
+      }
+    }
+  });
+
+  it("refuses a pattern the linear engine cannot run (unsupported-pattern), unless told to backtrack", () => {
+    const schema = { type: "string", pattern: "^(?=.*[0-9])[a-z0-9]+$" };
+    expect(() => createValidator(schema)).toThrow(expect.objectContaining({ name: "UnsupportedError", code: "unsupported-pattern" }));
+    expect(ok(schema, "abc1", { regExp: "backtracking" })).toBe(true);
+    expect(ok(schema, "abc", { regExp: "backtracking" })).toBe(false);
+  });
+
+  it("refuses a schema nested past limits.maxDepth before ajv recurses into it", () => {
+    let schema: Record<string, unknown> = { type: "integer" };
+    for (let i = 0; i < 2_000; i++) schema = { allOf: [schema] };
+    expect(() => createValidator(schema)).toThrow(expect.objectContaining({ name: "LimitError", code: "max-depth", limit: "maxDepth" }));
+  });
+
+  it("refuses a value nested past limits.maxDepth (a 10,000-deep array under a recursive schema), and takes a raised limit", () => {
+    const schema = { $defs: { a: { type: "array", items: { $ref: "#/$defs/a" } } }, $ref: "#/$defs/a" };
+    let deep: unknown[] = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const v = createValidator(schema);
+    expect(() => v(deep)).toThrow(expect.objectContaining({ name: "LimitError", code: "max-depth" }));
+    let ok1000: unknown[] = [];
+    for (let i = 0; i < 999; i++) ok1000 = [ok1000];
+    expect(createValidator(schema, { limits: { maxDepth: 1_000 } })(ok1000).valid).toBe(true);
+  });
+});
