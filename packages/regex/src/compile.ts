@@ -6,7 +6,7 @@
  * dead-state removal.
  */
 import { ArgumentError } from "@formwork/core";
-import { buildCharNfa } from "./char-nfa.js";
+import { buildCharNfa, type CharNfa } from "./char-nfa.js";
 import { checkPatternDepth } from "./pattern-depth.js";
 import { type CharDfa, determinize } from "./char-dfa.js";
 import { expandToBytes } from "./byte-expand.js";
@@ -114,30 +114,39 @@ function resolveLimits(options: RegexCompileOptions): RegexLimits {
  * exceeded.
  */
 export function compileRegex(pattern: string, options: RegexCompileOptions = {}): CompiledRegex {
-  const flagText = options.flags ?? "";
-  const flags = parseFlags(flagText);
+  const { root, flags, mode, limits } = lowerPattern(pattern, options);
+  const dfa = compileNode(root, flags, mode, limits);
+  const classes = byteClasses(dfa);
+  return { ...dfa, pattern, flags: options.flags ?? "", mode, byteClassOf: classes.classOf, byteClassCount: classes.count };
+}
+
+/** Flags, mode and limits checked, the pattern's nesting checked, parsed and lowered (the front half of every compiler). */
+export function lowerPattern(pattern: string, options: RegexCompileOptions): { root: RegexNode; flags: RegexFlags; mode: RegexMode; limits: RegexLimits } {
+  const flags = parseFlags(options.flags ?? "");
   const mode = options.mode ?? "whole";
   if (mode !== "whole" && mode !== "search") {
     throw new ArgumentError("regex-option", `The option mode must be "whole" or "search", got ${JSON.stringify(mode)}`);
   }
   const limits = resolveLimits(options);
   checkPatternDepth(pattern, limits.maxDepth, flags.mode === "sets");
-  const lowered = lowerRegex(pattern, flags, limits);
-  const dfa = compileNode(lowered.root, flags, mode, limits);
-  const classes = byteClasses(dfa);
-  return { ...dfa, pattern, flags: flagText, mode, byteClassOf: classes.classOf, byteClassCount: classes.count };
+  return { root: lowerRegex(pattern, flags, limits).root, flags, mode, limits };
+}
+
+/** The character NFA of a lowered node in `mode` (search mode wraps it in Σ* … Σ*). */
+export function charNfaOf(root: RegexNode, flags: RegexFlags, mode: RegexMode, limits: RegexLimits): CharNfa {
+  const search = mode === "search";
+  return buildCharNfa(root, {
+    maxNfaStates: limits.maxNfaStates,
+    prefixAny: search && !flags.sticky,
+    suffixAny: search,
+    anyChar: rangeSet(0, maxCharOf(flags.mode)),
+  });
 }
 
 /** Compiles a lowered node (the shared back end of every front door). */
 function compileNode(root: RegexNode, flags: RegexFlags, mode: RegexMode, limits: RegexLimits): ByteDfa {
   const maxChar = maxCharOf(flags.mode);
-  const search = mode === "search";
-  const nfa = buildCharNfa(root, {
-    maxNfaStates: limits.maxNfaStates,
-    prefixAny: search && !flags.sticky,
-    suffixAny: search,
-    anyChar: rangeSet(0, maxChar),
-  });
+  const nfa = charNfaOf(root, flags, mode, limits);
   const charDfa = minimizeCharDfa(determinize(nfa, maxChar, limits.maxDfaStates, nfa.universal));
   const raw = expandToBytes(charDfa, flags.mode, limits.maxDfaStates);
   return minimizeDfa(raw);

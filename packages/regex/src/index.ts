@@ -1,5 +1,7 @@
 // @formwork/regex: ECMAScript regular expressions → exact byte-level DFAs (see README.md).
 export { compileRegex, dfaFromCodePointRanges, DEFAULT_REGEX_LIMITS } from "./compile.js";
+export { compileMatcher } from "./lazy-match.js";
+export type { RegexMatcher } from "./lazy-match.js";
 export type { ByteDfa, CompiledRegex, RegexCompileOptions, RegexLimits, RegexMode } from "./compile.js";
 export {
   runBytes,

@@ -227,6 +227,13 @@ function run(fn: ValidateFunction, value: unknown): ValidationResult {
     // A nested `$async` schema throws ajv's ValidationError with the errors.
     const errors = (err as { errors?: ErrorObject[] }).errors;
     if (Array.isArray(errors)) return { valid: false, errors: errors.map(toIssue) };
+    // The value's depth was checked first: an overflow here is the schema calling itself without end.
+    if (err instanceof RangeError) {
+      throw new CompileError("invalid-schema", "the schema refers back to itself without reading any deeper into the value (a $ref loop through allOf, anyOf, oneOf, not, if or $ref alone), so validation never ends", {
+        location: { kind: "pointer", pointer: "" },
+        hint: "Make every $ref cycle pass through a keyword that reads into the value (properties, items, ...).",
+      });
+    }
     throw err;
   }
 }

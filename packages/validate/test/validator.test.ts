@@ -163,6 +163,11 @@ describe("hostile schemas and values (issue 17)", () => {
     expect(() => createValidator(schema)).toThrow(expect.objectContaining({ name: "LimitError", code: "max-depth", limit: "maxDepth" }));
   });
 
+  it("a schema that calls itself without reading into the value: invalid-schema, not a stack overflow", () => {
+    const v = createValidator({ allOf: [{ anyOf: [{ $ref: "#" }] }] });
+    expect(() => v([])).toThrow(expect.objectContaining({ name: "CompileError", code: "invalid-schema" }));
+  });
+
   it("refuses a value nested past limits.maxDepth (a 10,000-deep array under a recursive schema), and takes a raised limit", () => {
     const schema = { $defs: { a: { type: "array", items: { $ref: "#/$defs/a" } } }, $ref: "#/$defs/a" };
     let deep: unknown[] = [];
