@@ -7,9 +7,8 @@ import type { TokenTrie, Vocabulary } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import { GrammarMatcher } from "./matcher.js";
 import type { ResolvedEngineOptions } from "./options.js";
-import type { RunContext } from "./configs.js";
 import { StackPool } from "./stack-pool.js";
-import { buildCacheEntry, entryBytes, type TokenCacheEntry } from "./token-cache.js";
+import { entryBytes, TokenWalker, type TokenCacheEntry } from "./token-cache.js";
 
 /** Size and timing facts about a compiled grammar, for benchmarks and logs. */
 export interface CompiledGrammarStats {
@@ -37,7 +36,7 @@ export class CompiledGrammar {
   private readonly cache: (TokenCacheEntry | undefined)[];
   private cacheBytes = 0;
   private cacheFills = 0;
-  private local: RunContext | null = null;
+  private walker: TokenWalker | null = null;
 
   constructor(automaton: Automaton, trie: TokenTrie, options: ResolvedEngineOptions, stats: CompiledGrammarStats) {
     this.automaton = automaton;
@@ -57,13 +56,13 @@ export class CompiledGrammar {
   cacheEntry(q: number): TokenCacheEntry {
     let e = this.cache[q];
     if (e === undefined) {
-      this.local ??= {
-        a: this.automaton,
-        pool: new StackPool(this.automaton.minBytes),
-        maxStackDepth: this.options.maxStackDepth,
-        maxConfigurations: this.options.maxConfigurations,
-      };
-      e = buildCacheEntry(this.automaton, this.trie, q, this.vocabulary.size, this.automaton.escapeFirst, this.local);
+      // The walks use a stack pool of their own, holding rule-local frames only.
+      this.walker ??= new TokenWalker(
+        { a: this.automaton, pool: new StackPool(this.automaton.minBytes), maxStackDepth: this.options.maxStackDepth, maxConfigurations: this.options.maxConfigurations },
+        this.trie,
+        this.vocabulary.size,
+      );
+      e = this.walker.build(q);
       this.cache[q] = e;
       this.cacheBytes += entryBytes(e);
       this.cacheFills++;

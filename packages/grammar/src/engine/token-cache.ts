@@ -15,8 +15,10 @@
  */
 import { popcount32, type TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
-import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
+import type { RunContext } from "./configs.js";
+import { grownI32 } from "./int-lists.js";
 import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, sliceLengths, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
+import { SET_ESCAPES, SET_READS, SET_RUNS, WalkSets } from "./walk-sets.js";
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -37,124 +39,116 @@ export interface TokenCacheEntry {
 /** Above this many accepted tokens, a cache entry stores a bitset instead of a list. */
 const LIST_LIMIT = 2048;
 
+/** A depth-1 subtree walked at least this many nodes deep is remembered for the next entries. */
+const MEMO_MIN_VISITED = 16;
+/** Ints kept in the subtree memo before it starts over. */
+const MEMO_MAX_INTS = 1 << 22;
+
+/** What the walk found below one child of the trie root from one configuration set. */
+interface SubtreeResult {
+  /** Accepted tokens as half-open ranges of `TokenTrie.tokenIds` indices (trie order). */
+  ranges: Int32Array;
+  escNodes: Int32Array;
+  visited: number;
+}
+
 /**
- * Walks the trie from state `q` and classifies every token. `local` is a run
- * context whose stack pool holds only rule-local frames; `escFirst` (see
- * `follow.ts`) filters escape points no caller could continue.
+ * Builds the cache entries of one compiled grammar. The walks share the
+ * grammar's configuration sets (`WalkSets`) and a memo of depth-1 subtrees
+ * per configuration set: states that lead into the same sets on a first byte
+ * (an expression start in many contexts) walk those subtrees once.
+ *
+ * Accepted tokens are collected as ranges of trie-ordered token indices (a
+ * subtree's tokens are one contiguous range, and a preorder walk accepts
+ * neighbours in a row), turned into ids or a bitset at the end.
  */
-export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabSize: number, escFirst: Uint32Array, local: RunContext): TokenCacheEntry {
-  const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
-  const { trans, classOf, escapes, accepting, hasBytes } = a;
-  const nc = a.nClasses;
-  const runs = runsOf(a);
-  const useRuns = sliceTuning.enabled;
-  let slice = useRuns && runLength(a, trie, q) === RUN_FOREVER ? runs.slice[q] : null;
-  const funnel = useRuns && slice === null ? funnelOf(a, trie, q) : null;
-  if (funnel) slice = funnel.slice;
-  // The shortcut below finds escape points only above exits; not valid when the rule can end inside the run and a byte of the set follow.
-  if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, escFirst)) slice = null;
-  // A bounded run (at most r more characters of the set, as in maxLength) whose end reads none of them.
-  let bounded = Infinity;
-  if (useRuns && slice === null) {
-    const r = runLength(a, trie, q);
-    if (r >= 1 && r !== RUN_FOREVER) {
-      const sl = runs.slice[q]!;
-      if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, escFirst)) {
-        slice = sl;
-        bounded = r;
-      }
-    }
+export class TokenWalker {
+  readonly sets: WalkSets;
+  private readonly a: Automaton;
+  private readonly trie: TokenTrie;
+  private readonly vocabSize: number;
+  private memo = new Map<number, SubtreeResult>();
+  private memoInts = 0;
+  private memoGeneration = -1;
+  private ranges = new Int32Array(1024);
+  private nRanges = 0;
+  /** Ranges before this index belong to an enclosing record and are never extended. */
+  private floor = 0;
+  private readonly esc: number[] = [];
+  private readonly level: Int32Array;
+  private visited = 0;
+  private useRuns = true;
+  private sfx: Uint16Array | null = null;
+
+  constructor(local: RunContext, trie: TokenTrie, vocabSize: number) {
+    this.a = local.a;
+    this.trie = trie;
+    this.vocabSize = vocabSize;
+    this.sets = new WalkSets(local, trie);
+    this.level = new Int32Array(trie.maxDepth + 2);
   }
-  const except = slice !== null ? (funnel?.except ?? null) : null;
-  const key = slice?.key ?? null;
-  const runLen = runs.len, runSlice = runs.slice;
-  const sfx = useRuns ? maxSuffixChars(trie) : null;
-  const bits = new Uint32Array((vocabSize + 31) >>> 5);
-  let count = 0;
-  const buf = new ConfigBuffer();
-  const ls = new Int32Array(trie.maxDepth + 2);
-  const le = new Int32Array(trie.maxDepth + 2);
-  const esc: number[] = [];
-  let visited = 0;
-  // Marks the token ids tokenIds[from, to) (a node's own tokens, or a whole subtree's) as accepted.
-  const addTokens = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) {
-      const id = tokenIds[k];
-      const bit = 1 << (id & 31);
-      if ((bits[id >>> 5] & bit) === 0) {
-        bits[id >>> 5] |= bit;
-        count++;
-      }
+
+  /** Walks the trie from state `q` and classifies every token. */
+  build(q: number): TokenCacheEntry {
+    const { a, trie, sets } = this;
+    sets.trim();
+    if (this.memoGeneration !== sets.generation) {
+      this.memo.clear();
+      this.memoInts = 0;
+      this.memoGeneration = sets.generation;
     }
-  };
-  // Walks the nodes [from, to) (a subtree or the whole trie) from the configurations at level depth[from] - 1.
-  const walk = (from: number, to: number): void => {
-    let m = from;
-    while (m < to) {
-      visited++;
-      const d = depth[m];
-      const ps = ls[d - 1], pe = le[d - 1];
-      buf.len = pe;
-      let added: number;
-      // Fast path: one configuration with an empty local stack, into a plain state.
-      if (pe - ps === 1 && buf.s[ps] === 0) {
-        const q2 = trans[buf.q[ps] * nc + classOf[byte[m]]];
-        if (q2 < 0) added = 0;
-        else if (!escapes[q2]) {
-          buf.push(q2, 0);
-          added = 1;
-        } else added = step(local, buf, ps, pe, byte[m], buf);
-      } else {
-        added = step(local, buf, ps, pe, byte[m], buf);
-      }
-      if (added === 0) {
-        m = next[m];
-        continue;
-      }
-      ls[d] = pe;
-      le[d] = pe + added;
-      addTokens(tokenStart[m], tokenStart[m + 1]);
-      const hasChildren = next[m] > m + 1;
-      if (!hasChildren) {
-        m++;
-        continue;
-      }
-      if (sfx !== null) {
-        // A configuration in a character run that can read every continuation below m: take the subtree whole.
-        let jump = false;
-        for (let i = pe; i < pe + added; i++) {
-          const p = buf.q[i];
-          let r = runLen[p];
-          if (r === -2) r = runLength(a, trie, p);
-          if (r >= 0 && sfx[m] <= r && runSlice[p]!.ok[m] & 1) {
-            jump = true;
-            break;
-          }
-        }
-        if (jump) {
-          addTokens(tokenStart[m + 1], tokenStart[next[m]]);
-          m = next[m];
-          continue;
+    const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
+    const { accepting, classOf } = a;
+    const escFirst = a.escapeFirst;
+    const runs = runsOf(a);
+    const useRuns = (this.useRuns = sliceTuning.enabled);
+    this.sfx = useRuns ? maxSuffixChars(trie) : null;
+    this.nRanges = 0;
+    this.floor = 0;
+    this.esc.length = 0;
+    this.visited = 0;
+    let slice = useRuns && runLength(a, trie, q) === RUN_FOREVER ? runs.slice[q] : null;
+    const funnel = useRuns && slice === null ? funnelOf(a, trie, q) : null;
+    if (funnel) slice = funnel.slice;
+    // The shortcut below finds escape points only above exits; not valid when the rule can end inside the run and a byte of the set follow.
+    if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, escFirst)) slice = null;
+    // A bounded run (at most r more characters of the set, as in maxLength) whose end reads none of them.
+    let bounded = Infinity;
+    if (useRuns && slice === null) {
+      const r = runLength(a, trie, q);
+      if (r >= 1 && r !== RUN_FOREVER) {
+        const sl = runs.slice[q]!;
+        if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, escFirst)) {
+          slice = sl;
+          bounded = r;
         }
       }
-      let readsMore = false;
-      let escaped = false;
-      for (let i = pe; i < pe + added; i++) {
-        const p = buf.q[i];
-        if (hasBytes[p]) readsMore = true;
-        if (!escaped && buf.s[i] === 0 && accepting[p] && childCanEscape(trie, m, escFirst, p)) escaped = true;
-      }
-      if (escaped) esc.push(m);
-      m = readsMore ? m + 1 : next[m];
     }
-  };
-  if (slice !== null) {
+    if (slice === null) {
+      // Level 0: q with an empty local stack, calls entered; then every child of the root.
+      this.level[0] = sets.start(q);
+      for (let c = 1; c < nodeCount; c = next[c]) this.walkChild(c);
+      let count = 0;
+      const rs = this.ranges;
+      for (let i = 0; i < this.nRanges; i += 2) count += rs[i + 1] - rs[i];
+      const escNodes = Int32Array.from(this.esc);
+      if (count > LIST_LIMIT) {
+        const bits = new Uint32Array((this.vocabSize + 31) >>> 5);
+        this.addRanges(bits);
+        return { bits, ids: null, count, escNodes, visited: this.visited, slice: null };
+      }
+      const ids = new Uint32Array(count);
+      let k = 0;
+      for (let i = 0; i < this.nRanges; i += 2) for (let t = rs[i], e = rs[i + 1]; t < e; t++) ids[k++] = tokenIds[t];
+      return { bits: null, ids, count, escNodes, visited: this.visited, slice: null };
+    }
+    const except = funnel?.except ?? null;
+    const bits = new Uint32Array((this.vocabSize + 31) >>> 5);
     // An endless run: every token of whole characters of the set, every token ending inside such
     // a character, and whatever the subtrees where a token first leaves the set allow.
     if (bounded === Infinity) {
       bits.set(slice.bits);
       for (let w = 0; w < bits.length; w++) bits[w] |= slice.partialBits[w];
-      count = slice.count + slice.partialCount;
     } else {
       // At most `bounded` characters of the set: the slice's tokens (and partial ones) that short.
       const lens = sliceLengths(trie, slice);
@@ -162,84 +156,153 @@ export function buildCacheEntry(a: Automaton, trie: TokenTrie, q: number, vocabS
       for (let i = 0; i < lens.longIds.length; i++) if (lens.longChars[i] <= bounded) bits[lens.longIds[i] >>> 5] |= 1 << (lens.longIds[i] & 31);
       for (let i = 0; i < lens.partialIds.length; i++) if (lens.partialChars[i] <= bounded) bits[lens.partialIds[i] >>> 5] |= 1 << (lens.partialIds[i] & 31);
     }
-    const { exits, exitChars, exitTop } = slice;
+    const { exits, exitChars, exitTop, exitParent, exitPre } = slice;
     if (except !== null) {
       // A funnel: the first bytes in `except` lead elsewhere than the run; walk those subtrees from q.
+      this.level[0] = sets.start(q);
       for (let c = 1; c < nodeCount; c = next[c]) {
         const b = byte[c];
         if ((except[b >>> 5] & (1 << (b & 31))) === 0) continue;
         for (let k = tokenStart[c]; k < tokenStart[next[c]]; k++) bits[tokenIds[k] >>> 5] &= ~(1 << (tokenIds[k] & 31));
-        buf.len = 0;
-        step0(local, q, buf);
-        ls[0] = 0;
-        le[0] = buf.len;
-        walk(c, next[c]);
+        this.walkChild(c);
       }
     }
-    const { exitParent, exitPre } = slice;
     for (let i = 0; i < exits.length; i++) {
       const e = exits[i];
       if (except !== null && except[exitTop[i] >>> 5] & (1 << (exitTop[i] & 31))) continue;
       if (exitChars[i] > bounded) continue;
       const p = runStateAfter(runs, q, exitChars[i]);
-      buf.len = 0;
-      step0(local, p, buf);
-      let from = 0;
+      let x = sets.start(p);
       if (exitPre[i] === 2) {
         // U+2028/9 under a `.` set: read the character's first two bytes (E2 80) from p, then walk.
-        const mid = buf.len;
-        if (step(local, buf, 0, mid, 0xe2, buf) === 0) continue;
-        const end1 = buf.len;
-        if (step(local, buf, mid, end1, 0x80, buf) === 0) continue;
-        from = end1;
+        x = sets.moveOf(x, classOf[0xe2]);
+        if (x >= 0) x = sets.moveOf(x, classOf[0x80]);
+        if (x < 0) continue;
       } else {
         // Where the run's rule can end, a token may go on after it through the caller: the exit's
         // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
         const b = byte[e];
-        if (accepting[p] && exitParent[i] > 0 && escFirst[p * 8 + (b >>> 5)] & (1 << (b & 31))) esc.push(exitParent[i]);
+        if (accepting[p] && exitParent[i] > 0 && escFirst[p * 8 + (b >>> 5)] & (1 << (b & 31))) this.esc.push(exitParent[i]);
       }
-      ls[depth[e] - 1] = from;
-      le[depth[e] - 1] = buf.len;
-      walk(e, next[e]);
+      this.level[depth[e] - 1] = x;
+      this.walk(e, next[e]);
     }
-    if (except !== null || bounded !== Infinity) {
-      count = 0;
-      for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]);
-    }
-  } else {
-    // Level 0: q with an empty local stack, calls entered.
-    step0(local, q, buf);
-    ls[0] = 0;
-    le[0] = buf.len;
-    walk(1, nodeCount);
+    this.addRanges(bits);
+    let count = 0;
+    for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]);
+    const escNodes = Int32Array.from(new Set(this.esc)).sort();
+    return { bits, ids: null, count, escNodes, visited: this.visited, slice: slice.key };
   }
-  const escNodes = slice !== null ? Int32Array.from(new Set(esc)).sort() : Int32Array.from(esc);
-  if (count > LIST_LIMIT || slice) return { bits, ids: null, count, escNodes, visited, slice: key };
-  const ids = new Uint32Array(count);
-  let k = 0;
-  for (let w = 0; w < bits.length; w++) {
-    let x = bits[w];
-    while (x !== 0) {
-      const low = x & -x;
-      ids[k++] = (w << 5) + (31 - Math.clz32(low));
-      x ^= low;
+
+  /** Sets the bits of every token in the collected ranges. */
+  private addRanges(bits: Uint32Array): void {
+    const rs = this.ranges, tokenIds = this.trie.tokenIds;
+    for (let i = 0; i < this.nRanges; i += 2) {
+      for (let t = rs[i], e = rs[i + 1]; t < e; t++) {
+        const id = tokenIds[t];
+        bits[id >>> 5] |= 1 << (id & 31);
+      }
     }
   }
-  return { bits: null, ids, count, escNodes, visited, slice: key };
+
+  /** Accepts the tokens with trie indices `[from, to)`. */
+  private accept(from: number, to: number): void {
+    if (to <= from) return;
+    const n = this.nRanges;
+    if (n > this.floor && this.ranges[n - 1] === from) {
+      this.ranges[n - 1] = to;
+      return;
+    }
+    if (n + 2 > this.ranges.length) this.ranges = grownI32(this.ranges, n + 2);
+    this.ranges[n] = from;
+    this.ranges[n + 1] = to;
+    this.nRanges = n + 2;
+  }
+
+  /** Walks the subtree of root child c from the set at level 0, through the memo. */
+  private walkChild(c: number): void {
+    const { sets, trie } = this;
+    const b = trie.byte[c];
+    const y = sets.moveOf(this.level[0], this.a.classOf[b]);
+    if (y < 0) {
+      this.visited++;
+      return;
+    }
+    const key = ((y * 256 + b) * 2) + (this.useRuns ? 1 : 0);
+    const hit = this.memo.get(key);
+    if (hit !== undefined) {
+      this.visited++;
+      const r = hit.ranges;
+      for (let i = 0; i < r.length; i += 2) this.accept(r[i], r[i + 1]);
+      for (let i = 0; i < hit.escNodes.length; i++) this.esc.push(hit.escNodes[i]);
+      return;
+    }
+    const r0 = this.nRanges, e0 = this.esc.length, v0 = this.visited, floor = this.floor;
+    this.floor = r0;
+    this.walk(c, trie.next[c]);
+    this.floor = floor;
+    const visited = this.visited - v0;
+    if (visited < MEMO_MIN_VISITED) return;
+    const ranges = this.ranges.slice(r0, this.nRanges);
+    const escNodes = Int32Array.from(this.esc.slice(e0));
+    this.memoInts += ranges.length + escNodes.length + 8;
+    if (this.memoInts > MEMO_MAX_INTS) {
+      this.memo.clear();
+      this.memoInts = ranges.length + escNodes.length + 8;
+    }
+    this.memo.set(key, { ranges, escNodes, visited });
+  }
+
+  /** Walks the nodes `[from, to)` (a subtree) from the set at level `depth[from] - 1`. */
+  private walk(from: number, to: number): void {
+    const { sets, trie, level, sfx } = this;
+    const { next, byte, depth, tokenStart } = trie;
+    const classOf = this.a.classOf;
+    const nc = sets.nc;
+    const useRuns = this.useRuns && sfx !== null;
+    let move = sets.move, flags = sets.flags;
+    let m = from;
+    while (m < to) {
+      this.visited++;
+      const d = depth[m];
+      const x = level[d - 1];
+      const c = classOf[byte[m]];
+      let y = move[x * nc + c];
+      if (y === -2) {
+        y = sets.moveOf(x, c);
+        move = sets.move;
+        flags = sets.flags;
+      }
+      if (y < 0) {
+        m = next[m];
+        continue;
+      }
+      level[d] = y;
+      this.accept(tokenStart[m], tokenStart[m + 1]);
+      const end = next[m];
+      if (end === m + 1) {
+        m++;
+        continue;
+      }
+      const f = flags[y];
+      // A configuration in a character run that can read every continuation below m: take the subtree whole.
+      if (f & SET_RUNS && useRuns && sets.jumps(y, m, sfx![m])) {
+        this.accept(tokenStart[m + 1], tokenStart[end]);
+        m = end;
+        continue;
+      }
+      if (f & SET_ESCAPES && childCanEscape(trie, m, sets.escBytes, y * 8)) this.esc.push(m);
+      m = f & SET_READS ? m + 1 : end;
+    }
+  }
 }
 
-/** Level 0 of the walk: the closure of `(q, empty local stack)`. */
-function step0(local: RunContext, q: number, out: ConfigBuffer): void {
-  closure(local, q, 0, out, 0);
-}
-
-/** Whether some child byte of trie node m can follow the end of accepting state p's rule. */
-function childCanEscape(trie: TokenTrie, m: number, escFirst: Uint32Array, p: number): boolean {
+/** Whether some child byte of trie node m is in the 256-bit set `set[base .. base + 8)`. */
+function childCanEscape(trie: TokenTrie, m: number, set: Uint32Array, base: number): boolean {
   const { next, byte } = trie;
-  const base = p * 8;
   for (let c = m + 1; c < next[m]; c = next[c]) {
     const b = byte[c];
-    if (escFirst[base + (b >>> 5)] & (1 << (b & 31))) return true;
+    if (set[base + (b >>> 5)] & (1 << (b & 31))) return true;
   }
   return false;
 }

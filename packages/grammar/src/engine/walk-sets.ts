@@ -1,0 +1,186 @@
+/**
+ * The configuration sets a token walk meets, interned, with their moves
+ * memoised: a DFA built lazily over sets of pushdown configurations
+ * (automaton state, rule-local stack). A trie walk then costs one table
+ * lookup per node however many configurations a level holds (expressions
+ * that enter several rules at once hold dozens), and every cache entry of a
+ * grammar shares the sets and moves the earlier ones found.
+ *
+ * Exactness: a set's move on a byte class is `step` (move every
+ * configuration, close the result) on a byte of that class, computed once;
+ * `step` depends on the byte only through its class. The per-set facts are
+ * the ones the walk read from the configurations one by one before.
+ */
+import type { TokenTrie } from "@formwork/core";
+import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
+import { grownI32, grownU8, hashList, ListTable } from "./int-lists.js";
+import { runLength, runsOf } from "./slice.js";
+
+/** Some configuration of the set can read a byte. */
+export const SET_READS = 1;
+/** Some configuration has an empty local stack in an accepting state: the walk may end the rule there (an escape). */
+export const SET_ESCAPES = 2;
+/** Some configuration is in a character run (see `slice.ts`). */
+export const SET_RUNS = 4;
+
+/** Past this many move-table entries (sets × byte classes) the sets start over (between two cache entries). */
+const MAX_MOVES = 1 << 23;
+
+/** Interned configuration sets of one compiled grammar's token walks. */
+export class WalkSets {
+  readonly ctx: RunContext;
+  readonly trie: TokenTrie;
+  readonly nc: number;
+  /** `move[x * nc + c]`: the set after a byte of class c from set x; -1: none; -2: not computed yet. */
+  move = new Int32Array(0);
+  /** Per set: `SET_READS | SET_ESCAPES | SET_RUNS`. */
+  flags = new Uint8Array(0);
+  /** `escBytes[x * 8 .. x * 8 + 8)`: the bytes that can follow the rule end of some escaping configuration of x (see `follow.ts`). */
+  escBytes = new Uint32Array(0);
+  /** Run candidates of set x: `runLen[k]`, `runOk[k]` for k in `[runAt[x], runAt[x] + runCount[x])`. */
+  runAt = new Int32Array(0);
+  runCount = new Uint8Array(0);
+  runLen: number[] = [];
+  runOk: Uint16Array[] = [];
+  /** Number of resets so far (a walk must not hold set ids across one). */
+  generation = 0;
+  private table = new ListTable();
+  private starts = new Int32Array(0);
+  private readonly buf = new ConfigBuffer();
+  private pairs = new Int32Array(64);
+
+  constructor(ctx: RunContext, trie: TokenTrie) {
+    this.ctx = ctx;
+    this.trie = trie;
+    this.nc = ctx.a.nClasses;
+    this.reset();
+  }
+
+  /** Number of sets interned. */
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** Starts over when the tables have grown past their cap; call between walks only. */
+  trim(): void {
+    if (this.table.size * this.nc > MAX_MOVES) this.reset();
+  }
+
+  /** The set `closure(q, empty local stack)`: where a walk from state q starts. */
+  start(q: number): number {
+    let x = this.starts[q];
+    if (x < 0) {
+      const buf = this.buf;
+      buf.len = 0;
+      closure(this.ctx, q, 0, buf, 0);
+      x = this.intern(buf, 0, buf.len);
+      this.starts[q] = x;
+    }
+    return x;
+  }
+
+  /** The set after byte class `c` from set `x` (-1 when no configuration reads it). */
+  moveOf(x: number, c: number): number {
+    const i = x * this.nc + c;
+    const y = this.move[i];
+    if (y !== -2) return y;
+    const buf = this.buf;
+    buf.len = 0;
+    const { data, off } = this.table;
+    for (let k = off[x], e = off[x + 1]; k < e; k += 2) buf.push(data[k], data[k + 1]);
+    const n = buf.len;
+    const added = step(this.ctx, buf, 0, n, this.ctx.a.classLo[c], buf);
+    const z = added === 0 ? -1 : this.intern(buf, n, n + added);
+    this.move[i] = z;
+    return z;
+  }
+
+  /** Whether a configuration of set x in a run can read every continuation below trie node m (`maxSuffixChars` of m is `sfx`). */
+  jumps(x: number, m: number, sfx: number): boolean {
+    for (let k = this.runAt[x], e = k + this.runCount[x]; k < e; k++) if (sfx <= this.runLen[k] && this.runOk[k][m] & 1) return true;
+    return false;
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.table = new ListTable();
+    this.move = new Int32Array(256 * this.nc).fill(-2);
+    this.flags = new Uint8Array(256);
+    this.escBytes = new Uint32Array(256 * 8);
+    this.runAt = new Int32Array(256);
+    this.runCount = new Uint8Array(256);
+    this.runLen = [];
+    this.runOk = [];
+    this.starts = new Int32Array(this.ctx.a.stateCount).fill(-1);
+  }
+
+  /** The id of the set `buf[from, to)` (order and duplicates do not matter). */
+  private intern(buf: ConfigBuffer, from: number, to: number): number {
+    const n = (to - from) * 2;
+    if (this.pairs.length < n) this.pairs = new Int32Array(n * 2);
+    const p = this.pairs;
+    // Insertion sort of (q, s) pairs; duplicates dropped.
+    let len = 0;
+    for (let i = from; i < to; i++) {
+      const q = buf.q[i], s = buf.s[i];
+      let j = len - 2;
+      while (j >= 0 && (p[j] > q || (p[j] === q && p[j + 1] > s))) j -= 2;
+      if (j >= 0 && p[j] === q && p[j + 1] === s) continue;
+      for (let k = len - 2; k > j; k -= 2) {
+        p[k + 2] = p[k];
+        p[k + 3] = p[k + 1];
+      }
+      p[j + 2] = q;
+      p[j + 3] = s;
+      len += 2;
+    }
+    const h = hashList(p, 0, len, 0);
+    const hit = this.table.find(p, len, 0, h);
+    if (hit >= 0) return hit;
+    const x = this.table.add(p, len, 0, h);
+    this.describe(x, p, len);
+    return x;
+  }
+
+  /** Fills the per-set facts of new set x from its pairs `p[0..len)`. */
+  private describe(x: number, p: Int32Array, len: number): void {
+    const nc = this.nc;
+    if ((x + 1) * nc > this.move.length) {
+      const m = new Int32Array(Math.max((x + 1) * nc, this.move.length * 2)).fill(-2);
+      m.set(this.move);
+      this.move = m;
+    }
+    this.flags = grownU8(this.flags, x + 1);
+    this.runAt = grownI32(this.runAt, x + 1);
+    this.runCount = grownU8(this.runCount, x + 1);
+    if ((x + 1) * 8 > this.escBytes.length) {
+      const e = new Uint32Array(Math.max((x + 1) * 8, this.escBytes.length * 2));
+      e.set(this.escBytes);
+      this.escBytes = e;
+    }
+    const a = this.ctx.a;
+    const { hasBytes, accepting, escapeFirst } = a;
+    const runs = runsOf(a);
+    let f = 0;
+    this.runAt[x] = this.runLen.length;
+    let nRuns = 0;
+    for (let i = 0; i < len; i += 2) {
+      const q = p[i], s = p[i + 1];
+      if (hasBytes[q]) f |= SET_READS;
+      if (s === 0 && accepting[q]) {
+        f |= SET_ESCAPES;
+        for (let w = 0; w < 8; w++) this.escBytes[x * 8 + w] |= escapeFirst[q * 8 + w];
+      }
+      let r = runs.len[q];
+      if (r === -2) r = runLength(a, this.trie, q);
+      if (r >= 0 && nRuns < 255) {
+        this.runLen.push(r);
+        this.runOk.push(runs.slice[q]!.ok);
+        nRuns++;
+      }
+    }
+    if (nRuns > 0) f |= SET_RUNS;
+    this.runCount[x] = nRuns;
+    this.flags[x] = f;
+  }
+}
