@@ -99,7 +99,7 @@ function main(): void {
     const t1 = performance.now();
     m.fillNextTokenMask(mask);
     const firstMaskMs = performance.now() - t1;
-    rows.push({ file, compileMs, firstMaskMs, nfaStates: cg.stats.nfaStates, dfaStates: cg.stats.dfaStates, byteClasses: cg.stats.byteClasses });
+    rows.push({ file, compileMs, firstMaskMs, nfaStates: cg.stats.nfaStates, dfaStates: cg.memory().dfaStates, byteClasses: cg.stats.byteClasses });
   }
   const c = rows.map((r) => r.compileMs);
   const fm = rows.map((r) => r.firstMaskMs);

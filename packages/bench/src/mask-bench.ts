@@ -261,7 +261,7 @@ async function main(): Promise<void> {
           warm: stats(perStepMedian(fw.slice(1))),
           cacheMB: Math.round((mem.cacheBytes + mem.automatonBytes) / 1e4) / 100,
           cachedStates: mem.cachedStates,
-          dfaStates: fresh.stats.dfaStates,
+          dfaStates: mem.dfaStates,
           rejectedDocs: fwRejected,
         },
         xgrammar: xcg

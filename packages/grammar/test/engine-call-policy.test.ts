@@ -1,7 +1,7 @@
 /**
  * The call policy for small rules used everywhere (the JSON whitespace): such
- * a rule gets its own automaton, its empty string moves to the call sites,
- * and masks stay exact (brute force over the whole vocabulary).
+ * a rule gets its own automaton, and masks stay exact (brute force over the
+ * whole vocabulary).
  */
 import { describe, expect, it } from "vitest";
 import { Rng } from "@formwork/core";

@@ -1,328 +1,239 @@
 /**
- * Analysis of the rule DFAs: which states can still finish (the others are
- * cut), the shortest completion from every state, nullable rules, and the
- * left-recursion check.
+ * The rule automata of a compiled grammar, built lazily: a DFA state exists
+ * once something reached it, and its transitions and calls once something
+ * read them (`expand`). Per-state facts (accepting, shortest completion,
+ * whether it reads bytes or calls) are known from the moment it exists.
+ *
+ * Reading the tables: `trans[q * nClasses + c]` is the next state, -1 for
+ * none, or -2 while q is not expanded (call `expand(q)` or use `next`); the
+ * calls of q are `callRule[k], callRet[k]` for k in `[callStart[q],
+ * callEnd[q])` once q is expanded. Creating states grows the arrays, so
+ * code that keeps an array in a local must read it again after anything
+ * that can expand a state.
  */
-import { CompileError } from "@formwork/core";
-import type { DfaTables } from "./dfa.js";
-import { escapeFirstBytes } from "./follow.js";
+import type { ResolvedEngineOptions } from "./options.js";
+import { SubsetBuilder, type DfaSink } from "./dfa.js";
+import { followBytes } from "./follow.js";
+import type { Nfa } from "./nfa.js";
 
-/** The DFA tables after trimming, with the per-state facts the matcher needs. */
-export interface Automaton extends DfaTables {
-  ruleNames: readonly string[];
+function grow<T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, n: number, fill = 0): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  if (fill !== 0) b.fill(fill);
+  b.set(a);
+  return b;
+}
+
+/** A lazily built automaton over byte classes, one sub-automaton per called rule. */
+export class Automaton implements DfaSink {
+  readonly ruleNames: readonly string[];
+  readonly nfa: Nfa;
+  /** Byte → byte class. Classes are contiguous byte ranges, numbered in byte order. */
+  readonly classOf: Uint8Array;
+  readonly nClasses: number;
+  /** Smallest and largest byte of each class. */
+  readonly classLo: Uint8Array;
+  readonly classHi: Uint8Array;
+  /** Fewest bytes of each rule's language (Infinity: the rule never finishes). */
+  readonly ruleMinBytes: Float64Array;
+  /** Start state of each rule (-1 for a rule that never finishes). */
+  readonly ruleStart: Int32Array;
+  /** States created so far. */
+  stateCount = 0;
+  /** `trans[q * nClasses + c]`: next state, -1 none, -2 q not expanded. */
+  trans = new Int32Array(0);
+  accepting = new Uint8Array(0);
+  /** Rule of each state. */
+  ruleOf = new Int32Array(0);
   /** Fewest bytes from state q to the end of its rule (calls counted by their rule's shortest string). */
-  minBytes: Float64Array;
-  /** Fewest bytes of each rule's language. */
-  ruleMinBytes: Float64Array;
-  /** Shortest-completion move of q: -1 = stop here (accepting), `c < nClasses` = a byte of class c, else call index `k - nClasses`. */
-  bestMove: Int32Array;
-  /** 1 when q has at least one byte transition. */
-  hasBytes: Uint8Array;
+  minBytes = new Float64Array(0);
+  /** 1 when q can read a byte. */
+  hasBytes = new Uint8Array(0);
+  /** 1 when q calls a rule. */
+  hasCalls = new Uint8Array(0);
   /** 1 when q calls a rule or ends its rule (a token walk from a cached state must look at the stack there). */
-  escapes: Uint8Array;
+  escapes = new Uint8Array(0);
+  /** Equal for states that read alike for as many bytes as the longest token (token-cache key; see `Nfa.canon`). */
+  cacheKey = new Int32Array(0);
+  /** Calls of an expanded state q: k in `[callStart[q], callEnd[q])`. */
+  callStart = new Int32Array(0);
+  callEnd = new Int32Array(0);
+  callRule = new Int32Array(64);
+  callRet = new Int32Array(64);
+  private nCalls = 0;
+  private capacity = 0;
+  private readonly builder: SubsetBuilder;
+  private best = new Int32Array(0);
+  private follow: Uint32Array | null = null;
+  private called: Uint8Array | null = null;
+  private noFollow: Uint32Array | null = null;
+  private readonly starts: readonly number[];
+  private readonly ends: readonly number[];
+
+  constructor(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleMin: Float64Array, ruleNames: readonly string[], options: ResolvedEngineOptions) {
+    this.nfa = nfa;
+    this.starts = starts;
+    this.ends = ends;
+    this.ruleNames = ruleNames;
+    this.classOf = nfa.classOf;
+    this.nClasses = nfa.nClasses;
+    this.classLo = nfa.classLo;
+    this.classHi = nfa.classHi;
+    this.ruleMinBytes = ruleMin;
+    this.builder = new SubsetBuilder(nfa, ends, ruleMin, options.maxDfaStates);
+    this.reserve(64);
+    const ruleStart = new Int32Array(starts.length).fill(-1);
+    for (let r = 0; r < starts.length; r++) if (ruleMin[r] < Infinity) ruleStart[r] = this.builder.start(this, starts[r], r);
+    this.ruleStart = ruleStart;
+  }
+
+  /** Computes the transitions and calls of q (no-op when done). */
+  expand(q: number): void {
+    if (this.trans[q * this.nClasses] === -2) this.builder.expand(this, q, this.ruleOf[q]);
+  }
+
+  /** The state after a byte of class c from q (-1 none), expanding q if needed. */
+  next(q: number, c: number): number {
+    const t = this.trans[q * this.nClasses + c];
+    if (t !== -2) return t;
+    this.expand(q);
+    return this.trans[q * this.nClasses + c];
+  }
+
+  /** Whether q is expanded. */
+  isExpanded(q: number): boolean {
+    return this.trans[q * this.nClasses] !== -2;
+  }
+
   /**
-   * `escapeFirst[q * 8 .. q * 8 + 8)`: for an accepting state q, the 256-bit set of bytes that can
-   * follow the end of q's rule (whatever the stack); empty for other states (see `follow.ts`).
+   * One move of a shortest completion from q: -1 = stop here (accepting),
+   * `c < nClasses` = a byte of class c, `nClasses + k` = call k of q; -2 when
+   * q cannot finish. Following moves reaches a stop: a byte move lowers
+   * `minBytes`, a call of a rule that reads a byte too, and calls of
+   * rules that may read nothing are taken only on a way to one of those.
    */
-  escapeFirst: Uint32Array;
-}
-
-/** A binary min-heap of (cost, state) pairs; stale entries are skipped by the caller. */
-class CostHeap {
-  key = new Float64Array(256);
-  val = new Int32Array(256);
-  size = 0;
-
-  push(k: number, v: number): void {
-    if (this.size === this.key.length) {
-      const k2 = new Float64Array(this.size * 2);
-      k2.set(this.key);
-      const v2 = new Int32Array(this.size * 2);
-      v2.set(this.val);
-      this.key = k2;
-      this.val = v2;
-    }
-    const { key, val } = this;
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (key[p] <= k) break;
-      key[i] = key[p];
-      val[i] = val[p];
-      i = p;
-    }
-    key[i] = k;
-    val[i] = v;
+  bestMove(q: number): number {
+    if (q < this.best.length && this.best[q] !== -3) return this.best[q];
+    const m = this.findBestMove(q);
+    if (this.best.length < this.stateCount) this.best = grow(this.best, Math.max(this.stateCount, this.best.length * 2), -3);
+    this.best[q] = m;
+    return m;
   }
 
-  /** Removes the smallest entry; read it from `topKey`/`topVal` first. */
-  pop(): void {
-    const { key, val } = this;
-    const n = --this.size;
-    if (n === 0) return;
-    const k = key[n], v = val[n];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && key[c + 1] < key[c]) c++;
-      if (key[c] >= k) break;
-      key[i] = key[c];
-      val[i] = val[c];
-      i = c;
+  private findBestMove(q: number): number {
+    const d = this.minBytes[q];
+    if (d === Infinity) return -2;
+    if (this.accepting[q]) return -1;
+    const direct = this.progressMove(q);
+    if (direct !== -2) return direct;
+    // Only calls of rules that may read nothing attain d: search along such calls for a state with a progress move.
+    const nc = this.nClasses;
+    const from = new Map<number, number>([[q, -1]]);
+    const firstMove = new Map<number, number>();
+    const queue = [q];
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i];
+      this.expand(p);
+      for (let k = this.callStart[p]; k < this.callEnd[p]; k++) {
+        const r = this.callRule[k], ret = this.callRet[k];
+        if (this.ruleMinBytes[r] !== 0 || this.minBytes[ret] !== d || from.has(ret)) continue;
+        from.set(ret, p);
+        firstMove.set(ret, p === q ? nc + k : firstMove.get(p)!);
+        if (this.accepting[ret] || this.progressMove(ret) !== -2) return firstMove.get(ret)!;
+        queue.push(ret);
+      }
     }
-    key[i] = k;
-    val[i] = v;
-  }
-}
-
-/**
- * Trims dead states and computes the analysis; throws on an empty root
- * language or left recursion. Takes ownership of `t`'s arrays (`trans` is
- * trimmed in place).
- */
-export function analyze(t: DfaTables, ruleNames: readonly string[], rootIndex: number): Automaton {
-  const n = t.stateCount, nc = t.nClasses, nRules = t.ruleStart.length;
-  const { trans, accepting, ruleStart, ruleOf } = t;
-  const tCallStart = t.callStart, tCallRule = t.callRule, tCallRet = t.callRet;
-  const nCalls = tCallStart[n];
-  const minBytes = new Float64Array(n).fill(Infinity);
-  const ruleMin = new Float64Array(nRules).fill(Infinity);
-
-  // Reverse byte edges, one per run.
-  const { runStart, runLo, runHi, runTo } = t;
-  const nRuns = runStart[n];
-  const revStart = new Int32Array(n + 1);
-  for (let k = 0; k < nRuns; k++) revStart[runTo[k] + 1]++;
-  for (let q = 0; q < n; q++) revStart[q + 1] += revStart[q];
-  const revFrom = new Int32Array(nRuns);
-  {
-    const at = revStart.slice(0, n);
-    for (let q = 0; q < n; q++) for (let k = runStart[q]; k < runStart[q + 1]; k++) revFrom[at[runTo[k]]++] = q;
-  }
-  // Call edges by caller, by return state and by callee.
-  const callFrom = new Int32Array(nCalls);
-  for (let q = 0; q < n; q++) for (let k = tCallStart[q]; k < tCallStart[q + 1]; k++) callFrom[k] = q;
-  const byRetStart = new Int32Array(n + 1);
-  const byRuleStart = new Int32Array(nRules + 1);
-  for (let k = 0; k < nCalls; k++) {
-    byRetStart[tCallRet[k] + 1]++;
-    byRuleStart[tCallRule[k] + 1]++;
-  }
-  for (let q = 0; q < n; q++) byRetStart[q + 1] += byRetStart[q];
-  for (let r = 0; r < nRules; r++) byRuleStart[r + 1] += byRuleStart[r];
-  const byRet = new Int32Array(nCalls);
-  const byRule = new Int32Array(nCalls);
-  {
-    const atRet = byRetStart.slice(0, n);
-    const atRule = byRuleStart.slice(0, nRules);
-    for (let k = 0; k < nCalls; k++) {
-      byRet[atRet[tCallRet[k]]++] = k;
-      byRule[atRule[tCallRule[k]]++] = k;
-    }
+    return -2;
   }
 
-  // Shortest completions: cost[q] = min(0 if accepting, 1 + cost[trans], ruleMin + cost[ret]),
-  // by Knuth's generalisation of Dijkstra (a call is evaluated once its callee's start and its
-  // return state are both final). `order` records when each state became final.
-  // A state enters the FIFO at most once: its first entry there has the lowest byte-move cost it
-  // can get (FIFO costs never decrease), so n entries suffice.
-  const done = new Uint8Array(n);
-  const order = new Int32Array(n).fill(-1);
-  // Byte moves cost 1, so their relaxations come in cost order: a FIFO holds them; calls go to a heap.
-  const fifoState = new Int32Array(n + 1);
-  const fifoCost = new Float64Array(n + 1);
-  let fifoHead = 0, fifoTail = 0;
-  const heap = new CostHeap();
-  for (let q = 0; q < n; q++) {
-    if (accepting[q]) {
-      minBytes[q] = 0;
-      fifoState[fifoTail] = q;
-      fifoCost[fifoTail++] = 0;
+  /** A byte move, or a call of a rule that reads at least one byte, attaining minBytes[q]; -2 if none. */
+  private progressMove(q: number): number {
+    const d = this.minBytes[q], nc = this.nClasses;
+    this.expand(q);
+    for (let c = 0; c < nc; c++) {
+      const t = this.trans[q * nc + c];
+      if (t >= 0 && 1 + this.minBytes[t] === d) return c;
     }
-  }
-  let finalised = 0;
-  const relaxCall = (p: number, v: number): void => {
-    if (done[p] === 0 && v < minBytes[p]) {
-      minBytes[p] = v;
-      heap.push(v, p);
+    for (let k = this.callStart[q]; k < this.callEnd[q]; k++) {
+      const r = this.callRule[k];
+      if (this.ruleMinBytes[r] > 0 && this.ruleMinBytes[r] + this.minBytes[this.callRet[k]] === d) return nc + k;
     }
-  };
-  while (fifoHead < fifoTail || heap.size > 0) {
-    let d: number, q: number;
-    if (fifoHead < fifoTail && (heap.size === 0 || fifoCost[fifoHead] <= heap.key[0])) {
-      d = fifoCost[fifoHead];
-      q = fifoState[fifoHead++];
-    } else {
-      d = heap.key[0];
-      q = heap.val[0];
-      heap.pop();
-    }
-    if (done[q] === 1 || d > minBytes[q]) continue;
-    done[q] = 1;
-    order[q] = finalised++;
-    const r = ruleOf[q];
-    if (ruleStart[r] === q) {
-      ruleMin[r] = d;
-      for (let i = byRuleStart[r]; i < byRuleStart[r + 1]; i++) {
-        const k = byRule[i], ret = tCallRet[k];
-        if (done[ret] === 1) relaxCall(callFrom[k], d + minBytes[ret]);
-      }
-    }
-    const d1 = d + 1;
-    for (let i = revStart[q]; i < revStart[q + 1]; i++) {
-      const p = revFrom[i];
-      if (done[p] === 0 && d1 < minBytes[p]) {
-        minBytes[p] = d1;
-        fifoState[fifoTail] = p;
-        fifoCost[fifoTail++] = d1;
-      }
-    }
-    for (let i = byRetStart[q]; i < byRetStart[q + 1]; i++) {
-      const k = byRet[i], callee = tCallRule[k];
-      if (done[ruleStart[callee]] === 1) relaxCall(callFrom[k], ruleMin[callee] + d);
-    }
-  }
-  if (ruleMin[rootIndex] === Infinity) {
-    throw new CompileError("empty-language", `the start rule "${ruleNames[rootIndex]}" matches no string at all (every path runs into a rule that never finishes)`, {
-      hint: "Give every recursive rule an alternative that ends without recursing.",
-    });
+    return -2;
   }
 
-  // Cut transitions into dead states and calls of rules that never finish.
-  const hasBytes = new Uint8Array(n);
-  const newRunStart = new Int32Array(n + 1);
-  let kept = 0;
-  for (let q = 0; q < n; q++) {
-    const row = q * nc;
-    for (let k = runStart[q]; k < runStart[q + 1]; k++) {
-      const to = runTo[k];
-      if (minBytes[to] === Infinity) trans.fill(-1, row + runLo[k], row + runHi[k] + 1);
-      else {
-        runLo[kept] = runLo[k];
-        runHi[kept] = runHi[k];
-        runTo[kept] = to;
-        kept++;
-      }
+  /**
+   * A table whose `[r * 8, r * 8 + 8)` is the set of bytes that can come right after rule r ends
+   * (see `follow.ts`): computed on first use, unless no rule calls r (the root, usually: then the
+   * set is empty and an empty table is returned).
+   */
+  followBytes(r: number): Uint32Array {
+    if (this.follow !== null) return this.follow;
+    if (this.called === null) {
+      this.called = new Uint8Array(this.ruleStart.length);
+      const { callRule } = this.nfa;
+      for (let k = 0, e = this.nfa.callStart[this.nfa.baseCount]; k < e; k++) this.called[callRule[k]] = 1;
     }
-    newRunStart[q + 1] = kept;
-    if (kept > newRunStart[q]) hasBytes[q] = 1;
+    if (this.called[r] === 0) return (this.noFollow ??= new Uint32Array(this.ruleStart.length * 8));
+    return (this.follow = followBytes(this.nfa, this.starts, this.ends, this.ruleMinBytes));
   }
-  const callStart = new Int32Array(n + 1);
-  const callRule = new Int32Array(nCalls);
-  const callRet = new Int32Array(nCalls);
-  let m = 0;
-  for (let q = 0; q < n; q++) {
-    for (let k = tCallStart[q]; k < tCallStart[q + 1]; k++) {
-      if (ruleMin[tCallRule[k]] < Infinity && minBytes[tCallRet[k]] < Infinity) {
-        callRule[m] = tCallRule[k];
-        callRet[m] = tCallRet[k];
-        m++;
-      }
-    }
-    callStart[q + 1] = m;
-  }
-  // Shortest-completion moves: the first option (accepting, then classes, then calls) that
-  // attains the minimum through states made final before q (so that following moves ends).
-  const bestMove = new Int32Array(n).fill(-2);
-  const escapes = new Uint8Array(n);
-  for (let q = 0; q < n; q++) {
-    escapes[q] = accepting[q] || callStart[q + 1] > callStart[q] ? 1 : 0;
-    const d = minBytes[q];
-    if (d === Infinity) continue;
-    if (accepting[q]) {
-      bestMove[q] = -1;
-      continue;
-    }
-    let move = -2;
-    for (let k = newRunStart[q]; k < newRunStart[q + 1]; k++) {
-      if (1 + minBytes[runTo[k]] === d) {
-        move = runLo[k];
-        break;
-      }
-    }
-    if (move === -2) {
-      const oq = order[q];
-      for (let k = callStart[q]; k < callStart[q + 1]; k++) {
-        const callee = callRule[k], ret = callRet[k], s = ruleStart[callee];
-        if (ruleMin[callee] + minBytes[ret] === d && order[ret] < oq && order[s] < oq) {
-          move = nc + k;
-          break;
-        }
-      }
-    }
-    bestMove[q] = move;
-  }
-  const a: Automaton = {
-    ...t,
-    trans,
-    callStart,
-    callRule: callRule.slice(0, m),
-    callRet: callRet.slice(0, m),
-    runStart: newRunStart,
-    runLo: runLo.slice(0, kept),
-    runHi: runHi.slice(0, kept),
-    runTo: runTo.slice(0, kept),
-    ruleNames,
-    minBytes,
-    ruleMinBytes: ruleMin,
-    bestMove,
-    hasBytes,
-    escapes,
-    escapeFirst: new Uint32Array(0),
-  };
-  checkLeftRecursion(a);
-  a.escapeFirst = escapeFirstBytes(a);
-  return a;
-}
 
-/** Throws `left-recursion` when a rule can call itself again before reading a byte. */
-function checkLeftRecursion(a: Automaton): void {
-  const nRules = a.ruleStart.length;
-  const leftCalls: Set<number>[] = [];
-  for (let r = 0; r < nRules; r++) {
-    const out = new Set<number>();
-    leftCalls.push(out);
-    if (a.ruleMinBytes[r] === Infinity) continue;
-    const seen = new Set<number>([a.ruleStart[r]]);
-    const work = [a.ruleStart[r]];
-    while (work.length > 0) {
-      const q = work.pop()!;
-      for (let k = a.callStart[q]; k < a.callStart[q + 1]; k++) {
-        const callee = a.callRule[k];
-        out.add(callee);
-        if (a.ruleMinBytes[callee] === 0 && !seen.has(a.callRet[k])) {
-          seen.add(a.callRet[k]);
-          work.push(a.callRet[k]);
-        }
-      }
-    }
+  /** Creates and expands every reachable state (bounded by `maxDfaStates`); returns the state count. */
+  materialize(): number {
+    for (let q = 0; q < this.stateCount; q++) this.expand(q);
+    return this.stateCount;
   }
-  // Cycle search.
-  const color = new Uint8Array(nRules);
-  const path: number[] = [];
-  const dfs = (r: number): number[] | null => {
-    color[r] = 1;
-    path.push(r);
-    for (const s of leftCalls[r]) {
-      if (color[s] === 1) return path.slice(path.indexOf(s));
-      if (color[s] === 0) {
-        const c = dfs(s);
-        if (c) return c;
-      }
+
+  /** Bytes held by the tables. */
+  get memoryBytes(): number {
+    return this.capacity * (this.nClasses * 4 + 1 + 4 + 8 + 1 + 1 + 1 + 4 + 8) + this.nCalls * 8;
+  }
+
+  // --- DfaSink: called by the subset construction ---
+
+  addState(q: number, rule: number, accepting: boolean, minBytes: number, hasBytes: boolean, hasCalls: boolean, cacheKey: number): void {
+    if (q >= this.capacity) this.reserve(Math.max(q + 1, this.capacity * 2));
+    this.stateCount = q + 1;
+    this.ruleOf[q] = rule;
+    this.accepting[q] = accepting ? 1 : 0;
+    this.minBytes[q] = minBytes;
+    this.hasBytes[q] = hasBytes ? 1 : 0;
+    this.hasCalls[q] = hasCalls ? 1 : 0;
+    this.escapes[q] = accepting || hasCalls ? 1 : 0;
+    this.cacheKey[q] = cacheKey;
+  }
+
+  setRow(q: number, lo: number, hi: number, to: number): void {
+    const row = q * this.nClasses;
+    if (lo === hi) this.trans[row + lo] = to;
+    else this.trans.fill(to, row + lo, row + hi + 1);
+  }
+
+  setCalls(q: number, rules: Int32Array, rets: Int32Array, n: number): void {
+    if (this.nCalls + n > this.callRule.length) {
+      const m = Math.max(this.nCalls + n, this.callRule.length * 2);
+      this.callRule = grow(this.callRule, m);
+      this.callRet = grow(this.callRet, m);
     }
-    path.pop();
-    color[r] = 2;
-    return null;
-  };
-  for (let r = 0; r < nRules; r++) {
-    if (color[r] !== 0) continue;
-    const cycle = dfs(r);
-    if (cycle) {
-      const names = cycle.map((i) => a.ruleNames[i]);
-      throw new CompileError("left-recursion", `left recursion: ${[...names, names[0]].join(" → ")} can call itself again without reading any input`, {
-        hint: `Rewrite it with repetition, e.g. "list ::= item (\\",\\" item)*" instead of "list ::= list \\",\\" item | item".`,
-      });
+    this.callStart[q] = this.nCalls;
+    for (let i = 0; i < n; i++) {
+      this.callRule[this.nCalls] = rules[i];
+      this.callRet[this.nCalls++] = rets[i];
     }
+    this.callEnd[q] = this.nCalls;
+  }
+
+  private reserve(n: number): void {
+    const nc = this.nClasses;
+    this.trans = grow(this.trans, n * nc, -2);
+    this.trans.fill(-2, this.capacity * nc);
+    this.accepting = grow(this.accepting, n);
+    this.ruleOf = grow(this.ruleOf, n);
+    this.minBytes = grow(this.minBytes, n);
+    this.hasBytes = grow(this.hasBytes, n);
+    this.hasCalls = grow(this.hasCalls, n);
+    this.escapes = grow(this.escapes, n);
+    this.cacheKey = grow(this.cacheKey, n);
+    this.callStart = grow(this.callStart, n);
+    this.callEnd = grow(this.callEnd, n);
+    this.capacity = n;
   }
 }

@@ -14,13 +14,10 @@ import { entryBytes, TokenWalker, type TokenCacheEntry } from "./token-cache.js"
 export interface CompiledGrammarStats {
   /** Milliseconds `compile` took (0 when it came from the compiler's cache). */
   compileMs: number;
+  /** NFA states built from the grammar (one body per counted repetition; copies are made later, as reached). */
   nfaStates: number;
-  /** DFA states before minimisation. */
-  subsetStates: number;
-  /** DFA states after trimming (and minimisation when asked for). */
-  dfaStates: number;
-  /** Whether the states were minimised. */
-  minimized: boolean;
+  /** Counted repetitions (built once, copies instantiated lazily). */
+  counters: number;
   byteClasses: number;
   /** Rules with their own automaton (recursive or big), root included. */
   calledRules: readonly string[];
@@ -33,7 +30,8 @@ export class CompiledGrammar {
   readonly trie: TokenTrie;
   readonly options: ResolvedEngineOptions;
   readonly stats: CompiledGrammarStats;
-  private readonly cache: (TokenCacheEntry | undefined)[];
+  /** Cache entries by `Automaton.cacheKey` (states that read alike share one). */
+  private readonly cache: (TokenCacheEntry | undefined)[] = [];
   private cacheBytes = 0;
   private cacheFills = 0;
   private walker: TokenWalker | null = null;
@@ -44,7 +42,6 @@ export class CompiledGrammar {
     this.vocabulary = trie.vocabulary;
     this.options = options;
     this.stats = stats;
-    this.cache = new Array(automaton.stateCount);
   }
 
   /** A new matcher at the start of the grammar. */
@@ -54,16 +51,17 @@ export class CompiledGrammar {
 
   /** The token classification of automaton state `q`, computed on first use. */
   cacheEntry(q: number): TokenCacheEntry {
-    let e = this.cache[q];
+    const key = this.automaton.cacheKey[q];
+    let e = this.cache[key];
     if (e === undefined) {
       // The walks use a stack pool of their own, holding rule-local frames only.
       this.walker ??= new TokenWalker(
-        { a: this.automaton, pool: new StackPool(this.automaton.minBytes), maxStackDepth: this.options.maxStackDepth, maxConfigurations: this.options.maxConfigurations },
+        { a: this.automaton, pool: new StackPool(this.automaton), maxStackDepth: this.options.maxStackDepth, maxConfigurations: this.options.maxConfigurations },
         this.trie,
         this.vocabulary.size,
       );
       e = this.walker.build(q);
-      this.cache[q] = e;
+      this.cache[key] = e;
       this.cacheBytes += entryBytes(e);
       this.cacheFills++;
     }
@@ -71,23 +69,22 @@ export class CompiledGrammar {
   }
 
   /**
-   * Fills the cache of every state now (what the first masks would do
-   * lazily); costs one trie walk per state. Returns the milliseconds spent.
+   * Builds every reachable automaton state and fills the cache of each now
+   * (what the first masks would do lazily); costs one trie walk per state,
+   * and all the states of every counted repetition's copies. Returns the
+   * milliseconds spent.
    */
   warmUp(): number {
     const t0 = performance.now();
     const a = this.automaton;
-    for (let q = 0; q < a.stateCount; q++) if (a.hasBytes[q] || a.callStart[q + 1] > a.callStart[q]) this.cacheEntry(q);
+    a.materialize();
+    for (let q = 0; q < a.stateCount; q++) if (a.hasBytes[q] || a.hasCalls[q]) this.cacheEntry(q);
     return performance.now() - t0;
   }
 
-  /** Memory held: automaton tables and the token cache so far. */
-  memory(): { automatonBytes: number; cacheBytes: number; cachedStates: number } {
+  /** Memory held: automaton tables and the token cache so far, and how many states and entries they hold. */
+  memory(): { automatonBytes: number; cacheBytes: number; cachedStates: number; dfaStates: number; nfaStates: number } {
     const a = this.automaton;
-    const automatonBytes =
-      a.trans.byteLength + a.accepting.byteLength + a.callStart.byteLength + a.callRule.byteLength + a.callRet.byteLength +
-      a.ruleOf.byteLength + a.minBytes.byteLength + a.bestMove.byteLength + a.hasBytes.byteLength + a.escapes.byteLength + a.escapeFirst.byteLength +
-      a.runStart.byteLength + a.runLo.byteLength + a.runHi.byteLength + a.runTo.byteLength;
-    return { automatonBytes, cacheBytes: this.cacheBytes, cachedStates: this.cacheFills };
+    return { automatonBytes: a.memoryBytes, cacheBytes: this.cacheBytes, cachedStates: this.cacheFills, dfaStates: a.stateCount, nfaStates: a.nfa.count };
   }
 }

@@ -4,14 +4,12 @@
  */
 import { ArgumentError, TokenTrie, type Vocabulary } from "@formwork/core";
 import type { Grammar } from "../ir.js";
-import { analyze } from "./automaton.js";
+import { Automaton } from "./automaton.js";
 import { CompiledGrammar } from "./compiled-grammar.js";
-import { determinize } from "./dfa.js";
 import { grammarKey } from "./grammar-key.js";
-import { minimize } from "./minimize.js";
-import { buildNfa } from "./nfa.js";
+import { analyzeNfa } from "./nfa-analysis.js";
+import { buildNfa } from "./nfa-build.js";
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
-import { nullableRules } from "../analyze.js";
 import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkRefs } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
@@ -93,20 +91,18 @@ export function compileGrammar(input: Grammar, trie: TokenTrie, options: Resolve
   const called = calledRules(grammar, options.inlineLimit);
   // Root first: rule index 0 is the start.
   const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
-  // Nullable called rules run without their empty string; their call sites skip them instead.
-  const skip = nullableRules(grammar);
-  const { nfa, starts, ends, nonEmpty } = buildNfa(grammar, names, options, skip);
-  const tables = determinize(nfa, starts, ends, options.maxDfaStates, nonEmpty);
-  // Trim (and check) first, then merge equivalent states and analyse the result.
-  const trimmed = analyze(tables, names, 0);
-  const automaton = options.minimize ? analyze(minimize(trimmed), names, 0) : trimmed;
+  const { nfa, starts, ends } = buildNfa(grammar, names, options);
+  // Copies of counted repetitions further apart than the longest token read alike (token-cache sharing).
+  nfa.clampDepth = trie.maxDepth + 1;
+  const ruleMin = analyzeNfa(nfa, starts, ends, names);
+  const counters = nfa.ctrBody.length;
+  // The rule automata are built lazily, from the rule starts, as matchers and token walks reach states.
+  const automaton = new Automaton(nfa, starts, ends, ruleMin, names, options);
   return new CompiledGrammar(automaton, trie, options, {
     compileMs: performance.now() - t0,
-    nfaStates: nfa.count,
-    subsetStates: tables.stateCount,
-    dfaStates: automaton.stateCount,
+    nfaStates: nfa.baseCount,
+    counters,
     byteClasses: automaton.nClasses,
     calledRules: names,
-    minimized: options.minimize,
   });
 }

@@ -82,11 +82,9 @@ export function closure(ctx: RunContext, q: number, st: number, out: ConfigBuffe
     }
     out.push(p, s);
     if (a.accepting[p] && s !== 0) work.push(pool.state[s], pool.parent[s]);
-    const k1 = a.callStart[p + 1];
-    for (let k = a.callStart[p]; k < k1; k++) {
-      if (pool.depth[s] >= ctx.maxStackDepth) break;
-      work.push(a.ruleStart[a.callRule[k]], pool.push(a.callRet[k], s));
-    }
+    if (a.hasCalls[p] === 0 || pool.depth[s] >= ctx.maxStackDepth) continue;
+    a.expand(p);
+    for (let k = a.callStart[p], k1 = a.callEnd[p]; k < k1; k++) work.push(a.ruleStart[a.callRule[k]], pool.push(a.callRet[k], s));
   }
 }
 
@@ -117,17 +115,19 @@ function addPlain(ctx: RunContext, q: number, s: number, out: ConfigBuffer, star
  */
 export function step(ctx: RunContext, src: ConfigBuffer, from: number, to: number, b: number, out: ConfigBuffer): number {
   const a = ctx.a;
-  const nc = a.nClasses, c = a.classOf[b], trans = a.trans, escapes = a.escapes, callStart = a.callStart;
+  const nc = a.nClasses, c = a.classOf[b];
   const start = out.len;
   for (let i = from; i < to; i++) {
-    const q2 = trans[src.q[i] * nc + c];
+    // The tables grow as states are created: read them from the automaton each time.
+    let q2 = a.trans[src.q[i] * nc + c];
+    if (q2 === -2) q2 = a.next(src.q[i], c);
     if (q2 < 0) continue;
     const s = src.s[i];
-    if (escapes[q2] === 0) {
+    if (a.escapes[q2] === 0) {
       addPlain(ctx, q2, s, out, start);
       continue;
     }
-    if (callStart[q2 + 1] === callStart[q2] || s >= CLOSURE_KEY) {
+    if (a.hasCalls[q2] === 0 || s >= CLOSURE_KEY) {
       closure(ctx, q2, s, out, start);
       continue;
     }

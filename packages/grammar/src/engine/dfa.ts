@@ -1,224 +1,273 @@
 /**
- * Byte NFA → one DFA per called rule (subset construction), over byte
- * classes shared by the whole grammar. Call edges are letters of the
- * alphabet like bytes: a DFA state may call several rules, each with its own
- * return state.
+ * Subset construction, one DFA state at a time: the automaton asks for a
+ * state's transitions the first time something reads them (`expand`), so a
+ * grammar costs the states its texts and token walks reach, not all of
+ * them. Call edges are letters of the alphabet like bytes: a DFA state may
+ * call several rules, each with its own return state.
  *
- * A DFA state is identified by the *important* NFA states of its closure
- * (those with a byte or call edge, and rule ends): the epsilon-only states
- * of the Thompson construction decide nothing, and leaving them out keeps
- * the sets short. Sets live in one typed-array arena and are interned by
- * hash; target lists of a class (what a state reads on it, before the
- * closure) are memoised too, so that equal moves are closed only once.
+ * A DFA state is identified by its rule and the *important* NFA states of
+ * its closure (those with a byte or call edge, and rule ends; states that
+ * cannot finish are left out): the epsilon-only states of the Thompson
+ * construction decide nothing, and leaving them out keeps the sets short.
+ * Sets live in one typed-array arena and are interned by hash; target lists
+ * of a class (what a state reads on it, before the closure) are memoised
+ * too, so that equal moves are closed only once.
  */
 import { LimitError } from "@formwork/core";
-import { dedupSorted, grownI32, grownU8, hashList, ListTable, sortPrefix } from "./int-lists.js";
-import type { Nfa } from "./nfa.js";
+import { dedupSorted, grownI32, hashList, ListTable, sortPrefix } from "./int-lists.js";
+import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
 
-/** Transition tables of all rule DFAs, states numbered globally. */
-export interface DfaTables {
+/** Where the subset construction writes a new state's facts (the automaton). */
+export interface DfaSink {
   stateCount: number;
-  /** Byte → byte class. Classes are contiguous byte ranges, numbered in byte order. */
-  classOf: Uint8Array;
-  nClasses: number;
-  /** Smallest byte of each class. */
-  classLo: Uint8Array;
-  /** Largest byte of each class. */
-  classHi: Uint8Array;
-  /** `trans[q * nClasses + c]`: next state, or -1. */
-  trans: Int32Array;
-  accepting: Uint8Array;
-  /** Call edges of q: `callRule[k], callRet[k]` for `k` in `[callStart[q], callStart[q+1])`. */
-  callStart: Int32Array;
-  callRule: Int32Array;
-  callRet: Int32Array;
-  /** Rule of each state. */
-  ruleOf: Int32Array;
-  /** Start state of each rule. */
-  ruleStart: Int32Array;
-  /**
-   * The transitions of `trans` again, sparse: run k of state q (k in
-   * `[runStart[q], runStart[q+1])`, in class order) sends classes
-   * `runLo[k]..runHi[k]` to `runTo[k]`; classes in no run have no transition.
-   */
-  runStart: Int32Array;
-  runLo: Uint8Array;
-  runHi: Uint8Array;
-  runTo: Int32Array;
+  /** Makes room for state `q` (filled in by the caller). */
+  addState(q: number, rule: number, accepting: boolean, minBytes: number, hasBytes: boolean, hasCalls: boolean, cacheKey: number): void;
+  /** Sets `trans[q * nClasses + c]` for classes `lo..hi`. */
+  setRow(q: number, lo: number, hi: number, to: number): void;
+  /** Records the calls of q: `rules[i]` returning to `rets[i]`, i < n. */
+  setCalls(q: number, rules: Int32Array, rets: Int32Array, n: number): void;
 }
 
-/** The runs of a dense transition table (see `DfaTables.runStart`). */
-export function runsOf(trans: Int32Array, n: number, nc: number): Pick<DfaTables, "runStart" | "runLo" | "runHi" | "runTo"> {
-  const runStart = new Int32Array(n + 1);
-  let count = 0;
-  for (let q = 0; q < n; q++) {
-    let prev = -1;
-    for (let i = q * nc, e = i + nc; i < e; i++) {
-      const to = trans[i];
-      if (to >= 0 && to !== prev) count++;
-      prev = to;
-    }
-    runStart[q + 1] = count;
+/** The sets behind the DFA states, and the scratch of the construction. */
+export class SubsetBuilder {
+  private readonly nfa: Nfa;
+  private readonly ends: readonly number[];
+  private readonly ruleMin: Float64Array;
+  private readonly maxStates: number;
+  /** NFA sets of the DFA states (owner: the rule); ids are DFA state ids. */
+  private readonly sets = new ListTable();
+  /** Canonical sets (`Nfa.canon` of the members), for `cacheKey`. */
+  private readonly canonSets = new ListTable();
+  /** Target lists of a class → DFA state. */
+  private readonly lists = new ListTable();
+  private listState = new Int32Array(256);
+  // Per NFA state (grown with the NFA): closure stamps (only increase) and the DFA state of a lone target.
+  private mark = new Int32Array(0);
+  private single = new Int32Array(0);
+  private stamp = 0;
+  private stack = new Int32Array(256);
+  private cl = new Int32Array(256);
+  private clLen = 0;
+  private tmp = new Int32Array(256);
+  private canonTmp = new Int32Array(256);
+  private pairs = new Int32Array(64);
+  private eLo = new Int32Array(64);
+  private eHi = new Int32Array(64);
+  private eTo = new Int32Array(64);
+  private head = new Int32Array(0);
+  private touched = new Int32Array(0);
+  private entVal = new Int32Array(256);
+  private entNext = new Int32Array(256);
+
+  constructor(nfa: Nfa, ends: readonly number[], ruleMin: Float64Array, maxStates: number) {
+    this.nfa = nfa;
+    this.ends = ends;
+    this.ruleMin = ruleMin;
+    this.maxStates = maxStates;
+    this.head = new Int32Array(nfa.nClasses).fill(-1);
+    this.touched = new Int32Array(nfa.nClasses);
+    this.growNfa();
   }
-  const runLo = new Uint8Array(count), runHi = new Uint8Array(count), runTo = new Int32Array(count);
-  let k = 0;
-  for (let q = 0; q < n; q++) {
-    let prev = -1;
-    const row = q * nc;
-    for (let c = 0; c < nc; c++) {
-      const to = trans[row + c];
-      if (to >= 0) {
-        if (to === prev) runHi[k - 1] = c;
-        else {
-          runLo[k] = c;
-          runHi[k] = c;
-          runTo[k] = to;
-          k++;
+
+  /** The DFA state of rule `rule` that starts at NFA state `s`. */
+  start(out: DfaSink, s: number, rule: number): number {
+    this.tmp[0] = s;
+    this.closure(this.tmp, 1);
+    return this.intern(out, rule);
+  }
+
+  /** Computes the transitions and calls of DFA state q (its targets are created, not expanded). */
+  expand(out: DfaSink, q: number, rule: number): void {
+    const { sets, nfa } = this;
+    const nc = nfa.nClasses;
+    const so = sets.off[q], se = sets.off[q + 1];
+    out.setRow(q, 0, nc - 1, -1);
+    const s0 = sets.data[so];
+    if (se - so === 1 && nfa.flags[s0] & NFA_DISJOINT) {
+      // One NFA state with disjoint edges (the most common case): its sorted edges are the runs.
+      for (let k = nfa.edgeStart[s0], e = nfa.edgeStart[s0 + 1]; k < e; k++) {
+        const t = this.moveOne(out, nfa.edgeTo[k], rule);
+        if (t >= 0) out.setRow(q, nfa.edgeLo[k], nfa.edgeHi[k], t);
+      }
+    } else this.expandMany(out, q, so, se, rule);
+    this.expandCalls(out, q, so, se, rule);
+  }
+
+  /** Transitions of a state with several members (or overlapping edges): per class, the closure of every target. */
+  private expandMany(out: DfaSink, q: number, so: number, se: number, rule: number): void {
+    const nfa = this.nfa;
+    let nE = 0;
+    for (let i = so; i < se; i++) {
+      const s = this.sets.data[i];
+      const k0 = nfa.edgeStart[s], k1 = nfa.edgeStart[s + 1];
+      if (nE + k1 - k0 > this.eTo.length) {
+        const need = nE + k1 - k0;
+        this.eLo = grownI32(this.eLo, need);
+        this.eHi = grownI32(this.eHi, need);
+        this.eTo = grownI32(this.eTo, need);
+      }
+      for (let k = k0; k < k1; k++) {
+        if (nfa.dist[nfa.edgeTo[k]] === Infinity) continue;
+        this.eLo[nE] = nfa.edgeLo[k];
+        this.eHi[nE] = nfa.edgeHi[k];
+        this.eTo[nE] = nfa.edgeTo[k];
+        nE++;
+      }
+    }
+    const { eLo, eHi, eTo } = this;
+    // Usual case: the edges' class ranges are pairwise disjoint, so each range has one target.
+    let disjoint = nE <= 32;
+    if (disjoint) {
+      for (let i = 1; i < nE; i++) {
+        const lo = eLo[i], hi = eHi[i], to = eTo[i];
+        let j = i - 1;
+        while (j >= 0 && eLo[j] > lo) {
+          eLo[j + 1] = eLo[j];
+          eHi[j + 1] = eHi[j];
+          eTo[j + 1] = eTo[j];
+          j--;
+        }
+        eLo[j + 1] = lo;
+        eHi[j + 1] = hi;
+        eTo[j + 1] = to;
+      }
+      for (let i = 1; i < nE; i++) {
+        if (eLo[i] <= eHi[i - 1]) {
+          disjoint = false;
+          break;
         }
       }
-      prev = to;
     }
-  }
-  return { runStart, runLo, runHi, runTo };
-}
-
-/** The dense table of `n` states' runs. */
-export function denseOf(n: number, nc: number, runStart: Int32Array, runLo: Uint8Array, runHi: Uint8Array, runTo: Int32Array): Int32Array<ArrayBuffer> {
-  const trans = new Int32Array(n * nc).fill(-1);
-  for (let q = 0; q < n; q++) {
-    const row = q * nc;
-    for (let k = runStart[q]; k < runStart[q + 1]; k++) {
-      const lo = runLo[k], hi = runHi[k];
-      if (lo === hi) trans[row + lo] = runTo[k];
-      else trans.fill(runTo[k], row + lo, row + hi + 1);
+    if (disjoint) {
+      for (let i = 0; i < nE; i++) out.setRow(q, eLo[i], eHi[i], this.moveOne(out, eTo[i], rule));
+      return;
     }
-  }
-  return trans;
-}
-
-/**
- * Work arrays of the subset construction, kept between calls (sized by NFA
- * states and edges; only grown): a compile allocates its outputs, not these.
- * `mark` holds closure stamps, which only increase, so it is never cleared.
- */
-interface Scratch {
-  n: number;
-  edges: number;
-  stamp: number;
-  mark: Int32Array;
-  stack: Int32Array;
-  cl: Int32Array;
-  single: Int32Array;
-  important: Uint8Array;
-  ceDisjoint: Uint8Array;
-  ceLo: Int32Array;
-  ceHi: Int32Array;
-  ceTo: Int32Array;
-}
-
-let scratch: Scratch | null = null;
-
-function scratchFor(n: number, edges: number): Scratch {
-  let sc = scratch;
-  // Grown (or, after a huge grammar, shrunk) to fit; renewed before the stamps overflow.
-  if (sc === null || sc.n < n || sc.stamp > 0x3fffffff || (sc.n > 1 << 20 && sc.n > 8 * n)) {
-    const m = Math.max(n, sc === null || sc.n > 8 * n ? 0 : Math.min(sc.n * 2, 1 << 22), 1024);
-    sc = {
-      n: m,
-      edges: sc?.edges ?? 0,
-      stamp: 0,
-      mark: new Int32Array(m),
-      stack: new Int32Array(m),
-      cl: new Int32Array(m),
-      single: new Int32Array(m),
-      important: new Uint8Array(m),
-      ceDisjoint: new Uint8Array(m),
-      ceLo: sc?.ceLo ?? new Int32Array(0),
-      ceHi: sc?.ceHi ?? new Int32Array(0),
-      ceTo: sc?.ceTo ?? new Int32Array(0),
-    };
-  }
-  if (sc.edges < edges || (sc.edges > 1 << 21 && sc.edges > 8 * edges)) {
-    const m = Math.max(edges, sc.edges > 8 * edges ? 0 : Math.min(sc.edges * 2, 1 << 23), 2048);
-    sc.edges = m;
-    sc.ceLo = new Int32Array(m);
-    sc.ceHi = new Int32Array(m);
-    sc.ceTo = new Int32Array(m);
-  }
-  scratch = sc;
-  return sc;
-}
-
-/**
- * Determinises the NFA rule by rule. Throws `max-dfa-states` past the limit.
- * A rule with `nonEmpty[r]` set loses its empty string: its start state is kept
- * apart from every other state (the NFA start, which no edge enters, is part of
- * its identity) and is not accepting.
- */
-export function determinize(nfa: Nfa, starts: number[], ends: number[], maxStates: number, nonEmpty?: Uint8Array): DfaTables {
-  const N = nfa.count;
-  const { epsStart, epsTo, byteStart, byteLo, byteHi, byteTo } = nfa;
-  const nCallStart = nfa.callStart, nCallRule = nfa.callRule, nCallRet = nfa.callRet;
-
-  // Byte classes from every edge boundary.
-  const cut = new Uint8Array(257);
-  cut[0] = 1;
-  for (let k = 0; k < byteLo.length; k++) {
-    cut[byteLo[k]] = 1;
-    cut[byteHi[k] + 1] = 1;
-  }
-  const classOf = new Uint8Array(256);
-  const lo: number[] = [];
-  const hi: number[] = [];
-  let c = -1;
-  for (let b = 0; b < 256; b++) {
-    if (cut[b]) {
-      c++;
-      lo.push(b);
-      hi.push(b);
-    }
-    classOf[b] = c;
-    hi[c] = b;
-  }
-  const nc = c + 1;
-
-  // Byte edges as class ranges, sorted by class within each state; whether they are disjoint.
-  const nEdges = byteLo.length;
-  const sc = scratchFor(N, nEdges);
-  const { ceLo, ceHi, ceTo, ceDisjoint } = sc;
-  for (let s = 0; s < N; s++) {
-    const k0 = byteStart[s], k1 = byteStart[s + 1];
-    for (let k = k0; k < k1; k++) {
-      const lo = classOf[byteLo[k]], hi = classOf[byteHi[k]], to = byteTo[k];
-      let j = k - 1;
-      while (j >= k0 && ceLo[j] > lo) {
-        ceLo[j + 1] = ceLo[j];
-        ceHi[j + 1] = ceHi[j];
-        ceTo[j + 1] = ceTo[j];
-        j--;
+    // Per class: the list of targets of every edge covering it.
+    const { head, touched } = this;
+    let nEnt = 0, nTouched = 0;
+    for (let i = 0; i < nE; i++) {
+      const t = eTo[i];
+      for (let cc = eLo[i], c1 = eHi[i]; cc <= c1; cc++) {
+        if (nEnt === this.entVal.length) {
+          this.entVal = grownI32(this.entVal, nEnt + 1);
+          this.entNext = grownI32(this.entNext, nEnt + 1);
+        }
+        this.entVal[nEnt] = t;
+        const h = head[cc];
+        if (h < 0) touched[nTouched++] = cc;
+        this.entNext[nEnt] = h;
+        head[cc] = nEnt++;
       }
-      ceLo[j + 1] = lo;
-      ceHi[j + 1] = hi;
-      ceTo[j + 1] = to;
     }
-    let ok = 1;
-    for (let k = k0 + 1; k < k1; k++) if (ceLo[k] <= ceHi[k - 1]) ok = 0;
-    ceDisjoint[s] = ok;
+    // Touched classes in class order: sort a short list, else scan every class.
+    const nc = this.nfa.nClasses;
+    const scan = nTouched > 16;
+    if (!scan) sortPrefix(touched, nTouched);
+    for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
+      const cc = scan ? j : touched[j];
+      let p = head[cc];
+      if (p < 0) continue;
+      head[cc] = -1;
+      let t: number;
+      if (this.entNext[p] < 0) t = this.moveOne(out, this.entVal[p], rule);
+      else {
+        let n = 0;
+        for (; p >= 0; p = this.entNext[p]) {
+          if (n === this.tmp.length) this.tmp = grownI32(this.tmp, n + 1);
+          this.tmp[n++] = this.entVal[p];
+        }
+        sortPrefix(this.tmp, n);
+        n = dedupSorted(this.tmp, n);
+        const h = hashList(this.tmp, 0, n, rule);
+        const id = this.lists.find(this.tmp, n, rule, h);
+        if (id >= 0) t = this.listState[id];
+        else {
+          this.closure(this.tmp, n);
+          t = this.intern(out, rule);
+          const nid = this.lists.add(this.tmp, n, rule, h);
+          this.listState = grownI32(this.listState, nid + 1);
+          this.listState[nid] = t;
+        }
+      }
+      out.setRow(q, cc, cc, t);
+    }
   }
 
-  // Important NFA states: the only ones a DFA state's identity depends on.
-  const important = sc.important;
-  important.fill(0, 0, N);
-  for (let s = 0; s < N; s++) if (byteStart[s + 1] > byteStart[s] || nCallStart[s + 1] > nCallStart[s]) important[s] = 1;
-  for (const e of ends) important[e] = 1;
-  if (nonEmpty) for (let r = 0; r < starts.length; r++) if (nonEmpty[r] === 1) important[starts[r]] = 1;
+  /** Calls of q, grouped by rule in rule order; each group's returns are closed together. */
+  private expandCalls(out: DfaSink, q: number, so: number, se: number, rule: number): void {
+    const nfa = this.nfa;
+    let nPairs = 0;
+    for (let i = so; i < se; i++) {
+      const s = this.sets.data[i];
+      if (!(nfa.flags[s] & NFA_CALLS)) continue;
+      for (let k = nfa.callStart[s], e = nfa.callStart[s + 1]; k < e; k++) {
+        const callee = nfa.callRule[k], ret = nfa.callRet[k];
+        if (this.ruleMin[callee] === Infinity || nfa.dist[ret] === Infinity) continue;
+        if (nPairs + 2 > this.pairs.length) this.pairs = grownI32(this.pairs, nPairs + 2);
+        // Insertion by callee (stable).
+        let j = nPairs - 2;
+        while (j >= 0 && this.pairs[j] > callee) {
+          this.pairs[j + 2] = this.pairs[j];
+          this.pairs[j + 3] = this.pairs[j + 1];
+          j -= 2;
+        }
+        this.pairs[j + 2] = callee;
+        this.pairs[j + 3] = ret;
+        nPairs += 2;
+      }
+    }
+    const rules = new Int32Array(nPairs >> 1), rets = new Int32Array(nPairs >> 1);
+    let m = 0;
+    for (let i = 0; i < nPairs; ) {
+      const callee = this.pairs[i];
+      let n = 0;
+      while (i < nPairs && this.pairs[i] === callee) {
+        if (n === this.tmp.length) this.tmp = grownI32(this.tmp, n + 1);
+        this.tmp[n++] = this.pairs[i + 1];
+        i += 2;
+      }
+      this.closure(this.tmp, n);
+      rules[m] = callee;
+      rets[m] = this.intern(out, rule);
+      m++;
+    }
+    out.setCalls(q, rules, rets, m);
+  }
 
-  // Epsilon closure of seeds[0..n) into `cl[0..clLen)`, sorted, important states only.
-  const { mark, stack, cl } = sc;
-  let stamp = sc.stamp;
-  let clLen = 0;
-  const closure = (seeds: Int32Array, n: number): void => {
-    sc.stamp = ++stamp;
+  /** The DFA state reached by reading into NFA state s alone (-1 when s cannot finish). */
+  private moveOne(out: DfaSink, s: number, rule: number): number {
+    if (this.nfa.dist[s] === Infinity) return -1;
+    if (s >= this.single.length) this.growNfa();
+    let t = this.single[s];
+    if (t < 0) {
+      this.tmp[0] = s;
+      this.closure(this.tmp, 1);
+      t = this.intern(out, rule);
+      this.single[s] = t;
+    }
+    return t;
+  }
+
+  private growNfa(): void {
+    const n = Math.max(this.nfa.count, 64);
+    if (this.single.length >= n) return;
+    const cap = Math.max(n, this.single.length * 2);
+    this.single = grownI32(this.single, cap, -1);
+    // Grown with their contents: a closure in progress keeps its stack and members.
+    this.mark = grownI32(this.mark, this.single.length);
+    this.stack = grownI32(this.stack, this.single.length);
+    this.cl = grownI32(this.cl, this.single.length);
+  }
+
+  /**
+   * Epsilon closure of seeds[0..n) into `cl[0..clLen)`, sorted, important live states only.
+   * Links into counters are entered here (instantiating the copy) and patched to the copy's entry.
+   */
+  private closure(seeds: Int32Array, n: number): void {
+    const nfa = this.nfa;
+    if (nfa.count > this.single.length) this.growNfa();
+    const stamp = ++this.stamp;
+    let mark = this.mark, stack = this.stack;
     let sp = 0;
     for (let i = 0; i < n; i++) {
       const s = seeds[i];
@@ -230,279 +279,59 @@ export function determinize(nfa: Nfa, starts: number[], ends: number[], maxState
     let len = 0;
     while (sp > 0) {
       const s = stack[--sp];
-      if (important[s] === 1) cl[len++] = s;
-      for (let k = epsStart[s], e = epsStart[s + 1]; k < e; k++) {
-        const t = epsTo[k];
-        if (mark[t] !== stamp) {
+      if (nfa.flags[s] & NFA_IMPORTANT) this.cl[len++] = s;
+      for (let k = nfa.epsStart[s], e = nfa.epsStart[s + 1]; k < e; k++) {
+        let t = nfa.epsTo[k];
+        if (t < 0) {
+          t = nfa.enterLink(-t - 1);
+          if (t < 0) continue;
+          nfa.epsTo[k] = t;
+          if (nfa.count > this.single.length) {
+            this.growNfa();
+            mark = this.mark;
+            stack = this.stack;
+          }
+        }
+        if (mark[t] !== stamp && nfa.dist[t] < Infinity) {
           mark[t] = stamp;
           stack[sp++] = t;
         }
       }
     }
-    sortPrefix(cl, len);
-    clLen = len;
-  };
+    sortPrefix(this.cl, len);
+    this.clLen = len;
+  }
 
-  // DFA states: their NFA sets (interned), rows, calls.
-  const sets = new ListTable();
-  let runStart = new Int32Array(257);
-  let runLo = new Uint8Array(1024);
-  let runHi = new Uint8Array(1024);
-  let runTo = new Int32Array(1024);
-  let nRuns = 0;
-  let accepting = new Uint8Array(256);
-  let ruleOf = new Int32Array(256);
-  let callStart = new Int32Array(257);
-  let callRule = new Int32Array(64);
-  let callRet = new Int32Array(64);
-  let nCalls = 0;
-  const ruleStart = new Int32Array(starts.length);
-
-  let endOfRule = -1;
-  let rule = -1;
-  // Interns cl[0..clLen) as a state of `rule`.
-  const intern = (): number => {
+  /** Interns `cl[0..clLen)` as a state of `rule` (creating it with its facts when new). */
+  private intern(out: DfaSink, rule: number): number {
+    const { cl, clLen, nfa } = this;
     const h = hashList(cl, 0, clLen, rule);
-    let id = sets.find(cl, clLen, rule, h);
+    let id = this.sets.find(cl, clLen, rule, h);
     if (id >= 0) return id;
-    id = sets.size;
-    if (id >= maxStates) {
-      throw new LimitError("max-dfa-states", `the grammar's automata need more than ${maxStates} states (limit maxDfaStates)`, {
+    id = this.sets.size;
+    if (id >= this.maxStates) {
+      throw new LimitError("max-dfa-states", `the grammar's automata need more than ${this.maxStates} states (limit maxDfaStates)`, {
         hint: "Simplify ambiguous repetitions, lower repetition counts, or raise maxDfaStates.",
       });
     }
-    sets.add(cl, clLen, rule, h);
-    accepting = grownU8(accepting, id + 1);
-    ruleOf = grownI32(ruleOf, id + 1);
-    let acc = 0;
-    for (let i = 0; i < clLen; i++) if (cl[i] === endOfRule) acc = 1;
-    accepting[id] = acc;
-    ruleOf[id] = rule;
+    this.sets.add(cl, clLen, rule, h);
+    const end = this.ends[rule];
+    let accepting = false, hasBytes = false, hasCalls = false, min = Infinity;
+    if (this.canonTmp.length < clLen) this.canonTmp = new Int32Array(clLen * 2);
+    const canon = this.canonTmp;
+    for (let i = 0; i < clLen; i++) {
+      const s = cl[i], f = nfa.flags[s];
+      if (s === end) accepting = true;
+      if (f & NFA_BYTES) hasBytes = true;
+      if (f & NFA_CALLS) hasCalls = true;
+      if (nfa.dist[s] < min) min = nfa.dist[s];
+      canon[i] = nfa.canon[s];
+    }
+    sortPrefix(canon, clLen);
+    const ch = hashList(canon, 0, clLen, rule);
+    let key = this.canonSets.find(canon, clLen, rule, ch);
+    if (key < 0) key = this.canonSets.add(canon, clLen, rule, ch);
+    out.addState(id, rule, accepting, min, hasBytes, hasCalls, key);
     return id;
-  };
-
-  // Memo of moves: a single target NFA state → DFA state, and target lists → DFA state.
-  const single = sc.single;
-  single.fill(-1, 0, N);
-  const lists = new ListTable();
-  let listState = new Int32Array(256);
-
-  // Per-class target lists of the state being expanded (linked entries).
-  const head = new Int32Array(nc).fill(-1);
-  const touched = new Int32Array(nc);
-  let entVal = new Int32Array(256);
-  let entNext = new Int32Array(256);
-  let tmp = new Int32Array(256);
-  let pairs = new Int32Array(64);
-  let eLo = new Int32Array(64);
-  let eHi = new Int32Array(64);
-  let eTo = new Int32Array(64);
-  // The state reached by reading into NFA state s alone.
-  const moveOne = (s: number): number => {
-    let t = single[s];
-    if (t < 0) {
-      tmp[0] = s;
-      closure(tmp, 1);
-      t = intern();
-      single[s] = t;
-    }
-    return t;
-  };
-  // Appends the run lo..hi → t to the state being expanded (merged with an adjacent equal run).
-  let firstRun = 0;
-  const emit = (lo: number, hi: number, t: number): void => {
-    const last = nRuns - 1;
-    if (nRuns > firstRun && runTo[last] === t && runHi[last] + 1 === lo) runHi[last] = hi;
-    else {
-      runLo[nRuns] = lo;
-      runHi[nRuns] = hi;
-      runTo[nRuns] = t;
-      nRuns++;
-    }
-  };
-
-  for (let r = 0; r < starts.length; r++) {
-    rule = r;
-    endOfRule = ends[r];
-    tmp[0] = starts[r];
-    closure(tmp, 1);
-    const first = intern();
-    ruleStart[r] = first;
-    if (nonEmpty !== undefined && nonEmpty[r] === 1) accepting[first] = 0;
-    // States are expanded in id order: the ids a rule creates are exactly the ones its expansion visits next.
-    for (let q = first; q < sets.size; q++) {
-      const so = sets.off[q], se = sets.off[q + 1];
-      // Byte edges of the set as class ranges, and its calls.
-      let nE = 0;
-      let nPairs = 0;
-      for (let i = so; i < se; i++) {
-        const s = sets.data[i];
-        for (let k = nCallStart[s], e = nCallStart[s + 1]; k < e; k++) {
-          if (nPairs + 2 > pairs.length) pairs = grownI32(pairs, nPairs + 2);
-          pairs[nPairs++] = nCallRule[k];
-          pairs[nPairs++] = nCallRet[k];
-        }
-      }
-      if (nRuns + nc > runTo.length) {
-        runTo = grownI32(runTo, nRuns + nc);
-        runLo = grownU8(runLo, nRuns + nc);
-        runHi = grownU8(runHi, nRuns + nc);
-      }
-      firstRun = nRuns;
-      const s0 = sets.data[so];
-      if (se - so === 1 && ceDisjoint[s0] === 1) {
-        // One NFA state with disjoint edges (the most common case): its sorted edges are the runs.
-        for (let k = byteStart[s0], e = byteStart[s0 + 1]; k < e; k++) emit(ceLo[k], ceHi[k], moveOne(ceTo[k]));
-      } else {
-        for (let i = so; i < se; i++) {
-          const s = sets.data[i];
-          const k0 = byteStart[s], kEnd = byteStart[s + 1];
-          if (nE + kEnd - k0 > eTo.length) {
-            const need = nE + kEnd - k0;
-            eLo = grownI32(eLo, need);
-            eHi = grownI32(eHi, need);
-            eTo = grownI32(eTo, need);
-          }
-          for (let k = k0; k < kEnd; k++) {
-            eLo[nE] = ceLo[k];
-            eHi[nE] = ceHi[k];
-            eTo[nE] = ceTo[k];
-            nE++;
-          }
-        }
-        // Usual case: the edges' class ranges are pairwise disjoint, so each range has one target.
-        let disjoint = nE <= 32;
-        if (disjoint) {
-          for (let i = 1; i < nE; i++) {
-            const lo = eLo[i], hi = eHi[i], to = eTo[i];
-            let j = i - 1;
-            while (j >= 0 && eLo[j] > lo) {
-              eLo[j + 1] = eLo[j];
-              eHi[j + 1] = eHi[j];
-              eTo[j + 1] = eTo[j];
-              j--;
-            }
-            eLo[j + 1] = lo;
-            eHi[j + 1] = hi;
-            eTo[j + 1] = to;
-          }
-          for (let i = 1; i < nE; i++) {
-            if (eLo[i] <= eHi[i - 1]) {
-              disjoint = false;
-              break;
-            }
-          }
-        }
-        if (disjoint) {
-          for (let i = 0; i < nE; i++) emit(eLo[i], eHi[i], moveOne(eTo[i]));
-        } else {
-          // Per class: the list of targets of every edge covering it.
-          let nEnt = 0;
-          let nTouched = 0;
-          for (let i = 0; i < nE; i++) {
-            const t = eTo[i];
-            for (let cc = eLo[i], c1 = eHi[i]; cc <= c1; cc++) {
-              if (nEnt === entVal.length) {
-                entVal = grownI32(entVal, nEnt + 1);
-                entNext = grownI32(entNext, nEnt + 1);
-              }
-              entVal[nEnt] = t;
-              const h = head[cc];
-              if (h < 0) touched[nTouched++] = cc;
-              entNext[nEnt] = h;
-              head[cc] = nEnt++;
-            }
-          }
-          // Touched classes in class order: sort a short list, else scan every class.
-          const scan = nTouched > 16;
-          if (!scan) sortPrefix(touched, nTouched);
-          for (let j = 0, jEnd = scan ? nc : nTouched; j < jEnd; j++) {
-            const cc = scan ? j : touched[j];
-            let p = head[cc];
-            if (p < 0) continue;
-            head[cc] = -1;
-            let t: number;
-            if (entNext[p] < 0) t = moveOne(entVal[p]);
-            else {
-              let n = 0;
-              for (; p >= 0; p = entNext[p]) {
-                if (n === tmp.length) tmp = grownI32(tmp, n + 1);
-                tmp[n++] = entVal[p];
-              }
-              sortPrefix(tmp, n);
-              n = dedupSorted(tmp, n);
-              const h = hashList(tmp, 0, n, 0);
-              const id = lists.find(tmp, n, 0, h);
-              if (id >= 0) t = listState[id];
-              else {
-                closure(tmp, n);
-                t = intern();
-                const nid = lists.add(tmp, n, 0, h);
-                listState = grownI32(listState, nid + 1);
-                listState[nid] = t;
-              }
-            }
-            emit(cc, cc, t);
-          }
-        }
-      }
-      runStart = grownI32(runStart, q + 2);
-      runStart[q + 1] = nRuns;
-      // Calls, grouped by rule in rule order; each group's returns are closed together.
-      if (nPairs > 2) {
-        // Insertion sort of (rule, ret) pairs by rule (stable).
-        for (let i = 2; i < nPairs; i += 2) {
-          const a = pairs[i], b = pairs[i + 1];
-          let j = i - 2;
-          while (j >= 0 && pairs[j] > a) {
-            pairs[j + 2] = pairs[j];
-            pairs[j + 3] = pairs[j + 1];
-            j -= 2;
-          }
-          pairs[j + 2] = a;
-          pairs[j + 3] = b;
-        }
-      }
-      callStart = grownI32(callStart, q + 2);
-      for (let i = 0; i < nPairs; ) {
-        const callee = pairs[i];
-        let n = 0;
-        while (i < nPairs && pairs[i] === callee) {
-          if (n === tmp.length) tmp = grownI32(tmp, n + 1);
-          tmp[n++] = pairs[i + 1];
-          i += 2;
-        }
-        closure(tmp, n);
-        const t = intern();
-        if (nCalls === callRule.length) {
-          callRule = grownI32(callRule, nCalls + 1);
-          callRet = grownI32(callRet, nCalls + 1);
-        }
-        callRule[nCalls] = callee;
-        callRet[nCalls] = t;
-        nCalls++;
-      }
-      callStart[q + 1] = nCalls;
-    }
   }
-
-  const n = sets.size;
-  return {
-    stateCount: n,
-    classOf,
-    nClasses: nc,
-    classLo: Uint8Array.from(lo),
-    classHi: Uint8Array.from(hi),
-    trans: denseOf(n, nc, runStart, runLo, runHi, runTo),
-    accepting: accepting.slice(0, n),
-    callStart: callStart.slice(0, n + 1),
-    callRule: callRule.slice(0, nCalls),
-    callRet: callRet.slice(0, nCalls),
-    ruleOf: ruleOf.slice(0, n),
-    ruleStart,
-    runStart: runStart.slice(0, n + 1),
-    runLo: runLo.slice(0, nRuns),
-    runHi: runHi.slice(0, nRuns),
-    runTo: runTo.slice(0, nRuns),
-  };
 }

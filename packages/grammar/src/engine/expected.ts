@@ -6,6 +6,7 @@ export function expectedBytes(a: Automaton, states: ArrayLike<number>): number[]
   const nc = a.nClasses;
   const ok = new Uint8Array(nc);
   for (let i = 0; i < states.length; i++) {
+    a.expand(states[i]);
     const row = states[i] * nc;
     for (let c = 0; c < nc; c++) if (a.trans[row + c] >= 0) ok[c] = 1;
   }

@@ -1,106 +1,136 @@
 /**
- * Which bytes can come right after a call or a rule end, whatever the stack:
- * a stack-independent over-approximation that lets the token cache skip
+ * Which bytes can come right after a rule ends, whatever the stack: a
+ * stack-independent over-approximation that lets the token cache skip
  * escape points no continuation can use (an identifier's accepting states
  * have thousands of trie nodes below them, and only the few whose next byte
  * can follow an identifier need a run-time look at the stack).
  *
- * Only two kinds of sets are needed: FIRST of the states a rule can start or
- * return in (own bytes, plus what callees start with, plus what follows a
- * nullable callee or the end of the own rule), and FOLLOW of each rule (the
- * union of FIRST over its return states). They form a small system solved
- * with a worklist over 256-bit sets, computed at compile time.
+ * Computed on the NFA (built states and bodies of counted repetitions) the
+ * first time a cache entry needs it. For every state: FIRST, the bytes it
+ * can read next without leaving its rule (through epsilon edges, into
+ * counters and on past a body's exit to the next copy and the counter's end,
+ * into called rules and past nullable ones), and whether it can reach its
+ * rule's end without a byte. Then FOLLOW(r) is the union, over the calls of
+ * r, of FIRST of the return state, plus FOLLOW of the caller's rule when the
+ * return state can reach its end. A callee's own FOLLOW never leaks into its
+ * caller's FIRST.
  */
-import type { Automaton } from "./automaton.js";
+import { NFA_BYTES, type Nfa } from "./nfa.js";
 
-/** `escapeFirst[q * 8 .. q * 8 + 8)`: for an accepting state q, the 256-bit set of bytes that can follow the end of q's rule (whatever the stack); empty for other states. */
-export function escapeFirstBytes(a: Automaton): Uint32Array {
-  const n = a.stateCount, nRules = a.ruleStart.length;
-  const { callStart, callRule, callRet, ruleStart, accepting, ruleMinBytes, runStart, runLo, runHi, classLo, classHi, ruleOf } = a;
-  const nCalls = callStart[n];
-  // Nodes: the rule starts and return states (slot[q] >= 0), then one FOLLOW node per rule.
-  const slot = new Int32Array(n).fill(-1);
-  const states: number[] = [];
-  const need = (q: number): void => {
-    if (slot[q] < 0) {
-      slot[q] = states.length;
-      states.push(q);
+/** `out[r * 8 .. r * 8 + 8)`: the 256-bit set of bytes that can follow the end of rule r. */
+export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleMin: Float64Array): Uint32Array {
+  const n = nfa.baseCount, nRules = starts.length;
+  const { dist, epsStart, epsTo, edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet, classLo, classHi } = nfa;
+  const live = (s: number): boolean => dist[s] < Infinity;
+  const callLive = (k: number): boolean => ruleMin[callRule[k]] < Infinity && live(callRet[k]);
+  // The rule of every built state: rules were built in order, then the bodies.
+  const ruleOf = new Int32Array(n);
+  for (let r = 0; r < nRules; r++) ruleOf.fill(r, starts[r], r + 1 < nRules ? starts[r + 1] : n);
+  for (let b = 0; b < nfa.bodyEntry.length; b++) ruleOf.fill(nfa.bodyRule[b], nfa.bodyEntry[b], nfa.bodyEnd[b]);
+  // Inclusion edges src → dst (FIRST(dst) ⊇ FIRST(src), reach(dst) ⊇ reach(src)).
+  const cap = epsStart[n] + 2 * callStart[n] + 2 * nfa.ctrBody.length;
+  const src = new Int32Array(cap), dst = new Int32Array(cap);
+  let m = 0;
+  const edge = (from: number, into: number): void => {
+    if (live(from) && live(into)) {
+      src[m] = from;
+      dst[m++] = into;
     }
   };
-  for (let r = 0; r < nRules; r++) need(ruleStart[r]);
-  for (let k = 0; k < nCalls; k++) need(callRet[k]);
-  const m = states.length;
-  const nodes = m + nRules;
-  const val = new Uint32Array(nodes * 8);
-  for (let i = 0; i < m; i++) {
-    const q = states[i];
-    for (let k = runStart[q]; k < runStart[q + 1]; k++) {
-      for (let b = classLo[runLo[k]], e = classHi[runHi[k]]; b <= e; b++) val[i * 8 + (b >>> 5)] |= 1 << (b & 31);
+  for (let s = 0; s < n; s++) {
+    for (let k = epsStart[s]; k < epsStart[s + 1]; k++) {
+      const t = epsTo[k];
+      if (t >= 0) edge(t, s);
+      else edge(nfa.bodyEntry[nfa.ctrBody[nfa.linkCtr[-t - 1]]], s);
+    }
+    for (let k = callStart[s]; k < callStart[s + 1]; k++) {
+      if (!callLive(k)) continue;
+      edge(starts[callRule[k]], s);
+      if (ruleMin[callRule[k]] === 0) edge(callRet[k], s);
     }
   }
-  // Edges src → dst (dst ⊇ src), as CSR by src.
-  const src: number[] = [];
-  const dst: number[] = [];
-  const edge = (s: number, d: number): void => {
-    src.push(s);
-    dst.push(d);
-  };
-  for (let i = 0; i < m; i++) {
-    const q = states[i];
-    for (let k = callStart[q]; k < callStart[q + 1]; k++) {
-      const r = callRule[k];
-      edge(slot[ruleStart[r]], i);
-      if (ruleMinBytes[r] === 0) edge(slot[callRet[k]], i);
-    }
-    if (accepting[q]) edge(m + ruleOf[q], i);
+  // A body's exit goes on to the next copy and to what follows its counters.
+  for (let c = 0; c < nfa.ctrBody.length; c++) {
+    const b = nfa.ctrBody[c];
+    if (nfa.ctrEnd[c] >= n) continue;
+    edge(nfa.bodyEntry[b], nfa.bodyExit[b]);
+    edge(nfa.ctrEnd[c], nfa.bodyExit[b]);
   }
-  for (let k = 0; k < nCalls; k++) edge(slot[callRet[k]], m + callRule[k]);
-  const outStart = new Int32Array(nodes + 1);
-  for (const s of src) outStart[s + 1]++;
-  for (let i = 0; i < nodes; i++) outStart[i + 1] += outStart[i];
-  const out = new Int32Array(src.length);
+  const first = new Uint32Array(n * 8);
+  const reach = new Uint8Array(n);
+  for (let s = 0; s < n; s++) {
+    if (!(nfa.flags[s] & NFA_BYTES)) continue;
+    for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
+      if (!live(edgeTo[k])) continue;
+      for (let b = classLo[edgeLo[k]], e = classHi[edgeHi[k]]; b <= e; b++) first[s * 8 + (b >>> 5)] |= 1 << (b & 31);
+    }
+  }
+  for (const e of ends) reach[e] = 1;
+  propagate(n, src, dst, m, first, reach);
+  // FOLLOW per rule, by a fixpoint over the calls.
+  const follow = new Uint32Array(nRules * 8);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let s = 0; s < n; s++) {
+      for (let k = callStart[s]; k < callStart[s + 1]; k++) {
+        if (!callLive(k)) continue;
+        const r = callRule[k], ret = callRet[k], caller = ruleOf[s];
+        for (let w = 0; w < 8; w++) {
+          let v = follow[r * 8 + w] | first[ret * 8 + w];
+          if (reach[ret]) v |= follow[caller * 8 + w];
+          v >>>= 0;
+          if (v !== follow[r * 8 + w]) {
+            follow[r * 8 + w] = v;
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return follow;
+}
+
+/** Propagates FIRST sets and reach flags along `src → dst` inclusions until nothing changes. */
+function propagate(n: number, src: Int32Array, dst: Int32Array, m: number, first: Uint32Array, reach: Uint8Array): void {
+  const outStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) outStart[src[e] + 1]++;
+  for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i];
+  const out = new Int32Array(m);
   {
-    const at = outStart.slice(0, nodes);
-    for (let e = 0; e < src.length; e++) out[at[src[e]]++] = dst[e];
+    const at = outStart.slice(0, n);
+    for (let e = 0; e < m; e++) out[at[src[e]]++] = dst[e];
   }
-  // Worklist: propagate each changed set along its out-edges.
-  const queued = new Uint8Array(nodes).fill(1);
-  const work = new Int32Array(nodes);
-  let head = 0, len = nodes;
-  for (let i = 0; i < nodes; i++) work[i] = i;
+  const queued = new Uint8Array(n).fill(1);
+  const work = new Int32Array(n);
+  let head = 0, len = n;
+  for (let i = 0; i < n; i++) work[i] = i;
   while (len > 0) {
     const s = work[head];
-    head = head + 1 === nodes ? 0 : head + 1;
+    head = head + 1 === n ? 0 : head + 1;
     len--;
     queued[s] = 0;
-    const so = s * 8;
     for (let e = outStart[s]; e < outStart[s + 1]; e++) {
       const d = out[e];
       if (d === s) continue;
-      const dof = d * 8;
       let changed = 0;
       for (let w = 0; w < 8; w++) {
-        const v = (val[dof + w] | val[so + w]) >>> 0;
-        if (v !== val[dof + w]) {
-          val[dof + w] = v;
+        const v = (first[d * 8 + w] | first[s * 8 + w]) >>> 0;
+        if (v !== first[d * 8 + w]) {
+          first[d * 8 + w] = v;
           changed = 1;
         }
+      }
+      if (reach[s] && !reach[d]) {
+        reach[d] = 1;
+        changed = 1;
       }
       if (changed && !queued[d]) {
         queued[d] = 1;
         let tail = head + len;
-        if (tail >= nodes) tail -= nodes;
+        if (tail >= n) tail -= n;
         work[tail] = d;
         len++;
       }
     }
   }
-  // Bytes that can come right after q's rule ends (for accepting q), via the stack.
-  const res = new Uint32Array(n * 8);
-  for (let q = 0; q < n; q++) {
-    if (!accepting[q]) continue;
-    const f = (m + ruleOf[q]) * 8;
-    for (let w = 0; w < 8; w++) res[q * 8 + w] = val[f + w];
-  }
-  return res;
 }

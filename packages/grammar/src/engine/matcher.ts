@@ -71,7 +71,7 @@ export class GrammarMatcher {
     const a = compiled.automaton;
     this.ctx = {
       a,
-      pool: new StackPool(a.minBytes),
+      pool: new StackPool(a),
       maxStackDepth: compiled.options.maxStackDepth,
       maxConfigurations: compiled.options.maxConfigurations,
     };
@@ -122,7 +122,7 @@ export class GrammarMatcher {
     const pool = this.ctx.pool;
     for (let i = 0; i < c.length; i += 2) {
       const q = c[i], st = c[i + 1];
-      if (!a.hasBytes[q] && a.callStart[q + 1] === a.callStart[q]) continue;
+      if (!a.hasBytes[q] && !a.hasCalls[q]) continue;
       // A configuration entered by a call from another one in the set is covered by the caller's cache entry.
       if (st !== 0 && q === a.ruleStart[a.ruleOf[q]] && this.calledFromSet(c, q, st)) continue;
       const entry = this.compiled.cacheEntry(q);
@@ -180,7 +180,9 @@ export class GrammarMatcher {
     for (let i = 0; i < c.length; i += 2) {
       if (c[i + 1] !== parent) continue;
       const x = c[i];
-      for (let k = a.callStart[x]; k < a.callStart[x + 1]; k++) if (a.callRule[k] === rule && a.callRet[k] === ret) return true;
+      if (!a.hasCalls[x]) continue;
+      a.expand(x);
+      for (let k = a.callStart[x]; k < a.callEnd[x]; k++) if (a.callRule[k] === rule && a.callRet[k] === ret) return true;
     }
     return false;
   }
@@ -344,14 +346,15 @@ export class GrammarMatcher {
     const finishRule = (start: number): void => {
       let q = start;
       for (;;) {
-        const m = a.bestMove[q];
+        const m = a.bestMove(q);
         if (m < 0) return;
         if (m < a.nClasses) {
           out.push(a.classLo[m]);
-          q = a.trans[q * a.nClasses + m];
+          q = a.next(q, m);
         } else {
-          finishRule(a.ruleStart[a.callRule[m - a.nClasses]]);
-          q = a.callRet[m - a.nClasses];
+          const k = m - a.nClasses;
+          finishRule(a.ruleStart[a.callRule[k]]);
+          q = a.callRet[k];
         }
       }
     };

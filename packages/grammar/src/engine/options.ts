@@ -47,13 +47,6 @@ export interface EngineOptions {
   maxDepth?: number;
   /** Most rules in a grammar (a 100,000-rule chain compiles in about a second). Default 100,000. Code `max-rules`. */
   maxRules?: number;
-  /**
-   * Merge equivalent automaton states (Moore refinement) after
-   * determinising. Fewer states means fewer cache entries to fill, but it
-   * costs several ms of compile time on grammars with long bounded repeats
-   * (json.gbnf: 518 → 441 states for ~13 ms). Default false.
-   */
-  minimize?: boolean;
 }
 
 /** `EngineOptions` with every default filled in. */
@@ -68,7 +61,6 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
   maxConfigurations: 4_096,
   maxDepth: 1_000,
   maxRules: 100_000,
-  minimize: false,
 });
 
 /** Fills the defaults in `options`. */

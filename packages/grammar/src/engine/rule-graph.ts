@@ -5,6 +5,7 @@
  */
 import { CompileError } from "@formwork/core";
 import type { Grammar, Node } from "../ir.js";
+import { reachableRules } from "../analyze.js";
 import { cyclicComponents } from "../cycles.js";
 import { walkNodes } from "../analyze.js";
 
@@ -137,6 +138,8 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
       case "alt":
         return node.items.reduce((a, it) => a + size(it), 2);
       case "repeat": {
+        // Counted repetitions count their copies too: a rule used everywhere is then called, so that
+        // the automaton states of its copies are shared by every use rather than built per use.
         const copies = node.max === Infinity ? node.min + 1 : node.max;
         return Math.min(1e12, size(node.item) * Math.max(1, copies) + 2);
       }
@@ -163,15 +166,17 @@ const CALL_MIN_SIZE = 500;
 export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
   const called = recursiveRules(g);
   called.add(g.root);
+  // Only rules the root reaches are built (an unreachable cycle is never inlined, nor called).
+  const reachable = reachableRules(g);
   const uses = new Map<string, number>();
-  for (const node of g.rules.values()) forEachRef(node, (t) => uses.set(t, (uses.get(t) ?? 0) + 1));
+  for (const [name, node] of g.rules) if (reachable.has(name)) forEachRef(node, (t) => uses.set(t, (uses.get(t) ?? 0) + 1));
   // Decide bottom-up: sizes depend on which callees are called.
   for (let pass = 0; pass < 4; pass++) {
     const sizes = estimateSizes(g, called);
     let changed = false;
     for (const [name, s] of sizes) {
       const u = uses.get(name) ?? 0;
-      if (!called.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
+      if (!called.has(name) && reachable.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
         called.add(name);
         changed = true;
       }

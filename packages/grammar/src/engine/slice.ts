@@ -82,14 +82,13 @@ function nonAsciiMode(a: Automaton, q: number, p: number): boolean | "dot" {
 }
 
 function allLead(a: Automaton, q: number, p: number, seqs: ReturnType<typeof utf8Sequences>): boolean {
-  const nc = a.nClasses;
   for (const seq of seqs) {
     let set = [q];
     for (let i = 0; i < seq.length; i++) {
       const next = new Set<number>();
       for (const s of set) {
         for (let c = a.classOf[seq[i][0]]; c <= a.classOf[seq[i][1]]; c++) {
-          const to = a.trans[s * nc + c];
+          const to = a.next(s, c);
           if (to < 0) return false;
           if (i < seq.length - 1 && a.escapes[to]) return false;
           next.add(to);
@@ -304,12 +303,25 @@ export interface Runs {
 
 const runsByAutomaton = new WeakMap<Automaton, Runs>();
 
-/** The run table of `a` (filled lazily by `runLength`). */
+/** The run table of `a` (filled lazily by `runLength`), grown to the automaton's states (read its arrays again after creating states). */
 export function runsOf(a: Automaton): Runs {
   let r = runsByAutomaton.get(a);
   if (!r) {
-    r = { len: new Int32Array(a.stateCount).fill(UNKNOWN), slice: new Array(a.stateCount).fill(null), key: new Array(a.stateCount).fill(null), target: new Int32Array(a.stateCount).fill(-1) };
+    const n = Math.max(64, a.stateCount);
+    r = { len: new Int32Array(n).fill(UNKNOWN), slice: new Array(n).fill(null), key: new Array(n).fill(null), target: new Int32Array(n).fill(-1) };
     runsByAutomaton.set(a, r);
+  } else if (r.len.length < a.stateCount) {
+    const n = Math.max(a.stateCount, r.len.length * 2);
+    const len = new Int32Array(n).fill(UNKNOWN);
+    len.set(r.len);
+    const target = new Int32Array(n).fill(-1);
+    target.set(r.target);
+    r.len = len;
+    r.target = target;
+    for (let i = r.slice.length; i < n; i++) {
+      r.slice.push(null);
+      r.key.push(null);
+    }
   }
   return r;
 }
@@ -320,7 +332,8 @@ export function runsOf(a: Automaton): Runs {
  * lead to t too. Null when q has no such set.
  */
 function runStep(a: Automaton, q: number): { key: string; target: number } | null {
-  if (hasCalls(a, q)) return null;
+  if (a.hasCalls[q]) return null;
+  a.expand(q);
   const nc = a.nClasses, row = q * nc, { classLo, classHi, classOf, trans } = a;
   // Fast rejection: fewer than MIN_ASCII ASCII bytes lead anywhere.
   let live = 0;
@@ -346,15 +359,10 @@ function runStep(a: Automaton, q: number): { key: string; target: number } | nul
       best = t;
     }
   }
-  if (best < 0 || bestCount < MIN_ASCII || hasCalls(a, best)) return null;
+  if (best < 0 || bestCount < MIN_ASCII || a.hasCalls[best]) return null;
   const ascii = new Uint32Array(4);
   for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
   return { key: sliceKey(ascii, nonAsciiMode(a, q, best)), target: best };
-}
-
-/** Whether q calls a rule (a run may pass accepting states, where its rule could also end, but no calls). */
-function hasCalls(a: Automaton, q: number): boolean {
-  return a.callStart[q + 1] > a.callStart[q];
 }
 
 /**
@@ -373,6 +381,8 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
   let tail: number;
   let truncated = false;
   for (;;) {
+    // runStep expands states (new targets): grow the table to them.
+    runsOf(a);
     if (runs.len[x] !== UNKNOWN) {
       tail = runs.len[x];
       break;
@@ -465,14 +475,14 @@ export function funnelOf(a: Automaton, trie: TokenTrie, q: number): { slice: Sli
 
 /**
  * Whether some accepting state on q's endless run can be followed (after its rule ends, per
- * `escFirst`) by a byte of the run's own set. Then escape points can sit at any node of the run,
+ * `Automaton.followBytes`) by a byte of the run's own set. Then escape points can sit at any node of the run,
  * not only above exits, and a cache entry must not take the exits shortcut.
  */
-export function runFollowClashes(a: Automaton, runs: Runs, q: number, key: string, escFirst: Uint32Array): boolean {
+export function runFollowClashes(a: Automaton, runs: Runs, q: number, key: string, follow: Uint32Array): boolean {
   const set = keyBytes(key);
   let x = q;
   for (let guard = 0; guard <= a.stateCount; guard++) {
-    if (a.accepting[x]) for (let i = 0; i < 8; i++) if (escFirst[x * 8 + i] & set[i]) return true;
+    if (a.accepting[x]) for (let i = 0; i < 8; i++) if (follow[a.ruleOf[x] * 8 + i] & set[i]) return true;
     const t = runs.target[x];
     if (t < 0 || t === x) return false;
     x = t;
@@ -560,6 +570,7 @@ export function sliceLengths(trie: TokenTrie, slice: Slice): SliceLengths {
 /** Whether state x reads no character of the set of `key` (no ASCII byte of it, no non-ASCII lead byte when it holds those). */
 export function closedOn(a: Automaton, x: number, key: string): boolean {
   const set = keyBytes(key);
+  a.expand(x);
   const nc = a.nClasses, row = x * nc;
   for (let b = 0; b < 0xf5; b++) {
     if (b >= 0x80 && b < 0xc2) continue;

@@ -17,7 +17,8 @@ export class StackPool {
   count = 1;
   private readonly index = new Map<number, number>();
 
-  constructor(private readonly minBytes: Float64Array) {
+  /** `src.minBytes` is read at each push (the automaton's array grows as states are created). */
+  constructor(private readonly src: { readonly minBytes: Float64Array }) {
     this.state = new Int32Array(256);
     this.parent = new Int32Array(256);
     this.depth = new Int32Array(256);
@@ -35,7 +36,7 @@ export class StackPool {
     this.state[id] = ret;
     this.parent[id] = parent;
     this.depth[id] = this.depth[parent] + 1;
-    this.cost[id] = this.minBytes[ret] + this.cost[parent];
+    this.cost[id] = this.src.minBytes[ret] + this.cost[parent];
     this.index.set(key, id);
     return id;
   }

@@ -98,8 +98,8 @@ export class TokenWalker {
       this.memoGeneration = sets.generation;
     }
     const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
-    const { accepting, classOf } = a;
-    const escFirst = a.escapeFirst;
+    const classOf = a.classOf;
+    const follow = a.followBytes(a.ruleOf[q]);
     const runs = runsOf(a);
     const useRuns = (this.useRuns = sliceTuning.enabled);
     this.sfx = useRuns ? maxSuffixChars(trie) : null;
@@ -111,14 +111,14 @@ export class TokenWalker {
     const funnel = useRuns && slice === null ? funnelOf(a, trie, q) : null;
     if (funnel) slice = funnel.slice;
     // The shortcut below finds escape points only above exits; not valid when the rule can end inside the run and a byte of the set follow.
-    if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, escFirst)) slice = null;
+    if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, follow)) slice = null;
     // A bounded run (at most r more characters of the set, as in maxLength) whose end reads none of them.
     let bounded = Infinity;
     if (useRuns && slice === null) {
       const r = runLength(a, trie, q);
       if (r >= 1 && r !== RUN_FOREVER) {
         const sl = runs.slice[q]!;
-        if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, escFirst)) {
+        if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, follow)) {
           slice = sl;
           bounded = r;
         }
@@ -182,7 +182,7 @@ export class TokenWalker {
         // Where the run's rule can end, a token may go on after it through the caller: the exit's
         // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
         const b = byte[e];
-        if (accepting[p] && exitParent[i] > 0 && escFirst[p * 8 + (b >>> 5)] & (1 << (b & 31))) this.esc.push(exitParent[i]);
+        if (a.accepting[p] && exitParent[i] > 0 && follow[a.ruleOf[p] * 8 + (b >>> 5)] & (1 << (b & 31))) this.esc.push(exitParent[i]);
       }
       this.level[depth[e] - 1] = x;
       this.walk(e, next[e]);

@@ -68,6 +68,11 @@ export class WalkSets {
 
   /** The set `closure(q, empty local stack)`: where a walk from state q starts. */
   start(q: number): number {
+    if (q >= this.starts.length) {
+      const s = new Int32Array(Math.max(q + 1, this.starts.length * 2)).fill(-1);
+      s.set(this.starts);
+      this.starts = s;
+    }
     let x = this.starts[q];
     if (x < 0) {
       const buf = this.buf;
@@ -159,18 +164,19 @@ export class WalkSets {
       this.escBytes = e;
     }
     const a = this.ctx.a;
-    const { hasBytes, accepting, escapeFirst } = a;
-    const runs = runsOf(a);
     let f = 0;
     this.runAt[x] = this.runLen.length;
     let nRuns = 0;
     for (let i = 0; i < len; i += 2) {
       const q = p[i], s = p[i + 1];
-      if (hasBytes[q]) f |= SET_READS;
-      if (s === 0 && accepting[q]) {
+      if (a.hasBytes[q]) f |= SET_READS;
+      if (s === 0 && a.accepting[q]) {
         f |= SET_ESCAPES;
-        for (let w = 0; w < 8; w++) this.escBytes[x * 8 + w] |= escapeFirst[q * 8 + w];
+        const r = a.ruleOf[q], follow = a.followBytes(r);
+        for (let w = 0; w < 8; w++) this.escBytes[x * 8 + w] |= follow[r * 8 + w];
       }
+      // runLength creates states (the run table grows): read the table again.
+      const runs = runsOf(a);
       let r = runs.len[q];
       if (r === -2) r = runLength(a, this.trie, q);
       if (r >= 0 && nRuns < 255) {

@@ -1,0 +1,279 @@
+/**
+ * Analysis of the grammar's NFA at compile time: the shortest completion of
+ * every state (what trims dead states and gives every DFA state its
+ * `minBytes`), the per-state flags the subset construction reads, the
+ * empty-language check and the left-recursion check.
+ *
+ * Shortest completions: `dist[s]` = min(0 at a rule end or a body exit,
+ * dist[t] over epsilon edges, 1 + dist[t] over byte edges, ruleMin[r] +
+ * dist[ret] over calls, copies × bodyDist + dist[end] over links into a
+ * counter), by Knuth's generalisation of Dijkstra: a call or link edge is
+ * evaluated once both states it depends on are final.
+ */
+import { CompileError } from "@formwork/core";
+import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
+
+/** A binary min-heap of (cost, state) pairs; stale entries are skipped by the caller. */
+class CostHeap {
+  key = new Float64Array(64);
+  val = new Int32Array(64);
+  size = 0;
+
+  push(k: number, v: number): void {
+    if (this.size === this.key.length) {
+      const k2 = new Float64Array(this.size * 2);
+      k2.set(this.key);
+      const v2 = new Int32Array(this.size * 2);
+      v2.set(this.val);
+      this.key = k2;
+      this.val = v2;
+    }
+    const { key, val } = this;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (key[p] <= k) break;
+      key[i] = key[p];
+      val[i] = val[p];
+      i = p;
+    }
+    key[i] = k;
+    val[i] = v;
+  }
+
+  /** Removes the smallest entry; read it from `key[0]`/`val[0]` first. */
+  pop(): void {
+    const { key, val } = this;
+    const n = --this.size;
+    if (n === 0) return;
+    const k = key[n], v = val[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && key[c + 1] < key[c]) c++;
+      if (key[c] >= k) break;
+      key[i] = key[c];
+      val[i] = val[c];
+      i = c;
+    }
+    key[i] = k;
+    val[i] = v;
+  }
+}
+
+/** CSR lists from (key, value) pairs: `val[start[k] .. start[k + 1])` are the values of key k. */
+function group(n: number, keys: ArrayLike<number>, vals: ArrayLike<number>, m: number): { start: Int32Array; val: Int32Array } {
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < m; i++) start[keys[i] + 1]++;
+  for (let k = 0; k < n; k++) start[k + 1] += start[k];
+  const at = start.slice(0, n);
+  const val = new Int32Array(m);
+  for (let i = 0; i < m; i++) val[at[keys[i]]++] = vals[i];
+  return { start, val };
+}
+
+/**
+ * Computes `nfa.dist`, `nfa.flags` and `nfa.bodyDist` of the base states;
+ * returns the shortest string of each rule. Throws `empty-language` when the
+ * root (rule 0) matches nothing and `left-recursion` when a rule can call
+ * itself again before reading a byte.
+ */
+export function analyzeNfa(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleNames: readonly string[]): Float64Array {
+  const n = nfa.count;
+  const dist = shortestCompletions(nfa, starts, ends);
+  nfa.dist = dist;
+  for (let b = 0; b < nfa.bodyEntry.length; b++) nfa.bodyDist[b] = dist[nfa.bodyEntry[b]];
+  const ruleMin = Float64Array.from(starts, (s) => dist[s]);
+  if (ruleMin[0] === Infinity) {
+    throw new CompileError("empty-language", `the start rule "${ruleNames[0]}" matches no string at all (every path runs into a rule that never finishes)`, {
+      hint: "Give every recursive rule an alternative that ends without recursing.",
+    });
+  }
+  const flags = new Uint8Array(n);
+  const { edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet } = nfa;
+  for (let s = 0; s < n; s++) {
+    let f = NFA_DISJOINT;
+    for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
+      if (dist[edgeTo[k]] < Infinity) f |= NFA_BYTES | NFA_IMPORTANT;
+      if (k > edgeStart[s] && edgeLo[k] <= edgeHi[k - 1]) f &= ~NFA_DISJOINT;
+    }
+    for (let k = callStart[s]; k < callStart[s + 1]; k++) if (ruleMin[callRule[k]] < Infinity && dist[callRet[k]] < Infinity) f |= NFA_CALLS | NFA_IMPORTANT;
+    flags[s] = f;
+  }
+  for (const e of ends) flags[e] |= NFA_IMPORTANT;
+  nfa.flags = flags;
+  checkLeftRecursion(nfa, starts, ruleMin, ruleNames);
+  return ruleMin;
+}
+
+function shortestCompletions(nfa: Nfa, starts: readonly number[], ends: readonly number[]): Float64Array<ArrayBuffer> {
+  const n = nfa.count;
+  const { epsStart, epsTo, edgeStart, edgeTo, callStart, callRule, callRet } = nfa;
+  const dist = new Float64Array(n).fill(Infinity);
+  // Reverse epsilon and byte edges.
+  const nEps = epsStart[n], nEdges = edgeStart[n], nCalls = callStart[n];
+  const eFrom = new Int32Array(nEps), eTo = new Int32Array(nEps);
+  // Binary edges: dist[from] <= k * dist[a] + dist[b] (calls: k = 1, a = the callee's start, b = the
+  // return state; links: a = the body's entry, b = the counter's end, k = max(1, copies required)).
+  const bFrom = new Int32Array(nEps + nCalls), bA = new Int32Array(nEps + nCalls), bB = new Int32Array(nEps + nCalls), bK = new Float64Array(nEps + nCalls);
+  let ne = 0, nb = 0;
+  for (let s = 0; s < n; s++) {
+    for (let k = epsStart[s]; k < epsStart[s + 1]; k++) {
+      const t = epsTo[k];
+      if (t >= 0) {
+        eFrom[ne] = s;
+        eTo[ne++] = t;
+      } else {
+        const ctr = nfa.linkCtr[-t - 1];
+        bFrom[nb] = s;
+        bA[nb] = nfa.bodyEntry[nfa.ctrBody[ctr]];
+        bB[nb] = nfa.ctrEnd[ctr];
+        bK[nb++] = Math.max(1, nfa.ctrMin[ctr]);
+      }
+    }
+    for (let k = callStart[s]; k < callStart[s + 1]; k++) {
+      bFrom[nb] = s;
+      bA[nb] = starts[callRule[k]];
+      bB[nb] = callRet[k];
+      bK[nb++] = 1;
+    }
+  }
+  const rev0 = group(n, eTo, eFrom, ne);
+  const edgeFrom = new Int32Array(nEdges);
+  for (let s = 0; s < n; s++) for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) edgeFrom[k] = s;
+  const rev1 = group(n, edgeTo, edgeFrom, nEdges);
+  const ids = Int32Array.from({ length: nb }, (_, i) => i);
+  const byA = group(n, bA, ids, nb);
+  const byB = group(n, bB, ids, nb);
+  // Cost-0 and cost-1 relaxations come in cost order: two FIFOs; binary edges go to a heap.
+  const zq = new Int32Array(ne + n), zc = new Float64Array(ne + n);
+  const uq = new Int32Array(nEdges + 1), uc = new Float64Array(nEdges + 1);
+  let zh = 0, zt = 0, uh = 0, ut = 0;
+  const heap = new CostHeap();
+  const done = new Uint8Array(n);
+  const source = (s: number): void => {
+    if (dist[s] === 0) return;
+    dist[s] = 0;
+    zq[zt] = s;
+    zc[zt++] = 0;
+  };
+  for (const e of ends) source(e);
+  for (const x of nfa.bodyExit) source(x);
+  const relaxBinary = (i: number): void => {
+    const a = bA[i], b = bB[i], from = bFrom[i];
+    if (done[a] === 0 || done[b] === 0 || done[from] === 1) return;
+    const v = bK[i] * dist[a] + dist[b];
+    if (v < dist[from]) {
+      dist[from] = v;
+      heap.push(v, from);
+    }
+  };
+  for (;;) {
+    let d: number, x: number;
+    const zd = zh < zt ? zc[zh] : Infinity, ud = uh < ut ? uc[uh] : Infinity, hd = heap.size > 0 ? heap.key[0] : Infinity;
+    if (zd === Infinity && ud === Infinity && hd === Infinity) break;
+    if (zd <= ud && zd <= hd) {
+      d = zd;
+      x = zq[zh++];
+    } else if (ud <= hd) {
+      d = ud;
+      x = uq[uh++];
+    } else {
+      d = hd;
+      x = heap.val[0];
+      heap.pop();
+    }
+    if (done[x] === 1 || d > dist[x]) continue;
+    done[x] = 1;
+    for (let k = rev0.start[x]; k < rev0.start[x + 1]; k++) {
+      const p = rev0.val[k];
+      if (done[p] === 0 && d < dist[p]) {
+        dist[p] = d;
+        zq[zt] = p;
+        zc[zt++] = d;
+      }
+    }
+    const d1 = d + 1;
+    for (let k = rev1.start[x]; k < rev1.start[x + 1]; k++) {
+      const p = rev1.val[k];
+      if (done[p] === 0 && d1 < dist[p]) {
+        dist[p] = d1;
+        uq[ut] = p;
+        uc[ut++] = d1;
+      }
+    }
+    for (let k = byA.start[x]; k < byA.start[x + 1]; k++) relaxBinary(byA.val[k]);
+    for (let k = byB.start[x]; k < byB.start[x + 1]; k++) relaxBinary(byB.val[k]);
+  }
+  return dist;
+}
+
+/** Throws `left-recursion` when a rule can call itself again before reading a byte. */
+function checkLeftRecursion(nfa: Nfa, starts: readonly number[], ruleMin: Float64Array, ruleNames: readonly string[]): void {
+  const nRules = starts.length;
+  const { dist, epsStart, epsTo, callStart, callRule, callRet } = nfa;
+  const leftCalls: Set<number>[] = [];
+  // seen[s] === r + 1: s was reached from rule r's start (no clearing between rules).
+  const seen = new Int32Array(nfa.count);
+  for (let r = 0; r < nRules; r++) {
+    const out = new Set<number>();
+    leftCalls.push(out);
+    if (ruleMin[r] === Infinity) continue;
+    const mark = r + 1;
+    const work = [starts[r]];
+    seen[starts[r]] = mark;
+    const visit = (t: number): void => {
+      if (dist[t] < Infinity && seen[t] !== mark) {
+        seen[t] = mark;
+        work.push(t);
+      }
+    };
+    while (work.length > 0) {
+      const s = work.pop()!;
+      for (let k = epsStart[s]; k < epsStart[s + 1]; k++) {
+        const t = epsTo[k];
+        if (t >= 0) visit(t);
+        else {
+          // Into a counter: its body, and past it when the body can be empty.
+          const ctr = nfa.linkCtr[-t - 1], body = nfa.ctrBody[ctr];
+          visit(nfa.bodyEntry[body]);
+          if (nfa.bodyDist[body] === 0) visit(nfa.ctrEnd[ctr]);
+        }
+      }
+      for (let k = callStart[s]; k < callStart[s + 1]; k++) {
+        const callee = callRule[k];
+        if (ruleMin[callee] === Infinity) continue;
+        out.add(callee);
+        if (ruleMin[callee] === 0) visit(callRet[k]);
+      }
+    }
+  }
+  // Cycle search.
+  const color = new Uint8Array(nRules);
+  const path: number[] = [];
+  const dfs = (r: number): number[] | null => {
+    color[r] = 1;
+    path.push(r);
+    for (const s of leftCalls[r]) {
+      if (color[s] === 1) return path.slice(path.indexOf(s));
+      if (color[s] === 0) {
+        const c = dfs(s);
+        if (c) return c;
+      }
+    }
+    path.pop();
+    color[r] = 2;
+    return null;
+  };
+  for (let r = 0; r < nRules; r++) {
+    if (color[r] !== 0) continue;
+    const cycle = dfs(r);
+    if (cycle) {
+      const names = cycle.map((i) => ruleNames[i]);
+      throw new CompileError("left-recursion", `left recursion: ${[...names, names[0]].join(" → ")} can call itself again without reading any input`, {
+        hint: `Rewrite it with repetition, e.g. "list ::= item (\\",\\" item)*" instead of "list ::= list \\",\\" item | item".`,
+      });
+    }
+  }
+}
