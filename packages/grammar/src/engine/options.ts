@@ -7,17 +7,20 @@
 /** Compile options of `GrammarCompiler`. */
 export interface EngineOptions {
   /**
-   * Most byte-NFA states built for the whole grammar (inlined rules and
-   * expanded repeats included). Default 1,000,000 (~ 100 MB while
-   * compiling such a grammar). `x{0,1000000}` hits it quickly and fails instead of
-   * running out of memory. Code: `max-nfa-states`.
+   * Most byte-NFA states built for the grammar: inlined rules and small
+   * repetitions copied out at compile time, plus the copies of counted
+   * repetitions instantiated as texts reach them. Default 1,000,000 (~100 MB).
+   * Passed at compile time, `compile` throws; passed later (a text of a
+   * million characters in `x{0,100000000}`), whatever builds the copy (a mask,
+   * `acceptToken`) throws. Code: `max-nfa-states`.
    */
   maxNfaStates?: number;
   /**
-   * Most DFA states after determinising every rule. Each state costs one row
-   * of the transition table (4 bytes per byte class) and, once visited, a
-   * token-mask cache entry (about 400 bytes per state in the tables; the
-   * default allows ~100 MB). Default 250,000. Code: `max-dfa-states`.
+   * Most DFA states built (they are built lazily, as matchers and token walks
+   * reach them). Each costs one row of the transition table (4 bytes per byte
+   * class) and, once visited, a token-mask cache entry (about 400 bytes per
+   * state in the tables; the default allows ~100 MB). Default 250,000; passed,
+   * whatever builds the state throws. Code: `max-dfa-states`.
    */
   maxDfaStates?: number;
   /**
