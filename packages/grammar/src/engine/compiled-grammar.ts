@@ -5,7 +5,7 @@
  */
 import type { TokenTrie, Vocabulary } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
-import { GrammarMatcher } from "./matcher.js";
+import { GrammarMatcher, type MatcherSource } from "./matcher.js";
 import type { ResolvedEngineOptions } from "./options.js";
 import { StackPool } from "./stack-pool.js";
 import { entryBytes, TokenWalker, type TokenCacheEntry } from "./token-cache.js";
@@ -24,7 +24,7 @@ export interface CompiledGrammarStats {
 }
 
 /** A grammar compiled against a vocabulary; create matchers from it. */
-export class CompiledGrammar {
+export class CompiledGrammar implements MatcherSource {
   readonly automaton: Automaton;
   readonly vocabulary: Vocabulary;
   readonly trie: TokenTrie;

@@ -2,11 +2,23 @@
  * The per-sequence matcher: a set of parser configurations over the
  * compiled automata, advanced byte by byte, with an undo history per token.
  */
-import { ArgumentError, TokenMask } from "@formwork/core";
-import type { CompiledGrammar } from "./compiled-grammar.js";
+import { ArgumentError, TokenMask, type TokenTrie, type Vocabulary } from "@formwork/core";
+import type { Automaton } from "./automaton.js";
 import { anyComplete, closure, ConfigBuffer, step, type RunContext } from "./configs.js";
 import { describeExpected, expectedBytes } from "./expected.js";
+import type { ResolvedEngineOptions } from "./options.js";
 import { StackPool } from "./stack-pool.js";
+import type { TokenCacheEntry } from "./token-cache.js";
+
+/** What a matcher reads from its compiled grammar (`CompiledGrammar` is one). */
+export interface MatcherSource {
+  readonly automaton: Automaton;
+  readonly vocabulary: Vocabulary;
+  readonly trie: TokenTrie;
+  readonly options: ResolvedEngineOptions;
+  /** The token classification of automaton state `q`. */
+  cacheEntry(q: number): TokenCacheEntry;
+}
 
 /** Where a text leaves the grammar (see `GrammarMatcher.findMismatch`). */
 export interface Mismatch {
@@ -47,7 +59,7 @@ const MAX_COMPLETION = 1 << 16;
  * the byte level; tokens may split UTF-8 characters.
  */
 export class GrammarMatcher {
-  readonly compiled: CompiledGrammar;
+  readonly compiled: MatcherSource;
   private readonly ctx: RunContext;
   private history: Entry[];
   private readonly a = new ConfigBuffer();
@@ -58,7 +70,7 @@ export class GrammarMatcher {
   private escWords: Uint32Array | null = null;
 
   /** A matcher at the start of `compiled` (or, from `fork`, sharing a stack pool and history). */
-  constructor(compiled: CompiledGrammar, shared?: { ctx: RunContext; history: Entry[] }) {
+  constructor(compiled: MatcherSource, shared?: { ctx: RunContext; history: Entry[] }) {
     this.compiled = compiled;
     const depth = compiled.trie.maxDepth + 2;
     this.levelStart = new Int32Array(depth);
