@@ -14,7 +14,7 @@
  * too, so that equal moves are closed only once.
  */
 import { LimitError } from "@formwork/core";
-import { dedupSorted, grownI32, hashList, ListTable, sortPrefix } from "./int-lists.js";
+import { dedupSorted, grownI32, hashList, insertByLo, ListTable, sortPrefix } from "./int-lists.js";
 import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
 
 /** Where the subset construction writes a new state's facts (the automaton). */
@@ -118,19 +118,7 @@ export class SubsetBuilder {
     // Usual case: the edges' class ranges are pairwise disjoint, so each range has one target.
     let disjoint = nE <= 32;
     if (disjoint) {
-      for (let i = 1; i < nE; i++) {
-        const lo = eLo[i], hi = eHi[i], to = eTo[i];
-        let j = i - 1;
-        while (j >= 0 && eLo[j] > lo) {
-          eLo[j + 1] = eLo[j];
-          eHi[j + 1] = eHi[j];
-          eTo[j + 1] = eTo[j];
-          j--;
-        }
-        eLo[j + 1] = lo;
-        eHi[j + 1] = hi;
-        eTo[j + 1] = to;
-      }
+      for (let i = 1; i < nE; i++) insertByLo(eLo, eHi, eTo, 0, i, eLo[i], eHi[i], eTo[i]);
       for (let i = 1; i < nE; i++) {
         if (eLo[i] <= eHi[i - 1]) {
           disjoint = false;

@@ -21,6 +21,26 @@ export function grownU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<Ar
   return b;
 }
 
+/** Writable int arrays (typed arrays of any width). */
+type Ints = { [i: number]: number };
+
+/**
+ * Inserts `(l, h, t)` into the run `[from, end)` of three parallel arrays kept
+ * sorted by the first (after equal keys); the run becomes `[from, end + 1)`.
+ */
+export function insertByLo(lo: Ints, hi: Ints, to: Ints, from: number, end: number, l: number, h: number, t: number): void {
+  let j = end - 1;
+  while (j >= from && lo[j] > l) {
+    lo[j + 1] = lo[j];
+    hi[j + 1] = hi[j];
+    to[j + 1] = to[j];
+    j--;
+  }
+  lo[j + 1] = l;
+  hi[j + 1] = h;
+  to[j + 1] = t;
+}
+
 /** Sorts `a[0..n)` ascending (insertion sort for short runs). */
 export function sortPrefix(a: Int32Array, n: number): void {
   if (n > 24) {

@@ -10,7 +10,7 @@
  */
 import { compileRegex, utf8SequencesOfRanges, type ByteDfa } from "@formwork/regex";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
-import { grownI32 } from "./int-lists.js";
+import { grownI32, insertByLo } from "./int-lists.js";
 import { Nfa } from "./nfa.js";
 import type { ResolvedEngineOptions } from "./options.js";
 import { isCounted } from "./tuning.js";
@@ -320,19 +320,9 @@ function finish(nfa: Nfa, eb: Int32Array, ne: number, bb: Int32Array, nb: number
   {
     const at = edgeStart.slice(0, n);
     for (let i = 0; i < nb; i += 4) {
-      const s = bb[i], l = classOf[bb[i + 1]], h = classOf[bb[i + 2]], to = bb[i + 3];
-      // Insertion into s's list, kept sorted by class.
-      const k0 = edgeStart[s];
-      let j = at[s]++ - 1;
-      while (j >= k0 && edgeLo[j] > l) {
-        edgeLo[j + 1] = edgeLo[j];
-        edgeHi[j + 1] = edgeHi[j];
-        edgeTo[j + 1] = edgeTo[j];
-        j--;
-      }
-      edgeLo[j + 1] = l;
-      edgeHi[j + 1] = h;
-      edgeTo[j + 1] = to;
+      // Into s's list, kept sorted by class.
+      const s = bb[i];
+      insertByLo(edgeLo, edgeHi, edgeTo, edgeStart[s], at[s]++, classOf[bb[i + 1]], classOf[bb[i + 2]], bb[i + 3]);
     }
   }
   const callStart = csr(cb, ncall, 3);
