@@ -23,7 +23,11 @@ for (const dir of readdirSync(join(root, "packages"))) {
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The fixture model that loadModel builds when no model is given lives in the repository's cache in tests.
+    env: { FORMWORK_CACHE_DIR: process.env.FORMWORK_CACHE_DIR ?? join(root, ".cache", "fixtures") },
     include: ["packages/*/test/**/*.test.ts", "tests/**/*.test.ts"],
+    // Type tests: tsc over *.test-d.ts (expectTypeOf, @ts-expect-error) against the built .d.ts files.
+    typecheck: { enabled: true, include: ["packages/*/test/**/*.test-d.ts"], tsconfig: "./tsconfig.typecheck.json" },
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: "forks",

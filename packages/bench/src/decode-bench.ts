@@ -214,7 +214,7 @@ async function main(): Promise<void> {
   for (const size of opt.sizes) {
     const t0 = performance.now();
     const fixture = await buildFixtureModel({ tokenizer: "qwen3", size });
-    const loaded = await loadModel({ modelPath: fixture.path, threads: opt.threads, gpu: false, contextSize: 2048 });
+    const loaded = await loadModel({ model: fixture.path, threads: opt.threads, gpu: false, contextSize: 2048 });
     say(`\n## ${size} model (${(fixture.bytes / 1e6).toFixed(0)} MB, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     const mp = await maskPath(loaded, opt.threads, 60, 256);
     say("Mask path (NativeLogits.next, K = 256, one token evaluated per step):\n");

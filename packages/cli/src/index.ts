@@ -1,4 +1,4 @@
 // @formwork/cli: the `formwork` command, runnable in-process.
-export { run } from "./main.js";
+export { run, main } from "./main.js";
 export { EXIT } from "./command.js";
 export type { Command } from "./command.js";

@@ -54,3 +54,29 @@ async function topHelp(): Promise<string> {
   lines.push("", 'Run "formwork <command> --help" for the options of a command.', "");
   return lines.join("\n");
 }
+
+/**
+ * The `formwork` executable: runs {@link run} on the process's arguments
+ * and sets the exit code. Under a package manager's script (`pnpm formwork`
+ * in the repository), relative paths are read from the folder the command
+ * was typed in (`INIT_CWD`), not the package's.
+ */
+export function main(argv: string[] = process.argv.slice(2)): void {
+  const typedIn = process.env.INIT_CWD;
+  if (typedIn && process.env.npm_lifecycle_event === "formwork") {
+    try {
+      process.chdir(typedIn);
+    } catch {
+      // The folder is gone: stay where the script runs.
+    }
+  }
+  run(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`formwork: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

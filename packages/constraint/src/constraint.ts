@@ -13,13 +13,20 @@ export type ConstraintKind = "schema" | "grammar" | "regex";
 /** The text syntaxes a schema's values can be written in (YAML and CSV will join JSON here). */
 export type Syntax = "json";
 
-/** A warning from building the grammar: a schema approximated under `lenient`, a format enforced as a subset, an unused GBNF rule. */
+/** A warning from building the grammar: an unknown schema keyword, a schema approximated under `lenient`, a format enforced as a subset, an unused GBNF rule. */
 export type ConstraintWarning = CompileWarning | GrammarWarning;
 
 /** What to constrain to: at most one of `schema`, `grammar`, `regex` and `constraint` (none: free text). */
 export interface ConstraintOptions {
-  /** A JSON Schema (object, boolean, or JSON text): the output is a text of a value valid under it. */
+  /**
+   * A JSON Schema (object, boolean, or JSON text), or a schema from a library
+   * that implements Standard Schema with JSON Schema output (zod 4): the
+   * output is a text of a value valid under it. Any other object is refused
+   * (`invalid-schema`).
+   */
   schema?: unknown;
+  /** Refuse keywords JSON Schema does not define (`unknown-keyword`) instead of ignoring them with a warning. Default false; only with `schema`. */
+  strict?: boolean;
   /** Options for compiling `schema`: whitespace, property order, lenient mode, draft, remotes, limits. */
   schemaOptions?: CompileSchemaOptions;
   /** The syntax a `schema`'s value is written in. Default `"json"`; only with `schema`. */
@@ -36,8 +43,8 @@ export interface ConstraintOptions {
   constraint?: Constraint;
 }
 
-/** A resolved constraint (see `resolveConstraint`). Immutable; share it between calls. */
-export interface Constraint {
+/** A resolved constraint (see `resolveConstraint`); `T` is the type of its values. Immutable; share it between calls. */
+export interface Constraint<T = unknown> {
   readonly kind: ConstraintKind;
   /** The syntax of the output's value (`json` for a schema); null for grammars and regexes, whose outputs are plain text. */
   readonly syntax: Syntax | null;
@@ -50,10 +57,12 @@ export interface Constraint {
   readonly schemaOptions?: CompileSchemaOptions;
   /**
    * The value a complete output stands for: for a schema, the text parsed in
-   * its syntax (undefined when it does not parse); undefined for grammars
-   * and regexes.
+   * its syntax (undefined when it does not parse); for a library schema
+   * (zod), the library's own parse of that value (undefined when it finds
+   * issues, e.g. a refinement JSON Schema cannot express); undefined for
+   * grammars and regexes.
    */
-  valueOf(text: string): unknown;
+  valueOf(text: string): T | undefined;
   /**
    * Whether a value is valid: ajv under the schema (compiled on the first
    * call, then reused); always valid for grammars and regexes, whose outputs

@@ -10,6 +10,9 @@ import { compileSchema } from "@formwork/json-schema";
 import { compileRegex } from "@formwork/regex";
 import { createValidator, type ValidationResult, type Validator } from "@formwork/validate";
 import type { Constraint, ConstraintKind, ConstraintOptions, ConstraintWarning } from "./constraint.js";
+import { checkKeywords } from "./keywords.js";
+import { schemaInput, standardValue } from "./schema-input.js";
+import type { SchemaValue } from "./schema-types.js";
 import { syntaxReader } from "./syntax.js";
 
 const VALID: ValidationResult = Object.freeze({ valid: true, errors: [] }) as ValidationResult;
@@ -32,14 +35,17 @@ const KINDS: readonly KindEntry[] = [
   {
     kind: "schema",
     option: "schema",
-    companions: ["schemaOptions", "syntax"],
+    companions: ["schemaOptions", "syntax", "strict"],
     resolve(o) {
       const syntax = o.syntax ?? "json";
       const reader = syntaxReader(syntax);
       const schemaOptions = o.schemaOptions ?? {};
-      const { grammar, warnings } = compileSchema(o.schema, schemaOptions);
+      const { jsonSchema, standard } = schemaInput(o.schema);
+      const compiled = compileSchema(jsonSchema, schemaOptions);
       // compileSchema has refused schema text that is not JSON.
-      const schema = typeof o.schema === "string" ? JSON.parse(o.schema) : o.schema;
+      const schema = typeof jsonSchema === "string" ? JSON.parse(jsonSchema) : jsonSchema;
+      const warnings: ConstraintWarning[] = [...checkKeywords(schema, o.strict === true), ...compiled.warnings];
+      const grammar = compiled.grammar;
       let validator: Validator | undefined;
       return {
         kind: "schema",
@@ -49,11 +55,16 @@ const KINDS: readonly KindEntry[] = [
         schema,
         schemaOptions,
         valueOf(text) {
+          let value: unknown;
           try {
-            return reader.parse(text);
+            value = reader.parse(text);
           } catch {
             return undefined;
           }
+          if (!standard) return value;
+          // A library schema reads its own value: defaults, transforms, refinements JSON Schema cannot express.
+          const read = standardValue(standard, value);
+          return read.ok ? read.value : undefined;
         },
         validate(value) {
           validator ??= createValidator(schema, { draft: schemaOptions.draft, remotes: schemaOptions.remotes });
@@ -104,7 +115,7 @@ const given = (o: ConstraintOptions, k: keyof ConstraintOptions) => o[k] !== und
  * an unknown syntax, and the compilers' `CompileError` / `UnsupportedError`
  * / `LimitError` for a bad schema, grammar or regex.
  */
-export function resolveConstraint(o: ConstraintOptions): Constraint | null {
+export function resolveConstraint<const S = undefined>(o: ConstraintOptions & { schema?: S }): Constraint<SchemaValue<S>> | null {
   const chosen = [...KINDS.map((k) => k.option), "constraint" as const].filter((k) => given(o, k));
   if (chosen.length > 1) {
     throw new ArgumentError("constraint-conflict", `give one of schema, grammar, regex and constraint, not ${chosen.join(" and ")}`, {
@@ -118,7 +129,7 @@ export function resolveConstraint(o: ConstraintOptions): Constraint | null {
       throw new ArgumentError("bad-option", `${stray} only goes with ${entry.option}`, { hint: `Give a ${entry.option}, or drop ${stray}.` });
     }
   }
-  if (chosen[0] === "constraint") return o.constraint!;
+  if (chosen[0] === "constraint") return o.constraint as Constraint<SchemaValue<S>>;
   const entry = KINDS.find((k) => k.option === chosen[0]);
-  return entry ? entry.resolve(o) : null;
+  return entry ? (entry.resolve(o) as Constraint<SchemaValue<S>>) : null;
 }

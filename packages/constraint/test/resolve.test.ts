@@ -67,10 +67,13 @@ describe("resolveConstraint", () => {
     expect(perCompile).toBeGreaterThan(0);
     const { schema, reads } = counted({ ...person });
     const c = resolveConstraint({ schema })!;
-    expect(reads()).toBe(perCompile);
+    // One compile, plus the two walks that check what the schema is (JSON data, known keywords): not two compiles.
+    const afterResolve = reads();
+    expect(afterResolve).toBeGreaterThanOrEqual(perCompile);
+    expect(afterResolve).toBeLessThan(2 * perCompile);
     expect(resolveConstraint({ constraint: c })).toBe(c);
     c.valueOf('{"name": "Ada", "age": 1}');
-    expect(reads()).toBe(perCompile);
+    expect(reads()).toBe(afterResolve);
   });
 
   it("parses GBNF text with its warnings and start rule, and takes grammar IR as is", () => {

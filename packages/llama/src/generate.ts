@@ -3,7 +3,7 @@
  * chunks and partial values as they grow, then the result).
  */
 import { ArgumentError, LimitError, Sampler, type SamplingOptions } from "@formwork/core";
-import { resolveConstraint, type ConstraintOptions, type ConstraintWarning } from "@formwork/constraint";
+import { resolveConstraint, type Constraint, type ConstraintOptions, type ConstraintWarning, type SchemaValue } from "@formwork/constraint";
 import { decodeLoop, type DecodeEnd, type DecodeStats, type StopReason } from "./decode.js";
 import { loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
 import { NativeLogits } from "./native-logits.js";
@@ -11,15 +11,24 @@ import { parsePartialJson } from "./partial-json.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
 import { SequenceOutput } from "./sequence-output.js";
 
-/** Options of `generate`. Exactly one of `prompt` and `messages`; at most one of `schema`, `grammar`, `regex` and `constraint` (a constraint resolved before, compiled once for many calls). */
-export interface GenerateOptions extends ConstraintOptions, SamplingOptions {
+/**
+ * Options of `generate`. Exactly one of `prompt` and `messages`; at most one
+ * of `schema`, `grammar`, `regex` and `constraint` (a constraint resolved
+ * before, compiled once for many calls). `S` is the schema's type and `V`
+ * a resolved constraint's value type: they type the result's `value`.
+ */
+export interface GenerateOptions<S = unknown, V = unknown> extends Omit<ConstraintOptions, "schema" | "constraint">, SamplingOptions {
+  /** A JSON Schema (object, boolean or JSON text) or a zod / Standard Schema (see `ConstraintOptions.schema`); an inline or `as const` literal types `value`. */
+  schema?: S;
+  /** A constraint resolved before by `resolveConstraint`: used as is, nothing is compiled again. */
+  constraint?: Constraint<V>;
   /**
-   * A model from `loadModel`, a GGUF path (loaded and disposed by the call),
-   * or nothing: the fixture model (see `loadModel`).
+   * A model from `loadModel`, a GGUF path, URL or `hf:` URI (loaded and
+   * disposed by the call), or nothing: the fixture model (see `loadModel`).
    */
   model?: LoadedModel | string;
   /** Load options when `model` is a path or absent (threads, GPU, context size). */
-  load?: Omit<LoadModelOptions, "modelPath">;
+  load?: Omit<LoadModelOptions, "model" | "modelPath">;
   /** Raw completion text. */
   prompt?: string;
   /** Chat messages, formatted with the model's chat template; generation continues the assistant turn. */
@@ -65,14 +74,22 @@ export interface GenerateTimings {
   nativeMs: number;
 }
 
-/** What `generate` returns. */
-export interface GenerateResult {
+/** The type of `value` for a schema of type `S` or a resolved constraint of value type `V` (`never`: none given). */
+export type GeneratedValue<S, V> = [V] extends [never] ? SchemaValue<S> : V;
+
+/** What `generate` returns; `T` is the type of `value`. */
+export interface GenerateResult<T = unknown> {
   /** The whole output text (the free part and the marker included when `startAfter` is used). */
   text: string;
   /** The constrained part of the text (all of it when there is no marker). */
   constrainedText: string;
-  /** For a schema: the value parsed in the schema's syntax (undefined when the output is not complete). For other constraints and free text: undefined. */
-  value: unknown;
+  /**
+   * For a schema: the value parsed in the schema's syntax, typed from the
+   * schema (a zod schema, an inline or `as const` JSON Schema literal;
+   * otherwise `unknown`); undefined when the output is not complete (or a
+   * zod refinement rejects it). For other constraints and free text: undefined.
+   */
+  value: T | undefined;
   /** Output token ids. */
   tokens: number[];
   /** Per token: log-probability under the model (T = 1) renormalised over the allowed candidates; 0 for forced tokens. */
@@ -93,10 +110,10 @@ export interface GenerateResult {
 }
 
 /** A streamed piece. */
-export type GenerateChunk =
+export type GenerateChunk<T = unknown> =
   | { type: "text"; text: string }
   | { type: "value"; value: unknown }
-  | { type: "done"; result: GenerateResult };
+  | { type: "done"; result: GenerateResult<T> };
 
 interface SequenceSlot {
   native: NativeLogits;
@@ -125,7 +142,7 @@ function slotOf(loaded: LoadedModel): SequenceSlot {
  * `ModelError` (missing or unreadable model). Calls on one loaded model run
  * one after another (they share its context sequence).
  */
-export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+export async function generate<const S = undefined, V = never>(options: GenerateOptions<S, V>): Promise<GenerateResult<GeneratedValue<S, V>>> {
   const t0 = performance.now();
   const maxTokens = options.maxTokens ?? 256;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
@@ -133,7 +150,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   const candidates = Math.max(1, options.candidates ?? 256, options.topK ?? 0);
   const sampler = new Sampler({ temperature: options.temperature, topK: options.topK, topP: options.topP, minP: options.minP, seed: options.seed });
-  const constraint = resolveConstraint(options);
+  const constraint = resolveConstraint(options as ConstraintOptions);
 
   let loaded: LoadedModel;
   let owned = false;
@@ -141,7 +158,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (options.model !== undefined && typeof options.model !== "string") {
     loaded = options.model;
   } else {
-    loaded = await loadModel({ ...options.load, modelPath: options.model });
+    loaded = await loadModel({ ...options.load, model: options.model });
     owned = true;
     loadMs = loaded.loadMs;
   }
@@ -201,7 +218,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const complete = matcher ? matcher.isComplete() : true;
       output.finish(matcher !== null);
       const { text, constrainedText, tokens, logprobs, forced } = output;
-      const value = constraint && complete ? constraint.valueOf(constrainedText) : undefined;
+      const value = (constraint && complete ? constraint.valueOf(constrainedText) : undefined) as GeneratedValue<S, V> | undefined;
       const tEnd = performance.now();
       const decodeMs = tFirst === 0 ? 0 : tEnd - tFirst;
       return {
@@ -241,12 +258,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * schemas) partial values, ending with `{ type: "done", result }`. Errors
  * are thrown from the iterator; leaving the loop early aborts the generation.
  */
-export async function* generateStream(options: Omit<GenerateOptions, "onText" | "onValue">): AsyncGenerator<GenerateChunk, void> {
-  const queue: GenerateChunk[] = [];
+export async function* generateStream<const S = undefined, V = never>(options: Omit<GenerateOptions<S, V>, "onText" | "onValue">): AsyncGenerator<GenerateChunk<GeneratedValue<S, V>>, void> {
+  const queue: GenerateChunk<GeneratedValue<S, V>>[] = [];
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
   let finished = false;
-  const push = (c: GenerateChunk) => {
+  const push = (c: GenerateChunk<GeneratedValue<S, V>>) => {
     queue.push(c);
     wake?.();
   };

@@ -3,22 +3,33 @@
  * one reusable context, the exact `Vocabulary` from the GGUF metadata, and a
  * `GrammarCompiler` for that vocabulary.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { ArgumentError, ModelError, Vocabulary, limitExceeded, resolveLimits, vocabularyFromGguf, type GgufTokenizerMetadata, type Limits } from "@formwork/core";
 import { GrammarCompiler } from "@formwork/grammar";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { checkGgufFile } from "./gguf-header.js";
+import { resolveModelSource, type DownloadProgress } from "./model-source.js";
 import { checkNodeLlamaCppVersion } from "./version.js";
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
   /**
-   * Path of a GGUF file. Default: the fixture model (a tiny random-weight
-   * model with the real Qwen3 tokenizer, built on first use and cached by
-   * `@formwork/testkit`): it proves the pipeline, not an answer.
+   * The model: a GGUF file path (relative to the current directory), an
+   * `https://` URL, or a Hugging Face URI (`hf:Qwen/Qwen3-0.6B-GGUF:Q8_0`),
+   * resolved by node-llama-cpp (downloaded once into `modelsDir`, then
+   * reused). Default: the fixture model from `@formwork/fixture` (a tiny
+   * random-weight model with the real Qwen3 tokenizer, built on first use and
+   * cached): it proves the pipeline, not an answer.
    */
+  model?: string;
+  /** The same as `model` (its older name). */
   modelPath?: string;
+  /** Where URLs and URIs are downloaded to. Default: node-llama-cpp's models folder (`~/.node-llama-cpp/models`). */
+  modelsDir?: string;
+  /** `false`: never download (a URL or URI must already be in `modelsDir`). Default `"auto"`. */
+  download?: "auto" | false;
+  /** Called as a download progresses (the CLI draws a progress bar on stderr). Default: nothing. */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
   /**
    * CPU threads for node-llama-cpp (both the backend and the context), an
    * integer from 1 to `limits.maxThreads`. Default `os.availableParallelism()`.
@@ -62,35 +73,30 @@ export interface LoadedModel {
 }
 
 /**
- * Loads a GGUF model (or the fixture model when `modelPath` is not given)
- * with `build: "never"` (the prebuilt binary only). Throws `ModelError`:
- * `model-not-found` for a missing file, `model-load-failed` when llama.cpp
- * refuses it, `tokenizer-unsupported` for a vocabulary Formwork cannot read,
- * `node-llama-cpp-version` when node-llama-cpp is not 3.22.x.
+ * Loads a GGUF model (a path, a URL or an `hf:` URI; the fixture model when
+ * none is given) with `build: "never"` (node-llama-cpp's prebuilt binary
+ * only). A string is taken as `{ model }`. Throws `ModelError`:
+ * `model-not-found` for a missing file, `bad-model-uri`,
+ * `model-download-failed` (offline, no such file), `fixture-unavailable`
+ * when no model is given and `@formwork/fixture` is not installed,
+ * `model-load-failed` when llama.cpp refuses the file,
+ * `tokenizer-unsupported` for a vocabulary Formwork cannot read,
+ * `node-llama-cpp-version` when node-llama-cpp is missing or not 3.22.x.
  */
-export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedModel> {
+export async function loadModel(options: LoadModelOptions | string = {}): Promise<LoadedModel> {
+  if (typeof options === "string") options = { model: options };
   checkNodeLlamaCppVersion();
   const t0 = performance.now();
   const info = options.onInfo ?? (() => {});
   const threads = checkThreads(options.threads, options.limits);
-  let path = options.modelPath;
+  const spec = options.model ?? options.modelPath;
+  let path: string;
   let fixture = false;
-  if (path === undefined) {
-    const { buildFixtureModel } = await import("@formwork/testkit");
-    const t = performance.now();
-    const built = await buildFixtureModel({ tokenizer: "qwen3", size: "tiny" });
-    path = built.path;
+  if (spec === undefined) {
+    path = await fixtureModelPath(info);
     fixture = true;
-    info(
-      built.built
-        ? `no model given; built the fixture model (random weights, Qwen3 tokenizer) in ${Math.round(performance.now() - t)} ms: ${path}`
-        : `no model given; using the cached fixture model (random weights, Qwen3 tokenizer): ${path}`,
-    );
-  } else if (!existsSync(path)) {
-    throw new ModelError("model-not-found", `the model file "${path}" does not exist`, {
-      location: { kind: "file", path },
-      hint: "Pass the path of a .gguf file, or leave the model out to use the fixture model.",
-    });
+  } else {
+    path = await resolveModelSource(spec, { modelsDir: options.modelsDir, download: options.download, onProgress: options.onDownloadProgress });
   }
   // node-llama-cpp's GGUF reader trusts the counts a file declares: check them first.
   checkGgufFile(path);
@@ -149,6 +155,27 @@ function checkThreads(threads: number | undefined, limits: Partial<Limits> | und
   }
   if (threads > maxThreads) throw limitExceeded("maxThreads", maxThreads, threads, { what: `the model (on ${cores} cores)` });
   return threads;
+}
+
+/** Builds (or finds in its cache) the fixture model through `@formwork/fixture`, an optional peer loaded only here. */
+async function fixtureModelPath(info: (message: string) => void): Promise<string> {
+  let fixtureModule: typeof import("@formwork/fixture");
+  try {
+    fixtureModule = await import("@formwork/fixture");
+  } catch (err) {
+    throw new ModelError("fixture-unavailable", "no model was given and the fixture model's package, @formwork/fixture, is not installed", {
+      hint: "Pass a model (a .gguf path, an https:// URL or an hf: URI), or install @formwork/fixture (the formwork package includes it).",
+      cause: err,
+    });
+  }
+  const t = performance.now();
+  const built = await fixtureModule.buildFixtureModel({ onBuildStart: (path) => info(`no model given; building the fixture model (random weights, Qwen3 tokenizer; once, about 2 s): ${path}`) });
+  info(
+    built.built
+      ? `no model given; built the fixture model (random weights, Qwen3 tokenizer) in ${Math.round(performance.now() - t)} ms: ${built.path}`
+      : `no model given; using the cached fixture model (random weights, Qwen3 tokenizer): ${built.path}`,
+  );
+  return built.path;
 }
 
 // One node-llama-cpp backend per (GPU mode, threads) in the process: getLlama loads the native binding.

@@ -29,7 +29,12 @@ export function nodeLlamaCppVersion(): string | undefined {
  * internal configuration, which other versions may lay out differently.
  */
 export function checkNodeLlamaCppVersion(version = nodeLlamaCppVersion()): void {
-  if (version === undefined || !version.startsWith(`${SUPPORTED_NODE_LLAMA_CPP}.`)) {
+  if (version === undefined) {
+    throw new ModelError("node-llama-cpp-version", "node-llama-cpp is not installed (Formwork runs models through it; it is a peer dependency)", {
+      hint: `Install it beside Formwork: npm install node-llama-cpp@~${SUPPORTED_NODE_LLAMA_CPP}.1`,
+    });
+  }
+  if (!version.startsWith(`${SUPPORTED_NODE_LLAMA_CPP}.`)) {
     throw new ModelError(
       "node-llama-cpp-version",
       `@formwork/llama needs node-llama-cpp ${SUPPORTED_NODE_LLAMA_CPP}.x, found ${version ?? "none"}`,

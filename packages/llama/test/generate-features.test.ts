@@ -157,7 +157,7 @@ describe("streaming, markers, stop strings, abort, chat", () => {
 
 describe("bad input", () => {
   it("a missing model file is a ModelError", async () => {
-    await expect(loadModel({ modelPath: "/nonexistent/model.gguf" })).rejects.toMatchObject({ code: "model-not-found" });
+    await expect(loadModel({ model: "/nonexistent/model.gguf" })).rejects.toMatchObject({ code: "model-not-found" });
     await expect(generate({ model: "/nonexistent/model.gguf", prompt: "x" })).rejects.toMatchObject({ code: "model-not-found" });
   });
 

@@ -16,5 +16,5 @@ export function hasSharedData(sub: string): boolean {
 /** Loads the tiny Qwen3 fixture model on the CPU with the test thread count. */
 export async function tinyModel(): Promise<LoadedModel> {
   const f = await buildFixtureModel({ tokenizer: "qwen3", size: "tiny" });
-  return loadModel({ modelPath: f.path, threads: testThreads(), gpu: false, contextSize: 2048 });
+  return loadModel({ model: f.path, threads: testThreads(), gpu: false, contextSize: 2048 });
 }

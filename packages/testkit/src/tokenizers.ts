@@ -3,8 +3,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { vocabularyFromTokenizerJson } from "@formwork/core";
 import type { TokenizerConfigJson, TokenizerJson, Vocabulary } from "@formwork/core";
-import { gguf } from "./gguf-writer.js";
-import type { GgufValue } from "./gguf-writer.js";
+import { ggufTokenizerEntries as fixtureTokenizerEntries, gguf } from "@formwork/fixture";
+import type { GgufEntries, GgufValue } from "@formwork/fixture";
+
+export type { GgufEntries } from "@formwork/fixture";
 
 /** The npm tokenizers the testkit knows. */
 export type NpmTokenizerName = "qwen3" | "llama3";
@@ -106,58 +108,14 @@ export function hfTokenizer(name: NpmTokenizerName): Promise<HfTokenizer> {
   return p;
 }
 
-/** GGUF tokenizer metadata as ordered `[key, value]` pairs (keys include the `tokenizer.ggml.` prefix). */
-export type GgufEntries = Array<[string, GgufValue]>;
-
-function tokenId(texts: readonly string[], t: string | { content: string } | null | undefined): number | undefined {
-  const s = t === null || t === undefined ? undefined : typeof t === "string" ? t : t.content;
-  if (s === undefined) return undefined;
-  const id = texts.indexOf(s);
-  return id >= 0 ? id : undefined;
-}
-
 /**
- * Converts an npm tokenizer's `tokenizer.json` to GGUF tokenizer metadata the
- * way llama.cpp's converter does: `tokenizer.ggml.model = "gpt2"`, `pre` =
- * `qwen2` or `llama-bpe`, tokens exactly as stored in `tokenizer.json`
- * (byte-encoded; added tokens as their text), token types (1 normal, 3
- * control for special added tokens, 4 user-defined for the others, 5 unused
- * for the `[PAD<id>]` ids that pad the list to `size`), merges, bos/eos ids
- * and `add_bos_token`. `size` defaults to the real model's logits length.
+ * An npm tokenizer's `tokenizer.json` as GGUF tokenizer metadata, the way
+ * llama.cpp's converter writes it (`@formwork/fixture`'s
+ * `ggufTokenizerEntries`): `pre` = `qwen2` or `llama-bpe`; `size` defaults to
+ * the real model's logits length.
  */
 export function ggufTokenizerEntries(name: NpmTokenizerName, size: number = MODEL_VOCAB_SIZE[name]): GgufEntries {
-  const json = loadTokenizerJson(name);
-  const config = loadTokenizerConfig(name) as TokenizerConfigJson & {
-    pad_token?: string | { content: string } | null;
-    add_bos_token?: boolean;
-  };
-  const texts: string[] = [];
-  const types: number[] = [];
-  for (const [piece, id] of Object.entries(json.model.vocab as Record<string, number>)) (texts[id] = piece), (types[id] = 1);
-  for (const t of json.added_tokens ?? []) (texts[t.id] = t.content), (types[t.id] = t.special ? 3 : 4);
-  if (texts.length > size) throw new RangeError(`${name} has ${texts.length} ids, more than size ${size}`);
-  for (let id = 0; id < size; id++) {
-    if (texts[id] === undefined) (texts[id] = `[PAD${id}]`), (types[id] = 5);
-  }
-  const merges = ((json.model as { merges?: Array<string | [string, string]> }).merges ?? []).map((m) =>
-    typeof m === "string" ? m : `${m[0]} ${m[1]}`,
-  );
-  const eos = tokenId(texts, config.eos_token);
-  // Qwen has no bos token; its GGUF conversions use the pad token (<|endoftext|>).
-  const bos = tokenId(texts, config.bos_token) ?? tokenId(texts, config.pad_token);
-  const pad = tokenId(texts, config.pad_token);
-  const entries: GgufEntries = [
-    ["tokenizer.ggml.model", gguf.str("gpt2")],
-    ["tokenizer.ggml.pre", gguf.str(name === "qwen3" ? "qwen2" : "llama-bpe")],
-    ["tokenizer.ggml.tokens", gguf.arr("string", texts)],
-    ["tokenizer.ggml.token_type", gguf.arr("int32", types)],
-    ["tokenizer.ggml.merges", gguf.arr("string", merges)],
-  ];
-  if (bos !== undefined) entries.push(["tokenizer.ggml.bos_token_id", gguf.u32(bos)]);
-  if (eos !== undefined) entries.push(["tokenizer.ggml.eos_token_id", gguf.u32(eos)]);
-  if (pad !== undefined) entries.push(["tokenizer.ggml.padding_token_id", gguf.u32(pad)]);
-  entries.push(["tokenizer.ggml.add_bos_token", gguf.bool(config.add_bos_token ?? name === "llama3")]);
-  return entries;
+  return fixtureTokenizerEntries(loadTokenizerJson(name), loadTokenizerConfig(name), { pre: name === "qwen3" ? "qwen2" : "llama-bpe", size, addBos: name === "llama3" });
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Command } from "../command.js";
 import { numberFlag, parseVerbArgs } from "../args.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
+import { progressBar } from "../progress.js";
 
 const HELP = `Usage: formwork generate [options]
 
@@ -45,7 +46,11 @@ Sampling:
   --no-fast-forward     sample forced text token by token instead of batching it
 
 Model and output:
-  --model FILE.gguf     the model to load (default: the fixture model)
+  --model MODEL         the model: a .gguf path (relative to the current
+                        directory), an https:// URL or a Hugging Face URI
+                        (hf:USER/REPO:QUANT), downloaded once into
+                        ~/.node-llama-cpp/models with a progress bar
+                        (default: the fixture model)
   --threads N           CPU threads (default: the number of cores)
   --stream              print text as it is generated (stdout), then a newline
   --json                print one JSON line with text, value, stop reason,
@@ -59,6 +64,7 @@ Examples:
   formwork generate --schema person.json --whitespace pretty --property-order any
   formwork generate --regex '[a-z]+@[a-z]+\\.com' --prompt "Email:" --max-tokens 20
   formwork generate --grammar call.gbnf --model ./qwen3-0.6b.gguf --chat --prompt "Call f"
+  formwork generate --schema person.json --model hf:Qwen/Qwen3-0.6B-GGUF:Q8_0 --chat --prompt "Invent a person"
 `;
 
 export const command: Command = {
@@ -98,7 +104,8 @@ export const command: Command = {
     const constraint = constraintFromFlags("generate", values) ?? undefined;
     const { generate, loadModel } = await import("@formwork/llama");
     const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
-    const loaded = await loadModel({ modelPath: values.model, threads, onInfo: info });
+    const download = progressBar("formwork: downloading the model");
+    const loaded = await loadModel({ model: values.model, threads, onInfo: info, onDownloadProgress: (p) => download(p.downloadedBytes, p.totalBytes) }).finally(() => download.done());
     try {
       const streaming = values.stream === true;
       const result = await generate({
