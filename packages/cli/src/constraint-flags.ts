@@ -4,11 +4,12 @@
  * `Constraint` by `@formwork/constraint`: files are read and the constraint
  * compiled once per command.
  */
-import { ArgumentError, FormworkError } from "@formwork/core";
+import { ArgumentError } from "@formwork/core";
 import { resolveConstraint, type Constraint, type ConstraintOptions } from "@formwork/constraint";
 import type { CompileSchemaOptions } from "@formwork/json-schema";
 import { numberFlag } from "./args.js";
 import { readFlagFile, readJsonFlagFile } from "./files.js";
+import { attachFile } from "./report-error.js";
 
 /** The `parseArgs` specs of the constraint flags. */
 export const CONSTRAINT_FLAGS = {
@@ -21,6 +22,7 @@ export const CONSTRAINT_FLAGS = {
   indent: { type: "string" },
   "property-order": { type: "string" },
   lenient: { type: "boolean" },
+  strict: { type: "boolean" },
 } as const;
 
 /** The values `parseArgs` gives for {@link CONSTRAINT_FLAGS}. */
@@ -34,6 +36,7 @@ export interface ConstraintFlagValues {
   indent?: string;
   "property-order"?: string;
   lenient?: boolean;
+  strict?: boolean;
 }
 
 /** Help lines for the JSON Schema layout flags. */
@@ -47,13 +50,16 @@ export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
                         with more than 10 named properties are refused)
   --lenient             approximate keywords that cannot be enforced exactly
                         (each approximation printed as a warning) instead of
-                        refusing the schema`;
+                        refusing the schema
+  --strict              refuse keywords JSON Schema does not define (a typo
+                        such as "propertes") instead of ignoring them with a
+                        warning`;
 
 const SOURCES = ["schema", "grammar", "regex"] as const;
 
 /** JSON Schema compile options from the layout flags; checks that they go with --schema. */
 export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSchemaOptions {
-  const used = (["whitespace", "indent", "property-order", "lenient"] as const).filter((f) => values[f] !== undefined);
+  const used = (["whitespace", "indent", "property-order", "lenient", "strict"] as const).filter((f) => values[f] !== undefined);
   if (used.length > 0 && values.schema === undefined) {
     throw new ArgumentError("bad-arguments", `--${used[0]} only goes with --schema`, { hint: "Give a JSON Schema with --schema FILE.json, or drop the layout flags." });
   }
@@ -92,7 +98,7 @@ export function constraintOptionsFromFlags(values: ConstraintFlagValues): Constr
   if (values.flags !== undefined && values.regex === undefined) throw new ArgumentError("bad-arguments", "--flags only goes with --regex");
   if (values.root !== undefined && values.grammar === undefined) throw new ArgumentError("bad-arguments", "--root only goes with --grammar");
   const schemaOptions = schemaOptionsFromFlags(values);
-  if (values.schema !== undefined) return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions };
+  if (values.schema !== undefined) return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions, ...(values.strict === true ? { strict: true } : {}) };
   if (values.grammar !== undefined) return { grammar: readFlagFile("grammar", values.grammar), ...(values.root !== undefined ? { grammarRoot: values.root } : {}) };
   if (values.regex !== undefined) return { regex: values.regex, ...(values.flags !== undefined ? { regexFlags: values.flags } : {}) };
   return null;
@@ -101,8 +107,8 @@ export function constraintOptionsFromFlags(values: ConstraintFlagValues): Constr
 /**
  * Reads and resolves the constraint flags (see
  * {@link constraintOptionsFromFlags}), printing the compiler's warnings as
- * `formwork <verb>: warning: FILE: ...`. Errors in a schema or grammar file
- * name the file before the compiler's own location.
+ * `formwork: warning [code] at FILE POINTER: ...`. Errors in a schema or
+ * grammar file carry the file, printed before the compiler's own location.
  */
 export function constraintFromFlags(verb: string, values: ConstraintFlagValues): Constraint | null {
   const options = constraintOptionsFromFlags(values);
@@ -112,9 +118,13 @@ export function constraintFromFlags(verb: string, values: ConstraintFlagValues):
   try {
     constraint = resolveConstraint(options);
   } catch (err) {
-    if (err instanceof FormworkError && file !== undefined) err.message = `${file}: ${err.message}`;
+    if (file !== undefined) attachFile(err, file);
     throw err;
   }
-  for (const w of constraint?.warnings ?? []) process.stderr.write(`formwork ${verb}: warning: ${file !== undefined ? `${file}: ` : ""}${w.message}\n`);
+  for (const w of constraint?.warnings ?? []) {
+    const pointer = "pointer" in w && typeof w.pointer === "string" ? ` ${w.pointer || "/"}` : "";
+    const where = file !== undefined ? ` at ${file}${pointer}` : pointer ? ` at${pointer}` : "";
+    process.stderr.write(`formwork: warning [${w.code}]${where}: ${w.message}\n`);
+  }
   return constraint;
 }

@@ -1,11 +1,12 @@
 /** Reading the files that CLI flags name, with errors that name the flag and the file. */
 import { readFileSync } from "node:fs";
 import { ArgumentError } from "@formwork/core";
+import { readStdinText } from "./stdin.js";
 
-/** The text of the file given to `--flag`; `ArgumentError` `file-not-found` when it cannot be read. */
+/** The text of the file given to `--flag` (relative to the current directory; `-`: stdin); `ArgumentError` `file-not-found` when it cannot be read. */
 export function readFlagFile(flag: string, path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return path === "-" ? readStdinText() : readFileSync(path, "utf8");
   } catch (err) {
     throw new ArgumentError("file-not-found", `--${flag} ${path}: the file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
       location: { kind: "file", path },

@@ -1,12 +1,26 @@
-import { FormworkError } from "@formwork/core";
+import { readFileSync } from "node:fs";
+import { ArgumentError, FormworkError } from "@formwork/core";
 import { EXIT, type Command } from "./command.js";
+import { errorJson, formatError } from "./report-error.js";
 
 /** Verbs and the module that implements each (loaded on demand, so a verb's dependencies load only when used). */
 const VERBS: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import("./commands/generate.js"),
   check: () => import("./commands/check.js"),
+  validate: () => import("./commands/validate.js"),
   repair: () => import("./commands/repair.js"),
 };
+
+/** This package's version (from its package.json, beside `src/` and `dist/`). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+/** Prints a user-input error in the one CLI format (JSON with `--json`) and returns the usage exit code. */
+function report(err: FormworkError, json: boolean): number {
+  process.stderr.write(`${json ? errorJson(err) : formatError(err)}\n`);
+  return EXIT.usage;
+}
 
 /** Runs `formwork` with `argv` (without node and the script) and returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -15,10 +29,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(await topHelp());
     return verb === undefined ? EXIT.usage : EXIT.ok;
   }
-  const load = VERBS[verb];
+  if (verb === "--version" || verb === "-v" || verb === "version") {
+    process.stdout.write(`formwork ${cliVersion()}\n`);
+    return EXIT.ok;
+  }
+  const json = rest.includes("--json");
+  const load = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!load) {
-    process.stderr.write(`formwork: unknown command "${verb}". Run "formwork --help" for the list of commands.\n`);
-    return EXIT.usage;
+    return report(new ArgumentError("bad-arguments", `unknown command "${verb}"`, { hint: `The commands are ${Object.keys(VERBS).join(", ")}; run "formwork --help".` }), json);
   }
   let command: Command;
   try {
@@ -34,10 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof FormworkError) {
-      process.stderr.write(`formwork ${verb}: ${err.message}\n`);
-      return EXIT.usage;
-    }
+    if (err instanceof FormworkError) return report(err, json);
     throw err;
   }
 }
@@ -51,7 +66,7 @@ async function topHelp(): Promise<string> {
       // A verb whose module is missing from this build is not listed.
     }
   }
-  lines.push("", 'Run "formwork <command> --help" for the options of a command.', "");
+  lines.push("", 'Run "formwork <command> --help" for the options of a command; "formwork --version" for the version.', "");
   return lines.join("\n");
 }
 

@@ -10,7 +10,13 @@ import { checkText, textCompiler } from "@formwork/grammar";
 import type { Command } from "../command.js";
 import { parseVerbArgs } from "../args.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
-import { readFlagFile } from "../files.js";
+import { readJsonlField } from "../jsonl.js";
+
+/** A `--jsonl` line's text field, which must be a string. */
+function asText(v: unknown, i: number): string {
+  if (typeof v !== "string") throw new ArgumentError("bad-jsonl", `line ${i + 1}: "text" is not a string`, { hint: 'Each line must be an object such as {"text": "..."}.' });
+  return v;
+}
 
 const HELP = `Usage: formwork check (--grammar FILE.gbnf | --regex PATTERN | --schema FILE.json)
                       (--text STRING | --jsonl FILE) [options]
@@ -30,7 +36,8 @@ Options:
   --text STRING    One text to check.
                      formwork check --grammar grammars/arithmetic.gbnf --text '1 + 2*3'
   --jsonl FILE     Many texts: one JSON object per line, {"text": "..."}; other
-                   fields are ignored, blank lines skipped. Results come in order.
+                   fields are ignored, blank lines skipped; "-" reads stdin.
+                   Results come in order.
                      formwork check --grammar grammars/chess.gbnf --jsonl games.jsonl
   --root NAME      The start rule (default: root).
                      formwork check --grammar g.gbnf --root value --text 'true'
@@ -41,7 +48,10 @@ Options:
                      formwork check --regex 'yes|no' --flags i --text YES
   --schema FILE    A JSON Schema: the text must be JSON in the layout the
                    compiler generates (whitespace "flexible" by default, see
-                   docs/json-schema.md) of a value the schema accepts.
+                   docs/json-schema.md) of a value the schema accepts. A
+                   rejected text whose value the schema accepts (another
+                   layout or property order, 3.0 for 3) gets "valid": true
+                   and a note; "formwork validate" checks values alone.
                      formwork check --schema person.json --text '{"name": "Ada"}'
   -h, --help       This help.
 
@@ -56,6 +66,7 @@ async function run(args: string[]): Promise<number> {
   const { values } = parseVerbArgs("check", args, {
     text: { type: "string" },
     jsonl: { type: "string" },
+    json: { type: "boolean" },
     ...CONSTRAINT_FLAGS,
   });
   if (values.schema === undefined && values.grammar === undefined && values.regex === undefined) {
@@ -66,35 +77,22 @@ async function run(args: string[]): Promise<number> {
   }
   const constraint = constraintFromFlags("check", values)!;
   const compiled = textCompiler().compile(constraint.grammar);
-  const texts = values.text !== undefined ? [values.text] : readJsonl(values.jsonl!);
+  const texts = values.text !== undefined ? [values.text] : readJsonlField(values.jsonl!, "text").map(asText);
   let allAccepted = true;
   for (const text of texts) {
-    const result = checkText(compiled, text);
-    if (!result.accepted) allAccepted = false;
+    const result: ReturnType<typeof checkText> & { valid?: boolean; note?: string } = checkText(compiled, text);
+    if (!result.accepted) {
+      allAccepted = false;
+      // A value the schema accepts, written in a form the grammar does not generate (layout, property order, 3.0): say so.
+      const value = constraint.kind === "schema" ? constraint.valueOf(text) : undefined;
+      if (value !== undefined && constraint.validate(value).valid) {
+        result.valid = true;
+        result.note = "the value is valid under the schema (formwork validate), but this text is not one the grammar generates: whitespace, property order or number spelling differ from the canonical forms";
+      }
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
   return allAccepted ? 0 : 1;
-}
-
-function readJsonl(path: string): string[] {
-  const texts: string[] = [];
-  readFlagFile("jsonl", path)
-    .split(/\r?\n/)
-    .forEach((line, i) => {
-      if (line.trim() === "") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (err) {
-        throw new ArgumentError("bad-jsonl", `${path}: line ${i + 1} is not JSON (${(err as Error).message})`, { hint: 'Each line must be an object such as {"text": "..."}.' });
-      }
-      const text = (value as { text?: unknown } | null)?.text;
-      if (typeof text !== "string") {
-        throw new ArgumentError("bad-jsonl", `${path}: line ${i + 1} has no string "text" field`, { hint: 'Each line must be an object such as {"text": "..."}.' });
-      }
-      texts.push(text);
-    });
-  return texts;
 }
 
 /** The `check` verb. */

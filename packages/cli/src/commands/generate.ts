@@ -7,6 +7,7 @@ import type { Command } from "../command.js";
 import { numberFlag, parseVerbArgs } from "../args.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { progressBar } from "../progress.js";
+import { readStdinText, stdinIsPiped } from "../stdin.js";
 
 const HELP = `Usage: formwork generate [options]
 
@@ -27,7 +28,8 @@ Constraint (at most one):
 ${SCHEMA_FLAGS_HELP}
 
 Prompt:
-  --prompt TEXT         the prompt (default: "The answer is")
+  --prompt TEXT         the prompt; "-" reads it from stdin, as does leaving
+                        it out while text is piped in (default: "The answer is")
   --chat                send the prompt as a user message through the model's
                         chat template instead of raw completion
   --system TEXT         a system message (implies --chat)
@@ -54,10 +56,12 @@ Model and output:
   --threads N           CPU threads (default: the number of cores)
   --stream              print text as it is generated (stdout), then a newline
   --json                print one JSON line with text, value, stop reason,
-                        token count, mean logprob and timings
+                        token count, mean logprob, model path and timings
+                        (load, compile, prompt, decode); errors as JSON too
   --help                this text
 
-Exit codes: 0 done; 2 bad arguments, model, schema, grammar or budget.
+Exit codes: 0 done; 2 bad arguments, model, schema, grammar or budget
+(formwork: error [code] at where: message, on stderr).
 
 Examples:
   formwork generate --schema person.json --prompt "A person:" --seed 7
@@ -97,7 +101,8 @@ export const command: Command = {
     const minP = numberFlag("min-p", values["min-p"], { min: 0, max: 1 });
     const seed = numberFlag("seed", values.seed, { integer: true }) ?? 0;
     const threads = numberFlag("threads", values.threads, { min: 1, integer: true });
-    const prompt = values.prompt ?? "The answer is";
+    // The prompt: --prompt TEXT; "-" or no --prompt with text piped in: stdin; else a default.
+    const prompt = values.prompt === "-" || (values.prompt === undefined && stdinIsPiped()) ? readStdinText().replace(/\r?\n$/, "") || "The answer is" : (values.prompt ?? "The answer is");
     const chat = values.chat === true || values.system !== undefined;
 
     // Compile errors first: a bad schema, grammar or regex is reported before the model loads.
@@ -127,7 +132,7 @@ export const command: Command = {
       if (values.json === true) {
         if (streaming) process.stdout.write("\n");
         process.stdout.write(
-          `${JSON.stringify({ text: result.text, value: result.value, stopReason: result.stopReason, complete: result.complete, tokens: result.tokens.length, forcedTokens: result.stats.forcedTokens, meanLogprob: result.meanLogprob, timings: t })}\n`,
+          `${JSON.stringify({ text: result.text, value: result.value, stopReason: result.stopReason, complete: result.complete, tokens: result.tokens.length, forcedTokens: result.stats.forcedTokens, meanLogprob: result.meanLogprob, model: loaded.path, timings: { ...t, loadMs: loaded.loadMs } })}\n`,
         );
       } else if (streaming) {
         process.stdout.write("\n");
