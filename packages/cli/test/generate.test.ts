@@ -89,7 +89,7 @@ describe("formwork generate", () => {
     expect(err).toMatch(/does not exist/);
     err = "";
     expect(await gen("--schema", file("bad.json", '{"type": "object", "properties": {"a": {"$ref": "#/nowhere"}}}'))).toBe(2);
-    expect(err).toMatch(/^formwork: error \[unresolved-ref\] at \S+bad.json \/properties\/a: /);
+    expect(err).toMatch(/^formwork: error \[unresolved-ref\] at \S+bad.json \/properties\/a\/\$ref: /);
     err = "";
     expect(await gen("--schema", file("broken.json", "{nope"))).toBe(2);
     expect(err).toMatch(/not valid JSON/);
