@@ -72,7 +72,7 @@ describe("formwork check", () => {
     expect(await check("--grammar", g, "--text", "a1")).toBe(2);
     expect(out).toBe("");
     expect(err).toContain("bad.gbnf");
-    expect(err).toContain("line 2, column 10");
+    expect(err).toContain("bad.gbnf:2:10");
     expect(err).toContain("never closed");
   });
 
@@ -110,7 +110,7 @@ describe("formwork check", () => {
     expect(err).toContain("line 2 is not JSON");
     const jsonl2 = file("bad2.jsonl", '{"txt": "a"}\n');
     expect(await check("--grammar", join(GRAMMARS, "arithmetic.gbnf"), "--jsonl", jsonl2)).toBe(2);
-    expect(err).toContain('line 1 has no string "text" field');
+    expect(err).toContain('line 1 has no "text" field');
   });
 
   it("checks whole matches of a regex, with flags, against RegExp's own verdict", async () => {

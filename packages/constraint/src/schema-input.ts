@@ -35,14 +35,14 @@ export function schemaInput(schema: unknown): SchemaInput {
   if (typeof schema === "object" && schema !== null && !Array.isArray(schema)) {
     const standard = (schema as { "~standard"?: StandardSchemaV1.Props & Partial<StandardJSONSchemaV1.Props> })["~standard"];
     if (standard && typeof standard === "object") return { jsonSchema: fromStandard(schema, standard), standard };
-    if (!isPlainObject(schema)) refuse(`a ${schema.constructor?.name ?? "class"} instance`);
+    if (!isPlainObject(schema)) notASchema(`a ${schema.constructor?.name ?? "class"} instance`);
     checkJsonData(schema, "");
     return { jsonSchema: schema };
   }
-  refuse(schema === null ? "null" : Array.isArray(schema) ? "an array" : `a ${typeof schema}`);
+  notASchema(schema === null ? "null" : Array.isArray(schema) ? "an array" : `a ${typeof schema}`);
 }
 
-function refuse(what: string, pointer = ""): never {
+function notASchema(what: string, pointer = ""): never {
   throw new CompileError("invalid-schema", `the schema is ${what}, not a JSON Schema`, {
     location: { kind: "pointer", pointer },
     hint: "Give a JSON Schema (an object, a boolean, or its JSON text) or a schema from a library that implements Standard Schema with JSON Schema output, such as zod 4.",
@@ -52,11 +52,11 @@ function refuse(what: string, pointer = ""): never {
 /** Refuses values JSON cannot hold (functions, class instances, symbols, bigints) anywhere in a plain schema. */
 function checkJsonData(v: unknown, ptr: string, seen = new Set<object>()): void {
   if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return;
-  if (typeof v !== "object") refuse(`not JSON: it holds a ${typeof v} at "${ptr}"`, ptr);
+  if (typeof v !== "object") notASchema(`not JSON: it holds a ${typeof v} at "${ptr}"`, ptr);
   if (seen.has(v)) return;
   seen.add(v);
   if (Array.isArray(v)) return v.forEach((e, i) => checkJsonData(e, `${ptr}/${i}`, seen));
-  if (!isPlainObject(v)) refuse(`not JSON: it holds a ${v.constructor?.name ?? "class"} instance at "${ptr}"`, ptr);
+  if (!isPlainObject(v)) notASchema(`not JSON: it holds a ${v.constructor?.name ?? "class"} instance at "${ptr}"`, ptr);
   for (const [k, e] of Object.entries(v)) checkJsonData(e, `${ptr}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, seen);
 }
 
