@@ -4,7 +4,7 @@
  * schema uses that are none of them (a typo such as `propertes`, or another
  * tool's extension), with a did-you-mean.
  */
-import { CompileError } from "@formwork/core";
+import { CompileError, editDistance } from "@formwork/core";
 import type { CompileWarning } from "@formwork/json-schema";
 
 /** Keywords whose value is a schema. */
@@ -97,29 +97,8 @@ function nearestKeyword(word: string): string | undefined {
   let bestD = limit + 1;
   const lower = word.toLowerCase();
   for (const k of KEYWORDS) {
-    const d = lower === k.toLowerCase() ? 0.5 : editDistance(word, k, bestD);
+    const d = lower === k.toLowerCase() ? 0.5 : editDistance(word, k, bestD, { transpositions: true });
     if (d < bestD) (best = k), (bestD = d);
   }
   return best;
-}
-
-/** Levenshtein distance with adjacent transpositions (a swap is one edit), or `limit + 1` once it is certainly larger. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev2 = new Array<number>(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
-      cur.push(d);
-      rowMin = Math.min(rowMin, d);
-    }
-    if (rowMin > limit) return limit + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length];
 }

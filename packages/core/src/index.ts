@@ -11,6 +11,8 @@ export {
   caretExcerpt,
 } from "./errors.js";
 export type { ErrorLocation, FormworkErrorOptions, LimitErrorOptions } from "./errors.js";
+export { editDistance } from "./edit-distance.js";
+export type { EditDistanceOptions } from "./edit-distance.js";
 export { LIMIT_NAMES, limitCode, resolveLimits, limitExceeded, checkInputBytes, utf8ByteLength, valueDepth } from "./limits.js";
 export type { Limits, LimitContext } from "./limits.js";
 export { TokenMask, popcount32 } from "./token-mask.js";

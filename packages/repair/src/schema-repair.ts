@@ -5,6 +5,7 @@
  * It never invents a value the schema does not supply. The walk is iterative
  * (a work list), visiting each value once.
  */
+import { editDistance } from "@formwork/core";
 import type { PendingEdit, EditKind } from "./edit.js";
 import type { JsonNode, NodeMap } from "./json-node.js";
 
@@ -271,7 +272,7 @@ function matchEnum(v: unknown, members: unknown[]): unknown {
   let ties = 0;
   for (const m of strings) {
     const limit = Math.max(1, Math.floor(m.length / 4));
-    const d = levenshtein(nv, norm(m), limit);
+    const d = editDistance(nv, norm(m), limit);
     if (d > limit) continue;
     if (d < bestD) {
       bestD = d;
@@ -280,24 +281,6 @@ function matchEnum(v: unknown, members: unknown[]): unknown {
     } else if (d === bestD) ties++;
   }
   return ties === 1 ? best : undefined;
-}
-
-/** Edit distance, stopping early once it exceeds `limit` (returns limit + 1). */
-function levenshtein(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(d);
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > limit) return limit + 1;
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** Structural equality of JSON values (as JSON Schema's `enum` and `const` compare them). */
