@@ -110,6 +110,22 @@ export function isCloser(c: number): boolean {
   return c === Ch.CloseBrace || c === Ch.CloseBracket;
 }
 
+/** True for a character that ends an unquoted key: whitespace, `:`, `,`, a bracket, `"`, `'` or `=`. */
+export function isKeyStop(c: number): boolean {
+  return (
+    isWs(c) ||
+    c === Ch.Colon ||
+    c === Ch.Comma ||
+    c === Ch.OpenBrace ||
+    c === Ch.CloseBrace ||
+    c === Ch.OpenBracket ||
+    c === Ch.CloseBracket ||
+    c === Ch.Quote ||
+    c === Ch.Apostrophe ||
+    c === Ch.Equals
+  );
+}
+
 /** Opening quote characters and the characters that may close each. */
 export function closersOf(c: number): string | undefined {
   switch (c) {

@@ -8,7 +8,7 @@
  */
 import type { Confidence, EditKind, PendingEdit } from "./edit.js";
 import type { ScalarNode } from "./json-node.js";
-import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isWs } from "./json-chars.js";
+import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isKeyStop, isWs } from "./json-chars.js";
 import { isLiteral, LITERAL_NAMES } from "./json-literals.js";
 
 /** Where a scalar is read: an object key, an object value, an array item, the top level, or the argument of a call (`ObjectId("…")`). */
@@ -132,7 +132,7 @@ export class JsonScanner {
     const start = this.pos;
     while (this.pos < this.n) {
       const c = t.charCodeAt(this.pos);
-      if (isWs(c) || c === Ch.Colon || c === Ch.Comma || c === Ch.OpenBrace || c === Ch.CloseBrace || c === Ch.OpenBracket || c === Ch.CloseBracket || c === Ch.Quote || c === Ch.Apostrophe || c === Ch.Equals) break;
+      if (isKeyStop(c)) break;
       this.pos++;
     }
     this.steps += this.pos - start;

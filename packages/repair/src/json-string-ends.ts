@@ -8,7 +8,7 @@
  * Every look-ahead and look-back is bounded by the token it examines, so
  * the reader stays linear.
  */
-import { Ch, closersOf, isCloser, isDigit, isIdentPart, isIdentStart, isNewline, isNumberChar, isWs } from "./json-chars.js";
+import { Ch, closersOf, isCloser, isDigit, isIdentPart, isIdentStart, isKeyStop, isNewline, isNumberChar, isWs } from "./json-chars.js";
 import { isLiteral } from "./json-literals.js";
 import { JsonScanner, type Ctx } from "./json-scanner.js";
 
@@ -106,7 +106,8 @@ export class StringEndScanner extends JsonScanner {
     // A word must be an unquoted key; anything else (a quote, a closer, a comment, `...`) may follow a member.
     if (closersOf(c) !== undefined || !isIdentStart(c)) return true;
     let m = k;
-    while (m < this.n && isIdentPart(t.charCodeAt(m))) m++;
+    // The characters of an unquoted key (`log-level`, `a.b`), as `readUnquotedKey` reads them.
+    while (m < this.n && !isKeyStop(t.charCodeAt(m))) m++;
     // `key":`: a key whose opening quote is missing.
     if (closersOf(t.charCodeAt(m)) !== undefined) m++;
     while (m < this.n && (t.charCodeAt(m) === Ch.Space || t.charCodeAt(m) === Ch.Tab)) m++;

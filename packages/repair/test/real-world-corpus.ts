@@ -575,12 +575,16 @@ export function buildRealWorldCorpus(samples: SchemaSample[], seed: number, perK
         [order[i], order[j]] = [order[j], order[i]];
       }
       for (let i = 0; i < order.length && made < perKind; i++) {
-        const variant = variants[made % variants.length];
         const { value, source } = values[order[i]];
-        const r = variant.make(value, rng);
-        if (r === undefined) continue;
-        cases.push({ kind, part, variant: variant.name, text: r.text, expected: r.expected, source });
-        made++;
+        // The variants in turn; one that does not apply to this value gives way to the next.
+        for (let v = 0; v < variants.length; v++) {
+          const variant = variants[(made + v) % variants.length];
+          const r = variant.make(value, rng);
+          if (r === undefined) continue;
+          cases.push({ kind, part, variant: variant.name, text: r.text, expected: r.expected, source });
+          made++;
+          break;
+        }
       }
     }
   }
