@@ -56,6 +56,13 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
   const candidates = findCandidates(p, outside);
   const steps = () => ({ steps: p.steps });
   if (candidates.length === 0) {
+    const bare = bareText(text);
+    if (bare !== undefined) {
+      outside.length = 0;
+      candidates.push(bare);
+    }
+  }
+  if (candidates.length === 0) {
     return { ok: false, value: undefined, text: "", edits: outside, errors: [{ instancePath: "", schemaPath: "", keyword: "parse", message: "no JSON value was found in the text" }], stats: steps() };
   }
 
@@ -115,6 +122,19 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
     errors: evaluation.errors,
     stats: steps(),
   };
+}
+
+/**
+ * A text with no JSON in it that is one line of plain text (`hello world`,
+ * `ES2021`): read as one string, as other repairers do, but only as a guess.
+ * Undefined for an empty text, several lines, or one with brackets or quotes.
+ */
+function bareText(text: string): Candidate | undefined {
+  const value = text.trim();
+  if (value === "" || /[\n\r{}[\]"]/.test(value)) return undefined;
+  const start = text.indexOf(value);
+  const edits: PendingEdit[] = [{ kind: "quote-value", offset: start, message: "the text holds no JSON value; read the whole of it as one string", confidence: "guess" }];
+  return { node: { kind: "scalar", start, value, partial: false }, start, end: start + value.length, edits, truncated: false, after: "none" };
 }
 
 /** Checks a node against the schema, repairing toward it and, when the text was cut off, dropping incomplete items. */

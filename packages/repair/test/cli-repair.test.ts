@@ -64,7 +64,8 @@ describe("formwork repair", () => {
   });
 
   test("nothing repairable: exit 1", async () => {
-    const r = await run([], "no json at all");
+    // (One line of plain text would be read as a string, as a guess: see json-edits.test.ts.)
+    const r = await run([], "no json\nat all");
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
   });

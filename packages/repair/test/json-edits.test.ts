@@ -82,8 +82,18 @@ describe("repairJson: one table row per edit kind", () => {
     }
   });
 
+  test("one line of plain text is read as a string, as a guess", () => {
+    for (const s of ["no json here", "  ES2021 ", "hello   world"]) {
+      const r = repairJson(s);
+      expect(r.ok).toBe(true);
+      expect(r.value).toBe(s.trim());
+      expect(r.confidence).toBe("guess");
+      expect(r.edits.map((e) => e.kind)).toEqual(["quote-value"]);
+    }
+  });
+
   test("nothing to repair gives ok: false with a reason", () => {
-    for (const s of ["", "   ", "no json here", "}}}"]) {
+    for (const s of ["", "   ", "}}}", "two lines\nof prose"]) {
       const r = repairJson(s);
       expect(r.ok).toBe(false);
       expect(r.value).toBeUndefined();
