@@ -240,6 +240,15 @@ function coerce(v: unknown, types: string[]): { value: unknown } | undefined {
     if (types.includes("integer") && /^[-+]?\d+\.0*$/.test(s)) return { value: Number(s) };
     if (types.includes("boolean") && /^(true|false)$/i.test(s)) return { value: s.toLowerCase() === "true" };
     if (types.includes("null") && /^(null|none)$/i.test(s)) return { value: null };
+    if ((types.includes("object") || types.includes("array")) && (s.startsWith("{") || s.startsWith("["))) {
+      // `"{\"a\": 1}"`: the JSON text of the object or array the schema asks for, written as a string.
+      try {
+        const parsed: unknown = JSON.parse(s);
+        if (typeOk(parsed, types)) return { value: parsed };
+      } catch {
+        // Not JSON (or too deep for the native parser): left as it is.
+      }
+    }
     return undefined;
   }
   if ((typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean") {

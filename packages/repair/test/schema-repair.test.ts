@@ -30,6 +30,7 @@ describe("schema-aware repair", () => {
     ['{"name": "A", "age": 1, "extra": true, "role": "x"}', { name: "A", age: 1, role: "x" }, "drop-property"],
     ['{"name": "A", "age": 1}', { name: "A", age: 1, role: "user" }, "fill-default"],
     ['{"name": "A", "age": 1, "role": "x", "tags": [1, true]}', { name: "A", age: 1, role: "x", tags: ["1", "true"] }, "coerce-type"],
+    ['{"name": "A", "age": 1, "role": "x", "tags": "[\\"a\\", \\"b\\"]"}', { name: "A", age: 1, role: "x", tags: ["a", "b"] }, "coerce-type"],
   ])("%s", (input, value, kind) => {
     const r = repairJson(input, { schema: person });
     expect(r.ok, JSON.stringify(r.errors)).toBe(true);
