@@ -6,20 +6,21 @@
  */
 import type { Confidence, Edit, EditKind, PendingEdit, RepairResult } from "./edit.js";
 
-interface Class {
-  confidence: Confidence;
-  lossy?: true;
+/** The confidence and lossiness an edit kind has unless a stage says otherwise. */
+export interface EditClass {
+  readonly confidence: Confidence;
+  readonly lossy: boolean;
 }
 
-const CERTAIN: Class = { confidence: "certain" };
-const LIKELY: Class = { confidence: "likely" };
-const GUESS: Class = { confidence: "guess" };
-const CERTAIN_LOSSY: Class = { confidence: "certain", lossy: true };
-const LIKELY_LOSSY: Class = { confidence: "likely", lossy: true };
-const GUESS_LOSSY: Class = { confidence: "guess", lossy: true };
+const CERTAIN: EditClass = { confidence: "certain", lossy: false };
+const LIKELY: EditClass = { confidence: "likely", lossy: false };
+const GUESS: EditClass = { confidence: "guess", lossy: false };
+const CERTAIN_LOSSY: EditClass = { confidence: "certain", lossy: true };
+const LIKELY_LOSSY: EditClass = { confidence: "likely", lossy: true };
+const GUESS_LOSSY: EditClass = { confidence: "guess", lossy: true };
 
 /** Every kind's default class; `tsc` refuses a kind left out. */
-const CLASSES: Record<EditKind, Class> = {
+const CLASSES: Record<EditKind, EditClass> = {
   "strip-fence": CERTAIN,
   "strip-prose": CERTAIN,
   "choose-candidate": LIKELY,
@@ -77,32 +78,41 @@ const CLASSES: Record<EditKind, Class> = {
 
 const RANK: Record<Confidence, number> = { certain: 2, likely: 1, guess: 0 };
 
-/** The lower of two confidences. */
-export function lowerConfidence(a: Confidence, b: Confidence): Confidence {
-  return RANK[a] <= RANK[b] ? a : b;
+/** The class of an edit kind (see the table above). */
+export function classOf(kind: EditKind): EditClass {
+  return CLASSES[kind];
 }
 
-/** Completes pending edits with their kind's class where the stage set none. */
-export function finishEdits(edits: readonly PendingEdit[]): Edit[] {
-  return edits.map((e) => {
-    const c = CLASSES[e.kind];
-    return { ...e, confidence: e.confidence ?? c.confidence, lossy: e.lossy ?? c.lossy === true };
-  });
+/**
+ * Completes pending edits, in place, with their kind's class where the stage
+ * set none (no copies: a large document can log hundreds of thousands).
+ */
+export function finishEdits(edits: PendingEdit[]): Edit[] {
+  for (const e of edits) {
+    if (e.confidence === undefined || e.lossy === undefined) {
+      const c = CLASSES[e.kind];
+      e.confidence ??= c.confidence;
+      e.lossy ??= c.lossy;
+    }
+  }
+  return edits as Edit[];
 }
 
 /** The result's summary: the lowest confidence of any edit, and whether any is lossy. */
 export function summarizeEdits(edits: readonly Edit[]): { confidence: Confidence; lossy: boolean } {
-  let confidence: Confidence = "certain";
+  let rank = RANK.certain;
   let lossy = false;
   for (const e of edits) {
-    confidence = lowerConfidence(confidence, e.confidence);
+    const r = RANK[e.confidence];
+    if (r < rank) rank = r;
     if (e.lossy) lossy = true;
+    if (lossy && rank === RANK.guess) break;
   }
-  return { confidence, lossy };
+  return { confidence: rank === RANK.certain ? "certain" : rank === RANK.likely ? "likely" : "guess", lossy };
 }
 
 /** A repair result before its edits are classified. */
-export type PendingResult<T = unknown> = Omit<RepairResult<T>, "edits" | "confidence" | "lossy"> & { edits: readonly PendingEdit[] };
+export type PendingResult<T = unknown> = Omit<RepairResult<T>, "edits" | "confidence" | "lossy"> & { edits: PendingEdit[] };
 
 /** Classifies a result's edits and adds the summary (`confidence`, `lossy`). */
 export function finishResult<T>(r: PendingResult<T>): RepairResult<T> {

@@ -7,6 +7,7 @@
  * Every method looks at each character a bounded number of times.
  */
 import type { Confidence, EditKind, PendingEdit } from "./edit.js";
+import { classOf } from "./edit-confidence.js";
 import type { ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isKeyStop, isWs } from "./json-chars.js";
 import { isLiteral, LITERAL_NAMES } from "./json-literals.js";
@@ -43,10 +44,9 @@ export class JsonScanner {
 
   /** Records an edit; `confidence` and `lossy` override the kind's class (see edit-confidence.ts). */
   protected edit(kind: EditKind, offset: number, message: string, confidence?: Confidence, lossy?: boolean): void {
-    const e: PendingEdit = { kind, offset, message };
-    if (confidence !== undefined) e.confidence = confidence;
-    if (lossy !== undefined) e.lossy = lossy;
-    this.edits.push(e);
+    // Complete from the start (one object shape, nothing to copy later).
+    const c = classOf(kind);
+    this.edits.push({ kind, offset, message, confidence: confidence ?? c.confidence, lossy: lossy ?? c.lossy });
   }
 
   /** True when a value could start at `pos` (after trivia), for the top level. */
