@@ -50,8 +50,8 @@ export {
 export type { GrammarAnalysis, GrammarWarning, AnalyzeOptions } from "./analyze.js";
 export { printGbnf } from "./print.js";
 export type { PrintGbnfOptions } from "./print.js";
-export { regexToRules } from "./reference/regex-rules.js";
-export type { RegexRules } from "./reference/regex-rules.js";
+export { astToIr, automatonToRules, regexToRules } from "./regex-ir.js";
+export type { AutomatonRulesOptions, CharsToIr, RegexRules } from "./regex-ir.js";
 
 // --- compiler, matcher, masks (helper: engine) ---
 export { GrammarCompiler, compileGrammar } from "./engine/compiler.js";

@@ -20,6 +20,9 @@
  * Surrogate code points (U+D800..U+DFFF) are never characters: they have no
  * UTF-8 encoding. Classes drop them; negated classes never include them.
  */
+import { MAX_CODE_POINT, charSetComplement, charSetDifference, charSetIntersection, normalizeRanges as normalizeCharSet } from "@formwork/regex";
+
+export { MAX_CODE_POINT };
 
 /** A 0-based UTF-16 span `[start, end)` in the source a node came from, for error messages. */
 export interface SourceSpan {
@@ -104,9 +107,6 @@ export interface Grammar {
   source?: string;
 }
 
-/** The largest Unicode code point. */
-export const MAX_CODE_POINT = 0x10ffff;
-
 // ---------------------------------------------------------------------------
 // Builders. They normalise as they go (flatten nested seq/alt, merge ranges)
 // so that front ends can compose freely.
@@ -175,44 +175,20 @@ export function grammar(rules: Iterable<readonly [string, Node]>, root?: string)
   return { rules: map, root: r };
 }
 
+const SURROGATES = [0xd800, 0xdfff];
+const ALL = [0, MAX_CODE_POINT];
+
 /**
  * Sorts and merges flat inclusive ranges `[lo0, hi0, ...]`, clamps them to
- * `[0, MAX_CODE_POINT]` and removes the surrogate block.
+ * `[0, MAX_CODE_POINT]` and removes the surrogate block (range algebra from
+ * `@formwork/regex`).
  */
 export function normalizeRanges(flat: readonly number[]): number[] {
-  const pairs: [number, number][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    let lo = Math.max(0, flat[i]);
-    let hi = Math.min(MAX_CODE_POINT, flat[i + 1]);
-    if (lo > hi) continue;
-    // Cut out surrogates.
-    if (lo <= 0xdfff && hi >= 0xd800) {
-      if (lo < 0xd800) pairs.push([lo, 0xd7ff]);
-      if (hi > 0xdfff) pairs.push([0xe000, hi]);
-      continue;
-    }
-    pairs.push([lo, hi]);
-  }
-  pairs.sort((a, b) => a[0] - b[0]);
-  const out: number[] = [];
-  for (const [lo, hi] of pairs) {
-    const n = out.length;
-    if (n > 0 && lo <= out[n - 1] + 1) out[n - 1] = Math.max(out[n - 1], hi);
-    else out.push(lo, hi);
-  }
-  // Merging across the surrogate gap never happens because 0xD7FF + 1 is cut.
-  return out;
+  return [...charSetDifference(charSetIntersection(normalizeCharSet(flat), ALL), SURROGATES)];
 }
 
 /** The ranges a class actually matches, with negation applied (surrogates excluded). */
 export function effectiveRanges(node: ClassNode): number[] {
   if (!node.negated) return node.ranges;
-  const out: number[] = [];
-  let next = 0;
-  for (let i = 0; i < node.ranges.length; i += 2) {
-    if (node.ranges[i] > next) out.push(next, node.ranges[i] - 1);
-    next = node.ranges[i + 1] + 1;
-  }
-  if (next <= MAX_CODE_POINT) out.push(next, MAX_CODE_POINT);
-  return normalizeRanges(out);
+  return [...charSetDifference(charSetComplement(node.ranges, MAX_CODE_POINT), SURROGATES)];
 }

@@ -5,7 +5,7 @@
  * are not kept).
  */
 import type { ClassNode, Grammar, Node } from "./ir.js";
-import { regexToRules } from "./reference/regex-rules.js";
+import { regexToRules } from "./regex-ir.js";
 
 /** Options of {@link printGbnf}. */
 export interface PrintGbnfOptions {

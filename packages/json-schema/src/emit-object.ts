@@ -9,9 +9,8 @@ import { alt, literal, ref, seq, type Node } from "@formwork/grammar";
 import { approximate, type Ctx } from "./context.js";
 import { mergeFrames } from "./merge.js";
 import { inSubtree, type Frame } from "./resolver.js";
-import { notIn, scalarOk, stringNode, stringSpec, type StringSpec } from "./emit-scalar.js";
-import type { Operand } from "./char-dfa.js";
-import { searchLanguage, type RNode } from "./regex-ast.js";
+import { rx, type RegexAst } from "@formwork/regex";
+import { patternLanguage, scalarOk, stringNode, stringSpec, type Operand, type StringSpec } from "./emit-scalar.js";
 
 const EMPTY: Node = { type: "alt", items: [] };
 
@@ -102,7 +101,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     } else {
       const spec: StringSpec = nameSpec ?? { operands: [], min: 0, max: Infinity, name: "" };
       const ops: Operand[] = [...region.operands];
-      if (keys.length) ops.push({ node: notIn(keys) });
+      if (keys.length) ops.push({ ast: rx.otherThan(keys) });
       key = stringNode(ctx, { ...spec, name: spec.name ? `key:${spec.name}` : "json-key" }, ops, frames[0]?.ptr ?? "");
       if (key.type === "alt" && key.items.length === 0) continue;
     }
@@ -251,12 +250,11 @@ function otherProperties(ctx: Ctx, objs: { f: Frame; s: Record<string, unknown> 
     approximate(ctx, `${pats[0].owner.ptr}/patternProperties`, "more than 4 patternProperties patterns would need 2^n key regions; only named properties are generated", undefined, "restricts");
     return [];
   }
-  let langs: RNode[];
-  try {
-    langs = pats.map((p) => searchLanguage(p.source));
-  } catch (e) {
-    approximate(ctx, `${pats[0].owner.ptr}/patternProperties`, (e as Error).message, undefined, "restricts");
-    return [];
+  const langs: RegexAst[] = [];
+  for (const p of pats) {
+    const n = patternLanguage(ctx, p.source, `${p.owner.ptr}/patternProperties`, "restricts");
+    if (!n) return [];
+    langs.push(n);
   }
   const regions: Region[] = [];
   for (let mask = 0; mask < 1 << pats.length; mask++) {
@@ -269,7 +267,7 @@ function otherProperties(ctx: Ctx, objs: { f: Frame; s: Record<string, unknown> 
     }
     if (value.some(isFalse)) continue;
     regions.push({
-      operands: langs.map((node, i) => ({ node, negate: !inT(i) })),
+      operands: langs.map((ast, i) => ({ ast, negate: !inT(i) })),
       test: (k) => pats.every((p, i) => p.re.test(k) === inT(i)),
       value,
     });

@@ -3,14 +3,13 @@
  * scalar checks that filter `enum` values against the other keywords.
  */
 import { createRequire } from "node:module";
-import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
-import { LimitError } from "@formwork/core";
+import { alt, astToIr, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
+import { FormworkError, LimitError } from "@formwork/core";
+import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type RegexAst } from "@formwork/regex";
 import { approximate, type Ctx, type Kind } from "./context.js";
-import { combine, dfaStringToIr, isEmptyDfa, type Operand } from "./char-dfa.js";
 import { formatMeaning } from "./formats.js";
-import { ANY_CP, complementRanges, ralt, rlit, rrep, rseq, rset, searchLanguage, withLength, type RNode } from "./regex-ast.js";
 import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
-import { rnodeToIr, stringOf, stringOfLength } from "./json-text.js";
+import { stringOf, stringOfDfa, stringOfLength } from "./json-text.js";
 import { canonicalKey, kindOf, type Merged } from "./merge.js";
 
 const require = createRequire(import.meta.url);
@@ -66,7 +65,7 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
     if (integer) return EMPTY;
     let ranges: NumericBounds[] = [b];
     for (const x of excluded) ranges = ranges.flatMap((r) => splitAt(r, x));
-    return numberLexeme(ralt(...ranges.map((r) => boundedNumber(r, false, true))), false);
+    return numberLexeme(rx.alt(...ranges.map((r) => boundedNumber(r, false, true))), false);
   }
   if (mult > 1) return multiples(ctx, mult, b, excluded, m);
   const hasBounds = b.min !== undefined || b.max !== undefined || excluded.length > 0;
@@ -86,7 +85,7 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
     }
     ranges = next.filter((r) => r.min === undefined || r.max === undefined || r.min < r.max || (r.min === r.max && !r.minExclusive && !r.maxExclusive));
   }
-  return numberLexeme(ralt(...ranges.map((r) => boundedNumber(r, integer))), integer);
+  return numberLexeme(rx.alt(...ranges.map((r) => boundedNumber(r, integer))), integer);
 }
 
 const ANY_NUMBER: (Node | undefined)[] = [undefined, undefined];
@@ -98,8 +97,8 @@ function splitAt(r: NumericBounds, x: number): NumericBounds[] {
   return [{ ...r, max: x, maxExclusive: true }, { ...r, min: x, minExclusive: true }];
 }
 
-function numberLexeme(n: RNode, integer: boolean): Node {
-  return { type: "lexeme", item: rnodeToIr(n, false), name: integer ? "json-integer" : "json-number" };
+function numberLexeme(n: RegexAst, integer: boolean): Node {
+  return { type: "lexeme", item: astToIr(n), name: integer ? "json-integer" : "json-number" };
 }
 
 function multiples(ctx: Ctx, mult: number, b: NumericBounds, excluded: number[], m: Merged): Node {
@@ -157,39 +156,48 @@ function modRules(ctx: Ctx, m: number): string[] {
   return names;
 }
 
-/** Strings not in the finite set `words`, as a code-point language. */
-export function notIn(words: string[]): RNode {
-  interface T { end: boolean; kids: Map<number, T> }
-  const root: T = { end: false, kids: new Map() };
-  for (const w of words) {
-    let t = root;
-    for (const ch of w) {
-      const c = ch.codePointAt(0)!;
-      let k = t.kids.get(c);
-      if (!k) t.kids.set(c, (k = { end: false, kids: new Map() }));
-      t = k;
-    }
-    t.end = true;
-  }
-  const build = (t: T): RNode => {
-    const parts: RNode[] = [];
-    if (!t.end) parts.push(rseq());
-    const used = [...t.kids.keys()].flatMap((c) => [c, c]);
-    parts.push(rseq(rset(complementRanges(used)), rrep(ANY_CP, 0, Infinity)));
-    for (const [c, k] of t.kids) parts.push(rseq(rlit(String.fromCodePoint(c)), build(k)));
-    return ralt(...parts);
-  };
-  return build(root);
-}
-
 /** The string keywords of a conjunction: languages that must all hold, and a length range. */
 export interface StringSpec {
-  operands: RNode[];
+  /** Languages (whole match; anchors allowed) that must all hold. */
+  operands: RegexAst[];
   /** Languages that must not hold. */
-  negated?: RNode[];
+  negated?: RegexAst[];
   min: number;
   max: number;
   name: string;
+}
+
+/** One more language for {@link stringNode}, maybe complemented. */
+export interface Operand {
+  ast: RegexAst;
+  negate?: boolean;
+}
+
+/** Search-mode ASTs of patterns by source: one object per pattern, so `@formwork/regex` reuses its compiled DFA. */
+const patternCache = new Map<string, RegexAst>();
+
+/**
+ * The language of strings in which `pattern` matches somewhere (JSON Schema
+ * `pattern` semantics, the `u` flag as in ajv), or null after `approximate`
+ * when `@formwork/regex` refuses it (lookaround, backreferences, `\b`,
+ * limits).
+ */
+export function patternLanguage(ctx: Ctx, pattern: string, ptr: string, effect: "restricts" | "relaxes" = "relaxes"): RegexAst | null {
+  try {
+    let ast = patternCache.get(pattern);
+    if (ast === undefined) {
+      ast = searchAst(parseRegex(pattern, { flags: "u" }));
+      if (patternCache.size >= 1000) patternCache.clear();
+      patternCache.set(pattern, ast);
+    }
+    return ast;
+  } catch (e) {
+    if (!(e instanceof FormworkError)) throw e;
+    const what = e.hint ? e.message.replace(` ${e.hint}`, "") : e.message;
+    const lenient = effect === "relaxes" ? "pass lenient: true to ignore the pattern (relaxes: validate the output)" : "pass lenient: true to generate no such keys (restricts)";
+    approximate(ctx, ptr, `pattern ${JSON.stringify(pattern)}: ${what}`, `${e.hint ?? "Rewrite the pattern."} Or ${lenient}.`, effect);
+    return null;
+  }
 }
 
 /**
@@ -198,17 +206,10 @@ export interface StringSpec {
  * under lenient dropped, with a warning).
  */
 export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
-  const langs: { n: RNode; name: string }[] = [];
+  const langs: { n: RegexAst; name: string }[] = [];
   for (const p of m.patterns) {
-    try {
-      langs.push({ n: searchLanguage(p.source), name: `pattern:${p.source}` });
-    } catch (e) {
-      if (e instanceof Error && "code" in e && (e as { code: string }).code === "unsupported-pattern") {
-        approximate(ctx, p.ptr, e.message);
-        continue;
-      }
-      throw e;
-    }
+    const n = patternLanguage(ctx, p.source, p.ptr);
+    if (n) langs.push({ n, name: `pattern:${p.source}` });
   }
   if (ctx.opts.assertFormat) {
     for (const f of m.formats) {
@@ -229,47 +230,50 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
     }
   }
   const strs = m.notValues.filter((v): v is string => typeof v === "string");
-  if (strs.length) langs.push({ n: notIn(strs), name: `not:${strs.length}` });
-  const negated: RNode[] = [];
+  if (strs.length) langs.push({ n: rx.otherThan(strs), name: `not:${strs.length}` });
+  const negated: RegexAst[] = [];
   for (const p of m.notPatterns) {
-    try {
-      negated.push(searchLanguage(p.source));
-    } catch (e) {
-      if (e instanceof Error && "code" in e && (e as { code: string }).code === "unsupported-pattern") {
-        approximate(ctx, p.ptr, e.message);
-        continue;
-      }
-      throw e;
-    }
+    const n = patternLanguage(ctx, p.source, p.ptr);
+    if (n) negated.push(n);
   }
   return { operands: langs.map((l) => l.n), negated, min: m.minLength, max: m.maxLength, name: langs.map((l) => l.name).join("&") };
 }
 
 /**
+ * Most states of a string constraint's automata (each language, and their
+ * product with the length range). Each state becomes a grammar rule: long
+ * chains of them (a format under `maxLength: 1024`) cost the engine more
+ * than they are worth, so they are refused (lenient: the first language alone).
+ */
+const MAX_STRING_STATES = 4_000;
+
+/**
  * A JSON string node for `spec` intersected with `extra` operands (each maybe
- * complemented). One plain language becomes a lexeme; products and
- * complements go through a code-point DFA (one rule per state).
+ * complemented). One plain language becomes a lexeme of the same shape;
+ * products, complements and anchors inside patterns go through
+ * `@formwork/regex`'s minimal DFA (one rule per state).
  */
 export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = ""): Node {
   if (spec.min > spec.max) return EMPTY;
-  const ops: Operand[] = [...spec.operands.map((node) => ({ node })), ...(spec.negated ?? []).map((node) => ({ node, negate: true })), ...extra];
+  const ops: Operand[] = [...spec.operands.map((ast) => ({ ast })), ...(spec.negated ?? []).map((ast) => ({ ast, negate: true })), ...extra];
   const bounded = spec.min > 0 || spec.max < Infinity;
   if (ops.length === 0) return stringOfLength(spec.min, spec.max);
-  if (ops.every((o) => o.negate)) ops.push({ node: rrep(ANY_CP, 0, Infinity) });
-  if (ops.length === 1 && !ops[0].negate) {
-    const cut = bounded ? withLength(ops[0].node, spec.min, spec.max) : ops[0].node;
+  if (ops.length === 1 && !ops[0].negate && !hasAnchors(ops[0].ast)) {
+    const cut = bounded ? withLength(ops[0].ast, spec.min, spec.max) : ops[0].ast;
     if (cut) return stringOf(cut, `json-string/${spec.name}`);
   }
-  if (bounded) ops.push({ node: rrep(ANY_CP, spec.min, spec.max) });
   try {
-    const dfa = combine(ops);
-    if (isEmptyDfa(dfa)) return EMPTY;
-    return dfaStringToIr(dfa, ctx.rules, ctx.newRule("str"));
+    const dfa = combineLanguages(
+      { all: ops.filter((o) => !o.negate).map((o) => o.ast), none: ops.filter((o) => o.negate).map((o) => o.ast), minLength: spec.min, maxLength: spec.max },
+      { maxDfaStates: MAX_STRING_STATES },
+    );
+    if (dfa.stateCount === 0) return EMPTY;
+    return stringOfDfa(dfa, ctx.rules, `${ctx.newRule("str")}_`);
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
     approximate(ctx, ptr, `${e.message}; only the first string constraint is enforced`);
-    const first = ops.find((o) => !o.negate);
-    return first ? stringOf(first.node, "json-string/approx") : stringOfLength(0, Infinity);
+    const first = ops.find((o) => !o.negate && !hasAnchors(o.ast));
+    return first ? stringOf(first.ast, "json-string/approx") : stringOfLength(0, Infinity);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * JSON Schema `format`s as regular languages over decoded strings, matching
  * ajv-formats' "full" definitions. Where ajv-formats uses a plain regex it is
- * read from the installed package at run time and parsed; date, time and
+ * read from the installed package at run time and parsed with its own flags
+ * (`@formwork/regex` reads them exactly as `RegExp` does); date, time and
  * date-time (which ajv checks with code) are written out here. Two formats
  * are enforced as documented subsets (never accepting an invalid string):
  * `time`/`date-time` accept leap seconds only at UTC offset zero, and
@@ -13,14 +14,14 @@
  * reading is generated: a subset of both.
  */
 import { createRequire } from "node:module";
-import { parsePattern, ralt, rseq, rrep, rlit, rset, subtractRanges, type RNode } from "./regex-ast.js";
+import { charSetDifference, mapCharSets, parseRegex, rx, type RegexAst } from "@formwork/regex";
 
 const require = createRequire(import.meta.url);
 const ajvFormats = require("ajv-formats/dist/formats.js") as { fullFormats: Record<string, unknown> };
 
 /** What a format means for a given instance type. */
 export type FormatMeaning =
-  | { kind: "string"; language: RNode; subset: boolean }
+  | { kind: "string"; language: RegexAst; subset: boolean }
   | { kind: "number"; min?: number; max?: number; integer: boolean }
   | { kind: "none" };
 
@@ -33,49 +34,39 @@ const DURATION_DATE = String.raw`(?:\d+Y(?:\d+M(?:\d+D)?)?|\d+M(?:\d+D)?|\d+D)`;
 const DURATION_TIME = String.raw`T(?:\d+H(?:\d+M(?:\d+S)?)?|\d+M(?:\d+S)?|\d+S)`;
 const DURATION = String.raw`P(?:${DURATION_DATE}(?:${DURATION_TIME})?|${DURATION_TIME}|\d+W)`;
 
-function hostname(): RNode {
-  const alnum = rset([0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a]);
-  const inner = rset([0x2d, 0x2d, 0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a]);
+function hostname(): RegexAst {
+  const alnum = rx.chars([0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a]);
+  const inner = rx.chars([0x2d, 0x2d, 0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a]);
   // Labels of 1..max characters; characters 3 and 4 are never both "-" (RFC 5891 4.2.3.1), so
   // no A-label ("xn--") is generated: its Punycode validity is not a regular property.
-  const label = (max: number): RNode => {
-    const alts: RNode[] = [alnum];
-    if (max >= 2) alts.push(rseq(alnum, alnum));
-    if (max >= 3) alts.push(rseq(alnum, inner, alnum));
-    if (max >= 4) alts.push(rseq(alnum, inner, inner, alnum));
-    if (max >= 5) alts.push(rseq(alnum, inner, ralt(rseq(alnum, inner), rseq(rlit("-"), alnum)), rrep(inner, 0, max - 5), alnum));
-    return ralt(...alts);
+  const label = (max: number): RegexAst => {
+    const alts: RegexAst[] = [alnum];
+    if (max >= 2) alts.push(rx.seq(alnum, alnum));
+    if (max >= 3) alts.push(rx.seq(alnum, inner, alnum));
+    if (max >= 4) alts.push(rx.seq(alnum, inner, inner, alnum));
+    if (max >= 5) alts.push(rx.seq(alnum, inner, rx.alt(rx.seq(alnum, inner), rx.seq(rx.text("-"), alnum)), rx.repeat(inner, 0, max - 5), alnum));
+    return rx.alt(...alts);
   };
-  const alts: RNode[] = [];
+  const alts: RegexAst[] = [];
   for (let k = 1; k <= 8; k++) {
     const max = Math.min(63, Math.floor((253 - (k - 1)) / k));
     const l = label(max);
-    alts.push(rseq(l, rrep(rseq(rlit("."), l), k - 1, k - 1)));
+    alts.push(rx.seq(l, rx.repeat(rx.seq(rx.text("."), l), k - 1, k - 1)));
   }
-  return ralt(...alts);
+  return rx.alt(...alts);
 }
 
-function fromAjv(name: string): RNode {
+function fromAjv(name: string): RegexAst {
   const re = ajvFormats.fullFormats[name];
   if (!(re instanceof RegExp)) throw new Error(`internal: ajv-formats ${name} is not a regex`);
   const src = re.source;
   if (!src.startsWith("^") || !src.endsWith("$")) throw new Error(`internal: ajv-formats ${name} is not anchored`);
-  return parsePattern(src.slice(1, -1), re.flags);
+  return parseRegex(src.slice(1, -1), { flags: re.flags });
 }
 
 /** Removes a code point from every set of a node. */
-function without(n: RNode, cp: number): RNode {
-  switch (n.k) {
-    case "set":
-      return { k: "set", r: subtractRanges(n.r, [cp, cp]) };
-    case "rep":
-      return { ...n, a: without(n.a, cp) };
-    case "seq":
-    case "alt":
-      return { ...n, a: n.a.map((x) => without(x, cp)) };
-    default:
-      return n;
-  }
+function without(n: RegexAst, cp: number): RegexAst {
+  return mapCharSets(n, (set) => charSetDifference(set, [cp, cp]));
 }
 
 /**
@@ -83,12 +74,12 @@ function without(n: RNode, cp: number): RNode {
  * and the hierarchical part made mandatory and `"` removed from every class;
  * built here from the parsed `uri-reference` (checked against ajv in tests).
  */
-function uri(): RNode {
+function uri(): RegexAst {
   const ref = fromAjv("uri-reference");
-  if (ref.k !== "seq" || ref.a.length !== 4) throw new Error("internal: unexpected uri-reference shape");
-  const [scheme, hier, query, fragment] = ref.a;
-  if (scheme.k !== "rep" || hier.k !== "rep") throw new Error("internal: unexpected uri-reference shape");
-  return without(rseq(scheme.a, hier.a, query, fragment), 0x22);
+  if (ref.kind !== "seq" || ref.items.length !== 4) throw new Error("internal: unexpected uri-reference shape");
+  const [scheme, hier, query, fragment] = ref.items;
+  if (scheme.kind !== "repeat" || hier.kind !== "repeat") throw new Error("internal: unexpected uri-reference shape");
+  return without(rx.seq(scheme.item, hier.item, query, fragment), 0x22);
 }
 
 const cache = new Map<string, FormatMeaning>();
@@ -100,16 +91,16 @@ export function formatMeaning(format: string): FormatMeaning | null {
   let m: FormatMeaning | null;
   switch (format) {
     case "date":
-      m = { kind: "string", language: parsePattern(DATE), subset: false };
+      m = { kind: "string", language: parseRegex(DATE, { flags: "u" }), subset: false };
       break;
     case "time":
-      m = { kind: "string", language: parsePattern(TIME), subset: true };
+      m = { kind: "string", language: parseRegex(TIME, { flags: "u" }), subset: true };
       break;
     case "date-time":
-      m = { kind: "string", language: parsePattern(`${DATE}[tT\\s]${TIME}`), subset: true };
+      m = { kind: "string", language: parseRegex(`${DATE}[tT\\s]${TIME}`, { flags: "u" }), subset: true };
       break;
     case "duration":
-      m = { kind: "string", language: parsePattern(DURATION), subset: true };
+      m = { kind: "string", language: parseRegex(DURATION, { flags: "u" }), subset: true };
       break;
     case "hostname":
       m = { kind: "string", language: hostname(), subset: true };
@@ -124,7 +115,7 @@ export function formatMeaning(format: string): FormatMeaning | null {
       m = { kind: "string", language: without(fromAjv(format), 0x7f), subset: true };
       break;
     case "uuid":
-      m = { kind: "string", language: parsePattern("[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"), subset: true };
+      m = { kind: "string", language: parseRegex("[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", { flags: "u" }), subset: true };
       break;
     case "email":
     case "ipv4":

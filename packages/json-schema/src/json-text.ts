@@ -1,84 +1,31 @@
 /**
- * From code-point languages (RNode) to the grammar IR over JSON text: string
- * contents are encoded the way `JSON.stringify` writes them (raw characters,
- * `\"`, `\\`, `\b \f \n \r \t`, `\u00XX` for other control characters), and
- * the grammar also accepts `\/` for `/`. Unconstrained strings accept every
- * JSON escape.
+ * JSON text of string values: a character-level language (an AST or a DFA
+ * from `@formwork/regex`) spelled inside a JSON string literal, with the
+ * escapes of `@formwork/regex`'s `JSON_STRING` quoting (raw characters, the
+ * short escapes, `\/`, `\u00XX` for control characters). Unconstrained
+ * strings accept every JSON escape.
  */
-import { alt, charClass, literal, repeat, seq, lexeme, type Node } from "@formwork/grammar";
-import { subtractRanges, intersectRanges, type RNode } from "./regex-ast.js";
+import { alt, astToIr, automatonToRules, charClass, literal, ref, repeat, seq, lexeme, type Node } from "@formwork/grammar";
+import { JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
 
-const SHORT: Record<number, string> = { 0x22: '\\"', 0x5c: "\\\\", 0x08: "\\b", 0x0c: "\\f", 0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t", 0x2f: "\\/" };
-/** Code points that JSON text cannot hold raw inside a string. */
-const SPECIAL = [0, 0x1f, 0x22, 0x22, 0x5c, 0x5c];
-
-function pairs(r: number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < r.length; i += 2) out.push([r[i], r[i + 1]]);
-  return out;
-}
-
-/** The JSON-text encodings of one code point drawn from the set `r`. */
 const setCache = new Map<string, Node>();
 
-export function encodedSet(r: number[]): Node {
-  if (r.length === 4 && r[0] === 0 && r[1] === 0xd7ff && r[2] === 0xe000 && r[3] === 0x10ffff) return anyStringChar();
+/**
+ * The JSON-text spellings of one code point drawn from the set `r`. Any code
+ * point at all may also be written as a `\uXXXX` escape (a surrogate pair
+ * counting as one). Shared nodes: do not mutate.
+ */
+export function encodedSet(r: CharSet): Node {
+  if (r.length === 4 && r[0] === 0 && r[1] === 0xd7ff && r[2] === 0xe000 && r[3] === 0x10ffff) return countedStringChar();
+  if (r.length === 2 && r[0] === 0 && r[1] === 0x10ffff) return countedStringChar();
   const key = r.join(",");
   let hit = setCache.get(key);
   if (!hit) {
-    hit = buildEncodedSet(r);
+    hit = astToIr(quoteCharSet(r, JSON_STRING));
     if (setCache.size > 10000) setCache.clear();
     setCache.set(key, hit);
   }
   return hit;
-}
-
-function buildEncodedSet(r: number[]): Node {
-  const raw = subtractRanges(r, SPECIAL);
-  const items: Node[] = [];
-  if (raw.length) items.push(charClass(pairs(raw)));
-  // The escapes, factored: one "\\" then a class of short-escape letters or
-  // "u00" and two hex digits, instead of one literal per code point.
-  const specials = intersectRanges(r, [...SPECIAL, 0x2f, 0x2f]);
-  const letters: [number, number][] = [];
-  const low: [number, number][][] = [[], []];
-  for (let i = 0; i < specials.length; i += 2) {
-    for (let c = specials[i]; c <= specials[i + 1]; c++) {
-      const short = SHORT[c];
-      if (short) letters.push([short.charCodeAt(1), short.charCodeAt(1)]);
-      else {
-        const d = (c & 0xf).toString(16).charCodeAt(0);
-        low[c >> 4].push([d, d]);
-      }
-    }
-  }
-  const after: Node[] = [];
-  if (letters.length) after.push(charClass(letters));
-  const hexes = low.flatMap((ds, hi) => (ds.length ? [seq(literal(String(hi)), charClass(ds))] : []));
-  if (hexes.length) after.push(seq(literal("u00"), alt(...hexes)));
-  if (after.length) items.push(seq(literal("\\"), alt(...after)));
-  return items.length === 1 ? items[0] : alt(...items);
-}
-
-/**
- * Converts a code-point language to IR. With `encode`, each character becomes
- * its JSON string encodings; without, characters stand for themselves (for
- * number text).
- */
-export function rnodeToIr(n: RNode, encode: boolean): Node {
-  switch (n.k) {
-    case "set":
-      return encode ? encodedSet(n.r) : charClass(pairs(n.r));
-    case "seq":
-      return n.a.length === 0 ? literal("") : seq(...n.a.map((x) => rnodeToIr(x, encode)));
-    case "alt":
-      return n.a.length === 0 ? { type: "alt", items: [] } : alt(...n.a.map((x) => rnodeToIr(x, encode)));
-    case "rep":
-      return repeat(rnodeToIr(n.a, encode), n.min, n.max);
-    case "bol":
-    case "eol":
-      throw new Error("internal: anchors must be removed before conversion");
-  }
 }
 
 const HEX: [number, number][] = [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]];
@@ -130,9 +77,19 @@ function buildStringOfLength(min: number, max: number): Node {
   return lexeme(seq(literal('"'), repeat(countedStringChar(), min, max), literal('"')), `json-string{${min},${max === Infinity ? "" : max}}`);
 }
 
-/** A JSON string whose decoded value is in the language `n`. */
-export function stringOf(n: RNode, name: string): Node {
-  return lexeme(seq(literal('"'), rnodeToIr(n, true), literal('"')), name);
+/** A JSON string whose decoded value is in the language of the anchor-free AST `n`. */
+export function stringOf(n: RegexAst, name: string): Node {
+  return lexeme(seq(literal('"'), astToIr(n, encodedSet), literal('"')), name);
+}
+
+/**
+ * A JSON string whose decoded value the DFA accepts: the quotes around one
+ * right-linear rule per state, added to `rules` as `${prefix}${state}`.
+ */
+export function stringOfDfa(dfa: ByteDfa, rules: Map<string, Node>, prefix: string): Node {
+  const states = automatonToRules(dfa, { prefix, chars: encodedSet, final: literal('"') });
+  for (const [name, node] of states) rules.set(name, node);
+  return seq(literal('"'), ref(states[0][0]));
 }
 
 /** The canonical JSON text of a string value (as `JSON.stringify` writes it). */

@@ -9,12 +9,12 @@
  * `x >= succ(b)` (the next double), so rounding can never push an accepted
  * text onto or past a bound.
  */
-import { rlit, ralt, rseq, rrep, rset, EPS, type RNode } from "./regex-ast.js";
+import { rx, type RegexAst } from "@formwork/regex";
 
-const DIGITS = rset([0x30, 0x39]);
-const NONZERO = rset([0x31, 0x39]);
-const EMPTY: RNode = { k: "alt", a: [] };
-const digitRange = (a: number, b: number): RNode => rset([0x30 + a, 0x30 + b]);
+const DIGITS = rx.chars([0x30, 0x39]);
+const NONZERO = rx.chars([0x31, 0x39]);
+const EMPTY: RegexAst = rx.nothing;
+const digitRange = (a: number, b: number): RegexAst => rx.chars([0x30 + a, 0x30 + b]);
 
 /** A non-negative exact decimal: integer digits (no leading zeros, "0" for zero) and fraction digits (no trailing zeros). */
 export interface Dec {
@@ -62,10 +62,10 @@ export function nextDown(x: number): number {
 }
 
 /** Canonical integer strings `n` with `a <= n <= b` (b null: no upper bound), a >= 0. */
-export function intRange(a: bigint, b: bigint | null): RNode {
+export function intRange(a: bigint, b: bigint | null): RegexAst {
   if (a < 0n) throw new Error("internal: intRange needs a >= 0");
   if (b !== null && b < a) return EMPTY;
-  const out: RNode[] = [];
+  const out: RegexAst[] = [];
   const la = a.toString().length;
   const lb = b === null ? la : b.toString().length;
   for (let len = la; len <= lb; len++) {
@@ -73,40 +73,40 @@ export function intRange(a: bigint, b: bigint | null): RNode {
     const hi = b !== null && len === lb ? b : 10n ** BigInt(len) - 1n;
     out.push(sameLength(lo.toString(), hi.toString()));
   }
-  if (b === null) out.push(rseq(NONZERO, rrep(DIGITS, la, Infinity)));
-  return ralt(...out);
+  if (b === null) out.push(rx.seq(NONZERO, rx.repeat(DIGITS, la, Infinity)));
+  return rx.alt(...out);
 }
 
 /** Digit strings of length |x| = |y| with x <= s <= y (lexicographic = numeric). */
-function sameLength(x: string, y: string): RNode {
-  if (x.length === 0) return EPS;
+function sameLength(x: string, y: string): RegexAst {
+  if (x.length === 0) return rx.empty;
   const x0 = x.charCodeAt(0) - 48;
   const y0 = y.charCodeAt(0) - 48;
   const rest = x.length - 1;
-  if (x0 === y0) return rseq(rlit(x[0]), sameLength(x.slice(1), y.slice(1)));
-  const parts: RNode[] = [rseq(rlit(x[0]), atLeast(x.slice(1)))];
-  if (y0 - x0 > 1) parts.push(rseq(digitRange(x0 + 1, y0 - 1), rrep(DIGITS, rest, rest)));
-  parts.push(rseq(rlit(y[0]), atMost(y.slice(1))));
-  return ralt(...parts);
+  if (x0 === y0) return rx.seq(rx.text(x[0]), sameLength(x.slice(1), y.slice(1)));
+  const parts: RegexAst[] = [rx.seq(rx.text(x[0]), atLeast(x.slice(1)))];
+  if (y0 - x0 > 1) parts.push(rx.seq(digitRange(x0 + 1, y0 - 1), rx.repeat(DIGITS, rest, rest)));
+  parts.push(rx.seq(rx.text(y[0]), atMost(y.slice(1))));
+  return rx.alt(...parts);
 }
 
 /** Digit strings of length |x| that are >= x. */
-function atLeast(x: string): RNode {
-  if (/^0*$/.test(x)) return rrep(DIGITS, x.length, x.length);
+function atLeast(x: string): RegexAst {
+  if (/^0*$/.test(x)) return rx.repeat(DIGITS, x.length, x.length);
   const x0 = x.charCodeAt(0) - 48;
-  const parts: RNode[] = [rseq(rlit(x[0]), atLeast(x.slice(1)))];
-  if (x0 < 9) parts.push(rseq(digitRange(x0 + 1, 9), rrep(DIGITS, x.length - 1, x.length - 1)));
-  return ralt(...parts);
+  const parts: RegexAst[] = [rx.seq(rx.text(x[0]), atLeast(x.slice(1)))];
+  if (x0 < 9) parts.push(rx.seq(digitRange(x0 + 1, 9), rx.repeat(DIGITS, x.length - 1, x.length - 1)));
+  return rx.alt(...parts);
 }
 
 /** Digit strings of length |y| that are <= y. */
-function atMost(y: string): RNode {
-  if (/^9*$/.test(y)) return rrep(DIGITS, y.length, y.length);
+function atMost(y: string): RegexAst {
+  if (/^9*$/.test(y)) return rx.repeat(DIGITS, y.length, y.length);
   const y0 = y.charCodeAt(0) - 48;
-  const parts: RNode[] = [];
-  if (y0 > 0) parts.push(rseq(digitRange(0, y0 - 1), rrep(DIGITS, y.length - 1, y.length - 1)));
-  parts.push(rseq(rlit(y[0]), atMost(y.slice(1))));
-  return ralt(...parts);
+  const parts: RegexAst[] = [];
+  if (y0 > 0) parts.push(rx.seq(digitRange(0, y0 - 1), rx.repeat(DIGITS, y.length - 1, y.length - 1)));
+  parts.push(rx.seq(rx.text(y[0]), atMost(y.slice(1))));
+  return rx.alt(...parts);
 }
 
 /**
@@ -114,14 +114,14 @@ function atMost(y: string): RNode {
  * (null: unbounded on that side; `loStrict` only used for lo = "" meaning
  * "value > 0"). Returns the empty-string flag and the non-empty strings.
  */
-function fraction(lo: string | null, loStrictZero: boolean, hi: string | null): { eps: boolean; ne: RNode } {
+function fraction(lo: string | null, loStrictZero: boolean, hi: string | null): { eps: boolean; ne: RegexAst } {
   if (lo === "" && !loStrictZero) lo = null;
-  if (hi === "") return lo === null ? { eps: true, ne: rrep(rlit("0"), 1, Infinity) } : { eps: false, ne: EMPTY };
+  if (hi === "") return lo === null ? { eps: true, ne: rx.repeat(rx.text("0"), 1, Infinity) } : { eps: false, ne: EMPTY };
   const eps = lo === null && true;
   // Upper: 0 <= hi always holds (hi >= 0).
-  if (lo === null && hi === null) return { eps, ne: rrep(DIGITS, 1, Infinity) };
-  if (lo === "" && hi === null) return { eps: false, ne: rseq(rrep(rlit("0"), 0, Infinity), NONZERO, rrep(DIGITS, 0, Infinity)) };
-  const parts: RNode[] = [];
+  if (lo === null && hi === null) return { eps, ne: rx.repeat(DIGITS, 1, Infinity) };
+  if (lo === "" && hi === null) return { eps: false, ne: rx.seq(rx.repeat(rx.text("0"), 0, Infinity), NONZERO, rx.repeat(DIGITS, 0, Infinity)) };
+  const parts: RegexAst[] = [];
   const groups = new Map<string, number[]>();
   for (let d = 0; d <= 9; d++) {
     let lower: string | null | false; // null: satisfied; string: recurse; false: fail
@@ -146,45 +146,45 @@ function fraction(lo: string | null, loStrictZero: boolean, hi: string | null): 
   }
   for (const [key, ds] of groups) {
     const [lower, upper] = JSON.parse(key) as [string | null, string | null];
-    const cls = rset(ds.flatMap((d) => [0x30 + d, 0x30 + d]));
+    const cls = rx.chars(ds.flatMap((d) => [0x30 + d, 0x30 + d]));
     if (lower === null && upper === null) {
-      parts.push(rseq(cls, rrep(DIGITS, 0, Infinity)));
+      parts.push(rx.seq(cls, rx.repeat(DIGITS, 0, Infinity)));
       continue;
     }
     // Keep "value > 0" strictness only while the lower bound is still the all-zero prefix.
     const sub = fraction(lower, lo === "" && lower === "", upper);
-    parts.push(rseq(cls, sub.eps ? ralt(EPS, sub.ne) : sub.ne));
+    parts.push(rx.seq(cls, sub.eps ? rx.alt(rx.empty, sub.ne) : sub.ne));
   }
   const zeroOk = (lo === null) && (hi === null || true);
-  return { eps: zeroOk && eps, ne: ralt(...parts) };
+  return { eps: zeroOk && eps, ne: rx.alt(...parts) };
 }
 
-function fractionSuffixOf(lo: string | null, loStrictZero: boolean, hi: string | null, integer: boolean): RNode {
+function fractionSuffixOf(lo: string | null, loStrictZero: boolean, hi: string | null, integer: boolean): RegexAst {
   const f = fraction(lo, loStrictZero, hi);
-  if (integer) return f.eps ? EPS : EMPTY;
-  const dotted = rseq(rlit("."), f.ne);
-  return f.eps ? ralt(EPS, dotted) : dotted;
+  if (integer) return f.eps ? rx.empty : EMPTY;
+  const dotted = rx.seq(rx.text("."), f.ne);
+  return f.eps ? rx.alt(rx.empty, dotted) : dotted;
 }
 
 /** Non-negative decimals y with lo <= y <= hi (hi null: unbounded); `positive` additionally requires y > 0. */
-function nonNegative(lo: Dec, hi: Dec | null, positive: boolean, integer: boolean, nonInteger = false): RNode {
-  const fractionSuffix = (l: string | null, strict: boolean, h: string | null, int: boolean): RNode =>
+function nonNegative(lo: Dec, hi: Dec | null, positive: boolean, integer: boolean, nonInteger = false): RegexAst {
+  const fractionSuffix = (l: string | null, strict: boolean, h: string | null, int: boolean): RegexAst =>
     nonInteger && (l === null || l === "") ? fractionSuffixOf("", true, h, false) : fractionSuffixOf(l, strict, h, int);
   const ilo = BigInt(lo.int);
   const ihi = hi ? BigInt(hi.int) : null;
   if (ihi !== null && ihi < ilo) return EMPTY;
   const strictZero = positive && ilo === 0n;
   const loFrac = lo.frac === "" && !strictZero ? null : lo.frac;
-  const parts: RNode[] = [];
+  const parts: RegexAst[] = [];
   if (ihi !== null && ihi === ilo) {
-    parts.push(rseq(rlit(lo.int), fractionSuffix(loFrac, strictZero, hi!.frac, integer)));
+    parts.push(rx.seq(rx.text(lo.int), fractionSuffix(loFrac, strictZero, hi!.frac, integer)));
   } else {
-    parts.push(rseq(rlit(lo.int), fractionSuffix(loFrac, strictZero, null, integer)));
+    parts.push(rx.seq(rx.text(lo.int), fractionSuffix(loFrac, strictZero, null, integer)));
     const midHi = ihi === null ? null : ihi - 1n;
-    if (midHi === null || midHi >= ilo + 1n) parts.push(rseq(intRange(ilo + 1n, midHi), fractionSuffix(null, false, null, integer)));
-    if (ihi !== null) parts.push(rseq(rlit(hi!.int), fractionSuffix(null, false, hi!.frac, integer)));
+    if (midHi === null || midHi >= ilo + 1n) parts.push(rx.seq(intRange(ilo + 1n, midHi), fractionSuffix(null, false, null, integer)));
+    if (ihi !== null) parts.push(rx.seq(rx.text(hi!.int), fractionSuffix(null, false, hi!.frac, integer)));
   }
-  return ralt(...parts);
+  return rx.alt(...parts);
 }
 
 const ZERO: Dec = { neg: false, int: "0", frac: "" };
@@ -228,7 +228,7 @@ export interface NumericBounds {
  * The decimal texts (syntax above) of numbers within `bounds` (integers only
  * with `integer`; numbers with a non-zero fraction only with `nonInteger`). Returns the empty language when no number fits.
  */
-export function boundedNumber(bounds: NumericBounds, integer: boolean, nonInteger = false): RNode {
+export function boundedNumber(bounds: NumericBounds, integer: boolean, nonInteger = false): RegexAst {
   let lo: Dec | null = null;
   let hi: Dec | null = null;
   if (bounds.min !== undefined) {
@@ -244,7 +244,7 @@ export function boundedNumber(bounds: NumericBounds, integer: boolean, nonIntege
     if (hi) hi = floorDec(hi);
   }
   if (lo && hi && cmpDec(lo, hi) > 0) return EMPTY;
-  const parts: RNode[] = [];
+  const parts: RegexAst[] = [];
   // Non-negative part: y in [max(lo, 0), hi].
   if (!hi || !hi.neg) {
     const l = lo && !lo.neg ? lo : ZERO;
@@ -254,35 +254,19 @@ export function boundedNumber(bounds: NumericBounds, integer: boolean, nonIntege
   if (!lo || lo.neg) {
     const yLo: Dec = hi && hi.neg ? { ...hi, neg: false } : ZERO;
     const yHi: Dec | null = lo ? { ...lo, neg: false } : null;
-    parts.push(rseq(rlit("-"), nonNegative(yLo, yHi, true, integer, nonInteger)));
+    parts.push(rx.seq(rx.text("-"), nonNegative(yLo, yHi, true, integer, nonInteger)));
   }
-  return ralt(...parts);
+  return rx.alt(...parts);
 }
 
 /** Any JSON number (with exponents), or any integer (no exponent, no `-0`). */
-export function anyNumber(integer: boolean): RNode {
-  const intPart = ralt(rlit("0"), rseq(NONZERO, rrep(DIGITS, 0, Infinity)));
-  if (integer) return ralt(rlit("0"), rseq(rrep(rlit("-"), 0, 1), NONZERO, rrep(DIGITS, 0, Infinity)));
-  return rseq(
-    rrep(rlit("-"), 0, 1),
+export function anyNumber(integer: boolean): RegexAst {
+  const intPart = rx.alt(rx.text("0"), rx.seq(NONZERO, rx.repeat(DIGITS, 0, Infinity)));
+  if (integer) return rx.alt(rx.text("0"), rx.seq(rx.repeat(rx.text("-"), 0, 1), NONZERO, rx.repeat(DIGITS, 0, Infinity)));
+  return rx.seq(
+    rx.repeat(rx.text("-"), 0, 1),
     intPart,
-    rrep(rseq(rlit("."), rrep(DIGITS, 1, Infinity)), 0, 1),
-    rrep(rseq(rset([0x45, 0x45, 0x65, 0x65]), rrep(rset([0x2b, 0x2b, 0x2d, 0x2d]), 0, 1), rrep(DIGITS, 1, Infinity)), 0, 1),
+    rx.repeat(rx.seq(rx.text("."), rx.repeat(DIGITS, 1, Infinity)), 0, 1),
+    rx.repeat(rx.seq(rx.chars([0x45, 0x45, 0x65, 0x65]), rx.repeat(rx.chars([0x2b, 0x2b, 0x2d, 0x2d]), 0, 1), rx.repeat(DIGITS, 1, Infinity)), 0, 1),
   );
-}
-
-/** Whether an RNode is the empty language (conservatively: structural). */
-export function isEmptyLanguage(n: RNode): boolean {
-  switch (n.k) {
-    case "set":
-      return n.r.length === 0;
-    case "alt":
-      return n.a.every(isEmptyLanguage);
-    case "seq":
-      return n.a.some(isEmptyLanguage);
-    case "rep":
-      return n.min > 0 && isEmptyLanguage(n.a);
-    default:
-      return false;
-  }
 }

@@ -5,7 +5,7 @@
  */
 import { LimitError } from "@formwork/core";
 import type { CharSet } from "./char-set.js";
-import type { RegexNode } from "./regex-ast.js";
+import type { RegexAst } from "./ast.js";
 
 /** A character NFA: edges per state, character sets interned by id. */
 export interface CharNfa {
@@ -28,7 +28,7 @@ export interface CharNfa {
 
 /** Builds the NFA for `root`, optionally wrapped in `Σ* … Σ*` (search) with `anyChar` as Σ. */
 export function buildCharNfa(
-  root: RegexNode,
+  root: RegexAst,
   options: { maxNfaStates: number; prefixAny: boolean; suffixAny: boolean; anyChar: CharSet },
 ): CharNfa {
   const eps: number[][] = [];
@@ -62,7 +62,7 @@ export function buildCharNfa(
   };
 
   // Builds `node` between existing states `from` and `to`.
-  const build = (node: RegexNode, from: number, to: number): void => {
+  const build = (node: RegexAst, from: number, to: number): void => {
     switch (node.kind) {
       case "set":
         if (node.set.length > 0) chars[from].push(intern(node.set), to);

@@ -98,13 +98,6 @@ export function hasChar(a: CharSet, cp: number): boolean {
   return false;
 }
 
-/** Number of elements in the set. */
-export function setSize(a: CharSet): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 2) n += a[i + 1] - a[i] + 1;
-  return n;
-}
-
 /** Builds a set from a membership test over `[0, max]` (linear scan; use once and cache). */
 export function setFromPredicate(max: number, test: (cp: number) => boolean): CharSet {
   const out: number[] = [];

@@ -1,18 +1,21 @@
 /**
- * `compileRegex`: ECMAScript pattern → minimal, trimmed byte-level DFA.
+ * `compileRegex`: ECMAScript pattern → minimal, trimmed byte-level DFA;
+ * `compileAst`: the same from a character-level AST; `parseRegex`: pattern →
+ * AST over code points.
  *
  * Pipeline: regexpp parse → lowered AST (refusals here) → character NFA →
  * character DFA over atoms → UTF-8 byte DFA → Hopcroft minimisation and
  * dead-state removal.
  */
-import { ArgumentError } from "@formwork/core";
+import { ArgumentError, UnsupportedError, caretExcerpt } from "@formwork/core";
+import { type RegexAst, mapCharSets } from "./ast.js";
 import { buildCharNfa, type CharNfa } from "./char-nfa.js";
 import { checkPatternDepth } from "./pattern-depth.js";
 import { type CharDfa, determinize } from "./char-dfa.js";
 import { expandToBytes } from "./byte-expand.js";
 import { byteClasses, hopcroft, minimizeDfa, quotient } from "./minimize.js";
-import { type RegexFlags, type RegexNode, lowerRegex, parseFlags } from "./regex-ast.js";
-import { type CharSet, normalizeRanges, rangeSet } from "./char-set.js";
+import { type RegexFlags, lowerRegex, parseFlags } from "./regex-ast.js";
+import { type CharSet, intersect, normalizeRanges, rangeSet, subtract } from "./char-set.js";
 import { type CharMode, maxCharOf } from "./unicode-tables.js";
 
 /**
@@ -89,7 +92,8 @@ export interface CompiledRegex extends ByteDfa {
   readonly byteClassCount: number;
 }
 
-function resolveLimits(options: RegexCompileOptions): RegexLimits {
+/** The limits of `options` with defaults filled in; throws `ArgumentError` `regex-option` for a bad value. */
+export function resolveLimits(options: Partial<RegexLimits>): RegexLimits {
   const out = { ...DEFAULT_REGEX_LIMITS };
   for (const key of Object.keys(DEFAULT_REGEX_LIMITS) as (keyof RegexLimits)[]) {
     const v = options[key];
@@ -121,7 +125,7 @@ export function compileRegex(pattern: string, options: RegexCompileOptions = {})
 }
 
 /** Flags, mode and limits checked, the pattern's nesting checked, parsed and lowered (the front half of every compiler). */
-export function lowerPattern(pattern: string, options: RegexCompileOptions): { root: RegexNode; flags: RegexFlags; mode: RegexMode; limits: RegexLimits } {
+export function lowerPattern(pattern: string, options: RegexCompileOptions): { root: RegexAst; flags: RegexFlags; mode: RegexMode; limits: RegexLimits } {
   const flags = parseFlags(options.flags ?? "");
   const mode = options.mode ?? "whole";
   if (mode !== "whole" && mode !== "search") {
@@ -133,7 +137,7 @@ export function lowerPattern(pattern: string, options: RegexCompileOptions): { r
 }
 
 /** The character NFA of a lowered node in `mode` (search mode wraps it in Σ* … Σ*). */
-export function charNfaOf(root: RegexNode, flags: RegexFlags, mode: RegexMode, limits: RegexLimits): CharNfa {
+export function charNfaOf(root: RegexAst, flags: RegexFlags, mode: RegexMode, limits: RegexLimits): CharNfa {
   const search = mode === "search";
   return buildCharNfa(root, {
     maxNfaStates: limits.maxNfaStates,
@@ -144,7 +148,7 @@ export function charNfaOf(root: RegexNode, flags: RegexFlags, mode: RegexMode, l
 }
 
 /** Compiles a lowered node (the shared back end of every front door). */
-function compileNode(root: RegexNode, flags: RegexFlags, mode: RegexMode, limits: RegexLimits): ByteDfa {
+function compileNode(root: RegexAst, flags: RegexFlags, mode: RegexMode, limits: RegexLimits): ByteDfa {
   const maxChar = maxCharOf(flags.mode);
   const nfa = charNfaOf(root, flags, mode, limits);
   const charDfa = minimizeCharDfa(determinize(nfa, maxChar, limits.maxDfaStates, nfa.universal));
@@ -159,13 +163,97 @@ function minimizeCharDfa(dfa: CharDfa): CharDfa {
   return { ...dfa, stateCount: q.stateCount, transitions: q.transitions, accepting: q.accepting };
 }
 
+const UNICODE_FLAGS: RegexFlags = { ignoreCase: false, dotAll: true, multiline: false, sticky: false, mode: "unicode" as CharMode };
+
+/** Options of {@link compileAst}. */
+export interface AstCompileOptions extends Partial<RegexLimits> {
+  /** `"whole"` (default) or `"search"` (a match may start and end anywhere; anchors as in `RegExp`). */
+  readonly mode?: RegexMode;
+}
+
 /**
- * A DFA that accepts exactly the UTF-8 encoding of one code point in the set
- * given as flat inclusive ranges `[lo0, hi0, lo1, hi1, ...]` (surrogates are
- * ignored: they have no UTF-8 encoding).
+ * Compiles a character-level AST (code points) to the minimal byte DFA of
+ * its language over UTF-8 (`^`/`$` nodes match only at the start/end of the
+ * text). Throws `LimitError` past a limit, `ArgumentError` for bad options.
  */
-export function dfaFromCodePointRanges(ranges: readonly number[], limits: Partial<RegexLimits> = {}): ByteDfa {
-  const set: CharSet = normalizeRanges(ranges);
-  const flags: RegexFlags = { ignoreCase: false, dotAll: true, multiline: false, sticky: false, mode: "unicode" as CharMode };
-  return compileNode({ kind: "set", set }, flags, "whole", resolveLimits(limits));
+export function compileAst(ast: RegexAst, options: AstCompileOptions = {}): ByteDfa {
+  const mode = options.mode ?? "whole";
+  if (mode !== "whole" && mode !== "search") {
+    throw new ArgumentError("regex-option", `The option mode must be "whole" or "search", got ${JSON.stringify(mode)}`);
+  }
+  const limits = resolveLimits(options);
+  // The same AST object (a format, a parsed pattern) is often compiled again: cache by identity.
+  const key = `${mode}/${limits.maxDfaStates}/${limits.maxNfaStates}`;
+  let byKey = astCache.get(ast);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
+  const dfa = compileNode(ast, UNICODE_FLAGS, mode, limits);
+  if (!byKey) astCache.set(ast, (byKey = new Map()));
+  byKey.set(key, dfa);
+  return dfa;
+}
+
+/** Compiled DFAs by AST object and mode/limits (dropped with the AST). */
+const astCache = new WeakMap<RegexAst, Map<string, ByteDfa>>();
+
+/** Options of {@link parseRegex}. */
+export interface ParseRegexOptions extends Partial<RegexLimits> {
+  /** RegExp flags, as for {@link compileRegex} (`y`, `g`, `d` do not change the AST). Default `""`. */
+  readonly flags?: string;
+}
+
+/**
+ * Parses an ECMAScript pattern into the character-level AST of the strings
+ * it matches as a whole, over code points, with the flags applied (`i`, `s`
+ * fold into the character sets); `^` and `$` stay as anchor nodes.
+ *
+ * Without `u` or `v` a pattern is read over UTF-16 code units, as `RegExp`
+ * does; its AST is then rewritten over code points (a supplementary
+ * character stands for the pair of its surrogates) and the result is
+ * checked against the exact compilation of the pattern. A legacy pattern
+ * whose language cannot be written character by character (e.g. `^.$`,
+ * which matches one code unit, never a whole emoji) is refused with
+ * `UnsupportedError` `regex-code-units`. Throws what {@link compileRegex}
+ * throws for syntax, refused constructs and limits.
+ */
+export function parseRegex(pattern: string, options: ParseRegexOptions = {}): RegexAst {
+  const flagText = options.flags ?? "";
+  const { root, flags, limits } = lowerPattern(pattern, { ...options, mode: "whole" });
+  if (flags.mode !== "legacy") return root;
+  const ast = mapCharSets(root, codeUnitsToCodePoints);
+  const exact = compileNode(root, flags, "whole", limits);
+  if (!sameDfa(compileNode(ast, UNICODE_FLAGS, "whole", limits), exact)) {
+    throw new UnsupportedError("regex-code-units", `The pattern /${pattern}/${flagText} matches UTF-16 code units in a way no pattern over whole characters can express (a surrogate pair is split)\n${caretExcerpt(pattern, 0)}\n`, {
+      location: { kind: "span", start: 0, end: pattern.length, source: pattern, line: 1, column: 1 },
+      hint: "Add the u flag (then . and classes match whole characters), or compile the pattern with compileRegex, which is exact for code units.",
+    });
+  }
+  return ast;
+}
+
+const HIGH: CharSet = [0xd800, 0xdbff];
+const LOW: CharSet = [0xdc00, 0xdfff];
+const SURROGATES: CharSet = [0xd800, 0xdfff];
+
+/** A legacy set over code units → a set over code points: a supplementary character is in it when both its surrogates are. */
+function codeUnitsToCodePoints(set: CharSet): CharSet {
+  const highs = intersect(set, HIGH);
+  const lows = intersect(set, LOW);
+  const out = [...subtract(set, SURROGATES)];
+  const cp = (h: number, l: number) => 0x10000 + (h - 0xd800) * 0x400 + (l - 0xdc00);
+  for (let i = 0; i < highs.length; i += 2) {
+    for (let j = 0; j < lows.length; j += 2) {
+      if (lows[j] === 0xdc00 && lows[j + 1] === 0xdfff) out.push(cp(highs[i], 0xdc00), cp(highs[i + 1], 0xdfff));
+      else for (let h = highs[i]; h <= highs[i + 1]; h++) out.push(cp(h, lows[j]), cp(h, lows[j + 1]));
+    }
+  }
+  return normalizeRanges(out);
+}
+
+/** Whether two minimal DFAs are the same automaton (minimal DFAs numbered breadth-first are equal exactly when their languages are). */
+export function sameDfa(a: ByteDfa, b: ByteDfa): boolean {
+  if (a.stateCount !== b.stateCount) return false;
+  for (let i = 0; i < a.accepting.length; i++) if (a.accepting[i] !== b.accepting[i]) return false;
+  for (let i = 0; i < a.transitions.length; i++) if (a.transitions[i] !== b.transitions[i]) return false;
+  return true;
 }

@@ -1,7 +1,8 @@
 /**
  * Running, measuring and sampling byte DFAs: whole-match tests, the shortest
  * distance to acceptance (for length-aware decoding), random accepted
- * strings (for tests), and mismatch explanations (for `formwork check`).
+ * strings (for tests), and the DFA read over code points (for grammar rules).
+ * Where a text leaves a language: `@formwork/grammar`'s `checkText` (the engine).
  */
 import type { Rng } from "@formwork/core";
 import type { ByteDfa } from "./compile.js";
@@ -122,113 +123,69 @@ export function sampleMatch(dfa: ByteDfa, rng: Rng, options: SampleOptions = {})
   return decoder.decode(new Uint8Array(out));
 }
 
-/** The code points that can come next from `state` without leaving the automaton, as flat inclusive ranges. */
-export function nextCodePoints(dfa: ByteDfa, state: number): number[] {
-  const out: number[] = [];
-  const add = (cp: number) => {
-    const n = out.length;
-    if (n > 0 && out[n - 1] === cp - 1) out[n - 1] = cp;
-    else out.push(cp, cp);
-  };
-  const walk = (s: number, need: number, cp: number): void => {
-    if (need === 0) {
-      add(cp);
-      return;
+/** Code points `lo..hi` that lead to state `target`. */
+export type CodePointRun = [lo: number, hi: number, target: number];
+
+function pushRun(out: CodePointRun[], lo: number, hi: number, target: number): void {
+  const last = out[out.length - 1];
+  if (last && last[1] + 1 === lo && last[2] === target) last[1] = hi;
+  else out.push([lo, hi, target]);
+}
+
+const LEADS: readonly [from: number, to: number, n: number, mask: number, min: number, max: number][] = [
+  [0xc2, 0xdf, 1, 0x1f, 0x80, 0x7ff],
+  [0xe0, 0xef, 2, 0x0f, 0x800, 0xffff],
+  [0xf0, 0xf4, 3, 0x07, 0x10000, 0x10ffff],
+];
+
+/** The runs of state `q` (see {@link codePointTransitions}); `memo` caches continuation-byte suffixes per (state, count). */
+function stateRuns(dfa: ByteDfa, q: number, memo: Map<number, CodePointRun[]>): CodePointRun[] {
+  const step = (s: number, b: number) => dfa.transitions[s * 256 + b];
+  // Runs over the value of `n` continuation bytes (6n bits) read from `s`.
+  const suffix = (s: number, n: number): CodePointRun[] => {
+    const key = s * 4 + n;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const out: CodePointRun[] = [];
+    const shift = 6 * (n - 1);
+    for (let c = 0; c < 64; c++) {
+      const t = step(s, 0x80 + c);
+      if (t < 0) continue;
+      if (n === 1) pushRun(out, c, c, t);
+      else for (const [lo, hi, tg] of suffix(t, n - 1)) pushRun(out, c * 2 ** shift + lo, c * 2 ** shift + hi, tg);
     }
-    for (let b = 0x80; b <= 0xbf; b++) {
-      const t = dfa.transitions[s * 256 + b];
-      if (t >= 0) walk(t, need - 1, (cp << 6) | (b & 0x3f));
-    }
+    memo.set(key, out);
+    return out;
   };
-  for (let b = 0; b < 0xf5; b++) {
-    const t = dfa.transitions[state * 256 + b];
-    if (t < 0) continue;
-    if (b < 0x80) add(b);
-    else if (b >= 0xc2 && b < 0xe0) walk(t, 1, b & 0x1f);
-    else if (b >= 0xe0 && b < 0xf0) walk(t, 2, b & 0x0f);
-    else if (b >= 0xf0) walk(t, 3, b & 0x07);
+  const out: CodePointRun[] = [];
+  for (let b = 0; b < 0x80; b++) {
+    const t = step(q, b);
+    if (t >= 0) pushRun(out, b, b, t);
+  }
+  for (const [from, to, n, mask, min, max] of LEADS) {
+    for (let b = from; b <= to; b++) {
+      const t = step(q, b);
+      if (t < 0) continue;
+      const base = (b & mask) * 2 ** (6 * n);
+      for (const [lo, hi, tg] of suffix(t, n)) {
+        // Clip away overlong forms and values above U+10FFFF.
+        const a = Math.max(base + lo, min);
+        const z = Math.min(base + hi, max);
+        if (a <= z) pushRun(out, a, z, tg);
+      }
+    }
   }
   return out;
 }
 
-function showCodePoint(cp: number): string {
-  if (cp >= 0x21 && cp <= 0x7e) return JSON.stringify(String.fromCharCode(cp));
-  return `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-/** A short human description of flat code point ranges, e.g. `"0"-"9", "-"`. */
-export function describeCodePoints(ranges: readonly number[], maxItems = 8): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ranges.length; i += 2) {
-    if (parts.length === maxItems) {
-      parts.push("…");
-      break;
-    }
-    const [lo, hi] = [ranges[i], ranges[i + 1]];
-    parts.push(lo === hi ? showCodePoint(lo) : `${showCodePoint(lo)}-${showCodePoint(hi)}`);
-  }
-  return parts.join(", ");
-}
-
-/** The result of {@link checkText}. */
-export type CheckResult =
-  | { readonly ok: true }
-  | {
-      readonly ok: false;
-      /** `"unexpected"`: the character at the offset cannot continue a match; `"incomplete"`: the text ends too early. */
-      readonly reason: "unexpected" | "incomplete";
-      /** Byte offset (UTF-8) of the first character that cannot be accepted, or the text's byte length. */
-      readonly byteOffset: number;
-      /** The same position as a UTF-16 offset into the text. */
-      readonly charOffset: number;
-      /** What could come next there, as flat code point ranges. */
-      readonly expected: readonly number[];
-      /** Whether the text could have ended there. */
-      readonly endAllowed: boolean;
-      /** A one-line explanation. */
-      readonly message: string;
-    };
-
 /**
- * Checks `text` against `dfa` as a whole match and, when it fails, reports
- * the first character (byte and UTF-16 offsets) at which the text leaves the
- * automaton and what was expected there.
+ * For each state, the code points it can read and the state each leads to,
+ * as runs `[lo, hi, target]` sorted by `lo`: the DFA read over characters
+ * instead of bytes (what a grammar rule per state needs).
  */
-export function checkText(dfa: ByteDfa, text: string): CheckResult {
-  let s = dfa.stateCount === 0 ? -1 : 0;
-  let byteOffset = 0;
-  let charOffset = 0;
-  for (const ch of text) {
-    const bytes = encoder.encode(ch);
-    let t = s;
-    for (let i = 0; i < bytes.length && t >= 0; i++) t = dfa.transitions[t * 256 + bytes[i]];
-    if (t < 0) {
-      const expected = s >= 0 ? nextCodePoints(dfa, s) : [];
-      const endAllowed = s >= 0 && dfa.accepting[s] === 1;
-      const want = [expected.length > 0 ? describeCodePoints(expected) : "", endAllowed ? "end of text" : ""].filter(Boolean).join(" or ");
-      return {
-        ok: false,
-        reason: "unexpected",
-        byteOffset,
-        charOffset,
-        expected,
-        endAllowed,
-        message: `unexpected ${showCodePoint(ch.codePointAt(0)!)} at byte ${byteOffset} (character offset ${charOffset}); expected ${want || "nothing (the pattern matches no text)"}`,
-      };
-    }
-    s = t;
-    byteOffset += bytes.length;
-    charOffset += ch.length;
-  }
-  if (s >= 0 && dfa.accepting[s]) return { ok: true };
-  const expected = s >= 0 ? nextCodePoints(dfa, s) : [];
-  return {
-    ok: false,
-    reason: "incomplete",
-    byteOffset,
-    charOffset,
-    expected,
-    endAllowed: false,
-    message: `the text ends at byte ${byteOffset} but the pattern needs more; expected ${expected.length > 0 ? describeCodePoints(expected) : "nothing (the pattern matches no text)"}`,
-  };
+export function codePointTransitions(dfa: ByteDfa): CodePointRun[][] {
+  const memo = new Map<number, CodePointRun[]>();
+  const all: CodePointRun[][] = [];
+  for (let q = 0; q < dfa.stateCount; q++) all.push(stateRuns(dfa, q, memo));
+  return all;
 }

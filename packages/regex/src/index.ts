@@ -1,19 +1,34 @@
-// @formwork/regex: ECMAScript regular expressions → exact byte-level DFAs (see README.md).
-export { compileRegex, dfaFromCodePointRanges, DEFAULT_REGEX_LIMITS } from "./compile.js";
+// @formwork/regex: the regular-language layer. Patterns and ASTs → exact byte-level DFAs,
+// boolean operations and length bounds, quoted modes (see README.md and docs/design/regex-layer.md).
+export { compileRegex, compileAst, parseRegex, sameDfa, DEFAULT_REGEX_LIMITS } from "./compile.js";
+export type { ByteDfa, CompiledRegex, RegexCompileOptions, AstCompileOptions, ParseRegexOptions, RegexLimits, RegexMode } from "./compile.js";
 export { compileMatcher } from "./lazy-match.js";
 export type { RegexMatcher } from "./lazy-match.js";
-export type { ByteDfa, CompiledRegex, RegexCompileOptions, RegexLimits, RegexMode } from "./compile.js";
+export { rx, mapCharSets, hasAnchors, searchAst, lengthBounds, withLength } from "./ast.js";
+export type { RegexAst } from "./ast.js";
+export { combineLanguages, intersectLanguages, unionLanguages, complementLanguage } from "./languages.js";
+export type { Language, LanguageSpec } from "./languages.js";
+export { JSON_STRING, quoteAst, quoteCharSet } from "./quote.js";
+export type { Quoting } from "./quote.js";
+export {
+  normalizeRanges,
+  union as charSetUnion,
+  intersect as charSetIntersection,
+  subtract as charSetDifference,
+  complement as charSetComplement,
+  hasChar,
+  MAX_CODE_POINT,
+} from "./char-set.js";
+export type { CharSet } from "./char-set.js";
 export {
   runBytes,
   matchesBytes,
   matchesText,
   minBytesToAccept,
   sampleMatch,
-  nextCodePoints,
-  describeCodePoints,
-  checkText,
+  codePointTransitions,
 } from "./dfa-tools.js";
-export type { SampleOptions, CheckResult } from "./dfa-tools.js";
+export type { SampleOptions, CodePointRun } from "./dfa-tools.js";
 export { byteClasses } from "./minimize.js";
 export type { ByteClasses } from "./minimize.js";
 export { utf8Sequences, utf8SequencesOfRanges, utf8Length, encodeCodePoint } from "./utf8-ranges.js";

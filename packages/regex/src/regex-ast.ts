@@ -11,15 +11,7 @@ import { RegExpParser, type AST } from "@eslint-community/regexpp";
 import { ArgumentError, CompileError, LimitError, UnsupportedError, caretExcerpt, lineColumnOf } from "@formwork/core";
 import { type CharSet, complement, intersect, rangeSet, subtract, union, unionAll } from "./char-set.js";
 import { type CharMode, caseClosure, escapeCharSet, maxCharOf } from "./unicode-tables.js";
-
-/** A node of the lowered pattern. Character values are code points (`u`/`v`) or UTF-16 code units (legacy). */
-export type RegexNode =
-  | { readonly kind: "set"; readonly set: CharSet }
-  | { readonly kind: "seq"; readonly items: readonly RegexNode[] }
-  | { readonly kind: "alt"; readonly items: readonly RegexNode[] }
-  | { readonly kind: "repeat"; readonly item: RegexNode; readonly min: number; readonly max: number; readonly start: number; readonly end: number }
-  | { readonly kind: "bol" }
-  | { readonly kind: "eol" };
+import type { RegexAst } from "./ast.js";
 
 /** The flags that change the language, after validation. */
 export interface RegexFlags {
@@ -30,9 +22,9 @@ export interface RegexFlags {
   readonly mode: CharMode;
 }
 
-/** A parsed and lowered pattern. */
+/** A parsed and lowered pattern. Character values are code points (`u`/`v`) or UTF-16 code units (legacy). */
 export interface LoweredRegex {
-  readonly root: RegexNode;
+  readonly root: RegexAst;
   readonly flags: RegexFlags;
 }
 
@@ -151,17 +143,17 @@ export function lowerRegex(pattern: string, flags: RegexFlags, options: LowerOpt
     return node.negate ? complement(members, max) : members;
   };
 
-  const alternatives = (alts: readonly AST.Alternative[]): RegexNode => {
+  const alternatives = (alts: readonly AST.Alternative[]): RegexAst => {
     const items = alts.map((a) => sequence(a));
     return items.length === 1 ? items[0] : { kind: "alt", items };
   };
 
-  const sequence = (alt: AST.Alternative): RegexNode => {
+  const sequence = (alt: AST.Alternative): RegexAst => {
     const items = alt.elements.map((el) => element(el));
     return items.length === 1 ? items[0] : { kind: "seq", items };
   };
 
-  const element = (el: AST.Element): RegexNode => {
+  const element = (el: AST.Element): RegexAst => {
     switch (el.type) {
       case "Character":
       case "CharacterClass":
@@ -184,7 +176,7 @@ export function lowerRegex(pattern: string, flags: RegexFlags, options: LowerOpt
             hint: "Raise the maxRepetition option, or use an unbounded quantifier (* or +) if any count is acceptable.",
           });
         }
-        return { kind: "repeat", item: element(el.element), min: el.min, max: el.max, start: el.start, end: el.end };
+        return { kind: "repeat", item: element(el.element), min: el.min, max: el.max };
       }
       case "Assertion":
         switch (el.kind) {
@@ -197,9 +189,9 @@ export function lowerRegex(pattern: string, flags: RegexFlags, options: LowerOpt
           case "word":
             return refuse(pattern, el, "regex-word-boundary", `The word boundary ${el.raw}`, "it depends on the characters on both sides, which this compiler does not track.");
           case "lookahead":
-            return refuse(pattern, el, "regex-lookahead", `The lookahead ${el.raw}`, "lookaround needs intersection/complement of automata, which this compiler does not do.");
+            return refuse(pattern, el, "regex-lookahead", `The lookahead ${el.raw}`, "lookaround depends on the text around a position, which the AST cannot express (write the condition as a separate pattern to intersect, e.g. with combineLanguages).");
           case "lookbehind":
-            return refuse(pattern, el, "regex-lookbehind", `The lookbehind ${el.raw}`, "lookaround needs intersection/complement of automata, which this compiler does not do.");
+            return refuse(pattern, el, "regex-lookbehind", `The lookbehind ${el.raw}`, "lookaround depends on the text around a position, which the AST cannot express (write the condition as a separate pattern to intersect, e.g. with combineLanguages).");
         }
       // eslint-disable-next-line no-fallthrough
       case "Backreference":
@@ -209,6 +201,3 @@ export function lowerRegex(pattern: string, flags: RegexFlags, options: LowerOpt
 
   return { root: alternatives(ast.alternatives), flags };
 }
-
-/** The empty-string node (an empty sequence). */
-export const EMPTY_NODE: RegexNode = { kind: "seq", items: [] };

@@ -1,20 +1,19 @@
 /**
  * Structural guarantees of compiled DFAs (start 0, every state live, minimal,
  * byte classes consistent) and the tools: distances versus brute force,
- * samples, `checkText` explanations, code point DFAs.
+ * samples, code point DFAs.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rng } from "@formwork/core";
 import {
   type ByteDfa,
-  checkText,
   compileRegex,
-  dfaFromCodePointRanges,
-  encodeCodePoint,
+  compileAst,
+  rx,
   matchesText,
   minBytesToAccept,
-  nextCodePoints,
+  codePointTransitions,
   runBytes,
   sampleMatch,
 } from "@formwork/regex";
@@ -94,7 +93,6 @@ describe("compiled DFAs", () => {
       expect(dfa.stateCount).toBe(0);
       expect(matchesText(dfa, "")).toBe(false);
       expect(sampleMatch(dfa, new Rng(1))).toBeUndefined();
-      expect(checkText(dfa, "a").ok).toBe(false);
     }
   });
 
@@ -126,62 +124,20 @@ describe("sampleMatch", () => {
   });
 });
 
-describe("checkText", () => {
-  it("agrees with RegExp and points at the first character that cannot continue", () => {
-    fc.assert(
-      fc.property(patternArb("u"), fc.array(stringArb, { minLength: 10, maxLength: 10 }), (pattern, strings) => {
-        const dfa = compileRegex(pattern, { flags: "u" });
-        const re = new RegExp(`^(?:${pattern})$`, "u");
-        const enc = new TextEncoder();
-        for (const text of strings) {
-          const r = checkText(dfa, text);
-          expect(r.ok).toBe(re.test(text));
-          if (r.ok) continue;
-          const prefix = enc.encode(text.slice(0, r.charOffset));
-          expect(prefix.length).toBe(r.byteOffset);
-          const state = runBytes(dfa, prefix);
-          if (dfa.stateCount === 0) continue;
-          expect(state).toBeGreaterThanOrEqual(0); // the prefix is still viable
-          if (r.reason === "unexpected") {
-            const cp = text.codePointAt(r.charOffset)!;
-            expect(runBytes(dfa, encodeCodePoint(cp), state)).toBe(-1);
-          } else {
-            expect(r.charOffset).toBe(text.length);
-            expect(dfa.accepting[state]).toBe(0);
-          }
-          // Every expected character continues the match, and nothing else does.
-          expect(r.expected).toEqual(nextCodePoints(dfa, state));
-          for (let i = 0; i < r.expected.length && i < 20; i += 2) {
-            expect(runBytes(dfa, encodeCodePoint(r.expected[i]), state)).toBeGreaterThanOrEqual(0);
-          }
-        }
-      }),
-      { seed: 11, numRuns: 100 },
-    );
-  });
-
-  it("explains a date mismatch", () => {
-    const r = checkText(compileRegex("\\d{4}-\\d{2}-\\d{2}"), "2024-1x-01");
-    expect(r).toMatchObject({ ok: false, reason: "unexpected", byteOffset: 6, charOffset: 6, expected: [0x30, 0x39] });
-    if (!r.ok) expect(r.message).toContain('expected "0"-"9"');
-    expect(checkText(compileRegex("\\d{4}"), "20")).toMatchObject({ ok: false, reason: "incomplete", byteOffset: 2 });
-  });
-});
-
-describe("dfaFromCodePointRanges and nextCodePoints", () => {
+describe("compileAst of one character set, and codePointTransitions", () => {
   it("accepts exactly one code point of the set", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 0x10ffff }), { minLength: 2, maxLength: 8 }), fc.array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength: 40 }), (bounds, probes) => {
         const flat: number[] = [];
         for (let i = 0; i + 1 < bounds.length; i += 2) flat.push(Math.min(bounds[i], bounds[i + 1]), Math.max(bounds[i], bounds[i + 1]));
         const inSet = (cp: number) => flat.some((v, i) => i % 2 === 0 && cp >= v && cp <= flat[i + 1]);
-        const dfa = dfaFromCodePointRanges(flat);
+        const dfa = compileAst(rx.chars(flat));
         for (const cp of [...probes, ...flat]) {
           if (cp >= 0xd800 && cp <= 0xdfff) continue;
           expect(matchesText(dfa, String.fromCodePoint(cp))).toBe(inSet(cp));
         }
-        const next = dfa.stateCount === 0 ? [] : nextCodePoints(dfa, 0);
-        for (const cp of probes) if (!(cp >= 0xd800 && cp <= 0xdfff)) expect(next.some((v, i) => i % 2 === 0 && cp >= v && cp <= next[i + 1])).toBe(inSet(cp));
+        const next = dfa.stateCount === 0 ? [] : codePointTransitions(dfa)[0];
+        for (const cp of probes) if (!(cp >= 0xd800 && cp <= 0xdfff)) expect(next.some(([lo, hi]) => cp >= lo && cp <= hi)).toBe(inSet(cp));
       }),
       { seed: 3, numRuns: 60 },
     );

@@ -11,7 +11,7 @@
  * relies on).
  */
 import { LimitError } from "@formwork/core";
-import { regexToRules } from "./regex-rules.js";
+import { regexToRules } from "../regex-ir.js";
 import type { Grammar, Node } from "../ir.js";
 import { effectiveRanges } from "../ir.js";
 
@@ -240,17 +240,8 @@ export function classLabel(ranges: number[]): string {
     for (let i = 0; i < r.length; i += 2) s += r[i] === r[i + 1] ? showCp(r[i]) : `${showCp(r[i])}-${showCp(r[i + 1])}`;
     return s;
   };
-  // The complement, for classes that cover most of Unicode.
-  const comp: number[] = [];
-  let next = 0;
-  for (let i = 0; i < ranges.length; i += 2) {
-    if (ranges[i] > next) comp.push(next, ranges[i] - 1);
-    next = ranges[i + 1] + 1;
-  }
-  if (next <= 0x10ffff) comp.push(next, 0x10ffff);
-  // Drop the surrogate gap, which no class ever contains.
-  const cut: number[] = [];
-  for (let i = 0; i < comp.length; i += 2) if (!(comp[i] >= 0xd800 && comp[i + 1] <= 0xdfff)) cut.push(comp[i], comp[i + 1]);
+  // The complement (surrogates aside), for classes that cover most of Unicode.
+  const cut = effectiveRanges({ type: "class", ranges, negated: true });
   if (cut.length === 0) return "any character";
   if (ranges.length > 8 && cut.length < ranges.length) return `[^${show(cut)}]`;
   return `[${show(ranges)}]`;

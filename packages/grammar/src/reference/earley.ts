@@ -7,6 +7,7 @@
  * later. Left recursion and ambiguity need nothing special. Speed is not the
  * goal: this is the oracle that the fast engine is tested against.
  */
+import { hasChar } from "@formwork/regex";
 import type { Cfg } from "./cfg.js";
 
 interface EarleySet {
@@ -17,19 +18,6 @@ interface EarleySet {
   waitStart: number;
   /** Flat `(dotPosition, origin)` pairs whose dot is before a terminal. */
   scans: number[];
-}
-
-/** Whether `cp` is in the flat sorted inclusive `ranges`. */
-export function inRanges(ranges: readonly number[], cp: number): boolean {
-  let lo = 0;
-  let hi = ranges.length / 2 - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (cp < ranges[2 * mid]) hi = mid - 1;
-    else if (cp > ranges[2 * mid + 1]) lo = mid + 1;
-    else return true;
-  }
-  return false;
 }
 
 /** Whether the flat sorted ranges contain some code point in `[lo, hi]`. */
@@ -147,7 +135,7 @@ export class EarleyRecognizer {
       const t = -1 - this.dotSym[pos];
       let ok = memo.get(t);
       if (ok === undefined) {
-        ok = inRanges(this.cfg.terminals[t].ranges, cp);
+        ok = hasChar(this.cfg.terminals[t].ranges, cp);
         memo.set(t, ok);
       }
       if (ok) this.add(next, pos + 1, cur.scans[i + 1]);

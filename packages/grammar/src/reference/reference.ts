@@ -7,7 +7,8 @@
 import type { Grammar } from "../ir.js";
 import { compileCfg, quoteChar, type Cfg } from "./cfg.js";
 import { EarleyRecognizer, rangesIntersect } from "./earley.js";
-import { decodeUtf8Strict, utf8LengthOf } from "./utf8.js";
+import { utf8Length } from "@formwork/regex";
+import { decodeUtf8Strict } from "./utf8.js";
 
 /** What {@link referenceMatch} says about a text. */
 export interface ReferenceResult {
@@ -83,7 +84,7 @@ function run(g: Grammar, codePoints: Iterable<number>): { r: EarleyRecognizer; c
   let index = 0;
   for (const cp of codePoints) {
     if (!r.feed(cp)) return { r, cfg, failedAt: index, failedCp: cp, bytes };
-    bytes += utf8LengthOf(cp);
+    bytes += utf8Length(cp);
     index++;
   }
   return { r, cfg, failedAt: -1, bytes };

@@ -81,8 +81,3 @@ export function decodeUtf8Strict(bytes: Uint8Array): DecodedUtf8 {
   offsets.push(i);
   return { codePoints, offsets, errorAt: -1 };
 }
-
-/** The number of UTF-8 bytes of code point `cp` (surrogates count 3, as a lone surrogate's replacement would). */
-export function utf8LengthOf(cp: number): number {
-  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-}

@@ -1,0 +1,158 @@
+/**
+ * Boolean operations and length bounds on regular languages, as products of
+ * byte DFAs. Operands are ASTs (compiled on the way, whole match) or byte
+ * DFAs; each result is a minimal {@link ByteDfa}. Complements are taken
+ * within valid UTF-8 text (strings of Unicode scalar values), not bytes.
+ */
+import { LimitError } from "@formwork/core";
+import { type RegexAst, rx } from "./ast.js";
+import { type ByteDfa, type RegexLimits, compileAst, resolveLimits } from "./compile.js";
+import { byteClasses, minimizeDfa } from "./minimize.js";
+
+/** A regular language: an AST (whole match) or a byte DFA. */
+export type Language = RegexAst | ByteDfa;
+
+/** What {@link combineLanguages} keeps. */
+export interface LanguageSpec {
+  /** The strings must be in every one of these (none: every string). */
+  readonly all?: readonly Language[];
+  /** The strings must be in none of these. */
+  readonly none?: readonly Language[];
+  /** Fewest code points. Default 0. */
+  readonly minLength?: number;
+  /** Most code points. Default Infinity. */
+  readonly maxLength?: number;
+}
+
+const isDfa = (l: Language): l is ByteDfa => "stateCount" in l;
+
+let utf8Text: ByteDfa | undefined;
+/** The minimal DFA of all UTF-8 texts (any string of Unicode scalar values). */
+function anyText(): ByteDfa {
+  return (utf8Text ??= compileAst(rx.star(rx.any)));
+}
+
+/**
+ * The minimal byte DFA of the strings in every language of `spec.all`, in
+ * none of `spec.none`, and with a length in code points within
+ * `[minLength, maxLength]`. Throws `LimitError` `regex-dfa-limit` when the
+ * product needs more than `maxDfaStates` states (default 20,000), and what
+ * `compileAst` throws for an AST operand.
+ */
+export function combineLanguages(spec: LanguageSpec, limits: Partial<RegexLimits> = {}): ByteDfa {
+  const lim = resolveLimits(limits);
+  const toDfa = (l: Language) => (isDfa(l) ? l : compileAst(l, lim));
+  const pos = (spec.all ?? []).map(toDfa);
+  const neg = (spec.none ?? []).map(toDfa);
+  // Negated operands accept what they do not read: the text must still be UTF-8.
+  if (neg.length > 0 || pos.length === 0) pos.push(anyText());
+  const counting = (spec.minLength ?? 0) > 0 || (spec.maxLength ?? Infinity) < Infinity;
+  if (pos.length === 1 && neg.length === 0 && !counting) return pos[0]; // already minimal
+  return product(pos, neg, spec.minLength ?? 0, spec.maxLength ?? Infinity, lim.maxDfaStates);
+}
+
+/** The strings in every one of `languages` (see {@link combineLanguages}). */
+export function intersectLanguages(languages: readonly Language[], limits: Partial<RegexLimits> = {}): ByteDfa {
+  return combineLanguages({ all: languages }, limits);
+}
+
+/** The UTF-8 texts that are not in `language` (see {@link combineLanguages}). */
+export function complementLanguage(language: Language, limits: Partial<RegexLimits> = {}): ByteDfa {
+  return combineLanguages({ none: [language] }, limits);
+}
+
+/** The strings in at least one of `languages`: those not in none of them (see {@link combineLanguages}). */
+export function unionLanguages(languages: readonly Language[], limits: Partial<RegexLimits> = {}): ByteDfa {
+  return combineLanguages({ none: [combineLanguages({ none: languages }, limits)] }, limits);
+}
+
+/**
+ * The product automaton: a state is a tuple of operand states (-1 once an
+ * operand can no longer accept) and a count of code points (UTF-8 lead
+ * bytes) read, capped at `maxLength`, or at `minLength` when unbounded. A
+ * tuple in which a positive operand is dead has no future and is not built.
+ */
+function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: number, maxLength: number, maxStates: number): ByteDfa {
+  if (minLength > maxLength || pos.some((d) => d.stateCount === 0)) return EMPTY_DFA;
+  const ops = [...pos, ...neg];
+  const P = pos.length;
+  const n = ops.length;
+  const counting = minLength > 0 || maxLength < Infinity;
+  const cap = maxLength < Infinity ? maxLength : minLength;
+
+  // Bytes that every operand (and the counter) treats alike.
+  const classOf = ops.map((d) => byteClasses(d).classOf);
+  const joint = new Map<string, number>();
+  const reps: number[] = [];
+  const members: number[][] = [];
+  for (let b = 0; b < 256; b++) {
+    let key = b >= 0x80 && b < 0xc0 ? "c" : "l";
+    for (let i = 0; i < n; i++) key += `,${classOf[i][b]}`;
+    let id = joint.get(key);
+    if (id === undefined) {
+      joint.set(key, (id = reps.length));
+      reps.push(b);
+      members.push([]);
+    }
+    members[id].push(b);
+  }
+
+  const ids = new Map<string, number>();
+  const tuples: Int32Array[] = [];
+  const rows: Int32Array[] = [];
+  const accepting: number[] = [];
+  const intern = (t: Int32Array): number => {
+    const key = t.join(",");
+    let id = ids.get(key);
+    if (id === undefined) {
+      if (tuples.length >= maxStates) {
+        throw new LimitError("regex-dfa-limit", `Combining the languages needs more than ${maxStates} DFA states (maxDfaStates)`, {
+          hint: "Raise the maxDfaStates option, or simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern).",
+        });
+      }
+      ids.set(key, (id = tuples.length));
+      tuples.push(t);
+      rows.push(new Int32Array(256).fill(-1));
+      let acc = !counting || t[n] >= minLength;
+      for (let i = 0; i < n && acc; i++) {
+        const on = t[i] >= 0 && ops[i].accepting[t[i]] === 1;
+        acc = i < P ? on : !on;
+      }
+      accepting.push(acc ? 1 : 0);
+    }
+    return id;
+  };
+  const start = new Int32Array(n + 1);
+  intern(start);
+  for (let q = 0; q < tuples.length; q++) {
+    const t = tuples[q];
+    for (let c = 0; c < reps.length; c++) {
+      const b = reps[c];
+      const next = new Int32Array(n + 1);
+      let dead = false;
+      for (let i = 0; i < n; i++) {
+        const s = t[i] < 0 ? -1 : ops[i].transitions[t[i] * 256 + b];
+        if (s < 0 && i < P) {
+          dead = true;
+          break;
+        }
+        next[i] = s;
+      }
+      if (dead) continue;
+      let count = t[n];
+      if (counting && !(b >= 0x80 && b < 0xc0)) {
+        if (count + 1 > maxLength) continue;
+        count = Math.min(count + 1, cap);
+      }
+      next[n] = count;
+      const target = intern(next);
+      const row = rows[q];
+      for (const x of members[c]) row[x] = target;
+    }
+  }
+  const transitions = new Int32Array(rows.length * 256);
+  rows.forEach((r, i) => transitions.set(r, i * 256));
+  return minimizeDfa({ stateCount: rows.length, transitions, accepting: Uint8Array.from(accepting) });
+}
+
+const EMPTY_DFA: ByteDfa = Object.freeze({ stateCount: 0, transitions: new Int32Array(0), accepting: new Uint8Array(0) });
