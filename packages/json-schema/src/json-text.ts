@@ -91,8 +91,3 @@ export function stringOfDfa(dfa: ByteDfa, rules: Map<string, Node>, prefix: stri
   for (const [name, node] of states) rules.set(name, node);
   return seq(literal('"'), ref(states[0][0]));
 }
-
-/** The canonical JSON text of a string value (as `JSON.stringify` writes it). */
-export function stringLiteral(s: string): Node {
-  return literal(JSON.stringify(s));
-}
