@@ -23,6 +23,7 @@ const GUESS_LOSSY: EditClass = { confidence: "guess", lossy: true };
 const CLASSES: Record<EditKind, EditClass> = {
   "strip-fence": CERTAIN,
   "strip-prose": CERTAIN,
+  "invalid-utf8": CERTAIN_LOSSY,
   "choose-candidate": LIKELY,
   "ndjson-to-array": CERTAIN,
   "remove-comment": CERTAIN,

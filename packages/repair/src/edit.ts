@@ -13,6 +13,7 @@ export type EditKind =
   | "strip-prose" // removed text before, between or after the payload
   | "choose-candidate" // several payloads were found; this one was chosen
   | "ndjson-to-array" // several top-level values, one per line or separated by commas (`1, 2, 3`), became an array
+  | "invalid-utf8" // bytes that are not UTF-8 (given as bytes) became U+FFFD
   // JSON syntax.
   | "remove-comment" // removed a `//`, `/* */` or `#` comment
   | "remove-trailing-comma" // removed a comma before a closing bracket or brace

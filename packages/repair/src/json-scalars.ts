@@ -9,6 +9,9 @@ import { fixNumber, isLiteral, JSON_NUMBER, LITERAL_NAMES, LITERALS } from "./js
 import { snippet, type Ctx } from "./json-scanner.js";
 import { JsonStringScanner } from "./json-strings.js";
 
+/** A JSON integer (no fraction, no exponent). */
+const INTEGER = /^-?\d+$/;
+
 /** `0` followed by more digits: not a JSON number (`00123`, `0789`, `-012.5`). */
 const LEADING_ZEROS = /^-?0\d/;
 
@@ -40,7 +43,7 @@ export class JsonScalarScanner extends JsonStringScanner {
       this.edit("quote-value", start, `kept ${snippet(s)} as text: a number does not start with 0`, "likely");
       return { kind: "scalar", start, value: s, partial: atEnd && ctx !== "top" };
     }
-    if (JSON_NUMBER.test(s)) return { kind: "scalar", start, value: Number(s), partial: atEnd && ctx !== "top" };
+    if (JSON_NUMBER.test(s)) return { kind: "scalar", start, value: this.doubleOf(s, start), partial: atEnd && ctx !== "top" };
     if (atEnd) {
       const trimmed = s.replace(/[.eE+-]+$/, "");
       if (trimmed === "" || trimmed === "-" || trimmed === "+") {
@@ -75,6 +78,24 @@ export class JsonScalarScanner extends JsonStringScanner {
     this.pos = start;
     if (ctx === "top") return this.readBareTopLevel();
     return this.readUnquotedValue(ctx);
+  }
+
+  /**
+   * The double a JSON number reads as, with an edit when that changes it:
+   * past ±1.8e308 (`1e400`, a million digits) it is not finite and becomes
+   * `null` (`replace-non-finite`); an integer past 2^53 whose digits a double
+   * cannot hold keeps the nearest double (`fix-number`, lossy). Never silent.
+   */
+  private doubleOf(s: string, start: number): number | null {
+    const v = Number(s);
+    if (!Number.isFinite(v)) {
+      this.edit("replace-non-finite", start, `the number ${snippet(s)} is beyond the largest double (about 1.8e308); JSON parsers read it as Infinity, written null`);
+      return null;
+    }
+    if (Math.abs(v) > Number.MAX_SAFE_INTEGER && INTEGER.test(s) && BigInt(s) !== BigInt(v)) {
+      this.edit("fix-number", start, `the integer ${snippet(s)} has more digits than a double holds exactly; read it as ${v}`, "certain", true);
+    }
+    return v;
   }
 
   /** At the top level, a number-like token that is the whole text (`2.3.4`, `-`) is text. */

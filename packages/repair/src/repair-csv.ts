@@ -7,6 +7,9 @@ import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { finishResult } from "./edit-confidence.js";
 import { detectDelimiter, splitCsv, type CsvRow } from "./csv-parse.js";
 import { extractFenced } from "./payload.js";
+import { repairDecoded } from "./utf8-decode.js";
+import type { Limits } from "@formwork/core";
+import { DEFAULT_CSV_REPAIR_LIMITS, inputBytesIssue, repairLimits } from "./limits.js";
 
 /** The type a CSV column's fields are converted to. */
 export type CsvColumnType = "integer" | "number" | "boolean" | "string" | "date";
@@ -27,16 +30,25 @@ export interface RepairCsvOptions {
   columns?: CsvColumn[];
   /** The delimiter; detected among `,` `;` tab `|` by default. */
   delimiter?: string;
+  /** `maxInputBytes` (default 16 MiB). Past it: `ok: false` with one issue whose `keyword` is `max-input-bytes`. */
+  limits?: Partial<Limits>;
 }
 
 /** One row of the repaired table: column name → converted value (`null` for an empty field). */
 export type CsvRecord = Record<string, string | number | boolean | null>;
 
 /**
- * Repairs `text` into a table (an array of records), logging every change.
+ * Repairs `input` (text, or bytes read as UTF-8: each invalid sequence
+ * becomes U+FFFD with an `invalid-utf8` edit) into a table (an array of records), logging every change.
  * `text` of the result is RFC 4180 CSV with `,` as delimiter. Never throws.
  */
-export function repairCsv(text: string, options: RepairCsvOptions = {}): RepairResult<CsvRecord[]> {
+export function repairCsv(input: string | Uint8Array, options: RepairCsvOptions = {}): RepairResult<CsvRecord[]> {
+  return repairDecoded(input, options, repairCsvText);
+}
+
+function repairCsvText(text: string, options: RepairCsvOptions): RepairResult<CsvRecord[]> {
+  const refused = inputBytesIssue(text, repairLimits(DEFAULT_CSV_REPAIR_LIMITS, options.limits));
+  if (refused) return finishResult<CsvRecord[]>({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } });
   const edits: PendingEdit[] = [];
   const payload = extractFenced(text, edits);
   const body = payload.text.replace(/^\ufeff/, "");

@@ -11,6 +11,9 @@ import { stringifyJson, toValue, type JsonNode, type NodeMap, type ObjectNode, t
 import { findCandidates, groupNode, listGroup, type Candidate } from "./json-candidates.js";
 import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
+import { limitExceeded, type Limits } from "@formwork/core";
+import { DEFAULT_JSON_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits, validatorLimits } from "./limits.js";
+import { repairDecoded } from "./utf8-decode.js";
 
 /** Options of `repairJson`. */
 export interface RepairJsonOptions {
@@ -22,6 +25,20 @@ export interface RepairJsonOptions {
   schema?: unknown;
   /** Indentation of `text` in spaces; 0 (the default) writes compact JSON. */
   indent?: number;
+  /**
+   * The engine for the schema's `pattern`s (see `@formwork/validate`):
+   * `"linear"` (default; a pattern no automaton expresses throws
+   * `UnsupportedError` `unsupported-pattern`) or `"backtracking"` (`RegExp`,
+   * for trusted schemas: it can take exponential time).
+   */
+  regExp?: "linear" | "backtracking";
+  /**
+   * `maxInputBytes` (default 16 MiB) and `maxDepth` (default 100,000 levels
+   * of brackets; each costs about 1 KB while repairing). Past one: `ok: false`
+   * with one issue whose `keyword` is `max-input-bytes` or `max-depth`. With
+   * a schema, the validator's own `maxDepth` (default 256) bounds the value.
+   */
+  limits?: Partial<Limits>;
 }
 
 interface Evaluation {
@@ -35,12 +52,20 @@ interface Evaluation {
 const MAX_DROP_TRIES = 16;
 
 /**
- * Repairs `text` into a JSON value, logging every change. Never throws for
+ * Repairs `input` (text, or bytes read as UTF-8: each invalid sequence
+ * becomes U+FFFD with an `invalid-utf8` edit) into a JSON value, logging every change. Never throws for
  * any text (only for an invalid `schema`: `ArgumentError` `invalid-schema`);
  * runs in time linear in the text's length.
  */
-export function repairJson(text: string, options: RepairJsonOptions = {}): RepairResult {
-  const check = options.schema !== undefined ? compileSchemaCheck(options.schema) : undefined;
+export function repairJson(input: string | Uint8Array, options: RepairJsonOptions = {}): RepairResult {
+  return repairDecoded(input, options, repairJsonText);
+}
+
+function repairJsonText(text: string, options: RepairJsonOptions): RepairResult {
+  const check = options.schema !== undefined ? compileSchemaCheck(options.schema, { regExp: options.regExp, limits: validatorLimits(options.limits) }) : undefined;
+  const limits = repairLimits(DEFAULT_JSON_REPAIR_LIMITS, options.limits);
+  const refused = inputBytesIssue(text, limits) ?? bracketDepthIssue(text, limits.maxDepth);
+  if (refused) return finishResult({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } });
   const un = unescapeDocument(text);
   if (un === undefined) return finishResult(repairText(text, check, options));
   // The document was escaped once: repair the unescaped text, with offsets mapped back to the input.
@@ -175,4 +200,21 @@ function evaluate(node: JsonNode, check: SchemaCheck, schema: unknown, start: nu
 
 function isPartial(node: JsonNode): boolean {
   return node.partial;
+}
+
+/**
+ * The `max-depth` issue when the brackets of `text` open more than `maxDepth`
+ * levels at some point (an upper bound on the nesting: brackets inside
+ * strings count too), or undefined. One pass, no parsing.
+ */
+function bracketDepthIssue(text: string, maxDepth: number): SchemaIssue | undefined {
+  if (text.length <= maxDepth) return undefined;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) return limitIssue(limitExceeded("maxDepth", maxDepth, undefined, { what: "the text to repair", location: { kind: "span", start: i, end: i + 1 } }));
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
 }

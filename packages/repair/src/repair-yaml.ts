@@ -5,17 +5,30 @@
  * cut-off last line, and checks the value against a schema.
  */
 import { parseDocument, stringify } from "yaml";
+import { limitExceeded, type Limits } from "@formwork/core";
 import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { finishResult } from "./edit-confidence.js";
 import { extractFenced } from "./payload.js";
 import { repairJson } from "./repair-json.js";
 import { compileSchemaCheck } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
+import { DEFAULT_YAML_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits, validatorLimits } from "./limits.js";
+import { yamlDepthBound } from "./yaml-depth.js";
+import { repairDecoded } from "./utf8-decode.js";
 
 /** Options of `repairYaml`. */
 export interface RepairYamlOptions {
   /** A JSON Schema the value must satisfy (as for `repairJson`). Default: none. */
   schema?: unknown;
+  /**
+   * `maxInputBytes` (default 16 MiB) and `maxDepth` (default 256 levels of
+   * nesting, bounded from the lines before the `yaml` parser, which recurses
+   * once per level, runs). Past one: `ok: false` with one issue whose
+   * `keyword` is `max-input-bytes` or `max-depth`.
+   */
+  limits?: Partial<Limits>;
+  /** The engine for the schema's `pattern`s (as for `repairJson`). Default `"linear"`. */
+  regExp?: "linear" | "backtracking";
 }
 
 /** How many cut-off lines at the end may be dropped to make the document parse or validate. */
@@ -31,11 +44,19 @@ function yamlish(line: string): boolean {
 }
 
 /**
- * Repairs `text` into a YAML value, logging every change. Never throws for
+ * Repairs `input` (text, or bytes read as UTF-8: each invalid sequence
+ * becomes U+FFFD with an `invalid-utf8` edit) into a YAML value, logging every change. Never throws for
  * any text (only `ArgumentError` `invalid-schema` for a bad schema).
  */
-export function repairYaml(text: string, options: RepairYamlOptions = {}): RepairResult {
-  const check = options.schema !== undefined ? compileSchemaCheck(options.schema) : undefined;
+export function repairYaml(input: string | Uint8Array, options: RepairYamlOptions = {}): RepairResult {
+  return repairDecoded(input, options, repairYamlText);
+}
+
+function repairYamlText(text: string, options: RepairYamlOptions): RepairResult {
+  const check = options.schema !== undefined ? compileSchemaCheck(options.schema, { regExp: options.regExp, limits: validatorLimits(options.limits) }) : undefined;
+  const limits = repairLimits(DEFAULT_YAML_REPAIR_LIMITS, options.limits);
+  const refused = inputBytesIssue(text, limits) ?? depthIssue(text, limits.maxDepth);
+  if (refused) return finishResult({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } });
   const edits: PendingEdit[] = [];
   const payload = extractFenced(text, edits);
   let steps = text.length;
@@ -43,7 +64,7 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
   // JSON inside YAML: repair it as JSON.
   const trimmed = payload.text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    const r = repairJson(payload.text, { schema: options.schema });
+    const r = repairJson(payload.text, { schema: options.schema, limits: options.limits, regExp: options.regExp });
     const shift = payload.offset;
     edits.push({ kind: "json-in-yaml", offset: shift + payload.text.length - trimmed.length, message: "the payload is JSON; repaired it as JSON (JSON is valid YAML)" });
     for (const e of r.edits) edits.push({ ...e, offset: e.offset + shift });
@@ -72,6 +93,8 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
 
   // Parse, backing off from a cut-off last line.
   let best: { value: unknown; errors: SchemaIssue[]; edits: PendingEdit[] } | undefined;
+  // Why documents that parsed could not become values (an alias to no anchor, too many aliases).
+  const composeErrors: string[] = [];
   for (let drop = 0; drop <= MAX_DROPPED_LINES && drop < lines.length; drop++) {
     if (drop > 0 && endsCleanly && best !== undefined) break;
     const attemptLines = lines.slice(0, lines.length - drop);
@@ -83,7 +106,11 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
       const doc = parseDocument(v.join("\n"), { prettyErrors: false, uniqueKeys: false });
       steps += v.length;
       if (doc.errors.length > 0) continue;
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      const value = toJs(doc);
+      if (value instanceof Error) {
+        composeErrors.push(value.message);
+        continue;
+      }
       const extra: PendingEdit[] = [];
       if (drop > 0) extra.push({ kind: "yaml-truncated", offset: offsets[first + lines.length - drop], message: `removed ${drop} cut-off line(s) at the end` });
       if (v[v.length - 1] !== lastLine) extra.push({ kind: "yaml-truncated", offset: offsets[first + attemptLines.length - 1], message: "closed a quoted value cut off at the end" });
@@ -109,7 +136,7 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
       value: undefined,
       text: "",
       edits,
-      errors: doc.errors.map((e) => ({ instancePath: "", schemaPath: "", keyword: "parse", message: e.message })),
+      errors: (doc.errors.length > 0 ? doc.errors.map((e) => e.message) : composeErrors.slice(0, 1)).map((message) => ({ instancePath: "", schemaPath: "", keyword: "parse", message })),
       stats: { steps },
     });
   }
@@ -117,6 +144,27 @@ export function repairYaml(text: string, options: RepairYamlOptions = {}): Repai
   const ok = best.errors.length === 0;
   const out = edits.length === 0 ? payload.text : best.value === undefined ? "" : stringify(best.value);
   return finishResult({ ok, value: best.value, text: out, edits, errors: best.errors, stats: { steps } });
+}
+
+/**
+ * The document's value, or the error that stopped `toJS` (the `yaml`
+ * package throws a `ReferenceError` for an alias to no anchor, an `Error`
+ * past `maxAliasCount`).
+ */
+function toJs(doc: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof RangeError)) return err;
+    throw err;
+  }
+}
+
+/** The `max-depth` issue for a text nested past `maxDepth` (bounded from its lines), or undefined. */
+function depthIssue(text: string, maxDepth: number): SchemaIssue | undefined {
+  const { depth, offset } = yamlDepthBound(text, maxDepth);
+  if (depth <= maxDepth) return undefined;
+  return limitIssue(limitExceeded("maxDepth", maxDepth, undefined, { what: "the YAML text", location: { kind: "span", start: offset, end: offset } }));
 }
 
 /** Closes an unterminated quoted value at the end of a line; undefined when none. */
@@ -217,7 +265,8 @@ function fixLines(lines: string[], offsets: number[], edits: PendingEdit[]): str
       if (content !== "" && levels[levels.length - 1] < inner && KEY_LINE.test(content)) levels.push(inner);
     }
     const trimmedEnd = content.replace(/\s+#.*$/, "").trimEnd();
-    opens = trimmedEnd === "" || trimmedEnd.endsWith(":") || /^-+$/.test(trimmedEnd);
+    // A value made only of properties (`a: &x`, `- !!map`, `a: !t &x`) is followed by its block on the next lines.
+    opens = trimmedEnd === "" || trimmedEnd.endsWith(":") || /^-+$/.test(trimmedEnd) || /(?:^|:|-)[ \t]+(?:[&!]\S*[ \t]*)+$|^(?:[&!]\S*[ \t]*)+$/.test(trimmedEnd);
     if (/(?::|^-)\s*[|>][-+0-9]*\s*$/.test(line.replace(/\s+#.*$/, ""))) {
       blockScalarIndent = w;
       opens = false;

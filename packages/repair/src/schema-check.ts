@@ -1,26 +1,37 @@
 /**
  * Schema validation for the repairers (internal): `@formwork/validate`, the
  * validator every Formwork package shares (drafts 04 to 2020-12 by
- * `$schema`, formats asserted), with every failing keyword reported.
+ * `$schema`, formats asserted, patterns in linear time), with every failing
+ * keyword reported.
  */
-import { ArgumentError, FormworkError } from "@formwork/core";
+import { ArgumentError, FormworkError, LimitError, UnsupportedError, type Limits } from "@formwork/core";
 import { createValidator } from "@formwork/validate";
 import type { SchemaIssue } from "./edit.js";
+import { limitIssue } from "./limits.js";
 
 /** A compiled schema check: `check(value)` returns the issues (empty when valid). */
 export type SchemaCheck = (value: unknown) => SchemaIssue[];
 
+/** How the repairers validate: the pattern engine and the validator's limits (see `@formwork/validate`). */
+export interface SchemaCheckOptions {
+  regExp?: "linear" | "backtracking";
+  limits?: Partial<Limits>;
+}
+
 /**
  * Compiles `schema` (cached per schema object by the validator) into a
  * check. Throws an `ArgumentError` with code `invalid-schema` when it is not
- * a schema ajv can compile: for the repairers the schema is an option.
+ * a schema ajv can compile, and passes on the validator's `UnsupportedError`
+ * (`unsupported-pattern`) and `LimitError` (`max-depth`) for the schema: for
+ * the repairers the schema is an option. A value nested past the validator's
+ * `maxDepth` is an issue (keyword `max-depth`), not an exception.
  */
-export function compileSchemaCheck(schema: unknown): SchemaCheck {
+export function compileSchemaCheck(schema: unknown, options: SchemaCheckOptions = {}): SchemaCheck {
   let validator: ReturnType<typeof createValidator>;
   try {
-    validator = createValidator(schema, { allErrors: true });
+    validator = createValidator(schema, { allErrors: true, regExp: options.regExp, limits: options.limits });
   } catch (err) {
-    if (!(err instanceof FormworkError)) throw err;
+    if (!(err instanceof FormworkError) || err instanceof UnsupportedError || err instanceof LimitError) throw err;
     const reason = err.cause instanceof Error ? err.cause.message : err.message;
     throw new ArgumentError("invalid-schema", `The schema could not be compiled: ${reason}`, {
       location: { kind: "pointer", pointer: "" },
@@ -28,5 +39,13 @@ export function compileSchemaCheck(schema: unknown): SchemaCheck {
       cause: err,
     });
   }
-  return (value) => validator(value).errors.map(({ instancePath, schemaPath, keyword, message }) => ({ instancePath, schemaPath, keyword, message }));
+  return (value) => {
+    try {
+      return validator(value).errors.map(({ instancePath, schemaPath, keyword, message }) => ({ instancePath, schemaPath, keyword, message }));
+    } catch (err) {
+      if (err instanceof LimitError) return [limitIssue(err)];
+      if (err instanceof FormworkError) return [{ instancePath: "", schemaPath: "", keyword: err.code, message: err.message }];
+      throw err;
+    }
+  };
 }

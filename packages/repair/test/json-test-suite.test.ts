@@ -15,15 +15,18 @@ describe.skipIf(!existsSync(dir))("JSONTestSuite", () => {
       const text = readFileSync(join(dir, f), "utf8");
       let expected: unknown;
       try {
-        expected = JSON.parse(text);
+        // A number past the doubles parses to ±Infinity, which JSON cannot hold: the repairer writes null (with an edit).
+        expected = JSON.parse(text, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v));
       } catch {
         continue;
       }
       const r = repairJson(text);
       expect(r.ok, f).toBe(true);
       expect(r.value, f).toEqual(expected);
-      // Duplicate keys are valid JSON (the last value wins), but the earlier value is lost: logged.
-      expect(r.edits.filter((e) => e.kind !== "remove-comment" && e.kind !== "duplicate-key"), f).toEqual([]);
+      // Duplicate keys are valid JSON (the last value wins), but the earlier value is lost: logged. So are numbers
+      // a double cannot hold (`1e400`: replace-non-finite; an integer past 2^53 that loses digits: fix-number, lossy).
+      const lossyNumber = (e: { kind: string; lossy: boolean }) => e.kind === "replace-non-finite" || (e.kind === "fix-number" && e.lossy);
+      expect(r.edits.filter((e) => e.kind !== "remove-comment" && e.kind !== "duplicate-key" && !lossyNumber(e)), f).toEqual([]);
       checked++;
     }
     expect(checked).toBeGreaterThan(90);

@@ -41,7 +41,8 @@ Examples:
 
 /** Where the command reads and writes; `process` by default (tests pass their own). */
 export interface RepairIo {
-  readStdin(): Promise<string>;
+  /** The document: bytes (read as UTF-8; invalid sequences are logged as edits) or text. */
+  readStdin(): Promise<string | Uint8Array>;
   stdout(s: string): void;
   stderr(s: string): void;
 }
@@ -50,7 +51,7 @@ const processIo: RepairIo = {
   async readStdin() {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    return Buffer.concat(chunks);
   },
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
@@ -101,7 +102,7 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     }
     columns = c as CsvColumn[];
   }
-  const repair = (text: string): RepairResult => {
+  const repair = (text: string | Uint8Array): RepairResult => {
     if (format === "yaml") return repairYaml(text, { schema });
     if (format === "csv") return repairCsv(text, { columns });
     return repairJson(text, { schema, indent });
@@ -133,7 +134,8 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
 
   const input = await io.readStdin();
   const r = repair(input);
-  if (!values.quiet) io.stderr(formatEdits(input, r.edits));
+  // The same text the repairer read (TextDecoder replaces invalid UTF-8 as it does), for lines and columns.
+  if (!values.quiet) io.stderr(formatEdits(typeof input === "string" ? input : new TextDecoder().decode(input), r.edits));
   if (r.text !== "") io.stdout(r.text.endsWith("\n") ? r.text : `${r.text}\n`);
   if (!r.ok) {
     for (const e of r.errors) io.stderr(`error: ${e.instancePath || "/"}: ${e.message}${e.keyword ? ` (${e.keyword})` : ""}\n`);
