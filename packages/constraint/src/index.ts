@@ -6,3 +6,5 @@ export type { ChoiceValue } from "./choice.js";
 export type { SchemaValue } from "./schema-types.js";
 export { unknownKeywords, KEYWORDS } from "./keywords.js";
 export type { UnknownKeyword } from "./keywords.js";
+export { columns } from "./columns.js";
+export type { ColumnsOptions } from "./columns.js";

@@ -44,6 +44,8 @@ export function detectDelimiter(text: string): string {
 /** One parsed row: its fields and where it starts. */
 export interface CsvRow {
   fields: string[];
+  /** Per field: whether it was between quotes (a quoted cell is a string in the CSV dialect's cell rule). */
+  quoted: boolean[];
   offset: number;
   /** The text ended inside this row (no line break after it). */
   unterminated: boolean;
@@ -58,12 +60,14 @@ export function splitCsv(text: string, d: string, offset: number, edits: Pending
   let budget = n; // characters a stray opening quote may give back (bounds rescans)
   let literalQuoteAt = -1; // an opening quote to read as text after a failed quoted field
   let row: string[] = [];
+  let quoted: boolean[] = [];
   let rowStart = 0;
   while (i <= n) {
     // Start of a field.
     const fieldStart = i;
     let field = "";
-    if (i < n && text[i] === '"' && i !== literalQuoteAt) {
+    const isQuoted = i < n && text[i] === '"' && i !== literalQuoteAt;
+    if (isQuoted) {
       // Quoted field.
       let j = i + 1;
       let closed = false;
@@ -119,14 +123,16 @@ export function splitCsv(text: string, d: string, offset: number, edits: Pending
     }
     void fieldStart;
     row.push(field);
+    quoted.push(isQuoted);
     if (i < n && text[i] === d) {
       i++;
       continue;
     }
     // End of row (line break or end of text).
     const unterminated = i >= n;
-    if (!(row.length === 1 && row[0].trim() === "")) rows.push({ fields: row, offset: offset + rowStart, unterminated });
+    if (!(row.length === 1 && row[0].trim() === "")) rows.push({ fields: row, quoted, offset: offset + rowStart, unterminated });
     row = [];
+    quoted = [];
     i++;
     rowStart = i;
   }

@@ -1,9 +1,14 @@
 /**
  * `repairCsv`: detects the delimiter, reads fields tolerantly, normalises
  * the header, evens out ragged rows, drops a cut-off last row, and converts
- * fields to the types of a column spec. Every change is an edit.
+ * fields to the types of a column spec. Every change is an edit. With a
+ * `table` (the columns of a flat-record schema, as the CSV constraint
+ * types them) every cell is read by the constraint's own cell rule first,
+ * and the repaired text is written in the table's dialect.
  */
+import { readCell, stringifyCsv, type CsvTable, type TableColumn } from "@formwork/csv";
 import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import { compileSchemaCheck } from "./schema-check.js";
 import { finishResult } from "./edit-confidence.js";
 import { detectDelimiter, splitCsv, type CsvRow } from "./csv-parse.js";
 import { extractFenced } from "./payload.js";
@@ -28,19 +33,33 @@ export interface CsvColumn {
 export interface RepairCsvOptions {
   /** The expected columns, in order. Default: the header row, every field a string. */
   columns?: CsvColumn[];
-  /** The delimiter; detected among `,` `;` tab `|` by default. */
+  /**
+   * The table of a flat-record schema, as the CSV constraint types it
+   * (`compileSchema(schema, { syntax: "csv" }).table`): its columns replace
+   * `columns`, cells are read by the constraint's cell rule (then coerced
+   * when that gives a value of the wrong kind), absent cells leave the
+   * property out, and the repaired text is written in the table's dialect.
+   * Default none.
+   */
+  table?: CsvTable;
+  /** A JSON Schema the repaired records must satisfy (ajv); its issues make the result not ok. Default none. */
+  schema?: unknown;
+  /** The delimiter; detected among `,` `;` tab `|` by default (the table's, with `table`). */
   delimiter?: string;
   /** `maxInputBytes` (default 16 MiB). Past it: `ok: false` with one issue whose `keyword` is `max-input-bytes`. */
   limits?: Partial<Limits>;
 }
 
-/** One row of the repaired table: column name → converted value (`null` for an empty field). */
-export type CsvRecord = Record<string, string | number | boolean | null>;
+/** One row of the repaired table: column name → converted value (`null` for an empty field; with a `table`, absent properties are left out and JSON cells hold any JSON value). */
+export type CsvRecord = Record<string, string | number | boolean | null | object>;
 
 /**
  * Repairs `input` (text, or bytes read as UTF-8: each invalid sequence
  * becomes U+FFFD with an `invalid-utf8` edit) into a table (an array of records), logging every change.
- * `text` of the result is RFC 4180 CSV with `,` as delimiter. Never throws.
+ * `text` of the result is RFC 4180 CSV: with a `table`, in its dialect
+ * (`stringifyCsv`, which the CSV constraint's grammar accepts for valid
+ * records); otherwise with `,` as delimiter. Never throws for any text;
+ * throws `ArgumentError` `invalid-schema` for a `schema` ajv cannot compile.
  */
 export function repairCsv(input: string | Uint8Array, options: RepairCsvOptions = {}): RepairResult<CsvRecord[]> {
   return repairDecoded(input, options, repairCsvText);
@@ -52,6 +71,9 @@ function repairCsvText(text: string, options: RepairCsvOptions): RepairResult<Cs
   const edits: PendingEdit[] = [];
   const payload = extractFenced(text, edits);
   const body = payload.text.replace(/^\ufeff/, "");
+  const table = options.table;
+  if (table) options = { ...options, delimiter: table.dialect.delimiter, columns: table.columns.map((c) => ({ name: c.name, required: c.required })) };
+  const typed = new Map<string, TableColumn>(table?.columns.map((c) => [c.name, c]));
   const d = options.delimiter ?? detectDelimiter(body);
   if (d !== "," && options.delimiter === undefined) edits.push({ kind: "csv-delimiter", offset: payload.offset, message: `detected ${JSON.stringify(d)} as the delimiter` });
   const split = splitCsv(body, d, payload.offset, edits);
@@ -73,9 +95,9 @@ function repairCsvText(text: string, options: RepairCsvOptions): RepairResult<Cs
     rows = rows.slice(a, b);
   }
 
-  // Header.
-  const headerRow = rows[0];
-  const names = normaliseHeader(headerRow, options.columns, edits);
+  // Header (a table without one: its column names).
+  const headless = table !== undefined && !table.dialect.header;
+  const names = headless ? table.columns.map((c) => c.name) : normaliseHeader(rows[0], options.columns, edits);
   const cols = names.length;
   const spec = new Map<string, CsvColumn>();
   for (const c of options.columns ?? []) spec.set(c.name, c);
@@ -84,9 +106,10 @@ function repairCsvText(text: string, options: RepairCsvOptions): RepairResult<Cs
   }
 
   const records: CsvRecord[] = [];
-  for (let r = 1; r < rows.length; r++) {
+  for (let r = headless ? 0 : 1; r < rows.length; r++) {
     const row = rows[r];
     let f = row.fields;
+    let q = row.quoted;
     const isLast = r === rows.length - 1;
     if (f.length < cols) {
       if (isLast && row.unterminated) {
@@ -95,29 +118,37 @@ function repairCsvText(text: string, options: RepairCsvOptions): RepairResult<Cs
       }
       edits.push({ kind: "csv-pad-row", offset: row.offset, message: `row ${r} has ${f.length} of ${cols} fields; added ${cols - f.length} empty field(s)` });
       f = [...f, ...Array<string>(cols - f.length).fill("")];
+      q = [...q, ...Array<boolean>(cols - q.length).fill(false)];
     } else if (f.length > cols) {
       const trimmed = f.slice(0, cols);
       const canTrim = f.slice(cols).every((x) => x.trim() === "");
       if (canTrim && (spec.size === 0 || trimmed.every((x, c) => convert(x, spec.get(names[c]), d).error === undefined) && !mergeFits(f, cols, d, names, spec))) {
         edits.push({ kind: "csv-trim-row", offset: row.offset, message: `removed ${f.length - cols} empty field(s) at the end of row ${r}` });
         f = trimmed;
+        q = q.slice(0, cols);
       } else {
         const merged = mergeExtra(f, cols, d, names, spec);
         edits.push({ kind: "csv-merge-fields", offset: row.offset, message: `row ${r} has ${f.length} fields for ${cols} columns; joined fields into "${names[merged.at]}" (an unquoted ${JSON.stringify(d)} inside it)` });
+        // The joined field holds an unquoted delimiter: it was not one quoted field.
+        q = [...q.slice(0, merged.at), false, ...q.slice(merged.at + f.length - cols + 1)];
         f = merged.fields;
       }
     }
     const rec: CsvRecord = {};
     for (let c = 0; c < cols; c++) {
       const col = spec.get(names[c]);
-      const res = convert(f[c], col, d);
+      const tc = typed.get(names[c]);
+      const res = tc ? convertTyped(f[c], q[c] === true, tc, table!) : convert(f[c], col, d);
+      if (res.absent) continue;
       if (res.error) errors.push({ instancePath: `/${records.length}/${names[c]}`, schemaPath: `/columns/${names[c]}`, keyword: res.error.keyword, message: res.error.message });
       else if (res.changed) edits.push({ kind: "csv-coerce", offset: row.offset, message: `row ${r}, column "${names[c]}": read ${JSON.stringify(f[c])} as ${JSON.stringify(res.value)}`, path: `/${records.length}/${names[c]}` });
       rec[names[c]] = res.value;
     }
     records.push(rec);
   }
-  return finishResult({ ok: errors.length === 0, value: records, text: writeCsv(names, records), edits, errors, stats: { steps: split.steps } });
+  if (options.schema !== undefined) errors.push(...compileSchemaCheck(options.schema)(records));
+  const out = table ? stringifyCsv(records, table) : writeCsv(names, records);
+  return finishResult({ ok: errors.length === 0, value: records, text: out, edits, errors, stats: { steps: split.steps } });
 }
 
 function modeWidth(rows: CsvRow[]): number {
@@ -167,9 +198,45 @@ function mergeExtra(f: string[], cols: number, d: string, names: string[], spec:
 }
 
 interface Converted {
-  value: string | number | boolean | null;
+  value: string | number | boolean | null | object;
+  /** The cell stands for an absent property (a table's empty cell). */
+  absent?: boolean;
   changed?: boolean;
   error?: { keyword: string; message: string };
+}
+
+/** Whether `v` is a value of one of `kinds` (integers are numbers too). */
+function fits(v: unknown, kinds: readonly string[]): boolean {
+  if (kinds.includes("json")) return true;
+  if (v === null) return kinds.includes("null");
+  if (typeof v === "number") return kinds.includes("number") || (kinds.includes("integer") && Number.isInteger(v));
+  return kinds.includes(typeof v);
+}
+
+/**
+ * Reads one cell of a table column: the constraint's cell rule on the text
+ * as it is, then on the text trimmed, then the coercions of `convert` for
+ * each non-string kind the column holds (first that fits).
+ */
+function convertTyped(raw: string, quoted: boolean, col: TableColumn, table: CsvTable): Converted {
+  const read = (text: string, asQuoted: boolean): Converted | undefined => {
+    let cell;
+    try {
+      cell = readCell(text, asQuoted, col, table.dialect);
+    } catch {
+      return undefined;
+    }
+    if (cell.absent) return col.required ? { value: null, error: { keyword: "required", message: `the required column "${col.name}" is empty` } } : { value: null, absent: true, changed: text !== raw };
+    return fits(cell.value, col.kinds) ? { value: cell.value as Converted["value"], changed: text !== raw } : undefined;
+  };
+  const exact = read(raw, quoted) ?? (raw.trim() !== raw ? read(raw.trim(), quoted) : undefined) ?? (quoted ? read(raw, false) : undefined);
+  if (exact) return exact;
+  for (const type of ["integer", "number", "boolean"] as const) {
+    if (!col.kinds.includes(type)) continue;
+    const res = convert(raw, { name: col.name, type }, table.dialect.delimiter);
+    if (!res.error && fits(res.value, col.kinds)) return { ...res, changed: true };
+  }
+  return { value: raw, error: { keyword: "type", message: `${JSON.stringify(raw)} is not ${col.kinds.join(" or ")}` } };
 }
 
 /** Converts one field to its column's type. */
