@@ -11,6 +11,7 @@
  * otherwise), so it reads JavaScript strings as `RegExp` does, lone
  * surrogates included.
  */
+import { hasChar } from "./char-set.js";
 import type { CharNfa } from "./char-nfa.js";
 import { charNfaOf, lowerPattern, type RegexCompileOptions } from "./compile.js";
 
@@ -95,7 +96,7 @@ class Simulation {
     const { chars, sets } = this.nfa;
     for (let k = 0; k < subset.length; k++) {
       const edges = chars[subset[k]];
-      for (let e = 0; e < edges.length; e += 2) if (contains(sets[edges[e]], c)) moved.push(edges[e + 1]);
+      for (let e = 0; e < edges.length; e += 2) if (hasChar(sets[edges[e]], c)) moved.push(edges[e + 1]);
     }
     if (moved.length === 0) {
       row.set(c, DEAD);
@@ -168,17 +169,4 @@ class Simulation {
     }
     return out.sort((a, b) => a - b);
   }
-}
-
-/** Whether the flat sorted ranges `set` contain `c` (binary search). */
-function contains(set: readonly number[], c: number): boolean {
-  let lo = 0;
-  let hi = (set.length >> 1) - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (c < set[2 * mid]) hi = mid - 1;
-    else if (c > set[2 * mid + 1]) lo = mid + 1;
-    else return true;
-  }
-  return false;
 }
