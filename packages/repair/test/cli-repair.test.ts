@@ -25,8 +25,24 @@ describe("formwork repair", () => {
     expect(JSON.parse(r.out)).toEqual({ a: true, b: [1, 2] });
     const lines = r.err.trim().split("\n");
     expect(lines.length).toBeGreaterThanOrEqual(5);
-    for (const l of lines) expect(l).toMatch(/^\d+:\d+ [a-z-]+: /);
+    for (const l of lines) expect(l).toMatch(/^(\d+:\d+ [a-z-]+ \((certain|likely|guess)(, lossy)?\): |warning: the repair is )/);
     expect(r.err).toContain("strip-fence");
+  });
+
+  test("says when the repair is a guess or lossy, and stays quiet about certain ones", async () => {
+    const certain = await run([], '{"a": 1,}');
+    expect(certain.code).toBe(0);
+    expect(certain.err).toMatch(/\(certain\)/);
+    expect(certain.err).not.toContain("warning:");
+    const prose = await run([], "hello world");
+    expect(prose.code).toBe(0);
+    expect(JSON.parse(prose.out)).toBe("hello world");
+    expect(prose.err).toMatch(/\(guess\)/);
+    expect(prose.err).toContain("warning: the repair is a guess");
+    const cut = await run([], '{"a": [1, 2');
+    expect(cut.err).toMatch(/lossy|warning: the repair is/);
+    const quiet = await run(["--quiet"], "hello world");
+    expect(quiet.err).toBe("");
   });
 
   test("with --schema: exit 0 when valid, 1 with the reasons when not", async () => {

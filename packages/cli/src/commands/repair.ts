@@ -11,7 +11,10 @@ with mistakes: code fences and prose around it, trailing or missing commas,
 comments, single quotes, Python literals, unquoted keys, missing brackets,
 text cut off at the end, tabs and bad indentation in YAML, ragged rows in
 CSV... Reads the document from stdin, writes the repaired document to stdout
-and every change to stderr, one per line.
+and every change to stderr, one per line, as
+"line:column kind (confidence[, lossy]): message". Confidence is certain,
+likely or guess; lossy means some input is not in the value. When any edit
+is less than certain or lossy, a last "warning:" line says so.
 
 Options:
   --format json|yaml|csv   the kind of document (default: json)
@@ -57,7 +60,10 @@ const processIo: RepairIo = {
   stderr: (s) => void process.stderr.write(s),
 };
 
-/** Formats edits as lines `line:column kind: message` (line starts computed once, so this is linear). */
+/**
+ * Formats edits as lines `line:column kind (confidence[, lossy]): message`
+ * (line starts computed once, so this is linear).
+ */
 export function formatEdits(text: string, edits: Edit[]): string {
   const starts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
@@ -70,9 +76,22 @@ export function formatEdits(text: string, edits: Edit[]): string {
       if (starts[mid] <= e.offset) lo = mid;
       else hi = mid - 1;
     }
-    out.push(`${lo + 1}:${e.offset - starts[lo] + 1} ${e.kind}: ${e.message}${e.path !== undefined ? ` (at ${e.path || "/"})` : ""}\n`);
+    out.push(`${lo + 1}:${e.offset - starts[lo] + 1} ${e.kind} (${e.confidence}${e.lossy ? ", lossy" : ""}): ${e.message}${e.path !== undefined ? ` (at ${e.path || "/"})` : ""}\n`);
   }
   return out.join("");
+}
+
+/**
+ * The warning printed after the edits when the value may not be what the
+ * model meant: some edit is a guess or only likely, or content was dropped.
+ * Undefined for a clean or certain repair.
+ */
+export function summarizeRepair(r: RepairResult): string | undefined {
+  if (r.edits.length === 0 || (r.confidence === "certain" && !r.lossy)) return undefined;
+  const what =
+    r.confidence === "guess" ? "a guess" : r.confidence === "likely" ? "likely but not certain" : "certain";
+  const dropped = r.lossy ? "; some content of the input is not in the value (lossy edits above)" : "";
+  return `warning: the repair is ${what}${dropped}; check the value before trusting it (--quiet hides this)\n`;
 }
 
 /** Runs `formwork repair` with `args` against `io`; returns the exit code. */
@@ -135,7 +154,11 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
   const input = await io.readStdin();
   const r = repair(input);
   // The same text the repairer read (TextDecoder replaces invalid UTF-8 as it does), for lines and columns.
-  if (!values.quiet) io.stderr(formatEdits(typeof input === "string" ? input : new TextDecoder().decode(input), r.edits));
+  if (!values.quiet) {
+    io.stderr(formatEdits(typeof input === "string" ? input : new TextDecoder().decode(input), r.edits));
+    const summary = summarizeRepair(r);
+    if (summary !== undefined) io.stderr(summary);
+  }
   if (r.text !== "") io.stdout(r.text.endsWith("\n") ? r.text : `${r.text}\n`);
   if (!r.ok) {
     for (const e of r.errors) io.stderr(`error: ${e.instancePath || "/"}: ${e.message}${e.keyword ? ` (${e.keyword})` : ""}\n`);
