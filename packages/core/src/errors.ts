@@ -8,6 +8,8 @@
  * problems.
  */
 
+import type { ErrorCode } from "./error-codes.js";
+
 /** Where in the user's input an error points. */
 export type ErrorLocation =
   /** A JSON pointer into a schema or a JSON document (`/properties/age/minimum`). */
@@ -30,11 +32,11 @@ export interface FormworkErrorOptions {
  * identifier that programs may switch on; `message` is for people.
  */
 export class FormworkError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly location: ErrorLocation | undefined;
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: FormworkErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: FormworkErrorOptions = {}) {
     const where = options.location ? ` (at ${describeLocation(options.location)})` : "";
     const hint = options.hint ? ` ${options.hint}` : "";
     super(`${message}${where}.${hint}`.replace(/\.\.( |$)/g, ".$1"), { cause: options.cause });
@@ -66,7 +68,7 @@ export class LimitError extends FormworkError {
   /** The limit's value when it was exceeded. */
   readonly limitValue: number | undefined;
 
-  constructor(code: string, message: string, options: LimitErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: LimitErrorOptions = {}) {
     super(code, message, options);
     this.limit = options.limit;
     this.limitValue = options.limitValue;

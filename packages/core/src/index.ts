@@ -11,10 +11,12 @@ export {
   caretExcerpt,
 } from "./errors.js";
 export type { ErrorLocation, FormworkErrorOptions, LimitErrorOptions } from "./errors.js";
+export { ERROR_CODES, WARNING_ONLY_CODES } from "./error-codes.js";
+export type { ErrorCode, WarningCode } from "./error-codes.js";
 export { editDistance } from "./edit-distance.js";
 export type { EditDistanceOptions } from "./edit-distance.js";
 export { LIMIT_NAMES, limitCode, resolveLimits, limitExceeded, checkInputBytes, utf8ByteLength, valueDepth } from "./limits.js";
-export type { Limits, LimitContext } from "./limits.js";
+export type { Limits, LimitContext, LimitCode } from "./limits.js";
 export { TokenMask, popcount32 } from "./token-mask.js";
 export { Vocabulary, TokenKind } from "./vocabulary.js";
 export type { VocabularyInit } from "./vocabulary.js";

@@ -7,7 +7,9 @@
  * machine), and throws {@link LimitError} with the limit's name and how to
  * raise it when an input goes past one. `docs/limits.md` lists them all.
  */
+import type { ErrorCode } from "./error-codes.js";
 import { ArgumentError, LimitError, type ErrorLocation } from "./errors.js";
+
 
 /** The limits, by name. An entry point uses the subset that applies to it. */
 export interface Limits {
@@ -30,9 +32,22 @@ export interface Limits {
 /** The limit names, as `--limit NAME=VALUE` takes them. */
 export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxStates", "maxThreads", "timeoutMs"];
 
+const LIMIT_CODES = {
+  maxInputBytes: "max-input-bytes",
+  maxDepth: "max-depth",
+  maxRules: "max-rules",
+  maxProperties: "max-properties",
+  maxStates: "max-states",
+  maxThreads: "max-threads",
+  timeoutMs: "timeout-ms",
+} as const satisfies Record<keyof Limits, ErrorCode>;
+
+/** The error code of a limit. */
+export type LimitCode = (typeof LIMIT_CODES)[keyof Limits];
+
 /** The error code of a limit: its name in kebab case (`maxDepth` → `max-depth`). */
-export function limitCode(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export function limitCode(name: keyof Limits): LimitCode {
+  return LIMIT_CODES[name];
 }
 
 /**

@@ -5,7 +5,7 @@
  * rules (warnings); and left recursion ({@link findLeftRecursion}: reported,
  * not judged; the engine decides whether it supports it).
  */
-import { CompileError } from "@formwork/core";
+import { CompileError, type ErrorCode, type WarningCode } from "@formwork/core";
 import { compileRegex } from "@formwork/regex";
 import { cyclicComponents } from "./cycles.js";
 import type { Grammar, Node, SourceSpan } from "./ir.js";
@@ -15,7 +15,7 @@ import { sourceError } from "./gbnf/source-error.js";
 /** A problem that does not stop compilation (e.g. an unused rule). */
 export interface GrammarWarning {
   /** Kebab-case code, e.g. `gbnf-unused-rule`. */
-  code: string;
+  code: WarningCode;
   message: string;
   /** The rule the warning is about. */
   rule?: string;
@@ -40,7 +40,7 @@ export interface GrammarAnalysis {
 /** Options of {@link analyzeGrammar}. */
 export interface AnalyzeOptions {
   /** Prefix of every error and warning code (default `"grammar"`; the GBNF front end uses `"gbnf"`). */
-  codePrefix?: string;
+  codePrefix?: "grammar" | "gbnf";
 }
 
 /**
@@ -255,9 +255,9 @@ export function analyzeGrammar(g: Grammar, options: AnalyzeOptions = {}): Gramma
   const errors: CompileError[] = [];
   const warnings: GrammarWarning[] = [];
   const at = (span: SourceSpan | undefined) => span ?? { start: 0, end: 0 };
-  const err = (code: string, message: string, span: SourceSpan | undefined, hint?: string) => {
-    if (span) errors.push(sourceError(`${p}-${code}`, message, src, span.start, span.end, hint));
-    else errors.push(new CompileError(`${p}-${code}`, message, { hint }));
+  const err = (code: "no-root" | "undefined-rule" | "bad-repetition" | "empty-language" | "rule-never-finishes", message: string, span: SourceSpan | undefined, hint?: string) => {
+    if (span) errors.push(sourceError(`${p}-${code}` satisfies ErrorCode, message, src, span.start, span.end, hint));
+    else errors.push(new CompileError(`${p}-${code}` satisfies ErrorCode, message, { hint }));
   };
 
   if (!g.rules.has(g.root)) {
@@ -295,7 +295,7 @@ export function analyzeGrammar(g: Grammar, options: AnalyzeOptions = {}): Gramma
   }
   for (const name of g.rules.keys()) {
     if (!reachable.has(name) && g.rules.has(g.root)) {
-      warnings.push({ code: `${p}-unused-rule`, message: `the rule "${name}" is never used (not reachable from "${g.root}")`, rule: name, span: g.ruleSpans?.get(name) });
+      warnings.push({ code: `${p}-unused-rule` satisfies WarningCode, message: `the rule "${name}" is never used (not reachable from "${g.root}")`, rule: name, span: g.ruleSpans?.get(name) });
     }
   }
   return { errors, warnings, leftRecursion: findLeftRecursion(g), nullable, productive, reachable };

@@ -2,7 +2,7 @@
  * The state shared by the emitters while one schema compiles: the registry,
  * the options, the rules produced so far and the warnings.
  */
-import { UnsupportedError } from "@formwork/core";
+import { UnsupportedError, type WarningCode } from "@formwork/core";
 import type { Node } from "@formwork/grammar";
 import type { ResolvedOptions } from "./options.js";
 import type { Frame, SchemaRegistry } from "./resolver.js";
@@ -11,7 +11,7 @@ import type { Layout } from "./whitespace.js";
 /** One approximation made under `lenient: true`. */
 export interface CompileWarning {
   /** A kebab-case code, e.g. `unsupported-keyword`. */
-  code: string;
+  code: WarningCode;
   /** JSON pointer of the keyword. */
   pointer: string;
   /** What was approximated and how. */

@@ -8,7 +8,7 @@
  * construct and points at it.
  */
 import { RegExpParser, type AST } from "@eslint-community/regexpp";
-import { ArgumentError, CompileError, LimitError, UnsupportedError, caretExcerpt, lineColumnOf } from "@formwork/core";
+import { ArgumentError, CompileError, LimitError, UnsupportedError, caretExcerpt, lineColumnOf, type ErrorCode } from "@formwork/core";
 import { type CharSet, complement, intersect, rangeSet, subtract, union, unionAll } from "./char-set.js";
 import { type CharMode, caseClosure, escapeCharSet, maxCharOf } from "./unicode-tables.js";
 import type { RegexAst } from "./ast.js";
@@ -56,7 +56,7 @@ function span(pattern: string, start: number, end: number) {
 }
 
 /** Throws the `UnsupportedError` for a refused construct, with offset and caret excerpt. */
-function refuse(pattern: string, node: { start: number; end: number }, code: string, what: string, why: string): never {
+function refuse(pattern: string, node: { start: number; end: number }, code: ErrorCode, what: string, why: string): never {
   throw new UnsupportedError(code, `${what} is not supported in a regex constraint: ${why}\n${caretExcerpt(pattern, node.start)}\n`, {
     location: span(pattern, node.start, node.end),
     hint: "Rewrite the pattern without it (see docs/regex.md for what is supported).",

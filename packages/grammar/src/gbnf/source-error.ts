@@ -1,4 +1,4 @@
-import { CompileError, UnsupportedError, caretExcerpt, lineColumnOf } from "@formwork/core";
+import { CompileError, UnsupportedError, caretExcerpt, lineColumnOf, type ErrorCode } from "@formwork/core";
 
 /**
  * Builds a `CompileError` (or `UnsupportedError`) that points at `[start, end)`
@@ -6,7 +6,7 @@ import { CompileError, UnsupportedError, caretExcerpt, lineColumnOf } from "@for
  * caret excerpt of the offending line.
  */
 export function sourceError(
-  code: string,
+  code: ErrorCode,
   message: string,
   source: string | undefined,
   start: number,
