@@ -8,7 +8,7 @@ export { rx, mapCharSets, hasAnchors, searchAst, lengthBounds, withLength } from
 export type { RegexAst } from "./ast.js";
 export { combineLanguages, intersectLanguages, unionLanguages, complementLanguage } from "./languages.js";
 export type { Language, LanguageSpec } from "./languages.js";
-export { JSON_STRING, quoteAst, quoteCharSet } from "./quote.js";
+export { JSON_STRING, CSV_QUOTED, csvBare, quoteAst, quoteCharSet } from "./quote.js";
 export type { Quoting } from "./quote.js";
 export {
   normalizeRanges,

@@ -8,16 +8,19 @@
  * options): escapes are ASCII and every escape starts with a character that
  * is never raw, so a quoted text decodes in exactly one way.
  *
- * {@link JSON_STRING} is JSON's string literal without its quotes.
+ * {@link JSON_STRING} is JSON's string literal without its quotes;
+ * {@link CSV_QUOTED} is the inside of an RFC 4180 quoted CSV field and
+ * {@link csvBare} an unquoted one (a quoting with no escapes: the
+ * characters it lists are dropped from the language).
  */
-import { type CharSet, hasChar, subtract } from "./char-set.js";
+import { type CharSet, hasChar, normalizeRanges, subtract } from "./char-set.js";
 import { type RegexAst, type TextTrie, replaceCharSets, rx, textTrie } from "./ast.js";
 
 /** How characters are spelled inside a quoted literal. */
 export interface Quoting {
   /** A name for caches and messages (e.g. `"json-string"`). */
   readonly name: string;
-  /** Characters that never appear raw; each must have an escape. */
+  /** Characters that never appear raw; one with no escape is dropped from the quoted language. */
   readonly escaped: CharSet;
   /** Escape spellings by character code (characters outside `escaped` may have them too: JSON's `\/`). */
   readonly escapes: Readonly<Record<number, readonly string[]>>;
@@ -42,6 +45,30 @@ export const JSON_STRING: Quoting = Object.freeze<Quoting>({
   escapes: { 0x22: ['\\"'], 0x5c: ["\\\\"], 0x2f: ["\\/"], 0x08: ["\\b"], 0x0c: ["\\f"], 0x0a: ["\\n"], 0x0d: ["\\r"], 0x09: ["\\t"] },
   hex: { prefix: "\\u00", chars: [0x00, 0x07, 0x0b, 0x0b, 0x0e, 0x1f], digits: "lower" },
 });
+
+/**
+ * The inside of an RFC 4180 quoted CSV field: every character raw (the
+ * delimiter, CR and LF included) but `"`, which is doubled.
+ */
+export const CSV_QUOTED: Quoting = Object.freeze<Quoting>({ name: "csv-quoted", escaped: [0x22, 0x22], escapes: { 0x22: ['""'] } });
+
+const CSV_BARE = new Map<number, Quoting>();
+
+/**
+ * An unquoted RFC 4180 CSV field with the delimiter `delimiter` (one
+ * character): no `"`, CR, LF or delimiter, and no escapes, so `quoteAst`
+ * keeps the strings free of them, unchanged.
+ */
+export function csvBare(delimiter: string): Quoting {
+  const d = delimiter.codePointAt(0);
+  if (d === undefined || [...delimiter].length !== 1 || d === 0x22 || d === 0x0a || d === 0x0d) throw new RangeError(`a CSV delimiter is one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
+  let hit = CSV_BARE.get(d);
+  if (!hit) {
+    hit = Object.freeze<Quoting>({ name: `csv-bare-${d}`, escaped: normalizeRanges([0x0a, 0x0a, 0x0d, 0x0d, 0x22, 0x22, d, d]), escapes: {} });
+    CSV_BARE.set(d, hit);
+  }
+  return hit;
+}
 
 const HEX_DIGITS = "0123456789abcdef";
 

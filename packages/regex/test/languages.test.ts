@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rng } from "@formwork/core";
 import {
+  CSV_QUOTED,
   JSON_STRING,
+  csvBare,
   combineLanguages,
   compileAst,
   compileRegex,
@@ -217,5 +219,49 @@ describe("the JSON-string quoted mode", () => {
       ["\\x41", false],
       ["é😀", true],
     ] as const) expect([t, matchesText(dfa, t)]).toEqual([t, ok]);
+  });
+});
+
+describe("the CSV quoted modes", () => {
+  const specials = fc.constantFrom('"', '""', ",", ";", "\t", "|", "\r\n", "\n", "a\"b", " x ", "");
+  const strings = fc.array(fc.oneof(stringArb, fc.string({ maxLength: 5 }), specials), { minLength: 20, maxLength: 20 });
+
+  it("quoted: a string's field is its text with every quote doubled, exactly when the pattern matches it", () => {
+    fc.assert(
+      fc.property(patternArb("u"), strings, (p, list) =>
+        tolerant(() => {
+          const quoted = compileAst(quoteAst(parseRegex(p, { flags: "u" }), CSV_QUOTED));
+          const re = new RegExp(`^(?:${p})$`, "u");
+          for (const s of list) {
+            if (/[\ud800-\udfff]/u.test(s)) continue; // lone surrogates have no UTF-8 encoding
+            expect([s, matchesText(quoted, s.replaceAll('"', '""'))]).toEqual([s, re.test(s)]);
+            // A run of quotes of odd length is never inside a field (its last quote would end it).
+            if ((s.match(/"+/g) ?? []).some((run) => run.length % 2 === 1)) expect([s, matchesText(quoted, s)]).toEqual([s, false]);
+          }
+        }),
+      ),
+      { seed: 33, numRuns: NUM_RUNS },
+    );
+  });
+
+  it("bare: the strings of the pattern with no quote, CR, LF or delimiter, unchanged", () => {
+    fc.assert(
+      fc.property(patternArb("u"), strings, fc.constantFrom(",", ";", "\t", "|"), (p, list, d) =>
+        tolerant(() => {
+          const bare = compileAst(quoteAst(parseRegex(p, { flags: "u" }), csvBare(d)));
+          const re = new RegExp(`^(?:${p})$`, "u");
+          for (const s of list) {
+            if (/[\ud800-\udfff]/u.test(s)) continue;
+            const free = ![...s].some((c) => c === '"' || c === "\r" || c === "\n" || c === d);
+            expect([s, d, matchesText(bare, s)]).toEqual([s, d, free && re.test(s)]);
+          }
+        }),
+      ),
+      { seed: 34, numRuns: NUM_RUNS },
+    );
+  });
+
+  it("refuses a delimiter that is a quote, a line break or not one character", () => {
+    for (const d of ['"', "\n", "\r", "", ",;"]) expect(() => csvBare(d)).toThrow(RangeError);
   });
 });
