@@ -37,3 +37,4 @@ export { TokenTrie } from "./token-trie.js";
 export { Rng } from "./rng.js";
 export { Sampler, resolveSamplingOptions } from "./sampler.js";
 export type { SamplingOptions, SampledToken } from "./sampler.js";
+export type { CandidateDecoder, CandidateRequest, CandidateOutput, CandidateEvent, CandidateRunStats, CandidateStopReason } from "./candidates.js";

@@ -17,3 +17,6 @@ export type { ChatMessage } from "./prompt.js";
 export { checkNodeLlamaCppVersion, nodeLlamaCppVersion, SUPPORTED_NODE_LLAMA_CPP } from "./version.js";
 export { resolveModelSource, modelSourceKind } from "./model-source.js";
 export type { ModelSourceKind, ModelSourceOptions, DownloadProgress } from "./model-source.js";
+export { candidateDecoder, decodeCandidates } from "./candidates.js";
+export type { CandidateDecoderOptions, LlamaCandidateDecoder, DecodeCandidatesOptions } from "./candidates.js";
+export type { CandidateDecoder, CandidateRequest, CandidateOutput, CandidateEvent, CandidateRunStats, CandidateStopReason } from "@formwork/core";
