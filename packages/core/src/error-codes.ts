@@ -101,6 +101,9 @@ export const ERROR_CODES = [
   "bad-message-role",
   "bad-max-tokens",
   "bad-sampling-option",
+  "bad-candidates",
+  "bad-share-prompt",
+  "decoder-disposed",
 ] as const;
 
 /** The code of a `FormworkError` (see `docs/errors.md`). */

@@ -17,7 +17,7 @@
  * sequence, each from a copy of the same prompt state: the same draws from
  * the same logits, without the batching (a baseline).
  */
-import { ArgumentError, LimitError, Sampler, type CandidateDecoder, type CandidateEvent, type CandidateOutput, type CandidateRequest, type CandidateRunStats, type SamplingOptions } from "@formwork/core";
+import { ArgumentError, LimitError, ModelError, Sampler, type CandidateDecoder, type CandidateEvent, type CandidateOutput, type CandidateRequest, type CandidateRunStats, type SamplingOptions } from "@formwork/core";
 import { resolveConstraint, type Constraint, type ConstraintOptions } from "@formwork/constraint";
 import type { CompiledGrammar } from "@formwork/grammar";
 import type { LlamaContext, LlamaContextSequence, Token } from "node-llama-cpp";
@@ -100,7 +100,7 @@ type CopyState = (other: LlamaContextSequence, upToTokenIndex: number) => Promis
 async function copySequence(from: LlamaContextSequence, to: LlamaContextSequence, length: number): Promise<void> {
   const copy = (to as unknown as { _copyStateFromOtherSequence?: CopyState })._copyStateFromOtherSequence;
   if (typeof copy !== "function") {
-    throw new ArgumentError("node-llama-cpp-internals", "this node-llama-cpp has no LlamaContextSequence._copyStateFromOtherSequence, which sharePrompt: \"copy\" needs", {
+    throw new ModelError("node-llama-cpp-internals", "this node-llama-cpp has no LlamaContextSequence._copyStateFromOtherSequence, which sharePrompt: \"copy\" needs", {
       hint: 'Install node-llama-cpp 3.22.x, or pass sharePrompt: "batch".',
     });
   }
@@ -135,7 +135,7 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
     const t0 = now();
     const n = request.candidates.length;
     const { maxTokens } = request;
-    if (n < 1) throw new ArgumentError("bad-n", "give at least one candidate", { hint: "Pass one sampling entry per candidate." });
+    if (n < 1) throw new ArgumentError("bad-candidates", "give at least one candidate", { hint: "Pass one sampling entry per candidate." });
     if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new ArgumentError("bad-max-tokens", `maxTokens must be an integer >= 1, got ${String(maxTokens)}`, { hint: "Give a positive token budget." });
     const samplings: SamplingOptions[] = [...request.candidates];
     const samplers = samplings.map((s) => new Sampler(s));
