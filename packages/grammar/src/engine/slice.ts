@@ -404,19 +404,21 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
     path.push(x);
     onPath.add(x);
     if (path.length > cap) {
+      // Past the longest token: the last state counts as reading one character of its set (what
+      // its step does), and the keys are compared along the path as for any chain. The set may
+      // change before the horizon; a run never crosses that change.
       truncated = true;
-      tail = RUN_FOREVER;
+      tail = 0;
       break;
     }
     x = st.target;
   }
   // Resolve backwards: R(p) from R(y), y = p's successor.
-  let yLen = tail, yKey = runs.key[x];
+  let yLen = tail, yKey = truncated ? runs.key[path[path.length - 1]] : runs.key[x];
   for (let i = path.length - 1; i >= 0; i--) {
     const p = path[i], pKey = runs.key[p];
     let len: number;
-    if (truncated) len = cap - i;
-    else if (yKey === pKey && yLen >= 0) len = yLen === RUN_FOREVER ? RUN_FOREVER : yLen + 1;
+    if (yKey === pKey && yLen >= 0) len = yLen === RUN_FOREVER ? RUN_FOREVER : yLen + 1;
     else len = yKey === null || yKey === pKey ? 1 : NONE;
     if (len !== NONE) {
       const slice = sliceIfRoom(trie, pKey!);
