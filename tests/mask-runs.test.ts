@@ -5,7 +5,8 @@
 // reference recognizer in packages/grammar/test), at every step of real tokenized instances.
 import { describe, expect, it } from "vitest";
 import { TokenKind, TokenMask, Vocabulary } from "@formwork/core";
-import { GrammarCompiler, parseGbnf, sliceTuning, type CompiledGrammar } from "@formwork/grammar";
+import { GrammarCompiler, parseGbnf, type CompiledGrammar } from "@formwork/grammar";
+import { sliceTuning } from "@formwork/grammar/internal";
 import { compileSchema } from "@formwork/json-schema";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
 

@@ -2,7 +2,7 @@
 // FormworkError, never anything else (a RangeError from a stack overflow, a TypeError, a hang past the test's timeout).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { valueDepth } from "@formwork/core";
+import { valueDepth } from "@formwork/core/internal";
 import { checkText, parseGbnf, textCompiler } from "@formwork/grammar";
 import { compileRegex, matchesText } from "@formwork/regex";
 import { createValidator } from "@formwork/validate";

@@ -28,7 +28,8 @@ import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import { createValidator } from "@formwork/json-schema";
 import { TokenMask } from "@formwork/core";
-import { generate, loadModel, NativeLogits, type LoadedModel } from "@formwork/llama";
+import { generate, loadModel, type LoadedModel } from "@formwork/llama";
+import { NativeLogits } from "@formwork/llama/internal";
 import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
 
 /** Schemas node-llama-cpp's JSON-schema grammar also supports (no pattern, no numeric bounds). */

@@ -4,7 +4,8 @@
  * schema uses that are none of them (a typo such as `propertes`, or another
  * tool's extension), with a did-you-mean.
  */
-import { CompileError, editDistance } from "@formwork/core";
+import { CompileError } from "@formwork/core";
+import { editDistance } from "@formwork/core/internal";
 import type { CompileWarning } from "@formwork/json-schema";
 
 /** Keywords whose value is a schema. */

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { checkText } from "@formwork/grammar";
-import { choice, resolveConstraint, unknownKeywords } from "@formwork/constraint";
+import { choice, resolveConstraint } from "@formwork/constraint";
+import { unknownKeywords } from "@formwork/constraint/internal";
 
 const person = z.object({ name: z.string().max(12), age: z.number().int().min(0).max(130), role: z.enum(["admin", "user"]).optional() });
 

@@ -1,6 +1,7 @@
 // editDistance against its definition: a brute-force breadth-first search over single edits on a small alphabet.
 import { describe, expect, it } from "vitest";
-import { editDistance, Rng } from "@formwork/core";
+import { Rng } from "@formwork/core";
+import { editDistance } from "@formwork/core/internal";
 
 /** The fewest edits from a to b found by breadth-first search (insert / delete / substitute from `alphabet`, optionally swap). */
 function bruteForce(a: string, b: string, alphabet: string, swaps: boolean): number {

@@ -1,6 +1,7 @@
 // Error codes are a string-literal union: tsc refuses a code that docs/errors.md (and ERROR_CODES) does not list.
 import { describe, expectTypeOf, it } from "vitest";
-import { ArgumentError, CompileError, FormworkError, LimitError, limitCode, type ErrorCode, type LimitCode, type WarningCode } from "@formwork/core";
+import { ArgumentError, CompileError, FormworkError, LimitError, type ErrorCode, type LimitCode, type WarningCode } from "@formwork/core";
+import { limitCode } from "@formwork/core/internal";
 
 describe("error codes", () => {
   it("a listed code compiles; an unlisted one does not", () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import {
-  BYTE_TO_CODE_POINT,
-  TokenKind,
-  TokenTrie,
-  byteOfCodePoint,
-  decodeByteLevel,
-  encodeByteLevel,
-  vocabularyFromTokenizerJson,
-} from "@formwork/core";
+import { TokenKind, TokenTrie, vocabularyFromTokenizerJson } from "@formwork/core";
+import { BYTE_TO_CODE_POINT, byteOfCodePoint, decodeByteLevel, encodeByteLevel } from "@formwork/core/internal";
 import type { TokenizerJson, Vocabulary } from "@formwork/core";
 import {
   hfTokenizer,

@@ -20,7 +20,8 @@
  * Surrogate code points (U+D800..U+DFFF) are never characters: they have no
  * UTF-8 encoding. Classes drop them; negated classes never include them.
  */
-import { MAX_CODE_POINT, charSetComplement, charSetDifference, charSetIntersection, normalizeRanges as normalizeCharSet } from "@formwork/regex";
+import { charSetComplement, charSetDifference, charSetIntersection } from "@formwork/regex";
+import { MAX_CODE_POINT, normalizeRanges as normalizeCharSet } from "@formwork/regex/internal";
 
 export { MAX_CODE_POINT };
 

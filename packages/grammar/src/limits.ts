@@ -4,7 +4,8 @@
  * engine's compiler) recurse once per level of node nesting; checking the
  * depth here first, without recursion, keeps them within the stack.
  */
-import { limitExceeded, resolveLimits, type Limits } from "@formwork/core";
+import { type Limits } from "@formwork/core";
+import { limitExceeded, resolveLimits } from "@formwork/core/internal";
 import type { Grammar, Node } from "./ir.js";
 import { walkNodes } from "./analyze.js";
 

@@ -8,7 +8,8 @@
  * Both take an optional spelling of character sets (`chars`), so a front end
  * can write each character as its text format quotes it (JSON escapes).
  */
-import { type ByteDfa, type CharSet, type RegexAst, codePointTransitions, compileRegex } from "@formwork/regex";
+import { type ByteDfa, type CharSet, type RegexAst, compileRegex } from "@formwork/regex";
+import { codePointTransitions } from "@formwork/regex/internal";
 import { alt, charClass, literal, ref, repeat, seq, type Node, type RegexNode } from "./ir.js";
 
 /** IR for one character of `set` (default: a class). */

@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CompileError } from "@formwork/core";
-import {
-  analyzeGrammar,
-  findLeftRecursion,
-  grammar,
-  literal,
-  nullableRules,
-  parseGbnf,
-  productiveRules,
-  reachableRules,
-  ref,
-  seq,
-  type Grammar,
-  type Node,
-} from "@formwork/grammar";
+import { analyzeGrammar, findLeftRecursion, grammar, literal, parseGbnf, ref, seq, type Grammar, type Node } from "@formwork/grammar";
+import { nullableRules, productiveRules, reachableRules } from "@formwork/grammar/internal";
 
 /** Builds a grammar from GBNF text without parseGbnf's checks (analysis is what is under test). */
 function raw(text: string): Grammar {

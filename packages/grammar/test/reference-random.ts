@@ -2,7 +2,8 @@
 // brute-force membership/prefix oracle that shares no code with the Earley
 // recognizer.
 import { Rng } from "@formwork/core";
-import { alt, any, charClass, regex, grammar, lexeme, literal, ref, repeat, seq, effectiveRanges, type Grammar, type Node } from "@formwork/grammar";
+import { alt, any, charClass, regex, grammar, lexeme, literal, ref, repeat, seq, type Grammar, type Node } from "@formwork/grammar";
+import { effectiveRanges } from "@formwork/grammar/internal";
 
 /** Characters of 1, 2, 3 and 4 UTF-8 bytes. */
 export const ALPHABET = ["a", "b", "c", "é", "€", "😀"];

@@ -14,7 +14,8 @@
  * Both steps only rename or name parts of the grammar: every rule derives the
  * same strings as before. Rules unreachable from the root are dropped.
  */
-import { leafSizeEstimate, stronglyConnectedComponents, type Grammar, type Node } from "@formwork/grammar";
+import { type Grammar, type Node } from "@formwork/grammar";
+import { leafSizeEstimate, stronglyConnectedComponents } from "@formwork/grammar/internal";
 
 /** Self-recursive rules up to this size (engine estimate) are compared up to the self-reference. */
 const SELF_MERGE_MAX_SIZE = 20000;

@@ -8,7 +8,8 @@
  * the refusal becomes a warning and a documented approximation.
  */
 import { CompileError, LimitError } from "@formwork/core";
-import { alt, literal, productiveRules, ref, seq, type Grammar, type Node } from "@formwork/grammar";
+import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
+import { productiveRules } from "@formwork/grammar/internal";
 import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
 import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";

@@ -3,7 +3,8 @@
  * scalar checks that filter `enum` values against the other keywords.
  */
 import { createRequire } from "node:module";
-import { alt, astToIr, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
+import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
+import { astToIr } from "@formwork/grammar/internal";
 import { FormworkError, LimitError } from "@formwork/core";
 import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type RegexAst } from "@formwork/regex";
 import { approximate, type Ctx, type Kind } from "./context.js";

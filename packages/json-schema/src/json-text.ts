@@ -5,7 +5,8 @@
  * short escapes, `\/`, `\u00XX` for control characters). Unconstrained
  * strings accept every JSON escape.
  */
-import { alt, astToIr, automatonToRules, charClass, literal, ref, repeat, seq, lexeme, type Node } from "@formwork/grammar";
+import { alt, charClass, literal, ref, repeat, seq, lexeme, type Node } from "@formwork/grammar";
+import { astToIr, automatonToRules } from "@formwork/grammar/internal";
 import { JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
 
 const setCache = new Map<string, Node>();

@@ -2,7 +2,7 @@
 // terminate: every choice respects a height budget computed from each rule's
 // minimum derivation height.
 import type { Grammar, Node } from "@formwork/grammar";
-import { effectiveRanges } from "@formwork/grammar";
+import { effectiveRanges } from "@formwork/grammar/internal";
 
 type Rand = () => number;
 

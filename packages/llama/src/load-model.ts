@@ -4,7 +4,8 @@
  * `GrammarCompiler` for that vocabulary.
  */
 import { availableParallelism } from "node:os";
-import { ArgumentError, ModelError, Vocabulary, limitExceeded, resolveLimits, vocabularyFromGguf, type GgufTokenizerMetadata, type Limits } from "@formwork/core";
+import { ArgumentError, ModelError, Vocabulary, vocabularyFromGguf, type GgufTokenizerMetadata, type Limits } from "@formwork/core";
+import { limitExceeded, resolveLimits } from "@formwork/core/internal";
 import { GrammarCompiler } from "@formwork/grammar";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { checkGgufFile } from "./gguf-header.js";

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sampler } from "@formwork/core";
 import { compileSchema, createValidator } from "@formwork/json-schema";
-import { decodeLoop, NativeLogits, type LoadedModel, type LogitsSource, type SequenceOptions } from "@formwork/llama";
+import { decodeLoop, type LoadedModel, type SequenceOptions } from "@formwork/llama";
+import { NativeLogits, type LogitsSource } from "@formwork/llama/internal";
 import { tinyModel } from "./support.js";
 
 let model: LoadedModel;

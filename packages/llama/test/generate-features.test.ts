@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGbnf } from "@formwork/grammar";
 import { referenceMatch } from "@formwork/grammar/testing";
-import { generate, generateStream, checkNodeLlamaCppVersion, loadModel, type LoadedModel } from "@formwork/llama";
+import { generate, generateStream, loadModel, type LoadedModel } from "@formwork/llama";
+import { checkNodeLlamaCppVersion } from "@formwork/llama/internal";
 import { tinyModel } from "./support.js";
 
 let model: LoadedModel;

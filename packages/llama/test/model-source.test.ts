@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel, modelSourceKind, resolveModelSource } from "@formwork/llama";
+import { loadModel } from "@formwork/llama";
+import { modelSourceKind, resolveModelSource } from "@formwork/llama/internal";
 import { buildFixtureModel, testThreads } from "@formwork/testkit";
 
 let dir: string;

@@ -2,7 +2,7 @@
 // and the whole text gives the value JSON.parse gives.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parsePartialJson } from "@formwork/llama";
+import { parsePartialJson } from "@formwork/llama/internal";
 
 describe("parsePartialJson", () => {
   it("whole texts equal JSON.parse; prefixes never throw and are contained in the value", () => {

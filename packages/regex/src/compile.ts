@@ -7,7 +7,8 @@
  * character DFA over atoms → UTF-8 byte DFA → Hopcroft minimisation and
  * dead-state removal.
  */
-import { ArgumentError, UnsupportedError, caretExcerpt } from "@formwork/core";
+import { ArgumentError, UnsupportedError } from "@formwork/core";
+import { caretExcerpt } from "@formwork/core/internal";
 import { type RegexAst, mapCharSets } from "./ast.js";
 import { buildCharNfa, type CharNfa } from "./char-nfa.js";
 import { checkPatternDepth } from "./pattern-depth.js";

@@ -1,5 +1,6 @@
 // @formwork/regex: the regular-language layer. Patterns and ASTs → exact byte-level DFAs,
-// boolean operations and length bounds, quoted modes (see README.md and docs/design/regex-layer.md).
+// boolean operations and length bounds, quoted modes (see README.md and docs/design/regex-layer.md). The
+// user API; the code-point and UTF-8 helpers the grammar engine builds on are in `@formwork/regex/internal`.
 export { compileRegex, compileAst, parseRegex, sameDfa, DEFAULT_REGEX_LIMITS } from "./compile.js";
 export type { ByteDfa, CompiledRegex, RegexCompileOptions, AstCompileOptions, ParseRegexOptions, RegexLimits, RegexMode } from "./compile.js";
 export { compileMatcher } from "./lazy-match.js";
@@ -11,25 +12,11 @@ export type { Language, LanguageSpec } from "./languages.js";
 export { JSON_STRING, CSV_QUOTED, csvBare, quoteAst, quoteCharSet } from "./quote.js";
 export type { Quoting } from "./quote.js";
 export {
-  normalizeRanges,
   union as charSetUnion,
   intersect as charSetIntersection,
   subtract as charSetDifference,
   complement as charSetComplement,
-  hasChar,
-  MAX_CODE_POINT,
 } from "./char-set.js";
 export type { CharSet } from "./char-set.js";
-export {
-  runBytes,
-  matchesBytes,
-  matchesText,
-  minBytesToAccept,
-  sampleMatch,
-  codePointTransitions,
-} from "./dfa-tools.js";
-export type { SampleOptions, CodePointRun } from "./dfa-tools.js";
-export { byteClasses } from "./minimize.js";
-export type { ByteClasses } from "./minimize.js";
-export { utf8Sequences, utf8SequencesOfRanges, utf8Length, encodeCodePoint } from "./utf8-ranges.js";
-export type { ByteRange } from "./utf8-ranges.js";
+export { runBytes, matchesBytes, matchesText, minBytesToAccept, sampleMatch } from "./dfa-tools.js";
+export type { SampleOptions } from "./dfa-tools.js";

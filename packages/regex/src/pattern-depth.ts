@@ -3,7 +3,7 @@
  * before the parser runs: regexpp's parser and the lowering recurse once per
  * group, and about 1,000 nested groups overflow Node's default stack.
  */
-import { lineColumnOf, limitExceeded } from "@formwork/core";
+import { lineColumnOf, limitExceeded } from "@formwork/core/internal";
 
 /**
  * Throws `LimitError` `max-depth` at the first `(` (or, under `v`, nested

@@ -8,7 +8,8 @@
  * construct and points at it.
  */
 import { RegExpParser, type AST } from "@eslint-community/regexpp";
-import { ArgumentError, CompileError, LimitError, UnsupportedError, caretExcerpt, lineColumnOf, type ErrorCode } from "@formwork/core";
+import { ArgumentError, CompileError, LimitError, UnsupportedError, type ErrorCode } from "@formwork/core";
+import { caretExcerpt, lineColumnOf } from "@formwork/core/internal";
 import { type CharSet, complement, intersect, rangeSet, subtract, union, unionAll } from "./char-set.js";
 import { type CharMode, caseClosure, escapeCharSet, maxCharOf } from "./unicode-tables.js";
 import type { RegexAst } from "./ast.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { utf8Sequences, encodeCodePoint } from "@formwork/regex";
+import { utf8Sequences, encodeCodePoint } from "@formwork/regex/internal";
 
 function matches(seqs: ReturnType<typeof utf8Sequences>, bytes: number[]): boolean {
   return seqs.some((s) => s.length === bytes.length && s.every(([lo, hi], i) => bytes[i] >= lo && bytes[i] <= hi));

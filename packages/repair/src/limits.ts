@@ -5,7 +5,8 @@
  * limit's error code (`max-input-bytes`, `max-depth`) and whose message names
  * the limit and how to raise it.
  */
-import { LimitError, checkInputBytes, resolveLimits, type Limits } from "@formwork/core";
+import { LimitError, type Limits } from "@formwork/core";
+import { checkInputBytes, resolveLimits } from "@formwork/core/internal";
 import type { SchemaIssue } from "./edit.js";
 
 /** The limits of a repairer: `maxInputBytes` and `maxDepth`. */

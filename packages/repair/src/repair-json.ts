@@ -11,7 +11,8 @@ import { stringifyJson, toValue, type JsonNode, type NodeMap, type ObjectNode, t
 import { findCandidates, groupNode, listGroup, type Candidate } from "./json-candidates.js";
 import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
-import { limitExceeded, type Limits } from "@formwork/core";
+import { type Limits } from "@formwork/core";
+import { limitExceeded } from "@formwork/core/internal";
 import { DEFAULT_JSON_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits, validatorLimits } from "./limits.js";
 import { repairDecoded } from "./utf8-decode.js";
 

@@ -5,7 +5,8 @@
  * cut-off last line, and checks the value against a schema.
  */
 import { parseDocument, stringify } from "yaml";
-import { limitExceeded, type Limits } from "@formwork/core";
+import { type Limits } from "@formwork/core";
+import { limitExceeded } from "@formwork/core/internal";
 import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { finishResult } from "./edit-confidence.js";
 import { extractFenced } from "./payload.js";

@@ -5,7 +5,7 @@
  * It never invents a value the schema does not supply. The walk is iterative
  * (a work list), visiting each value once.
  */
-import { editDistance } from "@formwork/core";
+import { editDistance } from "@formwork/core/internal";
 import type { PendingEdit, EditKind } from "./edit.js";
 import type { JsonNode, NodeMap } from "./json-node.js";
 

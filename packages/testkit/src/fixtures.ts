@@ -7,7 +7,9 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as fixture from "@formwork/fixture";
-import type { FixtureModel, FixtureSize, FixtureTokenizerSource } from "@formwork/fixture";
+import * as fixtureInternal from "@formwork/fixture/internal";
+import type { FixtureModel, FixtureSize } from "@formwork/fixture";
+import type { FixtureTokenizerSource } from "@formwork/fixture/internal";
 import { ggufTokenizerEntries, ggufTokenizerEntriesFromFile, MODEL_VOCAB_SIZE, tokenizerPackageVersion } from "./tokenizers.js";
 
 /** The tokenizers a test fixture can carry. */
@@ -54,7 +56,7 @@ export function fixtureTokenizer(name: FixtureTokenizer): Promise<FixtureTokeniz
 }
 
 async function makeSource(name: FixtureTokenizer): Promise<FixtureTokenizerSource> {
-  if (name === "qwen3") return fixture.qwen3Tokenizer();
+  if (name === "qwen3") return fixtureInternal.qwen3Tokenizer();
   if (name === "llama3") {
     let entries: ReturnType<typeof ggufTokenizerEntries> | undefined;
     return { name, key: tokenizerPackageVersion("llama3"), architecture: "llama", vocabSize: MODEL_VOCAB_SIZE.llama3, entries: () => (entries ??= ggufTokenizerEntries("llama3")) };
@@ -85,5 +87,5 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
 
 /** A vocabulary-only GGUF (no tensors) of a test tokenizer, for `loadModel({ vocabOnly: true })`; returns its path. */
 export async function buildVocabGguf(tokenizer: FixtureTokenizer, options: { cacheDir?: string } = {}): Promise<string> {
-  return fixture.buildVocabGguf(await fixtureTokenizer(tokenizer), { cacheDir: options.cacheDir ?? fixtureCacheDir() });
+  return fixtureInternal.buildVocabGguf(await fixtureTokenizer(tokenizer), { cacheDir: options.cacheDir ?? fixtureCacheDir() });
 }

@@ -17,8 +17,9 @@ export type { NpmTokenizerName, HfTokenizer, OptionalNpmTokenizer, GgufEntries }
 export { randomTexts } from "./random-text.js";
 export type { RandomTextOptions } from "./random-text.js";
 export { testLlama, testThreads, loadVocabOnlyModel, loadTestModel, readGgufTokenizerMetadata } from "./llama.js";
-export { GgufWriter, GgufValueType, GgmlType, gguf, float16Bits, float16Value, toFloat16, isAsciiWord, FIXTURE_BUILDER_VERSION } from "@formwork/fixture";
-export type { GgufValue, GgufScalarType, GgufTensor, GgufTensorType, FixtureModel, FixtureHparams, FixtureSize } from "@formwork/fixture";
+export { GgufWriter, GgufValueType, GgmlType, gguf, float16Bits, float16Value, toFloat16, isAsciiWord, FIXTURE_BUILDER_VERSION } from "@formwork/fixture/internal";
+export type { FixtureModel, FixtureHparams, FixtureSize } from "@formwork/fixture";
+export type { GgufValue, GgufScalarType, GgufTensor, GgufTensorType } from "@formwork/fixture/internal";
 export { buildFixtureModel, buildVocabGguf, fixtureCacheDir, fixtureTokenizer, sharedDataDir, spmVocabPath } from "./fixtures.js";
 export type { FixtureModelOptions, FixtureTokenizer } from "./fixtures.js";
 export type { Llama, LlamaModel } from "node-llama-cpp";

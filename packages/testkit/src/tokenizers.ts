@@ -3,10 +3,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { vocabularyFromTokenizerJson } from "@formwork/core";
 import type { TokenizerConfigJson, TokenizerJson, Vocabulary } from "@formwork/core";
-import { ggufTokenizerEntries as fixtureTokenizerEntries, gguf } from "@formwork/fixture";
-import type { GgufEntries, GgufValue } from "@formwork/fixture";
+import { ggufTokenizerEntries as fixtureTokenizerEntries, gguf } from "@formwork/fixture/internal";
+import type { GgufEntries, GgufValue } from "@formwork/fixture/internal";
 
-export type { GgufEntries } from "@formwork/fixture";
+export type { GgufEntries } from "@formwork/fixture/internal";
 
 /** The npm tokenizers the testkit knows. */
 export type NpmTokenizerName = "qwen3" | "llama3";

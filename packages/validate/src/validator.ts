@@ -21,7 +21,8 @@ import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunctio
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { CompileError, FormworkError, LimitError, UnsupportedError, limitExceeded, resolveLimits, valueDepth, type Limits } from "@formwork/core";
+import { CompileError, FormworkError, LimitError, UnsupportedError, type Limits } from "@formwork/core";
+import { limitExceeded, resolveLimits, valueDepth } from "@formwork/core/internal";
 import { draftOfSchema, type Draft } from "./draft.js";
 import { fromDraft4 } from "./draft4.js";
 import { linearRegExp } from "./linear-regexp.js";

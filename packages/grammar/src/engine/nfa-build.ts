@@ -8,7 +8,8 @@
  * sorted into per-state CSR lists over byte classes (no array per state: a
  * typical JSON Schema grammar has thousands of NFA states).
  */
-import { compileRegex, utf8SequencesOfRanges, type ByteDfa } from "@formwork/regex";
+import { compileRegex, type ByteDfa } from "@formwork/regex";
+import { utf8SequencesOfRanges } from "@formwork/regex/internal";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
 import { grownI32, insertByLo } from "./int-lists.js";
 import { Nfa } from "./nfa.js";

@@ -12,7 +12,7 @@
  * shared by every grammar.
  */
 import type { TokenTrie } from "@formwork/core";
-import { utf8Sequences } from "@formwork/regex";
+import { utf8Sequences } from "@formwork/regex/internal";
 import type { Automaton } from "./automaton.js";
 
 /** The tokens of one character set, over one token trie. */

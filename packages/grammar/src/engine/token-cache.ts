@@ -13,7 +13,8 @@
  * return state can finish its caller, so a token read without popping below
  * q's frame is a valid prefix from any configuration `(q, stack)`.
  */
-import { popcount32, type TokenTrie } from "@formwork/core";
+import { type TokenTrie } from "@formwork/core";
+import { popcount32 } from "@formwork/core/internal";
 import type { Automaton } from "./automaton.js";
 import type { RunContext } from "./configs.js";
 import { grownI32 } from "./int-lists.js";

@@ -3,7 +3,8 @@
  * errors that name the line and column.
  */
 import type { IRecognitionException, IToken } from "chevrotain";
-import { checkInputBytes, limitExceeded, lineColumnOf, type CompileError, type Limits } from "@formwork/core";
+import { type CompileError, type Limits } from "@formwork/core";
+import { checkInputBytes, limitExceeded, lineColumnOf } from "@formwork/core/internal";
 import type { Grammar } from "../ir.js";
 import { analyzeGrammar, type GrammarWarning } from "../analyze.js";
 import { gbnfLexer, significantTokens, Newline, Pipe, Star, Plus, Question, LBrace, LParen, RParen, Comma, Name, Define } from "./lexer.js";

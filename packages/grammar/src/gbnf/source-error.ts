@@ -1,4 +1,5 @@
-import { CompileError, UnsupportedError, caretExcerpt, lineColumnOf, type ErrorCode } from "@formwork/core";
+import { CompileError, UnsupportedError, type ErrorCode } from "@formwork/core";
+import { caretExcerpt, lineColumnOf } from "@formwork/core/internal";
 
 /**
  * Builds a `CompileError` (or `UnsupportedError`) that points at `[start, end)`

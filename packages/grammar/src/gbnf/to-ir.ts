@@ -2,7 +2,7 @@
  * Turns the chevrotain CST of a GBNF text into the grammar IR, with spans.
  */
 import type { CstNode, IToken } from "chevrotain";
-import { lineColumnOf } from "@formwork/core";
+import { lineColumnOf } from "@formwork/core/internal";
 import type { Grammar, Node, SourceSpan } from "../ir.js";
 import { decodeClass, decodeLiteral } from "./escapes.js";
 import { sourceError } from "./source-error.js";

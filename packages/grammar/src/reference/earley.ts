@@ -7,7 +7,7 @@
  * later. Left recursion and ambiguity need nothing special. Speed is not the
  * goal: this is the oracle that the fast engine is tested against.
  */
-import { hasChar } from "@formwork/regex";
+import { hasChar } from "@formwork/regex/internal";
 import type { Cfg } from "./cfg.js";
 
 interface EarleySet {

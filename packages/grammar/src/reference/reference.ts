@@ -7,7 +7,7 @@
 import type { Grammar } from "../ir.js";
 import { compileCfg, quoteChar, type Cfg } from "./cfg.js";
 import { EarleyRecognizer, rangesIntersect } from "./earley.js";
-import { utf8Length } from "@formwork/regex";
+import { utf8Length } from "@formwork/regex/internal";
 import { decodeUtf8Strict } from "./utf8.js";
 
 /** What {@link referenceMatch} says about a text. */
