@@ -23,7 +23,7 @@
  */
 import { LimitError, TokenMask, type Sampler, type Vocabulary } from "@formwork/core";
 import type { GrammarMatcher } from "@formwork/grammar";
-import type { DecodedToken, DecodeEnd, DecodeStats, SequenceOptions, StopReason } from "./decode.js";
+import type { DecodedToken, DecodeEnd, DecodeStats, SequenceOptions, StopReason } from "./decode-types.js";
 import { fastForwardTokens, type Tokenize } from "./fast-forward.js";
 import { finishPlan, fitsBudget } from "./length-budget.js";
 import type { Candidates, LogitsSource } from "./native-logits.js";
