@@ -104,6 +104,7 @@ export const ERROR_CODES = [
   "bad-candidates",
   "bad-share-prompt",
   "decoder-disposed",
+  "bad-strategy",
 ] as const;
 
 /** The code of a `FormworkError` (see `docs/errors.md`). */

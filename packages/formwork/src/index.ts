@@ -8,6 +8,8 @@ export { validate, createValidator } from "@formwork/validate";
 export type { ValidationResult, ValidationIssue, Validator } from "@formwork/validate";
 export { repairJson, repairYaml, repairCsv } from "@formwork/repair";
 export type { RepairResult, Edit, RepairJsonOptions, RepairYamlOptions, RepairCsvOptions, CsvColumn } from "@formwork/repair";
+export { bestOfN } from "@formwork/select";
+export type { BestOfNOptions, BestOfNResult, Candidate, CandidateError, CandidateValidator, Strategy } from "@formwork/select";
 export { FormworkError, CompileError, UnsupportedError, LimitError, ModelError, ArgumentError } from "@formwork/core";
 export type { ErrorLocation } from "@formwork/core";
 export { buildFixtureModel } from "@formwork/fixture";

@@ -3,11 +3,10 @@
 // log-probability recomputed independently (teacher forcing on a fresh context, full logits of
 // the allowed set, the mask from a fresh matcher).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TokenMask } from "@formwork/core";
 import { compileSchema } from "@formwork/json-schema";
 import { createValidator } from "@formwork/validate";
 import { candidateDecoder, decodeCandidates, type CandidateOutput, type LoadedModel } from "@formwork/llama";
-import type { Token } from "node-llama-cpp";
+import { teacherForcedLogprobs } from "@formwork/testkit";
 import { tinyModel } from "./support.js";
 
 let model: LoadedModel;
@@ -33,44 +32,10 @@ const schema = {
 const prompt = "A small JSON object describing a thing:";
 const seeds = [3, 4, 5, 6];
 
-/** Log-probabilities of `out`'s sampled tokens recomputed on a fresh one-sequence context: logit - logsumexp(logits of the allowed set). */
-async function recompute(out: CandidateOutput, promptIds: readonly number[]): Promise<number[]> {
-  const ctx = await model.model.createContext({ contextSize: 512, sequences: 1, threads: model.threads });
-  try {
-    const seq = ctx.getSequence();
-    const matcher = model.compiler.compile(compileSchema(schema).grammar).createMatcher();
-    const mask = new TokenMask(model.vocabulary.size);
-    const L = promptIds.length;
-    const input: (Token | [Token, object])[] = [...promptIds, ...out.tokens.slice(0, -1)] as Token[];
-    const allowedAt: number[][] = [];
-    for (let i = 0; i < out.tokens.length; i++) {
-      matcher.fillNextTokenMask(mask);
-      const allowed: number[] = [];
-      for (let id = 0; id < model.vocabulary.size; id++) if (mask.has(id)) allowed.push(id);
-      allowedAt.push(allowed);
-      expect(mask.has(out.tokens[i]), `token ${i} is allowed`).toBe(true);
-      expect(matcher.acceptToken(out.tokens[i])).toBe(true);
-      if (!out.forced[i]) input[L - 1 + i] = [input[L - 1 + i] as Token, { generateNext: { logits: { filter: { tokens: allowed } } } }];
-    }
-    const res = await seq.controlledEvaluate(input as never);
-    const lps: number[] = [];
-    for (let i = 0; i < out.tokens.length; i++) {
-      if (out.forced[i]) {
-        lps.push(0);
-        continue;
-      }
-      const logits = (res[L - 1 + i] as { next: { logits: Map<number, number> } }).next.logits;
-      expect(logits.size).toBe(allowedAt[i].length);
-      let max = -Infinity;
-      for (const v of logits.values()) max = Math.max(max, v);
-      let sum = 0;
-      for (const v of logits.values()) sum += Math.exp(v - max);
-      lps.push(logits.get(out.tokens[i])! - max - Math.log(sum));
-    }
-    return lps;
-  } finally {
-    await ctx.dispose();
-  }
+/** `out`'s log-probabilities recomputed independently (teacher forcing on a fresh context, full logits of the allowed set). */
+function recompute(out: CandidateOutput, promptIds: readonly number[]): Promise<number[]> {
+  const matcher = model.compiler.compile(compileSchema(schema).grammar).createMatcher();
+  return teacherForcedLogprobs(model.model, { threads: model.threads, vocabSize: model.vocabulary.size, prompt: promptIds, tokens: out.tokens, forced: out.forced, matcher });
 }
 
 describe("candidateDecoder", () => {

@@ -23,3 +23,5 @@ export type { GgufValue, GgufScalarType, GgufTensor, GgufTensorType } from "@for
 export { buildFixtureModel, buildVocabGguf, fixtureCacheDir, fixtureTokenizer, sharedDataDir, spmVocabPath } from "./fixtures.js";
 export type { FixtureModelOptions, FixtureTokenizer } from "./fixtures.js";
 export type { Llama, LlamaModel } from "node-llama-cpp";
+export { teacherForcedLogprobs } from "./teacher-forcing.js";
+export type { OracleMatcher } from "./teacher-forcing.js";
