@@ -10,7 +10,7 @@
  * reads back as `null` when `nullText` is `""`.
  */
 import { stringify } from "csv-stringify/sync";
-import { readsAsOther, type CsvTable, type TableColumn } from "./dialect.js";
+import { needsQuotes, readsAsOther, type CsvTable, type TableColumn } from "./dialect.js";
 
 /** A cell for csv-stringify: its text, and `quote: true` where quotes are forced (else csv-stringify quotes only what RFC 4180 needs). */
 interface Cell {
@@ -27,7 +27,7 @@ interface Cell {
 export function stringifyCsv(records: readonly Record<string, unknown>[], table: CsvTable): string {
   const { columns, dialect } = table;
   const rows: Cell[][] = [];
-  if (dialect.header) rows.push(columns.map((c) => ({ value: c.name, ...(dialect.quoting === "strings" || c.name === "" ? { quote: true } : {}) })));
+  if (dialect.header) rows.push(columns.map((c) => ({ value: c.name, ...(dialect.quoting === "strings" || c.name === "" || needsQuotes(c.name, dialect) ? { quote: true } : {}) })));
   for (const rec of records) rows.push(columns.map((c) => cell(rec, c, table)));
   if (rows.length === 0) return "";
   return stringify(
@@ -55,6 +55,7 @@ function cell(rec: Record<string, unknown>, c: TableColumn, table: CsvTable): Ce
     if (!Number.isFinite(v)) throw new TypeError(`column ${JSON.stringify(c.name)}: ${v} has no CSV text`);
     return { value: JSON.stringify(v) };
   }
-  if (typeof v === "string") return { value: v, ...(dialect.quoting === "strings" || readsAsOther(v, c, dialect) ? { quote: true } : {}) };
+  // Quoted also where csv-stringify would not: a lone CR or LF in a table whose line ending is the other (the dialect quotes both).
+  if (typeof v === "string") return { value: v, ...(dialect.quoting === "strings" || needsQuotes(v, dialect) || readsAsOther(v, c, dialect) ? { quote: true } : {}) };
   throw new TypeError(`column ${JSON.stringify(c.name)} holds scalars, not ${Array.isArray(v) ? "an array" : "an object"}`);
 }

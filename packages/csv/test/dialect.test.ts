@@ -121,6 +121,14 @@ describe("CSV dialect", () => {
     }
   });
 
+  it("quotes a lone CR or LF whatever the line ending (csv-stringify quotes only the record delimiter)", () => {
+    const col: TableColumn = { name: "s", kinds: ["string"], required: true };
+    for (const lineEnding of ["\n", "\r\n"] as const) {
+      const table: CsvTable = { columns: [col], dialect: resolveCsvOptions({ lineEnding, delimiter: "|" }) };
+      expect(stringifyCsv([{ s: "a\nb" }, { s: "c\rd" }], table)).toBe(`s${lineEnding}"a\nb"${lineEnding}"c\rd"${lineEnding}`);
+    }
+  });
+
   it("refuses texts outside the dialect with a SyntaxError", () => {
     const table: CsvTable = { columns: [{ name: "a", kinds: ["integer"], required: true }, { name: "b", kinds: ["string"], required: false }], dialect: resolveCsvOptions({}) };
     expect(parseCsv("a,b\n1,x\n", table)).toEqual([{ a: 1, b: "x" }]);
