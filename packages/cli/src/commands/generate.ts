@@ -3,6 +3,8 @@
  * grammar or regex. The constraint is resolved (compiled) once, before the
  * model loads, and handed to `generate` as is.
  */
+import { ArgumentError } from "@formwork/core";
+import type { Strategy } from "@formwork/select";
 import type { Command } from "../command.js";
 import { numberFlag, parseVerbArgs } from "../args.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
@@ -47,6 +49,24 @@ Sampling:
   --stop TEXT           stop when the output contains TEXT (repeatable)
   --no-fast-forward     sample forced text token by token instead of batching it
 
+Best-of-N (any of these turns it on; see docs/select.md):
+  --n N                 decode N candidates together (one batch per step,
+                        the prompt evaluated once), candidate i with seed
+                        SEED + i; validate each; print the chosen value
+  --select STRATEGY     mean-logprob (default), sum-logprob, first-valid
+                        (stop at the first valid one), vote (the most common
+                        value), all (no choice: --json lists them)
+  --vote-key PATH       vote on the part of the value at PATH (a JSON
+                        pointer like /answer, or a dotted path like a.b)
+  --no-constrain        generate free text (no mask), then repair and
+                        validate: the prompt-and-post-process path
+  --no-repair           with --no-constrain: validate the text as it is
+  --sequential          decode the candidates one after another (a baseline)
+  --max-total-tokens N  stop every candidate once N tokens were generated
+  --timeout MS          stop every candidate after MS milliseconds
+                        Progress: one line per finished candidate on stderr.
+                        Exit 1 when no candidate is valid.
+
 Model and output:
   --model MODEL         the model: a .gguf path (relative to the current
                         directory), an https:// URL or a Hugging Face URI
@@ -57,10 +77,13 @@ Model and output:
   --stream              print text as it is generated (stdout), then a newline
   --json                print one JSON line with text, value, stop reason,
                         token count, mean logprob, model path and timings
-                        (load, compile, prompt, decode); errors as JSON too
+                        (load, compile, prompt, decode); errors as JSON too;
+                        with --n: the chosen value and every candidate
+                        (text, value, valid, errors, mean and sum logprob,
+                        tokens, stop reason, ms)
   --help                this text
 
-Exit codes: 0 done; 2 bad arguments, model, schema, grammar or budget
+Exit codes: 0 done; 1 no valid candidate (--n); 2 bad arguments, model, schema, grammar or budget
 (formwork: error [code] at where: message, on stderr).
 
 Examples:
@@ -69,6 +92,7 @@ Examples:
   formwork generate --regex '[a-z]+@[a-z]+\\.com' --prompt "Email:" --max-tokens 20
   formwork generate --grammar call.gbnf --model ./qwen3-0.6b.gguf --chat --prompt "Call f"
   formwork generate --schema person.json --model hf:Qwen/Qwen3-0.6B-GGUF:Q8_0 --chat --prompt "Invent a person"
+  formwork generate --schema answer.json --n 8 --select vote --vote-key /answer --temperature 1
 `;
 
 export const command: Command = {
@@ -92,6 +116,14 @@ export const command: Command = {
       "no-fast-forward": { type: "boolean" },
       stream: { type: "boolean" },
       json: { type: "boolean" },
+      n: { type: "string" },
+      select: { type: "string" },
+      "vote-key": { type: "string" },
+      "no-constrain": { type: "boolean" },
+      "no-repair": { type: "boolean" },
+      sequential: { type: "boolean" },
+      "max-total-tokens": { type: "string" },
+      timeout: { type: "string" },
       ...CONSTRAINT_FLAGS,
     });
     const maxTokens = numberFlag("max-tokens", values["max-tokens"], { min: 1, integer: true }) ?? 256;
@@ -104,6 +136,30 @@ export const command: Command = {
     // The prompt: --prompt TEXT; "-" or no --prompt with text piped in: stdin; else a default.
     const prompt = values.prompt === "-" || (values.prompt === undefined && stdinIsPiped()) ? readStdinText().replace(/\r?\n$/, "") || "The answer is" : (values.prompt ?? "The answer is");
     const chat = values.chat === true || values.system !== undefined;
+    const n = numberFlag("n", values.n, { min: 1, max: 256, integer: true });
+    const maxTotalTokens = numberFlag("max-total-tokens", values["max-total-tokens"], { min: 1, integer: true });
+    const timeoutMs = numberFlag("timeout", values.timeout, { min: 1 });
+    const bestOf =
+      n !== undefined ||
+      values.select !== undefined ||
+      values["vote-key"] !== undefined ||
+      values["no-constrain"] === true ||
+      values["no-repair"] === true ||
+      values.sequential === true ||
+      maxTotalTokens !== undefined ||
+      timeoutMs !== undefined;
+    // Loaded only for best-of-N (it brings the decoder), like @formwork/llama below.
+    const select = bestOf ? await import("@formwork/select") : undefined;
+    if (select) {
+      const { STRATEGIES } = select;
+      if (values.stream === true) throw new ArgumentError("bad-arguments", "--stream prints one generation as it grows; it does not go with --n and the other best-of-N flags", { hint: "Drop --stream; progress lines come on stderr." });
+      if (values.select !== undefined && !(STRATEGIES as readonly string[]).includes(values.select)) {
+        throw new ArgumentError("bad-strategy", `--select must be one of ${STRATEGIES.filter((s) => s !== "score").join(", ")}, got "${values.select}"`, { hint: "score needs a function: use bestOfN from the library." });
+      }
+      if (values.select === "score") throw new ArgumentError("bad-strategy", "--select score needs a score function, which a command line cannot give", { hint: "Use bestOfN({ select: \"score\", score }) from the library, or another strategy." });
+      if (values["vote-key"] !== undefined && values.select !== "vote") throw new ArgumentError("bad-arguments", "--vote-key goes with --select vote", { hint: "Add --select vote." });
+      if (values["no-repair"] === true && values["no-constrain"] !== true) throw new ArgumentError("bad-arguments", "--no-repair goes with --no-constrain (constrained output needs no repair)", { hint: "Add --no-constrain, or drop --no-repair." });
+    }
 
     // Compile errors first: a bad schema, grammar or regex is reported before the model loads.
     const constraint = constraintFromFlags("generate", values) ?? undefined;
@@ -112,6 +168,69 @@ export const command: Command = {
     const download = progressBar("formwork: downloading the model");
     const loaded = await loadModel({ model: values.model, threads, onInfo: info, onDownloadProgress: (p) => download(p.downloadedBytes, p.totalBytes) }).finally(() => download.done());
     try {
+      if (select) {
+        const { bestOfN } = select;
+        const started = performance.now();
+        const total = n ?? 4;
+        let done = 0;
+        const r = await bestOfN({
+          model: loaded,
+          ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
+          constraint: constraint ?? undefined,
+          startAfter: values["start-after"],
+          maxTokens,
+          temperature,
+          seed,
+          ...(topK !== undefined ? { topK } : {}),
+          ...(topP !== undefined ? { topP } : {}),
+          ...(minP !== undefined ? { minP } : {}),
+          stop: values.stop,
+          fastForward: values["no-fast-forward"] !== true,
+          n: total,
+          select: (values.select ?? "mean-logprob") as Strategy,
+          voteKey: values["vote-key"],
+          constrain: values["no-constrain"] !== true,
+          repair: values["no-repair"] !== true,
+          sequential: values.sequential === true,
+          maxTotalTokens,
+          timeoutMs,
+          onCandidate: (c) => {
+            done++;
+            const why = c.valid ? "valid" : `invalid: ${c.errors[0]?.message ?? "?"}${c.errors.length > 1 ? ` (+${c.errors.length - 1} more)` : ""}`;
+            info(`candidate ${c.index} (seed ${c.seed}) ${done}/${total}: ${why}; ${c.tokens} tokens, mean logprob ${c.meanLogprob.toFixed(3)}, ${c.stopReason}, ${c.validatedMs.toFixed(0)} ms`);
+          },
+        });
+        const shown = (c: { value: unknown; text: string }) => (constraint?.syntax === "json" ? JSON.stringify(c.value) : c.value !== undefined ? String(c.value) : c.text);
+        if (values.json === true) {
+          process.stdout.write(
+            `${JSON.stringify({
+              value: r.value,
+              chosen: r.chosen?.index ?? null,
+              strategy: r.strategy,
+              stopped: r.stopped,
+              ...(r.votes ? { votes: r.votes.map((v) => ({ key: v.key, count: v.count, members: v.members })) } : {}),
+              candidates: r.candidates.map((c) => ({ index: c.index, seed: c.seed, text: c.text, value: c.value, valid: c.valid, errors: c.errors, meanLogprob: c.meanLogprob, sumLogprob: c.sumLogprob, tokens: c.tokens, stopReason: c.stopReason, ms: c.ms, ...(c.edits ? { edits: c.edits.length } : {}) })),
+              model: loaded.path,
+              timings: { ...r.timings, loadMs: loaded.loadMs, promptTokensEvaluated: r.stats.promptTokensEvaluated, batches: r.stats.steps, sequenceSteps: r.stats.sequenceSteps },
+            })}\n`,
+          );
+        } else if (r.strategy === "all") {
+          for (const c of r.candidates) if (c.valid) process.stdout.write(`${shown(c)}\n`);
+        } else if (r.chosen) {
+          process.stdout.write(`${shown(r.chosen)}\n`);
+        }
+        const valid = r.candidates.filter((c) => c.valid).length;
+        info(
+          `${valid}/${r.candidates.length} candidates valid; ${r.chosen ? `chose candidate ${r.chosen.index} (${r.strategy})` : r.strategy === "all" ? "all kept" : "none chosen"}; stopped: ${r.stopped}; ` +
+            `${r.stats.tokens} tokens in ${(performance.now() - started).toFixed(0)} ms (${r.timings.tokensPerSecond.toFixed(1)} tokens/s, ${r.stats.steps} batches, prompt evaluated ${r.stats.promptTokensEvaluated} tokens for ${r.stats.promptTokens}); ` +
+            `${loaded.gpu === false ? "CPU" : loaded.gpu}, ${loaded.threads} threads`,
+        );
+        if (valid === 0) {
+          process.stderr.write(`formwork: no valid candidate among ${r.candidates.length} (stopped: ${r.stopped})\n`);
+          return 1;
+        }
+        return 0;
+      }
       const streaming = values.stream === true;
       const result = await generate({
         model: loaded,
