@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { cyclicComponents } from "@formwork/grammar/internal";
 
 // No import cycles between the modules of a package: each package's src/ files, with the edges of their
 // relative imports and re-exports (type-only ones included: a type cycle is the same tangle of concepts),
@@ -38,40 +39,10 @@ function importGraph(src: string): Map<string, Set<string>> {
   return graph;
 }
 
-/** The strongly connected components with more than one file, or one file that imports itself (Tarjan). */
+/** The import cycles: components with more than one file, or a file that imports itself (the grammar package's Tarjan). */
 function importCycles(graph: Map<string, Set<string>>): string[][] {
-  let next = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const cycles: string[][] = [];
-  const connect = (v: string) => {
-    index.set(v, next);
-    low.set(v, next);
-    next++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!graph.has(w)) continue;
-      if (!index.has(w)) {
-        connect(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const component: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        component.push(w);
-      } while (w !== v);
-      if (component.length > 1 || graph.get(v)!.has(v)) cycles.push(component.sort());
-    }
-  };
-  for (const v of graph.keys()) if (!index.has(v)) connect(v);
-  return cycles;
+  const succ = (v: string) => [...(graph.get(v) ?? [])].filter((w) => graph.has(w));
+  return cyclicComponents(graph.keys(), succ).map((c) => c.sort());
 }
 
 describe("import cycles", () => {

@@ -10,7 +10,7 @@
 import { CompileError, LimitError } from "@formwork/core";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { productiveRules } from "@formwork/grammar/internal";
-import { approximate, type CompileWarning, type Ctx, type Kind } from "./context.js";
+import { approximate, EMPTY, type CompileWarning, type Ctx, type Kind } from "./context.js";
 import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
@@ -29,7 +29,6 @@ export interface CompiledSchema {
   warnings: CompileWarning[];
 }
 
-const EMPTY: Node = { type: "alt", items: [] };
 const METADATA = new Set(["$schema", "$id", "id", "$comment", "$defs", "definitions", "title", "description", "default", "examples", "$anchor", "$dynamicAnchor", "readOnly", "writeOnly", "deprecated", "contentMediaType", "contentEncoding", "contentSchema", "$vocabulary"]);
 const COMBINATORS = ["anyOf", "oneOf", "not", "if", "dependentRequired", "dependentSchemas", "dependencies"];
 

@@ -3,7 +3,7 @@
  * the options, the rules produced so far and the warnings.
  */
 import { UnsupportedError, type WarningCode } from "@formwork/core";
-import type { Node } from "@formwork/grammar";
+import { alt, ref, type Node } from "@formwork/grammar";
 import type { ResolvedOptions } from "./options.js";
 import type { Frame, SchemaRegistry } from "./resolver.js";
 import type { Layout } from "./whitespace.js";
@@ -38,6 +38,28 @@ export interface Ctx {
   newRule(prefix: string): string;
   /** `node`, or a reference to a new rule holding it when it is big: for a node used at several places, so that the engine can call it instead of copying it. */
   share(node: Node, prefix: string): Node;
+}
+
+/** The node no text matches (an empty alternation). */
+export const EMPTY: Node = { type: "alt", items: [] };
+
+/**
+ * The rules of a counting automaton (array items, object members), one rule
+ * `${base}_${key}` per state: `rule(key, build)` returns a reference to the
+ * state's rule, defining it on first use as the alternation of `build()`
+ * (EMPTY when there is none). The rule is reserved before `build` runs, so
+ * `build` may refer to states being built, itself included.
+ */
+export function stateRules(ctx: Ctx, base: string): (key: string, build: () => Node[]) => Node {
+  return (key, build) => {
+    const name = `${base}_${key}`;
+    if (!ctx.rules.has(name)) {
+      ctx.rules.set(name, EMPTY);
+      const items = build();
+      ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
+    }
+    return ref(name);
+  };
 }
 
 /**

@@ -6,11 +6,10 @@
  * `uniqueItems` when the items range over a small finite set of values.
  */
 import { alt, literal, ref, repeat, seq, type Node } from "@formwork/grammar";
-import { approximate, type Ctx } from "./context.js";
+import { approximate, EMPTY, stateRules, type Ctx } from "./context.js";
 import { negate, NotNegatable } from "./negate.js";
 import { frame, inSubtree, type Frame } from "./resolver.js";
 
-const EMPTY: Node = { type: "alt", items: [] };
 const isFalse = (f: Frame) => f.s === false;
 
 /** Compiles the array part of a conjunction of flat frames at `depth`. */
@@ -131,25 +130,19 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
     return node;
   };
   const base = ctx.newRule("arr");
-  const memo = new Map<string, string>();
-  const state = (n: number, m: number): Node => {
-    const key = `${n}_${m}`;
-    const hit = memo.get(key);
-    if (hit) return ref(hit);
-    const name = `${base}_${key}`;
-    memo.set(key, name);
-    ctx.rules.set(name, EMPTY);
-    const options: Node[] = [];
-    if (n >= minI && m >= c.min) options.push(close(n));
-    if (n + 1 <= maxI) {
-      const nn = Math.min(n + 1, N);
-      if (m + 1 <= c.max) options.push(seq(Lay.before(depth, n === 0), match(n), state(nn, Math.min(m + 1, cap))));
-      const mi = miss(n);
-      if (mi) options.push(seq(Lay.before(depth, n === 0), mi, state(nn, m)));
-    }
-    ctx.rules.set(name, options.length ? alt(...options) : EMPTY);
-    return ref(name);
-  };
+  const rule = stateRules(ctx, base);
+  const state = (n: number, m: number): Node =>
+    rule(`${n}_${m}`, () => {
+      const options: Node[] = [];
+      if (n >= minI && m >= c.min) options.push(close(n));
+      if (n + 1 <= maxI) {
+        const nn = Math.min(n + 1, N);
+        if (m + 1 <= c.max) options.push(seq(Lay.before(depth, n === 0), match(n), state(nn, Math.min(m + 1, cap))));
+        const mi = miss(n);
+        if (mi) options.push(seq(Lay.before(depth, n === 0), mi, state(nn, m)));
+      }
+      return options;
+    });
   ctx.rules.set(base, seq(literal("["), state(0, 0)));
   return ref(base);
 }
@@ -157,24 +150,20 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
 function uniqueArray(ctx: Ctx, values: unknown[], minI: number, maxI: number, depth: number): Node {
   const Lay = ctx.layout;
   const base = ctx.newRule("uniq");
-  const memo = new Map<number, string>();
+  const rule = stateRules(ctx, base);
   const valueNodes = values.map((v) => ctx.value([frame({ const: v }, "", "")], depth + 1));
-  const state = (mask: number, count: number): Node => {
-    const hit = memo.get(mask);
-    if (hit) return ref(hit);
-    const name = `${base}_${mask}`;
-    memo.set(mask, name);
-    ctx.rules.set(name, EMPTY);
-    const options: Node[] = [];
-    if (count >= minI) options.push(Lay.close(depth, count === 0, "]"));
-    if (count + 1 <= maxI) {
-      values.forEach((_, i) => {
-        if (!(mask & (1 << i))) options.push(seq(Lay.before(depth, count === 0), valueNodes[i], state(mask | (1 << i), count + 1)));
-      });
-    }
-    ctx.rules.set(name, options.length ? alt(...options) : EMPTY);
-    return ref(name);
-  };
+  // The state is the set of values written (`mask`); `count` is its size.
+  const state = (mask: number, count: number): Node =>
+    rule(`${mask}`, () => {
+      const options: Node[] = [];
+      if (count >= minI) options.push(Lay.close(depth, count === 0, "]"));
+      if (count + 1 <= maxI) {
+        values.forEach((_, i) => {
+          if (!(mask & (1 << i))) options.push(seq(Lay.before(depth, count === 0), valueNodes[i], state(mask | (1 << i), count + 1)));
+        });
+      }
+      return options;
+    });
   ctx.rules.set(base, seq(literal("["), state(0, 0)));
   return ref(base);
 }

@@ -6,13 +6,12 @@
  * Keys are never duplicated: other properties exclude every named key.
  */
 import { alt, literal, ref, seq, type Node } from "@formwork/grammar";
-import { approximate, type Ctx } from "./context.js";
+import { approximate, EMPTY, stateRules, type Ctx } from "./context.js";
 import { mergeFrames } from "./merge.js";
 import { inSubtree, type Frame } from "./resolver.js";
 import { rx, type RegexAst } from "@formwork/regex";
 import { patternLanguage, scalarOk, stringNode, stringSpec, type Operand, type StringSpec } from "./emit-scalar.js";
 
-const EMPTY: Node = { type: "alt", items: [] };
 
 interface Entry {
   key: string;
@@ -122,41 +121,30 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     const any = anyOrder(ctx, frames, depth, base, entries, entry, minP, maxP);
     if (any) return any;
   }
-  const memo = new Map<string, string>();
-  const state = (i: number, c: number): Node => {
-    const key = `${i}_${c}`;
-    const hit = memo.get(key);
-    if (hit) return ref(hit);
-    const name = `${base}_${key}`;
-    memo.set(key, name);
-    ctx.rules.set(name, EMPTY);
-    const items: Node[] = [];
-    if (i < n) {
-      const e = entries[i];
-      if (c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), literal(JSON.stringify(e.key)), L.colon(), e.value, state(i + 1, Math.min(c + 1, C))));
-      if (!e.required) items.push(state(i + 1, c));
-    } else items.push(extrasState(c, c));
-    ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
-    return ref(name);
-  };
+  const rule = stateRules(ctx, base);
+  const state = (i: number, c: number): Node =>
+    rule(`${i}_${c}`, () => {
+      const items: Node[] = [];
+      if (i < n) {
+        const e = entries[i];
+        if (c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), literal(JSON.stringify(e.key)), L.colon(), e.value, state(i + 1, Math.min(c + 1, C))));
+        if (!e.required) items.push(state(i + 1, c));
+      } else items.push(extrasState(c, c));
+      return items;
+    });
   // Extra members come last. Extras may repeat each other's keys (a grammar cannot rule that
   // out), so for minProperties only the first extra is counted (it differs from every named
   // key); for maxProperties every extra is counted. State (a, c): a named members, c in all.
   function extrasState(a: number, c: number): Node {
-    const key = `x${a}_${c}`;
-    const hit = memo.get(key);
-    if (hit) return ref(hit);
-    const name = `${base}_${key}`;
-    memo.set(key, name);
-    ctx.rules.set(name, EMPTY);
-    const items: Node[] = [];
-    if (a + (c > a ? 1 : 0) >= minP) items.push(L.close(depth, c === 0, "}"));
-    if (extraEntries.length && c + 1 <= maxP) {
-      const next = maxP < Infinity ? c + 1 : Math.min(c + 1, a + 1);
-      items.push(seq(L.before(depth, c === 0), entry, extrasState(a, next)));
-    }
-    ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
-    return ref(name);
+    return rule(`x${a}_${c}`, () => {
+      const items: Node[] = [];
+      if (a + (c > a ? 1 : 0) >= minP) items.push(L.close(depth, c === 0, "}"));
+      if (extraEntries.length && c + 1 <= maxP) {
+        const next = maxP < Infinity ? c + 1 : Math.min(c + 1, a + 1);
+        items.push(seq(L.before(depth, c === 0), entry, extrasState(a, next)));
+      }
+      return items;
+    });
   }
   ctx.rules.set(base, seq(literal("{"), state(0, 0)));
   return ref(base);
@@ -191,29 +179,23 @@ function anyOrder(ctx: Ctx, frames: Frame[], depth: number, base: string, entrie
   entries.forEach((e, i) => {
     if (e.required) requiredMask |= 1 << i;
   });
-  const names = new Map<number, string>();
-  const state = (set: number, e: number): Node => {
-    const id = set * (E + 1) + e;
-    const hit = names.get(id);
-    if (hit) return ref(hit);
-    const name = `${base}_a${set.toString(36)}_${e}`;
-    names.set(id, name);
-    ctx.rules.set(name, EMPTY);
-    let named = 0;
-    for (let i = 0; i < n; i++) if (set & (1 << i)) named++;
-    const first = named === 0 && e === 0;
-    const items: Node[] = [];
-    if ((set & requiredMask) === requiredMask && named + Math.min(e, 1) >= minP) items.push(L.close(depth, first, "}"));
-    if (named + e + 1 <= maxP) {
-      for (let i = 0; i < n; i++) {
-        if (set & (1 << i)) continue;
-        items.push(seq(L.before(depth, first), literal(JSON.stringify(entries[i].key)), L.colon(), entries[i].value, state(set | (1 << i), e)));
+  const rule = stateRules(ctx, base);
+  const state = (set: number, e: number): Node =>
+    rule(`a${set.toString(36)}_${e}`, () => {
+      let named = 0;
+      for (let i = 0; i < n; i++) if (set & (1 << i)) named++;
+      const first = named === 0 && e === 0;
+      const items: Node[] = [];
+      if ((set & requiredMask) === requiredMask && named + Math.min(e, 1) >= minP) items.push(L.close(depth, first, "}"));
+      if (named + e + 1 <= maxP) {
+        for (let i = 0; i < n; i++) {
+          if (set & (1 << i)) continue;
+          items.push(seq(L.before(depth, first), literal(JSON.stringify(entries[i].key)), L.colon(), entries[i].value, state(set | (1 << i), e)));
+        }
+        if (hasExtras) items.push(seq(L.before(depth, first), entry, state(set, Math.min(e + 1, E))));
       }
-      if (hasExtras) items.push(seq(L.before(depth, first), entry, state(set, Math.min(e + 1, E))));
-    }
-    ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
-    return ref(name);
-  };
+      return items;
+    });
   ctx.rules.set(base, seq(literal("{"), state(0, 0)));
   return ref(base);
 }

@@ -7,7 +7,7 @@ import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar"
 import { astToIr } from "@formwork/grammar/internal";
 import { FormworkError, LimitError } from "@formwork/core";
 import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type RegexAst } from "@formwork/regex";
-import { approximate, type Ctx, type Kind } from "./context.js";
+import { approximate, EMPTY, type Ctx, type Kind } from "./context.js";
 import { formatMeaning } from "./formats.js";
 import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
 import { stringOf, stringOfDfa, stringOfLength } from "./json-text.js";
@@ -16,7 +16,6 @@ import { canonicalKey, kindOf, type Merged } from "./merge.js";
 const require = createRequire(import.meta.url);
 const ajvFormats = require("ajv-formats/dist/formats.js") as { fullFormats: Record<string, unknown> };
 
-const EMPTY: Node = { type: "alt", items: [] };
 
 /** Formats defined by JSON Schema (2020-12 and earlier drafts). */
 const SPEC_FORMATS = new Set(["date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex", "host-name", "ip-address", "color", "style", "phone", "utc-millisec"]);
