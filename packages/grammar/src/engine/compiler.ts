@@ -13,7 +13,7 @@ import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } 
 import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkRefs } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
-import { getSlice, jsonStringSliceKey } from "./slice.js";
+import { precomputeSliceTables } from "./slice.js";
 
 /**
  * Compiles grammars for one vocabulary. `compile` returns the same
@@ -32,9 +32,9 @@ export class GrammarCompiler {
 
   /**
    * Builds (or takes) the vocabulary's token trie. With `precomputeSlices`
-   * (default true) it also builds the JSON-string token slice now (one more
-   * pass over the trie, a few ms at 151k tokens) so that no grammar's first
-   * mask inside a string pays for it.
+   * (default true) it also builds the JSON-string token slice and the trie's
+   * length tables now (a few passes over the trie, a few ms at 151k tokens)
+   * so that no grammar's first mask pays for them.
    */
   constructor(vocabulary: Vocabulary, options: EngineOptions & { precomputeSlices?: boolean; cacheSize?: number } = {}, trie?: TokenTrie) {
     this.vocabulary = vocabulary;
@@ -45,7 +45,7 @@ export class GrammarCompiler {
     }
     this.cacheSize = cacheSize;
     this.options = resolveEngineOptions(rest);
-    if (precomputeSlices) getSlice(this.trie, jsonStringSliceKey());
+    if (precomputeSlices) precomputeSliceTables(this.trie);
   }
 
   /**

@@ -20,8 +20,6 @@ export interface Slice {
   key: string;
   /** Bitset over the vocabulary: the slice's tokens. */
   bits: Uint32Array;
-  /** Per trie node: 1 when every token in its subtree is in the slice (and its prefix too), so a walk can skip it. */
-  full: Uint8Array;
   /**
    * Per trie node, bit 0: every token strictly below the node continues, after the node's own bytes,
    * with whole characters of the set only (whatever the prefix was). A walk that reaches the node in
@@ -151,7 +149,9 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const ascii = keyBytes(key).subarray(0, 4);
   const mode = modeOf(key);
   const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
-  const state = new Int8Array(nodeCount);
+  // tr[s << 8 | b]: the UTF-8 state after byte b from state s (-1: out of the set or not UTF-8).
+  const tr = new Int8Array(UTF8_STATES << 8);
+  for (let st = 0; st < UTF8_STATES; st++) for (let b = 0; b < 256; b++) tr[(st << 8) | b] = utf8Next(st, b, ascii, mode);
   const bits = new Uint32Array((trie.vocabulary.size + 31) >>> 5);
   const perDepth = new Int8Array(trie.maxDepth + 1);
   const charsAt = new Int32Array(trie.maxDepth + 1);
@@ -167,9 +167,8 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   for (let m = 1; m < nodeCount; m++) {
     const d = depth[m];
     const ps = perDepth[d - 1];
-    const s = ps < 0 ? -1 : utf8Next(ps, byte[m], ascii, mode);
+    const s = ps < 0 ? -1 : tr[(ps << 8) | byte[m]];
     perDepth[d] = s;
-    state[m] = s;
     charsAt[d] = charsAt[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
     if (d === 1) top = byte[m];
     pathNode[d] = m;
@@ -200,36 +199,43 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
       }
     }
   }
-  // full[n]: n's prefix is viable, its tokens are slice tokens, and so are all its children (reverse preorder = children first).
-  const full = new Uint8Array(nodeCount);
-  for (let m = nodeCount - 1; m >= 1; m--) {
-    if (state[m] < 0) continue;
-    if (state[m] !== 0 && tokenStart[m + 1] > tokenStart[m]) continue;
-    let ok = 1;
-    for (let c = m + 1; c < next[m]; c = next[c]) {
-      if (!full[c]) {
-        ok = 0;
-        break;
-      }
-    }
-    full[m] = ok;
-  }
-  // ok[n] bit s: reading the bytes below n from UTF-8 state s stays inside the set and every token there ends on a character boundary.
+  // ok[n] bit s: reading the bytes below n from UTF-8 state s stays inside the set and every
+  // token there ends on a character boundary. Children come before parents in reverse preorder.
   const ok = new Uint16Array(nodeCount);
-  for (let m = nodeCount - 1; m >= 0; m--) {
-    let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xffff;
-    for (let c = m + 1; c < next[m] && bitsOk !== 0; c = next[c]) {
-      const b = byte[c], okc = ok[c];
-      let allowed = 0;
-      for (let st = 0; st < UTF8_STATES; st++) {
-        const t = utf8Next(st, b, ascii, mode);
-        if (t >= 0 && okc & (1 << t)) allowed |= 1 << st;
+  if (mode === 0) {
+    // ASCII only: state 0 is the only one a byte of the set leads to.
+    for (let m = nodeCount - 1; m >= 0; m--) {
+      let v = 1;
+      for (let c = m + 1; c < next[m]; c = next[c]) {
+        const b = byte[c];
+        if ((ok[c] & 1) === 0 || b >= 0x80 || (ascii[b >>> 5] & (1 << (b & 31))) === 0) {
+          v = 0;
+          break;
+        }
       }
-      bitsOk &= allowed;
+      ok[m] = v;
     }
-    ok[m] = bitsOk;
+  } else {
+    // pre[b << 4 | t]: the states from which byte b leads to state t.
+    const pre = new Uint16Array(256 << 4);
+    for (let st = 0; st < UTF8_STATES; st++) {
+      for (let b = 0; b < 256; b++) {
+        const t = tr[(st << 8) | b];
+        if (t >= 0) pre[(b << 4) | t] |= 1 << st;
+      }
+    }
+    for (let m = nodeCount - 1; m >= 0; m--) {
+      let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xffff;
+      for (let c = m + 1; c < next[m] && bitsOk !== 0; c = next[c]) {
+        const base = byte[c] << 4;
+        let allowed = 0;
+        for (let o = ok[c] & ((1 << UTF8_STATES) - 1); o !== 0; o &= o - 1) allowed |= pre[base | (31 - Math.clz32(o & -o))];
+        bitsOk &= allowed;
+      }
+      ok[m] = bitsOk;
+    }
   }
-  const slice: Slice = { key, bits, full, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), exitPre: Uint8Array.from(exitPre), partialBits, partialCount, count, buildMs: performance.now() - t0 };
+  const slice: Slice = { key, bits, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), exitPre: Uint8Array.from(exitPre), partialBits, partialCount, count, buildMs: performance.now() - t0 };
   byKey.set(key, slice);
   return slice;
 }
@@ -299,6 +305,8 @@ export interface Runs {
   key: (string | null)[];
   /** Per state with a run step: where every character of its set leads (-1 none). */
   target: Int32Array;
+  /** Per state: 1 once its run step (`key`, `target`) is known. */
+  stepped: Uint8Array;
 }
 
 const runsByAutomaton = new WeakMap<Automaton, Runs>();
@@ -308,7 +316,7 @@ export function runsOf(a: Automaton): Runs {
   let r = runsByAutomaton.get(a);
   if (!r) {
     const n = Math.max(64, a.stateCount);
-    r = { len: new Int32Array(n).fill(UNKNOWN), slice: new Array(n).fill(null), key: new Array(n).fill(null), target: new Int32Array(n).fill(-1) };
+    r = { len: new Int32Array(n).fill(UNKNOWN), slice: new Array(n).fill(null), key: new Array(n).fill(null), target: new Int32Array(n).fill(-1), stepped: new Uint8Array(n) };
     runsByAutomaton.set(a, r);
   } else if (r.len.length < a.stateCount) {
     const n = Math.max(a.stateCount, r.len.length * 2);
@@ -316,8 +324,11 @@ export function runsOf(a: Automaton): Runs {
     len.set(r.len);
     const target = new Int32Array(n).fill(-1);
     target.set(r.target);
+    const stepped = new Uint8Array(n);
+    stepped.set(r.stepped);
     r.len = len;
     r.target = target;
+    r.stepped = stepped;
     for (let i = r.slice.length; i < n; i++) {
       r.slice.push(null);
       r.key.push(null);
@@ -393,10 +404,16 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
       tail = path.slice(path.indexOf(x)).every((p) => runs.key[p] === k) ? RUN_FOREVER : 0;
       break;
     }
-    const st = runStep(a, x);
-    runs.key[x] = st?.key ?? null;
-    runs.target[x] = st?.target ?? -1;
-    if (!st) {
+    // Steps are memoised: the states of a chain longer than the horizon get no length of their
+    // own (see below), and each of them asks again for the steps after it.
+    if (!runs.stepped[x]) {
+      const st = runStep(a, x);
+      runsOf(a);
+      runs.key[x] = st?.key ?? null;
+      runs.target[x] = st?.target ?? -1;
+      runs.stepped[x] = 1;
+    }
+    if (runs.key[x] === null) {
       runs.len[x] = NONE;
       tail = NONE;
       break;
@@ -411,7 +428,7 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
       tail = 0;
       break;
     }
-    x = st.target;
+    x = runs.target[x];
   }
   // Resolve backwards: R(p) from R(y), y = p's successor.
   let yLen = tail, yKey = truncated ? runs.key[path[path.length - 1]] : runs.key[x];
@@ -542,25 +559,21 @@ export function sliceLengths(trie: TokenTrie, slice: Slice): SliceLengths {
   const partialChars: number[] = [];
   let maxChars = 0;
   for (let w = 0; w < words; w++) {
-    for (const [src, isPartial] of [[slice.bits[w], false], [slice.partialBits[w], true]] as const) {
-      let x = src;
-      while (x !== 0) {
-        const low = x & -x;
-        const id = (w << 5) + (31 - Math.clz32(low));
-        x ^= low;
-        const c = chars[id];
-        if (isPartial) {
-          partialIds.push(id);
-          partialChars.push(c);
-          continue;
-        }
-        if (c > maxChars) maxChars = c;
-        if (c <= LEN_BITSETS) upTo[c][w] |= low;
-        else {
-          longIds.push(id);
-          longChars.push(c);
-        }
+    for (let x = slice.bits[w]; x !== 0; x &= x - 1) {
+      const low = x & -x;
+      const id = (w << 5) + (31 - Math.clz32(low));
+      const c = chars[id];
+      if (c > maxChars) maxChars = c;
+      if (c <= LEN_BITSETS) upTo[c][w] |= low;
+      else {
+        longIds.push(id);
+        longChars.push(c);
       }
+    }
+    for (let x = slice.partialBits[w]; x !== 0; x &= x - 1) {
+      const id = (w << 5) + (31 - Math.clz32(x & -x));
+      partialIds.push(id);
+      partialChars.push(chars[id]);
     }
   }
   for (let k = 1; k <= LEN_BITSETS; k++) for (let w = 0; w < words; w++) upTo[k][w] |= upTo[k - 1][w];
@@ -579,4 +592,14 @@ export function closedOn(a: Automaton, x: number, key: string): boolean {
     if (set[b >>> 5] & (1 << (b & 31)) && a.trans[row + a.classOf[b]] >= 0) return false;
   }
   return true;
+}
+
+/**
+ * Builds the per-trie tables every grammar's walks read (token lengths in characters, the longest
+ * continuation below each node) and the JSON-string slice with its length tables, so that no
+ * first mask pays for them.
+ */
+export function precomputeSliceTables(trie: TokenTrie): void {
+  maxSuffixChars(trie);
+  sliceLengths(trie, getSlice(trie, jsonStringSliceKey()));
 }
