@@ -41,11 +41,18 @@ interface Entry {
 const STACK_KEY = 1 << 26;
 /** Entries kept per stack pool before the escape memo starts over. */
 const ESCAPE_MEMO_LIMIT = 4096;
-const NO_TOKENS = new Uint32Array(0);
-const escapeMemos = new WeakMap<StackPool, Map<number, Uint32Array>>();
+/** Above this many tokens, an escape walk's result is kept as a bitset instead of a list of ids. */
+const ESCAPE_LIST_LIMIT = 2048;
+/** The tokens an escape walk found: a list of ids or, when many, a bitset over the vocabulary. */
+interface EscapeTokens {
+  ids: Uint32Array | null;
+  bits: Uint32Array | null;
+}
+const NO_TOKENS: EscapeTokens = { ids: new Uint32Array(0), bits: null };
+const escapeMemos = new WeakMap<StackPool, Map<number, EscapeTokens>>();
 
 /** The per-pool memo of escape-walk results (shared by forks, which share the pool). */
-function escapeMemo(pool: StackPool): Map<number, Uint32Array> {
+function escapeMemo(pool: StackPool): Map<number, EscapeTokens> {
   let m = escapeMemos.get(pool);
   if (!m) escapeMemos.set(pool, (m = new Map()));
   return m;
@@ -67,7 +74,10 @@ export class GrammarMatcher {
   private readonly walkBuf = new ConfigBuffer();
   private readonly levelStart: Int32Array;
   private readonly levelEnd: Int32Array;
+  /** Scratch of the escape walks: a bitset (all zero between walks) and the ids newly set in it. */
   private escWords: Uint32Array | null = null;
+  private escIds = new Uint32Array(256);
+  private escCount = 0;
 
   /** A matcher at the start of `compiled` (or, from `fork`, sharing a stack pool and history). */
   constructor(compiled: MatcherSource, shared?: { ctx: RunContext; history: Entry[] }) {
@@ -161,16 +171,26 @@ export class GrammarMatcher {
         if (!popped) found = NO_TOKENS;
         else {
           const tmp = (this.escWords ??= new Uint32Array(w.length));
-          tmp.fill(0);
+          if (this.escCount !== 0) {
+            // A walk that threw (a limit) left its marks.
+            tmp.fill(0);
+            this.escCount = 0;
+          }
           for (let j = 0; j < n; j++) this.walkSubtree(entry.escNodes[j], popped, tmp);
-          found = Uint32Array.from(new TokenMask(vocab.size, tmp).toArray());
+          found = this.takeEscapeTokens(tmp);
         }
         if (key >= 0) {
           if (memo.size >= ESCAPE_MEMO_LIMIT) memo.clear();
           memo.set(key, found);
         }
       }
-      for (let k = 0; k < found.length; k++) w[found[k] >>> 5] |= 1 << (found[k] & 31);
+      if (found.bits !== null) {
+        const bits = found.bits;
+        for (let k = 0; k < bits.length; k++) w[k] |= bits[k];
+      } else {
+        const ids = found.ids!;
+        for (let k = 0; k < ids.length; k++) w[ids[k] >>> 5] |= 1 << (ids[k] & 31);
+      }
     }
     if (this.isComplete()) for (const id of vocab.eogIds) w[id >>> 5] |= 1 << (id & 31);
   }
@@ -222,9 +242,34 @@ export class GrammarMatcher {
       ls[d] = pe;
       le[d] = pe + added;
       const t1 = tokenStart[m + 1];
-      for (let k = tokenStart[m]; k < t1; k++) w[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
+      for (let k = tokenStart[m]; k < t1; k++) {
+        const id = tokenIds[k], bit = 1 << (id & 31);
+        if (w[id >>> 5] & bit) continue;
+        w[id >>> 5] |= bit;
+        if (this.escCount === this.escIds.length) {
+          const grown = new Uint32Array(this.escIds.length * 2);
+          grown.set(this.escIds);
+          this.escIds = grown;
+        }
+        this.escIds[this.escCount++] = id;
+      }
       m++;
     }
+  }
+
+  /** The tokens the escape walks marked in `w` (a list, or a copy of the bitset when many), and `w` cleared. */
+  private takeEscapeTokens(w: Uint32Array): EscapeTokens {
+    const n = this.escCount, ids = this.escIds;
+    let out: EscapeTokens;
+    if (n > ESCAPE_LIST_LIMIT) {
+      out = { ids: null, bits: w.slice() };
+      w.fill(0);
+    } else {
+      out = { ids: ids.slice(0, n), bits: null };
+      for (let k = 0; k < n; k++) w[ids[k] >>> 5] = 0;
+    }
+    this.escCount = 0;
+    return out;
   }
 
   /** Configurations after `bytes` from `configs`, or null when some byte is refused. */
