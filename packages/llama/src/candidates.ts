@@ -207,13 +207,15 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
         const group = groups[g];
         const seqOptions: SequenceOptions[] = [];
         const c0 = now();
+        const copies: Promise<void>[] = [];
         for (let j = 0; j < group.length; j++) {
           // Parallel: candidate j on sequence j. Sequential: on the last sequence (with a shared prefix, sequence 0 keeps it).
           const at = sequential ? width - 1 : j;
-          if (prefix > 0 && at !== 0) await copySequence(seqs[0], seqs[at], prefix);
-          else if (g > 0) await seqs[at].clearHistory();
+          if (prefix > 0 && at !== 0) copies.push(copySequence(seqs[0], seqs[at], prefix));
+          else if (g > 0) copies.push(seqs[at].clearHistory());
           seqOptions.push(sequenceOf(group[j], pool.natives[at]));
         }
+        await Promise.all(copies);
         stats.promptMs += now() - c0;
         stats.promptTokensEvaluated += rest.length * group.length;
         const matchers = seqOptions.map((s) => s.matcher);
