@@ -49,15 +49,24 @@ function notASchema(what: string, pointer = ""): never {
   });
 }
 
-/** Refuses values JSON cannot hold (functions, class instances, symbols, bigints) anywhere in a plain schema. */
-function checkJsonData(v: unknown, ptr: string, seen = new Set<object>()): void {
-  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return;
-  if (typeof v !== "object") notASchema(`not JSON: it holds a ${typeof v} at "${ptr}"`, ptr);
-  if (seen.has(v)) return;
-  seen.add(v);
-  if (Array.isArray(v)) return v.forEach((e, i) => checkJsonData(e, `${ptr}/${i}`, seen));
-  if (!isPlainObject(v)) notASchema(`not JSON: it holds a ${v.constructor?.name ?? "class"} instance at "${ptr}"`, ptr);
-  for (const [k, e] of Object.entries(v)) checkJsonData(e, `${ptr}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, seen);
+/**
+ * Refuses values JSON cannot hold (functions, class instances, symbols, bigints) anywhere in a plain
+ * schema. An explicit stack, not recursion: a schema nested 2,000 deep overflowed the recursive walk.
+ */
+function checkJsonData(root: unknown, rootPtr: string): void {
+  const seen = new Set<object>();
+  const stack: [unknown, string][] = [[root, rootPtr]];
+  while (stack.length > 0) {
+    const [v, ptr] = stack.pop()!;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") continue;
+    if (typeof v !== "object") notASchema(`not JSON: it holds a ${typeof v} at "${ptr}"`, ptr);
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (!Array.isArray(v) && !isPlainObject(v)) notASchema(`not JSON: it holds a ${v.constructor?.name ?? "class"} instance at "${ptr}"`, ptr);
+    // Pushed last to first, so the first offending value in document order is the one reported.
+    const entries = Array.isArray(v) ? v.map((e, i) => [String(i), e] as const) : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i][1], `${ptr}/${entries[i][0].replace(/~/g, "~0").replace(/\//g, "~1")}`]);
+  }
 }
 
 function fromStandard(schema: object, standard: StandardSchemaV1.Props & Partial<StandardJSONSchemaV1.Props>): unknown {

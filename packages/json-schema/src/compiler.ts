@@ -10,6 +10,7 @@
 import { CompileError, LimitError } from "@formwork/core";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { productiveRules } from "@formwork/grammar/internal";
+import { checkSchemaLimits } from "@formwork/validate";
 import { approximate, EMPTY, type CompileWarning, type Ctx, type Kind } from "./context.js";
 import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
@@ -52,6 +53,8 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   if (typeof schema !== "boolean" && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
     throw new CompileError("invalid-schema", `A schema must be an object or a boolean, got ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}`, { location: { kind: "pointer", pointer: "" }, hint: 'Write e.g. {"type": "object"}.' });
   }
+  // Depth and width first, without recursion: the registry and the compiler recurse once per level.
+  checkSchemaLimits(schema, opts.limits);
   const draft = (typeof schema === "object" && draftOf((schema as Record<string, unknown>).$schema)) || opts.draft;
   const reg = new SchemaRegistry(schema, draft, opts.remotes);
   const rules = new Map<string, Node>();

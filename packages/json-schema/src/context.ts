@@ -51,12 +51,31 @@ export const EMPTY: Node = { type: "alt", items: [] };
  * `build` may refer to states being built, itself included.
  */
 export function stateRules(ctx: Ctx, base: string): (key: string, build: () => Node[]) => Node {
+  // Built depth first with an explicit stack, not by recursion (one level per state overflowed
+  // the stack near 3,000 object members), in the order the recursive walk made them: a rule is
+  // registered and built, then the states its body named, first to last, each with its own.
+  // While a body is built, the states it names are only recorded (`named`).
+  let named: { name: string; build: () => Node[] }[] | null = null;
   return (key, build) => {
     const name = `${base}_${key}`;
-    if (!ctx.rules.has(name)) {
-      ctx.rules.set(name, EMPTY);
-      const items = build();
-      ctx.rules.set(name, items.length === 0 ? EMPTY : alt(...items));
+    if (named !== null) {
+      if (!ctx.rules.has(name)) named.push({ name, build });
+      return ref(name);
+    }
+    const stack = [{ name, build }];
+    while (stack.length > 0) {
+      const job = stack.pop()!;
+      if (ctx.rules.has(job.name)) continue;
+      ctx.rules.set(job.name, EMPTY);
+      const children: { name: string; build: () => Node[] }[] = (named = []);
+      let items: Node[];
+      try {
+        items = job.build();
+      } finally {
+        named = null;
+      }
+      ctx.rules.set(job.name, items.length === 0 ? EMPTY : alt(...items));
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
     return ref(name);
   };

@@ -107,6 +107,25 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     extraEntries.push({ key, value: ctx.value(region.value, depth + 1) });
   }
 
+  // Past the first optional member, each state can be reached two ways (member written or
+  // skipped), so the engine calls it: one stack frame per named property passed, and past its
+  // maxStackDepth (1,000) the later properties silently became unreachable (1,200 properties:
+  // a text with p0 and p1199 was rejected). Such objects are refused; under lenient the required
+  // members come first and only the first MAX_CHAINED optional ones are kept.
+  const firstOptional = entries.findIndex((e) => !e.required);
+  if (firstOptional >= 0 && entries.length - firstOptional > MAX_CHAINED) {
+    approximate(
+      ctx,
+      frames[0].ptr,
+      `the object has ${entries.length - firstOptional} named properties from its first optional one on; the grammar engine nests one call per such property (at most ${MAX_CHAINED} are supported)`,
+      `Make more of them required, put the optional ones last and fewer than ${MAX_CHAINED + 1}, split the object into nested objects, or pass lenient: true to generate the required properties and only the first ${MAX_CHAINED} optional ones.`,
+      "restricts",
+    );
+    const kept = [...entries.filter((e) => e.required), ...entries.filter((e) => !e.required).slice(0, MAX_CHAINED)];
+    entries.length = 0;
+    entries.push(...kept);
+  }
+
   // The counting automaton: state (i, c) = before named entry i with c members so far.
   const n = entries.length;
   const C = maxP < Infinity ? maxP : Math.max(1, minP);
@@ -149,6 +168,9 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
   ctx.rules.set(base, seq(literal("{"), state(0, 0)));
   return ref(base);
 }
+
+/** Most named properties from the first optional one on (see emitObject). */
+const MAX_CHAINED = 512;
 
 /** Most named properties an object may have for `propertyOrder: "any"` (its automaton has a state per subset). */
 const MAX_ANY_ORDER = 10;

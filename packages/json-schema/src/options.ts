@@ -2,7 +2,9 @@
  * Options of `compileSchema`. Every field documents its default and what it
  * costs.
  */
-import { ArgumentError } from "@formwork/core";
+import { ArgumentError, type Limits } from "@formwork/core";
+import { resolveLimits } from "@formwork/core/internal";
+import { DEFAULT_VALIDATOR_LIMITS } from "@formwork/validate";
 import type { Draft } from "./resolver.js";
 
 /** Whitespace between JSON tokens in the generated text. */
@@ -42,6 +44,12 @@ export interface CompileSchemaOptions {
   maxStates?: number;
   /** Treat `format` as an assertion (default true, as ajv does) or ignore it (false). */
   assertFormat?: boolean;
+  /**
+   * Limits on the schema document, as the validator has them (docs/limits.md): `maxDepth`, its
+   * JSON nesting (default 256), and `maxProperties`, the most entries under one keyword (default
+   * 10,000). Past one: `LimitError` `max-depth` or `max-properties`, before anything is compiled.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** Options with every default filled in. */
@@ -57,6 +65,7 @@ export interface ResolvedOptions {
   maxMultipleOf: number;
   maxStates: number;
   assertFormat: boolean;
+  limits: Pick<Limits, "maxDepth" | "maxProperties">;
 }
 
 /** Fills in defaults and checks option values (throws `ArgumentError`). */
@@ -83,5 +92,6 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     maxMultipleOf: o.maxMultipleOf ?? 1000,
     maxStates: o.maxStates ?? 20000,
     assertFormat: o.assertFormat ?? true,
+    limits: resolveLimits(DEFAULT_VALIDATOR_LIMITS, o.limits),
   };
 }

@@ -57,12 +57,83 @@ export interface ValidatorOptions {
    * level and overflows the stack between 500 and 1,000 levels of schema.
    * Default 256. Past it: `LimitError` `max-depth`, from `createValidator`
    * for the schema and from the validator for a value.
+   *
+   * `maxProperties`: most entries under one keyword of the schema (named
+   * properties, pattern properties, `$defs`, `dependentSchemas`,
+   * `dependentRequired`, branches of `allOf`/`anyOf`/`oneOf`, `prefixItems`).
+   * Default 10,000. Past it: `LimitError` `max-properties` from
+   * `createValidator`, with the keyword's pointer.
    */
   limits?: Partial<Limits>;
 }
 
 /** Default {@link ValidatorOptions.limits}. */
-export const DEFAULT_VALIDATOR_LIMITS: Readonly<Pick<Limits, "maxDepth">> = Object.freeze({ maxDepth: 256 });
+export const DEFAULT_VALIDATOR_LIMITS: Readonly<Pick<Limits, "maxDepth" | "maxProperties">> = Object.freeze({ maxDepth: 256, maxProperties: 10_000 });
+
+/**
+ * Above this many entries under one keyword, ajv compiles with `allErrors`: without it, its code
+ * nests one block per entry (`if (valid) { ... }`) and its code generator recursed past the stack
+ * near 3,000 properties; with it the checks are written one after another (9,999 properties in
+ * 1.7 s). Only the first error is then kept, unless `allErrors` was asked for.
+ */
+const FLAT_ABOVE = 256;
+
+/**
+ * Checks a schema document against `maxDepth` (its JSON nesting) and `maxProperties` (the most
+ * entries under one keyword: named properties, pattern properties, `$defs`, dependencies,
+ * branches of `allOf`/`anyOf`/`oneOf`, `prefixItems`), both measured without recursion, and
+ * returns the widest keyword. Throws `LimitError` `max-depth` or `max-properties` with the
+ * pointer of the first place past the limit. `createValidator` and the schema compiler call it
+ * first: ajv and the compiler recurse once per level, and ajv's compile time grows faster than
+ * the width.
+ */
+export function checkSchemaLimits(schema: unknown, limits: Pick<Limits, "maxDepth" | "maxProperties">): { width: number; pointer: string } {
+  const { maxDepth, maxProperties } = limits;
+  const deep = valueDepth(schema, maxDepth);
+  if (deep.depth > maxDepth) throw limitExceeded("maxDepth", maxDepth, undefined, { what: "the schema", location: { kind: "pointer", pointer: deep.pointer } });
+  const wide = schemaWidth(schema);
+  if (wide.width > maxProperties) {
+    throw new LimitError("max-properties", `the schema's keyword at ${wide.pointer} has ${wide.width} entries, past the limit maxProperties = ${maxProperties}`, {
+      location: { kind: "pointer", pointer: wide.pointer },
+      hint: "Raise it with the option limits: { maxProperties: N } (CLI: --limit maxProperties=N) if the schema is trusted (ajv takes seconds per few thousand entries); see docs/limits.md.",
+      limit: "maxProperties",
+      limitValue: maxProperties,
+    });
+  }
+  return wide;
+}
+
+/** Keywords whose value is an object of subschemas (or of arrays, for `dependentRequired`) by name. */
+const BY_NAME = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependentRequired", "dependencies"];
+/** Keywords whose value is an array of subschemas. */
+const BY_INDEX = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+/** Keywords whose value is data, not schemas: not walked. */
+const DATA = new Set(["const", "enum", "examples", "default"]);
+
+/**
+ * The keyword with the most entries anywhere in `schema` (see `maxProperties`) and its pointer,
+ * found with an explicit stack.
+ */
+function schemaWidth(schema: unknown): { width: number; pointer: string } {
+  let best = { width: 0, pointer: "" };
+  const stack: [unknown, string][] = [[schema, ""]];
+  while (stack.length > 0) {
+    const [v, ptr] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push([v[i], `${ptr}/${i}`]);
+      continue;
+    }
+    for (const [k, child] of Object.entries(v)) {
+      if (DATA.has(k)) continue;
+      const at = `${ptr}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      const n = BY_NAME.includes(k) && typeof child === "object" && child !== null && !Array.isArray(child) ? Object.keys(child).length : BY_INDEX.includes(k) && Array.isArray(child) ? child.length : 0;
+      if (n > best.width) best = { width: n, pointer: at };
+      stack.push([child, at]);
+    }
+  }
+  return best;
+}
 
 /** One reason a value is invalid (ajv's error object, with a message always set). */
 export interface ValidationIssue {
@@ -109,19 +180,20 @@ export function createValidator(schema: unknown, options: ValidatorOptions = {})
     });
   }
   const draft = draftOfSchema(schema, options.draft);
-  const { maxDepth } = resolveLimits(DEFAULT_VALIDATOR_LIMITS, options.limits);
+  const { maxDepth, maxProperties } = resolveLimits(DEFAULT_VALIDATOR_LIMITS, options.limits);
   const engine = options.regExp ?? "linear";
   const cacheable = options.remotes === undefined && typeof engine === "string";
-  const key = `${draft}/${options.allErrors === true}/${String(engine)}/${maxDepth}`;
+  const key = `${draft}/${options.allErrors === true}/${String(engine)}/${maxDepth}/${maxProperties}`;
   const hit = cacheable ? cache.get(schema)?.get(key) : undefined;
   if (hit) return hit;
-  const deep = valueDepth(schema, maxDepth);
-  if (deep.depth > maxDepth) throw limitExceeded("maxDepth", maxDepth, undefined, { what: "the schema", location: { kind: "pointer", pointer: deep.pointer } });
-  const fn = compile(schema as Record<string, unknown>, draft, options, engine);
+  const wide = checkSchemaLimits(schema, { maxDepth, maxProperties });
+  const flat = wide.width > FLAT_ABOVE && options.allErrors !== true;
+  const fn = compile(schema as Record<string, unknown>, draft, flat ? { ...options, allErrors: true } : options, engine, wide);
   const validator: Validator = (value) => {
     const d = valueDepth(value, maxDepth);
     if (d.depth > maxDepth) throw limitExceeded("maxDepth", maxDepth, undefined, { what: "the value", location: { kind: "pointer", pointer: d.pointer } });
-    return run(fn, value);
+    const r = run(fn, value);
+    return flat && r.errors.length > 1 ? { valid: r.valid, errors: r.errors.slice(0, 1) } : r;
   };
   if (cacheable) {
     let byOptions = cache.get(schema);
@@ -168,7 +240,7 @@ function newAjv(draft: Draft, options: ValidatorOptions, regExp: "linear" | "bac
   return ajv;
 }
 
-function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine): ValidateFunction {
+function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine, wide: { width: number; pointer: string }): ValidateFunction {
   const failure: { last?: PatternFailure } = {};
   // `$async: true` makes ajv return a promise; validation here is synchronous.
   const sync = schema.$async === true ? { ...schema, $async: false } : schema;
@@ -194,6 +266,16 @@ function compile(schema: Record<string, unknown>, draft: Draft, options: Validat
   } catch (e) {
     if (failure.last) throw patternError(failure.last);
     if (e instanceof RangeError) {
+      // ajv's compiler recursed past the stack although depth and width are within their limits
+      // (a oneOf of about 3,000 branches does this, as do a raised maxDepth and many $ref hops):
+      // say which of the two is the likelier cause.
+      if (wide.width > 1_000) {
+        throw new LimitError("max-properties", `ajv cannot compile the schema: its keyword at ${wide.pointer} has ${wide.width} entries and ajv's compiler ran out of call stack on it`, {
+          location: { kind: "pointer", pointer: wide.pointer },
+          hint: "Split it (oneOf branches into $defs grouped under fewer oneOfs), or lower limits.maxProperties so such schemas are refused up front; see docs/limits.md.",
+          limit: "maxProperties",
+        });
+      }
       throw new LimitError("max-depth", "the schema is too deep or too recursive for ajv to compile (the call stack overflowed)", {
         location: { kind: "pointer", pointer: "" },
         hint: "Lower limits.maxDepth back toward its default (256), or flatten the schema with $defs.",

@@ -251,19 +251,28 @@ function checkLeftRecursion(nfa: Nfa, starts: readonly number[], ruleMin: Float6
   }
   // Cycle search.
   const color = new Uint8Array(nRules);
-  const path: number[] = [];
-  const dfs = (r: number): number[] | null => {
-    color[r] = 1;
-    path.push(r);
-    for (const s of leftCalls[r]) {
+  // Depth first with an explicit stack (a chain of thousands of rules, each calling the next
+  // before reading anything, overflowed a recursive search): `path` holds the rules on the stack,
+  // `its` their callee iterators.
+  const dfs = (root: number): number[] | null => {
+    const path: number[] = [root];
+    const its: Iterator<number>[] = [leftCalls[root][Symbol.iterator]()];
+    color[root] = 1;
+    while (path.length > 0) {
+      const step = its[its.length - 1].next();
+      if (step.done) {
+        color[path.pop()!] = 2;
+        its.pop();
+        continue;
+      }
+      const s = step.value;
       if (color[s] === 1) return path.slice(path.indexOf(s));
       if (color[s] === 0) {
-        const c = dfs(s);
-        if (c) return c;
+        color[s] = 1;
+        path.push(s);
+        its.push(leftCalls[s][Symbol.iterator]());
       }
     }
-    path.pop();
-    color[r] = 2;
     return null;
   };
   for (let r = 0; r < nRules; r++) {
