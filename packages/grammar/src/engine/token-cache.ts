@@ -19,7 +19,7 @@ import type { Automaton } from "./automaton.js";
 import type { RunContext } from "./configs.js";
 import { grownI32 } from "./int-lists.js";
 import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, sliceLengths, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
-import { SET_ESCAPES, SET_READS, SET_RUNS, WalkSets } from "./walk-sets.js";
+import { SET_ESCAPES, SET_READS, SET_RUNS, SET_RUNS_PENDING, WalkSets } from "./walk-sets.js";
 
 /** The classification of every token from one automaton state. */
 export interface TokenCacheEntry {
@@ -287,7 +287,7 @@ export class TokenWalker {
       }
       const f = flags[y];
       // A configuration in a character run that can read every continuation below m: take the subtree whole.
-      if (f & SET_RUNS && useRuns && sets.jumps(y, m, sfx![m])) {
+      if (f & (SET_RUNS | SET_RUNS_PENDING) && useRuns && sets.jumps(y, m, sfx![m])) {
         this.accept(tokenStart[m + 1], tokenStart[end]);
         m = end;
         continue;

@@ -22,6 +22,8 @@ export const SET_READS = 1;
 export const SET_ESCAPES = 2;
 /** Some configuration is in a character run (see `slice.ts`). */
 export const SET_RUNS = 4;
+/** The set's runs are not computed yet (`jumps` computes them the first time a walk asks). */
+export const SET_RUNS_PENDING = 8;
 
 /** Past this many move-table entries (sets × byte classes) the sets start over (between two cache entries). */
 const MAX_MOVES = 1 << 23;
@@ -102,6 +104,7 @@ export class WalkSets {
 
   /** Whether a configuration of set x in a run can read every continuation below trie node m (`maxSuffixChars` of m is `sfx`). */
   jumps(x: number, m: number, sfx: number): boolean {
+    if (this.flags[x] & SET_RUNS_PENDING) this.describeRuns(x);
     for (let k = this.runAt[x], e = k + this.runCount[x]; k < e; k++) if (sfx <= this.runLen[k] && this.runOk[k][m] & 1) return true;
     return false;
   }
@@ -164,9 +167,9 @@ export class WalkSets {
       this.escBytes = e;
     }
     const a = this.ctx.a;
-    let f = 0;
-    this.runAt[x] = this.runLen.length;
-    let nRuns = 0;
+    // Runs are found when a walk first asks (at a node with children): many sets sit only at
+    // leaves, and finding a state's run builds the states of its chain.
+    let f = SET_RUNS_PENDING;
     for (let i = 0; i < len; i += 2) {
       const q = p[i], s = p[i + 1];
       if (a.hasBytes[q]) f |= SET_READS;
@@ -175,6 +178,18 @@ export class WalkSets {
         const r = a.ruleOf[q], follow = a.followBytes(r);
         for (let w = 0; w < 8; w++) this.escBytes[x * 8 + w] |= follow[r * 8 + w];
       }
+    }
+    this.flags[x] = f;
+  }
+
+  /** Fills the run candidates of set x (see `runAt`). */
+  private describeRuns(x: number): void {
+    const a = this.ctx.a;
+    const { data, off } = this.table;
+    this.runAt[x] = this.runLen.length;
+    let nRuns = 0;
+    for (let k = off[x], e = off[x + 1]; k < e; k += 2) {
+      const q = data[k];
       // runLength creates states (the run table grows): read the table again.
       const runs = runsOf(a);
       let r = runs.len[q];
@@ -185,8 +200,7 @@ export class WalkSets {
         nRuns++;
       }
     }
-    if (nRuns > 0) f |= SET_RUNS;
     this.runCount[x] = nRuns;
-    this.flags[x] = f;
+    this.flags[x] = (this.flags[x] & ~SET_RUNS_PENDING) | (nRuns > 0 ? SET_RUNS : 0);
   }
 }
