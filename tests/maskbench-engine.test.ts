@@ -27,12 +27,12 @@ import {
   compareWithBaseline,
   evaluateMaskBenchPath,
   maskBenchFiles,
-  quantile,
   readEngineBaseline,
   totalsOf,
   writeEngineBaseline,
   type MaskBenchFileResult,
 } from "../packages/bench/src/maskbench-eval.js";
+import { quantile } from "../packages/bench/src/stats.js";
 
 const EVERY = 10;
 const repoRoot = resolve(import.meta.dirname, "..");

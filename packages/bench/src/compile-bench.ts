@@ -19,6 +19,7 @@ import { TokenMask } from "@formwork/core";
 import { GrammarCompiler } from "@formwork/grammar";
 import { compileSchema } from "@formwork/json-schema";
 import { npmVocabulary } from "@formwork/testkit";
+import { quantile } from "./stats.js";
 
 interface Row {
   file: string;
@@ -34,11 +35,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function quantile(xs: number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
+/** The q-quantile of `xs` in any order. */
+const quantileOf = (xs: readonly number[], q: number) => quantile([...xs].sort((a, b) => a - b), q);
 
 function main(): void {
   const dir = arg("--dir") ?? "/work/shared/data/maskbench-dev";
@@ -110,10 +108,10 @@ function main(): void {
     compiled: rows.length,
     refused,
     refusedMs: Object.fromEntries(Object.entries(refusedMs).map(([k, v]) => [k, Math.round(v)])),
-    compile: { p50: quantile(c, 0.5), p90: quantile(c, 0.9), max: Math.max(...c), total: sum(c) },
-    firstMask: { p50: quantile(fm, 0.5), p90: quantile(fm, 0.9), max: Math.max(...fm), total: sum(fm) },
-    nfaStates: { total: sum(rows.map((r) => r.nfaStates)), p50: quantile(rows.map((r) => r.nfaStates), 0.5), max: Math.max(...rows.map((r) => r.nfaStates)) },
-    dfaStates: { total: sum(rows.map((r) => r.dfaStates)), p50: quantile(rows.map((r) => r.dfaStates), 0.5), max: Math.max(...rows.map((r) => r.dfaStates)) },
+    compile: { p50: quantileOf(c, 0.5), p90: quantileOf(c, 0.9), max: Math.max(...c), total: sum(c) },
+    firstMask: { p50: quantileOf(fm, 0.5), p90: quantileOf(fm, 0.9), max: Math.max(...fm), total: sum(fm) },
+    nfaStates: { total: sum(rows.map((r) => r.nfaStates)), p50: quantileOf(rows.map((r) => r.nfaStates), 0.5), max: Math.max(...rows.map((r) => r.nfaStates)) },
+    dfaStates: { total: sum(rows.map((r) => r.dfaStates)), p50: quantileOf(rows.map((r) => r.dfaStates), 0.5), max: Math.max(...rows.map((r) => r.dfaStates)) },
     slowest: [...rows].sort((a, b) => b.compileMs - a.compileMs).slice(0, top),
   };
   if (json) {

@@ -18,7 +18,10 @@
  *
  * Usage: node packages/bench/dist/decode-bench.js [--json] [--sizes tiny,mid]
  *        [--seeds N] [--temperatures 0.8,0] [--threads N] [--max-tokens N]
- *        [--schemas a,b] [--whitespace flexible|compact] [--verbose]
+ *        [--schemas a,b] [--whitespace flexible|compact] [--verbose] [--out FILE]
+ *
+ * `--out FILE` also writes the results as JSON (docs/benchmarks/decode.json;
+ * `pnpm bench:charts` draws them).
  *
  * Threads default to 1: on a small shared machine more threads than free
  * cores make llama.cpp many times slower, and the per-token overhead is
@@ -31,6 +34,8 @@ import { TokenMask } from "@formwork/core";
 import { generate, loadModel, type LoadedModel } from "@formwork/llama";
 import { NativeLogits } from "@formwork/llama/internal";
 import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
+import { outArg, writeResult } from "./results.js";
+import { median } from "./stats.js";
 
 /** Schemas node-llama-cpp's JSON-schema grammar also supports (no pattern, no numeric bounds). */
 const SCHEMAS: Record<string, Record<string, unknown>> = {
@@ -120,10 +125,6 @@ function parseArgs(): Opts {
   };
 }
 
-const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((x, y) => x - y);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const cpuSince = (c0: NodeJS.CpuUsage) => {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000;
@@ -307,6 +308,8 @@ async function main(): Promise<void> {
   const summary = Object.fromEntries(opt.sizes.map((s) => [s, { formworkOverPlain: geo("formworkOverPlain", s), formworkOverNlcGrammar: geo("formworkOverNlcGrammar", s), wallRatio: geo("wallRatio", s) }]));
   if (opt.json) console.log(JSON.stringify({ bench: "decode", node: process.version, cores: availableParallelism(), threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, maskPath: maskRows, rows }));
   else say(`\nGeometric means: ${JSON.stringify(summary)}`);
+  const out = outArg();
+  if (out) writeResult(out, "decode", { threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, rows });
 }
 
 await main();

@@ -5,7 +5,10 @@
  * `@mlc-ai/web-xgrammar` interleaved in the same process.
  *
  * Usage: node packages/bench/dist/mask-bench.js [--json] [--passes N]
- *        [--vocab qwen3,llama3] [--grammar json.gbnf,...]
+ *        [--vocab qwen3,llama3] [--grammar json.gbnf,...] [--out FILE]
+ *
+ * `--out FILE` also writes the results as JSON (docs/benchmarks/mask.json;
+ * `pnpm bench:charts` draws them as SVG latency distributions).
  *
  * Pass 1 is cold (Formwork fills its lazy per-state cache as it goes;
  * XGrammar built its cache at compile time; both after a JIT warm-up on
@@ -20,6 +23,8 @@ import { fileURLToPath } from "node:url";
 import { TokenMask } from "@formwork/core";
 import { compileGrammar, GrammarCompiler, parseGbnf, type Grammar } from "@formwork/grammar";
 import { hfTokenizer, npmVocabulary, type NpmTokenizerName } from "@formwork/testkit";
+import { outArg, writeResult } from "./results.js";
+import { distribution as stats, median } from "./stats.js";
 import { loadWebXgrammar, xgrammarTokenizerInfo } from "./web-xgrammar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,24 +44,11 @@ interface Case {
   docs: Doc[];
 }
 
-/** Percentile of a sorted array (nearest rank). */
-function pct(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function stats(xs: number[]): { p50: number; p99: number; max: number; n: number } {
-  const s = xs.slice().sort((a, b) => a - b);
-  return { p50: pct(s, 0.5), p99: pct(s, 0.99), max: s[s.length - 1] ?? NaN, n: s.length };
-}
 
 /** For each step, the median of its times over the passes (robust to noise from other processes). */
 function perStepMedian(passes: number[][]): number[] {
   if (passes.length === 0) return [];
-  return passes[0].map((_, k) => {
-    const xs = passes.map((p) => p[k]).sort((a, b) => a - b);
-    return xs[xs.length >> 1];
-  });
+  return passes[0].map((_, k) => median(passes.map((p) => p[k])));
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -283,6 +275,8 @@ async function main(): Promise<void> {
     }
   }
   if (opt.json) console.log(JSON.stringify({ bench: "mask", node: process.version, passes: opt.passes, rows }));
+  const out = outArg();
+  if (out) writeResult(out, "mask", { passes: opt.passes, rows });
 }
 
 await main();

@@ -191,11 +191,6 @@ export function maskBenchFiles(names: readonly string[], every = 1): string[] {
   return names.filter((f) => f.endsWith(".json")).sort().filter((_, i) => i % every === 0);
 }
 
-/** `sorted[floor(q * n)]` of an ascending array (NaN when empty). */
-export function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
-}
-
 export interface MaskBenchTotals {
   files: number;
   compiled: number;

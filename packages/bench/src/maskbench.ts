@@ -10,6 +10,7 @@
  *
  * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K]
  *        [--no-masks] [--reference] [--update-baseline] [--check-baseline]
+ *        [--baseline FILE]
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
  *
@@ -21,7 +22,9 @@
  *
  * Baselines (tests/baselines/README.md says which is which):
  * - engine acceptance (the default): tests/baselines/maskbench-engine.json,
- *   one line per file (the CI ratchet's, every 10th file).
+ *   one line per file (the CI ratchet's, every 10th file); `--baseline FILE`
+ *   names another (tests/baselines/maskbench-engine-full.json: all files,
+ *   the ratchet .ci/run checks).
  *   `--check-baseline` exits 1 when a file of this run that passes there no
  *   longer passes, or a compile or matcher crashes; `--update-baseline`
  *   rewrites it with this run's files.
@@ -40,12 +43,12 @@ import {
   compareWithBaseline,
   evaluateMaskBenchPath,
   maskBenchFiles,
-  quantile,
   readEngineBaseline,
   totalsOf,
   writeEngineBaseline,
   type MaskBenchFileResult,
 } from "./maskbench-eval.js";
+import { quantile } from "./stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
@@ -61,6 +64,8 @@ interface Options {
   reference: boolean;
   updateBaseline: boolean;
   checkBaseline: boolean;
+  /** The engine baseline file. */
+  baseline: string;
 }
 
 function parseArgs(): Options {
@@ -79,6 +84,7 @@ function parseArgs(): Options {
     reference: a.includes("--reference"),
     updateBaseline: a.includes("--update-baseline"),
     checkBaseline: a.includes("--check-baseline"),
+    baseline: resolve(get("--baseline") ?? engineBaselinePath),
   };
 }
 
@@ -160,14 +166,22 @@ async function main(): Promise<number> {
     if (opt.updateBaseline) writeFileSync(referenceBaselinePath, `${JSON.stringify({ data: opt.data.split("/").pop(), files: t.files, compiled: t.compiled, passing: t.passing, invalidAccepted: t.invalidAccepted, acceptance: "reference" }, null, 1)}\n`);
   } else {
     if (opt.checkBaseline) {
-      const v = compareWithBaseline(results, existsSync(engineBaselinePath) ? readEngineBaseline(engineBaselinePath) : null);
+      const baseline = existsSync(opt.baseline) ? readEngineBaseline(opt.baseline) : null;
+      const v = compareWithBaseline(results, baseline);
       for (const line of v.improvements) log(`improvement: ${line}`);
       if (v.regressions.length || v.crashes.length) {
-        console.error(`maskbench: regression against ${engineBaselinePath}:\n  ${[...v.regressions, ...v.crashes].join("\n  ")}`);
+        console.error(`maskbench: regression against ${opt.baseline}:\n  ${[...v.regressions, ...v.crashes].join("\n  ")}`);
+        code = 1;
+      }
+      if (!baseline) {
+        console.error(`maskbench: no baseline at ${opt.baseline} (record one with --update-baseline)`);
+        code = 1;
+      } else if (baseline.totals.files === t.files && t.passing < baseline.totals.passing) {
+        console.error(`maskbench: passing ${t.passing} is below the baseline's ${baseline.totals.passing} (same ${t.files} files)`);
         code = 1;
       }
     }
-    if (opt.updateBaseline) writeEngineBaseline(engineBaselinePath, opt.data.split("/").pop() ?? opt.data, opt.every, results);
+    if (opt.updateBaseline) writeEngineBaseline(opt.baseline, opt.data.split("/").pop() ?? opt.data, opt.every, results);
   }
   return code;
 }

@@ -16,6 +16,7 @@ import { Rng, TokenMask } from "@formwork/core";
 import { GrammarCompiler, grammar, regex } from "@formwork/grammar";
 import { compileRegex, sampleMatch, type RegexMode } from "@formwork/regex";
 import { hfTokenizer, npmVocabulary, type NpmTokenizerName } from "@formwork/testkit";
+import { quantile } from "./stats.js";
 
 interface Pattern {
   name: string;
@@ -80,10 +81,6 @@ function args() {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-function pct(sorted: number[], q: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
 function timeCompile(p: Pattern, mode: RegexMode, reps: number) {
   let t = performance.now();
   const dfa = compileRegex(p.pattern, { flags: p.flags ?? "", mode });
@@ -95,7 +92,7 @@ function timeCompile(p: Pattern, mode: RegexMode, reps: number) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return { dfa, coldMs: r2(coldMs), p50Ms: r2(pct(times, 0.5)), states: dfa.stateCount, byteClasses: dfa.byteClassCount };
+  return { dfa, coldMs: r2(coldMs), p50Ms: r2(quantile(times, 0.5)), states: dfa.stateCount, byteClasses: dfa.byteClassCount };
 }
 
 async function main(): Promise<void> {
@@ -186,7 +183,7 @@ async function main(): Promise<void> {
         }
       }
       times.sort((a, b) => a - b);
-      const maskStats = { p50: r2(pct(times, 0.5)), p99: r2(pct(times, 0.99)), max: r2(times[times.length - 1] ?? NaN), steps: times.length, rejectedTexts: rejected };
+      const maskStats = { p50: r2(quantile(times, 0.5)), p99: r2(quantile(times, 0.99)), max: r2(times[times.length - 1] ?? NaN), steps: times.length, rejectedTexts: rejected };
       row.engine = { compileMs: r2(engineMs), mask: maskStats };
       engineCols = [
         String(r2(engineMs)).padStart(10),
@@ -210,7 +207,7 @@ async function main(): Promise<void> {
     );
   }
   const p50s = rows.filter((r) => r.whole).map((r) => (r.whole as { p50Ms: number }).p50Ms).sort((a, b) => a - b);
-  log(`\nwhole-mode compile p50 across patterns: ${pct(p50s, 0.5)} ms; max ${p50s[p50s.length - 1]} ms`);
+  log(`\nwhole-mode compile p50 across patterns: ${quantile(p50s, 0.5)} ms; max ${p50s[p50s.length - 1]} ms`);
   if (opt.json) console.log(JSON.stringify({ platform: `${process.platform} ${process.arch}`, node: process.version, vocab: engine?.name ?? null, rows }, null, 2));
 }
 

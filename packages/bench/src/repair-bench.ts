@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { jsonrepair } from "jsonrepair";
 import { repairJson, type RepairResult } from "@formwork/repair";
 import { loadCorpora, type CorruptionsModule, type JsonCase, type RealCase, type SchemaSample } from "./repair-corpus-loader.js";
+import { median } from "./stats.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -145,10 +146,6 @@ interface TimingRow {
 /** A tool whose run at one size takes longer than this is not timed at larger sizes. */
 const SLOW_MS = 20_000;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /**
  * Times `f`: warms up (up to 3 runs or 500 ms), then repeats for about a

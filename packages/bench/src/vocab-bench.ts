@@ -18,13 +18,10 @@ import {
   readGgufTokenizerMetadata,
   type NpmTokenizerName,
 } from "@formwork/testkit";
+import { median } from "./stats.js";
 
 const RUNS = 5;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function timeIt<T>(f: () => T): { ms: number; value: T } {
   f(); // warm-up
