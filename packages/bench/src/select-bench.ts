@@ -38,6 +38,7 @@ import { loadModel, type LoadedModel } from "@formwork/llama";
 import { bestOfN } from "@formwork/select";
 import { resolveConstraint } from "@formwork/constraint";
 import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
+import { median } from "./stats.js";
 
 const SCHEMA = {
   type: "object",
@@ -83,11 +84,6 @@ function parseArgs(): Opts {
     skip: new Set((val("--skip") ?? "").split(",").filter(Boolean)),
   };
 }
-
-const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((x, y) => x - y);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 type Seq = {
   clearHistory(): Promise<void>;
