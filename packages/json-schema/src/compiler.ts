@@ -15,12 +15,13 @@ import { approximate, EMPTY, type CompileWarning, type Ctx, type Kind } from "./
 import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
-import { emitNumber, emitString, scalarOk, structuralKinds, valueNode } from "./emit-scalar.js";
+import { emitNumber, emitString, scalarOk, structuralKinds } from "./emit-scalar.js";
 import { kindOf, mergeFrames, canonicalKey } from "./merge.js";
 import { negate, NotNegatable } from "./negate.js";
-import { resolveOptions, type CompileSchemaOptions } from "./options.js";
+import { resolveOptions, type CompileSchemaOptions, type ResolvedOptions } from "./options.js";
 import { draftOf, frame, isFrame, under, withSchema, SchemaRegistry, type Frame } from "./resolver.js";
-import { Layout } from "./whitespace.js";
+import { JsonSyntax } from "./syntax/json.js";
+import type { Slot, Syntax } from "./syntax/syntax.js";
 
 /** The result of `compileSchema`. */
 export interface CompiledSchema {
@@ -65,10 +66,10 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   const ctx: Ctx = {
     reg,
     opts,
-    layout: new Layout(opts),
+    syntax: createSyntax(opts),
     rules,
     warnings: [],
-    value: (frames, depth) => memoValue(ctx, memo, schemaIds, frames, depth, () => value(ctx, frames, depth, refRules, { n: 0 })),
+    value: (frames, depth, slot) => memoValue(ctx, memo, schemaIds, frames, depth, slot, () => value(ctx, frames, depth, slot, refRules, { n: 0 })),
     reached: 0,
     newRule: (prefix) => {
       let i = used.size;
@@ -84,11 +85,11 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
     },
   };
   rules.set("root", EMPTY);
-  const body = ctx.value([reg.root], 0);
-  rules.set("root", seq(ctx.layout.outer(), body, ctx.layout.outer()));
+  const body = ctx.value([reg.root], 0, "root");
+  rules.set("root", ctx.syntax.document(body));
   const g = compactGrammar({ rules, root: "root" });
   if (!productiveRules(g).has("root")) {
-    throw new CompileError("empty-schema", "No JSON value satisfies this schema (its constraints contradict each other" + (ctx.layout.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"), {
+    throw new CompileError("empty-schema", "No JSON value satisfies this schema (its constraints contradict each other" + (ctx.syntax.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"), {
       location: { kind: "pointer", pointer: "" },
       hint: "Check for contradictory keywords (e.g. minimum above maximum, a required property that is false).",
     });
@@ -107,14 +108,14 @@ interface Memo {
 /**
  * Compiles a conjunction once per structure: frames with equal schemas, base
  * URIs and relations between their expansion tags (what `unevaluated*` reads),
- * at the same depth when the layout depends on it, give the same node, so
+ * at the same depth and slot when the syntax depends on them, give the same node, so
  * that copies of a subschema (e.g. `$ref`s expanded inline) become one rule
  * after compaction. A hit replays the first compile's warnings with pointers
  * moved to the new frames, and is recompiled when it would nest deeper than
  * `maxDepth` here.
  */
-function memoValue(ctx: Ctx, memo: Map<string, Memo>, schemaIds: SchemaIds, frames: Frame[], depth: number, compile: () => Node): Node {
-  const key = `${frames.map((f) => `${schemaId(schemaIds, f.s)}\u0000${f.base}\u0000${f.tag.noEval ? 1 : 0}\u0000${relations(frames, f)}`).join("\u0001")}@${ctx.layout.depthMatters ? depth : ""}`;
+function memoValue(ctx: Ctx, memo: Map<string, Memo>, schemaIds: SchemaIds, frames: Frame[], depth: number, slot: Slot, compile: () => Node): Node {
+  const key = `${frames.map((f) => `${schemaId(schemaIds, f.s)}\u0000${f.base}\u0000${f.tag.noEval ? 1 : 0}\u0000${relations(frames, f)}`).join("\u0001")}@${placeKey(ctx, depth, slot)}`;
   const hit = memo.get(key);
   if (hit && depth + hit.height <= ctx.opts.maxDepth) {
     ctx.reached = Math.max(ctx.reached, depth + hit.height);
@@ -200,25 +201,30 @@ function isMetadataOnly(o: Record<string, unknown>): boolean {
   return Object.keys(o).every((k) => METADATA.has(k));
 }
 
-/** Compiles a conjunction of frames as one JSON value. */
-function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, string>, budget: { n: number }): Node {
+/** The part of a memo key that says where a value stands, as far as the syntax's text depends on it. */
+function placeKey(ctx: Ctx, depth: number, slot: Slot): string {
+  return `${ctx.syntax.depthMatters ? depth : ""}${ctx.syntax.slotMatters ? slot : ""}`;
+}
+
+/** Compiles a conjunction of frames as one value at `depth`, standing in `slot`. */
+function value(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, refRules: Map<string, string>, budget: { n: number }): Node {
   const reg = ctx.reg;
   ctx.reached = Math.max(ctx.reached, depth);
   if (depth > ctx.opts.maxDepth) {
-    if (ctx.layout.depthMatters) return EMPTY;
+    if (ctx.syntax.depthMatters) return EMPTY;
     throw new LimitError("max-depth", `The schema nests deeper than maxDepth (${ctx.opts.maxDepth})`, { location: { kind: "pointer", pointer: frames[0]?.ptr ?? "" }, hint: "Raise the maxDepth option." });
   }
   // A lone $ref (or a chain of them) becomes a rule, which is what makes recursion finite.
   const live = frames.filter((f) => !(f.s === true || (typeof f.s === "object" && f.s !== null && !Array.isArray(f.s) && isMetadataOnly(f.s as Record<string, unknown>))));
   if (live.length === 0) {
     // Any JSON value: one shared (recursive) rule.
-    const key = `any@${ctx.layout.depthMatters ? depth : 0}`;
+    const key = `any@${placeKey(ctx, depth, slot)}`;
     let name = refRules.get(key);
     if (!name) {
       name = ctx.newRule("any");
       refRules.set(key, name);
       ctx.rules.set(name, EMPTY);
-      ctx.rules.set(name, emitFlat(ctx, [], depth, refRules));
+      ctx.rules.set(name, emitFlat(ctx, [], depth, slot));
     }
     return ref(name);
   }
@@ -227,13 +233,13 @@ function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, s
     const keys = Object.keys(o).filter((k) => !METADATA.has(k));
     if (keys.length === 1 && keys[0] === "$ref" && typeof o.$ref === "string") {
       const target = reg.resolve(o.$ref, live[0], `${live[0].ptr}/$ref`);
-      const key = `${target.base}#${target.ptr}@${ctx.layout.depthMatters ? depth : 0}`;
+      const key = `${target.base}#${target.ptr}@${placeKey(ctx, depth, slot)}`;
       let name = refRules.get(key);
       if (!name) {
         name = ctx.newRule("ref");
         refRules.set(key, name);
         ctx.rules.set(name, EMPTY);
-        ctx.rules.set(name, value(ctx, [target], depth, refRules, { n: 0 }));
+        ctx.rules.set(name, value(ctx, [target], depth, slot, refRules, { n: 0 }));
       }
       return ref(name);
     }
@@ -286,16 +292,16 @@ function value(ctx: Ctx, frames: Frame[], depth: number, refRules: Map<string, s
     const rest = (drop: Record<string, unknown>) => withSchema(f, drop);
     const branches = distribute(ctx, f, o, key, rest);
     if (branches === null) {
-      return value(ctx, [...others, rest(omit(o, key))], depth, refRules, budget);
+      return value(ctx, [...others, rest(omit(o, key))], depth, slot, refRules, budget);
     }
     budget.n += branches.length;
     if (budget.n > ctx.opts.maxAlternatives) {
       throw new LimitError("too-many-alternatives", `The schema expands into more than maxAlternatives (${ctx.opts.maxAlternatives}) alternatives`, { location: { kind: "pointer", pointer: `${f.ptr}/${key}` }, hint: "Raise the maxAlternatives option or simplify anyOf/oneOf/if combinations." });
     }
-    const nodes = branches.map((b) => value(ctx, [...others, ...b], depth, refRules, budget)).filter((n) => !(n.type === "alt" && n.items.length === 0));
+    const nodes = branches.map((b) => value(ctx, [...others, ...b], depth, slot, refRules, budget)).filter((n) => !(n.type === "alt" && n.items.length === 0));
     return nodes.length === 0 ? EMPTY : alt(...nodes);
   }
-  return emitFlat(ctx, flat, depth, refRules);
+  return emitFlat(ctx, flat, depth, slot);
 }
 
 function omit(o: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -488,7 +494,8 @@ function shallow(ctx: Ctx, f: Frame, depth = 0): Shallow {
 }
 
 /** Emits a conjunction with no combinators left. */
-function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, string>): Node {
+function emitFlat(ctx: Ctx, flat: Frame[], depth: number, slot: Slot): Node {
+  const S = ctx.syntax;
   const m = mergeFrames(flat, ctx.reg.draft);
   if (m.values !== undefined) {
     const structural = structuralKinds(m);
@@ -503,7 +510,7 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, 
       }
       keep.push(v);
     }
-    return keep.length === 0 ? EMPTY : alt(...keep.map((v) => valueNode(ctx, v, depth)));
+    return keep.length === 0 ? EMPTY : alt(...keep.map((v) => S.literal(v, depth, slot)));
   }
   const finiteValues = (conj: Frame[]): unknown[] | null => {
     const flatConj: Frame[] = [];
@@ -529,22 +536,34 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, refRules: Map<string, 
     if (vals.some((v) => typeof v === "object" && v !== null)) return null;
     return vals.filter((v) => scalarOk(ctx, mm, v));
   };
-  void refRules;
   const items: Node[] = [];
   const k = m.kinds;
   const nots = new Set(m.notValues.map(canonicalKey));
-  if (k.has("null") && !nots.has("null")) items.push(literal("null"));
-  if (k.has("boolean")) for (const b of ["true", "false"]) if (!nots.has(b)) items.push(literal(b));
-  if (k.has("number") || k.has("integer")) items.push(emitNumber(ctx, m));
-  if (k.has("string")) items.push(emitString(ctx, m));
+  if (k.has("null") && !nots.has("null")) items.push(S.scalar(S.null(), depth, slot));
+  if (k.has("boolean")) for (const b of [true, false]) if (!nots.has(String(b))) items.push(S.scalar(S.boolean(b), depth, slot));
+  if (k.has("number") || k.has("integer")) items.push(scalarOf(S, emitNumber(ctx, m), depth, slot));
+  if (k.has("string")) items.push(scalarOf(S, emitString(ctx, m), depth, slot));
   if (k.has("object") || k.has("array")) {
     if (m.notValues.some((v) => typeof v === "object" && v !== null)) {
       approximate(ctx, flat[0]?.ptr ?? "", "excluding object or array values (not/const, not/enum) is not supported; objects and arrays are not generated", undefined, "restricts");
     } else {
-      if (k.has("object")) items.push(emitObject(ctx, flat, depth));
-      if (k.has("array")) items.push(emitArray(ctx, flat, depth, finiteValues));
+      if (k.has("object")) items.push(emitObject(ctx, flat, depth, slot));
+      if (k.has("array")) items.push(emitArray(ctx, flat, depth, slot, finiteValues));
     }
   }
   const live = items.filter((n) => !(n.type === "alt" && n.items.length === 0));
   return live.length === 0 ? EMPTY : alt(...live);
+}
+
+/** A scalar placed by the syntax; an empty language stays empty (so that the kind drops out). */
+function scalarOf(S: Syntax, node: Node, depth: number, slot: Slot): Node {
+  return node.type === "alt" && node.items.length === 0 ? node : S.scalar(node, depth, slot);
+}
+
+/** The writer of the syntax the options name (`resolveOptions` has refused unknown names). */
+function createSyntax(opts: ResolvedOptions): Syntax {
+  switch (opts.syntax) {
+    case "json":
+      return new JsonSyntax(opts);
+  }
 }

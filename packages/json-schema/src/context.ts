@@ -6,7 +6,7 @@ import { UnsupportedError, type WarningCode } from "@formwork/core";
 import { alt, ref, type Node } from "@formwork/grammar";
 import type { ResolvedOptions } from "./options.js";
 import type { Frame, SchemaRegistry } from "./resolver.js";
-import type { Layout } from "./whitespace.js";
+import type { Slot, Syntax } from "./syntax/syntax.js";
 
 /** One approximation made under `lenient: true`. */
 export interface CompileWarning {
@@ -27,11 +27,12 @@ export type Kind = "null" | "boolean" | "object" | "array" | "string" | "number"
 export interface Ctx {
   reg: SchemaRegistry;
   opts: ResolvedOptions;
-  layout: Layout;
+  /** How values are spelled (JSON, ...). */
+  syntax: Syntax;
   rules: Map<string, Node>;
   warnings: CompileWarning[];
-  /** Compiles the conjunction of `frames` as a JSON value at nesting `depth`. */
-  value(frames: Frame[], depth: number): Node;
+  /** Compiles the conjunction of `frames` as a value at nesting `depth`, standing in `slot`. */
+  value(frames: Frame[], depth: number, slot: Slot): Node;
   /** The deepest nesting compiled so far (for the memo of compiled values). */
   reached: number;
   /** Reserves a fresh rule name starting with `prefix`. */

@@ -5,15 +5,16 @@
  * match count; `maxContains` uses the negation of the `contains` schema), and
  * `uniqueItems` when the items range over a small finite set of values.
  */
-import { alt, literal, ref, repeat, seq, type Node } from "@formwork/grammar";
+import { alt, ref, repeat, seq, type Node } from "@formwork/grammar";
 import { approximate, EMPTY, stateRules, type Ctx } from "./context.js";
 import { negate, NotNegatable } from "./negate.js";
 import { frame, inSubtree, type Frame } from "./resolver.js";
+import type { Slot } from "./syntax/syntax.js";
 
 const isFalse = (f: Frame) => f.s === false;
 
-/** Compiles the array part of a conjunction of flat frames at `depth`. */
-export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues: (conj: Frame[]) => unknown[] | null): Node {
+/** Compiles the array part of a conjunction of flat frames at `depth`, standing in `slot`. */
+export function emitArray(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, finiteValues: (conj: Frame[]) => unknown[] | null): Node {
   const reg = ctx.reg;
   const draft = reg.draft;
   const arrs = frames.map((f) => ({ f, s: f.s as Record<string, unknown> }));
@@ -62,19 +63,20 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
     }
   }
   if (minI > maxI) return EMPTY;
-  const Lay = ctx.layout;
-  const close = (n: number) => Lay.close(depth, n === 0, "]");
+  const S = ctx.syntax;
+  const close = (n: number) => S.close("array", depth, slot, n === 0);
+  const before = (first: boolean) => S.before("array", depth, slot, first);
   const itemNodes = new Map<number, Node>();
   const item = (i: number): Node => {
     const k = Math.min(i, L);
     let node = itemNodes.get(k);
-    if (!node) itemNodes.set(k, (node = ctx.share(ctx.value(itemConj(k), depth + 1), "item")));
+    if (!node) itemNodes.set(k, (node = ctx.share(ctx.value(itemConj(k), depth + 1, "item"), "item")));
     return node;
   };
 
   if (unique && maxI > 1) {
     const values = L === 0 && contains.length === 0 ? finiteValues(itemConj(0)) : null;
-    if (values && values.length <= 8) return uniqueArray(ctx, values, minI, maxI, depth);
+    if (values && values.length <= 8) return uniqueArray(ctx, values, minI, maxI, depth, slot);
     approximate(ctx, `${frames[0].ptr}/uniqueItems`, "uniqueItems is enforced only for items drawn from at most 8 values; at most one item is generated", undefined, "restricts");
     maxI = Math.min(maxI, 1);
     if (minI > maxI) return EMPTY;
@@ -86,16 +88,16 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
       const options: Node[] = [];
       if (i >= minI) options.push(close(i));
       if (i + 1 <= maxI) {
-        if (i < L) options.push(seq(Lay.before(depth, i === 0), item(i), parts(i + 1)));
+        if (i < L) options.push(seq(before(i === 0), item(i), parts(i + 1)));
         else {
           const lo = Math.max(0, minI - i - 1);
           const hi = maxI === Infinity ? Infinity : maxI - i - 1;
-          options.push(seq(Lay.before(depth, i === 0), item(i), repeat(seq(Lay.before(depth, false), item(i)), lo, hi), close(1)));
+          options.push(seq(before(i === 0), item(i), repeat(seq(before(false), item(i)), lo, hi), close(1)));
         }
       }
       return options.length === 0 ? EMPTY : alt(...options);
     };
-    return seq(literal("["), parts(0));
+    return seq(S.open("array", depth, slot), parts(0));
   }
 
   if (contains.length > 1) approximate(ctx, `${frames[0].ptr}/contains`, "several contains keywords in one conjunction are not supported; only the first is enforced");
@@ -118,7 +120,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
   const match = (i: number) => {
     const k = Math.min(i, L);
     let node = matchNodes.get(k);
-    if (!node) matchNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), c.f], depth + 1), "item")));
+    if (!node) matchNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), c.f], depth + 1, "item"), "item")));
     return node;
   };
   const miss = (i: number): Node | null => {
@@ -126,7 +128,7 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
     if (notC === null) return item(i);
     const k = Math.min(i, L);
     let node = missNodes.get(k);
-    if (!node) missNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), notC], depth + 1), "item")));
+    if (!node) missNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), notC], depth + 1, "item"), "item")));
     return node;
   };
   const base = ctx.newRule("arr");
@@ -137,33 +139,34 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, finiteValues
       if (n >= minI && m >= c.min) options.push(close(n));
       if (n + 1 <= maxI) {
         const nn = Math.min(n + 1, N);
-        if (m + 1 <= c.max) options.push(seq(Lay.before(depth, n === 0), match(n), state(nn, Math.min(m + 1, cap))));
+        if (m + 1 <= c.max) options.push(seq(before(n === 0), match(n), state(nn, Math.min(m + 1, cap))));
         const mi = miss(n);
-        if (mi) options.push(seq(Lay.before(depth, n === 0), mi, state(nn, m)));
+        if (mi) options.push(seq(before(n === 0), mi, state(nn, m)));
       }
       return options;
     });
-  ctx.rules.set(base, seq(literal("["), state(0, 0)));
+  ctx.rules.set(base, seq(S.open("array", depth, slot), state(0, 0)));
   return ref(base);
 }
 
-function uniqueArray(ctx: Ctx, values: unknown[], minI: number, maxI: number, depth: number): Node {
-  const Lay = ctx.layout;
+function uniqueArray(ctx: Ctx, values: unknown[], minI: number, maxI: number, depth: number, slot: Slot): Node {
+  const S = ctx.syntax;
+  const before = (first: boolean) => S.before("array", depth, slot, first);
   const base = ctx.newRule("uniq");
   const rule = stateRules(ctx, base);
-  const valueNodes = values.map((v) => ctx.value([frame({ const: v }, "", "")], depth + 1));
+  const valueNodes = values.map((v) => ctx.value([frame({ const: v }, "", "")], depth + 1, "item"));
   // The state is the set of values written (`mask`); `count` is its size.
   const state = (mask: number, count: number): Node =>
     rule(`${mask}`, () => {
       const options: Node[] = [];
-      if (count >= minI) options.push(Lay.close(depth, count === 0, "]"));
+      if (count >= minI) options.push(S.close("array", depth, slot, count === 0));
       if (count + 1 <= maxI) {
         values.forEach((_, i) => {
-          if (!(mask & (1 << i))) options.push(seq(Lay.before(depth, count === 0), valueNodes[i], state(mask | (1 << i), count + 1)));
+          if (!(mask & (1 << i))) options.push(seq(before(count === 0), valueNodes[i], state(mask | (1 << i), count + 1)));
         });
       }
       return options;
     });
-  ctx.rules.set(base, seq(literal("["), state(0, 0)));
+  ctx.rules.set(base, seq(S.open("array", depth, slot), state(0, 0)));
   return ref(base);
 }

@@ -5,12 +5,13 @@
  * counted exactly by a small automaton (one rule per position x count).
  * Keys are never duplicated: other properties exclude every named key.
  */
-import { alt, literal, ref, seq, type Node } from "@formwork/grammar";
+import { alt, ref, seq, type Node } from "@formwork/grammar";
 import { approximate, EMPTY, stateRules, type Ctx } from "./context.js";
 import { mergeFrames } from "./merge.js";
 import { inSubtree, type Frame } from "./resolver.js";
 import { rx, type RegexAst } from "@formwork/regex";
 import { patternLanguage, scalarOk, stringNode, stringSpec, type Operand, type StringSpec } from "./emit-scalar.js";
+import type { Slot } from "./syntax/syntax.js";
 
 
 interface Entry {
@@ -22,8 +23,8 @@ interface Entry {
 const isFalse = (f: Frame) => f.s === false;
 const isTrue = (f: Frame) => f.s === true || (typeof f.s === "object" && f.s !== null && Object.keys(f.s).length === 0);
 
-/** Compiles the object part of a conjunction of flat frames at `depth`. */
-export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
+/** Compiles the object part of a conjunction of flat frames at `depth`, standing in `slot`. */
+export function emitObject(ctx: Ctx, frames: Frame[], depth: number, slot: Slot): Node {
   const reg = ctx.reg;
   const objs = frames.map((f) => ({ f, s: f.s as Record<string, unknown> }));
   const keys: string[] = [];
@@ -83,7 +84,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
       if (required.has(k)) return EMPTY;
       continue;
     }
-    entries.push({ key: k, required: required.has(k), value: ctx.share(ctx.value(conj, depth + 1), "val") });
+    entries.push({ key: k, required: required.has(k), value: ctx.share(ctx.value(conj, depth + 1, "member"), "val") });
   }
 
   // Other properties: one alternative per region of keys (which patterns they match).
@@ -96,15 +97,15 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
     if (nameMerged?.values) {
       const vals = nameMerged.values.filter((v): v is string => typeof v === "string").filter((v) => !keys.includes(v) && keyOk(v) && region.test(v));
       if (!vals.length) continue;
-      key = alt(...vals.map((v) => literal(JSON.stringify(v))));
+      key = alt(...vals.map((v) => ctx.syntax.key(v)));
     } else {
       const spec: StringSpec = nameSpec ?? { operands: [], min: 0, max: Infinity, name: "" };
       const ops: Operand[] = [...region.operands];
       if (keys.length) ops.push({ ast: rx.otherThan(keys) });
-      key = stringNode(ctx, { ...spec, name: spec.name ? `key:${spec.name}` : "json-key" }, ops, frames[0]?.ptr ?? "");
+      key = stringNode(ctx, { ...spec, name: spec.name ? `key:${spec.name}` : "json-key" }, ops, frames[0]?.ptr ?? "", "keys");
       if (key.type === "alt" && key.items.length === 0) continue;
     }
-    extraEntries.push({ key, value: ctx.value(region.value, depth + 1) });
+    extraEntries.push({ key, value: ctx.value(region.value, depth + 1, "member") });
   }
 
   // Past the first optional member, each state can be reached two ways (member written or
@@ -132,12 +133,12 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
   if ((n + 1) * (C + 1) > ctx.opts.maxStates) {
     approximate(ctx, frames[0].ptr, `the object needs ${(n + 1) * (C + 1)} automaton states (more than maxStates ${ctx.opts.maxStates})`);
   }
-  const L = ctx.layout;
+  const S = ctx.syntax;
   const base = ctx.newRule("obj");
   // One other-property member (key, colon, value), used by every extras state.
-  const entry = extraEntries.length === 0 ? EMPTY : ctx.share(alt(...extraEntries.map((e) => seq(e.key, L.colon(), e.value))), `${base}_x`);
+  const entry = extraEntries.length === 0 ? EMPTY : ctx.share(alt(...extraEntries.map((e) => seq(e.key, S.colon(depth), e.value))), `${base}_x`);
   if (ctx.opts.propertyOrder === "any" && n > 0) {
-    const any = anyOrder(ctx, frames, depth, base, entries, entry, minP, maxP);
+    const any = anyOrder(ctx, frames, depth, slot, base, entries, entry, minP, maxP);
     if (any) return any;
   }
   const rule = stateRules(ctx, base);
@@ -146,7 +147,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
       const items: Node[] = [];
       if (i < n) {
         const e = entries[i];
-        if (c + 1 <= maxP) items.push(seq(L.before(depth, c === 0), literal(JSON.stringify(e.key)), L.colon(), e.value, state(i + 1, Math.min(c + 1, C))));
+        if (c + 1 <= maxP) items.push(seq(S.before("object", depth, slot, c === 0), S.key(e.key), S.colon(depth), e.value, state(i + 1, Math.min(c + 1, C))));
         if (!e.required) items.push(state(i + 1, c));
       } else items.push(extrasState(c, c));
       return items;
@@ -157,15 +158,15 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number): Node {
   function extrasState(a: number, c: number): Node {
     return rule(`x${a}_${c}`, () => {
       const items: Node[] = [];
-      if (a + (c > a ? 1 : 0) >= minP) items.push(L.close(depth, c === 0, "}"));
+      if (a + (c > a ? 1 : 0) >= minP) items.push(S.close("object", depth, slot, c === 0));
       if (extraEntries.length && c + 1 <= maxP) {
         const next = maxP < Infinity ? c + 1 : Math.min(c + 1, a + 1);
-        items.push(seq(L.before(depth, c === 0), entry, extrasState(a, next)));
+        items.push(seq(S.before("object", depth, slot, c === 0), entry, extrasState(a, next)));
       }
       return items;
     });
   }
-  ctx.rules.set(base, seq(literal("{"), state(0, 0)));
+  ctx.rules.set(base, seq(S.open("object", depth, slot), state(0, 0)));
   return ref(base);
 }
 
@@ -181,7 +182,7 @@ const MAX_ANY_ORDER = 10;
  * order). Every named member at most once; other members anywhere. Null (after a warning under
  * `lenient`) when the object has too many named properties; the caller then uses schema order.
  */
-function anyOrder(ctx: Ctx, frames: Frame[], depth: number, base: string, entries: Entry[], entry: Node, minP: number, maxP: number): Node | null {
+function anyOrder(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, base: string, entries: Entry[], entry: Node, minP: number, maxP: number): Node | null {
   const n = entries.length;
   const hasExtras = !(entry.type === "alt" && entry.items.length === 0);
   const E = !hasExtras ? 0 : maxP < Infinity ? maxP : 1;
@@ -196,7 +197,7 @@ function anyOrder(ctx: Ctx, frames: Frame[], depth: number, base: string, entrie
     );
     return null;
   }
-  const L = ctx.layout;
+  const S = ctx.syntax;
   let requiredMask = 0;
   entries.forEach((e, i) => {
     if (e.required) requiredMask |= 1 << i;
@@ -208,17 +209,17 @@ function anyOrder(ctx: Ctx, frames: Frame[], depth: number, base: string, entrie
       for (let i = 0; i < n; i++) if (set & (1 << i)) named++;
       const first = named === 0 && e === 0;
       const items: Node[] = [];
-      if ((set & requiredMask) === requiredMask && named + Math.min(e, 1) >= minP) items.push(L.close(depth, first, "}"));
+      if ((set & requiredMask) === requiredMask && named + Math.min(e, 1) >= minP) items.push(S.close("object", depth, slot, first));
       if (named + e + 1 <= maxP) {
         for (let i = 0; i < n; i++) {
           if (set & (1 << i)) continue;
-          items.push(seq(L.before(depth, first), literal(JSON.stringify(entries[i].key)), L.colon(), entries[i].value, state(set | (1 << i), e)));
+          items.push(seq(S.before("object", depth, slot, first), S.key(entries[i].key), S.colon(depth), entries[i].value, state(set | (1 << i), e)));
         }
-        if (hasExtras) items.push(seq(L.before(depth, first), entry, state(set, Math.min(e + 1, E))));
+        if (hasExtras) items.push(seq(S.before("object", depth, slot, first), entry, state(set, Math.min(e + 1, E))));
       }
       return items;
     });
-  ctx.rules.set(base, seq(literal("{"), state(0, 0)));
+  ctx.rules.set(base, seq(S.open("object", depth, slot), state(0, 0)));
   return ref(base);
 }
 

@@ -1,16 +1,16 @@
 /**
- * Emitters for numbers, strings and literal values (`enum`/`const`), plus the
- * scalar checks that filter `enum` values against the other keywords.
+ * Emitters for numbers and strings, plus the scalar checks that filter
+ * `enum` values against the other keywords. The text of each comes from the
+ * syntax (`ctx.syntax`): numbers are built in JSON's number syntax and handed
+ * to `syntax.number`, strings as languages handed to `syntax.strings`/`keys`.
  */
 import { createRequire } from "node:module";
 import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
-import { astToIr } from "@formwork/grammar/internal";
 import { FormworkError, LimitError } from "@formwork/core";
 import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type RegexAst } from "@formwork/regex";
 import { approximate, EMPTY, type Ctx, type Kind } from "./context.js";
 import { formatMeaning } from "./formats.js";
 import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
-import { stringOf, stringOfDfa, stringOfLength } from "./json-text.js";
 import { canonicalKey, kindOf, type Merged } from "./merge.js";
 
 const require = createRequire(import.meta.url);
@@ -65,11 +65,11 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
     if (integer) return EMPTY;
     let ranges: NumericBounds[] = [b];
     for (const x of excluded) ranges = ranges.flatMap((r) => splitAt(r, x));
-    return numberLexeme(rx.alt(...ranges.map((r) => boundedNumber(r, false, true))), false);
+    return ctx.syntax.number(rx.alt(...ranges.map((r) => boundedNumber(r, false, true))), false);
   }
   if (mult > 1) return multiples(ctx, mult, b, excluded, m);
   const hasBounds = b.min !== undefined || b.max !== undefined || excluded.length > 0;
-  if (!hasBounds) return (ANY_NUMBER[integer ? 1 : 0] ??= numberLexeme(anyNumber(integer), integer));
+  if (!hasBounds) return ctx.syntax.number((ANY_NUMBER[integer ? 1 : 0] ??= anyNumber(integer)), integer);
   // Split the range around excluded values.
   let ranges: NumericBounds[] = [b];
   for (const x of excluded) {
@@ -85,20 +85,17 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
     }
     ranges = next.filter((r) => r.min === undefined || r.max === undefined || r.min < r.max || (r.min === r.max && !r.minExclusive && !r.maxExclusive));
   }
-  return numberLexeme(rx.alt(...ranges.map((r) => boundedNumber(r, integer))), integer);
+  return ctx.syntax.number(rx.alt(...ranges.map((r) => boundedNumber(r, integer))), integer);
 }
 
-const ANY_NUMBER: (Node | undefined)[] = [undefined, undefined];
+/** The languages of all numbers and all integers (one object each, so that a syntax can cache their nodes). */
+const ANY_NUMBER: (RegexAst | undefined)[] = [undefined, undefined];
 
 /** The parts of range `r` other than the point `x`. */
 function splitAt(r: NumericBounds, x: number): NumericBounds[] {
   const inside = (r.min === undefined || x > r.min || (x === r.min && !r.minExclusive)) && (r.max === undefined || x < r.max || (x === r.max && !r.maxExclusive));
   if (!inside) return [r];
   return [{ ...r, max: x, maxExclusive: true }, { ...r, min: x, minExclusive: true }];
-}
-
-function numberLexeme(n: RegexAst, integer: boolean): Node {
-  return { type: "lexeme", item: astToIr(n), name: integer ? "json-integer" : "json-number" };
 }
 
 function multiples(ctx: Ctx, mult: number, b: NumericBounds, excluded: number[], m: Merged): Node {
@@ -253,8 +250,9 @@ const MAX_STRING_STATES = 4_000;
  * products, complements and anchors inside patterns go through
  * `@formwork/regex`'s minimal DFA (one rule per state).
  */
-export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = ""): Node {
+export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = "", use: "strings" | "keys" = "strings"): Node {
   if (spec.min > spec.max) return EMPTY;
+  const { of: stringOf, ofDfa: stringOfDfa, ofLength: stringOfLength } = ctx.syntax[use];
   const ops: Operand[] = [...spec.operands.map((ast) => ({ ast })), ...(spec.negated ?? []).map((ast) => ({ ast, negate: true })), ...extra];
   const bounded = spec.min > 0 || spec.max < Infinity;
   if (ops.length === 0) return stringOfLength(spec.min, spec.max);
@@ -324,25 +322,6 @@ export function scalarOk(ctx: Ctx, m: Merged, v: unknown): boolean {
     }
   }
   return true;
-}
-
-/** The canonical JSON text of a value laid out for `depth`. */
-export function valueNode(ctx: Ctx, v: unknown, depth: number): Node {
-  if (v === null || typeof v !== "object") return literal(JSON.stringify(v));
-  const L = ctx.layout;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return seq(literal("["), L.close(depth, true, "]"));
-    const items: Node[] = [literal("[")];
-    v.forEach((x, i) => items.push(L.before(depth, i === 0), valueNode(ctx, x, depth + 1)));
-    items.push(L.close(depth, false, "]"));
-    return seq(...items);
-  }
-  const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.length === 0) return seq(literal("{"), L.close(depth, true, "}"));
-  const items: Node[] = [literal("{")];
-  entries.forEach(([k, x], i) => items.push(L.before(depth, i === 0), literal(JSON.stringify(k)), L.colon(), valueNode(ctx, x, depth + 1)));
-  items.push(L.close(depth, false, "}"));
-  return seq(...items);
 }
 
 /** Kinds for which the frames carry structural keywords (so enum values of that kind cannot be filtered by `scalarOk`). */

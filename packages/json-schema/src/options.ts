@@ -7,6 +7,9 @@ import { resolveLimits } from "@formwork/core/internal";
 import { DEFAULT_VALIDATOR_LIMITS } from "@formwork/validate";
 import type { Draft } from "./resolver.js";
 
+/** The text syntaxes `compileSchema` writes. */
+export type SyntaxName = "json";
+
 /** Whitespace between JSON tokens in the generated text. */
 export type WhitespaceStyle =
   /** No whitespace at all: `{"a":1}`. */
@@ -18,6 +21,8 @@ export type WhitespaceStyle =
 
 /** Options for `compileSchema`. */
 export interface CompileSchemaOptions {
+  /** The text syntax of the output. Default `"json"` (the only one so far; docs/design/syntaxes.md says how others plug in). */
+  syntax?: SyntaxName;
   /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Each warning says whether it `restricts` the output (a subset of the valid values) or `relaxes` it (validate the output then). */
   lenient?: boolean;
   /** Whitespace style. Default `"flexible"`. */
@@ -54,6 +59,7 @@ export interface CompileSchemaOptions {
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {
+  syntax: SyntaxName;
   lenient: boolean;
   whitespace: WhitespaceStyle;
   maxIndent: number;
@@ -80,7 +86,12 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
   if (o.propertyOrder !== undefined && o.propertyOrder !== "schema" && o.propertyOrder !== "any") {
     throw new ArgumentError("bad-option", `propertyOrder must be "schema" or "any", got ${JSON.stringify(o.propertyOrder)}`, { hint: 'Use "schema" (the default: members in the order of `properties`) or "any".' });
   }
+  const syntax = o.syntax ?? "json";
+  if (syntax !== "json") {
+    throw new ArgumentError("bad-option", `syntax must be "json", got ${JSON.stringify(syntax)}`, { hint: 'Use "json" (the default).' });
+  }
   return {
+    syntax,
     lenient: o.lenient ?? false,
     whitespace: ws,
     maxIndent: o.maxIndent ?? 32,

@@ -9,7 +9,7 @@ import { alt, charClass, literal, ref, repeat, seq, lexeme, printGbnf, type Gram
 import { referenceMatch } from "@formwork/grammar/testing";
 import { LimitError } from "@formwork/core";
 import { compileSchema } from "@formwork/json-schema";
-import { encodedSet } from "../src/json-text.js";
+import { encodedSet } from "../src/syntax/json-text.js";
 import { compactGrammar, sizeAtLeast } from "../src/compact.js";
 import { IrSampler, rng } from "./ir-sample.js";
 

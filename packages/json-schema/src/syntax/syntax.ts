@@ -1,0 +1,78 @@
+/**
+ * A text syntax: how the values that the schema analysis allows are spelled.
+ *
+ * The compiler (compiler.ts, emit-*.ts) decides which values are valid
+ * (types, bounds, patterns, formats, combinators, `$ref`, recursion) and
+ * builds their grammar out of the pieces a `Syntax` gives it: the spelling
+ * of null, booleans, numbers and strings, of an enum/const value, and the
+ * punctuation of objects and arrays. JSON (json.ts) is one syntax; every
+ * other writer plugs in here without a second copy of any keyword's
+ * semantics. docs/design/syntaxes.md describes the contract.
+ */
+import type { Node } from "@formwork/grammar";
+import type { ByteDfa, RegexAst } from "@formwork/regex";
+
+/** Where a value stands: the whole document, the value of an object member, or an item of an array. */
+export type Slot = "root" | "member" | "item";
+
+/** The kinds of container. */
+export type Container = "object" | "array";
+
+/**
+ * The spellings of strings whose decoded value lies in a language. Each
+ * returns a node for the whole scalar (quotes included). Nodes may be shared:
+ * never mutate them.
+ */
+export interface StringWriter {
+  /** A string of `[min, max]` code points (max may be Infinity), any characters. */
+  ofLength(min: number, max: number): Node;
+  /** A string whose value is in the language of the anchor-free AST `n`; `name` labels the lexeme. */
+  of(n: RegexAst, name: string): Node;
+  /** A string whose value the DFA accepts: one rule per state, added to `rules` as `${prefix}${state}`. */
+  ofDfa(dfa: ByteDfa, rules: Map<string, Node>, prefix: string): Node;
+}
+
+/**
+ * One text syntax. Depth is the nesting of the value (the root is 0, the
+ * value of a member of a depth-d object is d + 1); `slot` says what the value
+ * follows. The compiler calls every method with the value's own depth and
+ * slot, and the container methods with the container's.
+ */
+export interface Syntax {
+  /** The syntax's name as users pass it (`"json"`). */
+  readonly name: string;
+  /** Whether a value's text depends on its depth (indentation): values are then compiled once per depth, up to `maxDepth`. */
+  readonly depthMatters: boolean;
+  /** Whether a value's text depends on its slot: values are then compiled once per slot. */
+  readonly slotMatters: boolean;
+  /** The document around the root value (leading/trailing whitespace, markers). */
+  document(root: Node): Node;
+  /** A scalar (the node from `null`, `boolean`, `number` or a `strings` writer) placed at `depth`/`slot` (e.g. a separator before it). */
+  scalar(node: Node, depth: number, slot: Slot): Node;
+  /** The null value. */
+  null(): Node;
+  /** A boolean. */
+  boolean(b: boolean): Node;
+  /**
+   * A number from the language `n`, written in JSON's number syntax (the
+   * schema analysis builds it in that syntax; the writer may restrict or
+   * respell it). `integer`: every text in `n` is an integer.
+   */
+  number(n: RegexAst, integer: boolean): Node;
+  /** String values. */
+  readonly strings: StringWriter;
+  /** Object keys drawn from a language (`additionalProperties`, `patternProperties`, `propertyNames`). */
+  readonly keys: StringWriter;
+  /** One named key. */
+  key(k: string): Node;
+  /** The text of one enum/const value at `depth`/`slot` (any JSON value). */
+  literal(v: unknown, depth: number, slot: Slot): Node;
+  /** What opens a container at `depth`/`slot` (JSON: the bracket). */
+  open(kind: Container, depth: number, slot: Slot): Node;
+  /** What precedes a member/item of a container at `depth`/`slot` (JSON: the comma and line break). */
+  before(kind: Container, depth: number, slot: Slot, first: boolean): Node;
+  /** Between a key and its value, in an object at `depth`. */
+  colon(depth: number): Node;
+  /** What closes a container at `depth`/`slot`; `empty` when it has no member/item. */
+  close(kind: Container, depth: number, slot: Slot, empty: boolean): Node;
+}
