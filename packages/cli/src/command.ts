@@ -10,4 +10,4 @@ export interface Command {
 }
 
 /** Exit codes shared by every verb. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70, interrupted: 130 } as const;

@@ -7,7 +7,7 @@
 import { ArgumentError } from "@formwork/core";
 import { resolveConstraint, type Constraint, type ConstraintOptions } from "@formwork/constraint";
 import type { CompileSchemaOptions } from "@formwork/json-schema";
-import { numberFlag } from "./args.js";
+import { limitsFlag, numberFlag } from "./args.js";
 import { readFlagFile, readJsonFlagFile } from "./files.js";
 import { attachFile } from "./report-error.js";
 
@@ -37,6 +37,7 @@ export interface ConstraintFlagValues {
   "property-order"?: string;
   lenient?: boolean;
   strict?: boolean;
+  limit?: string[];
 }
 
 /** Help lines for the JSON Schema layout flags. */
@@ -98,6 +99,11 @@ export function constraintOptionsFromFlags(values: ConstraintFlagValues): Constr
   if (values.flags !== undefined && values.regex === undefined) throw new ArgumentError("bad-arguments", "--flags only goes with --regex");
   if (values.root !== undefined && values.grammar === undefined) throw new ArgumentError("bad-arguments", "--root only goes with --grammar");
   const schemaOptions = schemaOptionsFromFlags(values);
+  const limits = limitsFlag(values.limit);
+  if (limits !== undefined) {
+    const base = constraintOptionsFromFlags({ ...values, limit: undefined });
+    return base && { ...base, limits };
+  }
   if (values.schema !== undefined) return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions, ...(values.strict === true ? { strict: true } : {}) };
   if (values.grammar !== undefined) return { grammar: readFlagFile("grammar", values.grammar), ...(values.root !== undefined ? { grammarRoot: values.root } : {}) };
   if (values.regex !== undefined) return { regex: values.regex, ...(values.flags !== undefined ? { regexFlags: values.flags } : {}) };

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ArgumentError, FormworkError } from "@formwork/core";
+import { nearest } from "./args.js";
 import { EXIT, type Command } from "./command.js";
 import { errorJson, formatError } from "./report-error.js";
 
@@ -36,7 +37,8 @@ export async function run(argv: string[]): Promise<number> {
   const json = rest.includes("--json");
   const load = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!load) {
-    return report(new ArgumentError("bad-arguments", `unknown command "${verb}"`, { hint: `The commands are ${Object.keys(VERBS).join(", ")}; run "formwork --help".` }), json);
+    const near = nearest(verb, Object.keys(VERBS));
+    return report(new ArgumentError("bad-arguments", `unknown command "${verb}"${near !== undefined ? ` (did you mean "${near}"?)` : ""}`, { hint: `The commands are ${Object.keys(VERBS).join(", ")}; run "formwork --help".` }), json);
   }
   let command: Command;
   try {
@@ -77,6 +79,14 @@ async function topHelp(): Promise<string> {
  * was typed in (`INIT_CWD`), not the package's.
  */
 export function main(argv: string[] = process.argv.slice(2)): void {
+  // A reader that stops early (formwork ... | head -c1) closes the pipe: the next write fails with
+  // EPIPE. That is the reader's choice, not an error: end at once, quietly, with status 0.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(EXIT.ok);
+      throw err;
+    });
+  }
   const typedIn = process.env.INIT_CWD;
   if (typedIn && process.env.npm_lifecycle_event === "formwork") {
     try {

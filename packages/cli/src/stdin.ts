@@ -21,3 +21,8 @@ export function stdinIsPiped(): boolean {
 export function readStdinText(): string {
   return readFileSync(0, "utf8");
 }
+
+/** All of stdin as bytes (blocks until it ends). */
+export function readStdinBytes(): Buffer {
+  return readFileSync(0);
+}

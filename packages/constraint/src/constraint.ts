@@ -6,6 +6,7 @@
 import type { Grammar, GrammarWarning } from "@formwork/grammar";
 import type { CompileSchemaOptions, CompileWarning } from "@formwork/json-schema";
 import type { ValidationResult } from "@formwork/validate";
+import type { Limits } from "@formwork/core";
 
 /** The constraint kinds: one of them per call. */
 export type ConstraintKind = "schema" | "grammar" | "regex";
@@ -41,6 +42,12 @@ export interface ConstraintOptions {
   regexFlags?: string;
   /** A constraint resolved before (by `resolveConstraint`): used as is, nothing is compiled again. */
   constraint?: Constraint;
+  /**
+   * Limits on the schema or grammar (docs/limits.md): passed to the GBNF parser, the schema
+   * compiler (unless `schemaOptions.limits` is set) and the validator. Fields that do not apply
+   * to the kind given are ignored.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** A resolved constraint (see `resolveConstraint`); `T` is the type of its values. Immutable; share it between calls. */

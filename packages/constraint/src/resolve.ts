@@ -39,7 +39,7 @@ const KINDS: readonly KindEntry[] = [
     resolve(o) {
       const syntax = o.syntax ?? "json";
       const reader = syntaxReader(syntax);
-      const schemaOptions = o.schemaOptions ?? {};
+      const schemaOptions = o.limits !== undefined && o.schemaOptions?.limits === undefined ? { ...o.schemaOptions, limits: o.limits } : (o.schemaOptions ?? {});
       const { jsonSchema, standard } = schemaInput(o.schema);
       const compiled = compileSchema(jsonSchema, schemaOptions);
       // compileSchema has refused schema text that is not JSON.
@@ -67,7 +67,7 @@ const KINDS: readonly KindEntry[] = [
           return read.ok ? read.value : undefined;
         },
         validate(value) {
-          validator ??= createValidator(schema, { draft: schemaOptions.draft, remotes: schemaOptions.remotes });
+          validator ??= createValidator(schema, { draft: schemaOptions.draft, remotes: schemaOptions.remotes, ...(schemaOptions.limits !== undefined ? { limits: schemaOptions.limits } : {}) });
           return validator(value);
         },
       };
@@ -82,7 +82,7 @@ const KINDS: readonly KindEntry[] = [
         if (o.grammarRoot !== undefined) throw new ArgumentError("bad-option", "grammarRoot only goes with a GBNF grammar given as text", { hint: "Set the root of a grammar IR when building it." });
         return textConstraint("grammar", o.grammar as Grammar, []);
       }
-      const { grammar, warnings } = parseGbnfWithWarnings(o.grammar, o.grammarRoot === undefined ? {} : { root: o.grammarRoot });
+      const { grammar, warnings } = parseGbnfWithWarnings(o.grammar, { ...(o.grammarRoot === undefined ? {} : { root: o.grammarRoot }), ...(o.limits === undefined ? {} : { limits: o.limits }) });
       return textConstraint("grammar", grammar, warnings);
     },
   },

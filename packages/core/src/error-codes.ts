@@ -95,6 +95,7 @@ export const ERROR_CODES = [
   "bad-arguments",
   "bad-jsonl",
   "file-not-found",
+  "invalid-utf8",
   "prompt-conflict",
   "empty-prompt",
   "empty-messages",

@@ -55,7 +55,8 @@ export async function resolveModelSource(spec: string, options: ModelSourceOptio
   if (kind === "file") {
     const path = resolve(spec);
     if (!existsSync(path) || !statSync(path).isFile()) {
-      throw new ModelError("model-not-found", `the model file "${spec}" does not exist`, {
+      const what = !existsSync(path) ? "does not exist" : statSync(path).isDirectory() ? "is a directory, not a model file" : "is not a regular file";
+      throw new ModelError("model-not-found", `the model file "${spec}" ${what}`, {
         location: { kind: "file", path },
         hint: "Pass the path of a .gguf file (relative to the current directory), an https:// URL or an hf: URI, or leave the model out to use the fixture model.",
       });

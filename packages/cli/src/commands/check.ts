@@ -8,7 +8,7 @@
 import { ArgumentError } from "@formwork/core";
 import { checkText, textCompiler } from "@formwork/grammar";
 import type { Command } from "../command.js";
-import { parseVerbArgs } from "../args.js";
+import { LIMIT_FLAG, LIMIT_HELP, parseVerbArgs } from "../args.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { readJsonlField } from "../jsonl.js";
 
@@ -53,6 +53,7 @@ Options:
                    layout or property order, 3.0 for 3) gets "valid": true
                    and a note; "formwork validate" checks values alone.
                      formwork check --schema person.json --text '{"name": "Ada"}'
+${LIMIT_HELP}
   -h, --help       This help.
 
 ${SCHEMA_FLAGS_HELP}
@@ -68,6 +69,7 @@ async function run(args: string[]): Promise<number> {
     jsonl: { type: "string" },
     json: { type: "boolean" },
     ...CONSTRAINT_FLAGS,
+    ...LIMIT_FLAG,
   });
   if (values.schema === undefined && values.grammar === undefined && values.regex === undefined) {
     throw new ArgumentError("bad-arguments", "give exactly one of --grammar FILE, --regex PATTERN or --schema FILE", { hint: 'Run "formwork check --help" for the options.' });

@@ -6,7 +6,8 @@
 import { ArgumentError } from "@formwork/core";
 import type { Strategy } from "@formwork/select";
 import type { Command } from "../command.js";
-import { numberFlag, parseVerbArgs } from "../args.js";
+import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, numberFlag, parseVerbArgs } from "../args.js";
+import { EXIT } from "../command.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { progressBar } from "../progress.js";
 import { readStdinText, stdinIsPiped } from "../stdin.js";
@@ -81,6 +82,7 @@ Model and output:
                         with --n: the chosen value and every candidate
                         (text, value, valid, errors, mean and sum logprob,
                         tokens, stop reason, ms)
+${LIMIT_HELP}
   --help                this text
 
 Exit codes: 0 done; 1 no valid candidate (--n); 2 bad arguments, model, schema, grammar or budget
@@ -94,6 +96,11 @@ Examples:
   formwork generate --schema person.json --model hf:Qwen/Qwen3-0.6B-GGUF:Q8_0 --chat --prompt "Invent a person"
   formwork generate --schema answer.json --n 8 --select vote --vote-key /answer --temperature 1
 `;
+
+function interrupted(): void {
+  process.stderr.write("\nformwork: interrupted\n");
+  process.exit(EXIT.interrupted);
+}
 
 export const command: Command = {
   summary: "generate from a local model under a schema, grammar or regex (the fixture model when none is given)",
@@ -125,7 +132,9 @@ export const command: Command = {
       "max-total-tokens": { type: "string" },
       timeout: { type: "string" },
       ...CONSTRAINT_FLAGS,
+      ...LIMIT_FLAG,
     });
+    const limits = limitsFlag(values.limit);
     const maxTokens = numberFlag("max-tokens", values["max-tokens"], { min: 1, integer: true }) ?? 256;
     const temperature = numberFlag("temperature", values.temperature, { min: 0 }) ?? 0.8;
     const topK = numberFlag("top-k", values["top-k"], { min: 0, integer: true });
@@ -166,7 +175,11 @@ export const command: Command = {
     const { generate, loadModel } = await import("@formwork/llama");
     const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
     const download = progressBar("formwork: downloading the model");
-    const loaded = await loadModel({ model: values.model, threads, onInfo: info, onDownloadProgress: (p) => download(p.downloadedBytes, p.totalBytes) }).finally(() => download.done());
+    // Ctrl-C while the model loads or generates (the event loop is free then): one line and the
+    // shell's status for SIGINT, 130. Compiling above is synchronous and keeps Node's default (the
+    // process ends at once, also 130).
+    process.once("SIGINT", interrupted);
+    const loaded = await loadModel({ model: values.model, threads, ...(limits !== undefined ? { limits } : {}), onInfo: info, onDownloadProgress: (p) => download(p.downloadedBytes, p.totalBytes) }).finally(() => download.done());
     try {
       if (select) {
         const { bestOfN } = select;
@@ -268,6 +281,7 @@ export const command: Command = {
       return 0;
     } finally {
       await loaded.dispose();
+      process.off("SIGINT", interrupted);
     }
   },
 };

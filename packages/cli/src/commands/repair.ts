@@ -1,7 +1,7 @@
 import { ArgumentError } from "@formwork/core";
 import { repairCsv, repairJson, repairYaml, type CsvColumn, type Edit, type RepairResult } from "@formwork/repair";
 import type { Command } from "../command.js";
-import { parseVerbArgs } from "../args.js";
+import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, parseVerbArgs } from "../args.js";
 import { readFlagFile, readJsonFlagFile } from "../files.js";
 
 const HELP = `Usage: formwork repair [options] < INPUT
@@ -28,6 +28,7 @@ Options:
                            per input to stdout (stdin is not read)
   --indent N               indent the repaired JSON by N spaces (default: 0)
   --quiet                  do not write the edits to stderr
+${LIMIT_HELP}
   --help                   this text
 
 Exit status: 0 when the document was repaired (and, with --schema, is
@@ -103,7 +104,9 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     jsonl: { type: "string" },
     indent: { type: "string" },
     quiet: { type: "boolean" },
+    ...LIMIT_FLAG,
   });
+  const limits = limitsFlag(values.limit);
   const format = values.format ?? "json";
   if (format !== "json" && format !== "yaml" && format !== "csv") {
     throw new ArgumentError("bad-arguments", `--format must be json, yaml or csv, got "${format}"`, { hint: 'Run "formwork repair --help" for the options.' });
@@ -122,9 +125,9 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     columns = c as CsvColumn[];
   }
   const repair = (text: string | Uint8Array): RepairResult => {
-    if (format === "yaml") return repairYaml(text, { schema });
-    if (format === "csv") return repairCsv(text, { columns });
-    return repairJson(text, { schema, indent });
+    if (format === "yaml") return repairYaml(text, { schema, limits });
+    if (format === "csv") return repairCsv(text, { columns, limits });
+    return repairJson(text, { schema, indent, limits });
   };
 
   if (values.jsonl !== undefined) {

@@ -6,7 +6,7 @@
 import { ArgumentError } from "@formwork/core";
 import { createValidator } from "@formwork/validate";
 import type { Command } from "../command.js";
-import { parseVerbArgs } from "../args.js";
+import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, parseVerbArgs } from "../args.js";
 import { readJsonFlagFile } from "../files.js";
 import { readJsonlField } from "../jsonl.js";
 import { attachFile } from "../report-error.js";
@@ -31,6 +31,7 @@ Options:
                    reads stdin. Results come in order.
                      formwork validate --schema person.json --jsonl people.jsonl
   --all-errors     Report every failing keyword, not only the first.
+${LIMIT_HELP}
   -h, --help       This help.
 
 Exit status: 0 when every value is valid, 1 when some value is not, 2 on a bad
@@ -44,7 +45,9 @@ async function run(args: string[]): Promise<number> {
     jsonl: { type: "string" },
     "all-errors": { type: "boolean" },
     json: { type: "boolean" },
+    ...LIMIT_FLAG,
   });
+  const limits = limitsFlag(values.limit);
   if (values.schema === undefined) throw new ArgumentError("bad-arguments", "--schema FILE is required", { hint: 'Run "formwork validate --help" for the options.' });
   if ((values.value === undefined) === (values.jsonl === undefined)) {
     throw new ArgumentError("bad-arguments", "give exactly one of --value JSON or --jsonl FILE", { hint: 'Run "formwork validate --help" for the options.' });
@@ -52,7 +55,7 @@ async function run(args: string[]): Promise<number> {
   const schema = readJsonFlagFile("schema", values.schema, "invalid-schema");
   let validator;
   try {
-    validator = createValidator(schema, { allErrors: values["all-errors"] === true });
+    validator = createValidator(schema, { allErrors: values["all-errors"] === true, ...(limits !== undefined ? { limits } : {}) });
   } catch (err) {
     attachFile(err, values.schema);
     throw err;

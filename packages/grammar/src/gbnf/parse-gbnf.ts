@@ -3,7 +3,7 @@
  * errors that name the line and column.
  */
 import type { IRecognitionException, IToken } from "chevrotain";
-import { type CompileError, type Limits } from "@formwork/core";
+import { LimitError, type CompileError, type Limits } from "@formwork/core";
 import { checkInputBytes, limitExceeded, lineColumnOf } from "@formwork/core/internal";
 import type { Grammar } from "../ir.js";
 import { analyzeGrammar, type GrammarWarning } from "../analyze.js";
@@ -59,9 +59,24 @@ export function parseGbnfWithWarnings(text: string, options: ParseGbnfOptions = 
   // The parser recurses once per parenthesis: check the nesting before it runs.
   checkTokenLimits(text, tokens, limits);
   gbnfParser.input = tokens;
-  const cst = gbnfParser.grammar();
-  if (gbnfParser.errors.length > 0) throw syntaxError(text, gbnfParser.errors[0]);
-  const grammar = cstToGrammar(cst, text, root);
+  let cst: ReturnType<typeof gbnfParser.grammar>;
+  let grammar: Grammar;
+  try {
+    cst = gbnfParser.grammar();
+    if (gbnfParser.errors.length > 0) throw syntaxError(text, gbnfParser.errors[0]);
+    grammar = cstToGrammar(cst, text, root);
+  } catch (err) {
+    // A maxDepth raised past what the stack holds (the parser and the IR builder recurse once per
+    // parenthesis; Node's default stack holds about 350 levels): a clear error, not a crash.
+    if (err instanceof RangeError) {
+      throw new LimitError("max-depth", `the GBNF text nests too deep for the parser's call stack (maxDepth = ${limits.maxDepth} was raised past what this process's stack holds)`, {
+        hint: "Lower limits.maxDepth (the default 200 always fits), flatten the grammar with named rules, or run Node with a larger --stack-size.",
+        limit: "maxDepth",
+        limitValue: limits.maxDepth,
+      });
+    }
+    throw err;
+  }
   checkGrammarLimits(grammar, limits);
   const analysis = analyzeGrammar(grammar, { codePrefix: "gbnf" });
   if (analysis.errors.length > 0) throw analysis.errors[0];
