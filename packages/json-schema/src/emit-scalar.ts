@@ -69,7 +69,7 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
   }
   if (mult > 1) return multiples(ctx, mult, b, excluded, m);
   const hasBounds = b.min !== undefined || b.max !== undefined || excluded.length > 0;
-  if (!hasBounds) return ctx.syntax.number((ANY_NUMBER[integer ? 1 : 0] ??= anyNumber(integer)), integer);
+  if (!hasBounds) return ctx.syntax.number(anyNumber(integer), integer);
   // Split the range around excluded values.
   let ranges: NumericBounds[] = [b];
   for (const x of excluded) {
@@ -88,8 +88,6 @@ export function emitNumber(ctx: Ctx, m: Merged): Node {
   return ctx.syntax.number(rx.alt(...ranges.map((r) => boundedNumber(r, integer))), integer);
 }
 
-/** The languages of all numbers and all integers (one object each, so that a syntax can cache their nodes). */
-const ANY_NUMBER: (RegexAst | undefined)[] = [undefined, undefined];
 
 /** The parts of range `r` other than the point `x`. */
 function splitAt(r: NumericBounds, x: number): NumericBounds[] {

@@ -73,7 +73,8 @@ export function intRange(a: bigint, b: bigint | null): RegexAst {
     const hi = b !== null && len === lb ? b : 10n ** BigInt(len) - 1n;
     out.push(sameLength(lo.toString(), hi.toString()));
   }
-  if (b === null) out.push(rx.seq(NONZERO, rx.repeat(DIGITS, la, Infinity)));
+  // No upper bound: up to MAX_INT_DIGITS digits (no text reaches Infinity).
+  if (b === null && la < MAX_INT_DIGITS) out.push(rx.seq(NONZERO, rx.repeat(DIGITS, la, MAX_INT_DIGITS - 1)));
   return rx.alt(...out);
 }
 
@@ -239,6 +240,9 @@ export function boundedNumber(bounds: NumericBounds, integer: boolean, nonIntege
     if (bounds.max === -Infinity) return EMPTY;
     if (bounds.max !== Infinity) hi = decOf(bounds.maxExclusive ? nextDown(bounds.max) : bounds.max);
   }
+  // Past 1e307 the digit cap of unbounded ranges (MAX_INT_DIGITS) would cut into the range: bound it by the largest double instead.
+  if (!hi && lo && !lo.neg && lo.int.length >= MAX_INT_DIGITS) hi = decOf(Number.MAX_VALUE);
+  if (!lo && hi && hi.neg && hi.int.length >= MAX_INT_DIGITS) lo = decOf(-Number.MAX_VALUE);
   if (integer) {
     if (lo) lo = ceilDec(lo);
     if (hi) hi = floorDec(hi);
@@ -259,14 +263,50 @@ export function boundedNumber(bounds: NumericBounds, integer: boolean, nonIntege
   return rx.alt(...parts);
 }
 
-/** Any JSON number (with exponents), or any integer (no exponent, no `-0`). */
+/**
+ * Most integer digits of a generated number: every text stays below 1e308, so
+ * no text parses to Infinity (`JSON.parse` turns 1e400 and a 400-digit
+ * integer into Infinity, which is not a JSON value; ajv rejects it as an integer).
+ */
+export const MAX_INT_DIGITS = 308;
+
+const SIGN = rx.repeat(rx.text("-"), 0, 1);
+const FRACTION = rx.repeat(rx.seq(rx.text("."), rx.repeat(DIGITS, 1, Infinity)), 0, 1);
+/** Integer digits without leading zeros, 1 to `n` of them. */
+const intDigits = (n: number): RegexAst => rx.alt(rx.text("0"), rx.seq(NONZERO, rx.repeat(DIGITS, 0, n - 1)));
+const E = rx.chars([0x45, 0x45, 0x65, 0x65]);
+const ZEROS = rx.repeat(rx.text("0"), 0, Infinity);
+
+/**
+ * Any JSON number whose value is finite as a double (with exponents), or any
+ * integer (no exponent, no `-0`). A text is kept when its value is below
+ * 1e308 by its digit counts: at most 308 integer digits, and with an exponent
+ * e > 0, integer digits + e <= 307 (e of 1 digit: 298 integer digits; of 2:
+ * 208; 100..299: 8; 300..307: 1), or e = 308 after a mantissa of at most
+ * 1.7976931348623157 (so `JSON.stringify` of every finite double is kept).
+ * Negative exponents are free (underflow gives 0 or a subnormal, both finite).
+ */
 export function anyNumber(integer: boolean): RegexAst {
-  const intPart = rx.alt(rx.text("0"), rx.seq(NONZERO, rx.repeat(DIGITS, 0, Infinity)));
-  if (integer) return rx.alt(rx.text("0"), rx.seq(rx.repeat(rx.text("-"), 0, 1), NONZERO, rx.repeat(DIGITS, 0, Infinity)));
+  return (ANY[integer ? 1 : 0] ??= buildAnyNumber(integer));
+}
+
+/** The two languages of `anyNumber`, built once (one object each, so that a syntax can recognise and cache them). */
+const ANY: (RegexAst | undefined)[] = [undefined, undefined];
+
+function buildAnyNumber(integer: boolean): RegexAst {
+  if (integer) return rx.alt(rx.text("0"), rx.seq(SIGN, NONZERO, rx.repeat(DIGITS, 0, MAX_INT_DIGITS - 1)));
+  const mantissa = (n: number) => rx.seq(intDigits(n), FRACTION);
+  const plus = rx.seq(E, rx.repeat(rx.text("+"), 0, 1), ZEROS);
   return rx.seq(
-    rx.repeat(rx.text("-"), 0, 1),
-    intPart,
-    rx.repeat(rx.seq(rx.text("."), rx.repeat(DIGITS, 1, Infinity)), 0, 1),
-    rx.repeat(rx.seq(rx.chars([0x45, 0x45, 0x65, 0x65]), rx.repeat(rx.chars([0x2b, 0x2b, 0x2d, 0x2d]), 0, 1), rx.repeat(DIGITS, 1, Infinity)), 0, 1),
+    SIGN,
+    rx.alt(
+      mantissa(MAX_INT_DIGITS),
+      rx.seq(mantissa(MAX_INT_DIGITS), E, rx.text("-"), rx.repeat(DIGITS, 1, Infinity)),
+      rx.seq(mantissa(298), plus, DIGITS),
+      rx.seq(mantissa(208), plus, rx.chars([0x31, 0x39]), DIGITS),
+      rx.seq(mantissa(8), plus, rx.chars([0x31, 0x32]), DIGITS, DIGITS),
+      rx.seq(mantissa(1), plus, rx.text("30"), rx.chars([0x30, 0x37])),
+      rx.seq(boundedNumber({ min: 0, max: 1.7976931348623157 }, false), plus, rx.text("308")),
+    ),
   );
 }

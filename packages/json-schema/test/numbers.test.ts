@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 import { referenceMatch } from "@formwork/grammar/testing";
+import { checkText } from "@formwork/grammar";
 
 const BOUNDS = [0, 1, -1, 10, -10, 1.5, -2.25, 0.1, 0.3, 1e-3, 123.456, 2 ** 31, -(2 ** 31), 99, 100, 0.5, 7];
 
@@ -95,5 +96,67 @@ describe("numeric bounds agree with ajv", () => {
     const g = compileSchema({ type: "number", exclusiveMinimum: 1.1 }, { whitespace: "compact" }).grammar;
     expect(referenceMatch(g, "1.10000000000000000001").accepted).toBe(false);
     expect(referenceMatch(g, "1.2").accepted).toBe(true);
+  });
+});
+
+// JSON.parse reads 1e400 and a 400-digit integer as Infinity (not a JSON
+// value; ajv rejects it as a number and as an integer). The number grammar
+// must accept no such text, and keep JSON.stringify of every finite double.
+describe("no number text overflows to Infinity (ajv and JSON.parse as oracle)", () => {
+  const mantissas = (k: number): string[] => ["9".repeat(k), `1${"0".repeat(k - 1)}`, `9`.repeat(k) + ".99", `1${"0".repeat(k - 1)}.5`];
+  const texts: string[] = ["1e985", "1E400", "-1e309", "1e308", "2e308", "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308", "1.79769313486231571e308", "1.8e308", "0.5e308", "1e+0308", "123e45", "1e-400", "1e-99999", "5e-324", `17${"0".repeat(307)}`, `17${"0".repeat(307)}.5`, `-17${"0".repeat(307)}`];
+  for (const k of [1, 2, 8, 9, 208, 209, 298, 299, 307, 308, 309, 400]) {
+    for (const m of mantissas(k)) {
+      for (const e of ["", "e0", "e+9", "E9", "e10", "e99", "e100", "e299", "e300", "e307", "e+0307", "e308", "e309", "e-5", "e-400"]) {
+        texts.push(m + e, `-${m}${e}`);
+      }
+    }
+  }
+  const doubles = [Number.MAX_VALUE, -Number.MAX_VALUE, 1e308, 1.5e308, 1e307, 9.999e307, 1e21, 123e45, Number.MIN_VALUE, 2 ** 1023, 1.7976931348623155e308];
+  const schemas: Record<string, unknown>[] = [
+    { type: "number" },
+    { type: "integer" },
+    { type: "number", minimum: 0 },
+    { type: "integer", minimum: -5 },
+    { type: "number", maximum: 3 },
+    { type: "integer", exclusiveMaximum: 0 },
+    { type: "number", minimum: 1e307 },
+    { type: "number", exclusiveMinimum: 1.5e308 },
+    { type: "integer", maximum: -1e308 },
+    { type: "number", not: { const: 0 } },
+  ];
+  for (const schema of schemas) {
+    it(JSON.stringify(schema), () => {
+      const grammar = compileSchema(schema, { whitespace: "compact" }).grammar;
+      const validate = createValidator(schema);
+      let accepted = 0;
+      for (const t of texts) {
+        if (!checkText(grammar, t).accepted) continue;
+        accepted++;
+        const v = JSON.parse(t) as number;
+        expect(Number.isFinite(v), `${t} parses to ${v}`).toBe(true);
+        expect(validate(v).valid, `ajv rejects ${t}`).toBe(true);
+      }
+      expect(accepted).toBeGreaterThan(0);
+      for (const x of doubles) {
+        const t = JSON.stringify(x);
+        // Bounded numbers are written without exponents (numbers.ts): only the unbounded ones must keep every double.
+        if (Object.keys(schema).length === 1 && validate(x).valid && (schema.type === "number" || !/e/.test(t))) {
+          expect(checkText(grammar, t).accepted, `${JSON.stringify(schema)} rejects ${t}`).toBe(true);
+        }
+      }
+    });
+  }
+  it("the any-number grammar keeps every digit-count/exponent pair below 1e307, and refuses more", () => {
+    const grammar = compileSchema({ type: "number" }, { whitespace: "compact" }).grammar;
+    for (const [k, e] of [[298, 9], [208, 99], [8, 299], [1, 307], [300, 0], [308, 0], [308, -5], [308, -100]] as const) {
+      const t = `${"9".repeat(k)}${e === 0 ? "" : `e${e}`}`;
+      expect(checkText(grammar, t).accepted, t).toBe(true);
+    }
+    // Past the digit counts: refused even where the value would be finite (a documented restriction).
+    for (const [k, e] of [[299, 9], [209, 99], [9, 299], [2, 307], [309, 0], [400, -100]] as const) {
+      const t = `${"9".repeat(k)}${e === 0 ? "" : `e${e}`}`;
+      expect(checkText(grammar, t).accepted, t).toBe(false);
+    }
   });
 });
