@@ -74,7 +74,8 @@ function main(): void {
       /* refused: fine for warm-up */
     }
   }
-  for (const { file, grammar } of grammars) {
+  for (const [k, { file, grammar }] of grammars.entries()) {
+    if ((k + 1) % 20 === 0) process.stderr.write(`compile-bench: ${k + 1}/${grammars.length}\n`);
     const gc = new GrammarCompiler(vocab, { ...options, precomputeSlices: false }, base.trie);
     const t0 = performance.now();
     let cg;

@@ -241,6 +241,8 @@ async function main(): Promise<void> {
         await nlcRun(loaded, seq, 16, temperature, 0, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
         await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed: 0, maxTokens: opt.maxTokens });
         for (let seed = 1; seed <= opt.seeds; seed++) {
+          // Progress on stderr: one line per seed (a row takes a minute or more), each engine's run with --verbose.
+          process.stderr.write(`decode-bench: ${size} ${name} T=${temperature} seed ${seed}/${opt.seeds}\n`);
           const progress = (what: string, r: Run) => {
             if (opt.verbose) process.stderr.write(`  ${size} ${name} T=${temperature} seed=${seed} ${what}: ${r.tokens} tokens, ${r.decodeMs.toFixed(0)} ms\n`);
           };

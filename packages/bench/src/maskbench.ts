@@ -110,7 +110,8 @@ async function main(): Promise<number> {
   const started = performance.now();
   for (const [n, file] of files.entries()) {
     results.push(evaluateMaskBenchPath(opt.data, file, { compiler, tokenizer, masks: opt.masks, maskUs }));
-    if (!opt.json && (n + 1) % 500 === 0) log(`  ${n + 1} files, ${r1((performance.now() - started) / 1000)} s`);
+    // Progress on stderr, also under --json (a full run takes minutes).
+    if ((n + 1) % 500 === 0) process.stderr.write(`  ${n + 1} / ${files.length} files, ${r1((performance.now() - started) / 1000)} s\n`);
   }
   const t = totalsOf(results);
   const compiled = results.filter((r) => r.compiled);

@@ -130,7 +130,8 @@ async function main(): Promise<void> {
     ].join(" "),
   );
 
-  for (const p of REGEX_BENCH_PATTERNS) {
+  for (const [k, p] of REGEX_BENCH_PATTERNS.entries()) {
+    process.stderr.write(`regex-bench: ${k + 1}/${REGEX_BENCH_PATTERNS.length} ${p.pattern.slice(0, 40)}\n`);
     let whole: ReturnType<typeof timeCompile>;
     let search: ReturnType<typeof timeCompile>;
     try {

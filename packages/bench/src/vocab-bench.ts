@@ -86,7 +86,10 @@ async function benchOne(name: NpmTokenizerName): Promise<Row> {
 }
 
 const rows: Row[] = [];
-for (const name of ["qwen3", "llama3"] as const) rows.push(await benchOne(name));
+for (const name of ["qwen3", "llama3"] as const) {
+  process.stderr.write(`vocab-bench: ${name} (${RUNS} runs)\n`);
+  rows.push(await benchOne(name));
+}
 
 if (process.argv.includes("--json")) {
   console.log(JSON.stringify({ machine: machine(), runs: RUNS, rows }, null, 2));
