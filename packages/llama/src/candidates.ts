@@ -50,7 +50,11 @@ export interface CandidateDecoderOptions<S = unknown, V = unknown> extends Omit<
   sharePrompt?: "copy" | "batch";
 }
 
-/** A `CandidateDecoder` on a loaded model; `dispose()` frees its context. */
+/**
+ * A `CandidateDecoder` on a loaded model. Its context of N sequences is kept
+ * with the model and reused by later decoders (a larger N replaces it); it
+ * is freed with the model. `dispose()` ends this decoder.
+ */
 export interface LlamaCandidateDecoder extends CandidateDecoder {
   /** The resolved constraint (null: free text). */
   readonly constraint: Constraint | null;
@@ -255,14 +259,9 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
     constraint,
     promptTokens: prompt,
     decode,
+    // The context of N sequences stays with the model for the next decoders (node-llama-cpp frees it with the model).
     async dispose() {
-      if (disposed) return;
       disposed = true;
-      const pool = pools.get(loaded);
-      if (pool && pool.users === 0) {
-        pools.delete(loaded);
-        await disposePool(pool);
-      }
     },
   };
 }
