@@ -4,7 +4,10 @@
  * mask-time distributions of Formwork and web-xgrammar measured in the same
  * run (mask-warm.svg, mask-cold.svg); for `decode.json`, ms per token of
  * node-llama-cpp alone, with its JSON-schema grammar, and Formwork
- * (decode.svg). Every chart names the command, the machine and its load.
+ * (decode.svg); for `repair.json`, the share of documents brought back by
+ * kind of mistake and the CPU time per KB, Formwork beside jsonrepair
+ * (repair-kinds.svg, repair-time.svg). Every chart names the command, the
+ * machine and its load.
  *
  * Usage: pnpm bench:charts [--dir docs/benchmarks]
  */
@@ -83,6 +86,52 @@ function decodeChart(dir: string, data: { run: RunInfo; seeds: number; rows: Dec
   return [file];
 }
 
+interface RepairKindRow {
+  kind: string;
+  cases: number;
+  formwork: number;
+  jsonrepair: number;
+}
+
+interface RepairTimingRow {
+  bytes: number;
+  formwork: { cpu: number } | null;
+  jsonrepair: { cpu: number } | null;
+  jsonParse: { cpu: number };
+}
+
+function repairCharts(dir: string, data: { run: RunInfo; documents: number; kinds: RepairKindRow[]; realWorld: { heldOut: RepairKindRow[] }; timing: RepairTimingRow[] }): string[] {
+  const written: string[] = [];
+  const share = (n: number, d: number) => (d === 0 ? null : (100 * n) / d);
+  const kindRows = (rows: RepairKindRow[]): Row<number>[] =>
+    rows.map((r) => ({ label: `${r.kind} (${r.cases})`, lanes: [{ name: "formwork", value: share(r.formwork, r.cases) }, { name: "jsonrepair", value: share(r.jsonrepair, r.cases) }] }));
+  const parts: [string, RepairKindRow[], string][] = [
+    ["repair-kinds.svg", data.kinds, `corruption corpus: ${data.documents} documents (MaskBench values written with the mistakes of corruptions.ts)`],
+    ["repair-held-out.svg", data.realWorld.heldOut, "real-world-shaped corpus, held-out part (never used while developing)"],
+  ];
+  for (const [name, rows, what] of parts) {
+    if (rows.length === 0) continue;
+    const svg = barChart({ title: "Documents brought back to the intended value, by kind of mistake", subtitle: subtitle(data.run, what), unit: "% of documents (higher is better)" }, kindRows(rows));
+    writeFileSync(join(dir, name), svg);
+    written.push(join(dir, name));
+  }
+  if (data.timing.length > 0) {
+    const kb = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(0)} MB` : `${(b / 1024).toFixed(0)} KB`);
+    const rows: Row<number>[] = data.timing.map((r) => ({
+      label: `${kb(r.bytes)} input`,
+      lanes: [
+        { name: "formwork", value: r.formwork?.cpu ?? null, note: "not run (the size before took too long)" },
+        { name: "jsonrepair", value: r.jsonrepair?.cpu ?? null, note: "not run (the size before took too long)" },
+        { name: "JSON.parse of the repaired text", value: r.jsonParse.cpu },
+      ],
+    }));
+    const svg = barChart({ title: "CPU time per KB of corrupted JSON, same texts, same run", subtitle: subtitle(data.run, "medians of runs after warm-up; JSON.parse of the clean text as the machine's baseline"), unit: "CPU µs per KB (lower is better)" }, rows);
+    writeFileSync(join(dir, "repair-time.svg"), svg);
+    written.push(join(dir, "repair-time.svg"));
+  }
+  return written;
+}
+
 function main(): number {
   const i = process.argv.indexOf("--dir");
   const dir = resolve(i >= 0 ? process.argv[i + 1] : join(repoRoot, "docs/benchmarks"));
@@ -93,7 +142,7 @@ function main(): number {
   let n = 0;
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     const data = JSON.parse(readFileSync(join(dir, name), "utf8"));
-    const files = data.bench === "mask" ? maskCharts(dir, data) : data.bench === "decode" ? decodeChart(dir, data) : [];
+    const files = data.bench === "mask" ? maskCharts(dir, data) : data.bench === "decode" ? decodeChart(dir, data) : data.bench === "repair" ? repairCharts(dir, data) : [];
     for (const f of files) console.log(`bench:charts: ${name} -> ${f}`);
     n += files.length;
   }

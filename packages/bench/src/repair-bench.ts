@@ -15,7 +15,8 @@
  * Progress goes to stderr every few seconds. Options: `--files N` MaskBench
  * files for part 1 (default 800), `--real-files N` for part 2 (default 200),
  * `--seed N` (default 11), `--sizes 1e3,1e5,1e6,1e7`, `--parts` (default
- * `corruption,tune,held-out,timing`: which parts to run), `--json`.
+ * `corruption,tune,held-out,timing`: which parts to run), `--json`, `--out FILE`
+ * (the results as JSON for `pnpm bench:charts`: docs/benchmarks/repair.json).
  */
 import { cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
@@ -24,6 +25,7 @@ import { parseArgs } from "node:util";
 import { jsonrepair } from "jsonrepair";
 import { repairJson, type RepairResult } from "@formwork/repair";
 import { loadCorpora, type CorruptionsModule, type JsonCase, type RealCase, type SchemaSample } from "./repair-corpus-loader.js";
+import { writeResult } from "./results.js";
 import { median } from "./stats.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -219,6 +221,7 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "11" },
       sizes: { type: "string", default: "1e3,1e5,1e6,1e7" },
       parts: { type: "string", default: "corruption,tune,held-out,timing" },
+      out: { type: "string" },
     },
   });
   const parts = new Set(values.parts.split(","));
@@ -297,6 +300,7 @@ async function main(): Promise<void> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ bench: "repair", machine, documents: cases.length, scoreMs: Math.round(scoreMs), kinds, realWorld: { tune, heldOut }, timing: times })}\n`);
   }
+  if (values.out) writeResult(values.out, "repair", { documents: cases.length, kinds, realWorld: { tune, heldOut }, timing: times });
 }
 
 main().catch((err: unknown) => {
