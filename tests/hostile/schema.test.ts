@@ -74,6 +74,11 @@ describe("deep schemas", () => {
     cliError(r, "max-depth");
   });
 
+  it("a $ref loop that reads nothing (a -> b -> a): invalid-schema in the validator, not max-depth", async () => {
+    const loop = { $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } }, $ref: "#/$defs/a" };
+    expect(expectError(await outcome(() => createValidator(loop)), "invalid-schema").message).toContain("$ref loop");
+  });
+
   it("nested 100 deep compiles; limits.maxDepth lowers the bound", async () => {
     expectValue(await outcome(() => compileSchema(nest("allOf", 100))));
     expectError(await outcome(() => compileSchema(nest("allOf", 100), { limits: { maxDepth: 50 } })), "max-depth");

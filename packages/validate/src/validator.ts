@@ -82,12 +82,12 @@ const FLAT_ABOVE = 256;
  * Checks a schema document against `maxDepth` (its JSON nesting) and `maxProperties` (the most
  * entries under one keyword: named properties, pattern properties, `$defs`, dependencies,
  * branches of `allOf`/`anyOf`/`oneOf`, `prefixItems`), both measured without recursion, and
- * returns the widest keyword. Throws `LimitError` `max-depth` or `max-properties` with the
+ * returns the widest keyword and the depth. Throws `LimitError` `max-depth` or `max-properties` with the
  * pointer of the first place past the limit. `createValidator` and the schema compiler call it
  * first: ajv and the compiler recurse once per level, and ajv's compile time grows faster than
  * the width.
  */
-export function checkSchemaLimits(schema: unknown, limits: Pick<Limits, "maxDepth" | "maxProperties">): { width: number; pointer: string } {
+export function checkSchemaLimits(schema: unknown, limits: Pick<Limits, "maxDepth" | "maxProperties">): { width: number; pointer: string; depth: number } {
   const { maxDepth, maxProperties } = limits;
   const deep = valueDepth(schema, maxDepth);
   if (deep.depth > maxDepth) throw limitExceeded("maxDepth", maxDepth, undefined, { what: "the schema", location: { kind: "pointer", pointer: deep.pointer } });
@@ -100,7 +100,7 @@ export function checkSchemaLimits(schema: unknown, limits: Pick<Limits, "maxDept
       limitValue: maxProperties,
     });
   }
-  return wide;
+  return { ...wide, depth: deep.depth };
 }
 
 /** Keywords whose value is an object of subschemas (or of arrays, for `dependentRequired`) by name. */
@@ -240,7 +240,7 @@ function newAjv(draft: Draft, options: ValidatorOptions, regExp: "linear" | "bac
   return ajv;
 }
 
-function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine, wide: { width: number; pointer: string }): ValidateFunction {
+function compile(schema: Record<string, unknown>, draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine, wide: { width: number; pointer: string; depth: number }): ValidateFunction {
   const failure: { last?: PatternFailure } = {};
   // `$async: true` makes ajv return a promise; validation here is synchronous.
   const sync = schema.$async === true ? { ...schema, $async: false } : schema;
@@ -276,7 +276,15 @@ function compile(schema: Record<string, unknown>, draft: Draft, options: Validat
           limit: "maxProperties",
         });
       }
-      throw new LimitError("max-depth", "the schema is too deep or too recursive for ajv to compile (the call stack overflowed)", {
+      // Within the default depth, what overflows ajv's compiler is a $ref loop that reads nothing
+      // (a -> b -> a): the same schema error validation reports for {"$ref": "#"}.
+      if (wide.depth <= DEFAULT_VALIDATOR_LIMITS.maxDepth) {
+        throw new CompileError("invalid-schema", "the schema refers back to itself without reading any deeper into the value (a $ref loop such as a -> b -> a, through allOf, anyOf, oneOf, not, if or $ref alone): ajv's compiler recursed without end", {
+          location: { kind: "pointer", pointer: "" },
+          hint: "Make every $ref cycle pass through a keyword that reads into the value (properties, items, ...).",
+        });
+      }
+      throw new LimitError("max-depth", `the schema, ${wide.depth} levels deep, is too deep or too recursive for ajv to compile (the call stack overflowed)`, {
         location: { kind: "pointer", pointer: "" },
         hint: "Lower limits.maxDepth back toward its default (256), or flatten the schema with $defs.",
         limit: "maxDepth",
