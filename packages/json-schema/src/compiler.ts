@@ -89,10 +89,18 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   rules.set("root", ctx.syntax.document(body));
   const g = compactGrammar({ rules, root: "root" });
   if (!productiveRules(g).has("root")) {
-    throw new CompileError("empty-schema", "No JSON value satisfies this schema (its constraints contradict each other" + (ctx.syntax.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"), {
-      location: { kind: "pointer", pointer: "" },
-      hint: "Check for contradictory keywords (e.g. minimum above maximum, a required property that is false).",
-    });
+    // A $ref loop that reads nothing ({"$ref": "#"}, a -> b -> a) has no finite instance either: say so when there is a $ref.
+    const refs = typeof schema === "object" && JSON.stringify(schema).includes('"$ref"');
+    throw new CompileError(
+      "empty-schema",
+      "No JSON value satisfies this schema (its constraints contradict each other" +
+        (refs ? ", or it refers back to itself through $ref without reading into the value, as {\"$ref\": \"#\"} or a -> b -> a do" : "") +
+        (ctx.syntax.depthMatters ? `, or every instance nests deeper than maxDepth ${opts.maxDepth})` : ")"),
+      {
+        location: { kind: "pointer", pointer: "" },
+        hint: `Check for contradictory keywords (e.g. minimum above maximum, a required property that is false)${refs ? "; make every $ref cycle pass through a keyword that reads into the value (properties, items, ...)" : ""}.`,
+      },
+    );
   }
   return { grammar: g, warnings: ctx.warnings };
 }
