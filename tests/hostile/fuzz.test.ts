@@ -6,6 +6,7 @@ import { valueDepth } from "@formwork/core/internal";
 import { checkText, parseGbnf, textCompiler } from "@formwork/grammar";
 import { compileRegex, matchesText } from "@formwork/regex";
 import { createValidator } from "@formwork/validate";
+import { compileSchema } from "@formwork/json-schema";
 import { outcome } from "./outcome.js";
 
 /** A run of `piece` repeated 1 to `max` times: deep nesting comes from runs, not from luck. */
@@ -72,6 +73,42 @@ describe("fuzz: documented errors only", () => {
         if (compiled.ok) await outcome(() => compiled.value(v));
       }),
       { seed: 19, numRuns: 400 },
+    );
+  });
+
+  it("compileSchema and checkText, on random, wide and deep schemas", async () => {
+    const leaf = fc.constantFrom<unknown>({ type: "string" }, { type: "integer" }, { type: "number", multipleOf: 0.5 }, true, false, { $ref: "#" }, { $ref: "#/$defs/x" }, { format: "email" }, { type: "string", pattern: "^(a+)+$" }, { enum: [1, "a", null] }, { const: { a: [1] } }, { minimum: 5, maximum: 1 });
+    const schema = fc.letrec<{ s: unknown }>((tie) => ({
+      s: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        leaf,
+        fc.record({ type: fc.constant("array"), items: tie("s"), minItems: fc.nat(3), maxItems: fc.constantFrom(undefined, 2, 1e9), uniqueItems: fc.boolean() }, { requiredKeys: ["type", "items"] }),
+        fc.record({ type: fc.constant("array"), contains: tie("s"), minContains: fc.constantFrom(0, 2, 1_000), maxContains: fc.constantFrom(3, 2_000) }, { requiredKeys: ["type", "contains"] }),
+        fc.record({ type: fc.constant("object"), properties: fc.dictionary(fc.constantFrom("a", "b", "c"), tie("s")), required: fc.constantFrom([], ["a"], ["a", "b"]), additionalProperties: fc.oneof(fc.boolean(), tie("s")), minProperties: fc.constantFrom(undefined, 1, 50), maxProperties: fc.constantFrom(undefined, 2) }, { requiredKeys: ["type", "properties"] }),
+        fc.record({ allOf: fc.array(tie("s"), { maxLength: 2 }) }),
+        fc.record({ anyOf: fc.array(tie("s"), { minLength: 1, maxLength: 3 }) }),
+        fc.record({ oneOf: fc.array(tie("s"), { minLength: 1, maxLength: 3 }) }),
+        fc.record({ not: tie("s") }),
+        fc.record({ if: tie("s"), then: tie("s"), else: tie("s") }),
+      ),
+    })).s;
+    // Wide and deep variants: a run of properties, an allOf chain, a $defs chain.
+    const shaped = fc.oneof(
+      schema.map((s) => ({ $defs: { x: s }, $ref: "#/$defs/x" })),
+      fc.tuple(fc.integer({ min: 1, max: 3_000 }), fc.nat(3_000)).map(([n, req]) => ({ type: "object", properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: "integer" }])), required: Array.from({ length: Math.min(n, req) }, (_, i) => `p${i}`) })),
+      fc.integer({ min: 1, max: 3_000 }).map((d) => {
+        let s: unknown = { type: "integer" };
+        for (let i = 0; i < d; i++) s = i % 3 === 0 ? { allOf: [s] } : i % 3 === 1 ? { type: "array", items: s } : { type: "object", properties: { a: s } };
+        return s;
+      }),
+      schema,
+    );
+    await fc.assert(
+      fc.asyncProperty(shaped, fc.constantFrom<Record<string, unknown>>({}, { lenient: true }, { whitespace: "compact" }, { propertyOrder: "any" }), fc.string({ maxLength: 30 }), async (s, options, text) => {
+        const compiled = await outcome(() => compileSchema(s, options));
+        if (compiled.ok) await outcome(() => checkText(textCompiler().compile(compiled.value.grammar), text));
+      }),
+      { seed: 22, numRuns: 60 },
     );
   });
 
