@@ -180,6 +180,21 @@ export const command: Command = {
     // process ends at once, also 130).
     process.once("SIGINT", interrupted);
     const loaded = await loadModel({ model: values.model, threads, ...(limits !== undefined ? { limits } : {}), onInfo: info, onDownloadProgress: (p) => download(p.downloadedBytes, p.totalBytes) }).finally(() => download.done());
+    // What one generation and best-of-N share: the model, the prompt, the constraint, the sampling.
+    const common = {
+      model: loaded,
+      ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
+      constraint: constraint ?? undefined,
+      startAfter: values["start-after"],
+      maxTokens,
+      temperature,
+      seed,
+      ...(topK !== undefined ? { topK } : {}),
+      ...(topP !== undefined ? { topP } : {}),
+      ...(minP !== undefined ? { minP } : {}),
+      stop: values.stop,
+      fastForward: values["no-fast-forward"] !== true,
+    };
     try {
       if (select) {
         const { bestOfN } = select;
@@ -187,18 +202,7 @@ export const command: Command = {
         const total = n ?? 4;
         let done = 0;
         const r = await bestOfN({
-          model: loaded,
-          ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
-          constraint: constraint ?? undefined,
-          startAfter: values["start-after"],
-          maxTokens,
-          temperature,
-          seed,
-          ...(topK !== undefined ? { topK } : {}),
-          ...(topP !== undefined ? { topP } : {}),
-          ...(minP !== undefined ? { minP } : {}),
-          stop: values.stop,
-          fastForward: values["no-fast-forward"] !== true,
+          ...common,
           n: total,
           select: (values.select ?? "mean-logprob") as Strategy,
           voteKey: values["vote-key"],
@@ -246,18 +250,7 @@ export const command: Command = {
       }
       const streaming = values.stream === true;
       const result = await generate({
-        model: loaded,
-        ...(chat ? { messages: [...(values.system !== undefined ? [{ role: "system" as const, content: values.system }] : []), { role: "user" as const, content: prompt }] } : { prompt }),
-        constraint,
-        startAfter: values["start-after"],
-        maxTokens,
-        temperature,
-        seed,
-        ...(topK !== undefined ? { topK } : {}),
-        ...(topP !== undefined ? { topP } : {}),
-        ...(minP !== undefined ? { minP } : {}),
-        stop: values.stop,
-        fastForward: values["no-fast-forward"] !== true,
+        ...common,
         onText: streaming ? (chunk) => process.stdout.write(chunk) : undefined,
       });
       const t = result.timings;
