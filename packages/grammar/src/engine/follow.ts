@@ -62,7 +62,7 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
     if (!(nfa.flags[s] & NFA_BYTES)) continue;
     for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
       if (!live(edgeTo[k])) continue;
-      for (let b = classLo[edgeLo[k]], e = classHi[edgeHi[k]]; b <= e; b++) first[s * 8 + (b >>> 5)] |= 1 << (b & 31);
+      setBits(first, s * 8, classLo[edgeLo[k]], classHi[edgeHi[k]]);
     }
   }
   for (const e of ends) reach[e] = 1;
@@ -88,6 +88,14 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
     }
   }
   return follow;
+}
+
+/** Sets bits `lo..hi` (inclusive) of the 256-bit set at `set[base .. base + 8)`, a word at a time. */
+function setBits(set: Uint32Array, base: number, lo: number, hi: number): void {
+  for (let w = lo >>> 5, last = hi >>> 5; w <= last; w++) {
+    const from = w === lo >>> 5 ? lo & 31 : 0, to = w === last ? hi & 31 : 31;
+    set[base + w] |= (to === 31 ? 0xffffffff : (1 << (to + 1)) - 1) & ~((1 << from) - 1);
+  }
 }
 
 /** Propagates FIRST sets and reach flags along `src → dst` inclusions until nothing changes. */
