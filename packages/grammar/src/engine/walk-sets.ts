@@ -43,7 +43,7 @@ export class WalkSets {
   runAt = new Int32Array(0);
   runCount = new Uint8Array(0);
   runLen: number[] = [];
-  runOk: Uint16Array[] = [];
+  runOk: Uint32Array[] = [];
   /** Number of resets so far (a walk must not hold set ids across one). */
   generation = 0;
   private table = new ListTable();
@@ -105,7 +105,7 @@ export class WalkSets {
   /** Whether a configuration of set x in a run can read every continuation below trie node m (`maxSuffixChars` of m is `sfx`). */
   jumps(x: number, m: number, sfx: number): boolean {
     if (this.flags[x] & SET_RUNS_PENDING) this.describeRuns(x);
-    for (let k = this.runAt[x], e = k + this.runCount[x]; k < e; k++) if (sfx <= this.runLen[k] && this.runOk[k][m] & 1) return true;
+    for (let k = this.runAt[x], e = k + this.runCount[x]; k < e; k++) if (sfx <= this.runLen[k] && this.runOk[k][m >>> 5] & (1 << (m & 31))) return true;
     return false;
   }
 
