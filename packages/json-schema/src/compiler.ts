@@ -21,6 +21,7 @@ import { negate, NotNegatable } from "./negate.js";
 import { resolveOptions, type CompileSchemaOptions, type ResolvedOptions } from "./options.js";
 import { draftOf, frame, isFrame, under, withSchema, SchemaRegistry, type Frame } from "./resolver.js";
 import { JsonSyntax } from "./syntax/json.js";
+import { YamlSyntax } from "./syntax/yaml.js";
 import type { Slot, Syntax } from "./syntax/syntax.js";
 
 /** The result of `compileSchema`. */
@@ -66,7 +67,7 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
   const ctx: Ctx = {
     reg,
     opts,
-    syntax: createSyntax(opts),
+    syntax: createSyntax(opts, rules, (prefix) => ctx.newRule(prefix)),
     rules,
     warnings: [],
     value: (frames, depth, slot) => memoValue(ctx, memo, schemaIds, frames, depth, slot, () => value(ctx, frames, depth, slot, refRules, { n: 0 })),
@@ -225,6 +226,8 @@ function value(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, refRules: M
   // A lone $ref (or a chain of them) becomes a rule, which is what makes recursion finite.
   const live = frames.filter((f) => !(f.s === true || (typeof f.s === "object" && f.s !== null && !Array.isArray(f.s) && isMetadataOnly(f.s as Record<string, unknown>))));
   if (live.length === 0) {
+    const special = ctx.syntax.anyValue?.(depth, slot);
+    if (special) return special;
     // Any JSON value: one shared (recursive) rule.
     const key = `any@${placeKey(ctx, depth, slot)}`;
     let name = refRules.get(key);
@@ -569,9 +572,11 @@ function scalarOf(S: Syntax, node: Node, depth: number, slot: Slot): Node {
 }
 
 /** The writer of the syntax the options name (`resolveOptions` has refused unknown names). */
-function createSyntax(opts: ResolvedOptions): Syntax {
+function createSyntax(opts: ResolvedOptions, rules: Map<string, Node>, newRule: (prefix: string) => string): Syntax {
   switch (opts.syntax) {
     case "json":
       return new JsonSyntax(opts);
+    case "yaml":
+      return new YamlSyntax(opts, rules, newRule);
   }
 }

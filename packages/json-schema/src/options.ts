@@ -8,7 +8,7 @@ import { DEFAULT_VALIDATOR_LIMITS } from "@formwork/validate";
 import type { Draft } from "./resolver.js";
 
 /** The text syntaxes `compileSchema` writes. */
-export type SyntaxName = "json";
+export type SyntaxName = "json" | "yaml";
 
 /** Whitespace between JSON tokens in the generated text. */
 export type WhitespaceStyle =
@@ -21,8 +21,13 @@ export type WhitespaceStyle =
 
 /** Options for `compileSchema`. */
 export interface CompileSchemaOptions {
-  /** The text syntax of the output. Default `"json"` (the only one so far; docs/design/syntaxes.md says how others plug in). */
+  /**
+   * The text syntax of the output. Default `"json"`. `"yaml"`: block-style YAML that YAML 1.1 and 1.2
+   * parsers read to the same value (docs/yaml.md); `whitespace` does not apply, `indent` does.
+   */
   syntax?: SyntaxName;
+  /** YAML only: spaces per nesting level, 2 to 8. Default 2. */
+  indent?: number;
   /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Each warning says whether it `restricts` the output (a subset of the valid values) or `relaxes` it (validate the output then). */
   lenient?: boolean;
   /** Whitespace style. Default `"flexible"`. */
@@ -60,6 +65,7 @@ export interface CompileSchemaOptions {
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   syntax: SyntaxName;
+  indent: number;
   lenient: boolean;
   whitespace: WhitespaceStyle;
   maxIndent: number;
@@ -87,11 +93,16 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     throw new ArgumentError("bad-option", `propertyOrder must be "schema" or "any", got ${JSON.stringify(o.propertyOrder)}`, { hint: 'Use "schema" (the default: members in the order of `properties`) or "any".' });
   }
   const syntax = o.syntax ?? "json";
-  if (syntax !== "json") {
-    throw new ArgumentError("bad-option", `syntax must be "json", got ${JSON.stringify(syntax)}`, { hint: 'Use "json" (the default).' });
+  if (syntax !== "json" && syntax !== "yaml") {
+    throw new ArgumentError("bad-option", `syntax must be "json" or "yaml", got ${JSON.stringify(syntax)}`, { hint: 'Use "json" (the default) or "yaml".' });
+  }
+  const indent = o.indent ?? 2;
+  if (!Number.isInteger(indent) || indent < 2 || indent > 8) {
+    throw new ArgumentError("bad-option", `indent must be an integer from 2 to 8, got ${JSON.stringify(o.indent)}`, { hint: "Use e.g. indent: 2 (YAML block style needs at least 2: a dash and a space)." });
   }
   return {
     syntax,
+    indent,
     lenient: o.lenient ?? false,
     whitespace: ws,
     maxIndent: o.maxIndent ?? 32,

@@ -75,4 +75,10 @@ export interface Syntax {
   colon(depth: number): Node;
   /** What closes a container at `depth`/`slot`; `empty` when it has no member/item. */
   close(kind: Container, depth: number, slot: Slot, empty: boolean): Node;
+  /**
+   * Optional: the text of an unconstrained value (schema `{}` or `true`) at `depth`/`slot`, when the
+   * syntax writes it differently from a value built kind by kind (YAML: flow style below a depth, one
+   * rule for every depth). Null or absent: the compiler builds it from the methods above.
+   */
+  anyValue?(depth: number, slot: Slot): Node | null;
 }

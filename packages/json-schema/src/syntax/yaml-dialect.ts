@@ -214,3 +214,15 @@ export function yamlNumber(x: number): string | null {
   const text = `${mant.includes(".") ? mant : `${mant}.0`}e${s.slice(e + 1)}`;
   return new RegExp(`^(?:${YAML_NUMBER})$`).test(text) ? text : null;
 }
+
+/**
+ * The inside of a double-quoted scalar as a `@formwork/regex` quoting: the
+ * characters `doubleQuotedChar` escapes, each with its one escape (so a
+ * quoted text decodes one way, and each code point is one spelling).
+ */
+export const YAML_DOUBLE_QUOTED = ((): { name: string; escaped: number[]; escapes: Record<number, string[]> } => {
+  const escaped: number[] = [0x00, 0x1f, 0x22, 0x22, 0x5c, 0x5c, 0x7f, 0x9f, 0x2028, 0x2029, 0xfeff, 0xfeff, 0xfffe, 0xffff];
+  const escapes: Record<number, string[]> = {};
+  for (let i = 0; i < escaped.length; i += 2) for (let c = escaped[i]; c <= escaped[i + 1]; c++) escapes[c] = [doubleQuotedChar(c)];
+  return { name: "yaml-double-quoted", escaped, escapes };
+})();
