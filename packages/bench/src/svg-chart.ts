@@ -108,6 +108,25 @@ function engineNames(rows: Row<unknown>[]): string[] {
   return names;
 }
 
+/**
+ * The rows' labels and lanes: `lane(value, color, cy)` draws a measured lane centred at `cy`; a lane
+ * with no value (`measured` false) shows its note instead.
+ */
+function drawRows<T>(rows: Row<T>[], positions: number[], engines: string[], measured: (v: T | null) => v is T, lane: (v: T, color: string, cy: number) => string[]): string[] {
+  const body: string[] = [];
+  rows.forEach((r, i) => {
+    const y0 = positions[i];
+    body.push(`<text x="${LABEL_W - 8}" y="${y0 + (r.lanes.length * LANE_H) / 2 + 4}" text-anchor="end" fill="#1f2328">${esc(r.label)}</text>`);
+    r.lanes.forEach((l, k) => {
+      const c = COLORS[engines.indexOf(l.name) % COLORS.length];
+      const cy = y0 + k * LANE_H + LANE_H / 2;
+      if (measured(l.value)) body.push(...lane(l.value, c, cy));
+      else body.push(`<text x="${LABEL_W + 4}" y="${cy + 4}" fill="${c}" font-style="italic">${esc(`${l.name}: ${l.note ?? "not measured"}`)}</text>`);
+    });
+  });
+  return body;
+}
+
 /** Box plots of distributions, log scale. */
 export function boxPlotChart(text: ChartText, rows: Row<Distribution>[]): string {
   const values = rows.flatMap((r) => r.lanes.flatMap((l) => (l.value ? [l.value.p10, l.value.max] : []))).filter((v) => v > 0 && Number.isFinite(v));
@@ -116,25 +135,13 @@ export function boxPlotChart(text: ChartText, rows: Row<Distribution>[]): string
   const x = (v: number) => Math.round((LABEL_W + ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * PLOT_W) * 10) / 10;
   const engines = engineNames(rows);
   const { top, positions, plotBottom, height } = layout(text, rows);
-  const body: string[] = [];
-  rows.forEach((r, i) => {
-    const y0 = positions[i];
-    body.push(`<text x="${LABEL_W - 8}" y="${y0 + (r.lanes.length * LANE_H) / 2 + 4}" text-anchor="end" fill="#1f2328">${esc(r.label)}</text>`);
-    r.lanes.forEach((lane, k) => {
-      const c = COLORS[engines.indexOf(lane.name) % COLORS.length];
-      const cy = y0 + k * LANE_H + LANE_H / 2;
-      const d = lane.value;
-      if (!d || d.n === 0) {
-        body.push(`<text x="${LABEL_W + 4}" y="${cy + 4}" fill="${c}" font-style="italic">${esc(`${lane.name}: ${lane.note ?? "not measured"}`)}</text>`);
-        return;
-      }
-      body.push(`<line x1="${x(d.p10)}" y1="${cy}" x2="${x(d.p99)}" y2="${cy}" stroke="${c}" stroke-width="1.5"/>`);
-      body.push(`<rect x="${x(d.p25)}" y="${cy - 5}" width="${Math.max(1, x(d.p75) - x(d.p25))}" height="10" fill="${c}" fill-opacity="0.35" stroke="${c}"/>`);
-      body.push(`<line x1="${x(d.p50)}" y1="${cy - 6}" x2="${x(d.p50)}" y2="${cy + 6}" stroke="${c}" stroke-width="2.5"/>`);
-      body.push(`<circle cx="${x(d.max)}" cy="${cy}" r="2.5" fill="${c}"/>`);
-      body.push(`<text x="${LABEL_W + PLOT_W + 8}" y="${cy + 4}" fill="${c}">${esc(`p50 ${fmt(d.p50)}  p99 ${fmt(d.p99)}`)}</text>`);
-    });
-  });
+  const body = drawRows(rows, positions, engines, (d): d is Distribution => d !== null && d.n > 0, (d, c, cy) => [
+    `<line x1="${x(d.p10)}" y1="${cy}" x2="${x(d.p99)}" y2="${cy}" stroke="${c}" stroke-width="1.5"/>`,
+    `<rect x="${x(d.p25)}" y="${cy - 5}" width="${Math.max(1, x(d.p75) - x(d.p25))}" height="10" fill="${c}" fill-opacity="0.35" stroke="${c}"/>`,
+    `<line x1="${x(d.p50)}" y1="${cy - 6}" x2="${x(d.p50)}" y2="${cy + 6}" stroke="${c}" stroke-width="2.5"/>`,
+    `<circle cx="${x(d.max)}" cy="${cy}" r="2.5" fill="${c}"/>`,
+    `<text x="${LABEL_W + PLOT_W + 8}" y="${cy + 4}" fill="${c}">${esc(`p50 ${fmt(d.p50)}  p99 ${fmt(d.p99)}`)}</text>`,
+  ]);
   return frame(text, height, engines, body, { x, ticks: logTicks(lo, hi) }, top, plotBottom);
 }
 
@@ -148,20 +155,9 @@ export function barChart(text: ChartText, rows: Row<number>[]): string {
   const x = (v: number) => Math.round((LABEL_W + (v / hi) * PLOT_W) * 10) / 10;
   const engines = engineNames(rows);
   const { top, positions, plotBottom, height } = layout(text, rows);
-  const body: string[] = [];
-  rows.forEach((r, i) => {
-    const y0 = positions[i];
-    body.push(`<text x="${LABEL_W - 8}" y="${y0 + (r.lanes.length * LANE_H) / 2 + 4}" text-anchor="end" fill="#1f2328">${esc(r.label)}</text>`);
-    r.lanes.forEach((lane, k) => {
-      const c = COLORS[engines.indexOf(lane.name) % COLORS.length];
-      const y = y0 + k * LANE_H;
-      if (lane.value === null || !Number.isFinite(lane.value)) {
-        body.push(`<text x="${LABEL_W + 4}" y="${y + LANE_H / 2 + 4}" fill="${c}" font-style="italic">${esc(`${lane.name}: ${lane.note ?? "not measured"}`)}</text>`);
-        return;
-      }
-      body.push(`<rect x="${LABEL_W}" y="${y + 2}" width="${Math.max(1, x(lane.value) - LABEL_W)}" height="${LANE_H - 4}" fill="${c}" fill-opacity="0.8"/>`);
-      body.push(`<text x="${x(lane.value) + 4}" y="${y + LANE_H / 2 + 4}" fill="${c}">${esc(fmt(lane.value))}</text>`);
-    });
-  });
+  const body = drawRows(rows, positions, engines, (v): v is number => v !== null && Number.isFinite(v), (v, c, cy) => [
+    `<rect x="${LABEL_W}" y="${cy - LANE_H / 2 + 2}" width="${Math.max(1, x(v) - LABEL_W)}" height="${LANE_H - 4}" fill="${c}" fill-opacity="0.8"/>`,
+    `<text x="${x(v) + 4}" y="${cy + 4}" fill="${c}">${esc(fmt(v))}</text>`,
+  ]);
   return frame(text, height, engines, body, { x, ticks }, top, plotBottom);
 }
