@@ -4,10 +4,13 @@
  * ajv, the user's validators), and one chosen by a strategy.
  */
 import { ArgumentError, type CandidateDecoder, type CandidateOutput, type CandidateRunStats, type CandidateStopReason, type SamplingOptions } from "@formwork/core";
-import { resolveConstraint, type Constraint, type ConstraintOptions, type SchemaValue } from "@formwork/constraint";
+import { resolveConstraint, type Constraint, type ConstraintOptions, type SchemaValue, type Syntax } from "@formwork/constraint";
 import { checkText } from "@formwork/grammar";
 import { candidateDecoder, loadModel, type CandidateDecoderOptions, type LoadedModel, type LoadModelOptions } from "@formwork/llama";
-import { repairJson, type Edit } from "@formwork/repair";
+import { repairJson, type Edit, type RepairResult } from "@formwork/repair";
+
+/** The repairer of each schema syntax (free text with repair); a new syntax must name its repairer here. */
+const REPAIRERS: Record<Syntax, (text: string, options: { schema: unknown }) => RepairResult> = { json: repairJson };
 import { canonicalJson, choose, STRATEGIES, tally, valueAt, voteDecided, type Scored, type Strategy, type VoteCount } from "./strategies.js";
 
 /** What a validator may return: `true` / nothing (ok), `false`, one error message, a list of them, or `{ ok, errors }`. */
@@ -252,7 +255,7 @@ async function judge(out: CandidateOutput, constraint: Constraint | null, constr
   } else {
     let text = out.constrainedText;
     if (!constrained && o.repair !== false) {
-      const r = repairJson(text, { schema: constraint.schema });
+      const r = REPAIRERS[constraint.syntax](text, { schema: constraint.schema });
       c.edits = r.edits;
       if (r.value === undefined) fail({ source: "parse", message: `repair found no value: ${r.errors.map((e) => e.message).join("; ") || "nothing to parse"}` });
       else text = r.text;
