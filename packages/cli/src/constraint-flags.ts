@@ -18,6 +18,7 @@ export const CONSTRAINT_FLAGS = {
   root: { type: "string" },
   regex: { type: "string" },
   flags: { type: "string" },
+  format: { type: "string" },
   whitespace: { type: "string" },
   indent: { type: "string" },
   "property-order": { type: "string" },
@@ -32,6 +33,7 @@ export interface ConstraintFlagValues {
   root?: string;
   regex?: string;
   flags?: string;
+  format?: string;
   whitespace?: string;
   indent?: string;
   "property-order"?: string;
@@ -42,6 +44,9 @@ export interface ConstraintFlagValues {
 
 /** Help lines for the JSON Schema layout flags. */
 export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
+  --format F            json (default) or yaml: block-style YAML that YAML
+                        1.1 and 1.2 parsers read to the same value
+                        (docs/yaml.md); --indent N sets its indent (2-8)
   --whitespace W        compact (no whitespace), flexible (default: at most
                         two spaces or a newline and up to 32 spaces/tabs
                         between tokens) or pretty (JSON.stringify's layout)
@@ -60,16 +65,25 @@ const SOURCES = ["schema", "grammar", "regex"] as const;
 
 /** JSON Schema compile options from the layout flags; checks that they go with --schema. */
 export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSchemaOptions {
-  const used = (["whitespace", "indent", "property-order", "lenient", "strict"] as const).filter((f) => values[f] !== undefined);
+  const used = (["format", "whitespace", "indent", "property-order", "lenient", "strict"] as const).filter((f) => values[f] !== undefined);
   if (used.length > 0 && values.schema === undefined) {
     throw new ArgumentError("bad-arguments", `--${used[0]} only goes with --schema`, { hint: "Give a JSON Schema with --schema FILE.json, or drop the layout flags." });
   }
   const out: CompileSchemaOptions = {};
+  const format = values.format;
+  if (format !== undefined && format !== "json" && format !== "yaml") {
+    throw new ArgumentError("bad-arguments", `--format must be json or yaml, got "${format}"`);
+  }
   const ws = values.whitespace;
+  if (format === "yaml") {
+    if (ws !== undefined) throw new ArgumentError("bad-arguments", "--whitespace applies to JSON only; YAML's layout is fixed (use --indent N)");
+    const yamlIndent = numberFlag("indent", values.indent, { min: 2, max: 8, integer: true });
+    if (yamlIndent !== undefined) out.indent = yamlIndent;
+  }
   if (ws !== undefined && ws !== "compact" && ws !== "flexible" && ws !== "pretty") {
     throw new ArgumentError("bad-arguments", `--whitespace must be compact, flexible or pretty, got "${ws}"`);
   }
-  const indent = numberFlag("indent", values.indent, { min: 0, max: 10, integer: true });
+  const indent = format === "yaml" ? undefined : numberFlag("indent", values.indent, { min: 0, max: 10, integer: true });
   if (indent !== undefined && ws !== "pretty") throw new ArgumentError("bad-arguments", "--indent only goes with --whitespace pretty");
   if (ws === "pretty") out.whitespace = { pretty: indent ?? 2 };
   else if (ws !== undefined) out.whitespace = ws;
@@ -104,7 +118,9 @@ export function constraintOptionsFromFlags(values: ConstraintFlagValues): Constr
     const base = constraintOptionsFromFlags({ ...values, limit: undefined });
     return base && { ...base, limits };
   }
-  if (values.schema !== undefined) return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions, ...(values.strict === true ? { strict: true } : {}) };
+  if (values.schema !== undefined) {
+    return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions, ...(values.strict === true ? { strict: true } : {}), ...(values.format === "yaml" ? { syntax: "yaml" as const } : {}) };
+  }
   if (values.grammar !== undefined) return { grammar: readFlagFile("grammar", values.grammar), ...(values.root !== undefined ? { grammarRoot: values.root } : {}) };
   if (values.regex !== undefined) return { regex: values.regex, ...(values.flags !== undefined ? { regexFlags: values.flags } : {}) };
   return null;

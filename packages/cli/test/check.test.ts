@@ -185,4 +185,14 @@ describe("formwork check", () => {
     expect(await check("--help")).toBe(0);
     for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--flags", "--schema", "Exit status"]) expect(out).toContain(flag);
   });
+
+  it("--schema --format yaml: YAML texts of the dialect", async () => {
+    const schema = join(dir, "y.json");
+    writeFileSync(schema, JSON.stringify({ type: "object", properties: { country: { type: "string" } }, required: ["country"] }));
+    expect(await check("--schema", schema, "--format", "yaml", "--text", 'country: "NO"\n')).toBe(0);
+    expect(out).toMatch(/"accepted":true/);
+    out = "";
+    expect(await check("--schema", schema, "--format", "yaml", "--text", "country: NO\n")).toBe(1);
+    expect(out).toMatch(/"accepted":false/);
+  });
 });

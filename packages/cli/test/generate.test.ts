@@ -101,4 +101,39 @@ describe("formwork generate", () => {
     expect(await gen("--regex", "a", "--schema", "x.json")).toBe(2);
     expect(err).toMatch(/not --schema and --regex|--schema and --regex/);
   });
+
+  it("--format yaml: YAML that parses (yaml 1.2 and 1.1) to a value ajv accepts, for seeds x temperatures, also under a tight --max-tokens", async () => {
+    const { parseDocument } = await import("yaml");
+    const schema = { type: "object", properties: { name: { type: "string", maxLength: 12 }, tags: { type: "array", items: { enum: ["yes", "no", "on", "off"] }, maxItems: 3 }, score: { type: "number", minimum: 0, maximum: 1 } }, required: ["name", "tags", "score"], additionalProperties: false };
+    const schemaPath = file("y.json", JSON.stringify(schema));
+    const validate = createValidator(schema);
+    let runs = 0;
+    for (const [seed, temp, max] of [["1", "0.8", "80"], ["2", "1.5", "80"], ["3", "1", "80"], ["4", "1.2", "30"], ["5", "0.5", "30"]]) {
+      out = "";
+      expect(await gen("--schema", schemaPath, "--format", "yaml", "--prompt", "A record in YAML:", "--seed", seed, "--temperature", temp, "--max-tokens", max, "--json")).toBe(0);
+      const summary = JSON.parse(out.trim().split("\n").pop()!) as { text: string; value: unknown; complete: boolean };
+      expect(summary.complete, summary.text).toBe(true);
+      for (const version of ["1.2", "1.1"] as const) {
+        const doc = parseDocument(summary.text, { version });
+        expect(doc.errors, summary.text).toEqual([]);
+        expect(doc.toJS(), `${version}: ${summary.text}`).toEqual(summary.value);
+      }
+      expect(validate(summary.value).valid, summary.text).toBe(true);
+      runs++;
+    }
+    expect(runs).toBe(5);
+    out = "";
+    expect(await gen("--schema", schemaPath, "--format", "yaml", "--seed", "6", "--max-tokens", "80")).toBe(0);
+    expect(validate(parseDocument(out).toJS()).valid, out).toBe(true);
+    expect(out).not.toMatch(/^\{/);
+  });
+
+  it("--format refuses what it cannot do", async () => {
+    const schemaPath = file("y2.json", JSON.stringify(SCHEMA));
+    expect(await gen("--schema", schemaPath, "--format", "toml")).toBe(2);
+    expect(err).toMatch(/--format must be json or yaml/);
+    err = "";
+    expect(await gen("--schema", schemaPath, "--format", "yaml", "--whitespace", "pretty")).toBe(2);
+    expect(err).toMatch(/--whitespace applies to JSON only/);
+  });
 });

@@ -11,8 +11,8 @@ import type { Limits } from "@formwork/core";
 /** The constraint kinds: one of them per call. */
 export type ConstraintKind = "schema" | "grammar" | "regex";
 
-/** The text syntaxes a schema's values can be written in (YAML and CSV will join JSON here). */
-export type Syntax = "json";
+/** The text syntaxes a schema's values can be written in: JSON, or YAML that YAML 1.1 and 1.2 parsers read alike (docs/yaml.md). */
+export type Syntax = "json" | "yaml";
 
 /** A warning from building the grammar: an unknown schema keyword, a schema approximated under `lenient`, a format enforced as a subset, an unused GBNF rule. */
 export type ConstraintWarning = CompileWarning | GrammarWarning;
@@ -30,7 +30,7 @@ export interface ConstraintOptions {
   strict?: boolean;
   /** Options for compiling `schema`: whitespace, property order, lenient mode, draft, remotes, limits. */
   schemaOptions?: CompileSchemaOptions;
-  /** The syntax a `schema`'s value is written in. Default `"json"`; only with `schema`. */
+  /** The syntax a `schema`'s value is written in: `"json"` (default) or `"yaml"`; only with `schema`. Overrides `schemaOptions.syntax`. */
   syntax?: Syntax;
   /** A GBNF grammar (llama.cpp dialect) as text, or a grammar IR. */
   grammar?: string | Grammar;

@@ -41,7 +41,7 @@ const KINDS: readonly KindEntry[] = [
       const reader = syntaxReader(syntax);
       const schemaOptions = o.limits !== undefined && o.schemaOptions?.limits === undefined ? { ...o.schemaOptions, limits: o.limits } : (o.schemaOptions ?? {});
       const { jsonSchema, standard } = schemaInput(o.schema);
-      const compiled = compileSchema(jsonSchema, schemaOptions);
+      const compiled = compileSchema(jsonSchema, { ...schemaOptions, syntax });
       // compileSchema has refused schema text that is not JSON.
       const schema = typeof jsonSchema === "string" ? JSON.parse(jsonSchema) : jsonSchema;
       const warnings: ConstraintWarning[] = [...checkKeywords(schema, o.strict === true), ...compiled.warnings];

@@ -4,6 +4,7 @@
  * for the same syntax.
  */
 import { ArgumentError } from "@formwork/core";
+import { parseDocument } from "yaml";
 import type { Syntax } from "./constraint.js";
 
 /** How one syntax reads a value back. */
@@ -14,6 +15,14 @@ export interface SyntaxReader {
 
 const SYNTAXES: Record<Syntax, SyntaxReader> = {
   json: { parse: (text) => JSON.parse(text) },
+  // YAML 1.2 core, as the grammar writes it; a repeated key keeps its last value (as JSON.parse does).
+  yaml: {
+    parse(text) {
+      const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+      if (doc.errors.length > 0) throw doc.errors[0];
+      return doc.toJS({ maxAliasCount: 0 });
+    },
+  },
 };
 
 /** The reader of `syntax`; `ArgumentError` `bad-option` for a syntax that does not exist. */

@@ -41,6 +41,20 @@ describe("resolveConstraint", () => {
     }
   });
 
+  it("syntax yaml: a YAML grammar, a YAML reader (1.2 core) and ajv", () => {
+    const schema = { type: "object", properties: { country: { type: "string" }, n: { type: "integer" }, tags: { type: "array", items: { type: "string" } } }, required: ["country"] };
+    const c = resolveConstraint({ schema, syntax: "yaml" })!;
+    expect(c.syntax).toBe("yaml");
+    const text = 'country: "no"\n"n": 3\ntags:\n  - a b\n  - "on"\n';
+    expect(checkText(c.grammar, text)).toEqual({ accepted: true });
+    expect(checkText(c.grammar, "country: no\n").accepted).toBe(false); // YAML 1.1 reads it as false
+    expect(checkText(c.grammar, '{"country": "x"}').accepted).toBe(false);
+    expect(c.valueOf(text)).toEqual({ country: "no", n: 3, tags: ["a b", "on"] });
+    expect(c.valueOf("a: [")).toBeUndefined();
+    expect(c.validate({ country: 1 }).valid).toBe(false);
+    expect(() => resolveConstraint({ schema, syntax: "toml" as never })).toThrow(/unknown syntax/);
+  });
+
   it("passes the schema options to the compiler and the validator", () => {
     const c = resolveConstraint({ schema: person, schemaOptions: { whitespace: "compact" } })!;
     expect(accepts(c, '{"name":"Ada","age":36}')).toBe(true);

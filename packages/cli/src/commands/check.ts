@@ -89,7 +89,10 @@ async function run(args: string[]): Promise<number> {
       const value = constraint.kind === "schema" ? constraint.valueOf(text) : undefined;
       if (value !== undefined && constraint.validate(value).valid) {
         result.valid = true;
-        result.note = "the value is valid under the schema (formwork validate), but this text is not one the grammar generates: whitespace, property order or number spelling differ from the canonical forms";
+        result.note =
+          constraint.syntax === "yaml"
+            ? "the value is valid under the schema (read as YAML 1.2), but this text is not one the grammar generates: a string that YAML 1.1 reads as another type (yes, no, on, 0777, 1:30...) must be double-quoted, and layout, property order or number spelling differ from docs/yaml.md"
+            : "the value is valid under the schema (formwork validate), but this text is not one the grammar generates: whitespace, property order or number spelling differ from the canonical forms";
       }
     }
     process.stdout.write(`${JSON.stringify(result)}\n`);

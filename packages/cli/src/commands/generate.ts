@@ -217,7 +217,8 @@ export const command: Command = {
             info(`candidate ${c.index} (seed ${c.seed}) ${done}/${total}: ${why}; ${c.tokens} tokens, mean logprob ${c.meanLogprob.toFixed(3)}, ${c.stopReason}, ${c.validatedMs.toFixed(0)} ms`);
           },
         });
-        const shown = (c: { value: unknown; text: string }) => (constraint?.syntax === "json" ? JSON.stringify(c.value) : c.value !== undefined ? String(c.value) : c.text);
+        const shown = (c: { value: unknown; text: string }) =>
+          constraint?.syntax === "json" ? JSON.stringify(c.value) : constraint?.syntax === "yaml" ? c.text.replace(/\n$/, "") : c.value !== undefined ? String(c.value) : c.text;
         if (values.json === true) {
           process.stdout.write(
             `${JSON.stringify({
@@ -263,6 +264,8 @@ export const command: Command = {
         process.stdout.write("\n");
       } else if (constraint?.syntax === "json" && result.value !== undefined) {
         process.stdout.write(`${JSON.stringify(result.value)}\n`);
+      } else if (constraint?.syntax === "yaml") {
+        process.stdout.write(`${result.text.replace(/\n$/, "")}\n`);
       } else {
         process.stdout.write(`${result.text}\n`);
       }
