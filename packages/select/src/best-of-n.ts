@@ -7,10 +7,10 @@ import { ArgumentError, type CandidateDecoder, type CandidateOutput, type Candid
 import { resolveConstraint, type Constraint, type ConstraintOptions, type SchemaValue, type Syntax } from "@formwork/constraint";
 import { checkText } from "@formwork/grammar";
 import { candidateDecoder, loadModel, type CandidateDecoderOptions, type LoadedModel, type LoadModelOptions } from "@formwork/llama";
-import { repairJson, type Edit, type RepairResult } from "@formwork/repair";
+import { repairJson, repairYaml, type Edit, type RepairResult } from "@formwork/repair";
 
 /** The repairer of each schema syntax (free text with repair); a new syntax must name its repairer here. */
-const REPAIRERS: Record<Syntax, (text: string, options: { schema: unknown }) => RepairResult> = { json: repairJson };
+const REPAIRERS: Record<Syntax, (text: string, options: { schema: unknown }) => RepairResult> = { json: repairJson, yaml: repairYaml };
 import { canonicalJson, choose, STRATEGIES, tally, valueAt, voteDecided, type Scored, type Strategy, type VoteCount } from "./strategies.js";
 
 /** What a validator may return: `true` / nothing (ok), `false`, one error message, a list of them, or `{ ok, errors }`. */
