@@ -17,12 +17,12 @@ export async function outcome<T>(f: () => T | Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-/** The error of an outcome that must have failed with `code`; a `LimitError` must name its limit and how to raise it. */
+/** The error of an outcome that must have failed with `code`; a `LimitError` must name its limit and how to raise it (or, past what the stack holds, to lower it). */
 export function expectError<T>(o: Outcome<T>, code: string): FormworkError {
   if (o.ok) throw new Error(`expected the error ${code}, got a result: ${JSON.stringify(o.value)?.slice(0, 200)}`);
   if (o.error.code !== code) throw new Error(`expected the error ${code}, got ${o.error.code}: ${o.error.message}`);
   if (o.error instanceof LimitError && o.error.limit !== undefined) {
-    if (!o.error.message.includes(o.error.limit) || !/Raise it/.test(o.error.message)) throw new Error(`the limit error does not say which limit or how to raise it: ${o.error.message}`);
+    if (!o.error.message.includes(o.error.limit) || !/Raise it|Lower limits\./.test(o.error.message)) throw new Error(`the limit error does not say which limit or how to raise it: ${o.error.message}`);
   }
   return o.error;
 }

@@ -81,6 +81,12 @@ describe("deep schemas", () => {
     expect(expectError(await outcome(() => compileSchema(loop)), "empty-schema").message).toContain("refers back to itself through $ref");
   });
 
+  it("maxDepth raised past what the stack holds: still max-depth, in the compiler and the validator", async () => {
+    const deep = nest("allOf", 2_000);
+    expect(expectError(await outcome(() => compileSchema(deep, { limits: { maxDepth: 10_000 } })), "max-depth").message).toContain("call stack");
+    expectError(await outcome(() => createValidator(deep, { limits: { maxDepth: 10_000 } })), "max-depth");
+  });
+
   it("nested 100 deep compiles; limits.maxDepth lowers the bound", async () => {
     expectValue(await outcome(() => compileSchema(nest("allOf", 100))));
     expectError(await outcome(() => compileSchema(nest("allOf", 100), { limits: { maxDepth: 50 } })), "max-depth");

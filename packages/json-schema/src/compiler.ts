@@ -56,7 +56,24 @@ export function compileSchema(schema: unknown, options: CompileSchemaOptions = {
     throw new CompileError("invalid-schema", `A schema must be an object or a boolean, got ${Array.isArray(schema) ? "an array" : JSON.stringify(schema)}`, { location: { kind: "pointer", pointer: "" }, hint: 'Write e.g. {"type": "object"}.' });
   }
   // Depth and width first, without recursion: the registry and the compiler recurse once per level.
-  checkSchemaLimits(schema, opts.limits);
+  const { depth } = checkSchemaLimits(schema, opts.limits);
+  try {
+    return compileChecked(schema, opts);
+  } catch (e) {
+    // Only a maxDepth raised past what the stack holds gets here (the default 256 always fits).
+    if (e instanceof RangeError) {
+      throw new LimitError("max-depth", `the schema, ${depth} levels deep, nests too deep for the compiler's call stack (limits.maxDepth = ${opts.limits.maxDepth} was raised past what this process's stack holds)`, {
+        location: { kind: "pointer", pointer: "" },
+        hint: "Lower limits.maxDepth (the default 256 always fits), flatten the schema with $defs, or run Node with a larger --stack-size.",
+        limit: "maxDepth",
+        limitValue: opts.limits.maxDepth,
+      });
+    }
+    throw e;
+  }
+}
+
+function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolveOptions>): CompiledSchema {
   const draft = (typeof schema === "object" && draftOf((schema as Record<string, unknown>).$schema)) || opts.draft;
   const reg = new SchemaRegistry(schema, draft, opts.remotes);
   const rules = new Map<string, Node>();
