@@ -19,6 +19,7 @@ import { TokenMask } from "@formwork/core";
 import { GrammarCompiler } from "@formwork/grammar";
 import { compileSchema } from "@formwork/json-schema";
 import { npmVocabulary } from "@formwork/testkit";
+import { flagValue } from "./results.js";
 import { quantile } from "./stats.js";
 
 interface Row {
@@ -30,10 +31,7 @@ interface Row {
   byteClasses: number;
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const arg = (name: string) => flagValue(name);
 
 /** The q-quantile of `xs` in any order. */
 const quantileOf = (xs: readonly number[], q: number) => quantile([...xs].sort((a, b) => a - b), q);

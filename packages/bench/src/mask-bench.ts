@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { TokenMask } from "@formwork/core";
 import { compileGrammar, GrammarCompiler, parseGbnf, type Grammar } from "@formwork/grammar";
 import { hfTokenizer, npmVocabulary, type NpmTokenizerName } from "@formwork/testkit";
-import { outArg, writeResult } from "./results.js";
+import { flagValue, outArg, writeResult } from "./results.js";
 import { distribution as stats, median } from "./stats.js";
 import { loadWebXgrammar, xgrammarTokenizerInfo } from "./web-xgrammar.js";
 
@@ -71,10 +71,7 @@ const XGRAMMAR_BUILTIN_JSON = new Set(["json-unbounded.gbnf"]);
 
 function args(): { json: boolean; passes: number; vocabs: NpmTokenizerName[]; grammars: string[] | null; xgrammarAll: boolean } {
   const a = process.argv.slice(2);
-  const get = (k: string) => {
-    const i = a.indexOf(k);
-    return i >= 0 ? a[i + 1] : undefined;
-  };
+  const get = (k: string) => flagValue(k, a);
   return {
     json: a.includes("--json"),
     passes: Number(get("--passes") ?? 5),

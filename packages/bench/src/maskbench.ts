@@ -48,6 +48,7 @@ import {
   writeEngineBaseline,
   type MaskBenchFileResult,
 } from "./maskbench-eval.js";
+import { flagValue } from "./results.js";
 import { quantile } from "./stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,10 +71,7 @@ interface Options {
 
 function parseArgs(): Options {
   const a = process.argv.slice(2);
-  const get = (k: string) => {
-    const i = a.indexOf(k);
-    return i >= 0 ? a[i + 1] : undefined;
-  };
+  const get = (k: string) => flagValue(k, a);
   const data = get("--data") ?? join(process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data"), "maskbench-dev");
   return {
     data,

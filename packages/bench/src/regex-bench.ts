@@ -16,6 +16,7 @@ import { Rng, TokenMask } from "@formwork/core";
 import { GrammarCompiler, grammar, regex } from "@formwork/grammar";
 import { compileRegex, sampleMatch, type RegexMode } from "@formwork/regex";
 import { hfTokenizer, npmVocabulary, type NpmTokenizerName } from "@formwork/testkit";
+import { flagValue } from "./results.js";
 import { quantile } from "./stats.js";
 
 interface Pattern {
@@ -66,10 +67,7 @@ const ENGINE_SKIP: Record<string, string> = {};
 
 function args() {
   const a = process.argv.slice(2);
-  const get = (k: string) => {
-    const i = a.indexOf(k);
-    return i >= 0 ? a[i + 1] : undefined;
-  };
+  const get = (k: string) => flagValue(k, a);
   return {
     json: a.includes("--json"),
     vocab: (get("--vocab") ?? "qwen3") as NpmTokenizerName | "none",

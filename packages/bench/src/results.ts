@@ -28,10 +28,15 @@ export function runInfo(bench: string): RunInfo {
   };
 }
 
+/** The value after `flag` in the arguments (`--passes 3` → "3"), if the flag is there. */
+export function flagValue(flag: string, argv: readonly string[] = process.argv.slice(2)): string | undefined {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
 /** The value of `--out FILE` in the arguments, if any. */
 export function outArg(argv: readonly string[] = process.argv.slice(2)): string | undefined {
-  const i = argv.indexOf("--out");
-  return i >= 0 ? argv[i + 1] : undefined;
+  return flagValue("--out", argv);
 }
 
 /** Writes `result` with its {@link RunInfo} to `path` as JSON. */
