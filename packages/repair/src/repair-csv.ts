@@ -8,7 +8,7 @@
  */
 import { readCell, stringifyCsv, type CsvTable, type TableColumn } from "@formwork/csv";
 import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
-import { compileSchemaCheck } from "./schema-check.js";
+import { schemaCheckOf } from "./schema-check.js";
 import { finishResult } from "./edit-confidence.js";
 import { detectDelimiter, splitCsv, type CsvRow } from "./csv-parse.js";
 import { extractFenced } from "./payload.js";
@@ -146,7 +146,8 @@ function repairCsvText(text: string, options: RepairCsvOptions): RepairResult<Cs
     }
     records.push(rec);
   }
-  if (options.schema !== undefined) errors.push(...compileSchemaCheck(options.schema)(records));
+  const check = schemaCheckOf(options);
+  if (check) errors.push(...check(records));
   const out = table ? stringifyCsv(records, table) : writeCsv(names, records);
   return finishResult({ ok: errors.length === 0, value: records, text: out, edits, errors, stats: { steps: split.steps } });
 }

@@ -9,11 +9,11 @@ import { unescapeDocument } from "./json-unescape.js";
 import { TolerantJsonParser } from "./json-parser.js";
 import { stringifyJson, toValue, type JsonNode, type NodeMap, type ObjectNode, type ArrayNode } from "./json-node.js";
 import { findCandidates, groupNode, listGroup, type Candidate } from "./json-candidates.js";
-import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
+import { schemaCheckOf, type SchemaCheck } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
 import { type Limits } from "@formwork/core";
 import { limitExceeded } from "@formwork/core/internal";
-import { DEFAULT_JSON_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits, validatorLimits } from "./limits.js";
+import { DEFAULT_JSON_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits } from "./limits.js";
 import { repairDecoded } from "./utf8-decode.js";
 
 /** Options of `repairJson`. */
@@ -63,7 +63,7 @@ export function repairJson(input: string | Uint8Array, options: RepairJsonOption
 }
 
 function repairJsonText(text: string, options: RepairJsonOptions): RepairResult {
-  const check = options.schema !== undefined ? compileSchemaCheck(options.schema, { regExp: options.regExp, limits: validatorLimits(options.limits) }) : undefined;
+  const check = schemaCheckOf(options);
   const limits = repairLimits(DEFAULT_JSON_REPAIR_LIMITS, options.limits);
   const refused = inputBytesIssue(text, limits) ?? bracketDepthIssue(text, limits.maxDepth);
   if (refused) return finishResult({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } });

@@ -11,9 +11,9 @@ import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { finishResult } from "./edit-confidence.js";
 import { extractFenced } from "./payload.js";
 import { repairJson } from "./repair-json.js";
-import { compileSchemaCheck } from "./schema-check.js";
+import { schemaCheckOf } from "./schema-check.js";
 import { repairAgainstSchema } from "./schema-repair.js";
-import { DEFAULT_YAML_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits, validatorLimits } from "./limits.js";
+import { DEFAULT_YAML_REPAIR_LIMITS, inputBytesIssue, limitIssue, repairLimits } from "./limits.js";
 import { yamlDepthBound } from "./yaml-depth.js";
 import { repairDecoded } from "./utf8-decode.js";
 
@@ -54,7 +54,7 @@ export function repairYaml(input: string | Uint8Array, options: RepairYamlOption
 }
 
 function repairYamlText(text: string, options: RepairYamlOptions): RepairResult {
-  const check = options.schema !== undefined ? compileSchemaCheck(options.schema, { regExp: options.regExp, limits: validatorLimits(options.limits) }) : undefined;
+  const check = schemaCheckOf(options);
   const limits = repairLimits(DEFAULT_YAML_REPAIR_LIMITS, options.limits);
   const refused = inputBytesIssue(text, limits) ?? depthIssue(text, limits.maxDepth);
   if (refused) return finishResult({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } });

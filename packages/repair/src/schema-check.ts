@@ -7,15 +7,20 @@
 import { ArgumentError, FormworkError, LimitError, UnsupportedError, type Limits } from "@formwork/core";
 import { createValidator } from "@formwork/validate";
 import type { SchemaIssue } from "./edit.js";
-import { limitIssue } from "./limits.js";
+import { limitIssue, validatorLimits } from "./limits.js";
 
 /** A compiled schema check: `check(value)` returns the issues (empty when valid). */
 export type SchemaCheck = (value: unknown) => SchemaIssue[];
 
-/** How the repairers validate: the pattern engine and the validator's limits (see `@formwork/validate`). */
+/** How the repairers validate: the pattern engine and the repairer's limits, of which the validator takes `maxDepth` (see `@formwork/validate`). */
 export interface SchemaCheckOptions {
   regExp?: "linear" | "backtracking";
   limits?: Partial<Limits>;
+}
+
+/** The check of a repairer's `schema` option (undefined without one), with its `regExp` and `limits`: one place for the three repairers. */
+export function schemaCheckOf(options: SchemaCheckOptions & { schema?: unknown }): SchemaCheck | undefined {
+  return options.schema === undefined ? undefined : compileSchemaCheck(options.schema, options);
 }
 
 /**
@@ -29,7 +34,7 @@ export interface SchemaCheckOptions {
 export function compileSchemaCheck(schema: unknown, options: SchemaCheckOptions = {}): SchemaCheck {
   let validator: ReturnType<typeof createValidator>;
   try {
-    validator = createValidator(schema, { allErrors: true, regExp: options.regExp, limits: options.limits });
+    validator = createValidator(schema, { allErrors: true, regExp: options.regExp, limits: validatorLimits(options.limits) });
   } catch (err) {
     if (!(err instanceof FormworkError) || err instanceof UnsupportedError || err instanceof LimitError) throw err;
     const reason = err.cause instanceof Error ? err.cause.message : err.message;
