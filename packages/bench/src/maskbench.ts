@@ -13,6 +13,11 @@
  *        [--baseline FILE]
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
+ * `--syntax yaml` runs the same files again with YAML texts (issue 12:
+ * `compileSchema(schema, { syntax: "yaml" })`, instances written by
+ * `stringifyYaml`) and prints both runs side by side; `--tokens` counts the
+ * Qwen tokens of every valid instance as compact JSON, pretty JSON (indent 2)
+ * and YAML.
  *
  * A schema "passes" when it compiles and every instance agrees. An instance
  * labelled invalid that ajv (the compiler's contract) accepts is counted as
@@ -38,6 +43,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GrammarCompiler } from "@formwork/grammar";
+import { stringifyYaml } from "@formwork/json-schema";
 import { hfTokenizer, npmVocabulary } from "@formwork/testkit";
 import {
   compareWithBaseline,
@@ -67,6 +73,10 @@ interface Options {
   checkBaseline: boolean;
   /** The engine baseline file. */
   baseline: string;
+  /** `yaml`: also run every file with YAML texts, after the JSON run, and print both. */
+  syntax: "json" | "yaml";
+  /** Print token counts per valid instance: compact JSON, pretty JSON (indent 2), the YAML dialect. */
+  tokens: boolean;
 }
 
 function parseArgs(): Options {
@@ -83,6 +93,8 @@ function parseArgs(): Options {
     updateBaseline: a.includes("--update-baseline"),
     checkBaseline: a.includes("--check-baseline"),
     baseline: resolve(get("--baseline") ?? engineBaselinePath),
+    syntax: get("--syntax") === "yaml" ? "yaml" : "json",
+    tokens: a.includes("--tokens"),
   };
 }
 
@@ -152,8 +164,66 @@ async function main(): Promise<number> {
   worst((r) => r.validRejected, "valid rejected");
   for (const r of results.filter((x) => x.invalidAccepted > 0)) log(`INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
   for (const r of results.filter((x) => x.failure?.code === "crash")) log(`CRASH (${r.failure?.stage}): ${r.file}: ${r.failure?.message}`);
-  if (opt.json) console.log(JSON.stringify(summary));
   let code = t.invalidAccepted > 0 ? 1 : 0;
+  let yaml: Record<string, unknown> | undefined;
+  if (opt.syntax === "yaml" && compiler) {
+    // The same files with YAML texts, in the same run: the JSON figures above are the peer.
+    const yMask: number[] = [];
+    const yStarted = performance.now();
+    const yr = files.map((file) => evaluateMaskBenchPath(opt.data, file, { compiler, tokenizer, masks: opt.masks, maskUs: yMask, syntax: "yaml" }));
+    const yt = totalsOf(yr);
+    const yc = yr.filter((r) => r.compiled);
+    const yCompile = yc.map((r) => r.compileMs).sort((a, b) => a - b);
+    const yEngine = yc.map((r) => r.engineMs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    yMask.sort((a, b) => a - b);
+    // Passing among the files both syntaxes compile, side by side.
+    const both = new Set(compiled.map((r) => r.file).filter((f) => yc.some((r) => r.file === f)));
+    const jsonPassingBoth = results.filter((r) => both.has(r.file) && r.passing).length;
+    const yamlPassingBoth = yr.filter((r) => both.has(r.file) && r.passing).length;
+    yaml = {
+      compiled: yt.compiled,
+      passing: yt.passing,
+      invalidAccepted: yt.invalidAccepted,
+      validRejected: yt.validRejected,
+      crashes: yt.crashes,
+      maskUs: { n: yMask.length, p50: r1(pct(yMask, 0.5)), p99: r1(pct(yMask, 0.99)), max: r1(yMask[yMask.length - 1] ?? NaN) },
+      schemaCompileMs: { p50: ms3(pct(yCompile, 0.5)), p90: ms3(pct(yCompile, 0.9)) },
+      engineCompileMs: { p50: ms3(pct(yEngine, 0.5)), p90: ms3(pct(yEngine, 0.9)) },
+      bothCompiled: both.size,
+      passingWhereBothCompile: { json: jsonPassingBoth, yaml: yamlPassingBoth },
+      refusals: yt.refusals,
+      seconds: r1((performance.now() - yStarted) / 1000),
+    };
+    log(`| syntax | compiled | passing | invalid accepted | valid rejected | mask µs p50 / p99 | schema compile ms p50 / p90 | engine compile ms p50 / p90 |`);
+    log(`|---|---|---|---|---|---|---|---|`);
+    log(`| JSON | ${t.compiled} | ${t.passing} | ${t.invalidAccepted} | ${t.validRejected} | ${summary.maskUs.p50} / ${summary.maskUs.p99} | ${summary.schemaCompileMs.p50} / ${summary.schemaCompileMs.p90} | ${summary.engineCompileMs.p50} / ${summary.engineCompileMs.p90} |`);
+    log(`| YAML | ${yt.compiled} | ${yt.passing} | ${yt.invalidAccepted} | ${yt.validRejected} | ${r1(pct(yMask, 0.5))} / ${r1(pct(yMask, 0.99))} | ${ms3(pct(yCompile, 0.5))} / ${ms3(pct(yCompile, 0.9))} | ${ms3(pct(yEngine, 0.5))} / ${ms3(pct(yEngine, 0.9))} |`);
+    log(`files both compile: ${both.size}; passing there: JSON ${jsonPassingBoth}, YAML ${yamlPassingBoth} (${both.size ? r1((100 * yamlPassingBoth) / Math.max(1, jsonPassingBoth)) : 0}% of JSON's)`);
+    log(`YAML refusals: ${JSON.stringify(yt.refusals)}`);
+    for (const r of yr.filter((x) => x.invalidAccepted > 0)) log(`YAML INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
+    for (const r of yr.filter((x) => x.failure?.code === "crash")) log(`YAML CRASH (${r.failure?.stage}): ${r.file}: ${r.failure?.message}`);
+    if (yt.invalidAccepted > 0 || yt.crashes > 0) code = 1;
+  }
+  let tokens: Record<string, number> | undefined;
+  if (opt.tokens) {
+    // Tokens per valid instance with the Qwen tokenizer: the cost teams choose YAML for.
+    const count = (s: string) => tokenizer.encode(s, { add_special_tokens: false }).length;
+    const sum = { instances: 0, jsonCompact: 0, jsonPretty: 0, yaml: 0 };
+    for (const file of files) {
+      const doc = JSON.parse(readFileSync(join(opt.data, file), "utf8")) as { tests: { data: unknown; valid: boolean }[] };
+      for (const t of doc.tests) {
+        const y = t.valid ? stringifyYaml(t.data) : null;
+        if (y === null) continue;
+        sum.instances++;
+        sum.jsonCompact += count(JSON.stringify(t.data));
+        sum.jsonPretty += count(JSON.stringify(t.data, null, 2));
+        sum.yaml += count(y.replace(/\n$/, ""));
+      }
+    }
+    tokens = { ...sum, yamlVsCompact: Math.round((1000 * sum.yaml) / sum.jsonCompact) / 1000, yamlVsPretty: Math.round((1000 * sum.yaml) / sum.jsonPretty) / 1000 };
+    log(`tokens (Qwen) over ${sum.instances} valid instances: compact JSON ${sum.jsonCompact}, pretty JSON ${sum.jsonPretty}, YAML ${sum.yaml}; YAML / compact ${tokens.yamlVsCompact}, YAML / pretty ${tokens.yamlVsPretty}`);
+  }
+  if (opt.json) console.log(JSON.stringify({ ...summary, ...(yaml ? { yaml } : {}), ...(tokens ? { tokens } : {}) }));
   if (opt.reference) {
     if (opt.checkBaseline && existsSync(referenceBaselinePath)) {
       const b = JSON.parse(readFileSync(referenceBaselinePath, "utf8")) as { passing: number; invalidAccepted: number; files: number; acceptance?: string };
