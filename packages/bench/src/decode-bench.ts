@@ -6,7 +6,9 @@
  * - `nlc-grammar`: the same loop with node-llama-cpp's JSON-schema grammar
  *   (`llama.createGrammarForJsonSchema`) on the same schema;
  * - `formwork`: `generate({ schema })` (fast-forward on), and `formwork-noff`
- *   (fast-forward off: every token sampled).
+ *   (fast-forward off: every token sampled), and `formwork-noff` with
+ *   `candidates: Infinity` (exact sampling over the whole allowed set)
+ *   against the default K = 256.
  *
  * Per-token times are decode times (first token to last, divided by the
  * tokens after the first), medians over the seeds; engines interleaved per
@@ -218,16 +220,17 @@ async function main(): Promise<void> {
     const fixture = await buildFixtureModel({ tokenizer: "qwen3", size });
     const loaded = await loadModel({ model: fixture.path, threads: opt.threads, gpu: false, contextSize: 2048 });
     say(`\n## ${size} model (${(fixture.bytes / 1e6).toFixed(0)} MB, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
-    const mp = await maskPath(loaded, opt.threads, 60, 256);
-    say("Mask path (NativeLogits.next, K = 256, one token evaluated per step):\n");
-    say("| mask allows | ms/step wall | ms/step CPU |");
-    say("|---|---|---|");
-    for (const r of mp) say(`| ${String(r.mask)} | ${Number(r.msPerStepWall).toFixed(2)} | ${Number(r.msPerStepCpu).toFixed(2)} |`);
+    // K = 256 (the default) and K = every allowed token (`candidates: Infinity`, exact sampling), same run.
+    const mp: Record<string, unknown>[] = [...(await maskPath(loaded, opt.threads, 60, 256)).map((r) => ({ k: "256", ...r })), ...(await maskPath(loaded, opt.threads, 60, Infinity)).map((r) => ({ k: "all", ...r }))];
+    say("Mask path (NativeLogits.next, one token evaluated per step; K = 256 candidates back, or every allowed token):\n");
+    say("| mask allows | K | ms/step wall | ms/step CPU |");
+    say("|---|---|---|---|");
+    for (const r of mp) say(`| ${String(r.mask)} | ${String(r.k)} | ${Number(r.msPerStepWall).toFixed(2)} | ${Number(r.msPerStepCpu).toFixed(2)} |`);
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff |");
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | no-ff exact ms/tok | exact / K=256 no-ff (wall, CPU) |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
       const schema = SCHEMAS[name];
@@ -235,7 +238,7 @@ async function main(): Promise<void> {
       const schemaOptions = { whitespace: opt.whitespace };
       const grammar = await loaded.llama.createGrammarForJsonSchema(schema as never);
       for (const temperature of opt.temperatures) {
-        const plain: Run[] = [], nlcg: Run[] = [], fw: Run[] = [], noff: Run[] = [];
+        const plain: Run[] = [], nlcg: Run[] = [], fw: Run[] = [], noff: Run[] = [], noffExact: Run[] = [];
         // Warm-up (not recorded): JIT, the engine's lazy per-state caches, node-llama-cpp's grammar.
         await nlcRun(loaded, seq, 16, temperature, 0);
         await nlcRun(loaded, seq, 16, temperature, 0, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
@@ -257,15 +260,17 @@ async function main(): Promise<void> {
           }
           nlcg.push({ ...g.run, valid: ok });
           progress("nlc-grammar", nlcg[nlcg.length - 1]);
-          for (const [ff, list] of [[true, fw], [false, noff]] as const) {
+          for (const [ff, list, candidates] of [[true, fw, undefined], [false, noff, undefined], [false, noffExact, Infinity]] as const) {
             const c0 = process.cpuUsage();
-            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff });
+            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates });
             list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs: cpuSince(c0), valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
-            progress(ff ? "formwork" : "formwork-noff", list[list.length - 1]);
+            progress(candidates ? "formwork-noff-exact" : ff ? "formwork" : "formwork-noff", list[list.length - 1]);
           }
         }
         const p = median(plain.map(perToken)), n = median(nlcg.map(perToken)), f = median(fw.map(perToken)), f0 = median(noff.map(perToken));
         const cp = median(plain.map(cpuPerToken)), cn = median(nlcg.map(cpuPerToken)), cf = median(fw.map(cpuPerToken)), cf0 = median(noff.map(cpuPerToken));
+        // Exact sampling (`candidates: Infinity`: every allowed token back) against the default K = 256, both without fast-forward, same seeds.
+        const fx = median(noffExact.map(perToken)), cfx = median(noffExact.map(cpuPerToken));
         const fwTokens = median(fw.map((r) => r.tokens));
         const fwForced = median(fw.map((r) => r.forced ?? 0));
         const fwWall = median(fw.map((r) => r.promptMs + r.decodeMs));
@@ -281,6 +286,9 @@ async function main(): Promise<void> {
           overheadMsPerToken: f0 - p,
           cpuMsPerToken: { plain: cp, nlcGrammar: cn, formwork: cf, formworkNoFastForward: cf0 },
           cpuOverheadMsPerToken: cf0 - cp,
+          formworkNoFastForwardExactMsPerToken: fx,
+          exactOverK256: fx / f0,
+          exactOverK256Cpu: cfx / cf0,
           formworkOverPlain: f / p,
           formworkOverNlcGrammar: f / n,
           formworkTokens: fwTokens,
@@ -296,7 +304,7 @@ async function main(): Promise<void> {
         rows.push(row);
         const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
         say(
-          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} |`,
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
         );
       }
     }

@@ -199,6 +199,19 @@ export class Sampler {
  * descending, ties broken by lower id. Uses a selection pass when k ≪ n.
  */
 function sortedIndices(vals: Float64Array, ids: Int32Array, n: number, k: number): Int32Array {
+  // Candidates from the native side come best first: one pass checks it and skips the sort.
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (vals[i] > vals[i - 1] || (vals[i] === vals[i - 1] && ids[i] < ids[i - 1])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) {
+    const idx = new Int32Array(k);
+    for (let i = 0; i < k; i++) idx[i] = i;
+    return idx;
+  }
   const cmp = (a: number, b: number) => vals[b] - vals[a] || ids[a] - ids[b];
   let idx: number[];
   if (k < n && k <= 4096 && n > 4 * k) {

@@ -47,6 +47,9 @@ export interface GenerateOptions<S = unknown, V = unknown> extends Omit<Constrai
    * Candidates the native side returns per step (default 256, at least
    * `topK`). Sampling is exact when the allowed set is no larger; otherwise it
    * draws among the best `candidates` allowed tokens (exact for greedy).
+   * `Infinity` returns every allowed token: sampling and logprobs exact over
+   * the whole allowed set, at a cost that grows with it (node-llama-cpp sorts
+   * and copies them all; `pnpm bench:decode` prints the cost).
    */
   candidates?: number;
   /** Called with each new piece of text. */

@@ -1,0 +1,168 @@
+// Exact sampling over a large allowed set, through the real decode loop (`generate`) on the tiny
+// fixture model: seeded draws at a step where thousands of tokens are allowed, chi-square against
+// the distribution computed from the model's own logits of exactly the allowed tokens (a fresh
+// context, node-llama-cpp's logit filter; nothing of NativeLogits, the bias encoding or the Sampler).
+//
+// Significance: each chi-square check fails at p < 1e-4, so a correct sampler fails one check with
+// probability 1e-4 (a fixed seed range makes every run the same draws, so a pass stays a pass).
+// The same check on the default top-256 path must fail: that is what makes the test able to fail.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TokenMask } from "@formwork/core";
+import { resolveConstraint } from "@formwork/constraint";
+import { generate, type LoadedModel } from "@formwork/llama";
+import { promptTokens } from "@formwork/llama/internal";
+import { testThreads } from "@formwork/testkit";
+import type { Token } from "node-llama-cpp";
+import { tinyModel } from "./support.js";
+
+let model: LoadedModel;
+beforeAll(async () => {
+  model = await tinyModel();
+});
+afterAll(async () => {
+  await model?.dispose();
+});
+
+const PROMPT = "Words:";
+// Lowercase words starting with a-e: thousands of tokens of the Qwen vocabulary, every one a complete output.
+const REGEX = "[a-e][a-z]*";
+
+/** Upper critical value of chi-square with `df` degrees of freedom at p = 1e-4 (Wilson–Hilferty; z = 3.719). */
+function chi2Critical(df: number): number {
+  const z = 3.719;
+  const a = 2 / (9 * df);
+  return df * (1 - a + z * Math.sqrt(a)) ** 3;
+}
+
+/** The allowed ids of the first step and their raw logits, from a fresh context (independent of the decode loop). */
+async function allowedLogits(): Promise<{ ids: number[]; logits: number[] }> {
+  const matcher = model.compiler.compile(resolveConstraint({ regex: REGEX })!.grammar).createMatcher();
+  const mask = new TokenMask(model.vocabulary.size);
+  matcher.fillNextTokenMask(mask);
+  const allowed: number[] = [];
+  for (let id = 0; id < mask.size; id++) if (mask.has(id)) allowed.push(id);
+  const ctx = await model.model.createContext({ contextSize: 256, sequences: 1, threads: testThreads() });
+  try {
+    const prompt = await promptTokens(model.model, PROMPT, undefined);
+    const input: (Token | [Token, object])[] = prompt.slice(0, -1) as Token[];
+    input.push([prompt[prompt.length - 1] as Token, { generateNext: { logits: { filter: { tokens: allowed } } } }]);
+    const out = await ctx.getSequence().controlledEvaluate(input as never);
+    const map = (out[prompt.length - 1] as { next: { logits: Map<number, number> } }).next.logits;
+    expect(map.size).toBe(allowed.length);
+    return { ids: allowed, logits: allowed.map((id) => map.get(id)!) };
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+/**
+ * The distribution `SamplingOptions` defines over the allowed set: temperature, then top-k, top-p
+ * (smallest best-first prefix reaching `topP`), min-p (weight below `minP` × the best one's), renormalised.
+ */
+function reference(ids: number[], logits: number[], o: { temperature: number; topK?: number; topP?: number; minP?: number }): Map<number, number> {
+  const order = ids.map((_, i) => i).sort((a, b) => logits[b] - logits[a] || ids[a] - ids[b]);
+  const max = logits[order[0]];
+  let kept = order.slice(0, o.topK ? o.topK : order.length);
+  const w = kept.map((i) => Math.exp((logits[i] - max) / o.temperature));
+  let total = w.reduce((s, x) => s + x, 0);
+  if (o.topP !== undefined && o.topP < 1) {
+    let acc = 0;
+    let m = kept.length;
+    for (let j = 0; j < kept.length; j++) {
+      acc += w[j] / total;
+      if (acc >= o.topP) {
+        m = j + 1;
+        break;
+      }
+    }
+    kept = kept.slice(0, m);
+    w.length = m;
+  }
+  for (let j = 0; j < kept.length; j++) if (o.minP && w[j] < o.minP) w[j] = 0;
+  total = w.reduce((s, x) => s + x, 0);
+  const p = new Map<number, number>();
+  for (let j = 0; j < kept.length; j++) if (w[j] > 0) p.set(ids[kept[j]], w[j] / total);
+  return p;
+}
+
+/**
+ * Chi-square of `counts` against `p`: tokens best first, grouped into `bins` bins of about equal
+ * expected mass; a draw outside the support of `p` is reported separately (it must not happen).
+ */
+function chiSquare(counts: Map<number, number>, p: Map<number, number>, n: number, bins: number): { stat: number; df: number; outside: number } {
+  const tokens = [...p.keys()].sort((a, b) => p.get(b)! - p.get(a)!);
+  let outside = 0;
+  for (const [id, c] of counts) if (!p.has(id)) outside += c;
+  let stat = 0, df = -1, acc = 0, obs = 0, exp = 0, b = 1;
+  for (const id of tokens) {
+    acc += p.get(id)!;
+    exp += p.get(id)! * n;
+    obs += counts.get(id) ?? 0;
+    if (acc >= b / bins - 1e-12 || id === tokens[tokens.length - 1]) {
+      stat += (obs - exp) ** 2 / exp;
+      df++;
+      obs = 0;
+      exp = 0;
+      while (acc >= b / bins - 1e-12) b++;
+    }
+  }
+  return { stat, df, outside };
+}
+
+describe("exact sampling over a large allowed set (real decode loop, tiny model)", () => {
+  const N = 400;
+  const BINS = 20;
+
+  async function draws(o: { temperature: number; topK?: number; topP?: number; minP?: number }, candidates: number | undefined) {
+    const counts = new Map<number, number>();
+    const logprobs = new Map<number, number>();
+    let exact = true;
+    for (let seed = 1; seed <= N; seed++) {
+      const r = await generate({ model, prompt: PROMPT, regex: REGEX, maxTokens: 1, seed, candidates, ...o });
+      expect(r.tokens.length).toBe(1);
+      const t = r.tokens[0];
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      logprobs.set(t, r.logprobs[0]);
+      exact &&= r.exactLogprobs;
+      expect(r.stats.maskViolations).toBe(0);
+    }
+    return { counts, logprobs, exact };
+  }
+
+  const configs = [
+    { temperature: 1 },
+    { temperature: 1.5, topK: 3000, topP: 0.97, minP: 0.002 },
+  ];
+  for (const o of configs) {
+    it(`candidates: Infinity draws from the masked full distribution (${JSON.stringify(o)}), logprobs exact`, async () => {
+      const { ids, logits } = await allowedLogits();
+      expect(ids.length).toBeGreaterThan(1000);
+      const p = reference(ids, logits, o);
+      // The filters leave far more than 256 tokens, so a top-256 cut would change the distribution.
+      expect(p.size).toBeGreaterThan(512);
+      // With filters, they do cut the allowed set (so the check covers them).
+      if (o.topP !== undefined) expect(p.size).toBeLessThan(ids.length);
+      const { counts, logprobs, exact } = await draws(o, Infinity);
+      expect(exact).toBe(true);
+      const { stat, df, outside } = chiSquare(counts, p, N, BINS);
+      expect(outside).toBe(0);
+      expect(stat).toBeLessThan(chi2Critical(df));
+      // Reported logprob: log of the model's probability (T = 1) renormalised over the whole allowed set.
+      const max = Math.max(...logits);
+      const lse = max + Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
+      const logitOf = new Map(ids.map((id, i) => [id, logits[i]]));
+      // 2e-3: the bias encoding keeps logits near 1024 in float32 (error 1.2e-4 each).
+      for (const [t, lp] of logprobs) expect(Math.abs(lp - (logitOf.get(t)! - lse))).toBeLessThan(2e-3);
+    }, 600_000);
+  }
+
+  it("the same check fails on the default top-256 path (so the test can fail)", async () => {
+    const o = { temperature: 1 };
+    const { ids, logits } = await allowedLogits();
+    const p = reference(ids, logits, o);
+    const { counts, exact } = await draws(o, undefined);
+    expect(exact).toBe(false);
+    const { stat, df } = chiSquare(counts, p, N, BINS);
+    expect(stat).toBeGreaterThan(chi2Critical(df));
+  }, 600_000);
+});
