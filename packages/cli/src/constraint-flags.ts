@@ -5,9 +5,11 @@
  * compiled once per command.
  */
 import { ArgumentError } from "@formwork/core";
-import { resolveConstraint, type Constraint, type ConstraintOptions } from "@formwork/constraint";
+import { columns, resolveConstraint, type Constraint, type ConstraintOptions } from "@formwork/constraint";
 import type { CompileSchemaOptions } from "@formwork/json-schema";
 import { limitsFlag, numberFlag } from "./args.js";
+
+type CsvOptions = NonNullable<CompileSchemaOptions["csv"]>;
 import { readFlagFile, readJsonFlagFile } from "./files.js";
 import { attachFile } from "./report-error.js";
 
@@ -24,6 +26,14 @@ export const CONSTRAINT_FLAGS = {
   "property-order": { type: "string" },
   lenient: { type: "boolean" },
   strict: { type: "boolean" },
+  columns: { type: "string" },
+  "min-rows": { type: "string" },
+  "max-rows": { type: "string" },
+  delimiter: { type: "string" },
+  "no-header": { type: "boolean" },
+  "line-ending": { type: "string" },
+  quoting: { type: "string" },
+  "null-text": { type: "string" },
 } as const;
 
 /** The values `parseArgs` gives for {@link CONSTRAINT_FLAGS}. */
@@ -40,13 +50,22 @@ export interface ConstraintFlagValues {
   lenient?: boolean;
   strict?: boolean;
   limit?: string[];
+  columns?: string;
+  "min-rows"?: string;
+  "max-rows"?: string;
+  delimiter?: string;
+  "no-header"?: boolean;
+  "line-ending"?: string;
+  quoting?: string;
+  "null-text"?: string;
 }
 
 /** Help lines for the JSON Schema layout flags. */
 export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
-  --format F            json (default) or yaml: block-style YAML that YAML
+  --format F            json (default); yaml: block-style YAML that YAML
                         1.1 and 1.2 parsers read to the same value
-                        (docs/yaml.md); --indent N sets its indent (2-8)
+                        (docs/yaml.md), --indent N sets its indent (2-8);
+                        csv: a table (see CSV tables below)
   --whitespace W        compact (no whitespace), flexible (default: at most
                         two spaces or a newline and up to 32 spaces/tabs
                         between tokens) or pretty (JSON.stringify's layout)
@@ -61,7 +80,67 @@ export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
                         such as "propertes") instead of ignoring them with a
                         warning`;
 
+/** Help lines for the CSV flags. */
+export const CSV_FLAGS_HELP = `CSV tables (docs/csv.md):
+  --format csv          the schema's value written as a CSV table (the schema
+                        describes an array of flat records; the header is the
+                        property names)
+  --columns SPEC        the table's columns without a schema file, e.g.
+                        "name:string,age:integer>=0,email:email,status:a|b,
+                        note?:string" (implies --format csv)
+  --min-rows N, --max-rows N   bounds on the rows (with --columns)
+  --delimiter D         , (default) ; tab or |
+  --no-header           no header row
+  --line-ending E       lf (default) or crlf
+  --quoting Q           minimal (default: quote a string only where needed)
+                        or strings (quote every string)
+  --null-text T         how null is written (default: the empty cell)`;
+
 const SOURCES = ["schema", "grammar", "regex"] as const;
+
+const CSV_DIALECT_FLAGS = ["delimiter", "no-header", "line-ending", "quoting", "null-text"] as const;
+
+/**
+ * The output syntax and CSV dialect from `--format` and the CSV flags
+ * (`--columns` implies csv); `ArgumentError` `bad-arguments` for a bad value
+ * or a CSV flag without CSV.
+ */
+export function csvFromFlags(values: ConstraintFlagValues): { syntax: "json" | "yaml" | "csv"; csv?: CsvOptions } {
+  const format = values.format ?? (values.columns !== undefined ? "csv" : "json");
+  if (format !== "json" && format !== "yaml" && format !== "csv") throw new ArgumentError("bad-arguments", `--format must be json, yaml or csv, got "${format}"`);
+  const used = CSV_DIALECT_FLAGS.filter((f) => values[f] !== undefined);
+  if (format !== "csv") {
+    if (used.length > 0) throw new ArgumentError("bad-arguments", `--${used[0]} only goes with --format csv`, { hint: "Add --format csv, or drop it." });
+    return { syntax: format };
+  }
+  const csv: CsvOptions = {};
+  const delimiters: Record<string, CsvOptions["delimiter"]> = { ",": ",", ";": ";", tab: "\t", "\t": "\t", "|": "|" };
+  if (values.delimiter !== undefined) {
+    const d = delimiters[values.delimiter];
+    if (d === undefined) throw new ArgumentError("bad-arguments", `--delimiter must be , ; tab or |, got ${JSON.stringify(values.delimiter)}`);
+    csv.delimiter = d;
+  }
+  if (values["no-header"] === true) csv.header = false;
+  const le = values["line-ending"];
+  if (le !== undefined && le !== "lf" && le !== "crlf") throw new ArgumentError("bad-arguments", `--line-ending must be lf or crlf, got ${JSON.stringify(le)}`);
+  if (le !== undefined) csv.lineEnding = le === "crlf" ? "\r\n" : "\n";
+  const q = values.quoting;
+  if (q !== undefined && q !== "minimal" && q !== "strings") throw new ArgumentError("bad-arguments", `--quoting must be minimal or strings, got ${JSON.stringify(q)}`);
+  if (q !== undefined) csv.quoting = q;
+  if (values["null-text"] !== undefined) csv.nullText = values["null-text"];
+  return { syntax: "csv", csv };
+}
+
+/** The schema of `--columns SPEC` (with `--min-rows`/`--max-rows`), or undefined without `--columns`. */
+export function columnsSchemaFromFlags(values: ConstraintFlagValues): Record<string, unknown> | undefined {
+  const minRows = numberFlag("min-rows", values["min-rows"], { min: 0, integer: true });
+  const maxRows = numberFlag("max-rows", values["max-rows"], { min: 0, integer: true });
+  if (values.columns === undefined) {
+    if (minRows !== undefined || maxRows !== undefined) throw new ArgumentError("bad-arguments", `--${minRows !== undefined ? "min-rows" : "max-rows"} only goes with --columns`, { hint: "With a schema file, write minItems/maxItems in it." });
+    return undefined;
+  }
+  return columns(values.columns, { ...(minRows !== undefined ? { minRows } : {}), ...(maxRows !== undefined ? { maxRows } : {}) });
+}
 
 /** JSON Schema compile options from the layout flags; checks that they go with --schema. */
 export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSchemaOptions {
@@ -71,8 +150,8 @@ export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSch
   }
   const out: CompileSchemaOptions = {};
   const format = values.format;
-  if (format !== undefined && format !== "json" && format !== "yaml") {
-    throw new ArgumentError("bad-arguments", `--format must be json or yaml, got "${format}"`);
+  if (format !== undefined && format !== "json" && format !== "yaml" && format !== "csv") {
+    throw new ArgumentError("bad-arguments", `--format must be json, yaml or csv, got "${format}"`);
   }
   const ws = values.whitespace;
   if (format === "yaml") {
@@ -104,23 +183,26 @@ export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSch
  * `invalid-schema` for a schema file that is not JSON.
  */
 export function constraintOptionsFromFlags(values: ConstraintFlagValues): ConstraintOptions | null {
-  const given = SOURCES.filter((f) => values[f] !== undefined);
+  if (values.columns !== undefined && values.schema !== undefined) throw new ArgumentError("constraint-conflict", "give one of --schema FILE and --columns SPEC, not both");
+  const given = [...SOURCES, "columns" as const].filter((f) => values[f] !== undefined);
   if (given.length > 1) {
-    throw new ArgumentError("constraint-conflict", `give one of --schema FILE, --grammar FILE and --regex PATTERN, not ${given.map((f) => `--${f}`).join(" and ")}`, {
+    throw new ArgumentError("constraint-conflict", `give one of --schema FILE, --columns SPEC, --grammar FILE and --regex PATTERN, not ${given.map((f) => `--${f}`).join(" and ")}`, {
       hint: "Express the combination in one grammar file.",
     });
   }
   if (values.flags !== undefined && values.regex === undefined) throw new ArgumentError("bad-arguments", "--flags only goes with --regex");
   if (values.root !== undefined && values.grammar === undefined) throw new ArgumentError("bad-arguments", "--root only goes with --grammar");
-  const schemaOptions = schemaOptionsFromFlags(values);
+  const schemaOptions = schemaOptionsFromFlags({ ...values, schema: values.schema ?? values.columns });
   const limits = limitsFlag(values.limit);
   if (limits !== undefined) {
     const base = constraintOptionsFromFlags({ ...values, limit: undefined });
     return base && { ...base, limits };
   }
-  if (values.schema !== undefined) {
-    return { schema: readJsonFlagFile("schema", values.schema, "invalid-schema"), schemaOptions, ...(values.strict === true ? { strict: true } : {}), ...(values.format === "yaml" ? { syntax: "yaml" as const } : {}) };
-  }
+  const { syntax, csv } = csvFromFlags(values);
+  if (syntax === "csv" && values.schema === undefined && values.columns === undefined) throw new ArgumentError("bad-arguments", "--format csv needs --schema FILE or --columns SPEC");
+  const table = columnsSchemaFromFlags(values);
+  const schema = table ?? (values.schema !== undefined ? readJsonFlagFile("schema", values.schema, "invalid-schema") : undefined);
+  if (schema !== undefined) return { schema, schemaOptions: { ...schemaOptions, ...(csv ? { csv } : {}) }, ...(syntax !== "json" ? { syntax } : {}), ...(values.strict === true ? { strict: true } : {}) };
   if (values.grammar !== undefined) return { grammar: readFlagFile("grammar", values.grammar), ...(values.root !== undefined ? { grammarRoot: values.root } : {}) };
   if (values.regex !== undefined) return { regex: values.regex, ...(values.flags !== undefined ? { regexFlags: values.flags } : {}) };
   return null;
@@ -135,7 +217,7 @@ export function constraintOptionsFromFlags(values: ConstraintFlagValues): Constr
 export function constraintFromFlags(verb: string, values: ConstraintFlagValues): Constraint | null {
   const options = constraintOptionsFromFlags(values);
   if (!options) return null;
-  const file = values.schema ?? values.grammar;
+  const file = values.schema ?? values.grammar ?? (values.columns !== undefined ? "--columns" : undefined);
   let constraint: Constraint | null;
   try {
     constraint = resolveConstraint(options);

@@ -89,8 +89,8 @@ describe("formwork check", () => {
   });
 
   it.each([
-    [["--text", "a"], "exactly one of --grammar FILE, --regex PATTERN or --schema FILE"],
-    [["--grammar", "x.gbnf", "--regex", "a", "--text", "a"], "give one of --schema FILE, --grammar FILE and --regex PATTERN, not --grammar and --regex"],
+    [["--text", "a"], "exactly one of --grammar FILE, --regex PATTERN, --schema FILE or --columns SPEC"],
+    [["--grammar", "x.gbnf", "--regex", "a", "--text", "a"], "give one of --schema FILE, --columns SPEC, --grammar FILE and --regex PATTERN, not --grammar and --regex"],
     [["--grammar", "x.gbnf", "--flags", "i", "--text", "a"], "--flags only goes with --regex"],
     [["--regex", "(a)\\1", "--text", "aa"], "backreference"],
     [["--schema", "/nonexistent/s.json", "--text", "a"], "--schema /nonexistent/s.json: the file cannot be read"],

@@ -131,7 +131,7 @@ describe("formwork generate", () => {
   it("--format refuses what it cannot do", async () => {
     const schemaPath = file("y2.json", JSON.stringify(SCHEMA));
     expect(await gen("--schema", schemaPath, "--format", "toml")).toBe(2);
-    expect(err).toMatch(/--format must be json or yaml/);
+    expect(err).toMatch(/--format must be json, yaml or csv/);
     err = "";
     expect(await gen("--schema", schemaPath, "--format", "yaml", "--whitespace", "pretty")).toBe(2);
     expect(err).toMatch(/--whitespace applies to JSON only/);

@@ -7,12 +7,13 @@ import type { Grammar, GrammarWarning } from "@formwork/grammar";
 import type { CompileSchemaOptions, CompileWarning } from "@formwork/json-schema";
 import type { ValidationResult } from "@formwork/validate";
 import type { Limits } from "@formwork/core";
+import type { CsvTable } from "@formwork/csv";
 
 /** The constraint kinds: one of them per call. */
 export type ConstraintKind = "schema" | "grammar" | "regex";
 
-/** The text syntaxes a schema's values can be written in: JSON, or YAML that YAML 1.1 and 1.2 parsers read alike (docs/yaml.md). */
-export type Syntax = "json" | "yaml";
+/** The text syntaxes a schema's values can be written in: JSON, YAML that YAML 1.1 and 1.2 parsers read alike (docs/yaml.md), or CSV for a table (an array of flat records; docs/csv.md). */
+export type Syntax = "json" | "yaml" | "csv";
 
 /** A warning from building the grammar: an unknown schema keyword, a schema approximated under `lenient`, a format enforced as a subset, an unused GBNF rule. */
 export type ConstraintWarning = CompileWarning | GrammarWarning;
@@ -30,7 +31,7 @@ export interface ConstraintOptions {
   strict?: boolean;
   /** Options for compiling `schema`: whitespace, property order, lenient mode, draft, remotes, limits. */
   schemaOptions?: CompileSchemaOptions;
-  /** The syntax a `schema`'s value is written in: `"json"` (default) or `"yaml"`; only with `schema`. Overrides `schemaOptions.syntax`. */
+  /** The syntax a `schema`'s value is written in: `"json"` (default), `"yaml"` or `"csv"` (its dialect from `schemaOptions.csv`); only with `schema`. Overrides `schemaOptions.syntax`. */
   syntax?: Syntax;
   /** A GBNF grammar (llama.cpp dialect) as text, or a grammar IR. */
   grammar?: string | Grammar;
@@ -62,6 +63,8 @@ export interface Constraint<T = unknown> {
   readonly schema?: unknown;
   /** The schema compile options, for `kind: "schema"` (the validator reads `draft` and `remotes` from them). */
   readonly schemaOptions?: CompileSchemaOptions;
+  /** For `syntax: "csv"`: the table's columns as the cell rule reads them, and its dialect (what `parseCsv` and `repairCsv` take). */
+  readonly table?: CsvTable;
   /**
    * The value a complete output stands for: for a schema, the text parsed in
    * its syntax (undefined when it does not parse); for a library schema

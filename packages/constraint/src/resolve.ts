@@ -13,7 +13,7 @@ import type { Constraint, ConstraintKind, ConstraintOptions, ConstraintWarning }
 import { checkKeywords } from "./keywords.js";
 import { schemaInput, standardValue } from "./schema-input.js";
 import type { SchemaValue } from "./schema-types.js";
-import { syntaxReader } from "./syntax.js";
+import { checkSyntax, syntaxReader } from "./syntax.js";
 
 const VALID: ValidationResult = Object.freeze({ valid: true, errors: [] }) as ValidationResult;
 
@@ -37,11 +37,11 @@ const KINDS: readonly KindEntry[] = [
     option: "schema",
     companions: ["schemaOptions", "syntax", "strict"],
     resolve(o) {
-      const syntax = o.syntax ?? "json";
-      const reader = syntaxReader(syntax);
+      const syntax = checkSyntax(o.syntax ?? "json");
       const schemaOptions = o.limits !== undefined && o.schemaOptions?.limits === undefined ? { ...o.schemaOptions, limits: o.limits } : (o.schemaOptions ?? {});
       const { jsonSchema, standard } = schemaInput(o.schema);
       const compiled = compileSchema(jsonSchema, { ...schemaOptions, syntax });
+      const reader = syntaxReader(syntax, compiled);
       // compileSchema has refused schema text that is not JSON.
       const schema = typeof jsonSchema === "string" ? JSON.parse(jsonSchema) : jsonSchema;
       const warnings: ConstraintWarning[] = [...checkKeywords(schema, o.strict === true), ...compiled.warnings];
@@ -54,6 +54,7 @@ const KINDS: readonly KindEntry[] = [
         warnings,
         schema,
         schemaOptions,
+        ...(compiled.table ? { table: compiled.table } : {}),
         valueOf(text) {
           let value: unknown;
           try {

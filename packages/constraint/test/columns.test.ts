@@ -69,3 +69,34 @@ describe("columns", () => {
     expect(() => columns("a:string", { minRows: -1 })).toThrow(/minRows/);
   });
 });
+
+describe("the CSV syntax through resolveConstraint", () => {
+  it("compiles a column spec to a CSV grammar whose texts read back as records ajv checks", async () => {
+    const { resolveConstraint } = await import("@formwork/constraint");
+    const { checkText } = await import("@formwork/grammar");
+    const c = resolveConstraint({ schema: columns("name:string,age:integer>=0,status:active|inactive,note?:string", { maxRows: 2 }), syntax: "csv", schemaOptions: { csv: { delimiter: ";", nullText: "NULL" } } })!;
+    expect(c.syntax).toBe("csv");
+    expect(c.table?.dialect).toMatchObject({ delimiter: ";", nullText: "NULL" });
+    expect(c.table?.columns.map((col) => [col.name, col.kinds, col.required])).toEqual([
+      ["name", ["string"], true],
+      ["age", ["integer"], true],
+      ["status", ["string"], true],
+      ["note", ["string"], false],
+    ]);
+    const text = 'name;age;status;note\n"Ann; B";3;active;\n12;0;inactive;"say ""hi"""\n';
+    expect(checkText(c.grammar, text).accepted).toBe(true);
+    const value = c.valueOf(text);
+    expect(value).toEqual([{ name: "Ann; B", age: 3, status: "active" }, { name: "12", age: 0, status: "inactive", note: 'say "hi"' }]);
+    expect(c.validate(value).valid).toBe(true);
+    // Three rows are more than maxRows; a negative age is no integer >= 0; a ragged row is not CSV.
+    expect(checkText(c.grammar, `${text}x;1;active;\n`).accepted).toBe(false);
+    expect(checkText(c.grammar, "name;age;status;note\nx;-1;active;\n").accepted).toBe(false);
+    expect(c.valueOf("name;age;status;note\nx;1\n")).toBeUndefined();
+  });
+
+  it("refuses CSV options without the CSV syntax, and a schema that is not a table", async () => {
+    const { resolveConstraint } = await import("@formwork/constraint");
+    expect(() => resolveConstraint({ schema: columns("a:string"), schemaOptions: { csv: { delimiter: ";" } } })).toThrow(expect.objectContaining({ code: "bad-option" }));
+    expect(() => resolveConstraint({ schema: { type: "object" }, syntax: "csv" })).toThrow(expect.objectContaining({ code: "not-a-table" }));
+  });
+});

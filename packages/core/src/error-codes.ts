@@ -72,6 +72,7 @@ export const ERROR_CODES = [
   "too-many-alternatives",
   "unsupported-pattern",
   "bad-option",
+  "not-a-table",
   // Constraints: @formwork/constraint.
   "constraint-conflict",
   "unknown-keyword",

@@ -22,6 +22,8 @@ import { resolveOptions, type CompileSchemaOptions, type ResolvedOptions } from 
 import { draftOf, frame, isFrame, under, withSchema, SchemaRegistry, type Frame } from "./resolver.js";
 import { JsonSyntax } from "./syntax/json.js";
 import { YamlSyntax } from "./syntax/yaml.js";
+import { compileTable } from "./table.js";
+import type { CsvTable } from "@formwork/csv";
 import type { Slot, Syntax } from "./syntax/syntax.js";
 
 /** The result of `compileSchema`. */
@@ -30,6 +32,8 @@ export interface CompiledSchema {
   grammar: Grammar;
   /** Approximations made under `lenient: true`, and formats enforced as subsets. */
   warnings: CompileWarning[];
+  /** With `syntax: "csv"`: the table's columns as the cell rule reads them and its dialect (what `parseCsv` and `repairCsv` take). */
+  table?: CsvTable;
 }
 
 const METADATA = new Set(["$schema", "$id", "id", "$comment", "$defs", "definitions", "title", "description", "default", "examples", "$anchor", "$dynamicAnchor", "readOnly", "writeOnly", "deprecated", "contentMediaType", "contentEncoding", "contentSchema", "$vocabulary"]);
@@ -78,30 +82,29 @@ function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolv
   const reg = new SchemaRegistry(schema, draft, opts.remotes);
   const rules = new Map<string, Node>();
   const used = new Set<string>();
-  const refRules = new Map<string, string>();
-  const memo = new Map<string, Memo>();
-  const schemaIds: SchemaIds = { ids: new Map(), cache: new WeakMap() };
-  const ctx: Ctx = {
-    reg,
-    opts,
-    syntax: createSyntax(opts, rules, (prefix) => ctx.newRule(prefix)),
-    rules,
-    warnings: [],
-    value: (frames, depth, slot) => memoValue(ctx, memo, schemaIds, frames, depth, slot, () => value(ctx, frames, depth, slot, refRules, { n: 0 })),
-    reached: 0,
-    newRule: (prefix) => {
-      let i = used.size;
-      while (used.has(`${prefix}${i}`)) i++;
-      used.add(`${prefix}${i}`);
-      return `${prefix}${i}`;
-    },
-    share: (node, prefix) => {
-      if (!sizeAtLeast(node, EXTRACT_MIN_SIZE)) return node;
-      const name = ctx.newRule(prefix);
-      rules.set(name, node);
-      return ref(name);
-    },
+  const warnings: CompileWarning[] = [];
+  const newRule = (prefix: string): string => {
+    let i = used.size;
+    while (used.has(`${prefix}${i}`)) i++;
+    used.add(`${prefix}${i}`);
+    return `${prefix}${i}`;
   };
+  const json = createSyntax(opts, rules, newRule);
+  const newContext = (syntax: Syntax, own?: Map<string, Node>): Ctx => context(reg, opts, syntax, own ?? rules, newRule, warnings);
+  if (opts.csv) {
+    rules.set("root", EMPTY);
+    const t = compileTable(reg, opts.csv, json, newContext, rules, newRule);
+    rules.set("root", t.root);
+    const g = compactGrammar({ rules, root: "root" });
+    if (!productiveRules(g).has("root")) {
+      throw new CompileError("empty-schema", "No table satisfies this schema (a column has no value its cells can hold, or minItems asks for rows no column can fill)", {
+        location: { kind: "pointer", pointer: "" },
+        hint: "Check the columns for contradictory keywords (e.g. minimum above maximum), and that every required column can hold a scalar.",
+      });
+    }
+    return { grammar: g, warnings, table: t.table };
+  }
+  const ctx = newContext(json);
   rules.set("root", EMPTY);
   const body = ctx.value([reg.root], 0, "root");
   rules.set("root", ctx.syntax.document(body));
@@ -121,6 +124,35 @@ function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolv
     );
   }
   return { grammar: g, warnings: ctx.warnings };
+}
+
+/**
+ * A compile context whose values are written by `syntax`, with its own memo
+ * and rules for `$ref`s, sharing `rules`, `newRule` and `warnings` with the
+ * other contexts of the same compile (a CSV table compiles each column in
+ * its own context, since a column's spelling depends on the column).
+ */
+function context(reg: SchemaRegistry, opts: ResolvedOptions, syntax: Syntax, rules: Map<string, Node>, newRule: (prefix: string) => string, warnings: CompileWarning[]): Ctx {
+  const refRules = new Map<string, string>();
+  const memo = new Map<string, Memo>();
+  const schemaIds: SchemaIds = { ids: new Map(), cache: new WeakMap() };
+  const ctx: Ctx = {
+    reg,
+    opts,
+    syntax,
+    rules,
+    warnings,
+    value: (frames, depth, slot) => memoValue(ctx, memo, schemaIds, frames, depth, slot, () => value(ctx, frames, depth, slot, refRules, { n: 0 })),
+    reached: 0,
+    newRule,
+    share: (node, prefix) => {
+      if (!sizeAtLeast(node, EXTRACT_MIN_SIZE)) return node;
+      const name = ctx.newRule(prefix);
+      rules.set(name, node);
+      return ref(name);
+    },
+  };
+  return ctx;
 }
 
 /** A value compiled once: the node, how deep it nested below its depth, and the warnings it gave. */
@@ -588,10 +620,15 @@ function scalarOf(S: Syntax, node: Node, depth: number, slot: Slot): Node {
   return node.type === "alt" && node.items.length === 0 ? node : S.scalar(node, depth, slot);
 }
 
-/** The writer of the syntax the options name (`resolveOptions` has refused unknown names). */
+/**
+ * The writer of the syntax the options name (`resolveOptions` has refused
+ * unknown names). CSV: JSON here, for the compiler's questions about a
+ * column; each column's cells get their own `CsvCellSyntax` (table.ts).
+ */
 function createSyntax(opts: ResolvedOptions, rules: Map<string, Node>, newRule: (prefix: string) => string): Syntax {
   switch (opts.syntax) {
     case "json":
+    case "csv":
       return new JsonSyntax(opts);
     case "yaml":
       return new YamlSyntax(opts, rules, newRule);

@@ -5,10 +5,11 @@
 import { ArgumentError, type Limits } from "@formwork/core";
 import { resolveLimits } from "@formwork/core/internal";
 import { DEFAULT_VALIDATOR_LIMITS } from "@formwork/validate";
+import { resolveCsvOptions, type CsvDialect, type CsvOptions } from "@formwork/csv";
 import type { Draft } from "./resolver.js";
 
 /** The text syntaxes `compileSchema` writes. */
-export type SyntaxName = "json" | "yaml";
+export type SyntaxName = "json" | "yaml" | "csv";
 
 /** Whitespace between JSON tokens in the generated text. */
 export type WhitespaceStyle =
@@ -24,10 +25,17 @@ export interface CompileSchemaOptions {
   /**
    * The text syntax of the output. Default `"json"`. `"yaml"`: block-style YAML that YAML 1.1 and 1.2
    * parsers read to the same value (docs/yaml.md); `whitespace` does not apply, `indent` does.
+   * `"csv"`: a table (an array of flat records, docs/csv.md).
    */
   syntax?: SyntaxName;
   /** YAML only: spaces per nesting level, 2 to 8. Default 2. */
   indent?: number;
+  /**
+   * The CSV dialect, for `syntax: "csv"` (delimiter, header, line ending,
+   * quoting, the text of null; docs/csv.md). Default: `,`, a header, `\n`,
+   * minimal quoting, null as the empty cell.
+   */
+  csv?: CsvOptions;
   /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Each warning says whether it `restricts` the output (a subset of the valid values) or `relaxes` it (validate the output then). */
   lenient?: boolean;
   /** Whitespace style. Default `"flexible"`. */
@@ -66,6 +74,8 @@ export interface CompileSchemaOptions {
 export interface ResolvedOptions {
   syntax: SyntaxName;
   indent: number;
+  /** The CSV dialect when the syntax is CSV, else null. */
+  csv: CsvDialect | null;
   lenient: boolean;
   whitespace: WhitespaceStyle;
   maxIndent: number;
@@ -93,13 +103,14 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     throw new ArgumentError("bad-option", `propertyOrder must be "schema" or "any", got ${JSON.stringify(o.propertyOrder)}`, { hint: 'Use "schema" (the default: members in the order of `properties`) or "any".' });
   }
   const syntax = o.syntax ?? "json";
-  if (syntax !== "json" && syntax !== "yaml") {
-    throw new ArgumentError("bad-option", `syntax must be "json" or "yaml", got ${JSON.stringify(syntax)}`, { hint: 'Use "json" (the default) or "yaml".' });
+  if (syntax !== "json" && syntax !== "yaml" && syntax !== "csv") {
+    throw new ArgumentError("bad-option", `syntax must be "json", "yaml" or "csv", got ${JSON.stringify(syntax)}`, { hint: 'Use "json" (the default), "yaml" or "csv" (a table).' });
   }
   const indent = o.indent ?? 2;
   if (!Number.isInteger(indent) || indent < 2 || indent > 8) {
     throw new ArgumentError("bad-option", `indent must be an integer from 2 to 8, got ${JSON.stringify(o.indent)}`, { hint: "Use e.g. indent: 2 (YAML block style needs at least 2: a dash and a space)." });
   }
+  if (o.csv !== undefined && syntax !== "csv") throw new ArgumentError("bad-option", 'the csv option needs syntax: "csv"', { hint: 'Pass syntax: "csv" with it, or drop it.' });
   return {
     syntax,
     indent,
@@ -115,5 +126,6 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     maxStates: o.maxStates ?? 20000,
     assertFormat: o.assertFormat ?? true,
     limits: resolveLimits(DEFAULT_VALIDATOR_LIMITS, o.limits),
+    csv: syntax === "csv" ? resolveCsvOptions(o.csv) : null,
   };
 }

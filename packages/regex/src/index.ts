@@ -7,7 +7,7 @@ export { compileMatcher } from "./lazy-match.js";
 export type { RegexMatcher } from "./lazy-match.js";
 export { rx, mapCharSets, hasAnchors, searchAst, lengthBounds, withLength } from "./ast.js";
 export type { RegexAst } from "./ast.js";
-export { combineLanguages, intersectLanguages, unionLanguages, complementLanguage } from "./languages.js";
+export { combineLanguages, intersectLanguages, unionLanguages, complementLanguage, withoutAsciiChars } from "./languages.js";
 export type { Language, LanguageSpec } from "./languages.js";
 export { JSON_STRING, CSV_QUOTED, csvBare, quoteAst, quoteCharSet } from "./quote.js";
 export type { Quoting } from "./quote.js";

@@ -156,3 +156,30 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
 }
 
 const EMPTY_DFA: ByteDfa = Object.freeze({ stateCount: 0, transitions: new Int32Array(0), accepting: new Uint8Array(0) });
+
+/**
+ * The strings of `dfa` that hold none of the ASCII characters `chars` (a
+ * byte below 0x80 is a whole character in UTF-8, so dropping its
+ * transitions drops exactly those strings) and, with `nonEmpty`, not the
+ * empty string (a fresh start state that does not accept). No product: for
+ * a quoting without escapes (`csvBare`) over a language given as a DFA.
+ * The result may hold states that no longer reach a match.
+ */
+export function withoutAsciiChars(dfa: ByteDfa, chars: readonly number[], nonEmpty = false): ByteDfa {
+  for (const c of chars) if (!Number.isInteger(c) || c < 0 || c > 0x7f) throw new RangeError(`withoutAsciiChars takes ASCII characters, got ${c}`);
+  if (dfa.stateCount === 0) return dfa;
+  const shift = nonEmpty && dfa.accepting[0] === 1 ? 1 : 0;
+  const n = dfa.stateCount + shift;
+  const transitions = new Int32Array(n * 256);
+  const accepting = new Uint8Array(n);
+  for (let q = 0; q < dfa.stateCount; q++) {
+    for (let b = 0; b < 256; b++) {
+      const t = dfa.transitions[q * 256 + b];
+      transitions[(q + shift) * 256 + b] = t < 0 ? -1 : t + shift;
+    }
+    accepting[q + shift] = dfa.accepting[q];
+  }
+  if (shift) transitions.copyWithin(0, 256, 512); // the fresh start reads as the old one, but does not accept
+  for (let q = 0; q < n; q++) for (const c of chars) transitions[q * 256 + c] = -1;
+  return { stateCount: n, transitions, accepting };
+}

@@ -27,6 +27,7 @@ import {
   searchAst,
   unionLanguages,
   withLength,
+  withoutAsciiChars,
 } from "@formwork/regex";
 import { patternArb, stringArb } from "./regex-gen.js";
 
@@ -258,6 +259,24 @@ describe("the CSV quoted modes", () => {
         }),
       ),
       { seed: 34, numRuns: NUM_RUNS },
+    );
+  });
+
+  it("withoutAsciiChars drops the strings holding the characters (and the empty one) as the product does", () => {
+    fc.assert(
+      fc.property(patternArb("u"), strings, fc.constantFrom(",", ";", "\t", "|"), (p, list, d) =>
+        tolerant(() => {
+          const dfa = compileAst(parseRegex(p, { flags: "u" }));
+          const forcing = [d.charCodeAt(0), 0x22, 0x0d, 0x0a];
+          const fast = withoutAsciiChars(dfa, forcing, true);
+          const product = combineLanguages({ all: [dfa, quoteAst(rx.star(rx.any), csvBare(d))], minLength: 1 });
+          for (const s of [...list, ""]) {
+            if (/[\ud800-\udfff]/u.test(s)) continue;
+            expect([p, s, matchesText(fast, s)]).toEqual([p, s, matchesText(product, s)]);
+          }
+        }),
+      ),
+      { seed: 35, numRuns: NUM_RUNS },
     );
   });
 

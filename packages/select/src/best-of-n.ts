@@ -7,10 +7,15 @@ import { ArgumentError, type CandidateDecoder, type CandidateOutput, type Candid
 import { resolveConstraint, type Constraint, type ConstraintOptions, type SchemaValue, type Syntax } from "@formwork/constraint";
 import { checkText } from "@formwork/grammar";
 import { candidateDecoder, loadModel, type CandidateDecoderOptions, type LoadedModel, type LoadModelOptions } from "@formwork/llama";
-import { repairJson, repairYaml, type Edit, type RepairResult } from "@formwork/repair";
+import { repairCsv, repairJson, repairYaml, type Edit, type RepairResult } from "@formwork/repair";
 
 /** The repairer of each schema syntax (free text with repair); a new syntax must name its repairer here. */
-const REPAIRERS: Record<Syntax, (text: string, options: { schema: unknown }) => RepairResult> = { json: repairJson, yaml: repairYaml };
+const REPAIRERS: Record<Syntax, (text: string, constraint: Constraint) => RepairResult> = {
+  json: (text, c) => repairJson(text, { schema: c.schema }),
+  yaml: (text, c) => repairYaml(text, { schema: c.schema }),
+  // CSV: cells typed by the table the compiler typed for the constraint (as formwork repair --format csv does).
+  csv: (text, c) => repairCsv(text, { table: c.table, schema: c.schema }),
+};
 import { canonicalJson, choose, STRATEGIES, tally, valueAt, voteDecided, type Scored, type Strategy, type VoteCount } from "./strategies.js";
 
 /** What a validator may return: `true` / nothing (ok), `false`, one error message, a list of them, or `{ ok, errors }`. */
@@ -255,7 +260,7 @@ async function judge(out: CandidateOutput, constraint: Constraint | null, constr
   } else {
     let text = out.constrainedText;
     if (!constrained && o.repair !== false) {
-      const r = REPAIRERS[constraint.syntax](text, { schema: constraint.schema });
+      const r = REPAIRERS[constraint.syntax](text, constraint);
       c.edits = r.edits;
       if (r.value === undefined) fail({ source: "parse", message: `repair found no value: ${r.errors.map((e) => e.message).join("; ") || "nothing to parse"}` });
       else text = r.text;

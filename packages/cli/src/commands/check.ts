@@ -9,7 +9,7 @@ import { ArgumentError } from "@formwork/core";
 import { checkText, textCompiler } from "@formwork/grammar";
 import type { Command } from "../command.js";
 import { LIMIT_FLAG, LIMIT_HELP, parseVerbArgs } from "../args.js";
-import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
+import { CONSTRAINT_FLAGS, constraintFromFlags, CSV_FLAGS_HELP, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { readJsonlField } from "../jsonl.js";
 
 /** A `--jsonl` line's text field, which must be a string. */
@@ -59,6 +59,11 @@ ${LIMIT_HELP}
 ${SCHEMA_FLAGS_HELP}
                      formwork check --schema person.json --property-order any --text '{"age": 3, "name": "Ada"}'
 
+${CSV_FLAGS_HELP}
+                     formwork check --columns "name:string,age:integer>=0" --text 'name,age
+                     Ada,36
+                     '
+
 Exit status: 0 when every text was accepted, 1 when some text was rejected,
 2 on a bad grammar, a bad JSONL line or bad arguments (message on stderr).
 `;
@@ -71,8 +76,8 @@ async function run(args: string[]): Promise<number> {
     ...CONSTRAINT_FLAGS,
     ...LIMIT_FLAG,
   });
-  if (values.schema === undefined && values.grammar === undefined && values.regex === undefined) {
-    throw new ArgumentError("bad-arguments", "give exactly one of --grammar FILE, --regex PATTERN or --schema FILE", { hint: 'Run "formwork check --help" for the options.' });
+  if (values.schema === undefined && values.grammar === undefined && values.regex === undefined && values.columns === undefined) {
+    throw new ArgumentError("bad-arguments", "give exactly one of --grammar FILE, --regex PATTERN, --schema FILE or --columns SPEC", { hint: 'Run "formwork check --help" for the options.' });
   }
   if ((values.text === undefined) === (values.jsonl === undefined)) {
     throw new ArgumentError("bad-arguments", "give exactly one of --text STRING or --jsonl FILE", { hint: 'Run "formwork check --help" for the options.' });

@@ -8,7 +8,7 @@ import type { Strategy } from "@formwork/select";
 import type { Command } from "../command.js";
 import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, numberFlag, parseVerbArgs } from "../args.js";
 import { EXIT } from "../command.js";
-import { CONSTRAINT_FLAGS, constraintFromFlags, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
+import { CONSTRAINT_FLAGS, constraintFromFlags, CSV_FLAGS_HELP, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { progressBar } from "../progress.js";
 import { readStdinText, stdinIsPiped } from "../stdin.js";
 
@@ -16,7 +16,8 @@ const HELP = `Usage: formwork generate [options]
 
 Generates from a local GGUF model, constrained to a JSON Schema, a GBNF
 grammar or a regular expression (or free text when none is given). The value
-goes to stdout (for a schema: the JSON, one line); progress and timings go to
+goes to stdout (for a schema: the JSON, one line; the table with --format
+csv); progress and timings go to
 stderr. With no --model, uses the fixture model (a tiny random-weight model
 with the real Qwen3 tokenizer, built on first use and cached): it shows the
 pipeline works, not a useful answer.
@@ -29,6 +30,8 @@ Constraint (at most one):
   --root NAME           the start rule of the --grammar file (default: root)
 
 ${SCHEMA_FLAGS_HELP}
+
+${CSV_FLAGS_HELP}
 
 Prompt:
   --prompt TEXT         the prompt; "-" reads it from stdin, as does leaving
@@ -91,6 +94,7 @@ Exit codes: 0 done; 1 no valid candidate (--n); 2 bad arguments, model, schema, 
 Examples:
   formwork generate --schema person.json --prompt "A person:" --seed 7
   formwork generate --schema person.json --whitespace pretty --property-order any
+  formwork generate --columns "name:string,age:integer>=0" --max-rows 3 --prompt "People:"
   formwork generate --regex '[a-z]+@[a-z]+\\.com' --prompt "Email:" --max-tokens 20
   formwork generate --grammar call.gbnf --model ./qwen3-0.6b.gguf --chat --prompt "Call f"
   formwork generate --schema person.json --model hf:Qwen/Qwen3-0.6B-GGUF:Q8_0 --chat --prompt "Invent a person"

@@ -3,6 +3,11 @@ import { repairCsv, repairJson, repairYaml, type CsvColumn, type Edit, type Repa
 import type { Command } from "../command.js";
 import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, parseVerbArgs } from "../args.js";
 import { readFlagFile, readJsonFlagFile } from "../files.js";
+import { columnsSchemaFromFlags, csvFromFlags } from "../constraint-flags.js";
+import { attachFile } from "../report-error.js";
+import { compileSchema, type CompiledSchema } from "@formwork/json-schema";
+
+type CsvTable = NonNullable<CompiledSchema["table"]>;
 
 const HELP = `Usage: formwork repair [options] < INPUT
 
@@ -21,8 +26,15 @@ Options:
   --schema FILE.json       a JSON Schema (drafts 04 to 2020-12 by its $schema,
                            default 2020-12): the value must validate; values
                            are coerced toward it ("42" -> 42, enum typos, ...)
-  --columns FILE.json      for CSV: the columns, as a JSON array of
+  --columns SPEC           for CSV: the columns as the constraint's shortcut
+                           ("name:string,age:integer>=0", docs/csv.md), typed
+                           and written as --format csv generation does; or
+                           FILE.json: a JSON array of
                            {"name", "type": integer|number|boolean|string|date, "required"}
+  With --format csv and --schema or a --columns SPEC, cells are read by the
+  CSV constraint's cell rule and the text is written in its dialect:
+  --delimiter D, --no-header, --line-ending lf|crlf, --quoting minimal|strings,
+  --null-text T (see formwork generate --help)
   --jsonl FILE             batch mode: each line of FILE is {"input": "..."};
                            writes one JSON line {"ok", "text", "value", "edits"}
                            per input to stdout (stdin is not read)
@@ -40,6 +52,7 @@ Examples:
   formwork repair --schema person.schema.json < reply.txt
   formwork repair --format yaml < config.txt
   formwork repair --format csv --columns cols.json < table.txt
+  formwork repair --format csv --columns "name:string,age:integer>=0" < table.txt
   formwork repair --jsonl replies.jsonl > repaired.jsonl
 `;
 
@@ -102,6 +115,11 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     schema: { type: "string" },
     columns: { type: "string" },
     jsonl: { type: "string" },
+    delimiter: { type: "string" },
+    "no-header": { type: "boolean" },
+    "line-ending": { type: "string" },
+    quoting: { type: "string" },
+    "null-text": { type: "string" },
     indent: { type: "string" },
     quiet: { type: "boolean" },
     ...LIMIT_FLAG,
@@ -112,12 +130,28 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     throw new ArgumentError("bad-arguments", `--format must be json, yaml or csv, got "${format}"`, { hint: 'Run "formwork repair --help" for the options.' });
   }
   if (values.columns !== undefined && format !== "csv") throw new ArgumentError("bad-arguments", "--columns applies to --format csv only");
-  if (values.schema !== undefined && format === "csv") throw new ArgumentError("bad-arguments", "--schema applies to JSON and YAML; for CSV use --columns");
   const indent = values.indent === undefined ? 0 : Number(values.indent);
   if (!Number.isInteger(indent) || indent < 0 || indent > 10) throw new ArgumentError("bad-arguments", `--indent must be an integer from 0 to 10, got "${values.indent}"`);
-  const schema = values.schema !== undefined ? readJsonFlagFile("schema", values.schema) : undefined;
+  const columnFile = values.columns !== undefined && /\.json$/i.test(values.columns);
+  if (columnFile && values.schema !== undefined) throw new ArgumentError("bad-arguments", "give --schema or --columns, not both");
+  // The CSV dialect flags (checked as generate checks them: only with --format csv).
+  const { csv } = csvFromFlags({ ...values, format, columns: undefined });
+  let schema = values.schema !== undefined ? readJsonFlagFile("schema", values.schema) : undefined;
+  if (format === "csv" && !columnFile && values.columns !== undefined) schema = columnsSchemaFromFlags({ columns: values.columns });
+  // A table schema: the CSV constraint's own typing of the columns (compileSchema's table), so repair and generation agree.
+  let table: CsvTable | undefined;
+  if (format === "csv" && schema !== undefined) {
+    try {
+      table = compileSchema(schema, { syntax: "csv", csv }).table;
+    } catch (err) {
+      if (values.schema !== undefined) attachFile(err, values.schema);
+      throw err;
+    }
+  } else if (csv !== undefined && Object.keys(csv).length > 0) {
+    throw new ArgumentError("bad-arguments", "the CSV dialect flags need --schema FILE or --columns SPEC", { hint: "Without a table schema the delimiter is detected and the text written with ','." });
+  }
   let columns: CsvColumn[] | undefined;
-  if (values.columns !== undefined) {
+  if (columnFile && values.columns !== undefined) {
     const c = readJsonFlagFile("columns", values.columns);
     if (!Array.isArray(c) || !c.every((x) => x && typeof x === "object" && typeof (x as CsvColumn).name === "string")) {
       throw new ArgumentError("bad-arguments", `--columns ${values.columns}: expected a JSON array of {"name", "type", "required"} objects`);
@@ -126,7 +160,7 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
   }
   const repair = (text: string | Uint8Array): RepairResult => {
     if (format === "yaml") return repairYaml(text, { schema, limits });
-    if (format === "csv") return repairCsv(text, { columns, limits });
+    if (format === "csv") return table ? repairCsv(text, { table, schema, limits }) : repairCsv(text, { columns, limits });
     return repairJson(text, { schema, indent, limits });
   };
 
