@@ -128,6 +128,21 @@ describe("formwork generate", () => {
     expect(out).not.toMatch(/^\{/);
   });
 
+  it("--columns writes a CSV table (one newline after its last row), the value in --json, and --n picks among tables", async () => {
+    expect(await gen("--columns", "name:string<=8,age:integer>=0<=120", "--max-rows", "2", "--delimiter", ";", "--seed", "2", "--max-tokens", "60")).toBe(0);
+    expect(out.split("\n")[0]).toMatch(/^"?name"?;"?age"?$/); // the header's names, bare or quoted
+    expect(out.endsWith("\n") && !out.endsWith("\n\n"), JSON.stringify(out)).toBe(true);
+    out = "";
+    expect(await gen("--columns", "n:integer>=0<=9", "--min-rows", "1", "--max-rows", "2", "--seed", "3", "--max-tokens", "40", "--json")).toBe(0);
+    const summary = JSON.parse(out.trim().split("\n").pop()!) as { text: string; value: { n: number }[]; complete: boolean };
+    expect(summary.complete, summary.text).toBe(true);
+    expect(summary.value.length >= 1 && summary.value.length <= 2 && summary.value.every((r) => Number.isInteger(r.n) && r.n >= 0 && r.n <= 9), summary.text).toBe(true);
+    out = "";
+    expect(await gen("--columns", "n:integer>=0<=9", "--max-rows", "2", "--n", "2", "--seed", "4", "--max-tokens", "40")).toBe(0);
+    expect(out).not.toContain("[object Object]");
+    expect(out.split("\n")[0]).toMatch(/^"?n"?$/);
+  });
+
   it("--format refuses what it cannot do", async () => {
     const schemaPath = file("y2.json", JSON.stringify(SCHEMA));
     expect(await gen("--schema", schemaPath, "--format", "toml")).toBe(2);

@@ -222,7 +222,7 @@ export const command: Command = {
           },
         });
         const shown = (c: { value: unknown; text: string }) =>
-          constraint?.syntax === "json" ? JSON.stringify(c.value) : constraint?.syntax === "yaml" ? c.text.replace(/\n$/, "") : c.value !== undefined ? String(c.value) : c.text;
+          constraint?.syntax === "json" ? JSON.stringify(c.value) : constraint?.syntax === "yaml" || constraint?.syntax === "csv" ? c.text.replace(/\n$/, "") : c.value !== undefined ? String(c.value) : c.text;
         if (values.json === true) {
           process.stdout.write(
             `${JSON.stringify({
@@ -268,7 +268,8 @@ export const command: Command = {
         process.stdout.write("\n");
       } else if (constraint?.syntax === "json" && result.value !== undefined) {
         process.stdout.write(`${JSON.stringify(result.value)}\n`);
-      } else if (constraint?.syntax === "yaml") {
+      } else if (constraint?.syntax === "yaml" || constraint?.syntax === "csv") {
+        // The text ends with its own line ending (CSV: every row's, \r\n included); one newline after it, not two.
         process.stdout.write(`${result.text.replace(/\n$/, "")}\n`);
       } else {
         process.stdout.write(`${result.text}\n`);
