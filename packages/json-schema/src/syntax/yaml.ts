@@ -26,7 +26,7 @@ import { plainConditions, YAML_DOUBLE_QUOTED, yamlNumber, yamlString, type YamlP
 
 const EMPTY: Node = { type: "alt", items: [] };
 /** Unconstrained values (schema `{}`) at this depth and deeper are written in flow style. */
-export const FLOW_DEPTH = 2;
+export const FLOW_DEPTH = 4;
 /** Most DFA states of a plain-scalar language (a string language times the dialect's plain conditions); past it strings are only double-quoted. */
 const MAX_PLAIN_STATES = 4_000;
 
