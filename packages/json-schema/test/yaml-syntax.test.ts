@@ -138,3 +138,48 @@ describe.skipIf(!existsSync(suiteDir))("JSON-Schema-Test-Suite valid instances w
     expect(accepted).toBeGreaterThanOrEqual(Math.floor(0.99 * jsonAccepted));
   });
 });
+
+const yamlSuiteDir = resolve(dataRoot, "yaml-test-suite/data");
+describe.skipIf(!existsSync(yamlSuiteDir))("yaml-test-suite with a schema that accepts anything", () => {
+  it("accepts none of the must-fail texts, and reads every accepted text as the suite's JSON, under YAML 1.2 and 1.1", () => {
+    const { grammar } = compileSchema({}, { syntax: "yaml" });
+    const cases: string[] = [];
+    const visit = (dir: string) => {
+      const names = readdirSync(dir);
+      if (names.includes("in.yaml")) cases.push(dir);
+      for (const n of names) if (/^\d+$/.test(n)) visit(resolve(dir, n));
+    };
+    for (const id of readdirSync(yamlSuiteDir)) visit(resolve(yamlSuiteDir, id));
+    let errors = 0;
+    let accepted = 0;
+    let compared = 0;
+    for (const dir of cases) {
+      const text = readFileSync(resolve(dir, "in.yaml"), "utf8");
+      let ok: boolean;
+      try {
+        ok = checkText(grammar, text).accepted;
+      } catch {
+        ok = false;
+      }
+      const names = readdirSync(dir);
+      if (names.includes("error")) {
+        errors++;
+        expect(ok, `must-fail case ${dir} accepted`).toBe(false);
+        continue;
+      }
+      if (!ok) continue;
+      accepted++;
+      const a = parseYaml(text, "1.2");
+      expect(a, dir).toMatchObject({ ok: true });
+      expect(parseYaml(text, "1.1"), dir).toEqual(a);
+      if (names.includes("in.json")) {
+        const json = readFileSync(resolve(dir, "in.json"), "utf8").trim();
+        // One document per case when the grammar accepts it.
+        expect((a as { value: unknown }).value, dir).toEqual(JSON.parse(json));
+        compared++;
+      }
+    }
+    console.log(`yaml-test-suite: ${cases.length} cases, ${errors} must-fail (none accepted), ${accepted} accepted by the any-value YAML grammar, ${compared} of them compared with in.json`);
+    expect(errors).toBeGreaterThan(50);
+  });
+});
