@@ -120,9 +120,12 @@ function multiples(ctx: Ctx, mult: number, b: NumericBounds, excluded: number[],
     approximate(ctx, ptr, `multipleOf ${mult} with a one-sided bound other than 0 is not supported`);
     return emitNumber(ctx, { ...m, multipleOf: [] });
   }
+  // At most MAX_EXACT_DIGITS digits: ajv tests multipleOf on the double JSON.parse reads, and
+  // past 2^53 that double is the text's value rounded, which need not be a multiple any more
+  // (-39264932323232326475394370 is a multiple of 5 as written, not as read).
   const states = modRules(ctx, mult);
   const firstDigit: Node[] = [];
-  for (let d = 1; d <= 9; d++) firstDigit.push(seq(literal(String(d)), ref(states[d % mult])));
+  for (let d = 1; d <= 9; d++) firstDigit.push(seq(literal(String(d)), ref(states[d % mult][MAX_EXACT_DIGITS - 1])));
   const positive = alt(...firstDigit);
   const parts: Node[] = [literal("0")];
   if (hi === Infinity) parts.push(positive);
@@ -130,23 +133,33 @@ function multiples(ctx: Ctx, mult: number, b: NumericBounds, excluded: number[],
   return alt(...parts);
 }
 
-/** One rule per remainder mod m over decimal digits; rule r accepts the rest of a number whose prefix has remainder r. */
-function modRules(ctx: Ctx, m: number): string[] {
-  const key = `mod${m}_0`;
-  const names = Array.from({ length: m }, (_, r) => `mod${m}_${r}`);
-  if (ctx.rules.has(key)) return names;
-  for (let r = 0; r < m; r++) {
-    const byNext = new Map<number, number[]>();
-    for (let d = 0; d <= 9; d++) {
-      const n = (r * 10 + d) % m;
-      const g = byNext.get(n);
-      if (g) g.push(d);
-      else byNext.set(n, [d]);
+/** Integers of at most this many digits are read exactly as doubles (10^15 < 2^53). */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * Rules over decimal digits by remainder mod m and digits still allowed: rule
+ * `[r][k]` accepts the rest of a number whose prefix has remainder r, in at
+ * most k more digits.
+ */
+function modRules(ctx: Ctx, m: number): string[][] {
+  const names = Array.from({ length: m }, (_, r) => Array.from({ length: MAX_EXACT_DIGITS }, (_, k) => `mod${m}_${r}_${k}`));
+  if (ctx.rules.has(names[0][0])) return names;
+  for (let k = 0; k < MAX_EXACT_DIGITS; k++) {
+    for (let r = 0; r < m; r++) {
+      const items: Node[] = [];
+      if (r === 0) items.push(literal(""));
+      if (k > 0) {
+        const byNext = new Map<number, number[]>();
+        for (let d = 0; d <= 9; d++) {
+          const n = (r * 10 + d) % m;
+          const g = byNext.get(n);
+          if (g) g.push(d);
+          else byNext.set(n, [d]);
+        }
+        for (const [n, ds] of byNext) items.push(seq(charClass(ds.map((d) => [0x30 + d, 0x30 + d] as [number, number])), ref(names[n][k - 1])));
+      }
+      ctx.rules.set(names[r][k], items.length ? alt(...items) : EMPTY);
     }
-    const items: Node[] = [];
-    if (r === 0) items.push(literal(""));
-    for (const [n, ds] of byNext) items.push(seq(charClass(ds.map((d) => [0x30 + d, 0x30 + d] as [number, number])), ref(names[n])));
-    ctx.rules.set(names[r], alt(...items));
   }
   return names;
 }

@@ -160,3 +160,34 @@ describe("no number text overflows to Infinity (ajv and JSON.parse as oracle)", 
     }
   });
 });
+
+// ajv tests multipleOf on the double JSON.parse reads; past 2^53 that double
+// is the written integer rounded, and the rounded value need not be a
+// multiple. Unbounded multiples are kept to the digits a double holds exactly.
+describe("unbounded integer multipleOf agrees with ajv past 2^53", () => {
+  for (const m of [2, 3, 5, 7, 10, 997]) {
+    it(`multipleOf ${m}`, () => {
+      const schema = { type: "integer", multipleOf: m };
+      const g = compileSchema(schema, { whitespace: "compact" }).grammar;
+      const validate = createValidator(schema);
+      const texts: string[] = [];
+      for (let digits = 13; digits <= 30; digits++) {
+        for (const lead of ["1", "3", "9", "39264932323232326475394370"]) {
+          let n = BigInt((lead + "7".repeat(40)).slice(0, digits));
+          n -= n % BigInt(m); // a decimal multiple of m, as written
+          texts.push(String(n), `-${n}`);
+        }
+      }
+      let accepted = 0;
+      for (const t of texts) {
+        if (!referenceMatch(g, t).accepted) continue;
+        accepted++;
+        expect(validate(JSON.parse(t)).valid, `multipleOf ${m} accepted ${t}`).toBe(true);
+      }
+      // Every written multiple of up to 15 digits is still accepted.
+      for (const t of texts) if (t.replace("-", "").length <= 15) expect(referenceMatch(g, t).accepted, t).toBe(true);
+      expect(accepted).toBeGreaterThan(0);
+      expect(checkText(g, "39264932323232326475394370").accepted).toBe(false);
+    });
+  }
+});
