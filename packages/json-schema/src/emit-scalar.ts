@@ -144,20 +144,19 @@ const MAX_EXACT_DIGITS = 15;
 function modRules(ctx: Ctx, m: number): string[][] {
   const names = Array.from({ length: m }, (_, r) => Array.from({ length: MAX_EXACT_DIGITS }, (_, k) => `mod${m}_${r}_${k}`));
   if (ctx.rules.has(names[0][0])) return names;
-  for (let k = 0; k < MAX_EXACT_DIGITS; k++) {
-    for (let r = 0; r < m; r++) {
-      const items: Node[] = [];
-      if (r === 0) items.push(literal(""));
-      if (k > 0) {
-        const byNext = new Map<number, number[]>();
-        for (let d = 0; d <= 9; d++) {
-          const n = (r * 10 + d) % m;
-          const g = byNext.get(n);
-          if (g) g.push(d);
-          else byNext.set(n, [d]);
-        }
-        for (const [n, ds] of byNext) items.push(seq(charClass(ds.map((d) => [0x30 + d, 0x30 + d] as [number, number])), ref(names[n][k - 1])));
-      }
+  for (let r = 0; r < m; r++) {
+    // The digits that lead from remainder r to each next remainder: the same for every k.
+    const byNext = new Map<number, number[]>();
+    for (let d = 0; d <= 9; d++) {
+      const n = (r * 10 + d) % m;
+      const g = byNext.get(n);
+      if (g) g.push(d);
+      else byNext.set(n, [d]);
+    }
+    const edges = [...byNext].map(([n, ds]) => ({ next: n, digits: charClass(ds.map((d) => [0x30 + d, 0x30 + d] as [number, number])) }));
+    for (let k = 0; k < MAX_EXACT_DIGITS; k++) {
+      const items: Node[] = r === 0 ? [literal("")] : [];
+      if (k > 0) for (const e of edges) items.push(seq(e.digits, ref(names[e.next][k - 1])));
       ctx.rules.set(names[r][k], items.length ? alt(...items) : EMPTY);
     }
   }
