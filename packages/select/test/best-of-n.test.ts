@@ -7,7 +7,8 @@ import { buildFixtureModel, teacherForcedLogprobs, testThreads } from "@formwork
 import { loadModel, type LoadedModel } from "@formwork/llama";
 import { resolveConstraint } from "@formwork/constraint";
 import { createValidator } from "@formwork/validate";
-import { bestOfN, canonicalJson, type BestOfNResult, type Candidate } from "@formwork/select";
+import { bestOfN, type BestOfNResult, type Candidate } from "@formwork/select";
+import { canonicalJson } from "@formwork/select/internal";
 
 let model: LoadedModel;
 beforeAll(async () => {
