@@ -328,31 +328,48 @@ async function runCandidates(
   let total = 0;
   let firstValidMs: number | undefined;
   const d0 = performance.now();
-  const it = decoder.decode({ candidates: samplings, maxTokens, sequential: o.sequential, signal });
-  let stats!: CandidateRunStats;
-  for (;;) {
-    const step = await it.next();
-    if (step.done) {
-      stats = step.value;
-      break;
-    }
-    const e = step.value;
-    if (e.type === "token") {
-      total++;
-      if (o.maxTotalTokens !== undefined && total >= o.maxTotalTokens && !stopper.signal.aborted) stop("max-total-tokens");
-      continue;
-    }
-    const c = await judge(e.output, constraint, decoder.constrained, samplings[e.candidate].temperature ?? 1, o);
+  // A candidate is judged (validators included, possibly async) beside the decoding: its verdict is
+  // taken when it comes, so a slow validator never pauses the other candidates' steps.
+  const verdict = (c: Candidate) => {
     c.validatedMs = performance.now() - d0;
     if (c.valid && strategy === "vote") c.voteKey = voteKeyOf(c.value, o.voteKey);
     candidates[c.index] = c;
     scored.push({ index: c.index, valid: c.valid, meanLogprob: c.meanLogprob, sumLogprob: c.sumLogprob, voteKey: c.voteKey, finished: finished++ });
     if (c.valid && firstValidMs === undefined) firstValidMs = c.validatedMs;
     o.onCandidate?.(c);
-    if (stopper.signal.aborted) continue;
+    if (stopper.signal.aborted) return;
     if (strategy === "first-valid" && c.valid) stop("first-valid");
     else if (strategy === "vote" && finished < n && voteDecided(scored, n - finished)) stop("vote-decided");
+  };
+  const judging: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
+  const it = decoder.decode({ candidates: samplings, maxTokens, sequential: o.sequential, signal });
+  let stats!: CandidateRunStats;
+  try {
+    for (;;) {
+      const step = await it.next();
+      if (step.done) {
+        stats = step.value;
+        break;
+      }
+      const e = step.value;
+      if (e.type === "token") {
+        total++;
+        if (o.maxTotalTokens !== undefined && total >= o.maxTotalTokens && !stopper.signal.aborted) stop("max-total-tokens");
+        continue;
+      }
+      judging.push(
+        judge(e.output, constraint, decoder.constrained, samplings[e.candidate].temperature ?? 1, o).then(verdict, (error: unknown) => {
+          // judge reports validators' errors itself; what reaches here is a bug or onCandidate throwing: the run's error.
+          failure ??= { error };
+          stopper.abort();
+        }),
+      );
+    }
+  } finally {
+    await Promise.all(judging);
   }
+  if (failure) throw failure.error;
   if (stopped === "done" && o.signal?.aborted) stopped = "abort";
   if (stopped === "done" && timeout?.aborted) stopped = "timeout";
   if (strategy === "score") {

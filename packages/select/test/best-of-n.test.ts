@@ -145,6 +145,43 @@ describe("bestOfN validators", () => {
     if (r.chosen) expect(r.chosen.valid).toBe(true);
     else expect(valid(r)).toHaveLength(0);
   });
+  it("a slow async validator does not pause decoding: the other candidates finish and are judged while it waits", async () => {
+    // The first candidate judged holds its verdict until another candidate's verdict arrives (or 30 s pass).
+    // Judged between decode steps, this would wait the 30 s and the others would come after it.
+    let release: (() => void) | undefined;
+    let heldIndex = -1;
+    let releasedBy: "verdict" | "timeout" | undefined;
+    const order: number[] = [];
+    const r = await bestOfN({
+      model,
+      prompt,
+      schema,
+      n: 4,
+      seed: 40,
+      maxTokens: 96,
+      select: "all",
+      validators: [
+        async (_v: unknown, c: Candidate) => {
+          if (heldIndex >= 0) return true;
+          heldIndex = c.index;
+          await new Promise<void>((res) => {
+            const t = setTimeout(() => ((releasedBy ??= "timeout"), res()), 30_000);
+            release = () => (clearTimeout(t), (releasedBy ??= "verdict"), res());
+          });
+          return "held, then refused";
+        },
+      ],
+      onCandidate: (c) => {
+        order.push(c.index);
+        if (c.index !== heldIndex) release?.();
+      },
+    });
+    checkReport(r, 4);
+    expect(releasedBy).toBe("verdict");
+    expect(heldIndex).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(heldIndex)).toBeGreaterThan(0);
+    expect(r.candidates[heldIndex].errors).toContainEqual({ source: "validator", validator: 0, message: "held, then refused" });
+  });
 });
 
 describe("bestOfN without a constraint", () => {
