@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   "max-configurations",
   "max-dfa-states",
   "max-nfa-states",
+  "max-stack-depth",
   "reference-too-large",
   "mask-size",
   "bad-rollback",

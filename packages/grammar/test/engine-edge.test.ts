@@ -109,7 +109,7 @@ describe("engine edge cases", () => {
     expect(ci.acceptBytes("e")).toBe(false);
   });
 
-  it("huge repeat counts compile at once (copies are built as the text reaches them); the limits bound what is built; deep nesting is bounded by maxStackDepth", () => {
+  it("huge repeat counts compile at once (copies are built as the text reaches them); the limits bound what is built; deep nesting past maxStackDepth is max-stack-depth", () => {
     const huge = compiler.compile(grammar([["root", repeat(literal("ab"), 0, 100_000_000)]]));
     expect(huge.stats.nfaStates).toBeLessThan(20);
     const m = huge.createMatcher();
@@ -132,7 +132,8 @@ describe("engine edge cases", () => {
     expect(codeOf(() => new GrammarCompiler(vocab, { maxDfaStates: 10 }).compile(grammar([["root", repeat(literal("a"), 0, 50)]])).createMatcher().acceptBytes("a".repeat(20)))).toBe("max-dfa-states");
     const nest = grammar([["root", ref("v")], ["v", alt(seq(literal("["), ref("v"), literal("]")), literal("0"))]]);
     const deep = "[".repeat(1500) + "0" + "]".repeat(1500);
-    expect(compiler.compile(nest).createMatcher().acceptBytes(deep)).toBe(false);
+    // Past maxStackDepth (1,000 calls) a text is refused with the limit's error, not silently rejected.
+    expect(codeOf(() => compiler.compile(nest).createMatcher().acceptBytes(deep))).toBe("max-stack-depth");
     const roomy = new GrammarCompiler(vocab, { maxStackDepth: 4000 }).compile(nest).createMatcher();
     expect(roomy.acceptBytes(deep)).toBe(true);
     expect(roomy.isComplete()).toBe(true);
@@ -163,14 +164,22 @@ describe.skipIf(!existsSync(suiteDir))("json.gbnf through the engine on JSONTest
   it("accepts every y_ file and rejects every n_ file", () => {
     const g = parseGbnf(readFileSync(join(repoRoot, "grammars/json.gbnf"), "utf8"));
     const unbounded = parseGbnf(readFileSync(join(repoRoot, "grammars/json-unbounded.gbnf"), "utf8"));
-    const cg = compiler.compile(g), cu = compiler.compile(unbounded);
+    // The files nested past maxStackDepth (100,000 "[") are max-stack-depth; with the limit lifted they get the right verdict.
+    const deep = new GrammarCompiler(vocab, { maxStackDepth: Infinity });
+    const verdict = (c: GrammarCompiler, bytes: Uint8Array) => c.compile(g).createMatcher().findMismatch(bytes).accepted || c.compile(unbounded).createMatcher().findMismatch(bytes).accepted;
     const wrong: string[] = [];
+    const tooDeep: string[] = [];
     for (const f of readdirSync(suiteDir)) {
       if (!f.startsWith("y_") && !f.startsWith("n_")) continue;
-      const bytes = readFileSync(join(suiteDir, f));
-      const ok = cg.createMatcher().findMismatch(new Uint8Array(bytes)).accepted || cu.createMatcher().findMismatch(new Uint8Array(bytes)).accepted;
+      const bytes = new Uint8Array(readFileSync(join(suiteDir, f)));
+      let ok: boolean;
+      if (codeOf(() => verdict(compiler, bytes)) === "max-stack-depth") {
+        tooDeep.push(f);
+        ok = verdict(deep, bytes);
+      } else ok = verdict(compiler, bytes);
       if (ok !== f.startsWith("y_")) wrong.push(f);
     }
     expect(wrong).toEqual([]);
+    expect(tooDeep).toContain("n_structure_100000_opening_arrays.json");
   });
 });

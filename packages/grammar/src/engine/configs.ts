@@ -82,10 +82,24 @@ export function closure(ctx: RunContext, q: number, st: number, out: ConfigBuffe
     }
     out.push(p, s);
     if (a.accepting[p] && s !== 0) work.push(pool.state[s], pool.parent[s]);
-    if (a.hasCalls[p] === 0 || pool.depth[s] >= ctx.maxStackDepth) continue;
+    if (a.hasCalls[p] === 0) continue;
+    if (pool.depth[s] >= ctx.maxStackDepth) {
+      // Leaving the calls out would silently drop every deeper continuation from masks and texts.
+      work.length = base;
+      throw stackDepthExceeded(ctx.maxStackDepth);
+    }
     a.expand(p);
     for (let k = a.callStart[p], k1 = a.callEnd[p]; k < k1; k++) work.push(a.ruleStart[a.callRule[k]], pool.push(a.callRet[k], s));
   }
+}
+
+/** The error for a text that nests rule calls deeper than `maxStackDepth`. */
+function stackDepthExceeded(limit: number): LimitError {
+  return new LimitError("max-stack-depth", `the text nests rule calls more than ${limit} deep (a recursive rule such as nested brackets), past the limit maxStackDepth = ${limit}`, {
+    hint: "Raise it with the GrammarCompiler option maxStackDepth if the input is trusted; see docs/limits.md.",
+    limit: "maxStackDepth",
+    limitValue: limit,
+  });
 }
 
 /** Stack ids below this are memoised with their state as one number (q * CLOSURE_KEY + stack). */

@@ -31,8 +31,12 @@ export interface EngineOptions {
   inlineLimit?: number;
   /**
    * Deepest stack of rule calls a sequence may build at run time (nesting
-   * depth of recursive rules, e.g. JSON nesting). Deeper continuations are
-   * simply not allowed (the mask leaves them out; nothing throws). Default 1,000.
+   * depth of recursive rules, e.g. JSON nesting: one call per level of a
+   * free-form value, two or three per level of a recursive schema). A text,
+   * token or mask that would go deeper throws `LimitError` `max-stack-depth`
+   * (the text so far stays as it was); it is never answered with a mask that
+   * leaves the deeper continuations out. Each frame costs ~50 bytes (100,000
+   * levels of brackets: ~30 MB, a third of a second). Default 1,000.
    */
   maxStackDepth?: number;
   /**
