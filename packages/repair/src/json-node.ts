@@ -21,6 +21,12 @@ export interface ObjectNode {
   starts: number[];
   /** True when the text ended before this object was closed. */
   partial: boolean;
+  /**
+   * The plain value, when the parser built it as the object closed (its
+   * `values` mode, used without a schema): `keys`, `values` and `starts` are
+   * then empty and its children were never kept as nodes.
+   */
+  plain?: Record<string, unknown>;
 }
 
 /** A parsed JSON array. */
@@ -30,6 +36,8 @@ export interface ArrayNode {
   items: Child[];
   starts: number[];
   partial: boolean;
+  /** The plain value, when the parser built it as the array closed (see `ObjectNode.plain`). */
+  plain?: unknown[];
 }
 
 /** A string, number, boolean or null as returned by the scalar readers and at the top level. */
@@ -53,6 +61,7 @@ export type NodeMap = WeakMap<object, ObjectNode | ArrayNode>;
  */
 export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<ObjectNode | ArrayNode>): unknown {
   if (root.kind === "scalar") return root.value;
+  if (root.plain !== undefined) return root.plain;
   const make = (n: ObjectNode | ArrayNode): Record<string, unknown> | unknown[] => {
     const v = n.kind === "object" ? ({} as Record<string, unknown>) : [];
     nodes?.set(v, n);
@@ -76,6 +85,7 @@ export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<
     const child = f.n.kind === "object" ? f.n.values[idx] : f.n.items[idx];
     let cv: unknown;
     if (child === null || typeof child !== "object") cv = child;
+    else if (child.plain !== undefined) cv = child.plain;
     else {
       cv = make(child);
       push(child, cv as Record<string, unknown> | unknown[]);
@@ -87,6 +97,23 @@ export function toValue(root: JsonNode, nodes?: NodeMap, dropLast?: ReadonlySet<
     } else (f.v as unknown[]).push(cv);
   }
   return rootValue;
+}
+
+/**
+ * The plain value of a closed container node whose children are plain
+ * values, built as `toValue` builds it (the same key order, duplicate keys
+ * keep the last value, `__proto__` an own property).
+ */
+export function plainOf(n: ObjectNode | ArrayNode): Record<string, unknown> | unknown[] {
+  if (n.kind === "array") return n.items.slice() as unknown[];
+  const v: Record<string, unknown> = {};
+  const { keys, values } = n;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === "__proto__") Object.defineProperty(v, key, { value: values[i], enumerable: true, writable: true, configurable: true });
+    else v[key] = values[i];
+  }
+  return v;
 }
 
 /**

@@ -5,7 +5,7 @@
  * character is looked at a bounded number of times, so it runs in linear time
  * on any input.
  */
-import type { ArrayNode, JsonNode, ObjectNode, ScalarNode } from "./json-node.js";
+import { plainOf, type ArrayNode, type Child, type JsonNode, type ObjectNode, type ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentStart, isNewline, isNumberChar, isOpener, isWs } from "./json-chars.js";
 import { snippet, type Ctx } from "./json-scanner.js";
 import { JsonScalarScanner } from "./json-scalars.js";
@@ -41,6 +41,17 @@ export class TolerantJsonParser extends JsonScalarScanner {
   private result: JsonNode | undefined;
   /** Start of a run of characters being dropped as garbage, or -1. */
   private garbageStart = -1;
+
+  /**
+   * `values` mode (`true`): each container becomes its plain value as it
+   * closes (`plain`), its children are not kept as nodes and no offsets are
+   * recorded, so the parse holds about what the value itself holds. For a
+   * repair without a schema, which needs no offsets nor the spine of a cut-off
+   * value. Default false: the full tree.
+   */
+  constructor(text: string, readonly valuesMode = false) {
+    super(text);
+  }
 
   /**
    * Parses one value starting at `pos` (which must satisfy `canStartValue`
@@ -100,7 +111,8 @@ export class TolerantJsonParser extends JsonScalarScanner {
       this.result = node;
       return;
     }
-    const child = node.kind === "scalar" ? node.value : node;
+    // In values mode a closed container is attached as its plain value (only `toValue` of the root reads the children, and it takes `plain`).
+    const child = node.kind === "scalar" ? node.value : ((node.plain as unknown as Child | undefined) ?? node);
     if (f.node.kind === "array") f.node.items.push(child);
     else {
       if (this.hasKey(f, f.key)) this.edit("duplicate-key", f.keyStart, `the key ${snippet(f.key)} appears twice in one object; kept the last value`);
@@ -108,7 +120,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
       f.node.values.push(child);
       f.keySet?.add(f.key);
     }
-    f.node.starts.push(node.start);
+    if (!this.valuesMode) f.node.starts.push(node.start);
     f.state = St.AfterValue;
   }
 
@@ -130,6 +142,17 @@ export class TolerantJsonParser extends JsonScalarScanner {
     const f = this.stack.pop()!;
     if (f.node.kind === "object") this.openObjects--;
     else this.openArrays--;
+    if (this.valuesMode) {
+      const n = f.node;
+      if (n.kind === "object") {
+        n.plain = plainOf(n) as Record<string, unknown>;
+        n.keys = [];
+        n.values = [];
+      } else {
+        n.plain = plainOf(n) as unknown[];
+        n.items = [];
+      }
+    }
     this.attach(f.node);
   }
 

@@ -77,7 +77,8 @@ function repairJsonText(text: string, options: RepairJsonOptions): RepairResult 
 }
 
 function repairText(text: string, check: SchemaCheck | undefined, options: RepairJsonOptions): PendingResult {
-  const p = new TolerantJsonParser(text);
+  // Without a schema, no offsets nor cut-off spine are needed: the parser keeps plain values only.
+  const p = new TolerantJsonParser(text, check === undefined);
   const outside: PendingEdit[] = [];
   const candidates = findCandidates(p, outside);
   const steps = () => ({ steps: p.steps });
