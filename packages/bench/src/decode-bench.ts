@@ -22,6 +22,11 @@
  *        [--seeds N] [--temperatures 0.8,0] [--threads N] [--max-tokens N]
  *        [--schemas a,b] [--whitespace flexible|compact] [--verbose] [--out FILE]
  *
+ * `--calls` instead prints one line per `generate` call without fast-forward
+ * (K = 256 and `candidates: Infinity`, each seed and temperature of each
+ * schema): wall and CPU ms, tokens, the loop's sampling / grammar / native ms
+ * and budget rejections.
+ *
  * `--out FILE` also writes the results as JSON (docs/benchmarks/decode.json;
  * `pnpm bench:charts` draws them).
  *
@@ -106,6 +111,7 @@ interface Opts {
   threads: number;
   maxTokens: number;
   schemas: string[];
+  calls: boolean;
 }
 
 function parseArgs(): Opts {
@@ -124,6 +130,7 @@ function parseArgs(): Opts {
     threads: Number(val("--threads") ?? 1),
     maxTokens: Number(val("--max-tokens") ?? 96),
     schemas: (val("--schemas") ?? Object.keys(SCHEMAS).join(",")).split(","),
+    calls: a.includes("--calls"),
   };
 }
 
@@ -206,6 +213,23 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, valid: true }, text };
 }
 
+/** `--calls`: one line per generate call (no fast-forward, K = 256 and every allowed token). */
+async function calls(loaded: LoadedModel, opt: Opts): Promise<void> {
+  for (const name of opt.schemas) {
+    for (const temperature of opt.temperatures) {
+      for (let seed = 1; seed <= opt.seeds; seed++) {
+        for (const candidates of [256, Infinity]) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const r = await generate({ model: loaded, prompt: PROMPT, schema: SCHEMAS[name], schemaOptions: { whitespace: opt.whitespace }, temperature, seed, maxTokens: opt.maxTokens, fastForward: false, candidates });
+          const line = { schema: name, temperature, seed, candidates: String(candidates), wallMs: performance.now() - t0, cpuMs: cpuSince(c0), tokens: r.tokens.length, sampleMs: r.stats.sampleMs, grammarMs: r.stats.grammarMs, nativeMs: r.stats.nativeMs, budgetRejections: r.stats.budgetRejections };
+          console.log(opt.json ? JSON.stringify(line) : Object.entries(line).map(([k, v]) => `${k} ${k.endsWith("Ms") ? Number(v).toFixed(0) : String(v)}`).join(", "));
+        }
+      }
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const opt = parseArgs();
   const nlc = await nodeLlamaCpp();
@@ -220,6 +244,11 @@ async function main(): Promise<void> {
     const fixture = await buildFixtureModel({ tokenizer: "qwen3", size });
     const loaded = await loadModel({ model: fixture.path, threads: opt.threads, gpu: false, contextSize: 2048 });
     say(`\n## ${size} model (${(fixture.bytes / 1e6).toFixed(0)} MB, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    if (opt.calls) {
+      await calls(loaded, opt);
+      await loaded.dispose();
+      continue;
+    }
     // K = 256 (the default) and K = every allowed token (`candidates: Infinity`, exact sampling), same run.
     const mp: Record<string, unknown>[] = [...(await maskPath(loaded, opt.threads, 60, 256)).map((r) => ({ k: "256", ...r })), ...(await maskPath(loaded, opt.threads, 60, Infinity)).map((r) => ({ k: "all", ...r }))];
     say("Mask path (NativeLogits.next, one token evaluated per step; K = 256 candidates back, or every allowed token):\n");
@@ -317,7 +346,7 @@ async function main(): Promise<void> {
   };
   const summary = Object.fromEntries(opt.sizes.map((s) => [s, { formworkOverPlain: geo("formworkOverPlain", s), formworkOverNlcGrammar: geo("formworkOverNlcGrammar", s), wallRatio: geo("wallRatio", s) }]));
   if (opt.json) console.log(JSON.stringify({ bench: "decode", node: process.version, cores: availableParallelism(), threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, maskPath: maskRows, rows }));
-  else say(`\nGeometric means: ${JSON.stringify(summary)}`);
+  else if (!opt.calls) say(`\nGeometric means: ${JSON.stringify(summary)}`);
   const out = outArg();
   if (out) writeResult(out, "decode", { threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, rows });
 }

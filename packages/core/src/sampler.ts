@@ -126,7 +126,103 @@ export class Sampler {
     }
   }
 
+  /**
+   * Samples among candidates (as `sampleCandidates`) a token `accept` takes:
+   * exactly the distribution `sampleCandidates` draws from (temperature,
+   * top-k, top-p, min-p over all the candidates), restricted to the tokens
+   * `accept` takes and renormalised. Returns null when none of the tokens the
+   * filters keep is accepted (greedy: when no candidate is).
+   *
+   * Cost: the filters are computed once. A refused draw is followed by redraws
+   * from the same distribution (rejection sampling, each `accept` asked once
+   * per token), and after `maxRedraws` of them by one pass that asks `accept`
+   * of every kept token and draws among those it takes; so a draw never costs
+   * more than one pass over the candidates plus one `accept` per kept token.
+   * The first draw uses the random generator exactly as `sampleCandidates`
+   * does, so when it is accepted the result is the same.
+   *
+   * `logprob` is under the filtered distribution before `accept`;
+   * `modelLogprob` as in `sampleCandidates` (over all the candidates).
+   */
+  sampleCandidatesWhere(ids: ArrayLike<number>, logits: ArrayLike<number>, accept: (token: number) => boolean, maxRedraws = 16): SampledToken | null {
+    if (ids.length !== logits.length) throw new RangeError(`${ids.length} ids but ${logits.length} logits`);
+    const n = ids.length;
+    this.reserve(n);
+    for (let i = 0; i < n; i++) {
+      this.ids[i] = ids[i];
+      this.vals[i] = logits[i];
+    }
+    const d = this.prepare(n);
+    const tokens = this.ids, vals = this.vals;
+    if (d.order === null) {
+      // Greedy: the best accepted candidate (best first, ties to the lower id).
+      if (accept(tokens[d.best])) return { token: tokens[d.best], logprob: 0, modelLogprob: d.max - d.lse };
+      const order = sortedIndices(vals, tokens, n, n);
+      for (let j = 0; j < n; j++) {
+        const i = order[j];
+        if (i !== d.best && accept(tokens[i])) return { token: tokens[i], logprob: 0, modelLogprob: vals[i] - d.lse };
+      }
+      return null;
+    }
+    const { order, p, m, total } = d;
+    const result = (j: number): SampledToken => ({ token: tokens[order[j]], logprob: Math.log(p[j] / total), modelLogprob: vals[order[j]] - d.lse });
+    const first = this.draw(p, m, total);
+    if (accept(tokens[order[first]])) return result(first);
+    // 0: not asked yet, 1: accepted, 2: refused.
+    const seen = new Uint8Array(m);
+    seen[first] = 2;
+    const cum = new Float64Array(m);
+    let acc = 0;
+    for (let j = 0; j < m; j++) cum[j] = acc += p[j];
+    for (let r = 0; r < maxRedraws; r++) {
+      // The first j with cum[j] > u: a kept token with weight > 0.
+      const u = this.rng.next() * acc;
+      let lo = 0, hi = m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cum[mid] > u) hi = mid;
+        else lo = mid + 1;
+      }
+      if (seen[lo] === 2) continue;
+      if (accept(tokens[order[lo]])) return result(lo);
+      seen[lo] = 2;
+    }
+    // One pass: every kept token asked once, the draw among those accepted.
+    let fitTotal = 0;
+    for (let j = 0; j < m; j++) {
+      if (p[j] === 0 || seen[j] === 2) continue;
+      if (accept(tokens[order[j]])) {
+        seen[j] = 1;
+        fitTotal += p[j];
+      } else seen[j] = 2;
+    }
+    if (fitTotal === 0) return null;
+    let u = this.rng.next() * fitTotal;
+    let chosen = -1;
+    for (let j = 0; j < m; j++) {
+      if (seen[j] !== 1) continue;
+      chosen = j;
+      u -= p[j];
+      if (u < 0) break;
+    }
+    return result(chosen);
+  }
+
   private pick(n: number): SampledToken {
+    const d = this.prepare(n);
+    const { ids, vals } = this;
+    if (d.order === null) return { token: ids[d.best], logprob: 0, modelLogprob: d.max - d.lse };
+    const chosen = this.draw(d.p, d.m, d.total);
+    const i = d.order[chosen];
+    return { token: ids[i], logprob: Math.log(d.p[chosen] / d.total), modelLogprob: vals[i] - d.lse };
+  }
+
+  /**
+   * The filtered distribution over candidates `0..n` of the scratch buffers:
+   * `order[j]` the candidate of weight `p[j]` (j < m; min-p may leave weights
+   * of 0), `total` their sum; `order` null for greedy.
+   */
+  private prepare(n: number): { best: number; max: number; lse: number; order: Int32Array | null; p: Float64Array; m: number; total: number } {
     if (n === 0) throw new RangeError("no token is allowed: the mask is empty");
     const { ids, vals } = this;
     const { temperature, topK, topP, minP } = this.options;
@@ -140,9 +236,7 @@ export class Sampler {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += Math.exp(vals[i] - max);
     const lse = max + Math.log(sum);
-    if (temperature === 0) {
-      return { token: ids[best], logprob: 0, modelLogprob: max - lse };
-    }
+    if (temperature === 0) return { best, max, lse, order: null, p: new Float64Array(0), m: 0, total: 0 };
 
     // Candidate order: by logit descending (ties: lower id first), only when a filter needs it.
     let order: Int32Array;
@@ -181,6 +275,11 @@ export class Sampler {
     }
     total = 0;
     for (let j = 0; j < m; j++) total += p[j];
+    return { best, max, lse, order, p, m, total };
+  }
+
+  /** Draws an index j < m with probability p[j] / total. */
+  private draw(p: Float64Array, m: number, total: number): number {
     let u = this.rng.next() * total;
     let chosen = -1;
     for (let j = 0; j < m; j++) {
@@ -189,8 +288,7 @@ export class Sampler {
       u -= p[j];
       if (u < 0) break;
     }
-    const i = order[chosen];
-    return { token: ids[i], logprob: Math.log(p[chosen] / total), modelLogprob: vals[i] - lse };
+    return chosen;
   }
 }
 

@@ -138,6 +138,62 @@ describe("Sampler", () => {
     for (let i = 0; i < 500; i++) expect(a.sampleCandidates(ids, vals)).toEqual(b.sample(f, mask));
   });
 
+  // sampleCandidatesWhere: the filtered distribution restricted to the accepted tokens. `fitting` keeps
+  // about a third of the allowed set (and none of the 3 best), so draws are refused often; a maxRedraws
+  // of 0 and of 16 exercise the one-pass path and the redraws.
+  const fitting = new Set(allowed.filter((id) => (id * 7) % 3 === 1));
+  const best3 = [...allowed].sort((a, b) => logits[b] - logits[a]).slice(0, 3);
+  for (const id of best3) fitting.delete(id);
+  for (const s of settings) {
+    for (const redraws of [0, 16]) {
+      it(`sampleCandidatesWhere draws from the filtered distribution restricted to the accepted tokens: ${JSON.stringify(s)}, maxRedraws ${redraws}`, () => {
+        const ids = allowed;
+        const vals = ids.map((id) => Math.fround(logits[id]));
+        const sampler = new Sampler({ ...s, seed: 17 });
+        const full = expectedDistribution(logits, allowed, s);
+        let mass = 0;
+        for (const [id, p] of full) if (fitting.has(id)) mass += p;
+        const exp = new Map<number, number>();
+        for (const [id, p] of full) if (fitting.has(id)) exp.set(id, p / mass);
+        const n = 20_000;
+        const counts = new Map<number, number>();
+        let askedTwice = 0, nulls = 0, worstLogprob = 0;
+        for (let i = 0; i < n; i++) {
+          const asked = new Set<number>();
+          const r = sampler.sampleCandidatesWhere(ids, vals, (t) => {
+            if (asked.has(t)) askedTwice++; // each token is asked at most once per draw
+            asked.add(t);
+            return fitting.has(t);
+          }, redraws);
+          if (r === null) {
+            nulls++;
+            continue;
+          }
+          counts.set(r.token, (counts.get(r.token) ?? 0) + 1);
+          worstLogprob = Math.max(worstLogprob, Math.abs(r.logprob - Math.log(full.get(r.token)!)));
+        }
+        expect({ askedTwice, nulls }).toEqual({ askedTwice: 0, nulls: 0 });
+        expect(worstLogprob).toBeLessThan(1e-9);
+        const { stat, df } = chi2(counts, exp, n);
+        expect(stat).toBeLessThan(chi2Critical(Math.max(df, 1)));
+      });
+    }
+  }
+
+  it("sampleCandidatesWhere: same draw as sampleCandidates when the first is accepted; null when no kept token is; greedy takes the best accepted", () => {
+    const ids = allowed;
+    const vals = ids.map((id) => Math.fround(logits[id]));
+    const a = new Sampler({ seed: 4, temperature: 0.9, topP: 0.9 });
+    const b = new Sampler({ seed: 4, temperature: 0.9, topP: 0.9 });
+    for (let i = 0; i < 200; i++) expect(a.sampleCandidatesWhere(ids, vals, () => true)).toEqual(b.sampleCandidates(ids, vals));
+    const sorted = [...allowed].sort((x, y) => logits[y] - logits[x] || x - y);
+    // top-k 3 keeps the 3 best; refusing them leaves nothing kept.
+    expect(new Sampler({ seed: 1, topK: 3 }).sampleCandidatesWhere(ids, vals, (t) => !sorted.slice(0, 3).includes(t))).toBeNull();
+    const g = new Sampler({ temperature: 0 }).sampleCandidatesWhere(ids, vals, (t) => t !== sorted[0] && t !== sorted[1]);
+    expect(g).toMatchObject({ token: sorted[2], logprob: 0 });
+    expect(new Sampler({ temperature: 0 }).sampleCandidatesWhere(ids, vals, () => false)).toBeNull();
+  });
+
   it("handles a 151k vocabulary with a wide mask and top-k/top-p", () => {
     const big = new Float32Array(151_936);
     for (let i = 0; i < big.length; i++) big[i] = rng.next() * 10;

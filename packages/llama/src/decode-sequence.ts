@@ -75,8 +75,9 @@ export class SequenceDecoder {
   private readonly freeDecoder = new TextDecoder();
   private outText = "";
   private readonly outDecoder = new TextDecoder();
-  private readonly candidateIds: number[] = [];
-  private readonly candidateLogits: number[] = [];
+  // Budget checks of the current step: fitMemo[id] is fitStep (fits) or fitStep + 1 (does not) when asked this step.
+  private fitMemo: Int32Array | null = null;
+  private fitStep = 0;
   private plan: number[] | null = null;
   private readonly violations0: number;
 
@@ -219,35 +220,34 @@ export class SequenceDecoder {
     }
     const constrained = this.constrained && matcher !== null;
     const s0 = now();
-    const ids = this.candidateIds, logits = this.candidateLogits;
-    ids.length = 0;
-    logits.length = 0;
-    for (let i = 0; i < cand.count; i++) {
-      ids.push(cand.ids[i]);
-      logits.push(cand.logits[i]);
-    }
+    const ids = cand.ids.subarray(0, cand.count), logits = cand.logits.subarray(0, cand.count);
     let chosen = -1;
     let logprob = 0;
     let forced = false;
-    while (ids.length > 0) {
-      const pick = sampler.sampleCandidates(ids, logits);
-      if (!constrained || vocabulary.isEog(pick.token) || Number.isFinite(this.maxTokens) === false) {
+    if (ids.length > 0) {
+      let pick;
+      if (!constrained || !Number.isFinite(this.maxTokens)) pick = sampler.sampleCandidates(ids, logits);
+      else {
+        // Length budget: the draw is among the tokens that keep a finish in time (end tokens always do).
+        this.fitStep += 2;
+        const fits = (id: number) => this.fits(matcher, id);
+        pick = sampler.sampleCandidatesWhere(ids, logits, fits);
+        if (pick === null && sampler.options.temperature > 0) {
+          // None of the tokens the filters kept fits: the filters again, over the candidates that fit.
+          const fitIds: number[] = [], fitLogits: number[] = [];
+          for (let i = 0; i < ids.length; i++) {
+            if (fits(ids[i])) {
+              fitIds.push(ids[i]);
+              fitLogits.push(logits[i]);
+            }
+          }
+          if (fitIds.length > 0) pick = sampler.sampleCandidates(fitIds, fitLogits);
+        }
+      }
+      if (pick) {
         chosen = pick.token;
         logprob = pick.modelLogprob;
-        break;
       }
-      const g = now();
-      const fits = fitsBudget(matcher, pick.token, this.left);
-      stats.grammarMs += now() - g;
-      if (fits) {
-        chosen = pick.token;
-        logprob = pick.modelLogprob;
-        break;
-      }
-      stats.budgetRejections++;
-      const at = ids.indexOf(pick.token);
-      ids.splice(at, 1);
-      logits.splice(at, 1);
     }
     stats.sampleMs += now() - s0;
     if (chosen < 0) {
@@ -292,6 +292,21 @@ export class SequenceDecoder {
     this.pending = [chosen];
     this.last = chosen;
     if (this.checkStops(chosen)) this.end("stop");
+  }
+
+  /** Whether token `id` keeps a finish within the budget (end tokens always do); asked once per token and step. */
+  private fits(matcher: GrammarMatcher, id: number): boolean {
+    const vocabulary = this.s.vocabulary;
+    if (vocabulary.isEog(id)) return true;
+    const memo = (this.fitMemo ??= new Int32Array(vocabulary.size));
+    if (memo[id] === this.fitStep) return true;
+    if (memo[id] === this.fitStep + 1) return false;
+    const g = now();
+    const ok = fitsBudget(matcher, id, this.left);
+    this.stats.grammarMs += now() - g;
+    memo[id] = ok ? this.fitStep : this.fitStep + 1;
+    if (!ok) this.stats.budgetRejections++;
+    return ok;
   }
 
   private checkStops(id: number): boolean {

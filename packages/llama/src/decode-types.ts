@@ -37,7 +37,7 @@ export interface DecodeStats {
   forcedTokens: number;
   /** Steps whose candidates did not cover the allowed set (log-probabilities over the top K only). */
   truncatedSteps: number;
-  /** Sampled tokens refused for the length budget. */
+  /** Tokens found not to keep a finish within the length budget (each counted once per step it was asked of). */
   budgetRejections: number;
   /** Native top candidates the mask refused (filtered out; an exactness check that should stay 0). */
   maskViolations: number;

@@ -35,8 +35,8 @@ function chi2Critical(df: number): number {
 }
 
 /** The allowed ids of the first step and their raw logits, from a fresh context (independent of the decode loop). */
-async function allowedLogits(): Promise<{ ids: number[]; logits: number[] }> {
-  const matcher = model.compiler.compile(resolveConstraint({ regex: REGEX })!.grammar).createMatcher();
+async function allowedLogits(regex = REGEX): Promise<{ ids: number[]; logits: number[] }> {
+  const matcher = model.compiler.compile(resolveConstraint({ regex })!.grammar).createMatcher();
   const mask = new TokenMask(model.vocabulary.size);
   matcher.fillNextTokenMask(mask);
   const allowed: number[] = [];
@@ -113,12 +113,12 @@ describe("exact sampling over a large allowed set (real decode loop, tiny model)
   const N = 400;
   const BINS = 20;
 
-  async function draws(o: { temperature: number; topK?: number; topP?: number; minP?: number }, candidates: number | undefined) {
+  async function draws(o: { temperature: number; topK?: number; topP?: number; minP?: number }, candidates: number | undefined, regex = REGEX) {
     const counts = new Map<number, number>();
     const logprobs = new Map<number, number>();
     let exact = true;
     for (let seed = 1; seed <= N; seed++) {
-      const r = await generate({ model, prompt: PROMPT, regex: REGEX, maxTokens: 1, seed, candidates, ...o });
+      const r = await generate({ model, prompt: PROMPT, regex, maxTokens: 1, seed, candidates, ...o });
       expect(r.tokens.length).toBe(1);
       const t = r.tokens[0];
       counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -153,6 +153,46 @@ describe("exact sampling over a large allowed set (real decode loop, tiny model)
       const logitOf = new Map(ids.map((id, i) => [id, logits[i]]));
       // 2e-3: the bias encoding keeps logits near 1024 in float32 (error 1.2e-4 each).
       for (const [t, lp] of logprobs) expect(Math.abs(lp - (logitOf.get(t)! - lse))).toBeLessThan(2e-3);
+    }, 600_000);
+  }
+
+  // The length budget: every token of [a-e][a-z]* is allowed, but with one token of budget only the
+  // words of at most 4 letters finish (a longer word needs 40 digits more). The draw must follow the
+  // same distribution restricted to the tokens that fit, renormalised; which tokens fit is decided here
+  // by a RegExp on each token's bytes, not by the matcher.
+  const BUDGET_REGEX = "[a-e][a-z]{0,3}|[a-e][a-z]{4,}[0-9]{40}";
+  const FITS = /^[a-e][a-z]{0,3}$/;
+  for (const o of configs) {
+    it(`length budget: the draw is restricted to the tokens that fit, renormalised (${JSON.stringify(o)})`, async () => {
+      const { ids, logits } = await allowedLogits(BUDGET_REGEX);
+      const fits = (id: number) => FITS.test(new TextDecoder().decode(model.vocabulary.bytesOf(id)));
+      const full = reference(ids, logits, o);
+      let mass = 0, fitting = 0;
+      for (const [id, q] of full) {
+        if (fits(id)) {
+          mass += q;
+          fitting++;
+        }
+      }
+      // Many tokens are refused for the budget, many fit, and most of the mass is on the refused ones.
+      expect(fitting).toBeGreaterThan(200);
+      expect(full.size - fitting).toBeGreaterThan(1000);
+      expect(mass).toBeLessThan(0.5);
+      const p = new Map<number, number>();
+      for (const [id, q] of full) if (fits(id)) p.set(id, q / mass);
+      let rejections = 0;
+      const counts = new Map<number, number>();
+      for (let seed = 1; seed <= N; seed++) {
+        const r = await generate({ model, prompt: PROMPT, regex: BUDGET_REGEX, maxTokens: 1, seed, candidates: Infinity, ...o });
+        expect(r.tokens.length).toBe(1);
+        expect(r.stats.maskViolations).toBe(0);
+        rejections += r.stats.budgetRejections;
+        counts.set(r.tokens[0], (counts.get(r.tokens[0]) ?? 0) + 1);
+      }
+      expect(rejections).toBeGreaterThan(N);
+      const { stat, df, outside } = chiSquare(counts, p, N, BINS);
+      expect(outside).toBe(0);
+      expect(stat).toBeLessThan(chi2Critical(df));
     }, 600_000);
   }
 
