@@ -11,9 +11,7 @@ export const ERROR_CODES = [
   "max-depth",
   "max-rules",
   "max-properties",
-  "max-states",
   "max-threads",
-  "timeout-ms",
   "bad-limit",
   // Grammars (GBNF front end and the engine): @formwork/grammar.
   "gbnf-syntax",

@@ -21,25 +21,31 @@ export interface Limits {
   maxRules: number;
   /** Most properties named by one object schema. Error code `max-properties`. */
   maxProperties: number;
-  /** Most automaton states built for one input. Error code `max-states`. */
-  maxStates: number;
+  /** Most byte-NFA states the grammar engine builds for one grammar. Error code `max-nfa-states`. */
+  maxNfaStates: number;
+  /** Most DFA states the grammar engine builds (lazily) for one grammar. Error code `max-dfa-states`. */
+  maxDfaStates: number;
+  /** Deepest stack of rule calls a text may build in the grammar engine (nesting of recursive rules). Error code `max-stack-depth`. */
+  maxStackDepth: number;
+  /** Most simultaneous parser configurations in the grammar engine after one byte. Error code `max-configurations`. */
+  maxConfigurations: number;
   /** Most CPU threads given to the model backend. Error code `max-threads`. */
   maxThreads: number;
-  /** Wall-clock budget of one call, in milliseconds. Error code `timeout-ms`. */
-  timeoutMs: number;
 }
 
 /** The limit names, as `--limit NAME=VALUE` takes them. */
-export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxStates", "maxThreads", "timeoutMs"];
+export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads"];
 
 const LIMIT_CODES = {
   maxInputBytes: "max-input-bytes",
   maxDepth: "max-depth",
   maxRules: "max-rules",
   maxProperties: "max-properties",
-  maxStates: "max-states",
+  maxNfaStates: "max-nfa-states",
+  maxDfaStates: "max-dfa-states",
+  maxStackDepth: "max-stack-depth",
+  maxConfigurations: "max-configurations",
   maxThreads: "max-threads",
-  timeoutMs: "timeout-ms",
 } as const satisfies Record<keyof Limits, ErrorCode>;
 
 /** The error code of a limit. */
@@ -79,6 +85,8 @@ export interface LimitContext {
   location?: ErrorLocation;
   /** How this entry point takes the limit, when not `limits: { name: N }` (e.g. a CLI flag). */
   raise?: string;
+  /** What to change in the input instead, put before how to raise the limit. */
+  advice?: string;
 }
 
 /**
@@ -91,7 +99,7 @@ export function limitExceeded(name: keyof Limits, limit: number, actual: number 
   const unit = UNITS[name];
   return new LimitError(limitCode(name), `${context.what} ${VERBS[name]} ${measured}${unit}, past the limit ${name} = ${limit}`, {
     location: context.location,
-    hint: `Raise it with ${context.raise ?? `the option limits: { ${name}: N }`} (CLI: --limit ${name}=N) if the input is trusted; see docs/limits.md.`,
+    hint: `${context.advice ? `${context.advice} ` : ""}Raise it with ${context.raise ?? `the option limits: { ${name}: N }`} (CLI: --limit ${name}=N) if the input is trusted; see docs/limits.md.`,
     limit: name,
     limitValue: limit,
   });
@@ -102,9 +110,11 @@ const VERBS: Record<keyof Limits, string> = {
   maxDepth: "nests",
   maxRules: "has",
   maxProperties: "names",
-  maxStates: "needs",
+  maxNfaStates: "needs",
+  maxDfaStates: "needs",
+  maxStackDepth: "nests rule calls",
+  maxConfigurations: "has",
   maxThreads: "asks for",
-  timeoutMs: "took",
 };
 
 const UNITS: Record<keyof Limits, string> = {
@@ -112,9 +122,11 @@ const UNITS: Record<keyof Limits, string> = {
   maxDepth: " levels deep",
   maxRules: " rules",
   maxProperties: " properties",
-  maxStates: " automaton states",
+  maxNfaStates: " NFA states",
+  maxDfaStates: " DFA states",
+  maxStackDepth: " deep",
+  maxConfigurations: " parser configurations after one byte",
   maxThreads: " threads",
-  timeoutMs: " ms",
 };
 
 /** The UTF-8 length of `text` in bytes, without encoding it (lone surrogates count 3, as `TextEncoder` writes U+FFFD). */

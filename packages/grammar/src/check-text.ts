@@ -5,7 +5,7 @@
  * text, over a compiler whose vocabulary is the 256 single bytes (the
  * answer does not depend on a model's tokens).
  */
-import { Vocabulary } from "@formwork/core";
+import { Vocabulary, type Limits } from "@formwork/core";
 import type { Grammar } from "./ir.js";
 import { GrammarCompiler } from "./engine/compiler.js";
 import { CompiledGrammar } from "./engine/compiled-grammar.js";
@@ -24,27 +24,30 @@ let shared: GrammarCompiler | undefined;
 
 /**
  * The grammar compiler `checkText` uses for grammars: a vocabulary of the 256
- * single bytes, the engine's default limits, the 16 most recent grammars
- * cached. Compile with it once to check many texts against one grammar.
+ * single bytes, the engine's default limits (or those `limits` sets:
+ * `GrammarCompiler.withLimits`), the 16 most recent grammars cached. Compile
+ * with it once to check many texts against one grammar.
  */
-export function textCompiler(): GrammarCompiler {
+export function textCompiler(limits?: Partial<Limits>): GrammarCompiler {
   if (!shared) {
     const tokens = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
     const vocabulary = new Vocabulary({ tokens, eog: [], name: "bytes" });
     shared = new GrammarCompiler(vocabulary, { precomputeSlices: false });
   }
-  return shared;
+  return shared.withLimits(limits);
 }
 
 /**
  * Checks `text` against a grammar (compiled here with {@link textCompiler}
- * when given as IR; compile errors propagate): accepted, or the byte offset
+ * when given as IR, with the engine limits of `options.limits`; compile
+ * errors propagate, and `LimitError` `max-stack-depth` for a text nested
+ * deeper than the engine's stack): accepted, or the byte offset
  * where the text leaves the grammar with a message saying what was found and
  * what was expected. A text that is a valid start but stops early fails at
  * its own length.
  */
-export function checkText(grammar: Grammar | CompiledGrammar, text: string | Uint8Array): TextCheck {
-  const compiled = grammar instanceof CompiledGrammar ? grammar : textCompiler().compile(grammar);
+export function checkText(grammar: Grammar | CompiledGrammar, text: string | Uint8Array, options: { limits?: Partial<Limits> } = {}): TextCheck {
+  const compiled = grammar instanceof CompiledGrammar ? grammar : textCompiler(options.limits).compile(grammar);
   const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
   const r = compiled.createMatcher().findMismatch(bytes);
   if (r.accepted) return { accepted: true };

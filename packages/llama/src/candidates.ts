@@ -124,7 +124,7 @@ const now = () => performance.now();
 export async function candidateDecoder<const S = undefined, V = never>(options: CandidateDecoderOptions<S, V>): Promise<LlamaCandidateDecoder> {
   const loaded = options.model;
   const constraint = resolveConstraint(options as ConstraintOptions);
-  const compiled: CompiledGrammar | null = constraint ? loaded.compiler.compile(constraint.grammar) : null;
+  const compiled: CompiledGrammar | null = constraint ? loaded.compiler.withLimits(options.limits).compile(constraint.grammar) : null;
   const prompt = (await promptTokens(loaded.model, options.prompt, options.messages)) as number[];
   if (prompt.length === 0) throw new ArgumentError("empty-prompt", "the prompt is empty and the model has no BOS token to start from", { hint: "Give a prompt." });
   const share = options.sharePrompt ?? "copy";

@@ -167,7 +167,7 @@ export async function generate<const S = undefined, V = never>(options: Generate
   }
   try {
     const c0 = performance.now();
-    const matcher = constraint ? loaded.compiler.compile(constraint.grammar).createMatcher() : null;
+    const matcher = constraint ? loaded.compiler.withLimits(options.limits).compile(constraint.grammar).createMatcher() : null;
     const compileMs = performance.now() - c0;
     const prompt = await promptTokens(loaded.model, options.prompt, options.messages);
     if (prompt.length === 0) {

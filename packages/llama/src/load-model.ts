@@ -40,7 +40,10 @@ export interface LoadModelOptions {
    * `maxThreads`: the most `threads` may ask for. Default
    * `os.availableParallelism()` (more threads than cores only make llama.cpp
    * spin: 1,000 on 2 cores never finished); it cannot be raised past 512,
-   * ggml's own maximum. Past it: `LimitError` `max-threads`.
+   * ggml's own maximum. Past it: `LimitError` `max-threads`. The grammar
+   * engine's limits (`maxNfaStates`, `maxDfaStates`, `maxStackDepth`,
+   * `maxConfigurations`, `maxRules`) set the model's `compiler`
+   * (`GrammarCompiler.withLimits`).
    */
   limits?: Partial<Limits>;
   /** `"auto"` (default) uses a GPU when node-llama-cpp finds one; `false` forces the CPU. */
@@ -116,7 +119,8 @@ export async function loadModel(options: LoadModelOptions | string = {}): Promis
   try {
     const vocabulary = modelVocabulary(model, modelPath);
     const context = await model.createContext({ contextSize: options.contextSize ?? 4096, threads, sequences: 1 });
-    const compiler = new GrammarCompiler(vocabulary);
+    // The engine limits among `limits` (maxNfaStates, maxStackDepth, ...) apply to every grammar this model compiles.
+    const compiler = new GrammarCompiler(vocabulary).withLimits(options.limits);
     const loadMs = performance.now() - t0;
     info(`loaded ${modelPath} in ${loadMs.toFixed(0)} ms (${llama.gpu === false ? "CPU" : llama.gpu}, ${threads} threads, ${vocabulary.size} tokens)`);
     return {

@@ -8,7 +8,7 @@
 import { ArgumentError } from "@formwork/core";
 import { checkText, textCompiler } from "@formwork/grammar";
 import type { Command } from "../command.js";
-import { LIMIT_FLAG, LIMIT_HELP, parseVerbArgs } from "../args.js";
+import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, parseVerbArgs } from "../args.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, CSV_FLAGS_HELP, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { readJsonlField } from "../jsonl.js";
 
@@ -83,7 +83,7 @@ async function run(args: string[]): Promise<number> {
     throw new ArgumentError("bad-arguments", "give exactly one of --text STRING or --jsonl FILE", { hint: 'Run "formwork check --help" for the options.' });
   }
   const constraint = constraintFromFlags("check", values)!;
-  const compiled = textCompiler().compile(constraint.grammar);
+  const compiled = textCompiler(limitsFlag(values.limit)).compile(constraint.grammar);
   const texts = values.text !== undefined ? [values.text] : readJsonlField(values.jsonl!, "text").map(asText);
   let allAccepted = true;
   for (const text of texts) {

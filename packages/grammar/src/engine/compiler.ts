@@ -2,14 +2,14 @@
  * `GrammarCompiler`: one per vocabulary. Holds the token trie and compiles
  * grammars into `CompiledGrammar`s, cached by a canonical key of the grammar.
  */
-import { ArgumentError, TokenTrie, type Vocabulary } from "@formwork/core";
+import { ArgumentError, TokenTrie, type Limits, type Vocabulary } from "@formwork/core";
 import type { Grammar } from "../ir.js";
 import { Automaton } from "./automaton.js";
 import { CompiledGrammar } from "./compiled-grammar.js";
 import { grammarKey } from "./grammar-key.js";
 import { analyzeNfa } from "./nfa-analysis.js";
 import { buildNfa } from "./nfa-build.js";
-import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
+import { engineOptionsFromLimits, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkRefs } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
@@ -29,6 +29,7 @@ export class GrammarCompiler {
   readonly options: ResolvedEngineOptions;
   private readonly cache = new Map<string, CompiledGrammar>();
   private readonly cacheSize: number;
+  private readonly variants = new Map<string, GrammarCompiler>();
 
   /**
    * Builds (or takes) the vocabulary's token trie. With `precomputeSlices`
@@ -72,13 +73,36 @@ export class GrammarCompiler {
     return compiled;
   }
 
+  /**
+   * A compiler over the same vocabulary and token trie whose engine options
+   * are this one's with the engine limits in `limits` set
+   * (`engineOptionsFromLimits`: `maxNfaStates`, `maxDfaStates`,
+   * `maxStackDepth`, `maxConfigurations`, `maxRules`, a higher `maxDepth`):
+   * this compiler when they change nothing; otherwise one kept per distinct
+   * set (the 4 most recent), each with its own cache.
+   */
+  withLimits(limits: Partial<Limits> | undefined): GrammarCompiler {
+    const given = engineOptionsFromLimits(limits);
+    const changed = (Object.keys(given) as (keyof EngineOptions)[]).filter((k) => given[k] !== this.options[k]);
+    if (changed.length === 0) return this;
+    const options = { ...this.options, ...given };
+    const key = JSON.stringify(options, (_k, v) => (v === Infinity ? "Infinity" : v));
+    let c = this.variants.get(key);
+    if (c === undefined) {
+      c = new GrammarCompiler(this.vocabulary, { ...options, precomputeSlices: false, cacheSize: this.cacheSize }, this.trie);
+      this.variants.set(key, c);
+      if (this.variants.size > 4) this.variants.delete(this.variants.keys().next().value!);
+    }
+    return c;
+  }
+
   /** Number of grammars in the cache. */
   get cachedGrammars(): number {
     return this.cache.size;
   }
 }
 
-const LIMITS_OPTION = "the GrammarCompiler option maxDepth or maxRules";
+const LIMITS_OPTION = "the option limits: { maxDepth: N } or { maxRules: N } (or the GrammarCompiler option of that name)";
 
 /** Compiles without caching (see `GrammarCompiler.compile`). */
 export function compileGrammar(input: Grammar, trie: TokenTrie, options: ResolvedEngineOptions): CompiledGrammar {

@@ -4,6 +4,8 @@
  * the byte step.
  */
 import { LimitError } from "@formwork/core";
+import { limitExceeded } from "@formwork/core/internal";
+import { engineRaise } from "./options.js";
 import type { Automaton } from "./automaton.js";
 import type { StackPool } from "./stack-pool.js";
 
@@ -76,8 +78,10 @@ export function closure(ctx: RunContext, q: number, st: number, out: ConfigBuffe
     if (dup) continue;
     if (out.len - from >= ctx.maxConfigurations) {
       work.length = base;
-      throw new LimitError("max-configurations", `the grammar is too ambiguous here: more than ${ctx.maxConfigurations} parser configurations at once (limit maxConfigurations)`, {
-        hint: "Make alternatives that start alike differ earlier, or raise maxConfigurations.",
+      throw limitExceeded("maxConfigurations", ctx.maxConfigurations, undefined, {
+        what: "the grammar is too ambiguous here: it",
+        advice: "Make alternatives that start alike differ earlier.",
+        raise: engineRaise("maxConfigurations"),
       });
     }
     out.push(p, s);
@@ -95,11 +99,7 @@ export function closure(ctx: RunContext, q: number, st: number, out: ConfigBuffe
 
 /** The error for a text that nests rule calls deeper than `maxStackDepth`. */
 function stackDepthExceeded(limit: number): LimitError {
-  return new LimitError("max-stack-depth", `the text nests rule calls more than ${limit} deep (a recursive rule such as nested brackets), past the limit maxStackDepth = ${limit}`, {
-    hint: "Raise it with the GrammarCompiler option maxStackDepth if the input is trusted; see docs/limits.md.",
-    limit: "maxStackDepth",
-    limitValue: limit,
-  });
+  return limitExceeded("maxStackDepth", limit, undefined, { what: "the text (a recursive rule such as nested brackets)", raise: engineRaise("maxStackDepth") });
 }
 
 /** Stack ids below this are memoised with their state as one number (q * CLOSURE_KEY + stack). */

@@ -13,7 +13,8 @@
  * of a class (what a state reads on it, before the closure) are memoised
  * too, so that equal moves are closed only once.
  */
-import { LimitError } from "@formwork/core";
+import { limitExceeded } from "@formwork/core/internal";
+import { engineRaise } from "./options.js";
 import { dedupSorted, grownI32, hashList, insertByLo, ListTable, sortPrefix } from "./int-lists.js";
 import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
 
@@ -298,8 +299,10 @@ export class SubsetBuilder {
     if (id >= 0) return id;
     id = this.sets.size;
     if (id >= this.maxStates) {
-      throw new LimitError("max-dfa-states", `the grammar's automata need more than ${this.maxStates} states (limit maxDfaStates)`, {
-        hint: "Simplify ambiguous repetitions, lower repetition counts, or raise maxDfaStates.",
+      throw limitExceeded("maxDfaStates", this.maxStates, undefined, {
+        what: "the grammar's automata",
+        advice: "Simplify ambiguous repetitions or lower repetition counts.",
+        raise: engineRaise("maxDfaStates"),
       });
     }
     this.sets.add(cl, clLen, rule, h);

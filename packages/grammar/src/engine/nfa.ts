@@ -27,7 +27,8 @@
  * remaining copies, clamped; the token cache shares entries between such
  * states).
  */
-import { LimitError } from "@formwork/core";
+import { limitExceeded } from "@formwork/core/internal";
+import { engineRaise } from "./options.js";
 import { grownI32, grownU8 } from "./int-lists.js";
 
 /** The state has byte edges or calls, or ends a rule: a DFA state's identity depends on it. */
@@ -105,8 +106,10 @@ export class Nfa {
   /** Throws `max-nfa-states` unless `n` more states fit. */
   reserve(n: number): void {
     if (this.count + n > this.limit) {
-      throw new LimitError("max-nfa-states", `the grammar needs more than ${this.limit} automaton states (limit maxNfaStates)`, {
-        hint: "Lower big repetition counts ({m,n}), split huge alternations into rules, or raise maxNfaStates.",
+      throw limitExceeded("maxNfaStates", this.limit, undefined, {
+        what: "the grammar",
+        advice: "Lower big repetition counts ({m,n}) or split huge alternations into rules.",
+        raise: engineRaise("maxNfaStates"),
       });
     }
   }

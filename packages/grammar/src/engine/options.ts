@@ -3,6 +3,8 @@
  * default and what it costs. Exceeding a compile-time limit throws a
  * `LimitError` whose `code` names the limit (`max-nfa-states`, ...).
  */
+import type { Limits } from "@formwork/core";
+import { resolveLimits } from "@formwork/core/internal";
 
 /** Compile options of `GrammarCompiler`. */
 export interface EngineOptions {
@@ -69,6 +71,31 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
   maxDepth: 1_000,
   maxRules: 100_000,
 });
+
+/**
+ * The engine options a `limits` object (docs/limits.md) sets: `maxNfaStates`,
+ * `maxDfaStates`, `maxStackDepth`, `maxConfigurations` and `maxRules` by the
+ * same names; `maxDepth` only when above the engine's own default (1,000
+ * levels of IR: a grammar's `maxDepth` counts parentheses, default 200, and a
+ * compiled schema's IR nests deeper than the schema, so a lower `maxDepth`
+ * is not passed on).
+ */
+export function engineOptionsFromLimits(limits: Partial<Limits> | undefined): EngineOptions {
+  if (limits === undefined) return {};
+  const { maxNfaStates, maxDfaStates, maxStackDepth, maxConfigurations, maxRules, maxDepth } = resolveLimits<Partial<Limits>>(
+    { maxNfaStates: undefined, maxDfaStates: undefined, maxStackDepth: undefined, maxConfigurations: undefined, maxRules: undefined, maxDepth: undefined },
+    limits,
+  );
+  const out: EngineOptions = { maxNfaStates, maxDfaStates, maxStackDepth, maxConfigurations, maxRules };
+  if (maxDepth !== undefined && maxDepth > DEFAULT_ENGINE_OPTIONS.maxDepth) out.maxDepth = maxDepth;
+  for (const k of Object.keys(out) as (keyof EngineOptions)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** How an engine limit is raised, for `limitExceeded`'s message. */
+export function engineRaise(name: keyof Limits): string {
+  return `the option limits: { ${name}: N } (or the GrammarCompiler option ${name})`;
+}
 
 /** Fills the defaults in `options`. */
 export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngineOptions {
