@@ -56,6 +56,14 @@ describe("arguments", () => {
     for (const n of ["0", "abc"]) cliError(formwork(["generate", `--max-tokens=${n}`, "--prompt", "x"]), "bad-arguments");
   });
 
+  it("--max-tokens past the context (1e12, 4096): context-too-small before the model loads", () => {
+    for (const [n, extra] of [["1000000000000", []], ["4096", ["--n", "2"]]] as const) {
+      const r = formwork(["generate", "--max-tokens", n, "--prompt", "x", ...extra]);
+      expect(cliError(r, "context-too-small")).toContain(`--max-tokens ${n} cannot fit`);
+      expect(r.err).not.toMatch(/formwork: loaded/);
+    }
+  });
+
   it("--limit NAME=N reaches the entry points; a bad name or value is bad-limit", () => {
     const parens = files.file("p250.gbnf", nestedParens(250));
     cliError(formwork(["check", "--grammar", parens, "--text", "a"]), "max-depth");

@@ -64,3 +64,17 @@ describe("hostile thread counts", () => {
     for (const threads of [0, 1.5]) expectError(await outcome(() => loadModel({ threads })), "bad-threads");
   });
 });
+
+describe("hostile token budgets", () => {
+  it("maxTokens past the context: context-too-small before the model is even looked for", async () => {
+    const { generate } = await import("@formwork/llama");
+    const { bestOfN } = await import("@formwork/select");
+    const missing = join(dir, "no-such-model.gguf");
+    const e = expectError(await outcome(() => generate({ model: missing, prompt: "x", maxTokens: 1e12 })), "context-too-small");
+    expect(e.message).toContain("maxTokens 1000000000000 cannot fit: the context holds 4096 tokens");
+    expectError(await outcome(() => generate({ model: missing, prompt: "x", maxTokens: 500, load: { contextSize: 500 } })), "context-too-small");
+    expectError(await outcome(() => bestOfN({ model: missing, prompt: "x", n: 2, maxTokens: 4096 })), "context-too-small");
+    // Under the context, the missing model is what is wrong.
+    expectError(await outcome(() => generate({ model: missing, prompt: "x", maxTokens: 4095 })), "model-not-found");
+  });
+});

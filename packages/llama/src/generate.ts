@@ -5,7 +5,7 @@
 import { ArgumentError, LimitError, Sampler, type SamplingOptions } from "@formwork/core";
 import { resolveConstraint, type Constraint, type ConstraintOptions, type ConstraintWarning, type SchemaValue } from "@formwork/constraint";
 import { decodeLoop, type DecodeEnd, type DecodeStats, type StopReason } from "./decode.js";
-import { loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
+import { checkMaxTokensFit, DEFAULT_CONTEXT_SIZE, loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
 import { NativeLogits } from "./native-logits.js";
 import { parsePartialJson } from "./partial-json.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
@@ -160,7 +160,10 @@ export async function generate<const S = undefined, V = never>(options: Generate
   let loadMs = 0;
   if (options.model !== undefined && typeof options.model !== "string") {
     loaded = options.model;
+    checkMaxTokensFit(maxTokens, loaded.context.contextSize);
   } else {
+    // Before the load (seconds): a budget no context of this size holds.
+    checkMaxTokensFit(maxTokens, options.load?.contextSize ?? DEFAULT_CONTEXT_SIZE);
     loaded = await loadModel({ ...options.load, model: options.model });
     owned = true;
     loadMs = loaded.loadMs;

@@ -3,7 +3,7 @@
 // `@formwork/llama/internal`.
 export { generate, generateStream } from "./generate.js";
 export type { GenerateOptions, GenerateResult, GenerateTimings, GenerateChunk, GeneratedValue } from "./generate.js";
-export { loadModel } from "./load-model.js";
+export { loadModel, checkMaxTokensFit, DEFAULT_CONTEXT_SIZE } from "./load-model.js";
 export type { LoadModelOptions, LoadedModel } from "./load-model.js";
 export type { Constraint, ConstraintOptions, ConstraintWarning, SchemaValue } from "@formwork/constraint";
 export { decodeLoop } from "./decode.js";

@@ -4,13 +4,30 @@
  * `GrammarCompiler` for that vocabulary.
  */
 import { availableParallelism } from "node:os";
-import { ArgumentError, ModelError, Vocabulary, vocabularyFromGguf, type GgufTokenizerMetadata, type Limits } from "@formwork/core";
+import { ArgumentError, LimitError, ModelError, Vocabulary, vocabularyFromGguf, type GgufTokenizerMetadata, type Limits } from "@formwork/core";
 import { limitExceeded, resolveLimits } from "@formwork/core/internal";
 import { GrammarCompiler } from "@formwork/grammar";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { checkGgufFile } from "./gguf-header.js";
 import { resolveModelSource, type DownloadProgress } from "./model-source.js";
 import { checkNodeLlamaCppVersion } from "./version.js";
+
+/** The context size (tokens: prompt and output) `loadModel` gives a model when `contextSize` is not set. */
+export const DEFAULT_CONTEXT_SIZE = 4096;
+
+/**
+ * Throws `LimitError` `context-too-small` when `maxTokens` output tokens cannot
+ * fit a context of `contextSize` tokens whatever the prompt (a prompt is at
+ * least one token). Cheap: `generate` and the CLI call it before loading a
+ * model, so `--max-tokens 1e12` is refused at once, not after the load.
+ * `name` is how the caller spells the option (`--max-tokens` on the CLI).
+ */
+export function checkMaxTokensFit(maxTokens: number, contextSize: number = DEFAULT_CONTEXT_SIZE, name = "maxTokens"): void {
+  if (maxTokens < contextSize) return;
+  throw new LimitError("context-too-small", `${name} ${maxTokens} cannot fit: the context holds ${contextSize} tokens, the prompt included (at least one token)`, {
+    hint: `Give ${name} below ${contextSize}${name === "maxTokens" ? ", or load the model with a larger contextSize" : ""}.`,
+  });
+}
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
@@ -118,7 +135,7 @@ export async function loadModel(options: LoadModelOptions | string = {}): Promis
   }
   try {
     const vocabulary = modelVocabulary(model, modelPath);
-    const context = await model.createContext({ contextSize: options.contextSize ?? 4096, threads, sequences: 1 });
+    const context = await model.createContext({ contextSize: options.contextSize ?? DEFAULT_CONTEXT_SIZE, threads, sequences: 1 });
     // The engine limits among `limits` (maxNfaStates, maxStackDepth, ...) apply to every grammar this model compiles.
     const compiler = new GrammarCompiler(vocabulary).withLimits(options.limits);
     const loadMs = performance.now() - t0;

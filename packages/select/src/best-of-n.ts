@@ -6,7 +6,7 @@
 import { ArgumentError, type CandidateDecoder, type CandidateOutput, type CandidateRunStats, type CandidateStopReason, type SamplingOptions } from "@formwork/core";
 import { resolveConstraint, type Constraint, type ConstraintOptions, type SchemaValue, type Syntax } from "@formwork/constraint";
 import { checkText } from "@formwork/grammar";
-import { candidateDecoder, loadModel, type CandidateDecoderOptions, type LoadedModel, type LoadModelOptions } from "@formwork/llama";
+import { candidateDecoder, checkMaxTokensFit, DEFAULT_CONTEXT_SIZE, loadModel, type CandidateDecoderOptions, type LoadedModel, type LoadModelOptions } from "@formwork/llama";
 import { repairCsv, repairJson, repairYaml, type Edit, type RepairResult } from "@formwork/repair";
 
 /** The repairer of each schema syntax (free text with repair); a new syntax must name its repairer here. */
@@ -194,6 +194,8 @@ export async function bestOfN<const S = undefined, V = never>(options: BestOfNOp
   let loadMs = 0;
   if (options.model !== undefined && typeof options.model !== "string") loaded = options.model;
   else {
+    // Before the load (seconds): a budget no context of this size holds.
+    checkMaxTokensFit(maxTokens, options.load?.contextSize ?? DEFAULT_CONTEXT_SIZE);
     loaded = await loadModel({ ...options.load, model: options.model });
     owned = true;
     loadMs = loaded.loadMs;

@@ -176,7 +176,9 @@ export const command: Command = {
 
     // Compile errors first: a bad schema, grammar or regex is reported before the model loads.
     const constraint = constraintFromFlags("generate", values) ?? undefined;
-    const { generate, loadModel } = await import("@formwork/llama");
+    const { generate, loadModel, checkMaxTokensFit } = await import("@formwork/llama");
+    // An absurd --max-tokens (1e12) is refused now, not after loading the model (~14 s under load).
+    checkMaxTokensFit(maxTokens, undefined, "--max-tokens");
     const info = (m: string) => process.stderr.write(`formwork: ${m}\n`);
     const download = progressBar("formwork: downloading the model");
     // Ctrl-C while the model loads or generates (the event loop is free then): one line and the
