@@ -11,7 +11,9 @@
  *      mask (`sequence.evaluate` on each, concurrently: node-llama-cpp
  *      batches them);
  *    - `nlc-seq`: the peer as N separate generations, one after another.
- *    Wall time, output tokens per second (all candidates), time to the first
+ *    Wall time, output tokens per second (all candidates), CPU milliseconds per
+ *    token (the whole process, every thread; steadier than wall time on a
+ *    busy machine) and its ratio to the peer, time to the first
  *    valid candidate (Formwork), and where Formwork's step time went (masks,
  *    sampling, native wait). Runs are interleaved per repetition; medians.
  * 2. Prompt sharing at N = 8 with a long prompt: the prompt evaluated once
@@ -92,6 +94,8 @@ type Seq = {
 
 interface Measure {
   wallMs: number;
+  /** CPU time of the whole process (every thread: JS, llama.cpp's, the native sampler workers'). */
+  cpuMs: number;
   tokens: number;
   firstValidMs?: number;
   valid?: number;
@@ -115,18 +119,26 @@ async function nlcOne(loaded: LoadedModel, seq: Seq, prompt: number[], maxTokens
 
 async function peer(loaded: LoadedModel, seqs: Seq[], n: number, maxTokens: number, parallel: boolean): Promise<Measure> {
   const prompt = loaded.model.tokenize(PROMPT, false) as unknown as number[];
+  const c0 = cpuMs();
   const t0 = performance.now();
   let tokens = 0;
   if (parallel) tokens = (await Promise.all(Array.from({ length: n }, (_, i) => nlcOne(loaded, seqs[i], prompt, maxTokens, i)))).reduce((s, x) => s + x, 0);
   else for (let i = 0; i < n; i++) tokens += await nlcOne(loaded, seqs[0], prompt, maxTokens, i);
-  return { wallMs: performance.now() - t0, tokens };
+  return { wallMs: performance.now() - t0, cpuMs: cpuMs() - c0, tokens };
+}
+
+/** CPU milliseconds the process has used (all threads). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 async function formwork(loaded: LoadedModel, n: number, maxTokens: number, sequential: boolean): Promise<Measure> {
+  const c0 = cpuMs();
   const t0 = performance.now();
   const r = await bestOfN({ model: loaded, prompt: PROMPT, schema: SCHEMA, n, select: "all", maxTokens, temperature: 0.8, seed: 0, sequential });
   const wallMs = performance.now() - t0;
-  return { wallMs, tokens: r.stats.tokens, firstValidMs: r.timings.firstValidMs, valid: r.values.length, maskMs: r.stats.maskMs, nativeMs: r.stats.nativeMs, takeMs: r.stats.takeMs };
+  return { wallMs, cpuMs: cpuMs() - c0, tokens: r.stats.tokens, firstValidMs: r.timings.firstValidMs, valid: r.values.length, maskMs: r.stats.maskMs, nativeMs: r.stats.nativeMs, takeMs: r.stats.takeMs };
 }
 
 /** MaskBench-dev schemas: every k-th file whose schema compiles and whose shortest output fits `maxTokens`. */
@@ -173,7 +185,7 @@ async function main(): Promise<void> {
           await formwork(loaded, maxN, 32, false);
           await peer(loaded, seqs, 1, 8, true);
           say(`\n${size} model, ${threads} thread${threads > 1 ? "s" : ""}`);
-          say(`${"N".padStart(3)} | ${"engine".padEnd(13)} | ${"wall ms".padStart(8)} | ${"tokens".padStart(6)} | ${"tok/s".padStart(7)} | ${"vs nlc".padStart(6)} | ${"1st valid ms".padStart(12)} | masks / sample / native ms`);
+          say(`${"N".padStart(3)} | ${"engine".padEnd(13)} | ${"wall ms".padStart(8)} | ${"tokens".padStart(6)} | ${"tok/s".padStart(7)} | ${"vs nlc".padStart(6)} | ${"CPU ms/tok".padStart(10)} | ${"CPU vs nlc".padStart(10)} | ${"1st valid ms".padStart(12)} | masks / sample / native ms`);
           for (const n of opt.ns) {
             const runs: Record<string, Measure[]> = { formwork: [], "formwork-seq": [], nlc: [], "nlc-seq": [] };
             for (let rep = 0; rep < opt.reps; rep++) {
@@ -184,6 +196,8 @@ async function main(): Promise<void> {
             }
             const tps = (ms: Measure[]) => median(ms.map((m) => (m.tokens * 1000) / m.wallMs));
             const peerTps = tps(runs.nlc);
+            const cpt = (ms: Measure[]) => median(ms.map((m) => m.cpuMs / m.tokens));
+            const peerCpt = cpt(runs.nlc);
             for (const [engine, ms] of Object.entries(runs)) {
               const row = {
                 size,
@@ -194,6 +208,9 @@ async function main(): Promise<void> {
                 tokens: median(ms.map((m) => m.tokens)),
                 tokensPerSecond: tps(ms),
                 vsPeer: tps(ms) / peerTps,
+                cpuMsPerToken: cpt(ms),
+                // Tokens per CPU second relative to the peer's (> 1: cheaper per token); steadier than wall time on a busy machine.
+                cpuVsPeer: peerCpt / cpt(ms),
                 firstValidMs: engine.startsWith("formwork") ? median(ms.map((m) => m.firstValidMs ?? NaN)) : undefined,
                 valid: engine.startsWith("formwork") ? median(ms.map((m) => m.valid ?? 0)) : undefined,
                 maskMs: ms[0].maskMs,
@@ -203,7 +220,7 @@ async function main(): Promise<void> {
               speed.push(row);
               const split = row.maskMs !== undefined ? `${median(ms.map((m) => m.maskMs!)).toFixed(0)} / ${median(ms.map((m) => m.takeMs!)).toFixed(0)} / ${median(ms.map((m) => m.nativeMs!)).toFixed(0)}` : "";
               say(
-                `${String(n).padStart(3)} | ${engine.padEnd(13)} | ${row.wallMs.toFixed(0).padStart(8)} | ${String(row.tokens).padStart(6)} | ${row.tokensPerSecond.toFixed(1).padStart(7)} | ${row.vsPeer.toFixed(2).padStart(6)} | ${(row.firstValidMs !== undefined ? row.firstValidMs.toFixed(0) : "").padStart(12)} | ${split}`,
+                `${String(n).padStart(3)} | ${engine.padEnd(13)} | ${row.wallMs.toFixed(0).padStart(8)} | ${String(row.tokens).padStart(6)} | ${row.tokensPerSecond.toFixed(1).padStart(7)} | ${row.vsPeer.toFixed(2).padStart(6)} | ${row.cpuMsPerToken.toFixed(2).padStart(10)} | ${row.cpuVsPeer.toFixed(2).padStart(10)} | ${(row.firstValidMs !== undefined ? row.firstValidMs.toFixed(0) : "").padStart(12)} | ${split}`,
               );
             }
           }

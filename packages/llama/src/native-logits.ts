@@ -3,15 +3,20 @@
  * logit-bias stage, and the top candidates back to TypeScript.
  *
  * How (node-llama-cpp 3.22.x, pinned by `checkNodeLlamaCppVersion`): each
- * `controlledEvaluate` call resolves its sampler options through the
- * sequence's `_resolveSamplerConfig`, whose result goes to the native
- * `AddonSampler.applyConfig`; that config carries the bias as two typed
- * arrays (`tokenBiasKeys: Uint32Array`, `tokenBiasValues: Float32Array`).
- * `NativeLogits` wraps that method on one sequence to put typed arrays built
- * from the mask there directly: no `TokenBias` (which skips end-of-generation
- * tokens and calls native code once per token), no Map. The native chain is
- * then bias → top-k(K) → temperature 1 → draw (ignored), and `includeTop: K`
- * returns the K best logits after the bias, which this class un-biases.
+ * evaluation goes through the sequence's internal `_decodeTokens` (what
+ * `controlledEvaluate` and `evaluate` use: node-llama-cpp's batching of the
+ * sequences of one context, its KV bookkeeping, context shift, checkpoints),
+ * and the next token's logits go to one native `AddonSampler` per sequence,
+ * kept for the sequence's life: `applyConfig` with the bias as two typed
+ * arrays (`tokenBiasKeys: Uint32Array`, `tokenBiasValues: Float32Array`),
+ * then `sampleToken` with a top-K logit filter. (`controlledEvaluate` makes a
+ * new native sampler per call, which allocates and zeroes a candidate array
+ * of the whole vocabulary on the main thread: about 3 ms per sequence and
+ * step on the tiny fixture model, most of a step's CPU time.) No `TokenBias`
+ * (which skips end-of-generation tokens and calls native code once per
+ * token), no Map: the native top-K pairs are read straight into typed arrays.
+ * The native chain is bias → top-k(K) → temperature 1 → draw (ignored), and
+ * the K best logits after the bias come back, which this class un-biases.
  *
  * Encoding the smaller side of the mask: when at most half the vocabulary is
  * allowed, the allowed ids get `+ALLOWED_BIAS` and K is at most the allowed
@@ -54,10 +59,31 @@ export interface LogitsSource {
   evaluate(tokens: readonly number[], k: number): Promise<Candidates>;
 }
 
-type ResolveConfig = (options: Record<string, unknown>) => Record<string, unknown>;
-interface SequenceInternals {
-  _resolveSamplerConfig?: ResolveConfig;
+/** The node-llama-cpp 3.22 internals this class uses (checked at construction). */
+interface AddonSampler {
+  applyConfig(config: Record<string, unknown>): void;
+  dispose(): void;
 }
+type SampleToken = (batchLogitIndex: number, sampler: AddonSampler, probabilities: boolean, confidence: boolean, logits: [number[], boolean, boolean, boolean, number], totalLogitWeight: boolean) => Promise<unknown[]>;
+interface SequenceInternals {
+  _decodeTokens?: (
+    tokens: Token[],
+    logits: boolean[],
+    evaluationPriority: number,
+    tokenMeter: unknown,
+    contextShift: { size: unknown; strategy: unknown },
+    logitDataMapper: (batchLogitIndex: number, tokenIndex: number) => unknown,
+    afterBatchAction: unknown,
+  ) => Promise<unknown[]>;
+  _tokenMeter?: unknown;
+  _contextShift?: { size: unknown; strategy: unknown };
+  _takeIntervalCheckpointIfNeededAfterBatch?: unknown;
+  _context?: { _ctx?: { sampleToken?: SampleToken } };
+  model?: { _model?: unknown; _llama?: { _bindings?: { AddonSampler?: new (model: unknown) => AddonSampler } } };
+}
+
+/** node-llama-cpp's default evaluation priority (`controlledEvaluate`'s). */
+const EVALUATION_PRIORITY = 5;
 
 /**
  * Evaluates tokens on one context sequence and returns the best `K` logits
@@ -77,9 +103,15 @@ export class NativeLogits implements LogitsSource {
   private mask: TokenMask | null = null;
   private allowed: number;
   private bias = 0;
-  private readonly restore: () => void;
+  private readonly internals: Required<Pick<SequenceInternals, "_decodeTokens">> & SequenceInternals;
+  private readonly sampleToken: SampleToken;
+  private sampler: AddonSampler | undefined;
+  private readonly makeSampler: () => AddonSampler;
+  // The native sampler's config, kept between steps (topK and the bias change per step).
+  private readonly config: Record<string, unknown> = { temperature: 1, minP: 0, topP: 1, topK: 1, seed: 0 };
+  private readonly filter: [number[], boolean, boolean, boolean, number] = [[], false, false, false, 1];
 
-  /** Installs the bias hook on `sequence` (undone by `dispose()`). */
+  /** Checks the node-llama-cpp internals this class needs on `sequence`. */
   constructor(sequence: LlamaContextSequence, vocabSize: number) {
     this.sequence = sequence;
     this.vocabSize = vocabSize;
@@ -87,27 +119,19 @@ export class NativeLogits implements LogitsSource {
     this.values = new Float32Array(vocabSize);
     this.allowed = vocabSize;
     const internals = sequence as unknown as SequenceInternals;
-    const original = internals._resolveSamplerConfig;
-    if (typeof original !== "function") {
-      throw new ModelError("node-llama-cpp-internals", "this node-llama-cpp has no LlamaContextSequence._resolveSamplerConfig, which the mask path needs", {
+    const ctx = internals._context?._ctx;
+    const Sampler = internals.model?._llama?._bindings?.AddonSampler;
+    const nativeModel = internals.model?._model;
+    if (typeof internals._decodeTokens !== "function" || typeof ctx?.sampleToken !== "function" || typeof Sampler !== "function" || nativeModel === undefined || internals._contextShift === undefined) {
+      throw new ModelError("node-llama-cpp-internals", "this node-llama-cpp lacks the LlamaContextSequence internals the mask path needs (_decodeTokens, the context's sampleToken, AddonSampler)", {
         hint: "Install node-llama-cpp 3.22.x.",
       });
     }
-    const hooked: ResolveConfig = (options) => {
-      const config = original.call(sequence, { ...options, tokenBias: undefined });
-      if (this.pending) {
-        config.tokenBiasKeys = this.pending.keys;
-        config.tokenBiasValues = this.pending.values;
-      } else {
-        delete config.tokenBiasKeys;
-        delete config.tokenBiasValues;
-      }
-      return config;
-    };
-    internals._resolveSamplerConfig = hooked;
-    this.restore = () => {
-      if (internals._resolveSamplerConfig === hooked) delete internals._resolveSamplerConfig;
-    };
+    this.internals = internals as Required<Pick<SequenceInternals, "_decodeTokens">> & SequenceInternals;
+    this.sampleToken = ctx.sampleToken.bind(ctx);
+    this.makeSampler = () => new Sampler(nativeModel);
+    // The native sampler goes with the sequence (and its context and model) at the latest.
+    sequence.onDispose.createListener(() => this.dispose());
   }
 
   /**
@@ -157,46 +181,62 @@ export class NativeLogits implements LogitsSource {
     this.stats.steps++;
     this.stats.biasEntries += this.pending?.keys.length ?? 0;
     const K = Math.max(1, Math.min(k, allowed));
-    const last = tokens.length - 1;
-    const input: (Token | [Token, object])[] = tokens.slice(0, last) as Token[];
-    input.push([
-      tokens[last] as Token,
-      {
-        generateNext: {
-          logits: { filter: { includeTop: K } },
-          // topK = K keeps the native sort partial; temperature 1 leaves the logits as they are.
-          options: { temperature: 1, topK: K, topP: 1, minP: 0, seed: 0 },
-        },
-      },
-    ]);
-    let out;
-    try {
-      out = await this.sequence.controlledEvaluate(input as never);
-    } finally {
-      this.pending = undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    const config = this.config;
+    config.topK = K;
+    if (pending) {
+      config.tokenBiasKeys = pending.keys;
+      config.tokenBiasValues = pending.values;
+    } else {
+      delete config.tokenBiasKeys;
+      delete config.tokenBiasValues;
     }
-    const logits = (out[last] as { next?: { logits?: Map<number, number> } } | undefined)?.next?.logits;
+    this.filter[4] = K;
+    const sampler = (this.sampler ??= this.makeSampler());
+    const last = tokens.length - 1;
+    const logitsAt: boolean[] = [];
+    logitsAt[last] = true;
+    const seq = this.internals;
+    let pairs: ArrayLike<number> | undefined;
+    await seq._decodeTokens(
+      tokens as Token[],
+      logitsAt,
+      EVALUATION_PRIORITY,
+      seq._tokenMeter,
+      { size: seq._contextShift!.size, strategy: seq._contextShift!.strategy },
+      async (batchLogitIndex, tokenIndex) => {
+        if (tokenIndex !== last) return undefined;
+        sampler.applyConfig(config);
+        const r = await this.sampleToken(batchLogitIndex, sampler, false, false, this.filter, false);
+        pairs = Array.isArray(r) ? (r[3] as ArrayLike<number> | undefined) : undefined;
+        return undefined;
+      },
+      seq._takeIntervalCheckpointIfNeededAfterBatch,
+    );
     const ids = new Int32Array(K);
     const vals = new Float64Array(K);
     let count = 0;
-    if (logits) {
-      for (const [id, logit] of logits) {
-        if (count >= K) break;
+    if (pairs) {
+      // [id, logit, id, logit, ...], best first.
+      for (let i = 1; i < pairs.length && count < K; i += 2) {
+        const id = pairs[i - 1];
         if (mask !== null && !mask.has(id)) {
           this.violations++;
           continue;
         }
         ids[count] = id;
-        vals[count] = logit - bias;
+        vals[count] = pairs[i] - bias;
         count++;
       }
     }
     return { ids, logits: vals, count, complete: count >= allowed };
   }
 
-  /** Removes the hook from the sequence. */
+  /** Frees the native sampler. */
   dispose(): void {
-    this.restore();
+    this.sampler?.dispose();
+    this.sampler = undefined;
   }
 
   /** Writes the ids whose mask bit equals `bit` into `keys` with bias `value`; returns how many. */
