@@ -1,6 +1,7 @@
 // Hostile JSON Schemas (issue 17), through the library and the `formwork` CLI: wide and deep schemas end in
 // a result or a named limit, never a stack overflow.
 import { afterAll, describe, expect, it } from "vitest";
+import { shortPointer } from "@formwork/core";
 import { compileSchema } from "@formwork/json-schema";
 import { createValidator } from "@formwork/validate";
 import { cliError, formwork, scratch } from "./cli.js";
@@ -67,11 +68,24 @@ describe("wide schemas", () => {
 describe("deep schemas", () => {
   it.each(["allOf", "anyOf", "properties", "items"] as const)("%s nested 2,000 deep: max-depth in the compiler and the validator", async (keyword) => {
     const schema = nest(keyword, 2_000);
-    expectError(await outcome(() => compileSchema(schema)), "max-depth");
-    expectError(await outcome(() => createValidator(schema)), "max-depth");
+    const compiled = expectError(await outcome(() => compileSchema(schema)), "max-depth");
+    const validated = expectError(await outcome(() => createValidator(schema)), "max-depth");
     const r = formwork(["check", "--schema", files.file(`deep-${keyword}.json`, JSON.stringify(schema)), "--text", "1"]);
     expect(r.code).toBe(2);
-    cliError(r, "max-depth");
+    // The pointer of a place 256 levels deep is shortened in messages (its first and last 4 segments), kept whole in location.
+    for (const e of [compiled, validated]) {
+      expect(e.message.length, e.message).toBeLessThan(500);
+      expect(e.message).toMatch(/JSON pointer "(\/[^/"]+){4}\/…\(\d+ segments\)…(\/[^/"]+){4}"/);
+      expect((e.location as { pointer: string }).pointer.split("/").length).toBeGreaterThan(256);
+    }
+    expect(cliError(r, "max-depth").length).toBeLessThan(600);
+  });
+
+  it("shortPointer: up to 12 segments as they are, longer ones as the first and last 4", () => {
+    expect(shortPointer("")).toBe("");
+    const twelve = "/a".repeat(12);
+    expect(shortPointer(twelve)).toBe(twelve);
+    expect(shortPointer(`/p~1q/0${"/x".repeat(20)}/last~0`)).toBe("/p~1q/0/x/x/…(15 segments)…/x/x/x/last~0");
   });
 
   it("a $ref loop that reads nothing (a -> b -> a): invalid-schema in the validator, not max-depth", async () => {

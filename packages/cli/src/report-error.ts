@@ -5,7 +5,7 @@
  * WHERE names the file a flag gave (the schema, the grammar) and the place
  * in it: a JSON pointer, a line and column, or the file alone.
  */
-import { describeLocation, FormworkError, type ErrorLocation } from "@formwork/core";
+import { describeLocation, FormworkError, shortPointer, type ErrorLocation } from "@formwork/core";
 
 /** The files errors came from, set where a flag's file is read and compiled (see `attachFile`). */
 const files = new WeakMap<FormworkError, string>();
@@ -32,7 +32,10 @@ export function errorWhere(err: FormworkError): string | undefined {
   const loc: ErrorLocation | undefined = err.location;
   if (!loc) return file;
   if (loc.kind === "file") return loc.path;
-  if (loc.kind === "pointer") return file !== undefined ? `${file} ${loc.pointer || "/"}` : loc.pointer || "/";
+  if (loc.kind === "pointer") {
+    const pointer = shortPointer(loc.pointer) || "/";
+    return file !== undefined ? `${file} ${pointer}` : pointer;
+  }
   const lc = loc.line !== undefined && loc.column !== undefined ? `${loc.line}:${loc.column}` : `offset ${loc.start}`;
   return file !== undefined ? `${file}:${lc}` : lc;
 }

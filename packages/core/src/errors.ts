@@ -81,11 +81,28 @@ export class ModelError extends FormworkError {}
 /** A bad argument or option passed to an API or the CLI. */
 export class ArgumentError extends FormworkError {}
 
+/** Segments kept at each end of a long pointer by {@link shortPointer}. */
+const POINTER_ENDS = 4;
+
+/**
+ * A JSON pointer short enough for a message: up to 12 segments as is; a
+ * longer one (a schema or value nested 2,000 deep) as its first and last 4
+ * segments around `/…(N segments)…`. The error's `location` keeps the whole
+ * pointer.
+ */
+export function shortPointer(pointer: string): string {
+  let n = 0;
+  for (let i = 0; i < pointer.length; i++) if (pointer.charCodeAt(i) === 47) n++;
+  if (n <= 3 * POINTER_ENDS) return pointer;
+  const segments = pointer.split("/").slice(1);
+  return `/${segments.slice(0, POINTER_ENDS).join("/")}/…(${n - 2 * POINTER_ENDS} segments)…/${segments.slice(-POINTER_ENDS).join("/")}`;
+}
+
 /** Formats a location for a message: `line 3, column 7`, `/properties/a`, or a path. */
 export function describeLocation(location: ErrorLocation): string {
   switch (location.kind) {
     case "pointer":
-      return `JSON pointer "${location.pointer}"`;
+      return `JSON pointer "${shortPointer(location.pointer)}"`;
     case "file":
       return location.path;
     case "span":

@@ -9,6 +9,7 @@ export {
   ModelError,
   ArgumentError,
   describeLocation,
+  shortPointer,
 } from "./errors.js";
 export type { ErrorLocation, FormworkErrorOptions, LimitErrorOptions } from "./errors.js";
 export { ERROR_CODES, WARNING_ONLY_CODES } from "./error-codes.js";
