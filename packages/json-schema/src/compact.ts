@@ -32,94 +32,135 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     return out;
   };
   const order = stronglyConnectedComponents([g.root], succOf);
-  // Interning: one id per distinct structure (refs by canonical rule name).
+  // Interning: one id per distinct structure (refs by canonical rule name). Leaves are keyed by
+  // their own strings (V8 keeps a string's hash), inner nodes by a hash of their kind and
+  // children's ids with the candidates compared field by field: no key strings built per node.
   const canon = new Map<string, string>();
   const bodyOf = new Map<string, number>();
   const cyclicRules = new Set<string>();
-  const ids = new Map<string, number>();
+  const leafIds = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const refIds = new Map<string, number>();
+  const innerIds = new Map<number, number | number[]>();
   const nodeOf: Node[] = [];
-  const nodeKey: string[] = [];
+  /** The canonical rule a `ref` node names (by id), else undefined. */
+  const refTarget: (string | undefined)[] = [];
   const kids: number[][] = [];
   const sizes: number[] = [];
   const memo = new Map<Node, number>();
+  const NO_KIDS: number[] = [];
+  const add = (n: Node, ch: number[], size: number, target?: string): number => {
+    const id = nodeOf.length;
+    nodeOf.push(n);
+    refTarget.push(target);
+    kids.push(ch);
+    sizes.push(size);
+    return id;
+  };
+  const leaf = (table: Map<string, number>, key: string, n: Node): number => {
+    let id = table.get(key);
+    if (id === undefined) table.set(key, (id = add(n, NO_KIDS, leafSizeEstimate(n))));
+    return id;
+  };
+  // Same kind, same children and same own fields (min/max, lexeme name).
+  const sameInner = (id: number, n: Node, ch: number[]): boolean => {
+    const m = nodeOf[id];
+    if (m.type !== n.type) return false;
+    const k = kids[id];
+    if (k.length !== ch.length) return false;
+    for (let i = 0; i < ch.length; i++) if (k[i] !== ch[i]) return false;
+    if (n.type === "repeat") return (m as typeof n).min === n.min && (m as typeof n).max === n.max;
+    if (n.type === "lexeme") return ((m as typeof n).name ?? null) === (n.name ?? null);
+    return true;
+  };
+  const internInner = (n: Node, ch: number[], size: number): number => {
+    let h = n.type === "seq" ? 1 : n.type === "alt" ? 2 : n.type === "repeat" ? 3 + Math.imul(n.min, 31) + Math.imul(n.max === Infinity ? -1 : n.max, 977) : 4;
+    for (let i = 0; i < ch.length; i++) h = Math.imul(h ^ ch[i], 0x9e3779b1) ^ (h >>> 15);
+    const hit = innerIds.get(h);
+    if (hit !== undefined) {
+      if (typeof hit === "number") {
+        if (sameInner(hit, n, ch)) return hit;
+      } else {
+        for (const id of hit) if (sameInner(id, n, ch)) return id;
+      }
+    }
+    const id = add(n, ch, size);
+    if (hit === undefined) innerIds.set(h, id);
+    else if (typeof hit === "number") innerIds.set(h, [hit, id]);
+    else hit.push(id);
+    return id;
+  };
   const intern = (n: Node): number => {
     const hit = memo.get(n);
     if (hit !== undefined) return hit;
-    let key: string;
-    let ch: number[] = [];
-    let size: number;
+    let id: number;
     switch (n.type) {
       case "literal":
-        key = `l${n.value}`;
-        size = leafSizeEstimate(n);
+        id = leaf(leafIds[0], n.value, n);
         break;
       case "class":
-        key = `c${n.negated ? "!" : ""}${n.ranges.join(",")}`;
-        size = leafSizeEstimate(n);
+        id = leaf(leafIds[1], `${n.negated ? "!" : ""}${n.ranges.join(",")}`, n);
         break;
       case "any":
-        key = "a";
-        size = leafSizeEstimate(n);
+        id = leaf(leafIds[2], "", n);
         break;
       case "regex":
-        key = `r${n.flags}/${n.pattern}`;
-        size = leafSizeEstimate(n);
+        id = leaf(leafIds[3], `${n.flags}/${n.pattern}`, n);
         break;
       case "ref": {
         const target = canon.get(n.name) ?? n.name;
-        const body = bodyOf.get(target);
-        key = `>${target}`;
-        // The engine copies a rule off every cycle at each use (unless it calls it).
-        size = body !== undefined && !cyclicRules.has(target) ? sizes[body] : 2;
+        const found = refIds.get(target);
+        if (found !== undefined) id = found;
+        else {
+          const body = bodyOf.get(target);
+          // The engine copies a rule off every cycle at each use (unless it calls it).
+          id = add(n, NO_KIDS, body !== undefined && !cyclicRules.has(target) ? sizes[body] : 2, target);
+          refIds.set(target, id);
+        }
         break;
       }
       case "seq":
-      case "alt":
-        ch = n.items.map(intern);
-        key = `${n.type === "seq" ? "s" : "|"}(${ch.join(",")})`;
-        size = ch.reduce((a, c) => a + sizes[c], n.type === "seq" ? 1 : 2);
-        break;
-      case "repeat": {
-        ch = [intern(n.item)];
-        key = `*${n.min},${n.max}(${ch[0]})`;
-        const copies = n.max === Infinity ? n.min + 1 : n.max;
-        size = Math.min(1e12, sizes[ch[0]] * Math.max(1, copies) + 2);
+      case "alt": {
+        const items = n.items;
+        const ch = new Array<number>(items.length);
+        let size = n.type === "seq" ? 1 : 2;
+        for (let i = 0; i < items.length; i++) size += sizes[(ch[i] = intern(items[i]))];
+        id = internInner(n, ch, size);
         break;
       }
-      case "lexeme":
-        ch = [intern(n.item)];
-        key = `x${JSON.stringify(n.name ?? null)}(${ch[0]})`;
-        size = sizes[ch[0]];
+      case "repeat": {
+        const c = intern(n.item);
+        const copies = n.max === Infinity ? n.min + 1 : n.max;
+        id = internInner(n, [c], Math.min(1e12, sizes[c] * Math.max(1, copies) + 2));
         break;
-    }
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = nodeOf.length;
-      ids.set(key, id);
-      nodeOf.push(n);
-      nodeKey.push(key);
-      kids.push(ch);
-      sizes.push(size);
+      }
+      case "lexeme": {
+        const c = intern(n.item);
+        id = internInner(n, [c], sizes[c]);
+        break;
+      }
     }
     memo.set(n, id);
     return id;
   };
 
-  // The structure of interned node `id` with references to the rule keyed `self` written as "@".
+  // The structure of interned node `id` with references to the rule `self` written as "@".
   const selfKey = (id: number, self: string): string => {
     const has = new Map<number, boolean>();
     const mentions = (i: number): boolean => {
       let h = has.get(i);
       if (h === undefined) {
-        h = nodeKey[i] === self || kids[i].some(mentions);
+        h = refTarget[i] === self || kids[i].some(mentions);
         has.set(i, h);
       }
       return h;
     };
-    const walk = (i: number): string => (nodeKey[i] === self ? "@" : !mentions(i) ? `#${i}` : `${nodeKey[i].slice(0, nodeKey[i].length - kidsText(i).length - 2)}(${kids[i].map(walk).join(",")})`);
+    const head = (i: number): string => {
+      const n = nodeOf[i];
+      return n.type === "seq" ? "s" : n.type === "alt" ? "|" : n.type === "repeat" ? `*${n.min},${n.max}` : n.type === "lexeme" ? `x${JSON.stringify(n.name ?? null)}` : "";
+    };
+    const walk = (i: number): string => (refTarget[i] === self ? "@" : !mentions(i) ? `#${i}` : `${head(i)}(${kids[i].map(walk).join(",")})`);
     return walk(id);
   };
-  const kidsText = (i: number) => kids[i].join(",");
   const selfTwins = new Map<string, string>();
 
   // Step 1: callees before callers; a rule off every cycle whose body equals an earlier one merges into it.
@@ -141,7 +182,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       // A rule that refers only to itself and to earlier rules: equal bodies up to the self-reference
       // are the same equation X = F(X), so the same language.
       if (cyclic && comp.length === 1 && name !== g.root && sizes[id] < SELF_MERGE_MAX_SIZE) {
-        const key = selfKey(id, `>${name}`);
+        const key = selfKey(id, name);
         const twin = selfTwins.get(key);
         if (twin !== undefined) {
           canon.set(name, twin);
@@ -257,20 +298,22 @@ function boundedSize(n: Node, limit: number): number {
   }
 }
 
-/** The rule names referenced in `n` (each shared subtree walked once). */
+/** The rule names referenced in `n` (each shared subtree walked once; only inner nodes are remembered). */
 function refsOf(n: Node, out: string[] = [], seen = new Set<Node>()): string[] {
-  if (seen.has(n)) return out;
-  seen.add(n);
   switch (n.type) {
     case "ref":
       out.push(n.name);
       break;
     case "seq":
     case "alt":
+      if (seen.has(n)) break;
+      seen.add(n);
       for (const x of n.items) refsOf(x, out, seen);
       break;
     case "repeat":
     case "lexeme":
+      if (seen.has(n)) break;
+      seen.add(n);
       refsOf(n.item, out, seen);
       break;
     default:

@@ -11,7 +11,7 @@ import { analyzeNfa } from "./nfa-analysis.js";
 import { buildNfa } from "./nfa-build.js";
 import { engineOptionsFromLimits, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { checkGrammarLimits } from "../limits.js";
-import { calledRules, checkRefs } from "./rule-graph.js";
+import { calledRules, checkRefs, ruleGraph } from "./rule-graph.js";
 import { eliminateRightLinear } from "./right-linear.js";
 import { precomputeSliceTables } from "./slice.js";
 
@@ -56,6 +56,7 @@ export class GrammarCompiler {
    * `@formwork/regex`'s `compileRegex` throws for a `regex` node's pattern.
    */
   compile(grammar: Grammar): CompiledGrammar {
+    // Bounds the key's recursion; `compileGrammar` does not check again.
     checkGrammarLimits(grammar, this.options, LIMITS_OPTION);
     const key = grammarKey(grammar);
     const hit = this.cache.get(key);
@@ -65,7 +66,7 @@ export class GrammarCompiler {
       this.cache.set(key, hit);
       return hit;
     }
-    const compiled = compileGrammar(grammar, this.trie, this.options);
+    const compiled = compileChecked(grammar, this.trie, this.options, performance.now());
     if (this.cacheSize > 0) {
       this.cache.set(key, compiled);
       while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
@@ -109,10 +110,16 @@ export function compileGrammar(input: Grammar, trie: TokenTrie, options: Resolve
   const t0 = performance.now();
   // The passes below recurse once per level of nesting: bound it first.
   checkGrammarLimits(input, options, LIMITS_OPTION);
+  return compileChecked(input, trie, options, t0);
+}
+
+/** `compileGrammar` once the limits are checked; `t0` is when the compile began. */
+function compileChecked(input: Grammar, trie: TokenTrie, options: ResolvedEngineOptions, t0: number): CompiledGrammar {
   checkRefs(input);
   // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
-  const grammar = eliminateRightLinear(input);
-  const called = calledRules(grammar, options.inlineLimit);
+  const inputGraph = ruleGraph(input);
+  const grammar = eliminateRightLinear(input, inputGraph);
+  const called = calledRules(grammar, options.inlineLimit, grammar === input ? inputGraph : ruleGraph(grammar));
   // Root first: rule index 0 is the start.
   const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
   const { nfa, starts, ends } = buildNfa(grammar, names, options);

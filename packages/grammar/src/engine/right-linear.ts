@@ -15,7 +15,7 @@
  */
 import { alt, repeat, seq, type Grammar, type Node } from "../ir.js";
 import { isNullable, nullableRules } from "../analyze.js";
-import { forEachRef, recursiveGroups } from "./rule-graph.js";
+import { forEachRef, recursiveGroups, ruleGraph, type RuleGraph } from "./rule-graph.js";
 
 /** Largest rewritten group (IR nodes, copies counted) before giving up on it. */
 const MAX_NODES = 20_000;
@@ -146,8 +146,8 @@ function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>): Ma
  * repetition (the same object when there is none). Every reference must name
  * a rule (`checkRefs` runs first).
  */
-export function eliminateRightLinear(g: Grammar): Grammar {
-  const groups = recursiveGroups(g);
+export function eliminateRightLinear(g: Grammar, graph: RuleGraph = ruleGraph(g)): Grammar {
+  const groups = recursiveGroups(g, graph);
   if (groups.length === 0) return g;
   const nullable = nullableRules(g);
   let rules: Map<string, Node> | null = null;

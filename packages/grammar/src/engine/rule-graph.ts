@@ -5,9 +5,7 @@
  */
 import { CompileError } from "@formwork/core";
 import type { Grammar, Node } from "../ir.js";
-import { reachableRules } from "../analyze.js";
-import { cyclicComponents } from "../cycles.js";
-import { walkNodes } from "../analyze.js";
+import { stronglyConnectedComponents } from "../cycles.js";
 
 /** Calls `fn` on every rule name `node` refers to. */
 export function forEachRef(node: Node, fn: (name: string, at: Node) => void): void {
@@ -48,15 +46,37 @@ export function checkRefs(g: Grammar): void {
   }
 }
 
-/** The groups of mutually recursive rules reachable from the root (Tarjan's SCCs with a cycle); every reference must name a rule (`checkRefs`). */
-export function recursiveGroups(g: Grammar): string[][] {
-  const succ = new Map<string, string[]>();
-  for (const [name, node] of g.rules) {
+/**
+ * The references of every rule (in order, repeats kept) and the strongly
+ * connected components reachable from the root (callees first): one walk of
+ * the grammar that right-linear elimination and the call policy share
+ * (`compileGrammar` passes it along). Every reference must name a rule
+ * (`checkRefs`).
+ */
+export interface RuleGraph {
+  refs: Map<string, string[]>;
+  /** Components reachable from the root, each after every component it reaches. */
+  components: string[][];
+  /** The components with a cycle. */
+  cyclic: string[][];
+}
+
+export function ruleGraph(g: Grammar): RuleGraph {
+  const refs = new Map<string, string[]>();
+    for (const [name, node] of g.rules) {
     const s: string[] = [];
-    forEachRef(node, (t) => s.push(t));
-    succ.set(name, s);
+      forEachRef(node, (t) => s.push(t));
+    refs.set(name, s);
   }
-  return cyclicComponents([g.root], (v) => succ.get(v)!);
+  const succ = (v: string) => refs.get(v)!;
+  const components = stronglyConnectedComponents([g.root], succ);
+  const cyclic = components.filter((comp) => comp.length > 1 || succ(comp[0]).includes(comp[0]));
+  return { refs, components, cyclic };
+}
+
+/** The groups of mutually recursive rules reachable from the root (Tarjan's SCCs with a cycle); every reference must name a rule (`checkRefs`). */
+export function recursiveGroups(g: Grammar, graph: RuleGraph = ruleGraph(g)): string[][] {
+  return graph.cyclic;
 }
 
 /** Rules reachable from the root that lie on a reference cycle. */
@@ -86,14 +106,9 @@ export function leafSizeEstimate(node: Node): number {
  * among rules the root does not reach), the rule closing it is visited
  * before the rule it refers to.
  */
-export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>, visit: (name: string) => void): void {
-  const inlinedRefs = (name: string): string[] => {
-    const out: string[] = [];
-    forEachRef(g.rules.get(name)!, (t) => {
-      if (!called.has(t)) out.push(t);
-    });
-    return out;
-  };
+export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>, visit: (name: string) => void, graph: RuleGraph = ruleGraph(g)): void {
+  const { refs } = graph;
+  const inlinedRefs = (name: string): string[] => refs.get(name)!.filter((t) => !called.has(t));
   const done = new Set<string>();
   const visiting = new Set<string>();
   for (const start of g.rules.keys()) {
@@ -122,7 +137,7 @@ export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>,
  * decision), callees first; a reference back into a rule still being sized
  * (a cycle) counts 2, as a call does.
  */
-export function estimateSizes(g: Grammar, called: Set<string>): Map<string, number> {
+export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph = ruleGraph(g)): Map<string, number> {
   const memo = new Map<string, number>();
   const size = (node: Node): number => {
     switch (node.type) {
@@ -147,7 +162,7 @@ export function estimateSizes(g: Grammar, called: Set<string>): Map<string, numb
         return size(node.item);
     }
   };
-  forEachRuleCalleesFirst(g, called, (name) => memo.set(name, size(g.rules.get(name)!)));
+  forEachRuleCalleesFirst(g, called, (name) => memo.set(name, size(g.rules.get(name)!)), graph);
   return memo;
 }
 
@@ -163,16 +178,17 @@ const CALL_MIN_SIZE = 500;
  * rule, big non-recursive rules used more than once, and smaller ones used so
  * often that their inlined copies together are big (see `CALL_MIN_SIZE`).
  */
-export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
-  const called = recursiveRules(g);
+export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = ruleGraph(g)): Set<string> {
+  const { refs, components, cyclic } = graph;
+  const called = new Set(cyclic.flat());
   called.add(g.root);
   // Only rules the root reaches are built (an unreachable cycle is never inlined, nor called).
-  const reachable = reachableRules(g);
+  const reachable = new Set(components.flat());
   const uses = new Map<string, number>();
-  for (const [name, node] of g.rules) if (reachable.has(name)) forEachRef(node, (t) => uses.set(t, (uses.get(t) ?? 0) + 1));
+  for (const name of reachable) for (const t of refs.get(name)!) uses.set(t, (uses.get(t) ?? 0) + 1);
   // Decide bottom-up: sizes depend on which callees are called.
   for (let pass = 0; pass < 4; pass++) {
-    const sizes = estimateSizes(g, called);
+    const sizes = estimateSizes(g, called, graph);
     let changed = false;
     for (const [name, s] of sizes) {
       const u = uses.get(name) ?? 0;
@@ -183,7 +199,7 @@ export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
     }
     if (!changed) break;
   }
-  callDeepInlines(g, called);
+  callDeepInlines(g, called, graph);
   return called;
 }
 
@@ -197,17 +213,32 @@ export function calledRules(g: Grammar, inlineLimit: number): Set<string> {
 export const MAX_INLINE_DEPTH = 400;
 
 /** Adds to `called` the rules whose inlined depth would pass {@link MAX_INLINE_DEPTH}. */
-function callDeepInlines(g: Grammar, called: Set<string>): void {
+function callDeepInlines(g: Grammar, called: Set<string>, graph: RuleGraph): void {
   const height = new Map<string, number>();
+  // Levels of `node` (1 for a leaf), an inlined reference continuing into its rule's height.
+  const heightOf = (node: Node): number => {
+    switch (node.type) {
+      case "ref":
+        return 1 + (called.has(node.name) ? 0 : (height.get(node.name) ?? 0));
+      case "seq":
+      case "alt": {
+        let h = 0;
+        for (const it of node.items) h = Math.max(h, heightOf(it));
+        return 1 + h;
+      }
+      case "repeat":
+      case "lexeme":
+        return 1 + heightOf(node.item);
+      default:
+        return 1;
+    }
+  };
   forEachRuleCalleesFirst(g, called, (name) => {
-    let h = 0;
-    walkNodes(g.rules.get(name)!, (node, depth) => {
-      h = Math.max(h, depth + (node.type === "ref" && !called.has(node.name) ? (height.get(node.name) ?? 0) : 0));
-    });
+    let h = heightOf(g.rules.get(name)!);
     if (h > MAX_INLINE_DEPTH && name !== g.root) {
       called.add(name);
       h = 0;
     }
     height.set(name, h);
-  });
+  }, graph);
 }
