@@ -112,11 +112,65 @@ export function summarizeEdits(edits: readonly Edit[]): { confidence: Confidence
   return { confidence: rank === RANK.certain ? "certain" : rank === RANK.likely ? "likely" : "guess", lossy };
 }
 
+/**
+ * The edit log kept with `edits: "count"`: how many edits of each kind, the
+ * lowest confidence and whether any is lossy, in constant memory however
+ * many edits a repair makes.
+ */
+export class EditTally {
+  readonly counts: Partial<Record<EditKind, number>> = {};
+  private rank = RANK.certain;
+  lossy = false;
+
+  /** A tally holding what a counted result says (its `editCounts`, `confidence`, `lossy`). */
+  static of(r: Pick<RepairResult, "editCounts" | "confidence" | "lossy">): EditTally {
+    const t = new EditTally();
+    Object.assign(t.counts, r.editCounts);
+    t.rank = RANK[r.confidence];
+    t.lossy = r.lossy;
+    return t;
+  }
+
+  /** Counts one edit (`confidence` and `lossy` default to its kind's class). */
+  add(kind: EditKind, confidence?: Confidence, lossy?: boolean): void {
+    const c = CLASSES[kind];
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    const r = RANK[confidence ?? c.confidence];
+    if (r < this.rank) this.rank = r;
+    if (lossy ?? c.lossy) this.lossy = true;
+  }
+
+  addAll(edits: readonly PendingEdit[]): this {
+    for (const e of edits) this.add(e.kind, e.confidence, e.lossy);
+    return this;
+  }
+
+  merge(t: EditTally): void {
+    for (const [k, n] of Object.entries(t.counts) as [EditKind, number][]) this.counts[k] = (this.counts[k] ?? 0) + n;
+    if (t.rank < this.rank) this.rank = t.rank;
+    if (t.lossy) this.lossy = true;
+  }
+
+  get confidence(): Confidence {
+    return this.rank === RANK.certain ? "certain" : this.rank === RANK.likely ? "likely" : "guess";
+  }
+
+  /** `r` with its edits counted into this tally: `edits` empty, `editCounts` set. */
+  finish<T>(r: Omit<RepairResult<T>, "edits" | "confidence" | "lossy"> & { edits: readonly PendingEdit[] }): RepairResult<T> {
+    this.addAll(r.edits);
+    return { ...r, edits: [], editCounts: this.counts, confidence: this.confidence, lossy: this.lossy };
+  }
+}
+
 /** A repair result before its edits are classified. */
 export type PendingResult<T = unknown> = Omit<RepairResult<T>, "edits" | "confidence" | "lossy"> & { edits: PendingEdit[] };
 
-/** Classifies a result's edits and adds the summary (`confidence`, `lossy`). */
-export function finishResult<T>(r: PendingResult<T>): RepairResult<T> {
+/**
+ * Classifies a result's edits and adds the summary (`confidence`, `lossy`);
+ * with a `tally` (`edits: "count"`), counts them into it instead.
+ */
+export function finishResult<T>(r: PendingResult<T>, tally?: EditTally): RepairResult<T> {
+  if (tally !== undefined) return tally.finish(r);
   const edits = finishEdits(r.edits);
   return { ...r, edits, ...summarizeEdits(edits) };
 }

@@ -102,6 +102,13 @@ export interface Edit {
   path?: string;
 }
 
+/**
+ * What a repairer keeps of its edits: `"log"` (default) every edit in
+ * `edits`; `"count"` only their number by kind in `editCounts` (`edits` is
+ * empty), so memory does not grow with the number of edits.
+ */
+export type EditLogMode = "log" | "count";
+
 /** An edit as the repair stages record it; `finishEdits` adds the confidence its kind implies unless the stage set one. */
 export type PendingEdit = Omit<Edit, "confidence" | "lossy"> & Partial<Pick<Edit, "confidence" | "lossy">>;
 
@@ -134,8 +141,19 @@ export interface RepairResult<T = unknown> {
   value: T | undefined;
   /** The repaired document, serialised (JSON for `repairJson`, YAML for `repairYaml`, CSV for `repairCsv`). */
   text: string;
-  /** Every change, in input order within each stage. Empty when the input was already valid. */
+  /**
+   * Every change, in input order within each stage. Empty when the input
+   * was already valid, and with the option `edits: "count"` (see `editCounts`).
+   */
   edits: Edit[];
+  /**
+   * With the option `edits: "count"` only: how many edits of each kind were
+   * made (kinds with none left out), in place of the log, which then need not
+   * be held (`repairJson` keeps counts, not edits, as it parses; `repairYaml`
+   * and `repairCsv` count their log at the end). `confidence` and `lossy`
+   * are the same as with the log.
+   */
+  editCounts?: Partial<Record<EditKind, number>>;
   /** Schema violations (from ajv) or parse failures when `ok` is false. */
   errors: SchemaIssue[];
   /** Work counters: `steps` grows at most linearly with the input length (checked by the tests). */

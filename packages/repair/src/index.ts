@@ -5,4 +5,4 @@ export { repairYaml } from "./repair-yaml.js";
 export type { RepairYamlOptions } from "./repair-yaml.js";
 export { repairCsv } from "./repair-csv.js";
 export type { RepairCsvOptions, CsvColumn, CsvColumnType, CsvRecord } from "./repair-csv.js";
-export type { Confidence, Edit, EditKind, RepairResult, SchemaIssue } from "./edit.js";
+export type { Confidence, Edit, EditKind, EditLogMode, RepairResult, SchemaIssue } from "./edit.js";

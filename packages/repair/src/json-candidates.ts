@@ -5,6 +5,7 @@
  * them (or takes a list of them as an array).
  */
 import type { PendingEdit } from "./edit.js";
+import type { EditTally } from "./edit-confidence.js";
 import { Ch, isNewline, isOpener, isQuote, isWs } from "./json-chars.js";
 import type { ArrayNode, JsonNode } from "./json-node.js";
 import type { TolerantJsonParser } from "./json-parser.js";
@@ -15,6 +16,8 @@ export interface Candidate {
   start: number;
   end: number;
   edits: PendingEdit[];
+  /** With `edits: "count"`: the counted part of the candidate's edits (`edits` holds the rest). */
+  tally?: EditTally;
   truncated: boolean;
   /**
    * How it follows the previous candidate: `line` (only whitespace with a
@@ -25,7 +28,7 @@ export interface Candidate {
 }
 
 /** Scans the whole text for values, recording fences and prose between them in `outside`. */
-export function findCandidates(p: TolerantJsonParser, outside: PendingEdit[]): Candidate[] {
+export function findCandidates(p: TolerantJsonParser, outside: PendingEdit[], counting = false): Candidate[] {
   const t = p.text;
   const n = t.length;
   const out: Candidate[] = [];
@@ -73,12 +76,12 @@ export function findCandidates(p: TolerantJsonParser, outside: PendingEdit[]): C
     }
     if (isOpener(c) || (!sawProse && out.length === 0 && p.canStartValue(p.pos))) {
       const start = p.pos;
-      p.edits = [];
+      p.resetLog(counting);
       const node = p.parseValue();
       if (node !== undefined) {
         flushProse(start, true);
-        out.push({ node, start, end: p.pos, edits: p.edits, truncated: p.truncated, after: out.length > 0 && gapClean && gapNewline ? "line" : "none" });
-        readList(p, out, !sawProse && out.length === 1);
+        out.push({ node, start, end: p.pos, edits: p.edits, tally: p.tally, truncated: p.truncated, after: out.length > 0 && gapClean && gapNewline ? "line" : "none" });
+        readList(p, out, !sawProse && out.length === 1, counting);
         gapClean = true;
         gapNewline = false;
         continue;
@@ -115,7 +118,7 @@ const JSONP_CLOSE = /^\s*\)\s*;?\s*$/;
  * stands alone up to the next comma or line end (so `1. First, ...` in
  * prose does not).
  */
-function readList(p: TolerantJsonParser, out: Candidate[], fromTop: boolean): void {
+function readList(p: TolerantJsonParser, out: Candidate[], fromTop: boolean, counting: boolean): void {
   const t = p.text;
   const n = t.length;
   for (;;) {
@@ -152,13 +155,13 @@ function readList(p: TolerantJsonParser, out: Candidate[], fromTop: boolean): vo
     if (!opener && !fromTop) return;
     const back = p.pos;
     p.pos = j;
-    p.edits = [];
+    p.resetLog(counting);
     const node = p.parseValue();
     if (node === undefined || (node.kind === "scalar" && !standsAlone(p))) {
       p.pos = back;
       return;
     }
-    out.push({ node, start: j, end: p.pos, edits: [...comments, ...p.edits], truncated: p.truncated, after: commas > 0 ? "comma" : "line" });
+    out.push({ node, start: j, end: p.pos, edits: [...comments, ...p.edits], tally: p.tally, truncated: p.truncated, after: commas > 0 ? "comma" : "line" });
   }
 }
 

@@ -73,6 +73,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
 
     while (this.stack.length > 0) {
       this.steps++;
+      this.foldEdits();
       this.skipTrivia();
       if (this.atDocumentEnd()) {
         this.closeAllAtEnd();

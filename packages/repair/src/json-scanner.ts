@@ -7,7 +7,7 @@
  * Every method looks at each character a bounded number of times.
  */
 import type { Confidence, EditKind, PendingEdit } from "./edit.js";
-import { classOf } from "./edit-confidence.js";
+import { classOf, EditTally } from "./edit-confidence.js";
 import type { ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isKeyStop, isWs } from "./json-chars.js";
 import { isLiteral, LITERAL_NAMES } from "./json-literals.js";
@@ -24,6 +24,12 @@ export class JsonScanner {
   /** True once the text ended inside the value being parsed. */
   truncated = false;
   edits: PendingEdit[] = [];
+  /**
+   * With `edits: "count"`: the counts the log is folded into between tokens
+   * (`foldEdits`), so `edits` holds only the few edits of the current token
+   * (which a scalar reader may still take back).
+   */
+  tally: EditTally | undefined = undefined;
   protected readonly n: number;
   // Characters a string may give back when it backs off to a line end (a
   // missing closing quote). Spending at most n bounds rescanning to one extra
@@ -33,6 +39,19 @@ export class JsonScanner {
   constructor(readonly text: string) {
     this.n = text.length;
     this.rescanBudget = text.length;
+  }
+
+  /** Starts a fresh log for the next value: a new tally too when `counting`. */
+  resetLog(counting: boolean): void {
+    this.edits = [];
+    this.tally = counting ? new EditTally() : undefined;
+  }
+
+  /** Counts the edits logged so far into the tally (when counting); only between tokens, where no reader takes edits back. */
+  protected foldEdits(): void {
+    if (this.tally === undefined || this.edits.length === 0) return;
+    this.tally.addAll(this.edits);
+    this.edits.length = 0;
   }
 
   protected mayBacktrack(from: number): boolean {

@@ -7,7 +7,7 @@
  * and the repaired text is written in the table's dialect.
  */
 import { readCell, stringifyCsv, type CsvTable, type TableColumn } from "@formwork/csv";
-import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import type { EditLogMode, PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { schemaCheckOf } from "./schema-check.js";
 import { finishResult } from "./edit-confidence.js";
 import { detectDelimiter, splitCsv, type CsvRow } from "./csv-parse.js";
@@ -44,6 +44,8 @@ export interface RepairCsvOptions {
   table?: CsvTable;
   /** A JSON Schema the repaired records must satisfy (ajv); its issues make the result not ok. Default none. */
   schema?: unknown;
+  /** `"log"` (default) or `"count"`: only how many edits of each kind, in `editCounts` (counted from the log at the end, as for `repairYaml`). */
+  edits?: EditLogMode;
   /** The delimiter; detected among `,` `;` tab `|` by default (the table's, with `table`). */
   delimiter?: string;
   /** `maxInputBytes` (default 16 MiB). Past it: `ok: false` with one issue whose `keyword` is `max-input-bytes`. */

@@ -3,8 +3,8 @@
  * parses it tolerantly, chooses among several candidates, and with a schema
  * repairs the value toward it. Every change is an edit.
  */
-import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
-import { finishResult, type PendingResult } from "./edit-confidence.js";
+import type { EditLogMode, PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import { EditTally, finishResult, type PendingResult } from "./edit-confidence.js";
 import { unescapeDocument } from "./json-unescape.js";
 import { TolerantJsonParser } from "./json-parser.js";
 import { stringifyJson, toValue, type JsonNode, type NodeMap, type ObjectNode, type ArrayNode } from "./json-node.js";
@@ -40,6 +40,12 @@ export interface RepairJsonOptions {
    * a schema, the validator's own `maxDepth` (default 256) bounds the value.
    */
   limits?: Partial<Limits>;
+  /**
+   * `"log"` (default): every edit in `edits`. `"count"`: only how many of
+   * each kind, in `editCounts` (`edits` is empty), counted as the text is
+   * parsed, so memory does not grow with the number of edits.
+   */
+  edits?: EditLogMode;
 }
 
 interface Evaluation {
@@ -66,21 +72,23 @@ function repairJsonText(text: string, options: RepairJsonOptions): RepairResult 
   const check = schemaCheckOf(options);
   const limits = repairLimits(DEFAULT_JSON_REPAIR_LIMITS, options.limits);
   const refused = inputBytesIssue(text, limits) ?? bracketDepthIssue(text, limits.maxDepth);
-  if (refused) return finishResult({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } });
+  const tally = options.edits === "count" ? new EditTally() : undefined;
+  if (refused) return finishResult({ ok: false, value: undefined, text: "", edits: [], errors: [refused], stats: { steps: text.length } }, tally);
   const un = unescapeDocument(text);
-  if (un === undefined) return finishResult(repairText(text, check, options));
+  if (un === undefined) return finishResult(repairText(text, check, options, tally), tally);
   // The document was escaped once: repair the unescaped text, with offsets mapped back to the input.
-  const r = repairText(un.text, check, options);
+  const r = repairText(un.text, check, options, tally);
   const edits: PendingEdit[] = [{ kind: "unescape-document", offset: un.start, message: 'the document was written as the text of a JSON string (\\" for each quote); unescaped it once' }];
   for (const e of r.edits) edits.push({ ...e, offset: un.offsets[Math.min(e.offset, un.offsets.length - 1)] });
-  return finishResult({ ...r, edits, stats: { steps: r.stats.steps + text.length } });
+  return finishResult({ ...r, edits, stats: { steps: r.stats.steps + text.length } }, tally);
 }
 
-function repairText(text: string, check: SchemaCheck | undefined, options: RepairJsonOptions): PendingResult {
+/** With a `tally` (`edits: "count"`), the edits the parser counted go into it; the result's `edits` are the rest. */
+function repairText(text: string, check: SchemaCheck | undefined, options: RepairJsonOptions, tally?: EditTally): PendingResult {
   // Without a schema, no offsets nor cut-off spine are needed: the parser keeps plain values only.
   const p = new TolerantJsonParser(text, check === undefined);
   const outside: PendingEdit[] = [];
-  const candidates = findCandidates(p, outside);
+  const candidates = findCandidates(p, outside, tally !== undefined);
   const steps = () => ({ steps: p.steps });
   if (candidates.length === 0) {
     const bare = bareText(text);
@@ -128,8 +136,10 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
   for (const o of outside) if (o.offset < pick.start || o.offset >= pick.end) edits.push(o);
   const picked = new Set(pick.cands);
   for (const c of candidates) {
-    if (picked.has(c)) for (const e of c.edits) edits.push(e);
-    else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen`, confidence: "guess", lossy: true });
+    if (picked.has(c)) {
+      for (const e of c.edits) edits.push(e);
+      if (c.tally !== undefined) tally?.merge(c.tally);
+    } else edits.push({ kind: "strip-prose", offset: c.start, message: `removed another JSON value (offsets ${c.start}-${c.end}) that was not chosen`, confidence: "guess", lossy: true });
   }
   if (pick.ndjson) {
     const commas = pick.cands.slice(1).some((c) => c.after === "comma");

@@ -7,7 +7,7 @@
 import { parseDocument, stringify } from "yaml";
 import { type Limits } from "@formwork/core";
 import { limitExceeded } from "@formwork/core/internal";
-import type { PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
+import type { EditLogMode, PendingEdit, RepairResult, SchemaIssue } from "./edit.js";
 import { finishResult } from "./edit-confidence.js";
 import { extractFenced } from "./payload.js";
 import { repairJson } from "./repair-json.js";
@@ -30,6 +30,12 @@ export interface RepairYamlOptions {
   limits?: Partial<Limits>;
   /** The engine for the schema's `pattern`s (as for `repairJson`). Default `"linear"`. */
   regExp?: "linear" | "backtracking";
+  /**
+   * `"log"` (default) or `"count"`: only how many edits of each kind, in
+   * `editCounts` (as for `repairJson`; here counted from the log at the end,
+   * so the log is still built while repairing).
+   */
+  edits?: EditLogMode;
 }
 
 /** How many cut-off lines at the end may be dropped to make the document parse or validate. */

@@ -5,8 +5,8 @@
  * the text. Sequences are cut as the WHATWG decoder cuts them (one U+FFFD
  * per maximal subpart), so the text is the same as `TextDecoder`'s.
  */
-import type { PendingEdit, RepairResult } from "./edit.js";
-import { finishResult } from "./edit-confidence.js";
+import type { EditLogMode, PendingEdit, RepairResult } from "./edit.js";
+import { EditTally, finishResult } from "./edit-confidence.js";
 
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
@@ -98,8 +98,13 @@ function maximalSubpart(b: Uint8Array, i: number): number {
  * UTF-8, its `invalid-utf8` edits come first in the result (and count in its
  * confidence and lossiness).
  */
-export function repairDecoded<T, O>(input: string | Uint8Array, options: O, repair: (text: string, options: O) => RepairResult<T>): RepairResult<T> {
+export function repairDecoded<T, O extends { edits?: EditLogMode }>(input: string | Uint8Array, options: O, repair: (text: string, options: O) => RepairResult<T>): RepairResult<T> {
   const decoded: PendingEdit[] = [];
   const r = repair(textOf(input, decoded), options);
+  if (options.edits === "count") {
+    // The repairer counted as it went (JSON), or its log is counted now (YAML, CSV).
+    const tally = r.editCounts !== undefined ? EditTally.of(r) : new EditTally().addAll(r.edits);
+    return tally.finish({ ...r, edits: decoded });
+  }
   return decoded.length === 0 ? r : finishResult({ ...r, edits: [...decoded, ...r.edits] });
 }

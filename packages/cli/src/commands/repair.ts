@@ -79,9 +79,14 @@ const processIo: RepairIo = {
  * (line starts computed once, so this is linear).
  */
 export function formatEdits(text: string, edits: Edit[]): string {
+  return [...editLines(text, edits, Math.max(1, edits.length))].join("");
+}
+
+/** The lines of `formatEdits`, `batch` edits at a time (so a long log is written without building it whole). */
+export function* editLines(text: string, edits: Edit[], batch = 4096): Generator<string> {
   const starts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  const out: string[] = [];
+  let out: string[] = [];
   for (const e of edits) {
     let lo = 0;
     let hi = starts.length - 1;
@@ -91,8 +96,12 @@ export function formatEdits(text: string, edits: Edit[]): string {
       else hi = mid - 1;
     }
     out.push(`${lo + 1}:${e.offset - starts[lo] + 1} ${e.kind} (${e.confidence}${e.lossy ? ", lossy" : ""}): ${e.message}${e.path !== undefined ? ` (at ${e.path || "/"})` : ""}\n`);
+    if (out.length >= batch) {
+      yield out.join("");
+      out = [];
+    }
   }
-  return out.join("");
+  if (out.length > 0) yield out.join("");
 }
 
 /**
@@ -107,6 +116,9 @@ export function summarizeRepair(r: RepairResult): string | undefined {
   const dropped = r.lossy ? "; some content of the input is not in the value (lossy edits above)" : "";
   return `warning: the repair is ${what}${dropped}; check the value before trusting it (--quiet hides this)\n`;
 }
+
+/** UTF-16 units of the repaired text written at a time. */
+const OUTPUT_CHUNK = 1 << 20;
 
 /** Runs `formwork repair` with `args` against `io`; returns the exit code. */
 export async function runRepair(args: string[], io: RepairIo = processIo): Promise<number> {
@@ -158,10 +170,12 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     }
     columns = c as CsvColumn[];
   }
+  // --quiet keeps counts, not edits (the log of a large broken document is most of a repair's memory).
+  const edits = values.quiet === true && values.jsonl === undefined ? "count" : "log";
   const repair = (text: string | Uint8Array): RepairResult => {
-    if (format === "yaml") return repairYaml(text, { schema, limits });
-    if (format === "csv") return table ? repairCsv(text, { table, schema, limits }) : repairCsv(text, { columns, limits });
-    return repairJson(text, { schema, indent, limits });
+    if (format === "yaml") return repairYaml(text, { schema, limits, edits });
+    if (format === "csv") return table ? repairCsv(text, { table, schema, limits, edits }) : repairCsv(text, { columns, limits, edits });
+    return repairJson(text, { schema, indent, limits, edits });
   };
 
   if (values.jsonl !== undefined) {
@@ -188,15 +202,20 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     return allOk ? 0 : 1;
   }
 
-  const input = await io.readStdin();
+  let input: string | Uint8Array | undefined = await io.readStdin();
   const r = repair(input);
   // The same text the repairer read (TextDecoder replaces invalid UTF-8 as it does), for lines and columns.
   if (!values.quiet) {
-    io.stderr(formatEdits(typeof input === "string" ? input : new TextDecoder().decode(input), r.edits));
+    for (const lines of editLines(typeof input === "string" ? input : new TextDecoder().decode(input), r.edits)) io.stderr(lines);
     const summary = summarizeRepair(r);
     if (summary !== undefined) io.stderr(summary);
   }
-  if (r.text !== "") io.stdout(r.text.endsWith("\n") ? r.text : `${r.text}\n`);
+  input = undefined; // not held while the output is written
+  if (r.text !== "") {
+    // In pieces (no second copy of a large text with its line end appended).
+    for (let i = 0; i < r.text.length; i += OUTPUT_CHUNK) io.stdout(r.text.slice(i, i + OUTPUT_CHUNK));
+    if (!r.text.endsWith("\n")) io.stdout("\n");
+  }
   if (!r.ok) {
     for (const e of r.errors) io.stderr(`error: ${e.instancePath || "/"}: ${e.message}${e.keyword ? ` (${e.keyword})` : ""}\n`);
     return 1;
