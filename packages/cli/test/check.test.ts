@@ -1,39 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
 import { join, resolve } from "node:path";
 import { run } from "@formwork/cli";
+import { captureCli } from "./capture.js";
 
 const GRAMMARS = resolve(import.meta.dirname, "../../../grammars");
-let dir: string;
-let out: string;
-let err: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "formwork-check-"));
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const lines = () => out.trim().split("\n").map((l) => JSON.parse(l) as { accepted: boolean; offset?: number; message?: string });
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const io = captureCli("formwork-check-");
+const file = io.file;
+const lines = () => io.out.trim().split("\n").map((l) => JSON.parse(l) as { accepted: boolean; offset?: number; message?: string });
 const check = (...args: string[]) => run(["check", ...args]);
 
 describe("formwork check", () => {
   it("accepts a matching text with exit 0", async () => {
     expect(await check("--grammar", join(GRAMMARS, "json.gbnf"), "--text", '{"a": [1, 2]}')).toBe(0);
     expect(lines()).toEqual([{ accepted: true }]);
-    expect(err).toBe("");
+    expect(io.err).toBe("");
   });
 
   it("rejects with the UTF-8 byte offset and what was expected, exit 1", async () => {
@@ -70,17 +50,17 @@ describe("formwork check", () => {
   it("exits 2 on a bad grammar, naming the file, line and column", async () => {
     const g = file("bad.gbnf", 'root ::= "a" item\nitem ::= [0-9\n');
     expect(await check("--grammar", g, "--text", "a1")).toBe(2);
-    expect(out).toBe("");
-    expect(err).toContain("bad.gbnf");
-    expect(err).toContain("bad.gbnf:2:10");
-    expect(err).toContain("never closed");
+    expect(io.out).toBe("");
+    expect(io.err).toContain("bad.gbnf");
+    expect(io.err).toContain("bad.gbnf:2:10");
+    expect(io.err).toContain("never closed");
   });
 
   it("warns about unused rules on stderr but still checks", async () => {
     const g = file("w.gbnf", 'root ::= "a"\nspare ::= "b"\n');
     expect(await check("--grammar", g, "--text", "a")).toBe(0);
-    expect(err).toContain('warning');
-    expect(err).toContain('"spare"');
+    expect(io.err).toContain('warning');
+    expect(io.err).toContain('"spare"');
   });
 
   it("takes another start rule with --root", async () => {
@@ -101,16 +81,16 @@ describe("formwork check", () => {
     [["--grammar", "x.gbnf", "--bogus"], "Unknown option"],
   ])("exits 2 on bad arguments %j", async (args, message) => {
     expect(await check(...args)).toBe(2);
-    expect(err).toContain(message);
+    expect(io.err).toContain(message);
   });
 
   it("exits 2 on a bad JSONL line, naming the line", async () => {
     const jsonl = file("bad.jsonl", '{"text": "a"}\nnot json\n');
     expect(await check("--grammar", join(GRAMMARS, "arithmetic.gbnf"), "--jsonl", jsonl)).toBe(2);
-    expect(err).toContain("line 2 is not JSON");
+    expect(io.err).toContain("line 2 is not JSON");
     const jsonl2 = file("bad2.jsonl", '{"txt": "a"}\n');
     expect(await check("--grammar", join(GRAMMARS, "arithmetic.gbnf"), "--jsonl", jsonl2)).toBe(2);
-    expect(err).toContain('line 1 has no "text" field');
+    expect(io.err).toContain('line 1 has no "text" field');
   });
 
   it("checks whole matches of a regex, with flags, against RegExp's own verdict", async () => {
@@ -125,7 +105,7 @@ describe("formwork check", () => {
       ["a.c", "", "a\nc"],
     ];
     for (const [pattern, flags, text] of cases) {
-      out = "";
+      io.out = "";
       const args = ["--regex", pattern, ...(flags ? ["--flags", flags] : []), "--text", text];
       const want = new RegExp(`^(?:${pattern})$`, flags).test(text);
       expect(await check(...args)).toBe(want ? 0 : 1);
@@ -136,63 +116,62 @@ describe("formwork check", () => {
   it("checks JSON texts against a schema, with the offset of the first bad byte", async () => {
     const schema = file("s.json", JSON.stringify({ type: "object", properties: { age: { type: "integer", minimum: 10 } }, required: ["age"], additionalProperties: false }));
     expect(await check("--schema", schema, "--text", '{"age": 12}')).toBe(0);
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--text", '{"age": 9}')).toBe(1);
     // "9" may still start 90..99, so the text leaves the grammar at the "}" (byte 9).
     expect(lines()[0]).toMatchObject({ accepted: false, offset: 9 });
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--text", '{"age": 12, "x": 1}')).toBe(1);
     const bad = file("bad.json", "{not json");
     expect(await check("--schema", bad, "--text", "{}")).toBe(2);
-    expect(err).toContain("not valid JSON");
+    expect(io.err).toContain("not valid JSON");
   });
 
   it("takes the JSON Schema layout flags: whitespace, indent, property order, lenient", async () => {
     const schema = file("p.json", JSON.stringify({ type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, required: ["name", "age"], additionalProperties: false }));
     const reordered = '{"age":3,"name":"Ada"}';
     expect(await check("--schema", schema, "--text", reordered)).toBe(1);
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--property-order", "any", "--text", reordered)).toBe(0);
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--whitespace", "compact", "--text", '{"name": "Ada","age":3}')).toBe(1);
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--whitespace", "compact", "--text", '{"name":"Ada","age":3}')).toBe(0);
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--whitespace", "pretty", "--indent", "4", "--text", JSON.stringify({ name: "Ada", age: 3 }, null, 4))).toBe(0);
-    out = "";
+    io.out = "";
     expect(await check("--schema", schema, "--whitespace", "pretty", "--text", JSON.stringify({ name: "Ada", age: 3 }, null, 4))).toBe(1);
     // A keyword that cannot be exact: refused, or approximated with a warning under --lenient.
     const uniq = file("u.json", JSON.stringify({ type: "array", items: { type: "string" }, uniqueItems: true }));
-    out = "";
+    io.out = "";
     expect(await check("--schema", uniq, "--text", '["a"]')).toBe(2);
-    out = "";
-    err = "";
+    io.out = "";
+    io.err = "";
     expect(await check("--schema", uniq, "--lenient", "--text", '["a"]')).toBe(0);
-    expect(err).toContain("warning");
+    expect(io.err).toContain("warning");
     for (const [args, message] of [
       [["--schema", schema, "--whitespace", "wide", "--text", "{}"], "--whitespace must be compact, flexible or pretty"],
       [["--schema", schema, "--indent", "2", "--text", "{}"], "--indent only goes with --whitespace pretty"],
       [["--schema", schema, "--property-order", "sorted", "--text", "{}"], "--property-order must be schema or any"],
       [["--regex", "a", "--lenient", "--text", "a"], "--lenient only goes with --schema"],
     ] as const) {
-      err = "";
+      io.err = "";
       expect(await check(...args)).toBe(2);
-      expect(err).toContain(message);
+      expect(io.err).toContain(message);
     }
   });
 
   it("explains every flag in --help", async () => {
     expect(await check("--help")).toBe(0);
-    for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--flags", "--schema", "Exit status"]) expect(out).toContain(flag);
+    for (const flag of ["--grammar", "--text", "--jsonl", "--root", "--regex", "--flags", "--schema", "Exit status"]) expect(io.out).toContain(flag);
   });
 
   it("--schema --format yaml: YAML texts of the dialect", async () => {
-    const schema = join(dir, "y.json");
-    writeFileSync(schema, JSON.stringify({ type: "object", properties: { country: { type: "string" } }, required: ["country"] }));
+    const schema = file("y.json", JSON.stringify({ type: "object", properties: { country: { type: "string" } }, required: ["country"] }));
     expect(await check("--schema", schema, "--format", "yaml", "--text", 'country: "NO"\n')).toBe(0);
-    expect(out).toMatch(/"accepted":true/);
-    out = "";
+    expect(io.out).toMatch(/"accepted":true/);
+    io.out = "";
     expect(await check("--schema", schema, "--format", "yaml", "--text", "country: NO\n")).toBe(1);
-    expect(out).toMatch(/"accepted":false/);
+    expect(io.out).toMatch(/"accepted":false/);
   });
 });

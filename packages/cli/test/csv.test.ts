@@ -1,39 +1,20 @@
 // The CLI's CSV flags (issue 13): check --columns / --format csv with the dialect flags, repair --format csv with
 // --columns SPEC or --schema (the cells typed by the CSV constraint's table, so repair and generation agree),
 // and the argument errors.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { run } from "@formwork/cli";
 import { runRepair } from "../src/commands/repair.js";
+import { captureCli } from "./capture.js";
 
-let dir: string;
-let out: string;
-let err: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "formwork-csv-"));
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-const lines = () => out.trim().split("\n").map((l) => JSON.parse(l) as { accepted: boolean; offset?: number; message?: string; valid?: boolean });
+const io = captureCli("formwork-csv-");
+const file = io.file;
+const lines = () => io.out.trim().split("\n").map((l) => JSON.parse(l) as { accepted: boolean; offset?: number; message?: string; valid?: boolean });
 
 describe("formwork check with CSV", () => {
   it("checks a table against --columns, in the dialect the flags give", async () => {
     expect(await run(["check", "--columns", "name:string,age:integer>=0", "--text", "name,age\nAda,36\n"])).toBe(0);
     expect(lines()).toEqual([{ accepted: true }]);
-    out = "";
+    io.out = "";
     expect(await run(["check", "--columns", "name:string,age:integer>=0", "--delimiter", ";", "--line-ending", "crlf", "--text", "name;age\r\nAda;-1\r\n"])).toBe(1);
     expect(lines()[0]).toMatchObject({ accepted: false, offset: 14 });
   });
@@ -41,34 +22,34 @@ describe("formwork check with CSV", () => {
   it("checks with --schema --format csv", async () => {
     const schema = file("t.json", JSON.stringify({ type: "array", items: { type: "object", properties: { a: { type: "boolean" }, b: { type: ["string", "null"] } }, required: ["a"] }, maxItems: 1 }));
     expect(await run(["check", "--schema", schema, "--format", "csv", "--null-text", "NULL", "--no-header", "--text", "true,NULL\n"])).toBe(0);
-    out = "";
+    io.out = "";
     expect(await run(["check", "--schema", schema, "--format", "csv", "--no-header", "--text", "true,x\nfalse,y\n"])).toBe(1);
   });
 
   it("refuses CSV flags without CSV, and a schema that is not a table", async () => {
     expect(await run(["check", "--regex", "a", "--delimiter", ";", "--text", "a"])).toBe(2);
-    expect(err).toContain("--delimiter only goes with --format csv");
-    err = "";
+    expect(io.err).toContain("--delimiter only goes with --format csv");
+    io.err = "";
     const schema = file("o.json", JSON.stringify({ type: "array", items: { type: "object", properties: { a: { type: "object" } } } }));
     expect(await run(["check", "--schema", schema, "--format", "csv", "--text", "a\n"])).toBe(2);
-    expect(err).toContain("[not-a-table]");
-    expect(err).toContain("/items/properties/a");
+    expect(io.err).toContain("[not-a-table]");
+    expect(io.err).toContain("/items/properties/a");
   });
 });
 
 describe("formwork repair --format csv with a table", () => {
-  const io = (input: string) => {
+  const stdio = (input: string) => {
     const o = { out: "", err: "" };
     return { o, io: { readStdin: async () => input, stdout: (s: string) => void (o.out += s), stderr: (s: string) => void (o.err += s) } };
   };
   it("types cells as the constraint does (--columns SPEC) and writes the dialect", async () => {
-    const { o, io: x } = io("Here you go:\nname;age\n\"Ann\";3\nBob; 4.0\n");
+    const { o, io: x } = stdio("Here you go:\nname;age\n\"Ann\";3\nBob; 4.0\n");
     expect(await runRepair(["--format", "csv", "--columns", "name:string,age:integer>=0", "--delimiter", ";"], x)).toBe(0);
     expect(o.out).toBe("name;age\nAnn;3\nBob;4\n");
   });
   it("with --schema, reports what the schema refuses", async () => {
     const schema = file("t.json", JSON.stringify({ type: "array", items: { type: "object", properties: { n: { type: "integer", minimum: 10 } }, required: ["n"] } }));
-    const { o, io: x } = io("n\n12\n3\n");
+    const { o, io: x } = stdio("n\n12\n3\n");
     expect(await runRepair(["--format", "csv", "--schema", schema], x)).toBe(1);
     expect(o.err).toContain("/1/n");
   });
