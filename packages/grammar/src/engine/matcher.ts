@@ -58,6 +58,22 @@ function escapeMemo(pool: StackPool): Map<number, EscapeTokens> {
   return m;
 }
 
+/** From this many bitset entries in one mask, their union is memoised (see `unionMemo`). */
+const UNION_MIN = 3;
+/** Unions kept per automaton before the memo starts over (a bitset each: 19 KB at 151k tokens). */
+const UNION_MEMO_LIMIT = 64;
+const unionMemos = new WeakMap<MatcherSource, Map<string, Uint32Array>>();
+
+/**
+ * The per-grammar memo of unions of cache entries, by the comma-joined states (shared by every
+ * matcher of the grammar: entries never change once built).
+ */
+function unionMemo(g: MatcherSource): Map<string, Uint32Array> {
+  let m = unionMemos.get(g);
+  if (!m) unionMemos.set(g, (m = new Map()));
+  return m;
+}
+
 /** Longest completion (bytes) that `minTokensToFinish` tokenizes; beyond it, it answers `minBytesToFinish()`. */
 const MAX_COMPLETION = 1 << 16;
 
@@ -141,6 +157,8 @@ export class GrammarMatcher {
     const c = e.configs;
     const a = this.compiled.automaton;
     const seen: number[] = [];
+    // States whose entries are bitsets: OR-ed after the loop, their union memoised when there are many.
+    const wide: number[] = [];
     const pool = this.ctx.pool;
     for (let i = 0; i < c.length; i += 2) {
       const q = c[i], st = c[i + 1];
@@ -150,10 +168,8 @@ export class GrammarMatcher {
       const entry = this.compiled.cacheEntry(q);
       if (!seen.includes(q)) {
         seen.push(q);
-        if (entry.bits) {
-          const bits = entry.bits;
-          for (let k = 0; k < bits.length; k++) w[k] |= bits[k];
-        } else {
+        if (entry.bits) wide.push(q);
+        else {
           const ids = entry.ids!;
           for (let k = 0; k < ids.length; k++) w[ids[k] >>> 5] |= 1 << (ids[k] & 31);
         }
@@ -190,6 +206,28 @@ export class GrammarMatcher {
       } else {
         const ids = found.ids!;
         for (let k = 0; k < ids.length; k++) w[ids[k] >>> 5] |= 1 << (ids[k] & 31);
+      }
+    }
+    if (wide.length >= UNION_MIN) {
+      // Many wide entries (an object's optional properties: one per rule of the chain): their union
+      // is the same whenever the same states meet, so it is kept per grammar, keyed by the states.
+      const memo = unionMemo(this.compiled);
+      const key = wide.join(",");
+      let u = memo.get(key);
+      if (u === undefined) {
+        u = new Uint32Array(w.length);
+        for (const q of wide) {
+          const bits = this.compiled.cacheEntry(q).bits!;
+          for (let k = 0; k < bits.length; k++) u[k] |= bits[k];
+        }
+        if (memo.size >= UNION_MEMO_LIMIT) memo.clear();
+        memo.set(key, u);
+      }
+      for (let k = 0; k < u.length; k++) w[k] |= u[k];
+    } else {
+      for (const q of wide) {
+        const bits = this.compiled.cacheEntry(q).bits!;
+        for (let k = 0; k < bits.length; k++) w[k] |= bits[k];
       }
     }
     if (this.isComplete()) for (const id of vocab.eogIds) w[id >>> 5] |= 1 << (id & 31);

@@ -13,6 +13,7 @@
  */
 import type { TokenTrie } from "@formwork/core";
 import { utf8Sequences } from "@formwork/regex/internal";
+import { popcount32 } from "@formwork/core/internal";
 import type { Automaton } from "./automaton.js";
 
 /** The tokens of one character set, over one token trie. */
@@ -553,6 +554,10 @@ export interface SliceLengths {
   partialChars: Uint16Array;
   /** The longest slice token, in characters. */
   maxChars: number;
+  /** The most characters of any slice or partial token: bounds from here on allow them all. */
+  maxAll: number;
+  /** `start[k]` (built on first use, k < maxAll): the tokens `startBits` gives for a bound of k characters. */
+  start: ({ bits: Uint32Array; count: number } | undefined)[];
 }
 
 const lengthsBySlice = new WeakMap<Slice, SliceLengths>();
@@ -588,9 +593,45 @@ export function sliceLengths(trie: TokenTrie, slice: Slice): SliceLengths {
     }
   }
   for (let k = 1; k <= LEN_BITSETS; k++) for (let w = 0; w < words; w++) upTo[k][w] |= upTo[k - 1][w];
-  out = { upTo, longIds: Uint32Array.from(longIds), longChars: Uint16Array.from(longChars), partialIds: Uint32Array.from(partialIds), partialChars: Uint16Array.from(partialChars), maxChars };
+  out = { upTo, longIds: Uint32Array.from(longIds), longChars: Uint16Array.from(longChars), partialIds: Uint32Array.from(partialIds), partialChars: Uint16Array.from(partialChars), maxChars, maxAll: partialChars.reduce((m, c) => Math.max(m, c), maxChars), start: [] };
   lengthsBySlice.set(slice, out);
   return out;
+}
+
+const startOfSlice = new WeakMap<Slice, { bits: Uint32Array; count: number }>();
+
+/**
+ * The tokens a state with a run over `slice` accepts before any exit is walked: with an endless
+ * run (`bound` Infinity) every slice token and every token ending inside a character of the set;
+ * with at most `bound` characters, those of them with at most `bound` characters (the partial
+ * character counted). Built once per slice and bound (bounds past the longest token are one
+ * entry) and shared: the caller copies it. `count` is its number of tokens.
+ */
+export function startBits(trie: TokenTrie, slice: Slice, bound: number): { bits: Uint32Array; count: number } {
+  const lens = bound === Infinity ? null : sliceLengths(trie, slice);
+  if (lens === null || bound >= lens.maxAll) {
+    // Every token of the slice and every partial one.
+    let s = startOfSlice.get(slice);
+    if (s === undefined) {
+      const bits = slice.bits.slice();
+      for (let w = 0; w < bits.length; w++) bits[w] |= slice.partialBits[w];
+      // Disjoint: a token ends at one node, inside a character or on a boundary.
+      s = { bits, count: slice.count + slice.partialCount };
+      startOfSlice.set(slice, s);
+    }
+    return s;
+  }
+  let s = lens.start[bound];
+  if (s === undefined) {
+    const bits = lens.upTo[Math.min(bound, lens.upTo.length - 1)].slice();
+    for (let i = 0; i < lens.longIds.length; i++) if (lens.longChars[i] <= bound) bits[lens.longIds[i] >>> 5] |= 1 << (lens.longIds[i] & 31);
+    for (let i = 0; i < lens.partialIds.length; i++) if (lens.partialChars[i] <= bound) bits[lens.partialIds[i] >>> 5] |= 1 << (lens.partialIds[i] & 31);
+    let count = 0;
+    for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]);
+    s = { bits, count };
+    lens.start[bound] = s;
+  }
+  return s;
 }
 
 /** Whether state x reads no character of the set of `key` (no ASCII byte of it, no non-ASCII lead byte when it holds those). */

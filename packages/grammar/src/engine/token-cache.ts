@@ -14,11 +14,10 @@
  * q's frame is a valid prefix from any configuration `(q, stack)`.
  */
 import { type TokenTrie } from "@formwork/core";
-import { popcount32 } from "@formwork/core/internal";
 import type { Automaton } from "./automaton.js";
 import type { RunContext } from "./configs.js";
 import { grownI32 } from "./int-lists.js";
-import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, sliceLengths, runsOf, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
+import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, runsOf, startBits, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
 import { SET_ESCAPES, SET_READS, SET_RUNS, SET_RUNS_PENDING, WalkSets } from "./walk-sets.js";
 
 /** The classification of every token from one automaton state. */
@@ -144,19 +143,11 @@ export class TokenWalker {
       return { bits: null, ids, count, escNodes, visited: this.visited, slice: null };
     }
     const except = funnel?.except ?? null;
-    const bits = new Uint32Array((this.vocabSize + 31) >>> 5);
-    // An endless run: every token of whole characters of the set, every token ending inside such
-    // a character, and whatever the subtrees where a token first leaves the set allow.
-    if (bounded === Infinity) {
-      bits.set(slice.bits);
-      for (let w = 0; w < bits.length; w++) bits[w] |= slice.partialBits[w];
-    } else {
-      // At most `bounded` characters of the set: the slice's tokens (and partial ones) that short.
-      const lens = sliceLengths(trie, slice);
-      bits.set(lens.upTo[Math.min(bounded, lens.upTo.length - 1)]);
-      for (let i = 0; i < lens.longIds.length; i++) if (lens.longChars[i] <= bounded) bits[lens.longIds[i] >>> 5] |= 1 << (lens.longIds[i] & 31);
-      for (let i = 0; i < lens.partialIds.length; i++) if (lens.partialChars[i] <= bounded) bits[lens.partialIds[i] >>> 5] |= 1 << (lens.partialIds[i] & 31);
-    }
+    // The run's tokens (the whole set, or those of at most `bounded` characters), copied from the
+    // slice's shared start bitset; `count` follows every bit set or cleared below.
+    const start = startBits(trie, slice, bounded);
+    const bits = start.bits.slice();
+    let count = start.count;
     const { exits, exitChars, exitTop, exitParent, exitPre } = slice;
     if (except !== null) {
       // A funnel: the first bytes in `except` lead elsewhere than the run; walk those subtrees from q.
@@ -164,7 +155,13 @@ export class TokenWalker {
       for (let c = 1; c < nodeCount; c = next[c]) {
         const b = byte[c];
         if ((except[b >>> 5] & (1 << (b & 31))) === 0) continue;
-        for (let k = tokenStart[c]; k < tokenStart[next[c]]; k++) bits[tokenIds[k] >>> 5] &= ~(1 << (tokenIds[k] & 31));
+        for (let k = tokenStart[c]; k < tokenStart[next[c]]; k++) {
+          const w = tokenIds[k] >>> 5, bit = 1 << (tokenIds[k] & 31);
+          if (bits[w] & bit) {
+            bits[w] &= ~bit;
+            count--;
+          }
+        }
         this.walkChild(c);
       }
     }
@@ -188,22 +185,25 @@ export class TokenWalker {
       this.level[depth[e] - 1] = x;
       this.walk(e, next[e]);
     }
-    this.addRanges(bits);
-    let count = 0;
-    for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]);
+    count += this.addRanges(bits);
     const escNodes = Int32Array.from(new Set(this.esc)).sort();
     return { bits, ids: null, count, escNodes, visited: this.visited, slice: slice.key };
   }
 
-  /** Sets the bits of every token in the collected ranges. */
-  private addRanges(bits: Uint32Array): void {
+  /** Sets the bits of every token in the collected ranges; returns how many were not set before. */
+  private addRanges(bits: Uint32Array): number {
     const rs = this.ranges, tokenIds = this.trie.tokenIds;
+    let added = 0;
     for (let i = 0; i < this.nRanges; i += 2) {
       for (let t = rs[i], e = rs[i + 1]; t < e; t++) {
-        const id = tokenIds[t];
-        bits[id >>> 5] |= 1 << (id & 31);
+        const id = tokenIds[t], w = id >>> 5, bit = 1 << (id & 31);
+        if ((bits[w] & bit) === 0) {
+          bits[w] |= bit;
+          added++;
+        }
       }
     }
+    return added;
   }
 
   /** Accepts the tokens with trie indices `[from, to)`. */
