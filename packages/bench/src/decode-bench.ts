@@ -258,8 +258,8 @@ async function main(): Promise<void> {
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | no-ff exact ms/tok | exact / K=256 no-ff (wall, CPU) |");
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | no-ff exact ms/tok | exact / K=256 no-ff (wall, CPU) |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
       const schema = SCHEMAS[name];
@@ -333,7 +333,7 @@ async function main(): Promise<void> {
         rows.push(row);
         const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
         say(
-          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
         );
       }
     }
