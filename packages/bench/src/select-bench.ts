@@ -25,18 +25,26 @@
  *    with a valid candidate among the first N' (N' = 1, 2, 4, 8; candidate i
  *    has seed i in every run) and the share of valid candidates.
  *
+ * 4. Batch invariance (`identical`), first model size only: (a) one sequence's
+ *    top-40 logits over 24 steps decoded alone (1 row per batch) and beside 1
+ *    and 7 other sequences, bit for bit, flash attention on and off; (b) N = 8
+ *    candidates x 3 seeds x 3 temperatures decoded in parallel and one at a
+ *    time, with and without `batchInvariant`: how many have the same tokens,
+ *    and the same tokens and logprobs bit for bit.
+ *
  * The fixture models have random weights: free text is noise, so the free
  * paths measure what repair can do with noise, not with a real model's
  * near-misses. Quote the numbers with the machine's load.
  *
  * Usage: node packages/bench/dist/select-bench.js [--json] [--sizes tiny,mid]
  *        [--threads 1,2] [--ns 1,2,4,8] [--reps N] [--max-tokens N]
- *        [--schemas K] [--data ../shared/data/maskbench-dev] [--skip speed,prompt,valid]
+ *        [--schemas K] [--data ../shared/data/maskbench-dev] [--skip speed,prompt,valid,identical]
  */
 import { availableParallelism, loadavg } from "node:os";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadModel, type LoadedModel } from "@formwork/llama";
+import { decodeCandidates, loadModel, type LoadedModel } from "@formwork/llama";
+import { NativeLogits } from "@formwork/llama/internal";
 import { bestOfN } from "@formwork/select";
 import { resolveConstraint } from "@formwork/constraint";
 import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
@@ -161,6 +169,72 @@ function maskbenchSchemas(loaded: LoadedModel, dir: string, count: number, maxTo
   return out;
 }
 
+/** Batch invariance: logits of one sequence alone vs in batches of 2 and 8 rows; candidates in parallel vs one at a time. */
+async function batchInvariance(loaded: LoadedModel, threads: number, say: (s: string) => void): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const V = loaded.vocabulary.size;
+  const prompt = loaded.model.tokenize(PROMPT, false) as unknown as number[];
+  const follow = Array.from({ length: 24 }, (_, i) => 100 + ((i * 7919) % 5000));
+  say(`\nbatch invariance (${threads} thread${threads > 1 ? "s" : ""}): sequence 0's top-40 logits over ${follow.length} steps, alone (1 row per batch) vs beside other sequences (every row asking for logits); steps bit-identical / max |difference|`);
+  for (const flashAttention of [true, false]) {
+    const ctx = await loaded.model.createContext({ contextSize: 256, sequences: 8, threads, flashAttention });
+    const natives = Array.from({ length: 8 }, () => new NativeLogits(ctx.getSequence(), V));
+    const run = async (width: number): Promise<number[][]> => {
+      for (const n of natives) await n.sequence.clearHistory();
+      const outs: number[][] = [];
+      let toks = natives.map((_, j) => prompt.map((t) => t + j));
+      for (const next of follow) {
+        const rs = await Promise.all(natives.slice(0, width).map((n, j) => n.evaluate(toks[j], 40)));
+        outs.push(Array.from(rs[0].logits.subarray(0, rs[0].count)));
+        toks = natives.map((_, j) => [next + 3 * j]);
+      }
+      return outs;
+    };
+    const res = new Map<number, number[][]>();
+    for (const w of [1, 2, 8]) res.set(w, await run(w));
+    const cmp = (a: number[][], b: number[][]) => {
+      let same = 0, max = 0;
+      a.forEach((x, i) => {
+        if (x.length === b[i].length && x.every((v, k) => v === b[i][k])) same++;
+        for (let k = 0; k < Math.min(x.length, b[i].length); k++) max = Math.max(max, Math.abs(x[k] - b[i][k]));
+      });
+      return { same, max };
+    };
+    const a = cmp(res.get(1)!, res.get(2)!), b = cmp(res.get(2)!, res.get(8)!);
+    rows.push({ kind: "logits", flashAttention, alone_vs_2: a, rows2_vs_8: b, steps: follow.length });
+    say(`  flash attention ${flashAttention ? "on " : "off"}: 1 row vs 2 rows ${a.same}/${follow.length} (${a.max.toExponential(1)}); 2 rows vs 8 rows ${b.same}/${follow.length} (${b.max.toExponential(1)})`);
+    for (const n of natives) n.dispose();
+    await ctx.dispose();
+  }
+  const N = 8, seeds = [0, 100, 200], temps = [0.7, 1, 1.5];
+  say(`  candidates, N = ${N} x seeds ${seeds.join("/")} x temperatures ${temps.join("/")}, up to 48 tokens, parallel vs one at a time:`);
+  for (const batchInvariant of [false, true]) {
+    let sameTokens = 0, same = 0, total = 0, parallelMs = 0, sequentialMs = 0, tokens = 0;
+    for (const seed of seeds) {
+      for (const temperature of temps) {
+        const samplings = Array.from({ length: N }, (_, i) => ({ seed: seed + i, temperature }));
+        let t0 = performance.now();
+        const par = await decodeCandidates({ model: loaded, prompt: PROMPT, schema: SCHEMA, samplings, maxTokens: 48, batchInvariant });
+        parallelMs += performance.now() - t0;
+        t0 = performance.now();
+        const seq = await decodeCandidates({ model: loaded, prompt: PROMPT, schema: SCHEMA, samplings, maxTokens: 48, batchInvariant, sequential: true });
+        sequentialMs += performance.now() - t0;
+        for (let i = 0; i < N; i++) {
+          const x = par.outputs[i], y = seq.outputs[i];
+          total++;
+          tokens += x.tokens.length;
+          if (x.tokens.length !== y.tokens.length || x.tokens.some((t, j) => t !== y.tokens[j])) continue;
+          sameTokens++;
+          if (x.logprobs.every((l, j) => l === y.logprobs[j])) same++;
+        }
+      }
+    }
+    rows.push({ kind: "candidates", batchInvariant, candidates: total, sameTokens, bitIdentical: same, parallelMs, sequentialMs, tokens });
+    say(`  batchInvariant ${String(batchInvariant).padEnd(5)}: same tokens ${sameTokens}/${total}, bit-identical (tokens and logprobs) ${same}/${total}; parallel ${parallelMs.toFixed(0)} ms, one at a time ${sequentialMs.toFixed(0)} ms (${tokens} tokens)`);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const opt = parseArgs();
   const say = (s: string) => {
@@ -171,6 +245,7 @@ async function main(): Promise<void> {
   const speed: Record<string, unknown>[] = [];
   const prompts: Record<string, unknown>[] = [];
   const validity: Record<string, unknown>[] = [];
+  const identity: Record<string, unknown>[] = [];
 
   for (const size of opt.sizes) {
     const fixture = await buildFixtureModel({ tokenizer: "qwen3", size });
@@ -276,12 +351,13 @@ async function main(): Promise<void> {
             }
           }
         }
+        if (!opt.skip.has("identical") && threads === opt.threads[0] && size === opt.sizes[0]) identity.push(...(await batchInvariance(loaded, threads, say)));
       } finally {
         await loaded.dispose();
       }
     }
   }
-  if (opt.json) console.log(JSON.stringify({ bench: "select", node: process.version, cores: availableParallelism(), load, maxTokens: opt.maxTokens, reps: opt.reps, speed, prompts, validity }));
+  if (opt.json) console.log(JSON.stringify({ bench: "select", node: process.version, cores: availableParallelism(), load, maxTokens: opt.maxTokens, reps: opt.reps, speed, prompts, validity, identity }));
 }
 
 await main();

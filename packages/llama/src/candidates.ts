@@ -22,6 +22,7 @@ import { resolveConstraint, type Constraint, type ConstraintOptions } from "@for
 import type { CompiledGrammar } from "@formwork/grammar";
 import type { LlamaContext, LlamaContextSequence, Token } from "node-llama-cpp";
 import { decodeLoop, type DecodeEnd, type SequenceOptions } from "./decode.js";
+import { decodeLoopInvariant } from "./decode-invariant.js";
 import type { LoadedModel } from "./load-model.js";
 import { NativeLogits } from "./native-logits.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
@@ -48,6 +49,14 @@ export interface CandidateDecoderOptions<S = unknown, V = unknown> extends Omit<
   candidates?: number;
   /** How the prompt is shared: `"copy"` (evaluated once, state copied; default) or `"batch"` (every sequence's prompt in the first batch). */
   sharePrompt?: "copy" | "batch";
+  /**
+   * Batch-invariant decoding: every batch has one token per live sequence, every row asks for logits, and a
+   * lone sequence gets a pad row, so that llama.cpp takes the same kernels for each row whatever else is in
+   * the batch. Parallel and one-at-a-time (`sequential`) runs then give the same candidates bit for bit
+   * (without it, ~1e-3 of rounding between batch shapes can flip a draw). Costs a step per forced token
+   * and a pad row per lone step (see `decode-invariant.ts`). Needs `sharePrompt: "copy"`. Default false.
+   */
+  batchInvariant?: boolean;
 }
 
 /**
@@ -129,6 +138,8 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
   if (prompt.length === 0) throw new ArgumentError("empty-prompt", "the prompt is empty and the model has no BOS token to start from", { hint: "Give a prompt." });
   const share = options.sharePrompt ?? "copy";
   if (share !== "copy" && share !== "batch") throw new ArgumentError("bad-share-prompt", `sharePrompt must be "copy" or "batch", got ${JSON.stringify(share)}`, { hint: 'Use "copy" (default) or "batch".' });
+  const invariant = options.batchInvariant === true;
+  if (invariant && share !== "copy") throw new ArgumentError("bad-share-prompt", 'batchInvariant needs sharePrompt: "copy" (the prompt batched N times has other batch shapes than one prompt copied)', { hint: 'Leave sharePrompt out, or drop batchInvariant.' });
   const vocabulary = loaded.vocabulary;
   const model = loaded.model;
   const tokenize = (text: string) => model.tokenize(text, false);
@@ -154,7 +165,8 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
     const sequential = request.sequential === true;
     // Sequential: sequence 0 keeps the prompt, sequence 1 decodes each candidate from a copy of it.
     const width = sequential ? (n > 1 && share === "copy" ? 2 : 1) : n;
-    const pool = await poolFor(loaded, width, Math.min(limit, Math.ceil(perSequence / 256) * 256));
+    // Batch-invariant runs keep one more sequence for the pad row.
+    const pool = await poolFor(loaded, width + (invariant ? 1 : 0), Math.min(limit, Math.ceil(perSequence / 256) * 256));
     pool.users++;
     const previous = pool.tail;
     let release!: () => void;
@@ -163,9 +175,9 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
     const stats: CandidateRunStats = { promptTokens: prompt.length, promptTokensEvaluated: 0, promptMs: 0, steps: 0, sequenceSteps: 0, tokens: 0, maskMs: 0, takeMs: 0, nativeMs: 0, totalMs: 0 };
     try {
       const seqs = pool.sequences;
-      for (let i = 0; i < width; i++) await seqs[i].clearHistory();
+      for (let i = 0; i < width + (invariant ? 1 : 0); i++) await seqs[i].clearHistory();
       // The prompt prefix (all but the last token), evaluated once on sequence 0.
-      const prefix = share === "copy" && (n > 1 || sequential) ? prompt.length - 1 : 0;
+      const prefix = share === "copy" && (n > 1 || sequential || invariant) ? prompt.length - 1 : 0;
       const p0 = now();
       if (prefix > 0) {
         await seqs[0].evaluateWithoutGeneratingNewTokens(prompt.slice(0, prefix) as Token[]);
@@ -219,11 +231,16 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
           else if (g > 0) copies.push(seqs[at].clearHistory());
           seqOptions.push(sequenceOf(group[j], pool.natives[at]));
         }
+        // The pad row's sequence starts empty with each group: it grows only on lone steps, so it stays no longer than
+        // the lone candidate's own, and the KV length llama.cpp attends over (the longest sequence in the batch,
+        // rounded up to 256 cells) is the candidate's, as in a parallel run.
+        if (invariant) copies.push(seqs[width].clearHistory());
         await Promise.all(copies);
         stats.promptMs += now() - c0;
         stats.promptTokensEvaluated += rest.length * group.length;
         const matchers = seqOptions.map((s) => s.matcher);
-        const loop = decodeLoop({ vocabulary, tokenize, sequences: seqOptions, candidates: k, fastForward: options.fastForward ?? true, signal: request.signal });
+        const loopOptions = { vocabulary, tokenize, sequences: seqOptions, candidates: k, fastForward: options.fastForward ?? true, signal: request.signal };
+        const loop = invariant ? decodeLoopInvariant({ ...loopOptions, pad: pool.natives[width] }) : decodeLoop(loopOptions);
         for (;;) {
           const step = await loop.next();
           if (step.done) {

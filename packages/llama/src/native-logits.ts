@@ -233,6 +233,18 @@ export class NativeLogits implements LogitsSource {
     return { ids, logits: vals, count, complete: count >= allowed };
   }
 
+  /**
+   * Appends one token and has the model compute its logits, without reading
+   * them (no sampling, no mask: a pending `setMask` stays for the next
+   * `evaluate`). For batch-invariant decoding, where every row of every batch
+   * asks for logits so that each row takes the same kernels (see
+   * `decode-invariant.ts`).
+   */
+  async advance(token: number): Promise<void> {
+    const seq = this.internals;
+    await seq._decodeTokens([token as Token], [true], EVALUATION_PRIORITY, seq._tokenMeter, { size: seq._contextShift!.size, strategy: seq._contextShift!.strategy }, () => undefined, seq._takeIntervalCheckpointIfNeededAfterBatch);
+  }
+
   /** Frees the native sampler. */
   dispose(): void {
     this.sampler?.dispose();

@@ -108,7 +108,7 @@ export interface BestOfNOptions<S = unknown, V = unknown> extends Omit<Candidate
   seed?: number;
   /** The sampling temperature (default 0.8), or one per candidate (a schedule; the last repeats). */
   temperature?: number | readonly number[];
-  /** Decode candidates one after another instead of together (a baseline; same draws up to batch rounding). */
+  /** Decode candidates one after another instead of together (a baseline; the same candidates with `batchInvariant`, else up to batch rounding). */
   sequential?: boolean;
   /** Called with each candidate once it is judged (valid or not), in the order they finish. */
   onCandidate?: (candidate: Candidate<unknown>) => void;
@@ -212,6 +212,7 @@ export async function bestOfN<const S = undefined, V = never>(options: BestOfNOp
       fastForward: options.fastForward,
       candidates: options.topCandidates,
       sharePrompt: options.sharePrompt,
+      batchInvariant: options.batchInvariant,
     });
     const setupMs = performance.now() - s0;
     try {
