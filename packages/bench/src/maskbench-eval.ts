@@ -23,6 +23,8 @@ import { FormworkError, TokenMask } from "@formwork/core";
 import { type GrammarCompiler, type Grammar } from "@formwork/grammar";
 import { referenceMatch } from "@formwork/grammar/testing";
 import { compileSchema, createValidator, stringifyYaml } from "@formwork/json-schema";
+import { YAML_NON_STRING, YAML_NUMBER } from "@formwork/json-schema/internal";
+import { isScalar, parseDocument, stringify as yamlStringify, visit, type ToStringOptions } from "yaml";
 
 /** A MaskBench file: `{description, schema, tests: [{data, valid}]}`. */
 export interface MaskBenchDoc {
@@ -60,6 +62,78 @@ export interface MaskBenchFileResult {
   maskDisagrees: number;
   maxMaskUs: number;
   passing: boolean;
+  /** Instances labelled valid. */
+  validInstances: number;
+  /** Of those, accepted (JSON: their JSON text; YAML: the `yaml` package's text, `yamlPackageText`). */
+  validAccepted: number;
+  /** YAML: valid instances whose `yaml` package text does not read the same under every YAML 1.1 and 1.2 resolver (`readsSameEverywhere`); the grammar must reject them. */
+  unsafeTexts?: number;
+  /** YAML: of those, accepted (an exactness failure, like an invalid instance accepted). */
+  unsafeAccepted?: number;
+  /** YAML: valid instances whose dialect text (`stringifyYaml`) is rejected. */
+  dialectRejected?: number;
+}
+
+/**
+ * The `yaml` package's stringify options in the style the YAML dialect writes
+ * (docs/yaml.md): YAML 1.2 with `compat: "yaml-1.1"` (strings that a YAML 1.1
+ * resolver reads as another type are quoted), no line folding (`lineWidth: 0`),
+ * double quotes only, multi-line strings double-quoted on one line (no block
+ * scalars, no folded double-quoted lines). Indent 2 and block collections are
+ * the defaults.
+ */
+export const YAML_PACKAGE_STYLE: ToStringOptions & { compat: "yaml-1.1" } = {
+  compat: "yaml-1.1",
+  lineWidth: 0,
+  singleQuote: false,
+  blockQuote: false,
+  doubleQuotedMinMultiLineLength: Number.POSITIVE_INFINITY,
+};
+
+/** The `yaml` package's text of a value in the dialect's style (`YAML_PACKAGE_STYLE`). */
+export function yamlPackageText(v: unknown): string {
+  return yamlStringify(v, YAML_PACKAGE_STYLE);
+}
+
+const nonString = new RegExp(`^(?:${YAML_NON_STRING})$`);
+const dialectNumber = new RegExp(`^(?:${YAML_NUMBER})$`);
+/** Code points that YAML 1.1 does not allow raw (not printable, or line breaks there): DEL, C1 controls, LS, PS, BOM. */
+const NOT_RAW_IN_1_1 = /[\u007f-\u009f\u2028\u2029\ufeff]/;
+
+/**
+ * Whether a YAML text reads as `v` under YAML 1.2 (core) and YAML 1.1 (the
+ * `yaml` package's parsers), and no plain scalar in it is one that another
+ * resolver of the dialect's table (the YAML 1.1 type repository, PyYAML)
+ * reads differently: a plain string the table resolves to a non-string, a
+ * plain number outside the numbers every resolver reads alike, a raw
+ * character YAML 1.1 does not allow.
+ */
+export function readsSameEverywhere(text: string, v: unknown): boolean {
+  if (NOT_RAW_IN_1_1.test(text)) return false;
+  const want = JSON.stringify(v);
+  for (const version of ["1.2", "1.1"] as const) {
+    const doc = parseDocument(text, { version, uniqueKeys: false });
+    if (doc.errors.length || doc.warnings.length) return false;
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: 0 });
+    } catch {
+      return false;
+    }
+    if (JSON.stringify(js) !== want) return false;
+    if (version === "1.1") continue;
+    let ok = true;
+    visit(doc, {
+      Scalar(_, node) {
+        if (!isScalar(node) || node.type !== "PLAIN") return;
+        const src = node.source ?? String(node.value);
+        if (typeof node.value === "string" && nonString.test(src)) ok = false;
+        if (typeof node.value === "number" && !dialectNumber.test(src)) ok = false;
+      },
+    });
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /** A tokenizer as `@formwork/testkit`'s `hfTokenizer` returns it. */
@@ -75,7 +149,14 @@ export interface MaskBenchEvalContext {
   masks?: boolean;
   /** Every mask's time (µs) is pushed here when given. */
   maskUs?: number[];
-  /** The text syntax: `json` (default: `JSON.stringify(data)`) or `yaml` (`compileSchema(schema, { syntax: "yaml" })`, texts by `stringifyYaml`). */
+  /**
+   * The text syntax: `json` (default: `JSON.stringify(data)`) or `yaml`
+   * (`compileSchema(schema, { syntax: "yaml" })`; each instance as the `yaml`
+   * package writes it, `yamlPackageText`, and as the dialect writes it,
+   * `stringifyYaml`: a valid instance must have both accepted, unless the
+   * package's text does not read the same everywhere, when it must be
+   * rejected; an invalid one must have both rejected).
+   */
   syntax?: "json" | "yaml";
 }
 
@@ -105,6 +186,9 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
     maskDisagrees: 0,
     maxMaskUs: 0,
     passing: false,
+    validInstances: doc.tests.filter((t) => t.valid).length,
+    validAccepted: 0,
+    ...(ctx.syntax === "yaml" ? { unsafeTexts: 0, unsafeAccepted: 0, dialectRejected: 0 } : {}),
   };
   const useMasks = ctx.masks ?? true;
   let grammar: Grammar;
@@ -163,9 +247,26 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
   }
   try {
     for (const t of doc.tests) {
-      const text = ctx.syntax === "yaml" ? stringifyYaml(t.data) : JSON.stringify(t.data);
-      // A number of 1e308 or more has no YAML spelling in the dialect: such an instance counts as rejected.
-      const ok = text !== null && accept(text);
+      let ok: boolean;
+      if (ctx.syntax === "yaml") {
+        // A number of 1e308 or more has no YAML spelling in the dialect: its dialect text counts as rejected.
+        const dialect = stringifyYaml(t.data);
+        const dialectOk = dialect !== null && accept(dialect);
+        const pkg = yamlPackageText(t.data);
+        const pkgOk = pkg === dialect ? dialectOk : accept(pkg);
+        if (t.valid) {
+          if (!dialectOk) r.dialectRejected!++;
+          if (pkgOk) r.validAccepted++;
+          if (!readsSameEverywhere(pkg, t.data)) {
+            r.unsafeTexts!++;
+            if (pkgOk) r.unsafeAccepted!++;
+            ok = dialectOk;
+          } else ok = dialectOk && pkgOk;
+        } else ok = dialectOk || pkgOk;
+      } else {
+        ok = accept(JSON.stringify(t.data));
+        if (ok && t.valid) r.validAccepted++;
+      }
       // The compiler's contract is ajv: an instance labelled invalid whose value ajv accepts
       // (formats read differently, integers beyond 2^53 rounded by JSON.parse) is counted apart.
       if (ok && !t.valid) {
@@ -176,11 +277,11 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
     }
   } catch (e) {
     r.failure = failure("matcher", e);
-    r.invalidAccepted = r.validRejected = r.ajvDisagrees = 0;
+    r.invalidAccepted = r.validRejected = r.ajvDisagrees = r.validAccepted = 0;
     return r;
   }
   r.compiled = true;
-  r.passing = r.invalidAccepted === 0 && r.validRejected === 0;
+  r.passing = r.invalidAccepted === 0 && r.validRejected === 0 && !r.unsafeAccepted;
   return r;
 }
 

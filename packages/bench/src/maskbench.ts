@@ -14,8 +14,11 @@
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
  * `--syntax yaml` runs the same files again with YAML texts (issue 12:
- * `compileSchema(schema, { syntax: "yaml" })`, instances written by
- * `stringifyYaml`) and prints both runs side by side; `--tokens` counts the
+ * `compileSchema(schema, { syntax: "yaml" })`, each instance written by the
+ * `yaml` package in the dialect's style, `YAML_PACKAGE_STYLE`, and by
+ * `stringifyYaml`; see maskbench-eval.ts) and prints both runs side by side,
+ * with each schema's share of valid instances accepted (completeness) in
+ * JSON and in YAML; `--tokens` counts the
  * Qwen tokens of every valid instance as compact JSON, pretty JSON (indent 2)
  * and YAML.
  *
@@ -199,6 +202,34 @@ async function main(): Promise<number> {
     log(`| JSON | ${t.compiled} | ${t.passing} | ${t.invalidAccepted} | ${t.validRejected} | ${summary.maskUs.p50} / ${summary.maskUs.p99} | ${summary.schemaCompileMs.p50} / ${summary.schemaCompileMs.p90} | ${summary.engineCompileMs.p50} / ${summary.engineCompileMs.p90} |`);
     log(`| YAML | ${yt.compiled} | ${yt.passing} | ${yt.invalidAccepted} | ${yt.validRejected} | ${r1(pct(yMask, 0.5))} / ${r1(pct(yMask, 0.99))} | ${ms3(pct(yCompile, 0.5))} / ${ms3(pct(yCompile, 0.9))} | ${ms3(pct(yEngine, 0.5))} / ${ms3(pct(yEngine, 0.9))} |`);
     log(`files both compile: ${both.size}; passing there: JSON ${jsonPassingBoth}, YAML ${yamlPassingBoth} (${both.size ? r1((100 * yamlPassingBoth) / Math.max(1, jsonPassingBoth)) : 0}% of JSON's)`);
+    // Completeness (issue 12): per schema, the share of its valid instances whose text is accepted, JSON
+    // (JSON.stringify) beside YAML (the `yaml` package's text in the dialect's style), where both compile.
+    const byFile = new Map(results.map((r) => [r.file, r] as const));
+    const rows = yr.filter((r) => both.has(r.file) && r.validInstances > 0).map((y) => ({ file: y.file, n: y.validInstances, json: byFile.get(y.file)!.validAccepted, yaml: y.validAccepted, unsafe: y.unsafeTexts ?? 0 }));
+    const sum = (f: (x: (typeof rows)[number]) => number) => rows.reduce((a, x) => a + f(x), 0);
+    const meanShare = (f: (x: (typeof rows)[number]) => number) => (rows.length ? (100 * sum((x) => f(x) / x.n)) / rows.length : 0);
+    const safeRows = rows.filter((x) => x.n > x.unsafe);
+    const completeness = {
+      schemas: rows.length,
+      instances: sum((x) => x.n),
+      jsonAccepted: sum((x) => x.json),
+      yamlAccepted: sum((x) => x.yaml),
+      unsafeTexts: sum((x) => x.unsafe),
+      unsafeAccepted: yr.reduce((a, r) => a + (r.unsafeAccepted ?? 0), 0),
+      meanShareJson: r1(meanShare((x) => x.json)),
+      meanShareYaml: r1(meanShare((x) => x.yaml)),
+      meanShareYamlOfSafe: r1(safeRows.length ? (100 * safeRows.reduce((a, x) => a + x.yaml / (x.n - x.unsafe), 0)) / safeRows.length : 0),
+      schemasFullJson: rows.filter((x) => x.json === x.n).length,
+      schemasFullYaml: rows.filter((x) => x.yaml === x.n).length,
+      schemasFullYamlOfSafe: rows.filter((x) => x.yaml === x.n - x.unsafe).length,
+      dialectRejected: yr.filter((r) => both.has(r.file)).reduce((a, r) => a + (r.dialectRejected ?? 0), 0),
+      byFile: rows,
+    };
+    yaml.completeness = completeness;
+    log(`completeness, ${rows.length} schemas both compile with valid instances (${completeness.instances} instances): accepted JSON ${completeness.jsonAccepted}, YAML (\`yaml\` package text) ${completeness.yamlAccepted}; mean per-schema share JSON ${completeness.meanShareJson}%, YAML ${completeness.meanShareYaml}% (${r1((100 * completeness.meanShareYaml) / Math.max(1e-9, completeness.meanShareJson))}% of JSON's); schemas with every instance accepted JSON ${completeness.schemasFullJson}, YAML ${completeness.schemasFullYaml}`);
+    log(`  \`yaml\` texts that some YAML 1.1/1.2 resolver reads differently (rejected by design): ${completeness.unsafeTexts}, accepted ${completeness.unsafeAccepted} (must be 0); of the rest, mean per-schema share YAML ${completeness.meanShareYamlOfSafe}%, schemas with all accepted ${completeness.schemasFullYamlOfSafe}; dialect texts (stringifyYaml) rejected ${completeness.dialectRejected}`);
+    for (const x of rows.filter((x) => x.yaml < x.json)) log(`  share below JSON's: ${x.file}: YAML ${x.yaml}/${x.n} (${x.unsafe} not read alike), JSON ${x.json}/${x.n}`);
+    if (completeness.unsafeAccepted > 0) code = 1;
     log(`YAML refusals: ${JSON.stringify(yt.refusals)}`);
     for (const r of yr.filter((x) => x.invalidAccepted > 0)) log(`YAML INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
     for (const r of yr.filter((x) => x.failure?.code === "crash")) log(`YAML CRASH (${r.failure?.stage}): ${r.file}: ${r.failure?.message}`);
