@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { checkText } from "@formwork/grammar";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 import { stringifyYaml } from "../src/syntax/yaml.js";
+import { isPlainSafe } from "../src/syntax/yaml-dialect.js";
 import { IrSampler, rng } from "./ir-sample.js";
 import { hasPyYaml, parsePyYaml, parseYaml } from "./yaml-oracles.js";
 
@@ -24,6 +25,7 @@ const SCHEMAS: Record<string, unknown> = {
   keys: { type: "object", patternProperties: { "^x-[a-z]{1,4}$": { type: "integer" } }, additionalProperties: { type: "boolean" }, propertyNames: { maxLength: 8 } },
   root_array: { type: "array", items: { anyOf: [{ type: "string" }, { type: "number" }, { type: "array", items: { type: "boolean" } }] }, minItems: 1 },
   root_string: { type: "string" },
+  bounded: { type: "object", properties: { t: { type: "string", minLength: 2, maxLength: 40 }, u: { type: "string", maxLength: 300 }, w: { type: "string", minLength: 7, maxLength: 9 } }, additionalProperties: { type: "string", maxLength: 12 }, propertyNames: { maxLength: 20 } },
 };
 
 /** Samples, parses under 1.2 and 1.1, compares, validates; returns the texts. */
@@ -84,14 +86,45 @@ describe("YAML grammar: the dialect's writing of valid values is accepted", () =
       expect(checkText(grammar, text.slice(0, -1)), "without the final line break").toEqual({ accepted: true });
     });
   }
-  it("writes free-form values from depth FLOW_DEPTH (4) in flow style", () => {
+  it("writes free-form values in block style at every depth (flow style only for {} and [])", () => {
     const { grammar } = compileSchema(SCHEMAS.nested, { syntax: "yaml" });
-    const text = 'meta:\n  a:\n    b:\n      c: [1, "on", {"a": null, "b c": [true, -1.5e+300]}, {}]\n';
-    expect(parseYaml(text, "1.1")).toEqual(parseYaml(text, "1.2"));
-    expect(checkText(grammar, text)).toEqual({ accepted: true });
-    expect(checkText(grammar, text.replace("[1,", "\n        - 1\n        - [")).accepted).toBe(false);
-    // Above that depth, block style.
+    const deep = "meta:\n  a:\n    b:\n      c:\n        - 1\n        - - \"on\"\n          - d: null\n            e f: -1.5e+300\n        - {}\n";
+    expect(parseYaml(deep, "1.1")).toEqual(parseYaml(deep, "1.2"));
+    expect(checkText(grammar, deep)).toEqual({ accepted: true });
+    expect(checkText(grammar, 'meta:\n  a:\n    b:\n      c: [1, "on"]\n').accepted).toBe(false);
     expect(checkText(grammar, "meta:\n  a:\n    b: x\n    c:\n      - 1\n")).toEqual({ accepted: true });
+    // Nesting stops at maxDepth: containers there are empty.
+    const shallow = compileSchema({}, { syntax: "yaml", maxDepth: 2 }).grammar;
+    expect(checkText(shallow, "a:\n  b: {}\n")).toEqual({ accepted: true });
+    expect(checkText(shallow, "a:\n  b:\n    c: 1\n").accepted).toBe(false);
+  });
+  it("writes length-bounded strings plain in the counted forms (sentences without : or #, words without spaces)", () => {
+    const { grammar } = compileSchema(SCHEMAS.bounded, { syntax: "yaml" });
+    for (const ok of ["t: Example Application", "u: https://example.com/a#b", "t: example text", "w: Emmental", "t: ab", "t: yes-man", "averyverylongkey_20: x"]) {
+      expect(checkText(grammar, ok), ok).toEqual({ accepted: true });
+    }
+    // Quoted: what the forms leave out (a digit or an indicator first, e5, a space and a colon), and what is not plain at all.
+    for (const quotedOnly of ["t: 2nd place", "t: e12345", "t: see http://x", "t: -dash-", "t: x: y", "t: a #b", "t: trailing ", "w: 1234567"]) {
+      expect(checkText(grammar, quotedOnly).accepted, quotedOnly).toBe(false);
+    }
+  });
+  it("accepts a plain bounded string only when every resolver reads it back as that string (random texts)", () => {
+    const { grammar } = compileSchema({ type: "string", minLength: 3, maxLength: 9 }, { syntax: "yaml" });
+    const pool = [..."aeEn1-+.:#~<=_ \t?x\u00e9\u2028\u00a0"];
+    const rand = rng(0x10a9);
+    let plain = 0;
+    for (let i = 0; i < 3000; i++) {
+      const len = 1 + Math.floor(rand() * 10);
+      let s = "";
+      for (let j = 0; j < len; j++) s += pool[Math.floor(rand() * pool.length)];
+      if (!checkText(grammar, s).accepted) continue;
+      plain++;
+      expect([...s].length >= 3 && [...s].length <= 9, JSON.stringify(s)).toBe(true);
+      expect(isPlainSafe(s, "block"), JSON.stringify(s)).toBe(true);
+      expect(parseYaml(s, "1.2"), JSON.stringify(s)).toEqual({ ok: true, value: s });
+      expect(parseYaml(s, "1.1"), JSON.stringify(s)).toEqual({ ok: true, value: s });
+    }
+    expect(plain).toBeGreaterThan(100);
   });
   it("refuses a string the YAML 1.1 reader would read as a boolean or a number", () => {
     const { grammar } = compileSchema(SCHEMAS.norway, { syntax: "yaml" });
@@ -103,7 +136,7 @@ describe("YAML grammar: the dialect's writing of valid values is accepted", () =
 
 const suiteDir = resolve(dataRoot, "json-schema-test-suite/draft2020-12");
 describe.skipIf(!existsSync(suiteDir))("JSON-Schema-Test-Suite valid instances written in the dialect", () => {
-  it("are accepted whenever the schema compiles (free-form values nested 4+ deep are flow style in the grammar)", () => {
+  it("are accepted whenever the schema compiles", () => {
     let accepted = 0;
     let rejected = 0;
     let jsonAccepted = 0;

@@ -77,8 +77,8 @@ export interface Syntax {
   close(kind: Container, depth: number, slot: Slot, empty: boolean): Node;
   /**
    * Optional: the text of an unconstrained value (schema `{}` or `true`) at `depth`/`slot`, when the
-   * syntax writes it differently from a value built kind by kind (YAML: flow style below a depth, one
-   * rule for every depth). Null or absent: the compiler builds it from the methods above.
+   * syntax builds it more cheaply than the compiler would kind by kind (YAML: one small rule per depth
+   * and slot over shared scalars). Null or absent: the compiler builds it from the methods above.
    */
   anyValue?(depth: number, slot: Slot): Node | null;
 }

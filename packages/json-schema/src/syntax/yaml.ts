@@ -15,7 +15,7 @@
  * line break.
  */
 import { LimitError } from "@formwork/core";
-import { alt, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
+import { alt, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
 import { astToIr, automatonToRules } from "@formwork/grammar/internal";
 import { combineLanguages, parseRegex, quoteCharSet, type ByteDfa, type CharSet, type Language, type Quoting, type RegexAst } from "@formwork/regex";
 import { anyNumber } from "../numbers.js";
@@ -25,10 +25,67 @@ import { MAX_INT_DIGITS } from "../numbers.js";
 import { plainConditions, YAML_DOUBLE_QUOTED, yamlNumber, yamlString, type YamlPlace } from "./yaml-dialect.js";
 
 const EMPTY: Node = { type: "alt", items: [] };
-/** Unconstrained values (schema `{}`) at this depth and deeper are written in flow style. */
-export const FLOW_DEPTH = 4;
 /** Most DFA states of a plain-scalar language (a string language times the dialect's plain conditions); past it strings are only double-quoted. */
 const MAX_PLAIN_STATES = 4_000;
+/**
+ * Length-bounded strings (`minLength`/`maxLength`, any characters) up to this
+ * length are plain in every spelling the dialect allows (the plain-scalar
+ * automaton times a length counter); longer ones are plain in the counted
+ * forms of `longPlain`, whose size does not grow with the bound.
+ */
+const EXACT_PLAIN_MAX = 5;
+
+/** Code-point ranges of characters. */
+type Ranges = [number, number][];
+const cps = (chars: string): Ranges => [...chars].map((c) => [c.codePointAt(0)!, c.codePointAt(0)!]);
+/** NEVER_RAW of yaml-dialect.ts without the space. */
+const NEVER_RAW_BUT_SPACE: Ranges = [
+  [0x00, 0x1f],
+  [0x7f, 0x9f],
+  [0x2028, 0x2029],
+  [0xfeff, 0xfeff],
+  [0xfffe, 0xffff],
+];
+const NEVER_RAW: Ranges = [...NEVER_RAW_BUT_SPACE, [0x20, 0x20]];
+/** Any character but these (surrogates never). */
+const allBut = (...sets: Ranges[]): Node => charClass(sets.flat(), true);
+const DIGITS: Ranges = [[0x30, 0x39]];
+
+let longPlainParts: { first: Node; e: Node; paths: { mid: Node; second: Node; last: Node }[] } | null = null;
+
+/**
+ * Plain strings of `lo..hi` code points (lo >= 6), in two counted forms: a
+ * sentence (spaces, no `:` or `#`) or a word (no space; `:` never last). The
+ * first character is not an indicator, a digit or one of `. + _ ~ < =`
+ * (which start the numbers, dates and other texts YAML_SUSPECT holds); an
+ * `e`/`E` first is not followed by a sign or a digit (`e5`). Such a text of
+ * six or more characters matches `plainSyntax` and no pattern of
+ * YAML_SUSPECT (whose words are at most five long) or DOCUMENT_MARKER_START,
+ * so every resolver reads it back as the same string. Each form is one
+ * repetition of one character, so the engine counts it (no copy per length).
+ */
+function longPlain(lo: number, hi: number): Node {
+  const p = (longPlainParts ??= {
+    first: allBut(NEVER_RAW, cps("-?:,[]{}#&*!|>'\"%@`"), DIGITS, cps(".+_~<=eE")),
+    e: charClass([
+      [0x45, 0x45],
+      [0x65, 0x65],
+    ]),
+    paths: [
+      // A sentence: words separated by spaces; without `:` and `#` no `: ` or ` #` can occur.
+      { mid: allBut(NEVER_RAW_BUT_SPACE, cps(":#")), second: allBut(NEVER_RAW_BUT_SPACE, cps(":#+-"), DIGITS), last: allBut(NEVER_RAW, cps(":#")) },
+      // A word: no space, so `:` and `#` are safe inside; `:` not last.
+      { mid: allBut(NEVER_RAW), second: allBut(NEVER_RAW, cps("+-"), DIGITS), last: allBut(NEVER_RAW, cps(":")) },
+    ],
+  });
+  const opt = (n: number) => Math.max(0, n);
+  const forms: Node[] = [];
+  for (const path of p.paths) {
+    forms.push(seq(p.first, repeat(path.mid, opt(lo - 2), hi - 2), path.last));
+    forms.push(seq(p.e, path.second, repeat(path.mid, opt(lo - 3), hi - 3), path.last));
+  }
+  return alt(...forms);
+}
 
 /** Any number the dialect writes: JSON's decimals below 1e308, or `d.d[eE]±N` with N up to 307 (and any negative N of up to 3 digits). */
 const YAML_ANY_NUMBER_SOURCE = `-?(?:0|[1-9][0-9]{0,${MAX_INT_DIGITS - 1}})(?:\\.[0-9]+)?|-?[0-9]\\.[0-9]+[eE](?:-[0-9]{1,3}|\\+(?:[0-9]{1,2}|[12][0-9]{2}|30[0-7]))`;
@@ -92,12 +149,14 @@ export class YamlSyntax implements Syntax {
   readonly strings: StringWriter;
   readonly keys: StringWriter;
   private readonly n: number;
+  private readonly maxDepth: number;
   constructor(
     opts: ResolvedOptions,
     private readonly rules: Map<string, Node>,
     private readonly newRule: (prefix: string) => string,
   ) {
     this.n = opts.indent;
+    this.maxDepth = opts.maxDepth;
     this.strings = this.writer("block", "yaml-string");
     this.keys = this.writer("key", "yaml-key");
   }
@@ -140,32 +199,47 @@ export class YamlSyntax implements Syntax {
     return literal(`${slot === "root" ? "" : " "}${kind === "object" ? "{}" : "[]"}`);
   }
 
-  /** Unconstrained values from depth FLOW_DEPTH on: flow style on one line (one rule set for all depths). */
+  /**
+   * Unconstrained values (schema `{}` or `true`) in block style at every depth, from rules this
+   * syntax builds once per compile: one per depth and slot, over one shared scalar rule and one
+   * key rule (the compiler would build every kind again at each depth). Containers at `maxDepth`
+   * are empty, as everywhere in the grammar.
+   */
   anyValue(depth: number, slot: Slot): Node | null {
-    if (depth < FLOW_DEPTH || slot === "root") return null;
-    return seq(literal(" "), ref(this.flowAny()));
+    return ref(this.anyRule(depth, slot));
   }
 
-  private flowRule: string | null = null;
-  /** `null`, booleans, numbers, double-quoted strings, `[a, b]` and `{"k": v}` (keys always quoted). */
-  private flowAny(): string {
-    if (this.flowRule) return this.flowRule;
-    const v = (this.flowRule = this.newRule("yflow"));
-    const q = lexeme(seq(literal('"'), repeat(quotedSet(ANY_CHAR), 0, Infinity), literal('"')), "yaml-string-quoted");
-    const member = seq(q, literal(": "), ref(v));
-    this.rules.set(
-      v,
-      alt(
-        literal("null"),
-        literal("true"),
-        literal("false"),
-        this.number(anyNumber(false), false),
-        q,
-        seq(literal("["), optional(seq(ref(v), repeat(seq(literal(", "), ref(v)), 0, Infinity))), literal("]")),
-        seq(literal("{"), optional(seq(member, repeat(seq(literal(", "), member), 0, Infinity))), literal("}")),
-      ),
-    );
-    return v;
+  private readonly anyRules = new Map<string, string>();
+  private scalarRule: string | null = null;
+  private keyRule: string | null = null;
+  /** null, booleans, any number, any string. */
+  private anyScalar(): string {
+    if (this.scalarRule) return this.scalarRule;
+    const r = (this.scalarRule = this.newRule("yscalar"));
+    this.rules.set(r, alt(this.null(), this.boolean(true), this.boolean(false), this.number(anyNumber(false), false), this.strings.ofLength(0, Infinity)));
+    return r;
+  }
+  private anyKey(): string {
+    if (this.keyRule) return this.keyRule;
+    const r = (this.keyRule = this.newRule("ykey"));
+    this.rules.set(r, this.keys.ofLength(0, Infinity));
+    return r;
+  }
+  private anyRule(depth: number, slot: Slot): string {
+    const memo = `${depth}/${slot}`;
+    const hit = this.anyRules.get(memo);
+    if (hit) return hit;
+    const name = this.newRule("yany");
+    this.anyRules.set(memo, name);
+    const sp = slot === "root" ? "" : " ";
+    const forms: Node[] = [seq(literal(sp), ref(this.anyScalar())), literal(`${sp}{}`), literal(`${sp}[]`)];
+    if (depth < this.maxDepth) {
+      const member = (first: boolean) => seq(literal(this.lead("object", depth, slot, first)), ref(this.anyKey()), literal(":"), ref(this.anyRule(depth + 1, "member")));
+      const item = (first: boolean) => seq(literal(this.lead("array", depth, slot, first)), ref(this.anyRule(depth + 1, "item")));
+      forms.push(seq(member(true), repeat(member(false), 0, Infinity)), seq(item(true), repeat(item(false), 0, Infinity)));
+    }
+    this.rules.set(name, alt(...forms));
+    return name;
   }
 
   private lead(kind: Container, depth: number, slot: Slot, first: boolean): string {
@@ -178,7 +252,19 @@ export class YamlSyntax implements Syntax {
     return {
       ofLength: (min, max) => {
         const q = quoted(repeat(quotedSet(ANY_CHAR), min, max), `{${min},${max === Infinity ? "" : max}}`);
-        return this.withPlain(q, place, `len:${min},${max}`, () => combineLanguages({ all: [plainDfa(place)], minLength: min, maxLength: max }, { maxDfaStates: MAX_PLAIN_STATES }));
+        const exact = (lo: number, hi: number) => this.plainOf(place, `len:${lo},${hi}`, () => combineLanguages({ all: [plainDfa(place)], minLength: lo, maxLength: hi }, { maxDfaStates: MAX_PLAIN_STATES }));
+        // Unbounded or short: the plain language exactly (its automaton does not count far).
+        if (max === Infinity || max <= EXACT_PLAIN_MAX) {
+          const plain = exact(min, max);
+          return plain ? alt(plain, q) : q;
+        }
+        const forms: Node[] = [];
+        if (min <= EXACT_PLAIN_MAX) {
+          const short = exact(min, EXACT_PLAIN_MAX);
+          if (short) forms.push(short);
+        }
+        forms.push(lexeme(longPlain(Math.max(min, EXACT_PLAIN_MAX + 1), max), `${name}-plain/{${Math.max(min, EXACT_PLAIN_MAX + 1)},${max}}`));
+        return alt(...forms, q);
       },
       of: (ast, label) => {
         const q = quoted(astToIr(ast, quotedSet), label);
@@ -199,6 +285,12 @@ export class YamlSyntax implements Syntax {
    * added to each compile that uses them); those of a DFA (no key) once per call.
    */
   private withPlain(quoted: Node, place: string, key: string | null, build: () => ByteDfa): Node {
+    const plain = this.plainOf(place, key, build);
+    return plain ? alt(plain, quoted) : quoted;
+  }
+
+  /** The plain spellings of the language `build` gives, as a reference to its start rule (null when empty or too big). */
+  private plainOf(place: string, key: string | null, build: () => ByteDfa): Node | null {
     const memoKey = key === null ? null : `${place}\u0000${key}`;
     let plain: PlainRules | null | undefined = memoKey === null ? undefined : plainRulesCache.get(memoKey);
     if (plain === undefined) {
@@ -218,9 +310,9 @@ export class YamlSyntax implements Syntax {
         plainRulesCache.set(memoKey, plain);
       }
     }
-    if (plain === null) return quoted;
+    if (plain === null) return null;
     if (!this.rules.has(plain.start)) for (const [rule, node] of plain.rules) this.rules.set(rule, node);
-    return alt(ref(plain.start), quoted);
+    return ref(plain.start);
   }
 }
 
