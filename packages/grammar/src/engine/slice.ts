@@ -81,23 +81,53 @@ function nonAsciiMode(a: Automaton, q: number, p: number): boolean | "dot" {
 }
 
 function allLead(a: Automaton, q: number, p: number, seqs: ReturnType<typeof utf8Sequences>): boolean {
+  // The states reached so far (few: a run reads each byte range into one state): small arrays, no allocation per step.
+  let cur = leadA, nxt = leadB;
   for (const seq of seqs) {
-    let set = [q];
+    cur[0] = q;
+    let n = 1;
     for (let i = 0; i < seq.length; i++) {
-      const next = new Set<number>();
-      for (const s of set) {
-        for (let c = a.classOf[seq[i][0]]; c <= a.classOf[seq[i][1]]; c++) {
-          const to = a.next(s, c);
+      let m = 0;
+      const c0 = a.classOf[seq[i][0]], c1 = a.classOf[seq[i][1]];
+      for (let j = 0; j < n; j++) {
+        const st = cur[j];
+        for (let c = c0; c <= c1; c++) {
+          const to = a.next(st, c);
           if (to < 0) return false;
           if (i < seq.length - 1 && a.escapes[to]) return false;
-          next.add(to);
+          let seen = false;
+          for (let k = 0; k < m; k++) {
+            if (nxt[k] === to) {
+              seen = true;
+              break;
+            }
+          }
+          if (seen) continue;
+          if (m === nxt.length) {
+            nxt = grownLead(nxt, m + 1);
+            if (cur === leadA) leadB = nxt;
+            else leadA = nxt;
+          }
+          nxt[m++] = to;
         }
       }
-      set = [...next];
+      const t = cur;
+      cur = nxt;
+      nxt = t;
+      n = m;
     }
-    if (set.length !== 1 || set[0] !== p) return false;
+    if (n !== 1 || cur[0] !== p) return false;
   }
   return true;
+}
+
+let leadA = new Int32Array(64);
+let leadB = new Int32Array(64);
+
+function grownLead(x: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const y = new Int32Array(Math.max(n, x.length * 2));
+  y.set(x);
+  return y;
 }
 
 // UTF-8 validation states: 0 between characters, 1..3 continuation bytes left,
