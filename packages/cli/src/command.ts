@@ -11,3 +11,9 @@ export interface Command {
 
 /** Exit codes shared by every verb. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+
+/** Ctrl-C (SIGINT) while a command runs: one line, and the shell's status for SIGINT, 130. */
+export function interrupted(): void {
+  process.stderr.write("\nformwork: interrupted\n");
+  process.exit(EXIT.interrupted);
+}

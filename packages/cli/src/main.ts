@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { ArgumentError, FormworkError } from "@formwork/core";
 import { nearest } from "./args.js";
-import { EXIT, type Command } from "./command.js";
+import { Worker } from "node:worker_threads";
+import { EXIT, interrupted, type Command } from "./command.js";
 import { errorJson, formatError } from "./report-error.js";
 
 /** Verbs and the module that implements each (loaded on demand, so a verb's dependencies load only when used). */
@@ -95,7 +96,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
       // The folder is gone: stay where the script runs.
     }
   }
-  run(argv).then(
+  (IN_WORKER.has(argv[0]) ? runInWorker(argv) : run(argv)).then(
     (code) => {
       process.exitCode = code;
     },
@@ -104,4 +105,34 @@ export function main(argv: string[] = process.argv.slice(2)): void {
       process.exitCode = 70;
     },
   );
+}
+
+/**
+ * Verbs whose work is synchronous from start to end (compiling a schema or
+ * grammar, checking texts): `main` runs them in a worker thread, so that this
+ * thread's event loop stays free and Ctrl-C gets the one-line message and
+ * status 130 at once (run here, a SIGINT handler would only run once the
+ * compile is over; without one the process ended with no message).
+ */
+const IN_WORKER = new Set(["check"]);
+
+/** Runs `run(argv)` in a worker thread (its output goes to this process's stdout and stderr); Ctrl-C ends it. */
+function runInWorker(argv: string[]): Promise<number> {
+  process.once("SIGINT", interrupted);
+  // The worker's JavaScript stack follows this process's --stack-size (a worker's own default is 4 MB;
+  // Node keeps 192 KB of the thread's stack for itself, outside JavaScript's limit).
+  const stackKb = process.execArgv.map((a) => /^--stack-size=(\d+)$/.exec(a)?.[1]).find((v) => v !== undefined);
+  const worker = new Worker(new URL("./worker.js", import.meta.url), {
+    workerData: { argv },
+    ...(stackKb !== undefined ? { resourceLimits: { stackSizeMb: (Number(stackKb) + 192) / 1024 } } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    let code: number | undefined;
+    worker.on("message", (m: { code?: number; internal?: string }) => {
+      if (m.internal !== undefined) reject(new Error(m.internal));
+      else code = m.code;
+    });
+    worker.on("error", reject);
+    worker.on("exit", (exit) => (code !== undefined ? resolve(code) : reject(new Error(`the worker ended with status ${exit} before answering`))));
+  });
 }

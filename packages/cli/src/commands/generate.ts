@@ -7,7 +7,7 @@ import { ArgumentError } from "@formwork/core";
 import type { Strategy } from "@formwork/select";
 import type { Command } from "../command.js";
 import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, numberFlag, parseVerbArgs } from "../args.js";
-import { EXIT } from "../command.js";
+import { interrupted } from "../command.js";
 import { CONSTRAINT_FLAGS, constraintFromFlags, CSV_FLAGS_HELP, SCHEMA_FLAGS_HELP } from "../constraint-flags.js";
 import { progressBar } from "../progress.js";
 import { readStdinText, stdinIsPiped } from "../stdin.js";
@@ -100,11 +100,6 @@ Examples:
   formwork generate --schema person.json --model hf:Qwen/Qwen3-0.6B-GGUF:Q8_0 --chat --prompt "Invent a person"
   formwork generate --schema answer.json --n 8 --select vote --vote-key /answer --temperature 1
 `;
-
-function interrupted(): void {
-  process.stderr.write("\nformwork: interrupted\n");
-  process.exit(EXIT.interrupted);
-}
 
 export const command: Command = {
   summary: "generate from a local model under a schema, grammar or regex (the fixture model when none is given)",
