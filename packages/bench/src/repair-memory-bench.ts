@@ -10,7 +10,10 @@
  *
  * Shapes: `edits` (broken JSON objects, 4 edits per 22 bytes: the input of
  * `pnpm bench:hostile`), `deep` (arrays nested `--depth` levels, repeated),
- * `strings` (long strings with single quotes), `valid` (valid JSON, no edit).
+ * `strings` (long strings with single quotes), `valid` (valid JSON, no edit),
+ * and, not by default, `yaml` (`--format yaml`, a missing space after a
+ * colon every 30 bytes) and `csv` (`--format csv`, every third row short of
+ * a field), which have no peer here.
  * Options: `--sizes 1,5,15,50` (MB), `--shapes edits,deep,strings,valid`,
  * `--runs formwork-quiet,formwork,json-parse,jsonrepair-stream`, `--depth N`
  * (default 1000), `--json`. Inputs past 16 MiB run with
@@ -55,6 +58,16 @@ function makeInput(shape: string, bytes: number): string {
       return repeat(`'${"lorem ipsum dolor sit amet ".repeat(400)}'`, ",\n");
     case "valid":
       return repeat('{"id":12345,"name":"a name","tags":["x","y"],"ok":true}', ",");
+    case "yaml": {
+      // A missing space after a colon every 30 bytes (yaml-colon-space).
+      const unit = "- name: item\n  a:1\n  tags: [x, y]\n";
+      return unit.repeat(Math.max(1, Math.floor(bytes / unit.length)));
+    }
+    case "csv": {
+      // Every third row short of a field (csv-pad-row).
+      const rows = ["1,name one,1.5\n", "2,name two,2.5\n", "3,name three\n"].join("");
+      return `id,name,price\n${rows.repeat(Math.max(1, Math.floor(bytes / rows.length)))}`;
+    }
     default:
       throw new Error(`unknown shape ${shape}`);
   }
@@ -117,12 +130,13 @@ for (const shape of values.shapes.split(",")) {
     const inFile = join(dir, `${shape}-${mb}.txt`);
     const outFile = join(dir, `${shape}-${mb}.out.json`);
     writeFileSync(inFile, makeInput(shape, mb * MB));
-    const limit = mb * MB > 16 * 1024 * 1024 ? ["--limit", "maxInputBytes=Infinity"] : [];
+    const limit = [...(mb * MB > 16 * 1024 * 1024 ? ["--limit", "maxInputBytes=Infinity"] : []), ...(shape === "yaml" || shape === "csv" ? ["--format", shape] : [])];
     // The quiet run first: its output is the valid JSON JSON.parse reads.
     for (const run of runs) {
       let r;
       if (run === "formwork-quiet") r = await runChild([bin, "repair", "--quiet", ...limit], inFile, outFile);
       else if (run === "formwork") r = await runChild([bin, "repair", ...limit], inFile, undefined);
+      else if ((run === "json-parse" || run === "jsonrepair-stream") && (shape === "yaml" || shape === "csv")) continue; // JSON peers only
       else if (run === "json-parse") {
         if (!existsSync(outFile)) await runChild([bin, "repair", "--quiet", ...limit], inFile, outFile);
         r = await runChild([parsePeer, outFile], undefined, undefined);
@@ -144,7 +158,8 @@ if (values.json) {
   for (const k of keys) {
     const [shape, mb] = k.split("\t");
     const cells = runs.map((run) => {
-      const r = rows.find((x) => x.shape === shape && String(x.mb) === mb && x.run === run)!;
+      const r = rows.find((x) => x.shape === shape && String(x.mb) === mb && x.run === run);
+      if (r === undefined) return "-";
       return `${Number.isNaN(r.peakMb) ? "-" : r.peakMb.toFixed(0)} / ${r.seconds.toFixed(1)}${r.exit !== 0 ? ` (exit ${r.exit})` : ""}`;
     });
     process.stdout.write(`| ${shape} | ${mb} | ${cells.join(" | ")} |\n`);

@@ -227,6 +227,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
     this.flushGarbage();
     if (this.pos < this.n && !this.truncated) {
       while (this.stack.length > 0) {
+        this.foldEdits();
         const g = this.stack[this.stack.length - 1];
         this.endDanglingMember(g);
         this.edit("close-container", this.pos, `inserted a missing "${g.node.kind === "array" ? "]" : "}"}" before the closing code fence`);
@@ -236,6 +237,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
     }
     this.truncated = true;
     while (this.stack.length > 0) {
+      this.foldEdits();
       const g = this.stack[this.stack.length - 1];
       if (TolerantJsonParser.danglingKey(g)) {
         // `{"a":` or `{"a"`: the key is complete, its value was cut off; read as null (as for `{"a":}`).

@@ -39,7 +39,8 @@ Options:
                            writes one JSON line {"ok", "text", "value", "edits"}
                            per input to stdout (stdin is not read)
   --indent N               indent the repaired JSON by N spaces (default: 0)
-  --quiet                  do not write the edits to stderr
+  --quiet                  do not write the edits to stderr (they are then
+                           counted, not kept: memory does not grow with them)
 ${LIMIT_HELP}
   --help                   this text
 
