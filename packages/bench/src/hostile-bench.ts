@@ -27,8 +27,10 @@ interface Case {
   stdin?: Buffer | string;
   /** Close stdout after the first chunk, as `| head -c1` does. */
   closeEarly?: boolean;
-  /** Send SIGINT after the first chunk of stdout. */
+  /** Send SIGINT after the first chunk of stdout (or after `interruptAfterMs`). */
   interrupt?: boolean;
+  /** With `interrupt`: send SIGINT this many ms after the start instead (a command that prints nothing until done). */
+  interruptAfterMs?: number;
 }
 
 interface Row {
@@ -103,6 +105,8 @@ const f = {
   parens400: file("parens-400.gbnf", `root ::= ${"(".repeat(400)}"a"${")".repeat(400)}\n`),
   chain2000: file("chain-2000.gbnf", chain(2_000)),
   chain50000: file("chain-50000.gbnf", chain(50_000)),
+  brackets: file("brackets.gbnf", 'root ::= v\nv ::= "[" v "]" | "0"\n'),
+  deepBrackets: file("deep-brackets.jsonl", `${JSON.stringify({ text: `${"[".repeat(1_500)}0${"]".repeat(1_500)}` })}\n`),
   literal10m: file("literal-10mb.gbnf", `root ::= "${"a".repeat(10_000_000)}"\n`),
   leftRec: file("left-recursion.gbnf", 'root ::= root "a" | "b"\n'),
   undefinedRule: file("undefined-rule.gbnf", 'root ::= foo "a"\n'),
@@ -162,6 +166,9 @@ const cases: Case[] = [
   { verb: "check", input: "GBNF, 400 parentheses, --limit maxDepth=Infinity", args: ["check", "--grammar", f.parens400, "--text", "a", "--limit", "maxDepth=Infinity"] },
   { verb: "check", input: "GBNF, 2,000-rule chain", args: ["check", "--grammar", f.chain2000, "--text", `${"a".repeat(2_000)}b`] },
   { verb: "check", input: "GBNF, 50,000-rule chain, 50,001 bytes", args: ["check", "--grammar", f.chain50000, "--jsonl", f.chainText] },
+  { verb: "check", input: "GBNF, 50,000-rule chain, Ctrl-C after 2 s", args: ["check", "--grammar", f.chain50000, "--jsonl", f.chainText], interrupt: true, interruptAfterMs: 2_000 },
+  { verb: "check", input: "GBNF brackets, valid text 1,500 deep", args: ["check", "--grammar", f.brackets, "--jsonl", f.deepBrackets] },
+  { verb: "check", input: "GBNF brackets, 1,500 deep, --limit maxStackDepth=2000", args: ["check", "--grammar", f.brackets, "--jsonl", f.deepBrackets, "--limit", "maxStackDepth=2000"] },
   { verb: "check", input: "GBNF, 10 MB literal", args: ["check", "--grammar", f.literal10m, "--text", "a"] },
   { verb: "check", input: "GBNF, left recursion", args: ["check", "--grammar", f.leftRec, "--text", "ba"] },
   { verb: "check", input: "GBNF, undefined rule", args: ["check", "--grammar", f.undefinedRule, "--text", "a"] },
@@ -221,7 +228,8 @@ function runCase(c: Case): Promise<Row> {
     });
     child.stdout!.on("data", () => {});
     if (c.closeEarly) child.stdout!.once("data", () => child.stdout!.destroy());
-    if (c.interrupt) child.stdout!.once("data", () => child.kill("SIGINT"));
+    if (c.interrupt && c.interruptAfterMs !== undefined) setTimeout(() => child.kill("SIGINT"), c.interruptAfterMs);
+    else if (c.interrupt) child.stdout!.once("data", () => child.kill("SIGINT"));
     if (c.stdin !== undefined) {
       child.stdin!.on("error", () => {});
       child.stdin!.end(c.stdin);
