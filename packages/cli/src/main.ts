@@ -114,7 +114,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
  * status 130 at once (run here, a SIGINT handler would only run once the
  * compile is over; without one the process ended with no message).
  */
-const IN_WORKER = new Set(["check"]);
+const IN_WORKER = new Set(["check", "validate"]);
 
 /** Runs `run(argv)` in a worker thread (its output goes to this process's stdout and stderr); Ctrl-C ends it. */
 function runInWorker(argv: string[]): Promise<number> {
