@@ -25,9 +25,7 @@
  * with the next sampled token) and an output row each; one-at-a-time runs
  * pay a pad row per step.
  */
-import { TokenMask } from "@formwork/core";
-import { SequenceDecoder, type SharedDecodeState } from "./decode-sequence.js";
-import type { DecodeEvent, DecodeLoopOptions, LoopStats } from "./decode.js";
+import { countBatch, drain, prepareNext, startLoop, takeNext, type DecodeEvent, type DecodeLoopOptions, type LoopStats } from "./decode.js";
 import type { DecodedToken } from "./decode-types.js";
 import type { Candidates, NativeLogits } from "./native-logits.js";
 
@@ -39,12 +37,8 @@ export interface InvariantLoopOptions extends DecodeLoopOptions {
 
 /** Runs the sequences together, one token per sequence per batch (see the file comment); yields and returns as `decodeLoop`. */
 export async function* decodeLoopInvariant(o: InvariantLoopOptions): AsyncGenerator<DecodeEvent, LoopStats> {
-  const V = o.vocabulary.size;
-  const noEog = TokenMask.full(V).andNot(o.vocabulary.eogMask);
-  const shared: SharedDecodeState = { vocabulary: o.vocabulary, tokenize: o.tokenize, fastForward: o.fastForward, noEog, noEogCount: noEog.count(), signal: o.signal };
-  const seqs = o.sequences.map((s) => new SequenceDecoder(s, shared));
+  const { seqs, loop } = startLoop(o);
   const natives = o.sequences.map((s) => s.native as NativeLogits);
-  const loop: LoopStats = { steps: 0, sequenceSteps: 0, prepareMs: 0, maskMs: 0, nativeMs: 0, takeMs: 0 };
   const out: DecodedToken[] = [];
   // Tokens each sequence still has to evaluate before its next draw (its mask is set when they are queued).
   const queues: number[][] = seqs.map(() => []);
@@ -52,25 +46,13 @@ export async function* decodeLoopInvariant(o: InvariantLoopOptions): AsyncGenera
   const batch: number[] = [];
   const padSeq = o.pad.sequence;
   const padLimit = padSeq.contextSize - 2;
-  const now = () => performance.now();
   while (live.length > 0) {
     batch.length = 0;
     for (const i of live) {
-      const seq = seqs[i];
       if (queues[i].length === 0) {
-        const t0 = now();
-        const tokens = seq.prepare(out);
-        const t1 = now();
-        const go = tokens !== null && seq.fillMask();
-        if (go) seq.native.setMask(seq.mask, seq.allowed);
-        loop.prepareMs += t1 - t0;
-        loop.maskMs += now() - t1;
-        for (const token of out) yield { sequence: i, token };
-        out.length = 0;
-        if (!go) {
-          yield { sequence: i, end: seq.ended! };
-          continue;
-        }
+        const tokens = prepareNext(seqs[i], out, loop);
+        yield* drain(i, out, seqs[i]);
+        if (tokens === null) continue;
         queues[i] = [...tokens];
       }
       batch.push(i);
@@ -78,7 +60,7 @@ export async function* decodeLoopInvariant(o: InvariantLoopOptions): AsyncGenera
     if (batch.length === 0) break;
     // Before any call of this step: awaiting between the calls would let the batch go without the pad.
     if (batch.length === 1 && padSeq.nextTokenIndex >= padLimit) await padSeq.clearHistory();
-    const t0 = now();
+    const t0 = performance.now();
     const calls: Promise<Candidates | void>[] = [];
     const draws: boolean[] = [];
     for (const i of batch) {
@@ -90,20 +72,11 @@ export async function* decodeLoopInvariant(o: InvariantLoopOptions): AsyncGenera
     }
     if (batch.length === 1) calls.push(o.pad.advance(0));
     const results = await Promise.all(calls);
-    const dt = now() - t0;
-    loop.nativeMs += dt;
-    loop.steps++;
-    loop.sequenceSteps += batch.length;
+    const dt = countBatch(loop, t0, batch.length);
     for (let j = 0; j < batch.length; j++) {
       if (!draws[j]) continue;
-      const i = batch[j];
-      const seq = seqs[i];
-      const t1 = now();
-      seq.take(results[j] as Candidates, dt, out);
-      loop.takeMs += now() - t1;
-      for (const token of out) yield { sequence: i, token };
-      out.length = 0;
-      if (seq.ended) yield { sequence: i, end: seq.ended };
+      takeNext(seqs[batch[j]], results[j] as Candidates, dt, out, loop);
+      yield* drain(batch[j], out, seqs[batch[j]]);
     }
     live = live.filter((i) => seqs[i].ended === null);
   }

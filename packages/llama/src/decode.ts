@@ -63,57 +63,78 @@ export interface LoopStats {
  * leaves no native call in flight.
  */
 export async function* decodeLoop(o: DecodeLoopOptions): AsyncGenerator<DecodeEvent, LoopStats> {
-  const V = o.vocabulary.size;
-  const noEog = TokenMask.full(V).andNot(o.vocabulary.eogMask);
-  const shared: SharedDecodeState = { vocabulary: o.vocabulary, tokenize: o.tokenize, fastForward: o.fastForward, noEog, noEogCount: noEog.count(), signal: o.signal };
-  const seqs = o.sequences.map((s) => new SequenceDecoder(s, shared));
-  const loop: LoopStats = { steps: 0, sequenceSteps: 0, prepareMs: 0, maskMs: 0, nativeMs: 0, takeMs: 0 };
+  const { seqs, loop } = startLoop(o);
   const out: DecodedToken[] = [];
   let live = seqs.map((_, i) => i);
   const batch: number[] = [];
   const inputs: (readonly number[])[] = [];
-  const now = () => performance.now();
   while (live.length > 0) {
     batch.length = 0;
     inputs.length = 0;
     for (const i of live) {
-      const seq = seqs[i];
-      const t0 = now();
-      const tokens = seq.prepare(out);
-      const t1 = now();
-      const go = tokens !== null && seq.fillMask();
-      if (go) seq.native.setMask(seq.mask, seq.allowed);
-      loop.prepareMs += t1 - t0;
-      loop.maskMs += now() - t1;
-      for (const token of out) yield { sequence: i, token };
-      out.length = 0;
-      if (!go) {
-        yield { sequence: i, end: seq.ended! };
-        continue;
-      }
+      const tokens = prepareNext(seqs[i], out, loop);
+      yield* drain(i, out, seqs[i]);
+      if (tokens === null) continue;
       batch.push(i);
       inputs.push(tokens);
     }
     if (batch.length > 0) {
-      const t0 = now();
+      const t0 = performance.now();
       // Called in one tick: node-llama-cpp batches the sequences of a context into one decode.
       const results: Candidates[] = await Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates)));
-      const dt = now() - t0;
-      loop.nativeMs += dt;
-      loop.steps++;
-      loop.sequenceSteps += batch.length;
+      const dt = countBatch(loop, t0, batch.length);
       for (let j = 0; j < batch.length; j++) {
-        const i = batch[j];
-        const seq = seqs[i];
-        const t1 = now();
-        seq.take(results[j], dt, out);
-        loop.takeMs += now() - t1;
-        for (const token of out) yield { sequence: i, token };
-        out.length = 0;
-        if (seq.ended) yield { sequence: i, end: seq.ended };
+        takeNext(seqs[batch[j]], results[j], dt, out, loop);
+        yield* drain(batch[j], out, seqs[batch[j]]);
       }
     }
     live = live.filter((i) => seqs[i].ended === null);
   }
   return loop;
+}
+
+/** The sequences' decoders and the loop's counters (this loop's and the batch-invariant one's, `decode-invariant.ts`). */
+export function startLoop(o: DecodeLoopOptions): { seqs: SequenceDecoder[]; loop: LoopStats } {
+  const noEog = TokenMask.full(o.vocabulary.size).andNot(o.vocabulary.eogMask);
+  const shared: SharedDecodeState = { vocabulary: o.vocabulary, tokenize: o.tokenize, fastForward: o.fastForward, noEog, noEogCount: noEog.count(), signal: o.signal };
+  return { seqs: o.sequences.map((s) => new SequenceDecoder(s, shared)), loop: { steps: 0, sequenceSteps: 0, prepareMs: 0, maskMs: 0, nativeMs: 0, takeMs: 0 } };
+}
+
+/**
+ * Phases 1-2 of one sequence before a batch (timed in `loop`): forced tokens
+ * to `out`, the mask handed to its native side; returns the tokens to
+ * evaluate, or null when the sequence has ended (`seq.ended`).
+ */
+export function prepareNext(seq: SequenceDecoder, out: DecodedToken[], loop: LoopStats): readonly number[] | null {
+  const t0 = performance.now();
+  const tokens = seq.prepare(out);
+  const t1 = performance.now();
+  const go = tokens !== null && seq.fillMask();
+  if (go) seq.native.setMask(seq.mask, seq.allowed);
+  loop.prepareMs += t1 - t0;
+  loop.maskMs += performance.now() - t1;
+  return go ? tokens : null;
+}
+
+/** Phase 3 of one sequence after a batch (timed in `loop`). */
+export function takeNext(seq: SequenceDecoder, cand: Candidates, nativeMs: number, out: DecodedToken[], loop: LoopStats): void {
+  const t0 = performance.now();
+  seq.take(cand, nativeMs, out);
+  loop.takeMs += performance.now() - t0;
+}
+
+/** Counts a batch that started at `t0` with `width` sequences; returns its milliseconds. */
+export function countBatch(loop: LoopStats, t0: number, width: number): number {
+  const dt = performance.now() - t0;
+  loop.nativeMs += dt;
+  loop.steps++;
+  loop.sequenceSteps += width;
+  return dt;
+}
+
+/** The events of sequence `i` after a phase: its tokens in `out` (emptied), then its end if it has ended. */
+export function* drain(i: number, out: DecodedToken[], seq: SequenceDecoder): Generator<DecodeEvent> {
+  for (const token of out) yield { sequence: i, token };
+  out.length = 0;
+  if (seq.ended) yield { sequence: i, end: seq.ended };
 }
