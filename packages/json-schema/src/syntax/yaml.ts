@@ -123,6 +123,36 @@ interface PlainRules {
   start: string;
   rules: [string, Node][];
 }
+/** DFAs seen by `ofDfa`, by a hash of their tables (equal DFAs share a key, checked table by table). */
+const dfaKeys = new Map<number, { dfa: ByteDfa; key: string }[]>();
+let dfaKeySerial = 0;
+
+/** A key naming `dfa`'s language for `plainRulesCache`: equal tables get the same key, different ones never do. */
+function dfaKey(dfa: ByteDfa): string {
+  let h = 0x811c9dc5 ^ dfa.stateCount;
+  const t = dfa.transitions;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t[i], 0x01000193);
+  const a = dfa.accepting;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a[i], 0x01000193);
+  let bucket = dfaKeys.get(h);
+  if (!bucket) {
+    if (dfaKeys.size >= 2000) dfaKeys.clear();
+    dfaKeys.set(h, (bucket = []));
+  }
+  for (const e of bucket) if (sameDfa(e.dfa, dfa)) return e.key;
+  const key = `dfa#${dfaKeySerial++}`;
+  bucket.push({ dfa, key });
+  return key;
+}
+
+function sameDfa(a: ByteDfa, b: ByteDfa): boolean {
+  if (a === b) return true;
+  if (a.stateCount !== b.stateCount || a.transitions.length !== b.transitions.length || a.accepting.length !== b.accepting.length) return false;
+  for (let i = 0; i < a.transitions.length; i++) if (a.transitions[i] !== b.transitions[i]) return false;
+  for (let i = 0; i < a.accepting.length; i++) if (a.accepting[i] !== b.accepting[i]) return false;
+  return true;
+}
+
 /** Plain-spelling rules by place and language, for every compile of the process (null: no plain spelling). */
 const plainRulesCache = new Map<string, PlainRules | null>();
 let plainRulesSerial = 0;
@@ -274,7 +304,7 @@ export class YamlSyntax implements Syntax {
         const states = automatonToRules(dfa, { prefix, chars: quotedSet, final: literal('"') });
         for (const [rule, node] of states) rules.set(rule, node);
         const q = seq(literal('"'), ref(states[0][0]));
-        return this.withPlain(q, place, null, () => combineLanguages({ all: [dfa as Language, plainDfa(place)] }, { maxDfaStates: MAX_PLAIN_STATES }));
+        return this.withPlain(q, place, dfaKey(dfa), () => combineLanguages({ all: [dfa as Language, plainDfa(place)] }, { maxDfaStates: MAX_PLAIN_STATES }));
       },
     };
   }
@@ -282,7 +312,7 @@ export class YamlSyntax implements Syntax {
   /**
    * `quoted`, or it and the plain spellings of the language `build` gives (none when it is empty or
    * too big). The plain rules of a language with a `key` are built once per process (shared names,
-   * added to each compile that uses them); those of a DFA (no key) once per call.
+   * added to each compile that uses them); without a key, once per call.
    */
   private withPlain(quoted: Node, place: string, key: string | null, build: () => ByteDfa): Node {
     const plain = this.plainOf(place, key, build);
