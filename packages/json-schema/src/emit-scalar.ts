@@ -7,11 +7,12 @@
 import { createRequire } from "node:module";
 import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
 import { FormworkError, LimitError } from "@formwork/core";
-import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type RegexAst } from "@formwork/regex";
+import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type ByteDfa, type RegexAst } from "@formwork/regex";
 import { approximate, EMPTY, type Ctx, type Kind } from "./context.js";
 import { formatMeaning } from "./formats.js";
 import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
 import { canonicalKey, kindOf, type Merged } from "./merge.js";
+import type { StringWriter } from "./syntax/syntax.js";
 
 const require = createRequire(import.meta.url);
 const ajvFormats = require("ajv-formats/dist/formats.js") as { fullFormats: Record<string, unknown> };
@@ -255,6 +256,26 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
 const MAX_STRING_STATES = 4_000;
 
 /**
+ * Lowered plain languages by writer, AST and length range: a pattern or
+ * format (one AST object each, see `patternCache`) used in many places or
+ * schemas is cut and spelled once. `null`: the cut needs the DFA path. The
+ * nodes are shared (never mutated, like every writer node).
+ */
+const plainNodes = new WeakMap<StringWriter, WeakMap<RegexAst, Map<string, Node | null>>>();
+
+/** Ids of operand ASTs (by object) for {@link productCache}'s keys. */
+const astIds = new WeakMap<RegexAst, number>();
+let nextAstId = 0;
+const astId = (ast: RegexAst): number => {
+  let id = astIds.get(ast);
+  if (id === undefined) astIds.set(ast, (id = nextAstId++));
+  return id;
+};
+
+/** Minimal DFAs of combined string constraints by operand ASTs and length range (bounded; DFAs are read-only). */
+const productCache = new Map<string, ByteDfa>();
+
+/**
  * A JSON string node for `spec` intersected with `extra` operands (each maybe
  * complemented). One plain language becomes a lexeme of the same shape;
  * products, complements and anchors inside patterns go through
@@ -267,14 +288,31 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
   const bounded = spec.min > 0 || spec.max < Infinity;
   if (ops.length === 0) return stringOfLength(spec.min, spec.max);
   if (ops.length === 1 && !ops[0].negate && !hasAnchors(ops[0].ast)) {
-    const cut = bounded ? withLength(ops[0].ast, spec.min, spec.max) : ops[0].ast;
-    if (cut) return stringOf(cut, `json-string/${spec.name}`);
+    const writer = ctx.syntax[use];
+    let byAst = plainNodes.get(writer);
+    if (byAst === undefined) plainNodes.set(writer, (byAst = new WeakMap()));
+    let byKey = byAst.get(ops[0].ast);
+    if (byKey === undefined) byAst.set(ops[0].ast, (byKey = new Map()));
+    const key = `${spec.min},${spec.max},${spec.name}`;
+    let node = byKey.get(key);
+    if (node === undefined) {
+      const cut = bounded ? withLength(ops[0].ast, spec.min, spec.max) : ops[0].ast;
+      node = cut ? stringOf(cut, `json-string/${spec.name}`) : null;
+      byKey.set(key, node);
+    }
+    if (node) return node;
   }
   try {
-    const dfa = combineLanguages(
-      { all: ops.filter((o) => !o.negate).map((o) => o.ast), none: ops.filter((o) => o.negate).map((o) => o.ast), minLength: spec.min, maxLength: spec.max },
-      { maxDfaStates: MAX_STRING_STATES },
-    );
+    const key = `${ops.map((o) => (o.negate ? "!" : "") + astId(o.ast)).join(",")}|${spec.min},${spec.max}`;
+    let dfa = productCache.get(key);
+    if (dfa === undefined) {
+      dfa = combineLanguages(
+        { all: ops.filter((o) => !o.negate).map((o) => o.ast), none: ops.filter((o) => o.negate).map((o) => o.ast), minLength: spec.min, maxLength: spec.max },
+        { maxDfaStates: MAX_STRING_STATES },
+      );
+      if (productCache.size >= 512) productCache.clear();
+      productCache.set(key, dfa);
+    }
     if (dfa.stateCount === 0) return EMPTY;
     return stringOfDfa(dfa, ctx.rules, `${ctx.newRule("str")}_`);
   } catch (e) {

@@ -10,6 +10,8 @@ import { astToIr, automatonToRules } from "@formwork/grammar/internal";
 import { JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
 
 const setCache = new Map<string, Node>();
+/** The same, by set object first (ASTs of cached patterns and formats keep theirs): no key string per call. */
+const setById = new WeakMap<CharSet, Node>();
 
 /**
  * The JSON-text spellings of one code point drawn from the set `r`. Any code
@@ -19,13 +21,16 @@ const setCache = new Map<string, Node>();
 export function encodedSet(r: CharSet): Node {
   if (r.length === 4 && r[0] === 0 && r[1] === 0xd7ff && r[2] === 0xe000 && r[3] === 0x10ffff) return countedStringChar();
   if (r.length === 2 && r[0] === 0 && r[1] === 0x10ffff) return countedStringChar();
+  let hit = setById.get(r);
+  if (hit) return hit;
   const key = r.join(",");
-  let hit = setCache.get(key);
+  hit = setCache.get(key);
   if (!hit) {
     hit = astToIr(quoteCharSet(r, JSON_STRING));
     if (setCache.size > 10000) setCache.clear();
     setCache.set(key, hit);
   }
+  setById.set(r, hit);
   return hit;
 }
 
