@@ -92,6 +92,17 @@ describe("formwork generate --n", () => {
     expect(s.timings.sequenceSteps).toBe(s.timings.batches);
   });
 
+  it("--batch-invariant: the same candidates decoded together and one at a time", async () => {
+    const texts = async (...extra: string[]) => {
+      io.out = "";
+      expect(await gen("--schema", file("s3.json", JSON.stringify(SCHEMA)), "--n", "2", "--seed", "7", "--temperature", "1.2", "--batch-invariant", "--json", "--max-tokens", "40", ...extra)).toBeLessThan(2);
+      return (JSON.parse(io.out) as Report).candidates.map((c) => c.text);
+    };
+    const together = await texts();
+    expect(together).toHaveLength(2);
+    expect(await texts("--sequential")).toEqual(together);
+  });
+
   it("refuses bad combinations before loading the model", async () => {
     expect(await gen("--n", "0")).toBe(2);
     expect(io.err).toMatch(/--n must be an integer >= 1/);

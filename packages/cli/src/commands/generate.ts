@@ -66,6 +66,8 @@ Best-of-N (any of these turns it on; see docs/select.md):
                         validate: the prompt-and-post-process path
   --no-repair           with --no-constrain: validate the text as it is
   --sequential          decode the candidates one after another (a baseline)
+  --batch-invariant     batches shaped so that each candidate is the same
+                        decoded together or alone (slower; docs/select.md)
   --max-total-tokens N  stop every candidate once N tokens were generated
   --timeout MS          stop every candidate after MS milliseconds
                         Progress: one line per finished candidate on stderr.
@@ -128,6 +130,7 @@ export const command: Command = {
       "no-constrain": { type: "boolean" },
       "no-repair": { type: "boolean" },
       sequential: { type: "boolean" },
+      "batch-invariant": { type: "boolean" },
       "max-total-tokens": { type: "string" },
       timeout: { type: "string" },
       ...CONSTRAINT_FLAGS,
@@ -154,6 +157,7 @@ export const command: Command = {
       values["no-constrain"] === true ||
       values["no-repair"] === true ||
       values.sequential === true ||
+      values["batch-invariant"] === true ||
       maxTotalTokens !== undefined ||
       timeoutMs !== undefined;
     // Loaded only for best-of-N (it brings the decoder), like @formwork/llama below.
@@ -210,6 +214,7 @@ export const command: Command = {
           constrain: values["no-constrain"] !== true,
           repair: values["no-repair"] !== true,
           sequential: values.sequential === true,
+          batchInvariant: values["batch-invariant"] === true,
           maxTotalTokens,
           timeoutMs,
           onCandidate: (c) => {
