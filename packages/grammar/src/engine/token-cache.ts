@@ -182,6 +182,15 @@ export class TokenWalker {
         const b = byte[e];
         if (a.accepting[p] && exitParent[i] > 0 && follow[a.ruleOf[p] * 8 + (b >>> 5)] & (1 << (b & 31))) this.esc.push(exitParent[i]);
       }
+      // Most exits are refused at their own byte (a raw newline in a JSON string: 1,123 of Qwen's
+      // 1,491): look that move up here rather than enter a walk for one node.
+      const c = classOf[byte[e]];
+      let y = sets.move[x * sets.nc + c];
+      if (y === -2) y = sets.moveOf(x, c);
+      if (y < 0) {
+        this.visited++;
+        continue;
+      }
       this.level[depth[e] - 1] = x;
       this.walk(e, next[e]);
     }
