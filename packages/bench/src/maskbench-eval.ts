@@ -150,6 +150,12 @@ export interface MaskBenchEvalContext {
   /** Every mask's time (µs) is pushed here when given. */
   maskUs?: number[];
   /**
+   * Every mask's CPU time (µs, user + system of the process, `process.cpuUsage`) is pushed here
+   * when given: steadier than wall time on a shared machine (time the process waits for a core
+   * is not counted), and it costs about a microsecond per mask.
+   */
+  maskCpuUs?: number[];
+  /**
    * The text syntax: `json` (default: `JSON.stringify(data)`) or `yaml`
    * (`compileSchema(schema, { syntax: "yaml" })`; each instance as the `yaml`
    * package writes it, `yamlPackageText`, and as the dialect writes it,
@@ -217,9 +223,14 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
       const m = cg.createMatcher();
       for (let i = 0; i <= ids.length; i++) {
         if (useMasks) {
+          const c0 = ctx.maskCpuUs ? process.cpuUsage() : null;
           const t = performance.now();
           m.fillNextTokenMask(mask);
           const us = (performance.now() - t) * 1000;
+          if (c0) {
+            const c = process.cpuUsage(c0);
+            ctx.maskCpuUs!.push(c.user + c.system);
+          }
           ctx.maskUs?.push(us);
           if (us > r.maxMaskUs) r.maxMaskUs = us;
           if (i < ids.length && !mask.has(ids[i])) {

@@ -9,10 +9,12 @@
  * tests/maskbench-engine.test.ts runs too.
  *
  * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K]
- *        [--no-masks] [--reference] [--update-baseline] [--check-baseline]
+ *        [--no-masks] [--reference] [--update-baseline] [--check-baseline] [--cpu]
  *        [--baseline FILE]
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
+ * `--cpu` also measures each mask's CPU time (`process.cpuUsage`) and prints its p50/p99/max
+ * and the masks over 300 µs: on a shared machine, compare builds with it.
  * `--syntax yaml` runs the same files again with YAML texts (issue 12:
  * `compileSchema(schema, { syntax: "yaml" })`, each instance written by the
  * `yaml` package in the dialect's style, `YAML_PACKAGE_STYLE`, and by
@@ -78,6 +80,8 @@ interface Options {
   baseline: string;
   /** `yaml`: also run every file with YAML texts, after the JSON run, and print both. */
   syntax: "json" | "yaml";
+  /** Also measure every mask's CPU time (`--cpu`) and print its distribution beside the wall time. */
+  cpu: boolean;
   /** Print token counts per valid instance: compact JSON, pretty JSON (indent 2), the YAML dialect. */
   tokens: boolean;
 }
@@ -98,6 +102,7 @@ function parseArgs(): Options {
     baseline: resolve(get("--baseline") ?? engineBaselinePath),
     syntax: get("--syntax") === "yaml" ? "yaml" : "json",
     tokens: a.includes("--tokens"),
+    cpu: a.includes("--cpu"),
   };
 }
 
@@ -116,13 +121,14 @@ async function main(): Promise<number> {
   const compiler = opt.reference ? null : new GrammarCompiler(vocab);
   const results: MaskBenchFileResult[] = [];
   const maskUs: number[] = [];
+  const maskCpuUs: number[] | undefined = opt.cpu ? [] : undefined;
   const log = (s: string) => {
     if (!opt.json) console.log(s);
   };
   log(`MaskBench: ${files.length} files from ${opt.data}; ${opt.reference ? "reference recognizer" : "engine"} with the Qwen vocabulary (${vocab.size} ids); ${process.platform} ${process.arch}, Node ${process.version}`);
   const started = performance.now();
   for (const [n, file] of files.entries()) {
-    results.push(evaluateMaskBenchPath(opt.data, file, { compiler, tokenizer, masks: opt.masks, maskUs }));
+    results.push(evaluateMaskBenchPath(opt.data, file, { compiler, tokenizer, masks: opt.masks, maskUs, maskCpuUs }));
     // Progress on stderr, also under --json (a full run takes minutes).
     if ((n + 1) % 500 === 0) process.stderr.write(`  ${n + 1} / ${files.length} files, ${r1((performance.now() - started) / 1000)} s\n`);
   }
@@ -134,6 +140,7 @@ async function main(): Promise<number> {
   const totalMs = compiled.filter((r) => !Number.isNaN(r.engineMs)).map((r) => r.compileMs + r.engineMs).sort((a, b) => a - b);
   const ms3 = (x: number) => Math.round(x * 1000) / 1000;
   const masks = maskUs.sort((a, b) => a - b);
+  const cpuMasks = maskCpuUs?.sort((a, b) => a - b);
   const summary = {
     files: t.files,
     compiled: t.compiled,
@@ -145,6 +152,7 @@ async function main(): Promise<number> {
     maskDisagrees: t.maskDisagrees,
     crashes: t.crashes,
     maskUs: { n: masks.length, p50: r1(pct(masks, 0.5)), p99: r1(pct(masks, 0.99)), max: r1(masks[masks.length - 1] ?? NaN) },
+    ...(cpuMasks ? { maskCpuUs: { p50: pct(cpuMasks, 0.5), p99: pct(cpuMasks, 0.99), max: cpuMasks[cpuMasks.length - 1] ?? NaN, over300: cpuMasks.filter((x) => x > 300).length } } : {}),
     schemaCompileMs: { p50: Math.round(pct(compileMs, 0.5) * 1000) / 1000, p90: Math.round(pct(compileMs, 0.9) * 1000) / 1000 },
     engineCompileMs: { p50: ms3(pct(engineMs, 0.5)), p90: ms3(pct(engineMs, 0.9)) },
     totalCompileMs: { p50: ms3(pct(totalMs, 0.5)), p90: ms3(pct(totalMs, 0.9)) },
@@ -159,6 +167,7 @@ async function main(): Promise<number> {
   log(`invalid accepted ${t.invalidAccepted}, valid rejected ${t.validRejected}; labelled invalid but ajv-valid and accepted: ${t.ajvDisagrees}`);
   if (!opt.reference) log(`mask/accept disagreements ${t.maskDisagrees}; crashes ${t.crashes}`);
   log(`mask µs p50 ${summary.maskUs.p50} p99 ${summary.maskUs.p99} max ${summary.maskUs.max} (${masks.length} masks)`);
+  if (summary.maskCpuUs) log(`mask CPU µs p50 ${summary.maskCpuUs.p50} p99 ${summary.maskCpuUs.p99} max ${summary.maskCpuUs.max}; masks over 300 µs CPU: ${summary.maskCpuUs.over300}`);
   log(`schema compile ms p50 ${summary.schemaCompileMs.p50} p90 ${summary.schemaCompileMs.p90}; engine compile ms p50 ${summary.engineCompileMs.p50} p90 ${summary.engineCompileMs.p90}; both, per schema: p50 ${summary.totalCompileMs.p50} p90 ${summary.totalCompileMs.p90}`);
   log(`refusals: ${JSON.stringify(summary.refusals)}`);
   worst((r) => r.compileMs + (Number.isNaN(r.engineMs) ? 0 : r.engineMs), "compile ms");
