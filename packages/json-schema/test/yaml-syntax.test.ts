@@ -86,6 +86,17 @@ describe("YAML grammar: the dialect's writing of valid values is accepted", () =
       expect(checkText(grammar, text.slice(0, -1)), "without the final line break").toEqual({ accepted: true });
     });
   }
+  it("accepts an optional --- line before the root value, read alike by YAML 1.2 and 1.1", () => {
+    const { grammar } = compileSchema(SCHEMAS.nested, { syntax: "yaml" });
+    for (const text of ["---\ntags:\n  - a\n", "---\n{}\n", "---\n{}"]) {
+      expect(checkText(grammar, text), text).toEqual({ accepted: true });
+      expect(parseYaml(text, "1.1"), text).toEqual(parseYaml(text, "1.2"));
+    }
+    for (const text of ["--- tags:\n  - a\n", "---\n---\n{}\n", "\n---\n{}\n", "tags:\n  - a\n---\n"]) expect(checkText(grammar, text).accepted, text).toBe(false);
+    const str = compileSchema({ type: "string" }, { syntax: "yaml" }).grammar;
+    expect(checkText(str, "---\nplain words").accepted).toBe(true);
+    expect(checkText(str, "---\n---").accepted, "a root string --- is quoted").toBe(false);
+  });
   it("writes free-form values in block style at every depth (flow style only for {} and [])", () => {
     const { grammar } = compileSchema(SCHEMAS.nested, { syntax: "yaml" });
     const deep = "meta:\n  a:\n    b:\n      c:\n        - 1\n        - - \"on\"\n          - d: null\n            e f: -1.5e+300\n        - {}\n";

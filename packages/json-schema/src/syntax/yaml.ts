@@ -11,8 +11,8 @@
  * starts on the next line (`key:` then `\n` and the entries); a sequence
  * item's collection starts on the dash's line (`- k: v`, `- - x`), the
  * dash followed by n - 1 spaces; scalars follow `key:` and `-` after one
- * space; empty collections are `{}` and `[]`. The document may end with a
- * line break.
+ * space; empty collections are `{}` and `[]`. The document may start with
+ * a `---` line and end with a line break.
  */
 import { LimitError } from "@formwork/core";
 import { alt, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
@@ -190,8 +190,9 @@ export class YamlSyntax implements Syntax {
     this.strings = this.writer("block", "yaml-string");
     this.keys = this.writer("key", "yaml-key");
   }
+  /** The root value, optionally after a `---` line (the document start marker, read alike by YAML 1.1 and 1.2), optionally followed by a line break. */
   document(root: Node): Node {
-    return seq(root, optional(literal("\n")));
+    return seq(optional(literal("---\n")), root, optional(literal("\n")));
   }
   scalar(node: Node, _depth: number, slot: Slot): Node {
     return slot === "root" ? node : seq(literal(" "), node);
