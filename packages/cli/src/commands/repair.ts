@@ -206,7 +206,7 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
   let input: string | Uint8Array | undefined = await io.readStdin();
   const r = repair(input);
   // The same text the repairer read (TextDecoder replaces invalid UTF-8 as it does), for lines and columns.
-  if (!values.quiet) {
+  if (!values.quiet && r.edits.length > 0) {
     for (const lines of editLines(typeof input === "string" ? input : new TextDecoder().decode(input), r.edits)) io.stderr(lines);
     const summary = summarizeRepair(r);
     if (summary !== undefined) io.stderr(summary);
