@@ -13,11 +13,12 @@ import type { SchemaIssue } from "./edit.js";
 export type RepairLimits = Pick<Limits, "maxInputBytes" | "maxDepth">;
 
 /**
- * Defaults: 16 MiB of text (the repairers hold the whole document, its
- * candidates and their edits: broken JSON lines took about 140 MB of memory
- * per MB of input, 2.3 GB at 16 MB); nesting 100,000 levels for JSON (its
- * parser and serialiser are iterative; each level costs about 1.6 KB while
- * repairing) and 256 for YAML (the `yaml` parser recurses once per level and
+ * Defaults: 16 MiB of text (the repairers hold the whole document and its
+ * value: broken JSON takes about 11 MB of memory per MB of input with
+ * `edits: "count"`, 41 with the log; YAML about 270, the `yaml` package's
+ * tree; see docs/repair.md, Memory); nesting 100,000 levels for JSON (its
+ * parser and serialiser are iterative; an open level costs about 0.6 KB
+ * while repairing) and 256 for YAML (the `yaml` parser recurses once per level and
  * overflowed the stack, fatally, near 1,000).
  */
 export const DEFAULT_JSON_REPAIR_LIMITS: Readonly<RepairLimits> = Object.freeze({ maxInputBytes: 16 * 1024 * 1024, maxDepth: 100_000 });
