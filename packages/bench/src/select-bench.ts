@@ -75,8 +75,37 @@ interface Opts {
   skip: Set<string>;
 }
 
+const USAGE = `Usage: node packages/bench/dist/select-bench.js [options]   (pnpm bench:select)
+
+  --sizes tiny,mid      fixture model sizes (default tiny,mid)
+  --threads 1,2         thread counts, set for Formwork and node-llama-cpp alike (default 1,2)
+  --ns 1,2,4,8          candidate counts N (default 1,2,4,8)
+  --reps N              repetitions per row, medians (default 2)
+  --max-tokens N        tokens per candidate at most (default 48)
+  --schemas K           MaskBench-dev schemas for the valid share (default 8)
+  --data DIR            MaskBench-dev folder (default ../shared/data/maskbench-dev)
+  --skip LIST           sections to skip: speed, prompt, valid, identical
+  --json                one summary line instead of the tables
+  --help                this text
+
+Sections: speed (tokens/s and CPU ms/token for N = 1, 2, 4, 8 vs node-llama-cpp's own N sequences),
+prompt (prompt sharing), valid (valid share on MaskBench-dev), identical (batch invariance).
+The issue's table: --sizes tiny,mid --skip prompt,valid,identical (add --threads 1 or 2).`;
+
 function parseArgs(): Opts {
   const a = process.argv.slice(2);
+  if (a.includes("--help") || a.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const known = new Set(["--json", "--sizes", "--threads", "--ns", "--reps", "--max-tokens", "--schemas", "--data", "--skip"]);
+  for (let i = 0; i < a.length; i++) {
+    if (!a[i].startsWith("--")) continue;
+    if (!known.has(a[i])) {
+      console.error(`select bench: unknown option ${a[i]}\n\n${USAGE}`);
+      process.exit(2);
+    }
+  }
   const val = (name: string) => {
     const i = a.indexOf(name);
     return i >= 0 ? a[i + 1] : undefined;
