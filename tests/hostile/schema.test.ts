@@ -38,6 +38,15 @@ describe("wide schemas", () => {
 
   // With a 150 KB stack, recursion once per property failed at 2,000 properties (the object emitter,
   // the left-recursion search, ajv's nested code); at the default stack it failed between 3,000 and 9,999.
+  it("a oneOf of 3,000 branches through formwork validate: max-properties (ajv's compiler overflows), not minutes of compiling", () => {
+    // validate runs in a worker thread whose stack is the main thread's (984 KB); with a worker's own 4 MB, ajv
+    // ground on past 120 s instead of overflowing.
+    const schema = files.file("oneof-3000.json", JSON.stringify({ oneOf: Array.from({ length: 3_000 }, (_, i) => ({ const: i })) }));
+    const r = formwork(["validate", "--schema", schema, "--value", "1"], { timeoutMs: 60_000 });
+    expect(r.signal).toBeNull();
+    cliError(r, "max-properties");
+  });
+
   it("2,000 properties through formwork check and validate, on a small stack", () => {
     const required = files.file("r2000.json", JSON.stringify({ ...props(2_000), required: Array.from({ length: 2_000 }, (_, i) => `p${i}`) }));
     const all = `{${Array.from({ length: 2_000 }, (_, i) => `"p${i}": ${i}`).join(", ")}}`;

@@ -119,13 +119,11 @@ const IN_WORKER = new Set(["check", "validate"]);
 /** Runs `run(argv)` in a worker thread (its output goes to this process's stdout and stderr); Ctrl-C ends it. */
 function runInWorker(argv: string[]): Promise<number> {
   process.once("SIGINT", interrupted);
-  // The worker's JavaScript stack follows this process's --stack-size (a worker's own default is 4 MB;
-  // Node keeps 192 KB of the thread's stack for itself, outside JavaScript's limit).
-  const stackKb = process.execArgv.map((a) => /^--stack-size=(\d+)$/.exec(a)?.[1]).find((v) => v !== undefined);
-  const worker = new Worker(new URL("./worker.js", import.meta.url), {
-    workerData: { argv },
-    ...(stackKb !== undefined ? { resourceLimits: { stackSizeMb: (Number(stackKb) + 192) / 1024 } } : {}),
-  });
+  // The worker's JavaScript stack is this thread's: --stack-size, or V8's default 984 KB (a worker's own
+  // default is 4 MB, and ajv's compile of a 3,000-branch oneOf then ran for minutes instead of overflowing
+  // into max-properties at once). Node keeps 192 KB of the thread's stack outside JavaScript's limit.
+  const stackKb = Number(process.execArgv.map((a) => /^--stack-size=(\d+)$/.exec(a)?.[1]).find((v) => v !== undefined) ?? 984);
+  const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { argv }, resourceLimits: { stackSizeMb: (stackKb + 192) / 1024 } });
   return new Promise((resolve, reject) => {
     let code: number | undefined;
     worker.on("message", (m: { code?: number; internal?: string }) => {
