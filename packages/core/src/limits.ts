@@ -87,6 +87,12 @@ export interface LimitContext {
   raise?: string;
   /** What to change in the input instead, put before how to raise the limit. */
   advice?: string;
+  /**
+   * What the command line offers instead of `--limit NAME=N`, for a limit
+   * `formwork --limit` does not reach (e.g. the regex compiler's own
+   * `maxDepth`): replaces the `(CLI: --limit NAME=N)` advice, which would be untrue.
+   */
+  cli?: string;
 }
 
 /**
@@ -99,7 +105,7 @@ export function limitExceeded(name: keyof Limits, limit: number, actual: number 
   const unit = UNITS[name];
   return new LimitError(limitCode(name), `${context.what} ${VERBS[name]} ${measured}${unit}, past the limit ${name} = ${limit}`, {
     location: context.location,
-    hint: `${context.advice ? `${context.advice} ` : ""}Raise it with ${context.raise ?? `the option limits: { ${name}: N }`} (CLI: --limit ${name}=N) if the input is trusted; see docs/limits.md.`,
+    hint: `${context.advice ? `${context.advice} ` : ""}Raise it with ${context.raise ?? `the option limits: { ${name}: N }`} (${context.cli ?? `CLI: --limit ${name}=N`}) if the input is trusted; see docs/limits.md.`,
     limit: name,
     limitValue: limit,
   });

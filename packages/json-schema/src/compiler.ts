@@ -270,7 +270,7 @@ function value(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, refRules: M
   ctx.reached = Math.max(ctx.reached, depth);
   if (depth > ctx.opts.maxDepth) {
     if (ctx.syntax.depthMatters) return EMPTY;
-    throw new LimitError("max-depth", `The schema nests deeper than maxDepth (${ctx.opts.maxDepth})`, { location: { kind: "pointer", pointer: frames[0]?.ptr ?? "" }, hint: "Raise the maxDepth option." });
+    throw new LimitError("max-depth", `The schema nests deeper than maxDepth (${ctx.opts.maxDepth})`, { location: { kind: "pointer", pointer: frames[0]?.ptr ?? "" }, hint: "Raise the option maxDepth of compileSchema (or resolveConstraint's schemaOptions; not limits.maxDepth, which bounds the schema document) if the schema is trusted. The command line cannot raise it (--limit maxDepth=N sets limits.maxDepth); see docs/limits.md." });
   }
   // A lone $ref (or a chain of them) becomes a rule, which is what makes recursion finite.
   const live = frames.filter((f) => !(f.s === true || (typeof f.s === "object" && f.s !== null && !Array.isArray(f.s) && isMetadataOnly(f.s as Record<string, unknown>))));
@@ -356,7 +356,7 @@ function value(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, refRules: M
     }
     budget.n += branches.length;
     if (budget.n > ctx.opts.maxAlternatives) {
-      throw new LimitError("too-many-alternatives", `The schema expands into more than maxAlternatives (${ctx.opts.maxAlternatives}) alternatives`, { location: { kind: "pointer", pointer: `${f.ptr}/${key}` }, hint: "Raise the maxAlternatives option or simplify anyOf/oneOf/if combinations." });
+      throw new LimitError("too-many-alternatives", `The schema expands into more than maxAlternatives (${ctx.opts.maxAlternatives}) alternatives`, { location: { kind: "pointer", pointer: `${f.ptr}/${key}` }, hint: "Raise the option maxAlternatives of compileSchema (or resolveConstraint's schemaOptions) if the schema is trusted, or simplify anyOf/oneOf/if combinations. The command line cannot raise it (--limit does not take maxAlternatives); see docs/limits.md." });
     }
     const nodes = branches.map((b) => value(ctx, [...others, ...b], depth, slot, refRules, budget)).filter((n) => !(n.type === "alt" && n.items.length === 0));
     return nodes.length === 0 ? EMPTY : alt(...nodes);

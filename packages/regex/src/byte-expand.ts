@@ -15,6 +15,7 @@ import { normalizeRanges } from "./char-set.js";
 import { type CharDfa, atomOf } from "./char-dfa.js";
 import type { CharMode } from "./unicode-tables.js";
 import { type ByteRange, utf8SequencesOfRanges } from "./utf8-ranges.js";
+import { regexLimitHint } from "./limit-advice.js";
 
 /** A byte DFA before minimisation: state 0 is the start; rows of 256 entries, `-1` for none. */
 export interface RawByteDfa {
@@ -42,7 +43,7 @@ export function expandToBytes(dfa: CharDfa, mode: CharMode, maxStates: number): 
   const newState = (acc: number): number => {
     if (rows.length >= maxStates) {
       throw new LimitError("regex-dfa-limit", `The regex needs more than ${maxStates} byte-level DFA states (maxDfaStates)`, {
-        hint: "Raise the maxDfaStates option, or simplify the pattern (large Unicode classes under counted repetition cost many byte states).",
+        hint: regexLimitHint("maxDfaStates", "simplify the pattern (large Unicode classes under counted repetition cost many byte states)"),
       });
     }
     rows.push(new Int32Array(256).fill(-1));

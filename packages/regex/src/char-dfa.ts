@@ -6,6 +6,7 @@
  */
 import { LimitError } from "@formwork/core";
 import type { CharNfa } from "./char-nfa.js";
+import { regexLimitHint } from "./limit-advice.js";
 
 /** Bound on the NFA positions tracked by all subsets together, per allowed DFA state (keeps subset construction bounded in time and memory). */
 export const SUBSET_WORK_PER_STATE = 1_000;
@@ -147,13 +148,13 @@ export function determinize(nfa: CharNfa, maxChar: number, maxDfaStates: number,
       id = states.length;
       if (id >= maxDfaStates) {
         throw new LimitError("regex-dfa-limit", `The regex needs more than ${maxDfaStates} DFA states (maxDfaStates)`, {
-          hint: "Raise the maxDfaStates option, or simplify the pattern (patterns like (a|b)*a(a|b){20} need exponentially many states).",
+          hint: regexLimitHint("maxDfaStates", "simplify the pattern (patterns like (a|b)*a(a|b){20} need exponentially many states)"),
         });
       }
       work += core.length;
       if (work > maxDfaStates * SUBSET_WORK_PER_STATE) {
         throw new LimitError("regex-dfa-limit", `The regex needs DFA states that track more than ${maxDfaStates * SUBSET_WORK_PER_STATE} NFA positions in all (maxDfaStates × ${SUBSET_WORK_PER_STATE})`, {
-          hint: "Raise the maxDfaStates option, or shorten counted repetitions in search mode (each state tracks every position a match could be at).",
+          hint: regexLimitHint("maxDfaStates", "shorten counted repetitions in search mode (each state tracks every position a match could be at)"),
         });
       }
       keys.set(key, id);

@@ -6,6 +6,7 @@
 import { LimitError } from "@formwork/core";
 import type { CharSet } from "./char-set.js";
 import type { RegexAst } from "./ast.js";
+import { regexLimitHint } from "./limit-advice.js";
 
 /** A character NFA: edges per state, character sets interned by id. */
 export interface CharNfa {
@@ -41,7 +42,7 @@ export function buildCharNfa(
   const newState = (): number => {
     if (eps.length >= options.maxNfaStates) {
       throw new LimitError("regex-nfa-limit", `The regex needs more than ${options.maxNfaStates} NFA states (maxNfaStates)`, {
-        hint: "Raise the maxNfaStates option, or reduce counted repetitions such as {m,n} (each copy of the repeated part costs states).",
+        hint: regexLimitHint("maxNfaStates", "reduce counted repetitions such as {m,n} (each copy of the repeated part costs states)"),
       });
     }
     eps.push([]);

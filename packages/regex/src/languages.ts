@@ -8,6 +8,7 @@ import { LimitError } from "@formwork/core";
 import { type RegexAst, rx } from "./ast.js";
 import { type ByteDfa, type RegexLimits, compileAst, resolveLimits } from "./compile.js";
 import { byteClasses, minimizeDfa } from "./minimize.js";
+import { regexLimitHint } from "./limit-advice.js";
 
 /** A regular language: an AST (whole match) or a byte DFA. */
 export type Language = RegexAst | ByteDfa;
@@ -107,7 +108,7 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
     if (id === undefined) {
       if (tuples.length >= maxStates) {
         throw new LimitError("regex-dfa-limit", `Combining the languages needs more than ${maxStates} DFA states (maxDfaStates)`, {
-          hint: "Raise the maxDfaStates option, or simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern).",
+          hint: regexLimitHint("maxDfaStates", "simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern)"),
         });
       }
       ids.set(key, (id = tuples.length));

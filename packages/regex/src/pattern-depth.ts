@@ -4,6 +4,7 @@
  * group, and about 1,000 nested groups overflow Node's default stack.
  */
 import { lineColumnOf, limitExceeded } from "@formwork/core/internal";
+import { REGEX_LIMIT_CLI } from "./limit-advice.js";
 
 /**
  * Throws `LimitError` `max-depth` at the first `(` (or, under `v`, nested
@@ -35,7 +36,8 @@ export function checkPatternDepth(pattern: string, maxDepth: number, vMode: bool
       throw limitExceeded("maxDepth", maxDepth, undefined, {
         what: "the pattern",
         location: { kind: "span", start: i, end: i + 1, line, column },
-        raise: "the regex option maxDepth",
+        raise: "the option maxDepth of compileRegex",
+        cli: REGEX_LIMIT_CLI,
       });
     }
   }

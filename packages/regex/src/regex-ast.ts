@@ -13,6 +13,7 @@ import { caretExcerpt, lineColumnOf } from "@formwork/core/internal";
 import { type CharSet, complement, intersect, rangeSet, subtract, union, unionAll } from "./char-set.js";
 import { type CharMode, caseClosure, escapeCharSet, maxCharOf } from "./unicode-tables.js";
 import type { RegexAst } from "./ast.js";
+import { regexLimitHint } from "./limit-advice.js";
 
 /** The flags that change the language, after validation. */
 export interface RegexFlags {
@@ -174,7 +175,7 @@ export function lowerRegex(pattern: string, flags: RegexFlags, options: LowerOpt
         if (count > limit) {
           throw new LimitError("regex-repetition-limit", `The repetition ${el.raw.slice(el.element.end - el.start)} asks for ${count} repetitions, above the limit of ${limit} (maxRepetition)\n${caretExcerpt(pattern, el.element.end)}\n`, {
             location: span(pattern, el.element.end, el.end),
-            hint: "Raise the maxRepetition option, or use an unbounded quantifier (* or +) if any count is acceptable.",
+            hint: regexLimitHint("maxRepetition", "use an unbounded quantifier (* or +) if any count is acceptable"),
           });
         }
         return { kind: "repeat", item: element(el.element), min: el.min, max: el.max };

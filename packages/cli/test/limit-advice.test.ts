@@ -1,0 +1,114 @@
+// Issue 17 item 2: every limit error's advice is true. The regex compiler's limits and the schema
+// compiler's maxAlternatives and (unrolling) maxDepth are library options that `--limit NAME=N` does not
+// reach, so their errors name the library option and say the command line cannot raise it, instead of
+// advising a flag that would not help. Each: lowered it refuses with its code and that advice; raised
+// through the option the advice names it compiles; on the CLI the error carries the code and never
+// advises `--limit` for it.
+import { describe, expect, it } from "vitest";
+import { LimitError } from "@formwork/core";
+import { compileRegex, combineLanguages, rx } from "@formwork/regex";
+import { compileSchema } from "@formwork/json-schema";
+import { resolveConstraint } from "@formwork/constraint";
+import { run } from "@formwork/cli";
+import { captureCli } from "./capture.js";
+
+const io = captureCli("formwork-limit-advice-");
+
+function limitErrorOf(fn: () => unknown): LimitError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LimitError);
+    return e as LimitError;
+  }
+  throw new Error("expected a LimitError");
+}
+
+/** The advice of a library-only limit: names the option, says the CLI cannot raise it, never advises --limit. */
+function expectLibraryAdvice(e: LimitError, option: string, owner: string): void {
+  expect(e.hint).toContain(`option ${option} of ${owner}`);
+  expect(e.hint).toMatch(/command line cannot raise it/i);
+  expect(e.hint ?? "").not.toMatch(new RegExp(`--limit ${option}=N\\)`));
+  expect(`${e.message} ${e.hint}`).not.toMatch(/\(CLI: --limit/);
+}
+
+describe("regex compiler limits (library options of compileRegex)", () => {
+  const cases: [option: "maxDfaStates" | "maxNfaStates" | "maxRepetition", pattern: string, low: number, high: number, code: string][] = [
+    ["maxDfaStates", "(a|b)*a(a|b){6}", 50, 1000, "regex-dfa-limit"],
+    ["maxNfaStates", "(abc){30}", 20, 1000, "regex-nfa-limit"],
+    ["maxRepetition", "a{300}", 100, 1000, "regex-repetition-limit"],
+  ];
+  for (const [option, pattern, low, high, code] of cases) {
+    it(`${option}: lowered to ${low} refuses ${pattern} with ${code}; raised to ${high} compiles it`, () => {
+      const e = limitErrorOf(() => compileRegex(pattern, { [option]: low }));
+      expect(e.code).toBe(code);
+      expectLibraryAdvice(e, option, "compileRegex");
+      const dfa = compileRegex(pattern, { [option]: high });
+      expect(dfa.accepting.length).toBeGreaterThan(0);
+    });
+  }
+  it("maxDepth: lowered refuses with max-depth and the compileRegex option, not --limit; raised compiles", () => {
+    const pattern = `${"(".repeat(5)}a${")".repeat(5)}`;
+    const e = limitErrorOf(() => compileRegex(pattern, { maxDepth: 3 }));
+    expect(e.code).toBe("max-depth");
+    expect(e.hint).toContain("the option maxDepth of compileRegex");
+    expect(e.hint).toMatch(/command line cannot raise it/);
+    expect(e.hint).not.toContain("--limit maxDepth=N");
+    expect(() => compileRegex(pattern, { maxDepth: 5 })).not.toThrow();
+  });
+  it("combineLanguages' maxDfaStates: lowered refuses with regex-dfa-limit and its advice; raised combines", () => {
+    const spec = { all: [rx.star(rx.any), compileRegex("[a-z]*b[a-z]*")], minLength: 40, maxLength: 60 };
+    const e = limitErrorOf(() => combineLanguages(spec, { maxDfaStates: 20 }));
+    expect(e.code).toBe("regex-dfa-limit");
+    expectLibraryAdvice(e, "maxDfaStates", "compileRegex");
+    expect(() => combineLanguages(spec, { maxDfaStates: 20_000 })).not.toThrow();
+  });
+});
+
+describe("schema compiler options maxAlternatives and maxDepth", () => {
+  // 2^10 = 1,024 alternatives.
+  const alternatives = { allOf: Array.from({ length: 10 }, (_, i) => ({ anyOf: [{ minimum: i }, { maximum: -i }] })) };
+  // Arrays nested 6 deep under a non-recursive schema: the unrolling maxDepth counts them.
+  let deep: Record<string, unknown> = { type: "integer" };
+  for (let i = 0; i < 6; i++) deep = { type: "array", items: deep };
+
+  it("maxAlternatives: lowered refuses with too-many-alternatives naming compileSchema's option; raised compiles (compileSchema and resolveConstraint)", () => {
+    const e = limitErrorOf(() => compileSchema(alternatives, { maxAlternatives: 64 }));
+    expect(e.code).toBe("too-many-alternatives");
+    expectLibraryAdvice(e, "maxAlternatives", "compileSchema");
+    expect(limitErrorOf(() => compileSchema(alternatives)).code).toBe("too-many-alternatives"); // the default, 512
+    expect(() => compileSchema(alternatives, { maxAlternatives: 2048 })).not.toThrow();
+    expect(() => resolveConstraint({ schema: alternatives, schemaOptions: { maxAlternatives: 2048 } })).not.toThrow();
+  });
+  it("maxDepth: lowered refuses with max-depth naming compileSchema's option, not limits.maxDepth; raised compiles", () => {
+    const e = limitErrorOf(() => compileSchema(deep, { maxDepth: 3 }));
+    expect(e.code).toBe("max-depth");
+    expectLibraryAdvice(e, "maxDepth", "compileSchema");
+    expect(e.hint).toContain("not limits.maxDepth");
+    // limits.maxDepth (what --limit maxDepth sets) does not raise it: the advice is right not to name it.
+    expect(limitErrorOf(() => compileSchema(deep, { maxDepth: 3, limits: { maxDepth: 1000 } })).code).toBe("max-depth");
+    expect(() => compileSchema(deep, { maxDepth: 6 })).not.toThrow();
+    expect(() => resolveConstraint({ schema: deep, schemaOptions: { maxDepth: 6 } })).not.toThrow();
+  });
+});
+
+describe("on the CLI: the code, and no advice to use a --limit that would not help", () => {
+  it("check --regex past the regex DFA limit: error [regex-dfa-limit], no --limit advice, even with --limit maxDfaStates raised", async () => {
+    const pattern = "(a|b)*a(a|b){16}";
+    expect(await run(["check", "--regex", pattern, "--text", "a"])).not.toBe(0);
+    expect(io.err).toContain("[regex-dfa-limit]");
+    expect(io.err).toMatch(/command line cannot raise it/);
+    expect(io.err).not.toContain("--limit maxDfaStates=N");
+    io.err = "";
+    // What the old advice implied: --limit maxDfaStates is accepted but sets the grammar engine's limit, not the regex compiler's.
+    expect(await run(["check", "--regex", pattern, "--text", "a", "--limit", "maxDfaStates=1000000"])).not.toBe(0);
+    expect(io.err).toContain("[regex-dfa-limit]");
+  });
+  it("check --schema past maxAlternatives: error [too-many-alternatives], no --limit advice", async () => {
+    const schema = io.file("alternatives.json", JSON.stringify({ allOf: Array.from({ length: 10 }, (_, i) => ({ anyOf: [{ minimum: i }, { maximum: -i }] })) }));
+    expect(await run(["check", "--schema", schema, "--text", "1"])).not.toBe(0);
+    expect(io.err).toContain("[too-many-alternatives]");
+    expect(io.err).toMatch(/command line cannot raise it/);
+    expect(io.err).not.toMatch(/\(CLI: --limit/);
+  });
+});
