@@ -1,9 +1,9 @@
 // Issue 17 item 2: every limit error's advice is true. The regex compiler's limits and the schema
-// compiler's maxAlternatives and (unrolling) maxDepth are library options that `--limit NAME=N` does not
-// reach, so their errors name the library option and say the command line cannot raise it, instead of
-// advising a flag that would not help. Each: lowered it refuses with its code and that advice; raised
-// through the option the advice names it compiles; on the CLI the error carries the code and never
-// advises `--limit` for it.
+// compiler's (unrolling) maxDepth are library options that `--limit NAME=N` does not reach, so their
+// errors name the library option and say the command line cannot raise it, instead of advising a flag
+// that would not help. maxAlternatives is a limit: `--limit maxAlternatives=N` (limits.maxAlternatives)
+// raises it. Each: lowered it refuses with its code and that advice; raised through what the advice
+// names it compiles (library, resolveConstraint, and on the CLI where a flag exists).
 import { describe, expect, it } from "vitest";
 import { LimitError } from "@formwork/core";
 import { compileRegex, combineLanguages, rx } from "@formwork/regex";
@@ -72,13 +72,18 @@ describe("schema compiler options maxAlternatives and maxDepth", () => {
   let deep: Record<string, unknown> = { type: "integer" };
   for (let i = 0; i < 6; i++) deep = { type: "array", items: deep };
 
-  it("maxAlternatives: lowered refuses with too-many-alternatives naming compileSchema's option; raised compiles (compileSchema and resolveConstraint)", () => {
+  it("maxAlternatives (a limit, --limit maxAlternatives=N): lowered refuses with too-many-alternatives and the advice; raised compiles (option, limits, resolveConstraint)", () => {
     const e = limitErrorOf(() => compileSchema(alternatives, { maxAlternatives: 64 }));
     expect(e.code).toBe("too-many-alternatives");
-    expectLibraryAdvice(e, "maxAlternatives", "compileSchema");
-    expect(limitErrorOf(() => compileSchema(alternatives)).code).toBe("too-many-alternatives"); // the default, 512
+    expect(e.limit).toBe("maxAlternatives");
+    expect(e.limitValue).toBe(64);
+    expect(e.hint).toContain("the option maxAlternatives of compileSchema or limits: { maxAlternatives: N } (CLI: --limit maxAlternatives=N)");
+    expect(limitErrorOf(() => compileSchema(alternatives)).limitValue).toBe(512); // the default
+    expect(limitErrorOf(() => compileSchema(alternatives, { limits: { maxAlternatives: 100 } })).limitValue).toBe(100);
     expect(() => compileSchema(alternatives, { maxAlternatives: 2048 })).not.toThrow();
-    expect(() => resolveConstraint({ schema: alternatives, schemaOptions: { maxAlternatives: 2048 } })).not.toThrow();
+    expect(() => compileSchema(alternatives, { limits: { maxAlternatives: 2048 } })).not.toThrow();
+    expect(() => resolveConstraint({ schema: alternatives, limits: { maxAlternatives: 2048 } })).not.toThrow();
+    expect(() => compileSchema(alternatives, { limits: { maxAlternatives: 0 } })).toThrow(/maxAlternatives must be a positive integer/);
   });
   it("maxDepth: lowered refuses with max-depth naming compileSchema's option, not limits.maxDepth; raised compiles", () => {
     const e = limitErrorOf(() => compileSchema(deep, { maxDepth: 3 }));
@@ -92,7 +97,7 @@ describe("schema compiler options maxAlternatives and maxDepth", () => {
   });
 });
 
-describe("on the CLI: the code, and no advice to use a --limit that would not help", () => {
+describe("on the CLI: the code, and only advice that works", () => {
   it("check --regex past the regex DFA limit: error [regex-dfa-limit], no --limit advice, even with --limit maxDfaStates raised", async () => {
     const pattern = "(a|b)*a(a|b){16}";
     expect(await run(["check", "--regex", pattern, "--text", "a"])).not.toBe(0);
@@ -104,11 +109,15 @@ describe("on the CLI: the code, and no advice to use a --limit that would not he
     expect(await run(["check", "--regex", pattern, "--text", "a", "--limit", "maxDfaStates=1000000"])).not.toBe(0);
     expect(io.err).toContain("[regex-dfa-limit]");
   });
-  it("check --schema past maxAlternatives: error [too-many-alternatives], no --limit advice", async () => {
+  it("check --schema past maxAlternatives: error [too-many-alternatives] advising --limit maxAlternatives=N, which then accepts", async () => {
     const schema = io.file("alternatives.json", JSON.stringify({ allOf: Array.from({ length: 10 }, (_, i) => ({ anyOf: [{ minimum: i }, { maximum: -i }] })) }));
     expect(await run(["check", "--schema", schema, "--text", "1"])).not.toBe(0);
     expect(io.err).toContain("[too-many-alternatives]");
-    expect(io.err).toMatch(/command line cannot raise it/);
-    expect(io.err).not.toMatch(/\(CLI: --limit/);
+    expect(io.err).toContain("--limit maxAlternatives=N");
+    io.err = "";
+    io.out = "";
+    expect(await run(["check", "--schema", schema, "--text", "10", "--limit", "maxAlternatives=2048"])).toBe(0); // 10 meets every anyOf
+    expect(io.out).toContain("true");
+    expect(io.err).toBe("");
   });
 });

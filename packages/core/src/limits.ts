@@ -31,10 +31,12 @@ export interface Limits {
   maxConfigurations: number;
   /** Most CPU threads given to the model backend. Error code `max-threads`. */
   maxThreads: number;
+  /** Most alternatives one JSON Schema expands into (`anyOf` × `oneOf` × `if` × dependencies). Error code `too-many-alternatives` (its code before it was a limit). */
+  maxAlternatives: number;
 }
 
 /** The limit names, as `--limit NAME=VALUE` takes them. */
-export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads"];
+export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads", "maxAlternatives"];
 
 const LIMIT_CODES = {
   maxInputBytes: "max-input-bytes",
@@ -46,12 +48,13 @@ const LIMIT_CODES = {
   maxStackDepth: "max-stack-depth",
   maxConfigurations: "max-configurations",
   maxThreads: "max-threads",
+  maxAlternatives: "too-many-alternatives",
 } as const satisfies Record<keyof Limits, ErrorCode>;
 
 /** The error code of a limit. */
 export type LimitCode = (typeof LIMIT_CODES)[keyof Limits];
 
-/** The error code of a limit: its name in kebab case (`maxDepth` → `max-depth`). */
+/** The error code of a limit: its name in kebab case (`maxDepth` → `max-depth`), but `too-many-alternatives` for `maxAlternatives`. */
 export function limitCode(name: keyof Limits): LimitCode {
   return LIMIT_CODES[name];
 }
@@ -121,6 +124,7 @@ const VERBS: Record<keyof Limits, string> = {
   maxStackDepth: "nests rule calls",
   maxConfigurations: "has",
   maxThreads: "asks for",
+  maxAlternatives: "expands into",
 };
 
 const UNITS: Record<keyof Limits, string> = {
@@ -133,6 +137,7 @@ const UNITS: Record<keyof Limits, string> = {
   maxStackDepth: " deep",
   maxConfigurations: " parser configurations after one byte",
   maxThreads: " threads",
+  maxAlternatives: " alternatives",
 };
 
 /** The UTF-8 length of `text` in bytes, without encoding it (lone surrogates count 3, as `TextEncoder` writes U+FFFD). */

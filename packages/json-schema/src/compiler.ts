@@ -8,6 +8,7 @@
  * the refusal becomes a warning and a documented approximation.
  */
 import { CompileError, LimitError } from "@formwork/core";
+import { limitExceeded } from "@formwork/core/internal";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { productiveRules } from "@formwork/grammar/internal";
 import { checkSchemaLimits } from "@formwork/validate";
@@ -356,7 +357,7 @@ function value(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, refRules: M
     }
     budget.n += branches.length;
     if (budget.n > ctx.opts.maxAlternatives) {
-      throw new LimitError("too-many-alternatives", `The schema expands into more than maxAlternatives (${ctx.opts.maxAlternatives}) alternatives`, { location: { kind: "pointer", pointer: `${f.ptr}/${key}` }, hint: "Raise the option maxAlternatives of compileSchema (or resolveConstraint's schemaOptions) if the schema is trusted, or simplify anyOf/oneOf/if combinations. The command line cannot raise it (--limit does not take maxAlternatives); see docs/limits.md." });
+      throw limitExceeded("maxAlternatives", ctx.opts.maxAlternatives, undefined, { what: "the schema", location: { kind: "pointer", pointer: `${f.ptr}/${key}` }, advice: "Simplify the anyOf/oneOf/if combinations (each alternative costs grammar size).", raise: "the option maxAlternatives of compileSchema or limits: { maxAlternatives: N }" });
     }
     const nodes = branches.map((b) => value(ctx, [...others, ...b], depth, slot, refRules, budget)).filter((n) => !(n.type === "alt" && n.items.length === 0));
     return nodes.length === 0 ? EMPTY : alt(...nodes);

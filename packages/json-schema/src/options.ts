@@ -54,7 +54,10 @@ export interface CompileSchemaOptions {
   remotes?: Record<string, unknown>;
   /** Deepest nesting of objects/arrays the pretty style unrolls (recursive schemas need one rule per depth). Default 24. */
   maxDepth?: number;
-  /** Most alternatives one schema may expand into (`anyOf` x `oneOf` x `if` x dependencies). Default 512. Each costs grammar size. */
+  /**
+   * Most alternatives one schema may expand into (`anyOf` x `oneOf` x `if` x dependencies). Default 512. Each costs grammar size.
+   * Also `limits.maxAlternatives` (CLI: `--limit maxAlternatives=N`); this option wins when both are set.
+   */
   maxAlternatives?: number;
   /** Largest `multipleOf` divisor compiled as a digit automaton (one rule per remainder). Default 1000. */
   maxMultipleOf?: number;
@@ -121,7 +124,7 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     draft: o.draft ?? 2020,
     remotes: o.remotes ?? {},
     maxDepth: o.maxDepth ?? 24,
-    maxAlternatives: o.maxAlternatives ?? 512,
+    maxAlternatives: resolveLimits({ maxAlternatives: 512 }, { ...o.limits, ...(o.maxAlternatives === undefined ? {} : { maxAlternatives: o.maxAlternatives }) }).maxAlternatives,
     maxMultipleOf: o.maxMultipleOf ?? 1000,
     maxStates: o.maxStates ?? 20000,
     assertFormat: o.assertFormat ?? true,
