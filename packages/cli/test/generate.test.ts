@@ -107,7 +107,7 @@ describe("formwork generate", () => {
     expect(await gen("--schema", schemaPath, "--format", "yaml", "--seed", "6", "--max-tokens", "80")).toBe(0);
     expect(validate(parseDocument(io.out).toJS()).valid, io.out).toBe(true);
     expect(io.out).not.toMatch(/^\{/);
-  });
+  }, 300_000); // ~18 s alone; six model runs, past 120 s under load (and a timed-out run kept writing into the next test's output)
 
   it("--columns writes a CSV table (one newline after its last row), the value in --json, and --n picks among tables", async () => {
     expect(await gen("--columns", "name:string<=8,age:integer>=0<=120", "--max-rows", "2", "--delimiter", ";", "--seed", "2", "--max-tokens", "60")).toBe(0);
