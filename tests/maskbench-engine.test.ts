@@ -23,15 +23,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { GrammarCompiler } from "@formwork/grammar";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
-import {
-  compareWithBaseline,
-  evaluateMaskBenchPath,
-  maskBenchFiles,
-  readEngineBaseline,
-  totalsOf,
-  writeEngineBaseline,
-  type MaskBenchFileResult,
-} from "../packages/bench/src/maskbench-eval.js";
+import { evaluateMaskBenchPath, maskBenchFiles, ratchetAgainst, totalsOf, type MaskBenchFileResult } from "../packages/bench/src/maskbench-eval.js";
 import { quantile } from "../packages/bench/src/stats.js";
 
 const EVERY = 10;
@@ -66,13 +58,8 @@ describe.skipIf(!existsSync(dataDir))("MaskBench-dev through the engine (every 1
     );
     console.log(`MaskBench-dev engine refusals: ${JSON.stringify(t.refusals)}`);
 
-    const baseline = existsSync(baselinePath) ? readEngineBaseline(baselinePath) : null;
-    if (!baseline) console.log(`no baseline at ${baselinePath}: run with UPDATE_BASELINE=1 to record one`);
-    const v = compareWithBaseline(results, baseline);
-    if (v.improvements.length) console.log(`improvements (run with UPDATE_BASELINE=1 to record):\n  ${v.improvements.join("\n  ")}`);
-    if (v.unknown.length) console.log(`files not in the baseline: ${v.unknown.length} (${v.unknown.slice(0, 5).join(", ")})`);
+    const v = ratchetAgainst(baselinePath, EVERY, results, process.env.UPDATE_BASELINE === "1");
     if (t.maskDisagrees) console.log(`mask/accept disagreements: ${results.filter((r) => r.maskDisagrees).map((r) => `${r.file} (${r.maskDisagrees})`).join(", ")}`);
-    if (process.env.UPDATE_BASELINE === "1") writeEngineBaseline(baselinePath, "maskbench-dev", EVERY, results);
 
     expect(v.crashes).toEqual([]);
     expect(v.invalidAccepted).toEqual([]);

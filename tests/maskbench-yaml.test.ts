@@ -21,15 +21,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { GrammarCompiler } from "@formwork/grammar";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
-import {
-  compareWithBaseline,
-  evaluateMaskBenchPath,
-  maskBenchFiles,
-  readEngineBaseline,
-  totalsOf,
-  writeEngineBaseline,
-  type MaskBenchFileResult,
-} from "../packages/bench/src/maskbench-eval.js";
+import { evaluateMaskBenchPath, maskBenchFiles, ratchetAgainst, totalsOf, type MaskBenchFileResult } from "../packages/bench/src/maskbench-eval.js";
 
 const EVERY = 40;
 const repoRoot = resolve(import.meta.dirname, "..");
@@ -55,11 +47,7 @@ describe.skipIf(!existsSync(dataDir))("MaskBench-dev through the engine with YAM
     );
     console.log(`MaskBench-dev YAML refusals: ${JSON.stringify(t.refusals)}`);
 
-    const baseline = existsSync(baselinePath) ? readEngineBaseline(baselinePath) : null;
-    if (!baseline) console.log(`no baseline at ${baselinePath}: run with UPDATE_BASELINE=1 to record one`);
-    const v = compareWithBaseline(results, baseline);
-    if (v.improvements.length) console.log(`improvements (run with UPDATE_BASELINE=1 to record):\n  ${v.improvements.join("\n  ")}`);
-    if (process.env.UPDATE_BASELINE === "1") writeEngineBaseline(baselinePath, "maskbench-dev", EVERY, results);
+    const v = ratchetAgainst(baselinePath, EVERY, results, process.env.UPDATE_BASELINE === "1");
 
     expect(v.crashes).toEqual([]);
     expect(v.invalidAccepted).toEqual([]);

@@ -18,7 +18,7 @@
  * uncompiled with that code; any other exception is a crash (a bug), recorded
  * with the stage it came from.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { FormworkError, TokenMask } from "@formwork/core";
 import { type GrammarCompiler, type Grammar } from "@formwork/grammar";
 import { referenceMatch } from "@formwork/grammar/testing";
@@ -398,6 +398,22 @@ export interface RatchetVerdict {
   crashes: string[];
   /** Files of this run that the baseline does not list. */
   unknown: string[];
+}
+
+/**
+ * The ratchet step of the CI tests (tests/maskbench-*.test.ts): the verdict of
+ * `results` against the baseline at `path` (none there: every file is new),
+ * with what a reader needs logged, and the baseline rewritten when `update`
+ * (the tests' UPDATE_BASELINE=1).
+ */
+export function ratchetAgainst(path: string, every: number, results: readonly MaskBenchFileResult[], update: boolean, log: (line: string) => void = console.log): RatchetVerdict {
+  const baseline = existsSync(path) ? readEngineBaseline(path) : null;
+  if (!baseline) log(`no baseline at ${path}: run with UPDATE_BASELINE=1 to record one`);
+  const v = compareWithBaseline(results, baseline);
+  if (v.improvements.length) log(`improvements (run with UPDATE_BASELINE=1 to record):\n  ${v.improvements.join("\n  ")}`);
+  if (v.unknown.length) log(`files not in the baseline: ${v.unknown.length} (${v.unknown.slice(0, 5).join(", ")})`);
+  if (update) writeEngineBaseline(path, "maskbench-dev", every, results);
+  return v;
 }
 
 /** Compares a run with the baseline: only the files the run holds are compared. */

@@ -105,14 +105,20 @@ describe("CSV grammar: exactness", () => {
 });
 
 const maskbench = resolve(process.env.FORMWORK_SHARED_DATA ?? resolve(import.meta.dirname, "../../../../shared/data"), "maskbench-dev");
+/** The MaskBench-dev files (by name) whose schema is an array with an items schema: the candidates for a CSV table. */
+function* arraySchemas(): Generator<[string, Record<string, unknown>]> {
+  for (const f of readdirSync(maskbench).filter((x) => x.endsWith(".json")).sort()) {
+    const schema = (JSON.parse(readFileSync(join(maskbench, f), "utf8")) as { schema: Record<string, unknown> }).schema;
+    if (schema?.type === "array" && typeof schema.items === "object") yield [f, schema];
+  }
+}
+
 describe.skipIf(!existsSync(maskbench))("CSV grammar: MaskBench-dev tables", () => {
   it("random sentences of every MaskBench-dev array-of-records schema the CSV syntax takes read back valid", () => {
     const r = rng(12);
     let tables = 0;
     let refused = 0;
-    for (const f of readdirSync(maskbench).filter((x) => x.endsWith(".json")).sort()) {
-      const schema = (JSON.parse(readFileSync(join(maskbench, f), "utf8")) as { schema: Record<string, unknown> }).schema;
-      if (schema?.type !== "array" || typeof schema.items !== "object") continue;
+    for (const [f, schema] of arraySchemas()) {
       let c;
       try {
         c = compileSchema(schema, { syntax: "csv" });
@@ -140,9 +146,7 @@ describe.skipIf(!existsSync(maskbench))("CSV grammar: MaskBench-dev tables", () 
   it("the text stringifyCsv writes for their valid instances (sentences of the JSON grammar) is in the CSV grammar", () => {
     const r = rng(13);
     let checked = 0;
-    for (const f of readdirSync(maskbench).filter((x) => x.endsWith(".json")).sort()) {
-      const schema = (JSON.parse(readFileSync(join(maskbench, f), "utf8")) as { schema: Record<string, unknown> }).schema;
-      if (schema?.type !== "array" || typeof schema.items !== "object") continue;
+    for (const [f, schema] of arraySchemas()) {
       let c;
       try {
         c = compileSchema(schema, { syntax: "csv" });
