@@ -4,23 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadModel } from "@formwork/llama";
+import { ggufHeader as header, ggufString as str, ggufU32 as u32, ggufU64 as u64 } from "@formwork/testkit";
 import { expectError, outcome } from "./outcome.js";
 
 const dir = mkdtempSync(join(tmpdir(), "formwork-hostile-gguf-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const u32 = (v: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v);
-  return b;
-};
-const u64 = (v: bigint) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b;
-};
-const str = (s: string) => Buffer.concat([u64(BigInt(Buffer.byteLength(s))), Buffer.from(s)]);
-const header = (tensors: bigint, kvs: bigint) => Buffer.concat([Buffer.from("GGUF"), u32(3), u64(tensors), u64(kvs)]);
 const file = (name: string, ...parts: Buffer[]) => {
   const p = join(dir, name);
   writeFileSync(p, Buffer.concat(parts));
@@ -38,7 +27,7 @@ describe("hostile GGUF files", () => {
     ["an unknown value type", file("type.gguf", header(0n, 1n), str("k"), u32(77), u32(1)), "unknown type 77"],
     ["a tensor with 2^31 dimensions", file("dims.gguf", header(1n, 0n), str("t"), u32(2 ** 31), Buffer.alloc(64)), "dimensions"],
     ["the wrong magic", file("magic.gguf", Buffer.from("GGML"), u32(3), u64(0n), u64(0n)), 'magic "GGUF"'],
-    ["version 1", file("v1.gguf", Buffer.from("GGUF"), u32(1), u64(0n), u64(0n)), "version is 1"],
+    ["version 1", file("v1.gguf", header(0n, 0n, 1)), "version is 1"],
     ["an empty file", file("empty.gguf"), 'magic "GGUF"'],
   ];
   it.each(cases)("%s: gguf-header", async (_name, path, fragment) => {

@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { ggufHeader } from "@formwork/testkit";
 
 const repo = resolve(import.meta.dirname, "../../..");
 const bin = join(repo, "packages/cli/dist/bin.js");
@@ -72,18 +73,6 @@ function nest(keyword: string, depth: number): unknown {
 }
 const j = (name: string, value: unknown) => file(name, JSON.stringify(value));
 const chain = (n: number) => `root ::= r0\n${Array.from({ length: n }, (_, i) => `r${i} ::= "a" r${i + 1}\n`).join("")}r${n} ::= "b"\n`;
-const u32 = (v: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v);
-  return b;
-};
-const u64 = (v: bigint) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(v);
-  return b;
-};
-const gguf = (tensors: bigint, kvs: bigint) => Buffer.concat([Buffer.from("GGUF"), u32(3), u64(tensors), u64(kvs)]);
-
 const f = {
   p1200: j("p1200.json", props(1_200)),
   p9999: j("p9999.json", props(9_999)),
@@ -111,9 +100,9 @@ const f = {
   leftRec: file("left-recursion.gbnf", 'root ::= root "a" | "b"\n'),
   undefinedRule: file("undefined-rule.gbnf", 'root ::= foo "a"\n'),
   latin1: file("latin1.gbnf", Buffer.concat([Buffer.from('root ::= "caf'), Buffer.from([0xe9]), Buffer.from('"\n')])),
-  kv63: file("kv-2p63.gguf", gguf(0n, 2n ** 63n)),
-  tensors63: file("tensors-2p63.gguf", gguf(2n ** 63n, 0n)),
-  truncated: file("truncated.gguf", Buffer.concat([Buffer.from("GGUF"), u32(3), Buffer.from([1])])),
+  kv63: file("kv-2p63.gguf", ggufHeader(0n, 2n ** 63n)),
+  tensors63: file("tensors-2p63.gguf", ggufHeader(2n ** 63n, 0n)),
+  truncated: file("truncated.gguf", ggufHeader(1n, 0n).subarray(0, 9)),
   notGguf: file("not-gguf.gguf", "this is not a model file\n".repeat(40)),
   folder: join(dir, "folder.gguf"),
   jsonl: file("many.jsonl", '{"text": "aaaa"}\n'.repeat(200_000)),

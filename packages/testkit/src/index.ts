@@ -25,3 +25,4 @@ export type { FixtureModelOptions, FixtureTokenizer } from "./fixtures.js";
 export type { Llama, LlamaModel } from "node-llama-cpp";
 export { teacherForcedLogprobs } from "./teacher-forcing.js";
 export type { OracleMatcher } from "./teacher-forcing.js";
+export { ggufHeader, ggufString, ggufU32, ggufU64 } from "./gguf-bytes.js";
