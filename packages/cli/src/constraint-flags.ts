@@ -64,7 +64,9 @@ export interface ConstraintFlagValues {
 export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
   --format F            json (default); yaml: block-style YAML that YAML
                         1.1 and 1.2 parsers read to the same value
-                        (docs/yaml.md), --indent N sets its indent (2-8);
+                        (docs/yaml.md), --indent N sets its indent (2-8),
+                        --whitespace flexible allows bounded extra spaces
+                        and blank lines (default: the exact layout);
                         csv: a table (see CSV tables below)
   --whitespace W        compact (no whitespace), flexible (default: at most
                         two spaces or a newline and up to 32 spaces/tabs
@@ -155,7 +157,9 @@ export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSch
   }
   const ws = values.whitespace;
   if (format === "yaml") {
-    if (ws !== undefined) throw new ArgumentError("bad-arguments", "--whitespace applies to JSON only; YAML's layout is fixed (use --indent N)");
+    if (ws !== undefined && ws !== "flexible") {
+      throw new ArgumentError("bad-arguments", `--whitespace ${ws} applies to JSON only; YAML's layout is the exact one (the default) or flexible (--whitespace flexible)`, { hint: "Drop --whitespace, or use --whitespace flexible; --indent N sets YAML's indent." });
+    }
     const yamlIndent = numberFlag("indent", values.indent, { min: 2, max: 8, integer: true });
     if (yamlIndent !== undefined) out.indent = yamlIndent;
   }

@@ -174,4 +174,20 @@ describe("formwork check", () => {
     expect(await check("--schema", schema, "--format", "yaml", "--text", "country: NO\n")).toBe(1);
     expect(io.out).toMatch(/"accepted":false/);
   });
+
+  it("--schema --format yaml --whitespace flexible: bounded extra spaces and blank lines", async () => {
+    const schema = file("y3.json", JSON.stringify({ type: "object", properties: { country: { type: "string" }, tags: { type: "array", items: { type: "string" } } } }));
+    const spaced = '\ncountry:   "NO"  \n\ntags:\n  -  a\n';
+    expect(await check("--schema", schema, "--format", "yaml", "--text", spaced)).toBe(1);
+    expect(io.out).toMatch(/"accepted":false/);
+    io.out = "";
+    expect(await check("--schema", schema, "--format", "yaml", "--whitespace", "flexible", "--text", spaced)).toBe(0);
+    expect(io.out).toMatch(/"accepted":true/);
+    io.out = "";
+    expect(await check("--schema", schema, "--format", "yaml", "--whitespace", "flexible", "--text", "country:\t\"NO\"\n")).toBe(1);
+    expect(io.out).toMatch(/"accepted":false/);
+    io.out = "";
+    expect(await check("--schema", schema, "--format", "yaml", "--whitespace", "compact", "--text", "country: x\n")).toBe(2);
+    expect(io.err).toMatch(/--whitespace compact applies to JSON only/);
+  });
 });

@@ -130,6 +130,6 @@ describe("formwork generate", () => {
     expect(io.err).toMatch(/--format must be json, yaml or csv/);
     io.err = "";
     expect(await gen("--schema", schemaPath, "--format", "yaml", "--whitespace", "pretty")).toBe(2);
-    expect(io.err).toMatch(/--whitespace applies to JSON only/);
+    expect(io.err).toMatch(/--whitespace pretty applies to JSON only/);
   });
 });

@@ -24,7 +24,8 @@ export type WhitespaceStyle =
 export interface CompileSchemaOptions {
   /**
    * The text syntax of the output. Default `"json"`. `"yaml"`: block-style YAML that YAML 1.1 and 1.2
-   * parsers read to the same value (docs/yaml.md); `whitespace` does not apply, `indent` does.
+   * parsers read to the same value (docs/yaml.md); `indent` applies, and `whitespace` is omitted
+   * (the exact canonical layout, the default) or `"flexible"` (bounded spacing variations).
    * `"csv"`: a table (an array of flat records, docs/csv.md).
    */
   syntax?: SyntaxName;
@@ -38,10 +39,19 @@ export interface CompileSchemaOptions {
   csv?: CsvOptions;
   /** Approximate instead of refusing, and list the approximations as warnings. Default false (refuse). Each warning says whether it `restricts` the output (a subset of the valid values) or `relaxes` it (validate the output then). */
   lenient?: boolean;
-  /** Whitespace style. Default `"flexible"`. */
+  /**
+   * Whitespace style. Default `"flexible"` for JSON. YAML: omitted, the exact canonical layout
+   * (default), or `"flexible"`: one to 1 + `maxSpaces` spaces after `:` and `-` before a scalar,
+   * up to `maxSpaces` trailing spaces before a line break, up to `maxBlankLines` blank lines
+   * before an entry and at the ends, the indentation unchanged (docs/yaml.md).
+   */
   whitespace?: WhitespaceStyle;
   /** In `flexible` style, the most spaces/tabs after a newline. Default 32 (enough for `JSON.stringify(v, null, 2)` to depth 16). */
   maxIndent?: number;
+  /** YAML `flexible` layout only: the most extra spaces in one run (after `:`/`-` beyond the one required, trailing before a line break). 0 to 32, default 3. */
+  maxSpaces?: number;
+  /** YAML `flexible` layout only: the most blank lines in one run (before an entry, at the start and the end). 0 to 8, default 2. */
+  maxBlankLines?: number;
   /**
    * Property order: as listed in the schema (default, `"schema"`; other members last), or `"any"`
    * (named and other members in any order, each named one at most once; an object with more than
@@ -82,6 +92,12 @@ export interface ResolvedOptions {
   lenient: boolean;
   whitespace: WhitespaceStyle;
   maxIndent: number;
+  /** YAML: the flexible layout (whitespace "flexible") rather than the exact one. */
+  yamlFlexible: boolean;
+  /** YAML flexible layout: most extra spaces in one run (0 in the exact layout). */
+  maxSpaces: number;
+  /** YAML flexible layout: most blank lines in one run (0 in the exact layout). */
+  maxBlankLines: number;
   propertyOrder: "schema" | "any";
   draft: Draft;
   remotes: Record<string, unknown>;
@@ -95,6 +111,16 @@ export interface ResolvedOptions {
 
 /** Fills in defaults and checks option values (throws `ArgumentError`). */
 export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
+  const syntax = o.syntax ?? "json";
+  if (syntax === "yaml" && o.whitespace !== undefined && o.whitespace !== "flexible") {
+    throw new ArgumentError("bad-option", `whitespace for YAML must be "flexible" or omitted (the exact layout), got ${JSON.stringify(o.whitespace)}`, { hint: 'Omit it for the canonical layout, or pass "flexible" for bounded spacing variations (docs/yaml.md).' });
+  }
+  const yamlFlexible = syntax === "yaml" && o.whitespace === "flexible";
+  for (const [name, v, max] of [["maxSpaces", o.maxSpaces, 32], ["maxBlankLines", o.maxBlankLines, 8]] as const) {
+    if (v === undefined) continue;
+    if (!yamlFlexible) throw new ArgumentError("bad-option", `${name} applies to YAML's flexible layout only`, { hint: 'Pass it with syntax: "yaml" and whitespace: "flexible", or drop it.' });
+    if (!Number.isInteger(v) || v < 0 || v > max) throw new ArgumentError("bad-option", `${name} must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`);
+  }
   const ws = o.whitespace ?? "flexible";
   if (typeof ws === "object" && (!Number.isInteger(ws.pretty) || ws.pretty < 0 || ws.pretty > 10)) {
     throw new ArgumentError("bad-option", `whitespace.pretty must be an integer from 0 to 10, got ${ws.pretty}`, { hint: "Use e.g. { pretty: 2 }." });
@@ -105,7 +131,6 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
   if (o.propertyOrder !== undefined && o.propertyOrder !== "schema" && o.propertyOrder !== "any") {
     throw new ArgumentError("bad-option", `propertyOrder must be "schema" or "any", got ${JSON.stringify(o.propertyOrder)}`, { hint: 'Use "schema" (the default: members in the order of `properties`) or "any".' });
   }
-  const syntax = o.syntax ?? "json";
   if (syntax !== "json" && syntax !== "yaml" && syntax !== "csv") {
     throw new ArgumentError("bad-option", `syntax must be "json", "yaml" or "csv", got ${JSON.stringify(syntax)}`, { hint: 'Use "json" (the default), "yaml" or "csv" (a table).' });
   }
@@ -120,6 +145,9 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     lenient: o.lenient ?? false,
     whitespace: ws,
     maxIndent: o.maxIndent ?? 32,
+    yamlFlexible,
+    maxSpaces: yamlFlexible ? (o.maxSpaces ?? 3) : 0,
+    maxBlankLines: yamlFlexible ? (o.maxBlankLines ?? 2) : 0,
     propertyOrder: o.propertyOrder ?? "schema",
     draft: o.draft ?? 2020,
     remotes: o.remotes ?? {},

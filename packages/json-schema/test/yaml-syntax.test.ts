@@ -29,8 +29,8 @@ const SCHEMAS: Record<string, unknown> = {
 };
 
 /** Samples, parses under 1.2 and 1.1, compares, validates; returns the texts. */
-function walk(name: string, schema: unknown, n: number, seed: number): string[] {
-  const { grammar } = compileSchema(schema, { syntax: "yaml", lenient: true });
+function walk(name: string, schema: unknown, n: number, seed: number, layout: { whitespace?: "flexible"; maxSpaces?: number; maxBlankLines?: number } = {}): string[] {
+  const { grammar } = compileSchema(schema, { syntax: "yaml", lenient: true, ...layout });
   const validate = createValidator(schema);
   const sampler = new IrSampler(grammar);
   const rand = rng(seed);
@@ -51,19 +51,106 @@ function walk(name: string, schema: unknown, n: number, seed: number): string[] 
   return texts;
 }
 
+/** PyYAML (when python3 has it) reads every text as the `yaml` package does under YAML 1.2. */
+function checkPyYaml(texts: string[]): void {
+  if (!hasPyYaml()) return;
+  const py = parsePyYaml(texts);
+  // As JSON values (-0 is 0: PyYAML reads the integer -0 as 0, the yaml package as -0).
+  const json = (p: unknown) => JSON.parse(JSON.stringify(p));
+  texts.forEach((t, i) => expect(json(py[i]), `PyYAML on ${JSON.stringify(t)}`).toEqual(json(parseYaml(t, "1.2", false))));
+}
+
 describe("YAML grammar: random sentences parse the same under YAML 1.2 and 1.1, and are valid", () => {
   for (const [name, schema] of Object.entries(SCHEMAS)) {
     it(name, () => {
       const texts = walk(name, schema, 150, 0x5eed + name.length);
       expect(texts.length).toBeGreaterThan(50);
-      if (hasPyYaml()) {
-        const py = parsePyYaml(texts);
-        // As JSON values (-0 is 0: PyYAML reads the integer -0 as 0, the yaml package as -0).
-        const json = (p: unknown) => JSON.parse(JSON.stringify(p));
-        texts.forEach((t, i) => expect(json(py[i]), `PyYAML on ${JSON.stringify(t)}`).toEqual(json(parseYaml(t, "1.2", false))));
-      }
+      checkPyYaml(texts);
     });
   }
+});
+
+describe("YAML flexible layout: random sentences parse the same under YAML 1.2 and 1.1, and are valid; canonical texts stay accepted", () => {
+  for (const [name, schema] of Object.entries(SCHEMAS)) {
+    it(name, () => {
+      const texts = walk(name, schema, 150, 0xf1e4 + name.length, { whitespace: "flexible" });
+      expect(texts.length).toBeGreaterThan(50);
+      checkPyYaml(texts);
+      // The walk does reach the flexible forms: most of its texts are outside the exact layout.
+      const exact = compileSchema(schema, { syntax: "yaml", lenient: true }).grammar;
+      const outside = texts.filter((t) => !checkText(exact, t).accepted).length;
+      expect(outside, `${name}: flexible texts the exact grammar rejects`).toBeGreaterThan(texts.length / 4);
+      // Every text of the exact layout is a text of the flexible one.
+      const flexible = compileSchema(schema, { syntax: "yaml", lenient: true, whitespace: "flexible" }).grammar;
+      const sampler = new IrSampler(exact);
+      const rand = rng(0xca70 + name.length);
+      let n = 0;
+      for (let i = 0; i < 100; i++) {
+        const t = sampler.sample(rand, 10);
+        if (t === null) continue;
+        n++;
+        expect(checkText(flexible, t).accepted, `${name}: flexible rejects canonical ${JSON.stringify(t)}`).toBe(true);
+      }
+      expect(n).toBeGreaterThan(50);
+    });
+  }
+  it("with the largest bounds (maxSpaces 32, maxBlankLines 8) and with none (0, 0)", () => {
+    for (const layout of [{ maxSpaces: 32, maxBlankLines: 8 }, { maxSpaces: 0, maxBlankLines: 0 }]) {
+      const texts = walk("nested", SCHEMAS.nested, 100, 0xb0 + layout.maxSpaces, { whitespace: "flexible", ...layout });
+      checkPyYaml(texts);
+    }
+  });
+});
+
+describe("YAML flexible layout: what it accepts and refuses", () => {
+  const flex = (schema: unknown, more: object = {}) => compileSchema(schema, { syntax: "yaml", whitespace: "flexible", ...more }).grammar;
+  it("accepts bounded spaces after : and -, trailing spaces, blank lines, and reads them as the canonical text", () => {
+    const g = flex(SCHEMAS.nested);
+    const canonical = "tags:\n  - a\n  - \"yes\"\nmatrix:\n  - - 1\n    - 2\n  - []\nmeta: {}\nlist:\n  - k: x\n    v: \"on\"\n";
+    const value = parseYaml(canonical, "1.2");
+    for (const text of [
+      canonical,
+      "tags:\n  -    a\n  - \"yes\"\nmatrix:\n  - - 1\n    -  2\n  -   []\nmeta:    {}\nlist:\n  - k:    x\n    v: \"on\"",
+      "\n\ntags:   \n  - a   \n\n  - \"yes\"\n\n\nmatrix:\n  - - 1\n    - 2\n  - []\nmeta: {}\nlist:\n  - k: x\n    v: \"on\"   \n\n",
+      "---   \n\ntags:\n  - a\n  - \"yes\"\nmatrix:\n  - - 1\n    - 2\n  - []\nmeta: {}\nlist:\n  - k: x\n   \n    v: \"on\"   ",
+    ]) {
+      expect(checkText(g, text), JSON.stringify(text)).toEqual({ accepted: true });
+      expect(parseYaml(text, "1.2"), JSON.stringify(text)).toEqual(value);
+      expect(parseYaml(text, "1.1"), JSON.stringify(text)).toEqual(value);
+    }
+  });
+  it("refuses tabs, other indentation, and runs past the bounds", () => {
+    const g = flex(SCHEMAS.nested);
+    for (const text of [
+      "tags:\n  -\ta\n", // a tab after the dash
+      "tags:\t\n  - a\n", // a tab before the line break
+      "tags:\n\t- a\n", // a tab as indentation
+      "tags:\n   - a\n", // indentation 3, not 2
+      "tags:\n  - a\n   - b\n",
+      "tags:\n  -     a\n", // 5 spaces after the dash: 1 + 3 at most
+      "tags:\n  - a    \n", // 4 trailing spaces
+      "tags:\n  - a\n\n\n\n  - b\n", // 3 blank lines
+      "tags :\n  - a\n", // a space before the colon
+      "tags:\n  -  - a\n", // a nested sequence after extra spaces would move its column
+    ]) {
+      expect(checkText(g, text).accepted, JSON.stringify(text)).toBe(false);
+    }
+    const wide = flex(SCHEMAS.nested, { maxSpaces: 5, maxBlankLines: 3 });
+    for (const text of ["tags:\n  -     a\n", "tags:\n  - a     \n", "tags:\n  - a\n\n\n\n  - b\n"]) expect(checkText(wide, text), JSON.stringify(text)).toEqual({ accepted: true });
+  });
+  it("applies to enum/const values and free-form values", () => {
+    const g = flex({ type: "object", properties: { e: { enum: [{ a: [1, "x"] }, "yes"] }, f: {} } });
+    for (const text of ["e:\n  a:\n    -   1\n    - x  \n\nf:   \"yes\"", "e:   \"yes\"\nf:\n  k:\n\n    -  {}\n"]) {
+      expect(checkText(g, text), JSON.stringify(text)).toEqual({ accepted: true });
+      expect(parseYaml(text, "1.1"), JSON.stringify(text)).toEqual(parseYaml(text, "1.2"));
+    }
+  });
+  it("refuses layout options that do not apply", () => {
+    expect(() => compileSchema({}, { syntax: "yaml", whitespace: "compact" })).toThrow(/whitespace for YAML must be "flexible"/);
+    expect(() => compileSchema({}, { syntax: "yaml", maxSpaces: 2 })).toThrow(/maxSpaces applies to YAML's flexible layout only/);
+    expect(() => compileSchema({}, { maxBlankLines: 2 })).toThrow(/maxBlankLines applies/);
+    expect(() => compileSchema({}, { syntax: "yaml", whitespace: "flexible", maxSpaces: 33 })).toThrow(/maxSpaces must be an integer from 0 to 32/);
+  });
 });
 
 describe("YAML grammar: the dialect's writing of valid values is accepted", () => {
@@ -185,17 +272,18 @@ describe.skipIf(!existsSync(suiteDir))("JSON-Schema-Test-Suite valid instances w
 
 const yamlSuiteDir = resolve(dataRoot, "yaml-test-suite/data");
 describe.skipIf(!existsSync(yamlSuiteDir))("yaml-test-suite with a schema that accepts anything", () => {
-  it("accepts none of the must-fail texts, and reads every accepted text as the suite's JSON, under YAML 1.2 and 1.1", () => {
-    const { grammar } = compileSchema({}, { syntax: "yaml" });
-    const cases: string[] = [];
+  const cases: string[] = [];
+  const accepted: Record<string, string[]> = {};
+  const suite = (layout: "exact" | "flexible") => {
+    const { grammar } = compileSchema({}, { syntax: "yaml", ...(layout === "flexible" ? { whitespace: "flexible" as const } : {}) });
     const visit = (dir: string) => {
       const names = readdirSync(dir);
       if (names.includes("in.yaml")) cases.push(dir);
       for (const n of names) if (/^\d+$/.test(n)) visit(resolve(dir, n));
     };
-    for (const id of readdirSync(yamlSuiteDir)) visit(resolve(yamlSuiteDir, id));
+    if (!cases.length) for (const id of readdirSync(yamlSuiteDir)) visit(resolve(yamlSuiteDir, id));
     let errors = 0;
-    let accepted = 0;
+    const mine: string[] = (accepted[layout] = []);
     let compared = 0;
     for (const dir of cases) {
       const text = readFileSync(resolve(dir, "in.yaml"), "utf8");
@@ -212,7 +300,7 @@ describe.skipIf(!existsSync(yamlSuiteDir))("yaml-test-suite with a schema that a
         continue;
       }
       if (!ok) continue;
-      accepted++;
+      mine.push(dir);
       const a = parseYaml(text, "1.2");
       expect(a, dir).toMatchObject({ ok: true });
       expect(parseYaml(text, "1.1"), dir).toEqual(a);
@@ -223,7 +311,16 @@ describe.skipIf(!existsSync(yamlSuiteDir))("yaml-test-suite with a schema that a
         compared++;
       }
     }
-    console.log(`yaml-test-suite: ${cases.length} cases, ${errors} must-fail (none accepted), ${accepted} accepted by the any-value YAML grammar, ${compared} of them compared with in.json`);
+    console.log(`yaml-test-suite, ${layout} layout: ${cases.length} cases, ${errors} must-fail (none accepted), ${mine.length} accepted by the any-value YAML grammar, ${compared} of them compared with in.json`);
     expect(errors).toBeGreaterThan(50);
+  };
+  it("accepts none of the must-fail texts, and reads every accepted text as the suite's JSON, under YAML 1.2 and 1.1", () => suite("exact"));
+  it("the same in the flexible layout, which accepts every text the exact one does", () => {
+    suite("flexible");
+    if (!accepted.exact) suite("exact");
+    const flexible = new Set(accepted.flexible);
+    expect(accepted.exact.filter((d) => !flexible.has(d))).toEqual([]);
+    const more = accepted.flexible.filter((d) => !accepted.exact.includes(d));
+    console.log(`yaml-test-suite: the flexible layout accepts ${more.length} more texts than the exact one: ${more.map((d) => d.slice(yamlSuiteDir.length + 1)).join(", ")}`);
   });
 });

@@ -13,6 +13,12 @@
  * dash followed by n - 1 spaces; scalars follow `key:` and `-` after one
  * space; empty collections are `{}` and `[]`. The document may start with
  * a `---` line and end with a line break.
+ *
+ * The flexible layout (`whitespace: "flexible"`) keeps the indentation and
+ * adds bounded spacing: 1 to 1 + maxSpaces spaces where the exact layout has
+ * the one space before a scalar (after `:` and `-`), up to maxSpaces spaces
+ * before each line break, and up to maxBlankLines blank lines (of up to
+ * maxSpaces spaces) after each line break, at the start and at the end.
  */
 import { LimitError } from "@formwork/core";
 import { alt, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
@@ -180,6 +186,7 @@ export class YamlSyntax implements Syntax {
   readonly keys: StringWriter;
   private readonly n: number;
   private readonly maxDepth: number;
+  private readonly out: Out<Node>;
   constructor(
     opts: ResolvedOptions,
     private readonly rules: Map<string, Node>,
@@ -187,15 +194,17 @@ export class YamlSyntax implements Syntax {
   ) {
     this.n = opts.indent;
     this.maxDepth = opts.maxDepth;
+    this.out = opts.yamlFlexible ? flexibleOut(opts.maxSpaces, opts.maxBlankLines) : EXACT_OUT;
     this.strings = this.writer("block", "yaml-string");
     this.keys = this.writer("key", "yaml-key");
   }
   /** The root value, optionally after a `---` line (the document start marker, read alike by YAML 1.1 and 1.2), optionally followed by a line break. */
   document(root: Node): Node {
-    return seq(optional(literal("---\n")), root, optional(literal("\n")));
+    const o = this.out;
+    return seq(o.start, optional(seq(literal("---"), o.eol)), root, o.end);
   }
   scalar(node: Node, _depth: number, slot: Slot): Node {
-    return slot === "root" ? node : seq(literal(" "), node);
+    return slot === "root" ? node : seq(this.out.sp, node);
   }
   null(): Node {
     return literal("null");
@@ -213,21 +222,21 @@ export class YamlSyntax implements Syntax {
     return literal(yamlString(k, "key"));
   }
   literal(v: unknown, depth: number, slot: Slot): Node {
-    const text = yamlText(v, this.n, depth, slot);
-    return text === null ? EMPTY : literal(text);
+    return yamlText(this.out, v, this.n, depth, slot) ?? EMPTY;
   }
   open(): Node {
     return literal("");
   }
   before(kind: Container, depth: number, slot: Slot, first: boolean): Node {
-    return literal(this.lead(kind, depth, slot, first));
+    return this.lead(kind, depth, slot, first);
   }
   colon(): Node {
     return literal(":");
   }
   close(kind: Container, _depth: number, slot: Slot, empty: boolean): Node {
     if (!empty) return literal("");
-    return literal(`${slot === "root" ? "" : " "}${kind === "object" ? "{}" : "[]"}`);
+    const brackets = literal(kind === "object" ? "{}" : "[]");
+    return slot === "root" ? brackets : seq(this.out.sp, brackets);
   }
 
   /**
@@ -262,19 +271,19 @@ export class YamlSyntax implements Syntax {
     if (hit) return hit;
     const name = this.newRule("yany");
     this.anyRules.set(memo, name);
-    const sp = slot === "root" ? "" : " ";
-    const forms: Node[] = [seq(literal(sp), ref(this.anyScalar())), literal(`${sp}{}`), literal(`${sp}[]`)];
+    const sp = slot === "root" ? literal("") : this.out.sp;
+    const forms: Node[] = [seq(sp, ref(this.anyScalar())), seq(sp, literal("{}")), seq(sp, literal("[]"))];
     if (depth < this.maxDepth) {
-      const member = (first: boolean) => seq(literal(this.lead("object", depth, slot, first)), ref(this.anyKey()), literal(":"), ref(this.anyRule(depth + 1, "member")));
-      const item = (first: boolean) => seq(literal(this.lead("array", depth, slot, first)), ref(this.anyRule(depth + 1, "item")));
+      const member = (first: boolean) => seq(this.lead("object", depth, slot, first), ref(this.anyKey()), literal(":"), ref(this.anyRule(depth + 1, "member")));
+      const item = (first: boolean) => seq(this.lead("array", depth, slot, first), ref(this.anyRule(depth + 1, "item")));
       forms.push(seq(member(true), repeat(member(false), 0, Infinity)), seq(item(true), repeat(item(false), 0, Infinity)));
     }
     this.rules.set(name, alt(...forms));
     return name;
   }
 
-  private lead(kind: Container, depth: number, slot: Slot, first: boolean): string {
-    return lead(this.n, kind, depth, slot, first);
+  private lead(kind: Container, depth: number, slot: Slot, first: boolean): Node {
+    return lead(this.out, this.n, kind, depth, slot, first);
   }
 
   /** Strings of a language at `place`: plain where the dialect allows, or double-quoted. */
@@ -347,44 +356,88 @@ export class YamlSyntax implements Syntax {
   }
 }
 
+/**
+ * How the layout is spelled: as text (the exact layout, for `stringifyYaml`) or as grammar nodes
+ * (the exact or the flexible layout). One writer (`yamlText`, `lead`) serves all three.
+ */
+interface Out<T> {
+  text(s: string): T;
+  join(parts: T[]): T;
+  /** Between `:` or `-` and a scalar or `{}`/`[]`: one space, exactly. */
+  sp: T;
+  /** A line break (and, flexible, trailing spaces before it and blank lines after it). */
+  eol: T;
+  /** Before the document (flexible: blank lines). */
+  start: T;
+  /** After the root value (exact: an optional line break). */
+  end: T;
+}
+
+const STRING_OUT: Out<string> = { text: (s) => s, join: (p) => p.join(""), sp: " ", eol: "\n", start: "", end: "" };
+/** A sequence of nodes, with adjacent literals joined into one. */
+function joinNodes(parts: Node[]): Node {
+  const out: Node[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
+    if (p.type === "literal" && last?.type === "literal") out[out.length - 1] = literal(last.value + p.value);
+    else out.push(p);
+  }
+  return out.length === 1 ? out[0] : seq(...out);
+}
+const EXACT_OUT: Out<Node> = { text: literal, join: joinNodes, sp: literal(" "), eol: literal("\n"), start: literal(""), end: optional(literal("\n")) };
+
+/** The flexible layout's nodes: runs of at most `spaces` extra spaces, at most `blank` blank lines. */
+function flexibleOut(spaces: number, blank: number): Out<Node> {
+  const space = literal(" ");
+  const trailing = repeat(space, 0, spaces);
+  const blankLines = repeat(seq(trailing, literal("\n")), 0, blank);
+  const eol = lexeme(seq(trailing, literal("\n"), blankLines), "yaml-eol");
+  return {
+    text: literal,
+    join: joinNodes,
+    sp: lexeme(repeat(space, 1, 1 + spaces), "yaml-space"),
+    eol,
+    start: blankLines,
+    end: seq(trailing, optional(seq(literal("\n"), blankLines))),
+  };
+}
+
 /** What precedes an entry of a container at `depth`/`slot` with indent `n` (the dash included for sequences). */
-function lead(n: number, kind: Container, depth: number, slot: Slot, first: boolean): string {
-  let out: string;
-  if (!first || slot === "member") out = `\n${" ".repeat(n * depth)}`;
-  else if (slot === "root") out = "";
-  else out = " ".repeat(n - 1);
-  return kind === "array" ? `${out}-` : out;
+function lead<T>(o: Out<T>, n: number, kind: Container, depth: number, slot: Slot, first: boolean): T {
+  const dash = kind === "array" ? "-" : "";
+  if (!first || slot === "member") return o.join([o.eol, o.text(`${" ".repeat(n * depth)}${dash}`)]);
+  if (slot === "root") return o.text(dash);
+  return o.text(`${" ".repeat(n - 1)}${dash}`);
 }
 
 /** The text of a JSON value at `depth`/`slot`; null when a number has no spelling in the dialect (1e308 and up). */
-function yamlText(v: unknown, n: number, depth: number, slot: Slot): string | null {
-  const sp = slot === "root" ? "" : " ";
-  if (v === null) return `${sp}null`;
-  if (typeof v === "boolean") return `${sp}${v}`;
+function yamlText<T>(o: Out<T>, v: unknown, n: number, depth: number, slot: Slot): T | null {
+  const scalar = (t: string) => (slot === "root" ? o.text(t) : o.join([o.sp, o.text(t)]));
+  if (v === null) return scalar("null");
+  if (typeof v === "boolean") return scalar(String(v));
   if (typeof v === "number") {
     const t = yamlNumber(v);
-    return t === null ? null : `${sp}${t}`;
+    return t === null ? null : scalar(t);
   }
-  if (typeof v === "string") return `${sp}${yamlString(v, "block")}`;
+  if (typeof v === "string") return scalar(yamlString(v, "block"));
+  const parts: T[] = [];
   if (Array.isArray(v)) {
-    if (v.length === 0) return `${sp}[]`;
-    let out = "";
+    if (v.length === 0) return scalar("[]");
     for (let i = 0; i < v.length; i++) {
-      const x = yamlText(v[i], n, depth + 1, "item");
+      const x = yamlText(o, v[i], n, depth + 1, "item");
       if (x === null) return null;
-      out += lead(n, "array", depth, slot, i === 0) + x;
+      parts.push(lead(o, n, "array", depth, slot, i === 0), x);
     }
-    return out;
+    return o.join(parts);
   }
   const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.length === 0) return `${sp}{}`;
-  let out = "";
+  if (entries.length === 0) return scalar("{}");
   for (let i = 0; i < entries.length; i++) {
-    const x = yamlText(entries[i][1], n, depth + 1, "member");
+    const x = yamlText(o, entries[i][1], n, depth + 1, "member");
     if (x === null) return null;
-    out += `${lead(n, "object", depth, slot, i === 0)}${yamlString(entries[i][0], "key")}:${x}`;
+    parts.push(lead(o, n, "object", depth, slot, i === 0), o.text(`${yamlString(entries[i][0], "key")}:`), x);
   }
-  return out;
+  return o.join(parts);
 }
 
 /**
@@ -393,6 +446,6 @@ function yamlText(v: unknown, n: number, depth: number, slot: Slot): string | nu
  * final line break; null when a number has no spelling here (1e308 and up).
  */
 export function stringifyYaml(v: unknown, indent = 2): string | null {
-  const t = yamlText(v, indent, 0, "root");
+  const t = yamlText(STRING_OUT, v, indent, 0, "root");
   return t === null ? null : `${t}\n`;
 }
