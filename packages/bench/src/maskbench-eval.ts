@@ -164,6 +164,8 @@ export interface MaskBenchEvalContext {
    * rejected; an invalid one must have both rejected).
    */
   syntax?: "json" | "yaml";
+  /** With `syntax: "yaml"`: the YAML layout, `exact` (default) or `flexible` (`whitespace: "flexible"`). */
+  yamlLayout?: "exact" | "flexible";
 }
 
 /** True for a crash: an exception that is not a `FormworkError` (by class, or by a string `code` from another copy of the class). */
@@ -200,7 +202,7 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
   let grammar: Grammar;
   let t0 = performance.now();
   try {
-    grammar = compileSchema(doc.schema, ctx.syntax === "yaml" ? { syntax: "yaml" } : {}).grammar;
+    grammar = compileSchema(doc.schema, ctx.syntax === "yaml" ? { syntax: "yaml", ...(ctx.yamlLayout === "flexible" ? { whitespace: "flexible" as const } : {}) } : {}).grammar;
     r.compileMs = performance.now() - t0;
   } catch (e) {
     r.failure = failure("schema", e);

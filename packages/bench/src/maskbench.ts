@@ -10,7 +10,8 @@
  *
  * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K]
  *        [--no-masks] [--reference] [--update-baseline] [--check-baseline] [--cpu]
- *        [--baseline FILE]
+ *        [--baseline FILE] [--syntax yaml [--yaml-layout exact|flexible|both] [--tokens]]
+ *        (`--help` prints USAGE below)
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
  * `--cpu` also measures each mask's CPU time (`process.cpuUsage`) and prints its p50/p99/max
@@ -22,7 +23,10 @@
  * with each schema's share of valid instances accepted (completeness) in
  * JSON and in YAML; `--tokens` counts the
  * Qwen tokens of every valid instance as compact JSON, pretty JSON (indent 2)
- * and YAML.
+ * and YAML. `--yaml-layout flexible` compiles the YAML grammars with
+ * `whitespace: "flexible"`; `both` runs the exact and the flexible layout
+ * one after the other in the same run (the cost of the flexible layout), a
+ * list (`flexible,exact,flexible`) runs them in that order.
  *
  * A schema "passes" when it compiles and every instance agrees. An instance
  * labelled invalid that ajv (the compiler's contract) accepts is counted as
@@ -80,15 +84,60 @@ interface Options {
   baseline: string;
   /** `yaml`: also run every file with YAML texts, after the JSON run, and print both. */
   syntax: "json" | "yaml";
+  /** The YAML layouts to run (`--yaml-layout`): exact (default), flexible, or both in turn. */
+  yamlLayouts: ("exact" | "flexible")[];
   /** Also measure every mask's CPU time (`--cpu`) and print its distribution beside the wall time. */
   cpu: boolean;
   /** Print token counts per valid instance: compact JSON, pretty JSON (indent 2), the YAML dialect. */
   tokens: boolean;
 }
 
+const USAGE = `Usage: node packages/bench/dist/maskbench.js [options]   (pnpm bench:maskbench)
+
+  --data DIR            MaskBench-format folder (default ../shared/data/maskbench-dev)
+  --every K             every K-th file (a spread sample; default 1)
+  --limit N             the first N files (after --every)
+  --no-masks            acceptance only, no mask timing
+  --reference           acceptance by the reference recognizer (no masks)
+  --cpu                 also each mask's CPU time (p50/p99/max, masks over 300 µs)
+  --syntax yaml         run the files again with YAML texts, side by side with JSON
+  --yaml-layout L       with --syntax yaml: exact (default), flexible (whitespace
+                        "flexible"), both (exact then flexible, same run), or a
+                        list in run order (flexible,exact; a layout run twice
+                        shows what the first run's process-wide caches cost)
+  --tokens              Qwen tokens per valid instance: compact JSON, pretty JSON, YAML
+  --baseline FILE       the engine baseline (default tests/baselines/maskbench-engine.json)
+  --check-baseline      exit 1 on a regression against the baseline
+  --update-baseline     rewrite the baseline with this run
+  --json                one summary line instead of the report
+  --help                this text
+
+Exit status: 0 ok, 1 an invalid instance accepted (or a baseline regression), 2 bad arguments.`;
+
+const FLAGS_WITH_VALUE = new Set(["--data", "--every", "--limit", "--baseline", "--syntax", "--yaml-layout"]);
+const FLAGS = new Set([...FLAGS_WITH_VALUE, "--json", "--no-masks", "--reference", "--update-baseline", "--check-baseline", "--tokens", "--cpu", "--help", "-h"]);
+
+/** Exits with the usage: 0 for --help, 2 (after the message) for a bad argument. */
+function usage(message?: string): never {
+  if (message) console.error(`maskbench: ${message}\n\n${USAGE}`);
+  else console.log(USAGE);
+  process.exit(message ? 2 : 0);
+}
+
 function parseArgs(): Options {
   const a = process.argv.slice(2);
+  if (a.includes("--help") || a.includes("-h")) usage();
+  for (let i = 0; i < a.length; i++) {
+    if (!FLAGS.has(a[i])) usage(`unknown option ${a[i]}`);
+    if (FLAGS_WITH_VALUE.has(a[i]) && (++i >= a.length || a[i].startsWith("--"))) usage(`${a[i - 1] ?? a[i]} needs a value`);
+  }
   const get = (k: string) => flagValue(k, a);
+  const syntax = get("--syntax") ?? "json";
+  if (syntax !== "json" && syntax !== "yaml") usage(`--syntax must be json or yaml, got ${syntax}`);
+  const layoutArg = get("--yaml-layout") ?? "exact";
+  const layouts = (layoutArg === "both" ? "exact,flexible" : layoutArg).split(",");
+  if (!layouts.every((l) => l === "exact" || l === "flexible")) usage(`--yaml-layout must be exact, flexible, both or a list such as flexible,exact, got ${layoutArg}`);
+  if (get("--yaml-layout") !== undefined && syntax !== "yaml") usage("--yaml-layout goes with --syntax yaml");
   const data = get("--data") ?? join(process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data"), "maskbench-dev");
   return {
     data,
@@ -100,7 +149,8 @@ function parseArgs(): Options {
     updateBaseline: a.includes("--update-baseline"),
     checkBaseline: a.includes("--check-baseline"),
     baseline: resolve(get("--baseline") ?? engineBaselinePath),
-    syntax: get("--syntax") === "yaml" ? "yaml" : "json",
+    syntax,
+    yamlLayouts: layouts as ("exact" | "flexible")[],
     tokens: a.includes("--tokens"),
     cpu: a.includes("--cpu"),
   };
@@ -177,12 +227,19 @@ async function main(): Promise<number> {
   for (const r of results.filter((x) => x.invalidAccepted > 0)) log(`INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
   for (const r of results.filter((x) => x.failure?.code === "crash")) log(`CRASH (${r.failure?.stage}): ${r.file}: ${r.failure?.message}`);
   let code = t.invalidAccepted > 0 ? 1 : 0;
-  let yaml: Record<string, unknown> | undefined;
+  const yamlRuns: Record<string, Record<string, unknown>> = {};
   if (opt.syntax === "yaml" && compiler) {
+    log(`| syntax | compiled | passing | invalid accepted | valid rejected | mask µs p50 / p99 | schema compile ms p50 / p90 | engine compile ms p50 / p90 |`);
+    log(`|---|---|---|---|---|---|---|---|`);
+    log(`| JSON | ${t.compiled} | ${t.passing} | ${t.invalidAccepted} | ${t.validRejected} | ${summary.maskUs.p50} / ${summary.maskUs.p99} | ${summary.schemaCompileMs.p50} / ${summary.schemaCompileMs.p90} | ${summary.engineCompileMs.p50} / ${summary.engineCompileMs.p90} |`);
+  }
+  for (const [run, layout] of (opt.syntax === "yaml" && compiler ? opt.yamlLayouts : []).entries()) {
     // The same files with YAML texts, in the same run: the JSON figures above are the peer.
+    const again = opt.yamlLayouts.slice(0, run).filter((l) => l === layout).length;
+    const label = `${layout === "exact" ? "YAML" : "YAML flexible"}${again ? ` (run ${again + 1})` : ""}`;
     const yMask: number[] = [];
     const yStarted = performance.now();
-    const yr = files.map((file) => evaluateMaskBenchPath(opt.data, file, { compiler, tokenizer, masks: opt.masks, maskUs: yMask, syntax: "yaml" }));
+    const yr = files.map((file) => evaluateMaskBenchPath(opt.data, file, { compiler: compiler!, tokenizer, masks: opt.masks, maskUs: yMask, syntax: "yaml", yamlLayout: layout }));
     const yt = totalsOf(yr);
     const yc = yr.filter((r) => r.compiled);
     const yCompile = yc.map((r) => r.compileMs).sort((a, b) => a - b);
@@ -192,7 +249,7 @@ async function main(): Promise<number> {
     const both = new Set(compiled.map((r) => r.file).filter((f) => yc.some((r) => r.file === f)));
     const jsonPassingBoth = results.filter((r) => both.has(r.file) && r.passing).length;
     const yamlPassingBoth = yr.filter((r) => both.has(r.file) && r.passing).length;
-    yaml = {
+    const yaml: Record<string, unknown> = (yamlRuns[`${layout === "exact" ? "yaml" : "yamlFlexible"}${again ? again + 1 : ""}`] = {
       compiled: yt.compiled,
       passing: yt.passing,
       invalidAccepted: yt.invalidAccepted,
@@ -205,12 +262,9 @@ async function main(): Promise<number> {
       passingWhereBothCompile: { json: jsonPassingBoth, yaml: yamlPassingBoth },
       refusals: yt.refusals,
       seconds: r1((performance.now() - yStarted) / 1000),
-    };
-    log(`| syntax | compiled | passing | invalid accepted | valid rejected | mask µs p50 / p99 | schema compile ms p50 / p90 | engine compile ms p50 / p90 |`);
-    log(`|---|---|---|---|---|---|---|---|`);
-    log(`| JSON | ${t.compiled} | ${t.passing} | ${t.invalidAccepted} | ${t.validRejected} | ${summary.maskUs.p50} / ${summary.maskUs.p99} | ${summary.schemaCompileMs.p50} / ${summary.schemaCompileMs.p90} | ${summary.engineCompileMs.p50} / ${summary.engineCompileMs.p90} |`);
-    log(`| YAML | ${yt.compiled} | ${yt.passing} | ${yt.invalidAccepted} | ${yt.validRejected} | ${r1(pct(yMask, 0.5))} / ${r1(pct(yMask, 0.99))} | ${ms3(pct(yCompile, 0.5))} / ${ms3(pct(yCompile, 0.9))} | ${ms3(pct(yEngine, 0.5))} / ${ms3(pct(yEngine, 0.9))} |`);
-    log(`files both compile: ${both.size}; passing there: JSON ${jsonPassingBoth}, YAML ${yamlPassingBoth} (${both.size ? r1((100 * yamlPassingBoth) / Math.max(1, jsonPassingBoth)) : 0}% of JSON's)`);
+    });
+    log(`| ${label} | ${yt.compiled} | ${yt.passing} | ${yt.invalidAccepted} | ${yt.validRejected} | ${r1(pct(yMask, 0.5))} / ${r1(pct(yMask, 0.99))} | ${ms3(pct(yCompile, 0.5))} / ${ms3(pct(yCompile, 0.9))} | ${ms3(pct(yEngine, 0.5))} / ${ms3(pct(yEngine, 0.9))} |`);
+    log(`  ${label}: files both compile: ${both.size}; passing there: JSON ${jsonPassingBoth}, YAML ${yamlPassingBoth} (${both.size ? r1((100 * yamlPassingBoth) / Math.max(1, jsonPassingBoth)) : 0}% of JSON's)`);
     // Completeness (issue 12): per schema, the share of its valid instances whose text is accepted, JSON
     // (JSON.stringify) beside YAML (the `yaml` package's text in the dialect's style), where both compile.
     const byFile = new Map(results.map((r) => [r.file, r] as const));
@@ -235,13 +289,13 @@ async function main(): Promise<number> {
       byFile: rows,
     };
     yaml.completeness = completeness;
-    log(`completeness, ${rows.length} schemas both compile with valid instances (${completeness.instances} instances): accepted JSON ${completeness.jsonAccepted}, YAML (\`yaml\` package text) ${completeness.yamlAccepted}; mean per-schema share JSON ${completeness.meanShareJson}%, YAML ${completeness.meanShareYaml}% (${r1((100 * completeness.meanShareYaml) / Math.max(1e-9, completeness.meanShareJson))}% of JSON's); schemas with every instance accepted JSON ${completeness.schemasFullJson}, YAML ${completeness.schemasFullYaml}`);
+    log(`${label} completeness, ${rows.length} schemas both compile with valid instances (${completeness.instances} instances): accepted JSON ${completeness.jsonAccepted}, YAML (\`yaml\` package text) ${completeness.yamlAccepted}; mean per-schema share JSON ${completeness.meanShareJson}%, YAML ${completeness.meanShareYaml}% (${r1((100 * completeness.meanShareYaml) / Math.max(1e-9, completeness.meanShareJson))}% of JSON's); schemas with every instance accepted JSON ${completeness.schemasFullJson}, YAML ${completeness.schemasFullYaml}`);
     log(`  \`yaml\` texts that some YAML 1.1/1.2 resolver reads differently (rejected by design): ${completeness.unsafeTexts}, accepted ${completeness.unsafeAccepted} (must be 0); of the rest, mean per-schema share YAML ${completeness.meanShareYamlOfSafe}%, schemas with all accepted ${completeness.schemasFullYamlOfSafe}; dialect texts (stringifyYaml) rejected ${completeness.dialectRejected}`);
     for (const x of rows.filter((x) => x.yaml < x.json)) log(`  share below JSON's: ${x.file}: YAML ${x.yaml}/${x.n} (${x.unsafe} not read alike), JSON ${x.json}/${x.n}`);
     if (completeness.unsafeAccepted > 0) code = 1;
-    log(`YAML refusals: ${JSON.stringify(yt.refusals)}`);
-    for (const r of yr.filter((x) => x.invalidAccepted > 0)) log(`YAML INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
-    for (const r of yr.filter((x) => x.failure?.code === "crash")) log(`YAML CRASH (${r.failure?.stage}): ${r.file}: ${r.failure?.message}`);
+    log(`  ${label} refusals: ${JSON.stringify(yt.refusals)}`);
+    for (const r of yr.filter((x) => x.invalidAccepted > 0)) log(`${label} INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
+    for (const r of yr.filter((x) => x.failure?.code === "crash")) log(`${label} CRASH (${r.failure?.stage}): ${r.file}: ${r.failure?.message}`);
     if (yt.invalidAccepted > 0 || yt.crashes > 0) code = 1;
   }
   let tokens: Record<string, number> | undefined;
@@ -263,7 +317,7 @@ async function main(): Promise<number> {
     tokens = { ...sum, yamlVsCompact: Math.round((1000 * sum.yaml) / sum.jsonCompact) / 1000, yamlVsPretty: Math.round((1000 * sum.yaml) / sum.jsonPretty) / 1000 };
     log(`tokens (Qwen) over ${sum.instances} valid instances: compact JSON ${sum.jsonCompact}, pretty JSON ${sum.jsonPretty}, YAML ${sum.yaml}; YAML / compact ${tokens.yamlVsCompact}, YAML / pretty ${tokens.yamlVsPretty}`);
   }
-  if (opt.json) console.log(JSON.stringify({ ...summary, ...(yaml ? { yaml } : {}), ...(tokens ? { tokens } : {}) }));
+  if (opt.json) console.log(JSON.stringify({ ...summary, ...yamlRuns, ...(tokens ? { tokens } : {}) }));
   if (opt.reference) {
     if (opt.checkBaseline && existsSync(referenceBaselinePath)) {
       const b = JSON.parse(readFileSync(referenceBaselinePath, "utf8")) as { passing: number; invalidAccepted: number; files: number; acceptance?: string };

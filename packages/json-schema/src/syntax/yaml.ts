@@ -236,7 +236,7 @@ export class YamlSyntax implements Syntax {
   close(kind: Container, _depth: number, slot: Slot, empty: boolean): Node {
     if (!empty) return literal("");
     const brackets = literal(kind === "object" ? "{}" : "[]");
-    return slot === "root" ? brackets : seq(this.out.sp, brackets);
+    return slot === "root" ? brackets : this.out.join([this.out.sp, brackets]);
   }
 
   /**
@@ -271,8 +271,9 @@ export class YamlSyntax implements Syntax {
     if (hit) return hit;
     const name = this.newRule("yany");
     this.anyRules.set(memo, name);
-    const sp = slot === "root" ? literal("") : this.out.sp;
-    const forms: Node[] = [seq(sp, ref(this.anyScalar())), seq(sp, literal("{}")), seq(sp, literal("[]"))];
+    const o = this.out;
+    const sp = slot === "root" ? literal("") : o.sp;
+    const forms: Node[] = [o.join([sp, ref(this.anyScalar())]), o.join([sp, literal("{}")]), o.join([sp, literal("[]")])];
     if (depth < this.maxDepth) {
       const member = (first: boolean) => seq(this.lead("object", depth, slot, first), ref(this.anyKey()), literal(":"), ref(this.anyRule(depth + 1, "member")));
       const item = (first: boolean) => seq(this.lead("array", depth, slot, first), ref(this.anyRule(depth + 1, "item")));
