@@ -24,7 +24,10 @@ export interface YamlResolver {
 /**
  * Every resolver of the four sources, as documented: YAML 1.2.2 §10.3.2 (core
  * schema tag resolution), the YAML 1.1 type repository (yaml.org/type: bool,
- * int, float, null, timestamp, merge, value), the `yaml` package's
+ * int, float, null, timestamp, merge, value; its float pattern allows dots
+ * after the point, `\.[0-9.]*`, which would make `1.2.3` a float: no YAML 1.1
+ * parser does so (PyYAML, the `yaml` package, SnakeYAML all read `[0-9_]*`),
+ * so the row follows the parsers and version numbers stay plain), the `yaml` package's
  * `yaml-1.1` schema (which also reads `.`, `1e3` and `1:30` style
  * sexagesimals) and PyYAML's `Resolver` (which reads `<<` and `=` as tags it
  * cannot construct: an error, not a string).
@@ -37,7 +40,7 @@ export const YAML_RESOLVERS: readonly YamlResolver[] = [
   { source: "yaml-1.1-types", tag: "null", pattern: "~|null|Null|NULL|" },
   { source: "yaml-1.1-types", tag: "bool", pattern: "y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF" },
   { source: "yaml-1.1-types", tag: "int", pattern: "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+" },
-  { source: "yaml-1.1-types", tag: "float", pattern: "[-+]?(?:[0-9][0-9_]*)?\\.[0-9.]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)" },
+  { source: "yaml-1.1-types", tag: "float", pattern: "[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)" },
   { source: "yaml-1.1-types", tag: "timestamp", pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?" },
   { source: "yaml-1.1-types", tag: "merge", pattern: "<<" },
   { source: "yaml-1.1-types", tag: "value", pattern: "=" },
@@ -60,7 +63,7 @@ export const YAML_NON_STRING = YAML_RESOLVERS.map((r) => `(?:${r.pattern})`).joi
 /**
  * A simpler superset of `YAML_NON_STRING` (a smaller automaton, checked by the
  * tests to hold every text of the table): what a plain scalar must not be.
- * Besides the table it holds e.g. `1.2.3.4`, `+` and dates followed by any
+ * Besides the table it holds e.g. `1_2:3.4`, `+` and dates followed by any
  * text; such strings are double-quoted.
  */
 export const YAML_SUSPECT = [
@@ -70,7 +73,7 @@ export const YAML_SUSPECT = [
   "=",
   "[Nn]ull|NULL",
   "[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[YyNn]",
-  "[-+]?[0-9._:]*(?:[eE][-+]?[0-9]+)?",
+  "[-+]?[0-9_:]*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?",
   "[-+]?0[xob][0-9a-fA-F_]+",
   "[-+]?\\.(?:inf|Inf|INF|nan|NaN|NAN)",
   "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \\t][\\s\\S]*)?",
