@@ -609,7 +609,11 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, slot: Slot): Node {
       approximate(ctx, flat[0]?.ptr ?? "", "excluding object or array values (not/const, not/enum) is not supported; objects and arrays are not generated", undefined, "restricts");
     } else {
       if (k.has("object")) items.push(emitObject(ctx, flat, depth, slot));
-      if (k.has("array")) items.push(emitArray(ctx, flat, depth, slot, finiteValues));
+      if (k.has("array")) {
+        items.push(emitArray(ctx, flat, depth, slot, finiteValues));
+        const also = S.arrayAlsoAt?.(depth, slot);
+        if (also) items.push(emitArray(ctx, [...flat, frame({ minItems: 1 }, flat[0]?.ptr ?? "", flat[0]?.base ?? "")], also.depth, also.slot, finiteValues));
+      }
     }
   }
   const live = items.filter((n) => !(n.type === "alt" && n.items.length === 0));

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkText } from "@formwork/grammar";
+import { checkText, type Grammar } from "@formwork/grammar";
+import { stringify } from "yaml";
 import { compileSchema, createValidator } from "@formwork/json-schema";
 import { stringifyYaml } from "../src/syntax/yaml.js";
 import { isPlainSafe } from "../src/syntax/yaml-dialect.js";
@@ -80,6 +81,9 @@ describe("YAML flexible layout: random sentences parse the same under YAML 1.2 a
       const exact = compileSchema(schema, { syntax: "yaml", lenient: true }).grammar;
       const outside = texts.filter((t) => !checkText(exact, t).accepted).length;
       expect(outside, `${name}: flexible texts the exact grammar rejects`).toBeGreaterThan(texts.length / 4);
+      // Sequences under a key at the key's column (`key:\n- a`) are among them.
+      const zero = texts.filter((t) => /^( *)[^ \n-][^\n]*:[ ]*\n(?:[ ]*\n)*\1- /m.test(t)).length;
+      if (name === "nested" || name === "tree" || name === "free") expect(zero, `${name}: sentences with a zero-indented sequence`).toBeGreaterThan(5);
       // Every text of the exact layout is a text of the flexible one.
       const flexible = compileSchema(schema, { syntax: "yaml", lenient: true, whitespace: "flexible" }).grammar;
       const sampler = new IrSampler(exact);
@@ -117,6 +121,30 @@ describe("YAML flexible layout: what it accepts and refuses", () => {
       expect(checkText(g, text), JSON.stringify(text)).toEqual({ accepted: true });
       expect(parseYaml(text, "1.2"), JSON.stringify(text)).toEqual(value);
       expect(parseYaml(text, "1.1"), JSON.stringify(text)).toEqual(value);
+    }
+  });
+  it("accepts sequences under a key at the key's column (key:\n- a), as the yaml package writes them with indentSeq: false", () => {
+    const g = flex(SCHEMAS.nested);
+    const tree = flex(SCHEMAS.tree);
+    const exact = compileSchema(SCHEMAS.nested, { syntax: "yaml" }).grammar;
+    const style = { compat: "yaml-1.1", lineWidth: 0, singleQuote: false, blockQuote: false, doubleQuotedMinMultiLineLength: Infinity } as const;
+    const values: [Grammar, unknown][] = [
+      [g, { tags: ["a", "yes", ""], matrix: [[1, 2], [], [3]], meta: { x: [1, { y: ["z"] }] }, list: [{ k: "x", v: ["on", [1]] }, { k: "" }] }],
+      [g, { tags: ["b"], list: [{ k: "a", v: [] }] }],
+      [tree, { name: "root", kids: [{ name: "a", kids: [] }, { name: "b", kids: [{ name: "c", kids: [{ name: "d" }] }] }] }],
+    ];
+    for (const [grammar, value] of values) {
+      for (const indentSeq of [false, true]) {
+        const text = stringify(value, { ...style, indentSeq });
+        expect(parseYaml(text, "1.2"), text).toEqual({ ok: true, value });
+        expect(parseYaml(text, "1.1"), text).toEqual({ ok: true, value });
+        expect(checkText(grammar, text), text).toEqual({ accepted: true });
+        if (!indentSeq && grammar === g) expect(checkText(exact, text).accepted, `the exact layout indents sequences: ${text}`).toBe(false);
+      }
+    }
+    // Still one column per level: a sequence neither at its key's column nor indented is refused, and so is a mix.
+    for (const text of ["tags:\n - a\n", "tags:\n- a\n  - b\n", "list:\n- k: x\n v: 1\n", "list:\n- k: x\n  v:\n  - 1\n   - 2\n"]) {
+      expect(checkText(g, text).accepted, JSON.stringify(text)).toBe(false);
     }
   });
   it("refuses tabs, other indentation, and runs past the bounds", () => {

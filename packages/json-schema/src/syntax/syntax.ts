@@ -81,4 +81,11 @@ export interface Syntax {
    * and slot over shared scalars). Null or absent: the compiler builds it from the methods above.
    */
   anyValue?(depth: number, slot: Slot): Node | null;
+  /**
+   * Optional: another layout of a non-empty array standing at `depth`/`slot`: the compiler also
+   * emits it (with `minItems: 1` added) as if it stood at the returned depth and slot (YAML's
+   * flexible layout: a sequence under a key at the key's column, `key:\n- a`, is the array laid
+   * out as a member one level up). Null or absent: none.
+   */
+  arrayAlsoAt?(depth: number, slot: Slot): { depth: number; slot: Slot } | null;
 }

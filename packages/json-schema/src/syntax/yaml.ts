@@ -18,7 +18,9 @@
  * adds bounded spacing: 1 to 1 + maxSpaces spaces where the exact layout has
  * the one space before a scalar (after `:` and `-`), up to maxSpaces spaces
  * before each line break, and up to maxBlankLines blank lines (of up to
- * maxSpaces spaces) after each line break, at the start and at the end.
+ * maxSpaces spaces) after each line break, at the start and at the end;
+ * and a non-empty sequence under a key may stand at the key's column
+ * (`key:\n- a`: the array laid out as a member one level up, `arrayAlsoAt`).
  */
 import { LimitError } from "@formwork/core";
 import { alt, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
@@ -239,6 +241,11 @@ export class YamlSyntax implements Syntax {
     return slot === "root" ? brackets : this.out.join([this.out.sp, brackets]);
   }
 
+  /** Flexible layout: a sequence under a key may also stand at the key's column (`key:\n- a`), laid out as a member array one level up. */
+  arrayAlsoAt(depth: number, slot: Slot): { depth: number; slot: Slot } | null {
+    return this.out.zeroIndent && slot === "member" && depth > 0 ? { depth: depth - 1, slot: "member" } : null;
+  }
+
   /**
    * Unconstrained values (schema `{}` or `true`) in block style at every depth, from rules this
    * syntax builds once per compile: one per depth and slot, over one shared scalar rule and one
@@ -278,6 +285,11 @@ export class YamlSyntax implements Syntax {
       const member = (first: boolean) => seq(this.lead("object", depth, slot, first), ref(this.anyKey()), literal(":"), ref(this.anyRule(depth + 1, "member")));
       const item = (first: boolean) => seq(this.lead("array", depth, slot, first), ref(this.anyRule(depth + 1, "item")));
       forms.push(seq(member(true), repeat(member(false), 0, Infinity)), seq(item(true), repeat(item(false), 0, Infinity)));
+      const also = this.arrayAlsoAt(depth, slot);
+      if (also) {
+        const zeroItem = (first: boolean) => seq(this.lead("array", also.depth, also.slot, first), ref(this.anyRule(also.depth + 1, "item")));
+        forms.push(seq(zeroItem(true), repeat(zeroItem(false), 0, Infinity)));
+      }
     }
     this.rules.set(name, alt(...forms));
     return name;
@@ -368,13 +380,17 @@ interface Out<T> {
   sp: T;
   /** A line break (and, flexible, trailing spaces before it and blank lines after it). */
   eol: T;
+  /** Whether a sequence under a key may also stand at the key's column (`key:\n- a`; flexible only). */
+  zeroIndent: boolean;
+  /** Either text (flexible nodes: both; otherwise the first). */
+  either(a: T, b: T): T;
   /** Before the document (flexible: blank lines). */
   start: T;
   /** After the root value (exact: an optional line break). */
   end: T;
 }
 
-const STRING_OUT: Out<string> = { text: (s) => s, join: (p) => p.join(""), sp: " ", eol: "\n", start: "", end: "" };
+const STRING_OUT: Out<string> = { text: (s) => s, join: (p) => p.join(""), sp: " ", eol: "\n", zeroIndent: false, either: (a) => a, start: "", end: "" };
 /** A sequence of nodes, with adjacent literals joined into one. */
 function joinNodes(parts: Node[]): Node {
   const out: Node[] = [];
@@ -385,7 +401,7 @@ function joinNodes(parts: Node[]): Node {
   }
   return out.length === 1 ? out[0] : seq(...out);
 }
-const EXACT_OUT: Out<Node> = { text: literal, join: joinNodes, sp: literal(" "), eol: literal("\n"), start: literal(""), end: optional(literal("\n")) };
+const EXACT_OUT: Out<Node> = { text: literal, join: joinNodes, sp: literal(" "), eol: literal("\n"), zeroIndent: false, either: (a) => a, start: literal(""), end: optional(literal("\n")) };
 
 /** The flexible layout's nodes: runs of at most `spaces` extra spaces, at most `blank` blank lines. */
 function flexibleOut(spaces: number, blank: number): Out<Node> {
@@ -398,6 +414,8 @@ function flexibleOut(spaces: number, blank: number): Out<Node> {
     join: joinNodes,
     sp: lexeme(repeat(space, 1, 1 + spaces), "yaml-space"),
     eol,
+    zeroIndent: true,
+    either: (a, b) => alt(a, b),
     start: blankLines,
     end: seq(trailing, optional(seq(literal("\n"), blankLines))),
   };
@@ -421,16 +439,23 @@ function yamlText<T>(o: Out<T>, v: unknown, n: number, depth: number, slot: Slot
     return t === null ? null : scalar(t);
   }
   if (typeof v === "string") return scalar(yamlString(v, "block"));
-  const parts: T[] = [];
   if (Array.isArray(v)) {
     if (v.length === 0) return scalar("[]");
-    for (let i = 0; i < v.length; i++) {
-      const x = yamlText(o, v[i], n, depth + 1, "item");
-      if (x === null) return null;
-      parts.push(lead(o, n, "array", depth, slot, i === 0), x);
-    }
-    return o.join(parts);
+    // At (depth, slot), or (flexible, under a key) at the key's column: laid out as a member one level up.
+    const at = (d: number, s: Slot): T | null => {
+      const parts: T[] = [];
+      for (let i = 0; i < v.length; i++) {
+        const x = yamlText(o, v[i], n, d + 1, "item");
+        if (x === null) return null;
+        parts.push(lead(o, n, "array", d, s, i === 0), x);
+      }
+      return o.join(parts);
+    };
+    const indented = at(depth, slot);
+    if (indented === null || !o.zeroIndent || slot !== "member" || depth === 0) return indented;
+    return o.either(indented, at(depth - 1, "member")!);
   }
+  const parts: T[] = [];
   const entries = Object.entries(v as Record<string, unknown>);
   if (entries.length === 0) return scalar("{}");
   for (let i = 0; i < entries.length; i++) {
