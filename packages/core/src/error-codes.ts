@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "max-rules",
   "max-properties",
   "max-threads",
+  "max-lookahead",
   "bad-limit",
   // Grammars (GBNF front end and the engine): @formwork/grammar.
   "gbnf-syntax",

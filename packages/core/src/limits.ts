@@ -33,10 +33,17 @@ export interface Limits {
   maxThreads: number;
   /** Most alternatives one JSON Schema expands into (`anyOf` × `oneOf` × `if` × dependencies). Error code `too-many-alternatives` (its code before it was a limit). */
   maxAlternatives: number;
+  /**
+   * Streaming repair only: characters of output held back while a choice
+   * `repairJson` takes from the whole text is open (a top-level list, which
+   * value to take). Past it the stream decides with what it has read; not an
+   * error (code `max-lookahead` names it in messages).
+   */
+  maxLookahead: number;
 }
 
 /** The limit names, as `--limit NAME=VALUE` takes them. */
-export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads", "maxAlternatives"];
+export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads", "maxAlternatives", "maxLookahead"];
 
 const LIMIT_CODES = {
   maxInputBytes: "max-input-bytes",
@@ -49,6 +56,7 @@ const LIMIT_CODES = {
   maxConfigurations: "max-configurations",
   maxThreads: "max-threads",
   maxAlternatives: "too-many-alternatives",
+  maxLookahead: "max-lookahead",
 } as const satisfies Record<keyof Limits, ErrorCode>;
 
 /** The error code of a limit. */
@@ -125,6 +133,7 @@ const VERBS: Record<keyof Limits, string> = {
   maxConfigurations: "has",
   maxThreads: "asks for",
   maxAlternatives: "expands into",
+  maxLookahead: "needs a look-ahead of",
 };
 
 const UNITS: Record<keyof Limits, string> = {
@@ -138,6 +147,7 @@ const UNITS: Record<keyof Limits, string> = {
   maxConfigurations: " parser configurations after one byte",
   maxThreads: " threads",
   maxAlternatives: " alternatives",
+  maxLookahead: " characters",
 };
 
 /** The UTF-8 length of `text` in bytes, without encoding it (lone surrogates count 3, as `TextEncoder` writes U+FFFD). */

@@ -106,9 +106,9 @@ export function findCandidates(p: TolerantJsonParser, outside: PendingEdit[], co
 }
 
 /** `callback(`, `/* c *\/ jQuery123_4 (`: what precedes a JSONP payload. */
-const JSONP_OPEN = /^\s*(?:\/\*[^]*?\*\/\s*|\/\/[^\n]*\n\s*)*[A-Za-z_$][\w$.]*\s*\(\s*$/;
+export const JSONP_OPEN = /^\s*(?:\/\*[^]*?\*\/\s*|\/\/[^\n]*\n\s*)*[A-Za-z_$][\w$.]*\s*\(\s*$/;
 /** `)`, `);` after a JSONP payload. */
-const JSONP_CLOSE = /^\s*\)\s*;?\s*$/;
+export const JSONP_CLOSE = /^\s*\)\s*;?\s*$/;
 
 /**
  * After a candidate: while the next value follows after only whitespace,

@@ -7,7 +7,7 @@
  */
 import { plainOf, type ArrayNode, type Child, type JsonNode, type ObjectNode, type ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentStart, isNewline, isNumberChar, isOpener, isWs } from "./json-chars.js";
-import { snippet, type Ctx } from "./json-scanner.js";
+import { snippet, type Ctx, type StepGuard } from "./json-scanner.js";
 import { JsonScalarScanner } from "./json-scalars.js";
 
 const enum St {
@@ -16,6 +16,30 @@ const enum St {
   AfterComma,
   AfterKey, // object only: a key was read, `:` expected
   AfterColon, // object only: `:` was read, a value expected
+}
+
+/** What `mark` saves. */
+export interface ParserMark {
+  pos: number;
+  steps: number;
+  edits: number;
+  truncated: boolean;
+  truncatedNothing: boolean;
+  garbageStart: number;
+  unicodeWsAt: number;
+  sawUnquotedKey: boolean;
+  rescanBudget: number;
+  frame: Frame | undefined;
+}
+
+/**
+ * Streaming: where the parser writes the value as it reads it, instead of
+ * building it (json-stream.ts). `key` is the member's key inside an object.
+ */
+export interface ValueSink {
+  open(kind: "object" | "array", key: string | undefined): void;
+  scalar(value: unknown, key: string | undefined): void;
+  close(kind: "object" | "array"): void;
 }
 
 interface Frame {
@@ -41,6 +65,10 @@ export class TolerantJsonParser extends JsonScalarScanner {
   private result: JsonNode | undefined;
   /** Start of a run of characters being dropped as garbage, or -1. */
   private garbageStart = -1;
+  /** Streaming: the first characters of the garbage run when the window moved past its start. */
+  private garbagePrefix: string | undefined = undefined;
+  /** Streaming: the value is written here as it is read, and not kept (see `ValueSink`). */
+  sink: ValueSink | undefined = undefined;
 
   /**
    * `values` mode (`true`): each container becomes its plain value as it
@@ -59,41 +87,124 @@ export class TolerantJsonParser extends JsonScalarScanner {
    * text holds nothing usable there.
    */
   parseValue(): JsonNode | undefined {
+    const first = this.beginValue();
+    if (first !== "pushed") return first;
+    while (this.stack.length > 0) this.step();
+    return this.endValue();
+  }
+
+  /**
+   * Starts one value at `pos` (see `parseValue`): a scalar, undefined, or
+   * "pushed" when a container opened; then `step` until `depth` is 0 and
+   * `endValue`. Streaming drives these one at a time (json-stream.ts).
+   */
+  beginValue(): ScalarNode | "pushed" | undefined {
     this.truncated = false;
     this.stack = [];
     this.openObjects = 0;
     this.openArrays = 0;
     this.result = undefined;
     this.garbageStart = -1;
+    this.garbagePrefix = undefined;
     this.unicodeWsAt = -1;
+    return this.startValue("top");
+  }
 
-    const first = this.startValue("top");
-    if (first === undefined) return undefined;
-    if (first !== "pushed") return first;
+  /** Open containers of the value being parsed. */
+  get depth(): number {
+    return this.stack.length;
+  }
 
-    while (this.stack.length > 0) {
-      this.steps++;
-      this.foldEdits();
-      this.skipTrivia();
-      if (this.atDocumentEnd()) {
-        this.closeAllAtEnd();
-        break;
-      }
-      const f = this.stack[this.stack.length - 1];
-      const c = this.text.charCodeAt(this.pos);
-      if (c === Ch.CloseBracket || c === Ch.CloseBrace) this.onCloser(f, c);
-      else if (c === Ch.Comma) this.onComma(f);
-      else if (c === Ch.Dot && this.text.startsWith("...", this.pos) && f.state !== St.AfterColon) {
-        // An ellipsis standing for "more items".
-        this.edit("remove-garbage", this.pos, 'removed "..."');
-        this.pos += 3;
-      } else if (f.node.kind === "array") this.arrayStep(f, c);
-      else if (f.state === St.AfterKey) this.afterKeyStep(f, c);
-      else if (f.state === St.AfterColon) this.readMemberValue();
-      else this.keyStep(f, c);
+  /** One token of the value being parsed (a closer, a comma, a key, an item...), or its end. */
+  step(): void {
+    this.steps++;
+    this.foldEdits();
+    this.skipTrivia();
+    if (this.atDocumentEnd()) {
+      // Streaming: the end of the window is not the end of the input.
+      if (this.pos >= this.n) this.checkReach();
+      this.closeAllAtEnd();
+      return;
     }
+    const f = this.stack[this.stack.length - 1];
+    const c = this.text.charCodeAt(this.pos);
+    if (c === Ch.CloseBracket || c === Ch.CloseBrace) this.onCloser(f, c);
+    else if (c === Ch.Comma) this.onComma(f);
+    else if (c === Ch.Dot && this.text.startsWith("...", this.pos) && f.state !== St.AfterColon) {
+      // An ellipsis standing for "more items".
+      this.edit("remove-garbage", this.pos, 'removed "..."');
+      this.pos += 3;
+    } else if (f.node.kind === "array") this.arrayStep(f, c);
+    else if (f.state === St.AfterKey) this.afterKeyStep(f, c);
+    else if (f.state === St.AfterColon) this.readMemberValue();
+    else this.keyStep(f, c);
+  }
+
+  /** After the last `step`: the value (and the edit for non-ASCII whitespace, once per value). */
+  endValue(): JsonNode | undefined {
     if (this.unicodeWsAt >= 0) this.edit("normalize-whitespace", this.unicodeWsAt, "read non-ASCII whitespace between tokens (no-break, ideographic or other Unicode spaces) as spaces");
     return this.result;
+  }
+
+  /**
+   * Streaming: the state a step may change before its first structural
+   * change (a push, an attach, a close), to take the step back when it
+   * needs more text (`NEED_MORE`).
+   */
+  mark(): ParserMark {
+    const f = this.stack[this.stack.length - 1];
+    return {
+      pos: this.pos, steps: this.steps, edits: this.edits.length, truncated: this.truncated, truncatedNothing: this.truncatedNothing,
+      garbageStart: this.garbageStart, unicodeWsAt: this.unicodeWsAt, sawUnquotedKey: this.sawUnquotedKey, rescanBudget: this.rescanBudget,
+      frame: f === undefined ? undefined : { ...f },
+    };
+  }
+
+  /** Takes the current step back to `m` (see `mark`). */
+  rewind(m: ParserMark): void {
+    this.pos = m.pos;
+    this.steps = m.steps;
+    this.edits.length = m.edits;
+    this.truncated = m.truncated;
+    this.truncatedNothing = m.truncatedNothing;
+    this.garbageStart = m.garbageStart;
+    this.unicodeWsAt = m.unicodeWsAt;
+    this.sawUnquotedKey = m.sawUnquotedKey;
+    this.rescanBudget = m.rescanBudget;
+    if (m.frame !== undefined) Object.assign(this.stack[this.stack.length - 1], m.frame);
+  }
+
+  /**
+   * Streaming: the window now starts `delta` characters later in the input
+   * (`text` lost its first `delta` characters) and holds `added` more
+   * characters at its end: offsets held are moved.
+   */
+  shiftWindow(text: string, delta: number, added: number): void {
+    this.rescanBudget += added;
+    if (delta === 0) {
+      this.text = text;
+      this.n = text.length;
+      return;
+    }
+    if (this.garbageStart >= 0 && this.garbageStart < delta && this.garbagePrefix === undefined) {
+      this.garbagePrefix = this.text.slice(this.garbageStart, Math.min(this.pos, this.garbageStart + 40));
+    }
+    this.text = text;
+    this.n = text.length;
+    this.base += delta;
+    this.pos -= delta;
+    if (this.garbageStart >= 0) this.garbageStart -= delta;
+    if (this.unicodeWsAt >= 0) this.unicodeWsAt -= delta;
+    for (const f of this.stack) {
+      f.keyStart -= delta;
+      f.node.start -= delta;
+    }
+  }
+
+  /** Streaming: starts (`guard`) or ends the look-ahead check of a step, and says whether the input has ended. */
+  setStreaming(guard: StepGuard | undefined, final: boolean): void {
+    this.guard = guard;
+    this.final = final;
   }
 
   protected override openKind(depth: number): "object" | "array" | undefined {
@@ -107,9 +218,21 @@ export class TolerantJsonParser extends JsonScalarScanner {
 
   /** Adds a finished value to the innermost open container (or makes it the result). */
   private attach(node: JsonNode): void {
+    this.checkReach();
     const f = this.stack[this.stack.length - 1];
     if (f === undefined) {
       this.result = node;
+      return;
+    }
+    if (this.sink !== undefined) {
+      // Streaming: a scalar is written now (a container was written as it was read); only the keys are kept, for duplicates.
+      if (f.node.kind === "object") {
+        if (this.hasKey(f, f.key)) this.edit("duplicate-key", f.keyStart, `the key ${snippet(f.key)} appears twice in one object; kept the last value`);
+        f.node.keys.push(f.key);
+        f.keySet?.add(f.key);
+      }
+      if (node.kind === "scalar") this.sink.scalar(node.value, f.node.kind === "object" ? f.key : undefined);
+      f.state = St.AfterValue;
       return;
     }
     // In values mode a closed container is attached as its plain value (only `toValue` of the root reads the children, and it takes `plain`).
@@ -140,7 +263,15 @@ export class TolerantJsonParser extends JsonScalarScanner {
 
   /** Pops the innermost container and attaches it to its parent. */
   private close(): void {
+    this.checkReach();
     const f = this.stack.pop()!;
+    if (this.sink !== undefined) {
+      if (f.node.kind === "object") this.openObjects--;
+      else this.openArrays--;
+      this.sink.close(f.node.kind);
+      this.attach(f.node);
+      return;
+    }
     if (f.node.kind === "object") this.openObjects--;
     else this.openArrays--;
     if (this.valuesMode) {
@@ -164,9 +295,12 @@ export class TolerantJsonParser extends JsonScalarScanner {
   private startValue(ctx: Ctx): ScalarNode | "pushed" | undefined {
     const c = this.text.charCodeAt(this.pos);
     if (isOpener(c)) {
+      this.checkReach();
       const start = this.pos;
       const node: ObjectNode | ArrayNode =
         c === Ch.OpenBrace ? { kind: "object", start, keys: [], values: [], starts: [], partial: false } : { kind: "array", start, items: [], starts: [], partial: false };
+      const parent = this.stack[this.stack.length - 1];
+      this.sink?.open(node.kind, parent?.node.kind === "object" ? parent.key : undefined);
       this.stack.push({ node, state: St.Start, key: "", keyStart: 0, keyUnquoted: false, beforeKey: St.Start });
       if (c === Ch.OpenBrace) this.openObjects++;
       else this.openArrays++;
@@ -208,8 +342,9 @@ export class TolerantJsonParser extends JsonScalarScanner {
   private flushGarbage(): void {
     const g = this.garbageStart;
     if (g >= 0) {
-      this.edit("remove-garbage", g, `removed ${JSON.stringify(this.text.slice(g, Math.min(this.pos, g + 40)))}, which cannot be part of the JSON document`);
+      this.edit("remove-garbage", g, `removed ${JSON.stringify(this.garbagePrefix ?? this.text.slice(g, Math.min(this.pos, g + 40)))}, which cannot be part of the JSON document`);
       this.garbageStart = -1;
+      this.garbagePrefix = undefined;
     }
   }
 
@@ -245,7 +380,7 @@ export class TolerantJsonParser extends JsonScalarScanner {
         this.attach({ kind: "scalar", start: this.pos, value: null, partial: true });
       }
       g.node.partial = true;
-      this.edit("truncated-container", this.pos, `the text ended inside ${g.node.kind === "object" ? "an object" : "an array"} opened at offset ${g.node.start}; closed it`);
+      this.edit("truncated-container", this.pos, `the text ended inside ${g.node.kind === "object" ? "an object" : "an array"} opened at offset ${this.base + g.node.start}; closed it`);
       this.close();
     }
   }

@@ -30,7 +30,7 @@ export class JsonScalarScanner extends JsonStringScanner {
     while (this.pos < this.n && isNumberChar(t.charCodeAt(this.pos))) this.pos++;
     this.steps += this.pos - start;
     const s = t.slice(start, this.pos);
-    const atEnd = this.pos >= this.n || ((s === "-" || s === "+") && t.slice(this.pos).trim() === "");
+    const atEnd = this.pos >= this.n || ((s === "-" || s === "+") && this.restIsBlank(this.pos));
     const next = t.charCodeAt(this.pos);
     if (!atEnd && (isIdentStart(next) || next === Ch.Colon || next === Ch.Slash || next === Ch.Space && ctx !== "top" && this.unquotedContinues())) {
       // 2024-01-01T10:00, 12px, 10:30, 1/2, "3 apples": an unquoted string.
@@ -125,7 +125,9 @@ export class JsonScalarScanner extends JsonStringScanner {
     while (k < this.n && isIdentPart(t.charCodeAt(k))) k++;
     this.steps += k - j;
     if (isLiteral(t.slice(j, k))) return false;
+    const spaces = k;
     while (k < this.n && (t.charCodeAt(k) === Ch.Space || t.charCodeAt(k) === Ch.Tab)) k++;
+    this.steps += k - spaces;
     return t.charCodeAt(k) !== Ch.Colon; // `1 key: ...` is a missing comma before a key
   }
 
@@ -181,7 +183,7 @@ export class JsonScalarScanner extends JsonStringScanner {
   private unopenedTopLevel(start: number, word: string): ScalarNode | undefined {
     const t = this.text;
     const q = start + word.length;
-    if (closersOf(t.charCodeAt(q)) === undefined || t.slice(q + 1).trim() !== "") return undefined;
+    if (closersOf(t.charCodeAt(q)) === undefined || !this.restIsBlank(q + 1)) return undefined;
     this.pos = q + 1;
     this.edit("quote-value", start, `the string ${snippet(word)} has a closing quote but no opening one; added it`);
     return { kind: "scalar", start, value: word, partial: false };
@@ -270,6 +272,7 @@ export class JsonScalarScanner extends JsonStringScanner {
     while (j < this.n && isIdentPart(t.charCodeAt(j))) j++;
     let k = j;
     while (k < this.n && isWs(t.charCodeAt(k))) k++;
+    this.steps += k - start;
     const d = t.charCodeAt(k);
     if (k < this.n && d !== Ch.Comma && d !== Ch.CloseBrace && d !== Ch.CloseBracket) return undefined;
     const value = t.slice(start, j);

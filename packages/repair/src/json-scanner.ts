@@ -12,6 +12,20 @@ import type { ScalarNode } from "./json-node.js";
 import { Ch, closersOf, isDigit, isIdentPart, isIdentStart, isKeyStop, isWs } from "./json-chars.js";
 import { isLiteral, LITERAL_NAMES } from "./json-literals.js";
 
+/** Thrown by a streaming step that needs more of the input (see `checkReach`); never escapes `repairJsonStream`. */
+export const NEED_MORE = Symbol("need more input");
+
+/** Characters a step may look past what its work counter says (fixed peeks such as `startsWith("Infinity")`). */
+export const LOOK_SLACK = 64;
+
+/** Streaming: where a step began (see `checkReach`). */
+export interface StepGuard {
+  pos: number;
+  steps: number;
+  /** A structural change was made: the step can no longer be taken back. */
+  committed: boolean;
+}
+
 /** Where a scalar is read: an object key, an object value, an array item, the top level, or the argument of a call (`ObjectId("…")`). */
 export type Ctx = "key" | "value" | "item" | "top" | "arg";
 
@@ -30,13 +44,27 @@ export class JsonScanner {
    * (which a scalar reader may still take back).
    */
   tally: EditTally | undefined = undefined;
-  protected readonly n: number;
+  /** Length of `text` (in streaming mode, of the buffered window; see json-stream.ts). */
+  n: number;
+  /**
+   * Offset in the input of `text[0]`: 0, except in streaming mode, where
+   * `text` is a window of the input and edits are reported at `base + offset`.
+   */
+  base = 0;
+  /**
+   * Streaming mode: where the current step began and its work counter then.
+   * Set, a step that reaches a structural change (`checkReach`) after
+   * looking too close to the end of the window throws {@link NEED_MORE}.
+   */
+  protected guard: StepGuard | undefined = undefined;
+  /** Streaming mode: false until the input has ended (the end of `text` is then the end of the input). */
+  protected final = true;
   // Characters a string may give back when it backs off to a line end (a
   // missing closing quote). Spending at most n bounds rescanning to one extra
   // pass over the text.
   protected rescanBudget: number;
 
-  constructor(readonly text: string) {
+  constructor(public text: string) {
     this.n = text.length;
     this.rescanBudget = text.length;
   }
@@ -52,6 +80,30 @@ export class JsonScanner {
     if (this.tally === undefined || this.edits.length === 0) return;
     this.tally.addAll(this.edits);
     this.edits.length = 0;
+  }
+
+  /**
+   * Streaming mode: every scan adds its length to `steps`, so a step that
+   * began at `guard.pos` has looked at no character past `guard.pos + (steps
+   * - guard.steps) + LOOK_SLACK`. When that may reach the end of the window
+   * before the input has ended, the step's outcome could depend on text not
+   * read yet: it is abandoned (`NEED_MORE`) before it changes the structure,
+   * and retried with more text.
+   */
+  checkReach(): void {
+    const g = this.guard;
+    if (g === undefined || g.committed) return;
+    if (!this.final && g.pos + (this.steps - g.steps) + LOOK_SLACK >= this.n) throw NEED_MORE;
+    // From the first structural change on, the step is kept: no step looks further after one.
+    g.committed = true;
+  }
+
+  /** True when only whitespace follows `at` (counted as work, so streaming sees how far it looked). */
+  restIsBlank(at: number): boolean {
+    let j = at;
+    while (j < this.n && isWs(this.text.charCodeAt(j))) j++;
+    this.steps += j - at;
+    return j >= this.n;
   }
 
   protected mayBacktrack(from: number): boolean {
@@ -73,7 +125,7 @@ export class JsonScanner {
     const c = this.text.charCodeAt(at);
     if (c === Ch.OpenBrace || c === Ch.OpenBracket || closersOf(c) !== undefined || isDigit(c)) return true;
     const d = this.text.charCodeAt(at + 1);
-    if (c === Ch.Minus) return isDigit(d) || d === Ch.Dot || this.text.startsWith("Infinity", at + 1) || this.text.slice(at + 1).trim() === "";
+    if (c === Ch.Minus) return isDigit(d) || d === Ch.Dot || this.text.startsWith("Infinity", at + 1) || this.restIsBlank(at + 1);
     if (c === Ch.Plus || c === Ch.Dot) return isDigit(d);
     if (isIdentStart(c)) {
       let j = at;
@@ -83,7 +135,7 @@ export class JsonScanner {
       // A literal, a literal cut off by the end of the text, or a call (`NumberLong(2)`, JSONP's `callback(...)`).
       if (isLiteral(word) || (j === this.n && LITERAL_NAMES.some((l) => l.startsWith(word) && word.length >= 2)) || this.text.charCodeAt(j) === Ch.OpenParen) return true;
       // `abc"`: the whole text is a string whose opening quote is missing.
-      return closersOf(this.text.charCodeAt(j)) !== undefined && this.text.slice(j + 1).trim() === "";
+      return closersOf(this.text.charCodeAt(j)) !== undefined && this.restIsBlank(j + 1);
     }
     return false;
   }

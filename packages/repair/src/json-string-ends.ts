@@ -218,8 +218,9 @@ export class StringEndScanner extends JsonScanner {
     this.steps += j - q;
     if (j >= this.n || !closers.includes(t[j])) return false;
     j++;
+    const spaces = j;
     while (j < this.n && (t.charCodeAt(j) === Ch.Space || t.charCodeAt(j) === Ch.Tab)) j++;
-    this.steps += 1;
+    this.steps += 1 + j - spaces;
     const d = t.charCodeAt(j);
     if (expect === "key") return d === Ch.Colon;
     return j >= this.n || d === Ch.Comma || isCloser(d) || isNewline(d);

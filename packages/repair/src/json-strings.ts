@@ -132,11 +132,17 @@ export class JsonStringScanner extends StringEndScanner {
           if (controls) this.noteControls(start, out);
           return { kind: "scalar", start, value: out, partial: false };
         }
+        // Backing off below ends the string before here: count the scan so far (streaming bounds its look-ahead by the count).
+        const scanned = this.pos - start;
         const before = this.missingQuoteBefore(this.pos, contentStart, ctx);
-        if (before >= 0 && this.mayBacktrack(before)) return this.endEarly(start, before, out.slice(0, out.length - (this.pos - before)), "before the delimiters that follow it");
+        if (before >= 0 && this.mayBacktrack(before)) {
+          this.steps += scanned;
+          return this.endEarly(start, before, out.slice(0, out.length - (this.pos - before)), "before the delimiters that follow it");
+        }
         // A quote that does not fit after a line break inside the string: the
         // closing quote was missing at that line end.
         if (firstNewline >= 0 && ctx !== "key" && (structural ??= this.looksStructural(firstNewline)) && this.mayBacktrack(firstNewline)) {
+          this.steps += scanned;
           return this.endEarly(start, firstNewline, outAtNewline, "at the end of its line");
         }
         if (ctx === "key" && rejected < 0) {
