@@ -124,29 +124,7 @@ function readList(p: TolerantJsonParser, out: Candidate[], fromTop: boolean, cou
   for (;;) {
     const prev = out[out.length - 1];
     if (prev.truncated) return;
-    let j = p.pos;
-    let commas = 0;
-    let newline = false;
-    const comments: PendingEdit[] = [];
-    for (;;) {
-      const c = t.charCodeAt(j);
-      if (j >= n) break;
-      if (isWs(c)) {
-        if (isNewline(c)) newline = true;
-        j++;
-      } else if (c === Ch.Comma) {
-        commas++;
-        j++;
-      } else if (c === Ch.Slash && t.charCodeAt(j + 1) === Ch.Star) {
-        const end = t.indexOf("*/", j + 2);
-        comments.push({ kind: "remove-comment", offset: j, message: "removed a /* */ comment" });
-        j = end < 0 ? n : end + 2;
-      } else if (c === Ch.Slash && t.charCodeAt(j + 1) === Ch.Slash) {
-        const end = t.indexOf("\n", j);
-        comments.push({ kind: "remove-comment", offset: j, message: "removed a // comment" });
-        j = end < 0 ? n : end;
-      } else break;
-    }
+    const { j, commas, newline, comments } = scanListGap(t, n, p.pos);
     p.steps += j - p.pos;
     if (j >= n || commas > 1 || (commas === 0 && !newline)) return;
     const opener = isOpener(t.charCodeAt(j));
@@ -165,8 +143,44 @@ function readList(p: TolerantJsonParser, out: Candidate[], fromTop: boolean, cou
   }
 }
 
+/** What lies between two items of a top-level list: where the next starts, the commas, a line break, the comments (offsets in `t`). */
+export interface ListGap {
+  j: number;
+  commas: number;
+  newline: boolean;
+  comments: PendingEdit[];
+}
+
+/** Reads whitespace, commas and comments from `from` (the gap `readList` and streaming judge). */
+export function scanListGap(t: string, n: number, from: number): ListGap {
+  let j = from;
+  let commas = 0;
+  let newline = false;
+  const comments: PendingEdit[] = [];
+  for (;;) {
+    const c = t.charCodeAt(j);
+    if (j >= n) break;
+    if (isWs(c)) {
+      if (isNewline(c)) newline = true;
+      j++;
+    } else if (c === Ch.Comma) {
+      commas++;
+      j++;
+    } else if (c === Ch.Slash && t.charCodeAt(j + 1) === Ch.Star) {
+      const end = t.indexOf("*/", j + 2);
+      comments.push({ kind: "remove-comment", offset: j, message: "removed a /* */ comment" });
+      j = end < 0 ? n : end + 2;
+    } else if (c === Ch.Slash && t.charCodeAt(j + 1) === Ch.Slash) {
+      const end = t.indexOf("\n", j);
+      comments.push({ kind: "remove-comment", offset: j, message: "removed a // comment" });
+      j = end < 0 ? n : end;
+    } else break;
+  }
+  return { j, commas, newline, comments };
+}
+
 /** True when only whitespace and then a comma, a line break or the end of the text follow `pos`. */
-function standsAlone(p: TolerantJsonParser): boolean {
+export function standsAlone(p: TolerantJsonParser): boolean {
   const t = p.text;
   let j = p.pos;
   while (j < t.length && isWs(t.charCodeAt(j)) && !isNewline(t.charCodeAt(j))) j++;

@@ -18,7 +18,7 @@ import { classOf, EditTally } from "./edit-confidence.js";
 import { Ch, isNewline, isOpener, isQuote, isWs } from "./json-chars.js";
 import { TolerantJsonParser, type ValueSink } from "./json-parser.js";
 import { LOOK_SLACK, NEED_MORE, type StepGuard } from "./json-scanner.js";
-import { JSONP_CLOSE, JSONP_OPEN } from "./json-candidates.js";
+import { JSONP_CLOSE, JSONP_OPEN, scanListGap, standsAlone } from "./json-candidates.js";
 import { ArgumentError, type Limits } from "@formwork/core";
 import { limitExceeded } from "@formwork/core/internal";
 import { limitIssue, repairLimits } from "./limits.js";
@@ -533,29 +533,8 @@ export class JsonRepairStream {
     const p = this.p;
     const t = p.text;
     const n = p.n;
-    let j = p.pos;
-    let commas = 0;
-    let newline = false;
-    const comments: PendingEdit[] = [];
-    for (;;) {
-      const c = t.charCodeAt(j);
-      if (j >= n) break;
-      if (isWs(c)) {
-        if (isNewline(c)) newline = true;
-        j++;
-      } else if (c === Ch.Comma) {
-        commas++;
-        j++;
-      } else if (c === Ch.Slash && t.charCodeAt(j + 1) === Ch.Star) {
-        const end = t.indexOf("*/", j + 2);
-        comments.push({ kind: "remove-comment", offset: p.base + j, message: "removed a /* */ comment" });
-        j = end < 0 ? n : end + 2;
-      } else if (c === Ch.Slash && t.charCodeAt(j + 1) === Ch.Slash) {
-        const end = t.indexOf("\n", j);
-        comments.push({ kind: "remove-comment", offset: p.base + j, message: "removed a // comment" });
-        j = end < 0 ? n : end;
-      } else break;
-    }
+    const { j, commas, newline, comments } = scanListGap(t, n, p.pos);
+    for (const c of comments) c.offset += p.base;
     p.steps += j - p.pos;
     const canList = this.inList || (this.held !== undefined && !this.chosen);
     let goes = canList && !(j >= n || commas > 1 || (commas === 0 && !newline));
@@ -574,7 +553,7 @@ export class JsonRepairStream {
     }
     const logged = p.edits.length;
     const r = p.beginValue();
-    if (r === undefined || r === "pushed" || !this.standsAlone()) {
+    if (r === undefined || r === "pushed" || !standsAlone(p)) {
       p.edits.length = logged;
       p.pos = back;
       p.truncated = false;
@@ -609,16 +588,6 @@ export class JsonRepairStream {
     this.target = "out";
     this.valueStart = this.p.base + at;
     this.writer.rootPrefix = `,${this.indent > 0 ? `\n${" ".repeat(this.indent)}` : ""}`;
-  }
-
-  /** True when only spaces and then a comma, a line break or the end of the text follow (as `standsAlone` of json-candidates.ts). */
-  private standsAlone(): boolean {
-    const p = this.p;
-    const t = p.text;
-    let j = p.pos;
-    while (j < p.n && isWs(t.charCodeAt(j)) && !isNewline(t.charCodeAt(j))) j++;
-    p.steps += j - p.pos;
-    return j >= p.n || isNewline(t.charCodeAt(j)) || t.charCodeAt(j) === Ch.Comma;
   }
 
   /** No (further) list item follows: a list ends; a complete first container is chosen; a first scalar waits for a container. */
