@@ -8,7 +8,10 @@
  * - `formwork`: `generate({ schema })` (fast-forward on), and `formwork-noff`
  *   (fast-forward off: every token sampled), and `formwork-noff` with
  *   `candidates: Infinity` (exact sampling over the whole allowed set)
- *   against the default K = 256.
+ *   against the default K (256; 64 with top-k 1-64).
+ *
+ * Sampling: every engine with top-k 40 and top-p 0.95 (node-llama-cpp's
+ * defaults) unless `--sampling own` (each engine's defaults; `sampling.ts`).
  *
  * Per-token times are decode times (first token to last, divided by the
  * tokens after the first), medians over the seeds; engines interleaved per
@@ -21,6 +24,7 @@
  * Usage: node packages/bench/dist/decode-bench.js [--json] [--sizes tiny,mid]
  *        [--seeds N] [--temperatures 0.8,0] [--threads N] [--max-tokens N]
  *        [--schemas a,b] [--whitespace flexible|compact] [--verbose] [--out FILE]
+ *        [--sampling same|own]
  *
  * `--calls` instead prints one line per `generate` call without fast-forward
  * (K = 256 and `candidates: Infinity`, each seed and temperature of each
@@ -43,6 +47,7 @@ import { NativeLogits } from "@formwork/llama/internal";
 import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
 import { outArg, writeResult } from "./results.js";
 import { median } from "./stats.js";
+import { formworkSampling, NLC_SAMPLING, samplingLine, samplingMode, type SamplingMode } from "./sampling.js";
 
 /** Schemas node-llama-cpp's JSON-schema grammar also supports (no pattern, no numeric bounds). */
 const SCHEMAS: Record<string, Record<string, unknown>> = {
@@ -112,6 +117,7 @@ interface Opts {
   maxTokens: number;
   schemas: string[];
   calls: boolean;
+  sampling: SamplingMode;
 }
 
 function parseArgs(): Opts {
@@ -131,6 +137,7 @@ function parseArgs(): Opts {
     maxTokens: Number(val("--max-tokens") ?? 96),
     schemas: (val("--schemas") ?? Object.keys(SCHEMAS).join(",")).split(","),
     calls: a.includes("--calls"),
+    sampling: samplingMode(val("--sampling")),
   };
 }
 
@@ -199,7 +206,7 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   const t0 = performance.now();
   let tFirst = 0;
   const out: number[] = [];
-  const it = seq.evaluate(prompt, { temperature, seed, ...(grammarState ? { grammarEvaluationState: grammarState() } : {}) });
+  const it = seq.evaluate(prompt, { temperature, seed, ...NLC_SAMPLING, ...(grammarState ? { grammarEvaluationState: grammarState() } : {}) });
   for await (const token of it) {
     if (tFirst === 0) tFirst = performance.now();
     if (loaded.model.isEogToken(token as never)) break;
@@ -239,6 +246,7 @@ async function main(): Promise<void> {
     if (!opt.json) console.log(s);
   };
   say(`decode bench: node ${process.version}, ${availableParallelism()} cores, ${opt.threads} threads, CPU; prompt ${JSON.stringify(PROMPT)}; ${opt.seeds} seeds; Formwork whitespace ${opt.whitespace}; max ${opt.maxTokens} tokens (nlc-grammar ${opt.maxTokens * 2}); medians`);
+  say(samplingLine(opt.sampling));
   for (const size of opt.sizes) {
     const t0 = performance.now();
     const fixture = await buildFixtureModel({ tokenizer: "qwen3", size });
@@ -258,7 +266,7 @@ async function main(): Promise<void> {
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | no-ff exact ms/tok | exact / K=256 no-ff (wall, CPU) |");
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
     say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
@@ -271,7 +279,7 @@ async function main(): Promise<void> {
         // Warm-up (not recorded): JIT, the engine's lazy per-state caches, node-llama-cpp's grammar.
         await nlcRun(loaded, seq, 16, temperature, 0);
         await nlcRun(loaded, seq, 16, temperature, 0, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
-        await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed: 0, maxTokens: opt.maxTokens });
+        await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed: 0, maxTokens: opt.maxTokens, ...formworkSampling(opt.sampling) });
         for (let seed = 1; seed <= opt.seeds; seed++) {
           // Progress on stderr: one line per seed (a row takes a minute or more), each engine's run with --verbose.
           process.stderr.write(`decode-bench: ${size} ${name} T=${temperature} seed ${seed}/${opt.seeds}\n`);
@@ -291,14 +299,14 @@ async function main(): Promise<void> {
           progress("nlc-grammar", nlcg[nlcg.length - 1]);
           for (const [ff, list, candidates] of [[true, fw, undefined], [false, noff, undefined], [false, noffExact, Infinity]] as const) {
             const c0 = process.cpuUsage();
-            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates });
+            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates, ...formworkSampling(opt.sampling) });
             list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs: cpuSince(c0), valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
             progress(candidates ? "formwork-noff-exact" : ff ? "formwork" : "formwork-noff", list[list.length - 1]);
           }
         }
         const p = median(plain.map(perToken)), n = median(nlcg.map(perToken)), f = median(fw.map(perToken)), f0 = median(noff.map(perToken));
         const cp = median(plain.map(cpuPerToken)), cn = median(nlcg.map(cpuPerToken)), cf = median(fw.map(cpuPerToken)), cf0 = median(noff.map(cpuPerToken));
-        // Exact sampling (`candidates: Infinity`: every allowed token back) against the default K = 256, both without fast-forward, same seeds.
+        // Exact sampling (`candidates: Infinity`: every allowed token back) against the default K (256, or 64 with top-k 40), both without fast-forward, same seeds.
         const fx = median(noffExact.map(perToken)), cfx = median(noffExact.map(cpuPerToken));
         const fwTokens = median(fw.map((r) => r.tokens));
         const fwForced = median(fw.map((r) => r.forced ?? 0));
@@ -345,7 +353,7 @@ async function main(): Promise<void> {
     return v.length ? Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length) : NaN;
   };
   const summary = Object.fromEntries(opt.sizes.map((s) => [s, { formworkOverPlain: geo("formworkOverPlain", s), formworkOverNlcGrammar: geo("formworkOverNlcGrammar", s), wallRatio: geo("wallRatio", s) }]));
-  if (opt.json) console.log(JSON.stringify({ bench: "decode", node: process.version, cores: availableParallelism(), threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, maskPath: maskRows, rows }));
+  if (opt.json) console.log(JSON.stringify({ bench: "decode", node: process.version, cores: availableParallelism(), threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, sampling: opt.sampling, summary, maskPath: maskRows, rows }));
   else if (!opt.calls) say(`\nGeometric means: ${JSON.stringify(summary)}`);
   const out = outArg();
   if (out) writeResult(out, "decode", { threads: opt.threads, seeds: opt.seeds, whitespace: opt.whitespace, summary, rows });

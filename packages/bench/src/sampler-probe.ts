@@ -6,9 +6,11 @@
  * per call over all threads, and wall), with no mask and with half the
  * vocabulary allowed (the bias encoding of `NativeLogits`).
  *
- * Variants: `top256` (today's candidates: bias, top-k 256, the 256 best logits
+ * Variants: `top256` (the default candidates: bias, top-k 256, the 256 best logits
  * back) on a sampler kept across calls and on a fresh sampler per call (what
- * `controlledEvaluate` does); `greedy` (token only); `greedy+total` (token and
+ * `controlledEvaluate` does); `top128`, `top64` (what topK 1-64 reads),
+ * `top40` on a kept sampler; node-llama-cpp's own draw with its defaults
+ * (temperature 0.8, top-k 40, top-p 0.95: the peer's per-token sampling); `greedy` (token only); `greedy+total` (token and
  * the sum of exp(logit - max) over the allowed set); `greedy+selected` (its
  * logit: the max); `dist` (a draw at T 0.8, token only); `dist+selected`;
  * `exact pair` (greedy+total then dist+selected with the greedy token in the
@@ -56,6 +58,9 @@ async function main(): Promise<void> {
       const greedy = make({ ...bias });
       const dist = make({ temperature: 0.8, seed: 7, ...bias });
       const all = make({ temperature: 1, topK: allowed, topP: 1, minP: 0, seed: 0, ...bias });
+      const peer = make({ temperature: 0.8, topK: 40, topP: 0.95, minP: 0, seed: 7, ...bias });
+      const extra: unknown[] = [];
+      const kept = (s: unknown) => (extra.push(s), s);
       const variants: [string, () => Promise<unknown>, number?][] = [
         ["top256, sampler kept", () => call(top, false, false, [[], false, false, false, K], false)],
         [
@@ -66,6 +71,14 @@ async function main(): Promise<void> {
             s.dispose();
           },
         ],
+        // Smaller K: llama.cpp's top-k takes a heap partial sort up to 128, a bucket sort above (what topK 1-64 reads).
+        ...[128, 64, 40].map((k): [string, () => Promise<unknown>] => {
+          const Kk = Math.min(k, allowed);
+          const s = kept(make({ temperature: 1, topK: Kk, topP: 1, minP: 0, seed: 0, ...bias }));
+          return [`top${k}, sampler kept`, () => call(s, false, false, [[], false, false, false, Kk], false)];
+        }),
+        // What node-llama-cpp's own loop does per token with its defaults (the peer of bench:select and bench:decode).
+        ["node-llama-cpp draw (T 0.8, top-k 40, top-p 0.95)", () => call(peer)],
         ["greedy", () => call(greedy)],
         ["greedy+total", () => call(greedy, false, false, false, true)],
         ["greedy+selected", () => call(greedy, false, false, [[], false, false, true, 0], false)],
@@ -86,7 +99,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < n; i++) await fn();
         rows.push(`| ${name} | ${variant} | ${((cpu() - c0) / n).toFixed(3)} | ${((performance.now() - t0) / n).toFixed(3)} |`);
       }
-      for (const s of [top, greedy, dist, all]) s.dispose();
+      for (const s of [top, greedy, dist, all, peer, ...extra] as { dispose(): void }[]) s.dispose();
     }
     return undefined;
   };

@@ -16,6 +16,8 @@
  *    busy machine) and its ratio to the peer, time to the first
  *    valid candidate (Formwork), and where Formwork's step time went (masks,
  *    sampling, native wait). Runs are interleaved per repetition; medians.
+ *    Both engines sample with top-k 40 and top-p 0.95 (node-llama-cpp's
+ *    defaults); `--sampling own` gives each engine its own (`sampling.ts`).
  * 2. Prompt sharing at N = 8 with a long prompt: the prompt evaluated once
  *    and its state copied (`sharePrompt: "copy"`) against all N prompts in
  *    the first batch (`"batch"`).
@@ -39,6 +41,7 @@
  * Usage: node packages/bench/dist/select-bench.js [--json] [--sizes tiny,mid]
  *        [--threads 1,2] [--ns 1,2,4,8] [--reps N] [--max-tokens N]
  *        [--schemas K] [--data ../shared/data/maskbench-dev] [--skip speed,prompt,valid,identical]
+ *        [--sampling same|own]
  */
 import { availableParallelism, loadavg } from "node:os";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
@@ -49,6 +52,7 @@ import { bestOfN } from "@formwork/select";
 import { resolveConstraint } from "@formwork/constraint";
 import { buildFixtureModel, type FixtureSize } from "@formwork/testkit";
 import { median } from "./stats.js";
+import { formworkSampling, NLC_SAMPLING, samplingLine, samplingMode, type SamplingMode } from "./sampling.js";
 
 const SCHEMA = {
   type: "object",
@@ -73,6 +77,7 @@ interface Opts {
   schemas: number;
   data: string;
   skip: Set<string>;
+  sampling: SamplingMode;
 }
 
 const USAGE = `Usage: node packages/bench/dist/select-bench.js [options]   (pnpm bench:select)
@@ -85,6 +90,8 @@ const USAGE = `Usage: node packages/bench/dist/select-bench.js [options]   (pnpm
   --schemas K           MaskBench-dev schemas for the valid share (default 8)
   --data DIR            MaskBench-dev folder (default ../shared/data/maskbench-dev)
   --skip LIST           sections to skip: speed, prompt, valid, identical
+  --sampling same|own   speed section: same = both engines top-k 40, top-p 0.95 (node-llama-cpp's defaults;
+                        default); own = each engine's defaults (Formwork top-k 0: the best 256 read per step)
   --json                one summary line instead of the tables
   --help                this text
 
@@ -98,7 +105,7 @@ function parseArgs(): Opts {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(["--json", "--sizes", "--threads", "--ns", "--reps", "--max-tokens", "--schemas", "--data", "--skip"]);
+  const known = new Set(["--json", "--sizes", "--threads", "--ns", "--reps", "--max-tokens", "--schemas", "--data", "--skip", "--sampling"]);
   for (let i = 0; i < a.length; i++) {
     if (!a[i].startsWith("--")) continue;
     if (!known.has(a[i])) {
@@ -121,6 +128,7 @@ function parseArgs(): Opts {
     schemas: Number(val("--schemas") ?? 8),
     data: val("--data") ?? process.env.FORMWORK_MASKBENCH ?? join(root, "..", "shared", "data", "maskbench-dev"),
     skip: new Set((val("--skip") ?? "").split(",").filter(Boolean)),
+    sampling: samplingMode(val("--sampling")),
   };
 }
 
@@ -145,7 +153,7 @@ interface Measure {
 async function nlcOne(loaded: LoadedModel, seq: Seq, prompt: number[], maxTokens: number, seed: number): Promise<number> {
   await seq.clearHistory();
   let n = 0;
-  const it = seq.evaluate(prompt, { temperature: 0.8, seed });
+  const it = seq.evaluate(prompt, { temperature: 0.8, seed, ...NLC_SAMPLING });
   for await (const token of it) {
     if (loaded.model.isEogToken(token as never)) break;
     if (++n >= maxTokens) break;
@@ -170,10 +178,10 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-async function formwork(loaded: LoadedModel, n: number, maxTokens: number, sequential: boolean): Promise<Measure> {
+async function formwork(loaded: LoadedModel, n: number, maxTokens: number, sequential: boolean, sampling: SamplingMode): Promise<Measure> {
   const c0 = cpuMs();
   const t0 = performance.now();
-  const r = await bestOfN({ model: loaded, prompt: PROMPT, schema: SCHEMA, n, select: "all", maxTokens, temperature: 0.8, seed: 0, sequential });
+  const r = await bestOfN({ model: loaded, prompt: PROMPT, schema: SCHEMA, n, select: "all", maxTokens, temperature: 0.8, seed: 0, sequential, ...formworkSampling(sampling) });
   const wallMs = performance.now() - t0;
   return { wallMs, cpuMs: cpuMs() - c0, tokens: r.stats.tokens, firstValidMs: r.timings.firstValidMs, valid: r.values.length, maskMs: r.stats.maskMs, nativeMs: r.stats.nativeMs, takeMs: r.stats.takeMs };
 }
@@ -271,6 +279,7 @@ async function main(): Promise<void> {
   };
   const load = loadavg()[0];
   say(`select bench: node ${process.version}, ${availableParallelism()} cores, load ${load.toFixed(1)}, CPU; prompt ${JSON.stringify(PROMPT)}; max ${opt.maxTokens} tokens per candidate; temperature 0.8; medians of ${opt.reps}`);
+  if (!opt.skip.has("speed")) say(samplingLine(opt.sampling));
   const speed: Record<string, unknown>[] = [];
   const prompts: Record<string, unknown>[] = [];
   const validity: Record<string, unknown>[] = [];
@@ -286,16 +295,16 @@ async function main(): Promise<void> {
           const ctx = await loaded.model.createContext({ contextSize: 256, sequences: maxN, threads });
           const seqs = Array.from({ length: maxN }, () => ctx.getSequence() as unknown as Seq);
           // Warm-up: the decoder's context, the grammar, both paths.
-          await formwork(loaded, maxN, 32, false);
+          await formwork(loaded, maxN, 32, false, opt.sampling);
           await peer(loaded, seqs, 1, 8, true);
           say(`\n${size} model, ${threads} thread${threads > 1 ? "s" : ""}`);
           say(`${"N".padStart(3)} | ${"engine".padEnd(13)} | ${"wall ms".padStart(8)} | ${"tokens".padStart(6)} | ${"tok/s".padStart(7)} | ${"vs nlc".padStart(6)} | ${"CPU ms/tok".padStart(10)} | ${"CPU vs nlc".padStart(10)} | ${"1st valid ms".padStart(12)} | masks / sample / native ms`);
           for (const n of opt.ns) {
             const runs: Record<string, Measure[]> = { formwork: [], "formwork-seq": [], nlc: [], "nlc-seq": [] };
             for (let rep = 0; rep < opt.reps; rep++) {
-              runs.formwork.push(await formwork(loaded, n, opt.maxTokens, false));
+              runs.formwork.push(await formwork(loaded, n, opt.maxTokens, false, opt.sampling));
               runs.nlc.push(await peer(loaded, seqs, n, opt.maxTokens, true));
-              runs["formwork-seq"].push(await formwork(loaded, n, opt.maxTokens, true));
+              runs["formwork-seq"].push(await formwork(loaded, n, opt.maxTokens, true, opt.sampling));
               runs["nlc-seq"].push(await peer(loaded, seqs, n, opt.maxTokens, false));
             }
             const tps = (ms: Measure[]) => median(ms.map((m) => (m.tokens * 1000) / m.wallMs));
@@ -386,7 +395,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (opt.json) console.log(JSON.stringify({ bench: "select", node: process.version, cores: availableParallelism(), load, maxTokens: opt.maxTokens, reps: opt.reps, speed, prompts, validity, identity }));
+  if (opt.json) console.log(JSON.stringify({ bench: "select", node: process.version, cores: availableParallelism(), load, maxTokens: opt.maxTokens, reps: opt.reps, sampling: opt.sampling, speed, prompts, validity, identity }));
 }
 
 await main();

@@ -24,7 +24,7 @@ import type { LlamaContext, LlamaContextSequence, Token } from "node-llama-cpp";
 import { decodeLoop, type DecodeEnd, type SequenceOptions } from "./decode.js";
 import { decodeLoopInvariant } from "./decode-invariant.js";
 import type { LoadedModel } from "./load-model.js";
-import { NativeLogits } from "./native-logits.js";
+import { candidatesToRead, NativeLogits } from "./native-logits.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
 import { SequenceOutput } from "./sequence-output.js";
 
@@ -45,7 +45,7 @@ export interface CandidateDecoderOptions<S = unknown, V = unknown> extends Omit<
   stop?: readonly string[];
   /** Evaluate forced text in one batch instead of sampling it (default true). */
   fastForward?: boolean;
-  /** Candidates the native side returns per step (default 256, at least every candidate's `topK`). */
+  /** Candidates the native side returns per step (default 256, or 64 when every candidate's `topK` is 1-64; at least every `topK`; see `generate`). */
   candidates?: number;
   /** How the prompt is shared: `"copy"` (evaluated once, state copied; default) or `"batch"` (every sequence's prompt in the first batch). */
   sharePrompt?: "copy" | "batch";
@@ -154,7 +154,7 @@ export async function candidateDecoder<const S = undefined, V = never>(options: 
     if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new ArgumentError("bad-max-tokens", `maxTokens must be an integer >= 1, got ${String(maxTokens)}`, { hint: "Give a positive token budget." });
     const samplings: SamplingOptions[] = [...request.candidates];
     const samplers = samplings.map((s) => new Sampler(s));
-    const k = Math.max(1, options.candidates ?? 256, ...samplings.map((s) => s.topK ?? 0));
+    const k = candidatesToRead(options.candidates, samplers.map((s) => s.options.topK));
     const perSequence = prompt.length + maxTokens;
     const limit = loaded.context.contextSize;
     if (perSequence > limit) {

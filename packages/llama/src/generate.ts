@@ -6,7 +6,7 @@ import { ArgumentError, LimitError, Sampler, type SamplingOptions } from "@formw
 import { resolveConstraint, type Constraint, type ConstraintOptions, type ConstraintWarning, type SchemaValue } from "@formwork/constraint";
 import { decodeLoop, type DecodeEnd, type DecodeStats, type StopReason } from "./decode.js";
 import { checkMaxTokensFit, DEFAULT_CONTEXT_SIZE, loadModel, type LoadedModel, type LoadModelOptions } from "./load-model.js";
-import { NativeLogits } from "./native-logits.js";
+import { candidatesToRead, NativeLogits } from "./native-logits.js";
 import { parsePartialJson } from "./partial-json.js";
 import { promptTokens, type ChatMessage } from "./prompt.js";
 import { SequenceOutput } from "./sequence-output.js";
@@ -44,9 +44,11 @@ export interface GenerateOptions<S = unknown, V = unknown> extends Omit<Constrai
   /** Evaluate forced text in one batch instead of sampling it (default true). */
   fastForward?: boolean;
   /**
-   * Candidates the native side returns per step (default 256, at least
-   * `topK`). Sampling is exact when the allowed set is no larger; otherwise it
-   * draws among the best `candidates` allowed tokens (exact for greedy).
+   * Candidates the native side returns per step (default 256, or 64 when
+   * `topK` is 1-64: the same draw, read cheaper; at least `topK`). Sampling
+   * is exact when the allowed set is no larger; otherwise it draws among the
+   * best `candidates` allowed tokens (exact for greedy, and for `topK` up to
+   * `candidates`), and logprobs are renormalised over them.
    * `Infinity` returns every allowed token: sampling and logprobs exact over
    * the whole allowed set, at a cost that grows with it (node-llama-cpp sorts
    * and copies them all; `pnpm bench:decode` prints the cost).
@@ -151,8 +153,8 @@ export async function generate<const S = undefined, V = never>(options: Generate
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
     throw new ArgumentError("bad-max-tokens", `maxTokens must be an integer >= 1, got ${String(maxTokens)}`, { hint: "Give a positive token budget." });
   }
-  const candidates = Math.max(1, options.candidates ?? 256, options.topK ?? 0);
   const sampler = new Sampler({ temperature: options.temperature, topK: options.topK, topP: options.topP, minP: options.minP, seed: options.seed });
+  const candidates = candidatesToRead(options.candidates, [sampler.options.topK]);
   const constraint = resolveConstraint(options as ConstraintOptions);
 
   let loaded: LoadedModel;

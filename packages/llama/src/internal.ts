@@ -1,7 +1,7 @@
 // @formwork/llama/internal: the decoding parts below the user API, for benchmarks and tests. Not for
 // applications: names here may change in any release. The user API is `@formwork/llama`.
 export { modelVocabulary } from "./load-model.js";
-export { NativeLogits, ALLOWED_BIAS } from "./native-logits.js";
+export { NativeLogits, ALLOWED_BIAS, candidatesToRead, DEFAULT_CANDIDATES, SMALL_TOP_K } from "./native-logits.js";
 export type { Candidates, LogitsSource } from "./native-logits.js";
 export { fastForwardTokens } from "./fast-forward.js";
 export type { Tokenize } from "./fast-forward.js";

@@ -35,6 +35,38 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
  */
 export const ALLOWED_BIAS = 1024;
 
+/** Candidates read per step when `candidates` is not given and a sampler keeps more than `SMALL_TOP_K` tokens (or all). */
+export const DEFAULT_CANDIDATES = 256;
+
+/**
+ * With every sampler's `topK` in 1..`SMALL_TOP_K` and `candidates` not given,
+ * `SMALL_TOP_K` candidates are read per step instead of 256. The draw is the
+ * same: top-k keeps the best k allowed tokens, all of them among the best 64
+ * allowed (the bias encoding returns allowed ids only, best first), and
+ * top-p / min-p / temperature act on those k alone. What changes: a
+ * token's recorded logprob is renormalised over the best 64 allowed instead
+ * of the best 256 (both are exact when no more are allowed), and when the
+ * length budget refuses every token the filters keep, the filters are
+ * applied again over the fitting tokens among the best 64. Why 64: the
+ * native top-k (llama.cpp) takes a heap partial sort up to 128 and a bucket
+ * sort with a copy of the whole vocabulary above, which is most of a step's
+ * sampling cost (`node packages/bench/dist/sampler-probe.js`, the tiny
+ * model's 151,936 logits, CPU ms per call with no mask / half allowed, under
+ * load: top-256 1.24 / 1.74, top-64 0.46 / 0.79, node-llama-cpp's own draw
+ * with its defaults, top-k 40 and top-p 0.95, 0.46 / 0.78).
+ */
+export const SMALL_TOP_K = 64;
+
+/**
+ * The K to ask of the native side per step: `candidates` when given (at
+ * least every `topK`); else `SMALL_TOP_K` when every sampler's top-k is in
+ * 1..`SMALL_TOP_K`, `DEFAULT_CANDIDATES` otherwise.
+ */
+export function candidatesToRead(candidates: number | undefined, topKs: readonly number[]): number {
+  if (candidates === undefined && topKs.length > 0 && topKs.every((k) => k > 0 && k <= SMALL_TOP_K)) return SMALL_TOP_K;
+  return Math.max(1, candidates ?? DEFAULT_CANDIDATES, ...topKs);
+}
+
 /** The top candidates of one step, best first (ties in native order). */
 export interface Candidates {
   ids: Int32Array;

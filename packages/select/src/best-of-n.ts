@@ -112,7 +112,7 @@ export interface BestOfNOptions<S = unknown, V = unknown> extends Omit<Candidate
   sequential?: boolean;
   /** Called with each candidate once it is judged (valid or not), in the order they finish. */
   onCandidate?: (candidate: Candidate<unknown>) => void;
-  /** Candidates the native side returns per step (see `generate`'s `candidates`; default 256). */
+  /** Candidates the native side returns per step (see `generate`'s `candidates`; default 256, or 64 when `topK` is 1-64). */
   topCandidates?: number;
 }
 
