@@ -6,7 +6,7 @@ import { ArgumentError, TokenTrie, type Limits, type Vocabulary } from "@formwor
 import type { Grammar } from "../ir.js";
 import { Automaton } from "./automaton.js";
 import { CompiledGrammar } from "./compiled-grammar.js";
-import { grammarKey } from "./grammar-key.js";
+import { grammarKey, sameGrammarKey, type GrammarKey } from "./grammar-key.js";
 import { analyzeNfa } from "./nfa-analysis.js";
 import { buildNfa } from "./nfa-build.js";
 import { engineOptionsFromLimits, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
@@ -27,7 +27,8 @@ export class GrammarCompiler {
   readonly vocabulary: Vocabulary;
   readonly trie: TokenTrie;
   readonly options: ResolvedEngineOptions;
-  private readonly cache = new Map<string, CompiledGrammar>();
+  /** Least recently used first (a few entries: a scan comparing hashes is cheaper than a map of key strings). */
+  private readonly cache: { key: GrammarKey; compiled: CompiledGrammar }[] = [];
   private readonly cacheSize: number;
   private readonly variants = new Map<string, GrammarCompiler>();
 
@@ -58,19 +59,20 @@ export class GrammarCompiler {
   compile(grammar: Grammar): CompiledGrammar {
     // Bounds the key's recursion; `compileGrammar` does not check again.
     checkGrammarLimits(grammar, this.options, LIMITS_OPTION);
+    if (this.cacheSize === 0) return compileChecked(grammar, this.trie, this.options, performance.now());
     const key = grammarKey(grammar);
-    const hit = this.cache.get(key);
-    if (hit) {
+    const cache = this.cache;
+    for (let i = cache.length - 1; i >= 0; i--) {
+      if (!sameGrammarKey(cache[i].key, key)) continue;
       // Most recently used last.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
+      const hit = cache[i];
+      cache.splice(i, 1);
+      cache.push(hit);
+      return hit.compiled;
     }
     const compiled = compileChecked(grammar, this.trie, this.options, performance.now());
-    if (this.cacheSize > 0) {
-      this.cache.set(key, compiled);
-      while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    }
+    cache.push({ key, compiled });
+    if (cache.length > this.cacheSize) cache.splice(0, cache.length - this.cacheSize);
     return compiled;
   }
 
@@ -99,7 +101,7 @@ export class GrammarCompiler {
 
   /** Number of grammars in the cache. */
   get cachedGrammars(): number {
-    return this.cache.size;
+    return this.cache.length;
   }
 }
 
