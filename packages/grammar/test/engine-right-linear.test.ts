@@ -8,7 +8,7 @@ import { Rng } from "@formwork/core";
 import { alt, charClass, grammar, literal, parseGbnf, ref, seq, GrammarCompiler, type Grammar, type Node } from "@formwork/grammar";
 import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { maskDiff, syntheticVocabulary } from "./engine-support.js";
-import { eliminateRightLinear } from "../src/engine/right-linear.js";
+import { eliminateRightLinear, nativeRightLinearGroups, rightLinearTuning } from "../src/engine/right-linear.js";
 
 const enc = new TextEncoder();
 const ALPHA = ["a", "b", "c", "x", "é", "中", '"'];
@@ -43,44 +43,54 @@ describe("right-linear recursion becomes repetition", () => {
   const vocab = syntheticVocabulary(new Rng(3), 300, ["<", ">", "ab", "xé中"]);
   const compiler = new GrammarCompiler(vocab);
 
-  it("rewrites the group out of the called rules and keeps the language (masks and whole strings)", () => {
+  // "solved": Arden elimination (the default); "native": every group too big to solve (a size cap
+  // of 0), so the NFA builder builds the groups in place (nativeRightLinearGroups).
+  it.each(["solved", "native"] as const)("rewrites the group out of the called rules and keeps the language (masks and whole strings): %s", (mode) => {
     let rewritten = 0;
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
-        const rng = new Rng(seed);
-        const g = randomRightLinear(rng);
-        let cg;
-        try {
-          cg = compiler.compile(g);
-        } catch (e) {
-          if ((e as { code?: string }).code === "empty-language") return;
-          throw e;
-        }
-        if (eliminateRightLinear(g) !== g) {
-          rewritten++;
-          expect(cg.stats.calledRules).toEqual(["root"]);
-        }
-        for (let t = 0; t < 12; t++) {
-          const text = randomText(rng);
+    const cap = rightLinearTuning.maxNodes;
+    if (mode === "native") rightLinearTuning.maxNodes = 0;
+    try {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+          const rng = new Rng(seed);
+          const g = randomRightLinear(rng);
+          // A fresh compiler: the cache keys grammars, not the tuning.
+          const local = new GrammarCompiler(vocab);
+          let cg;
+          try {
+            cg = local.compile(g);
+          } catch (e) {
+            if ((e as { code?: string }).code === "empty-language") return;
+            throw e;
+          }
+          if (mode === "solved" ? eliminateRightLinear(g) !== g : nativeRightLinearGroups(g).size > 0) {
+            rewritten++;
+            expect(cg.stats.calledRules).toEqual(["root"]);
+          }
+          for (let t = 0; t < 12; t++) {
+            const text = randomText(rng);
+            const m = cg.createMatcher();
+            const ok = m.acceptBytes(text) && m.isComplete();
+            expect(ok, `seed ${seed}: ${new TextDecoder().decode(text)}`).toBe(referenceMatchBytes(g, text).accepted);
+          }
+          // Masks along a random accepted path.
           const m = cg.createMatcher();
-          const ok = m.acceptBytes(text) && m.isComplete();
-          expect(ok, `seed ${seed}: ${new TextDecoder().decode(text)}`).toBe(referenceMatchBytes(g, text).accepted);
-        }
-        // Masks along a random accepted path.
-        const m = cg.createMatcher();
-        let prefix = new Uint8Array(0);
-        for (let stepNo = 0; stepNo < 4; stepNo++) {
-          expect(maskDiff(g, m, prefix), `seed ${seed}, prefix [${prefix}]`).toEqual([]);
-          const text = randomText(rng).slice(prefix.length === 0 ? 0 : 1, 3);
-          if (text.length === 0 || !m.acceptBytes(text)) break;
-          const next = new Uint8Array(prefix.length + text.length);
-          next.set(prefix);
-          next.set(text, prefix.length);
-          prefix = next;
-        }
-      }),
-      { numRuns: 150, seed: 5 },
-    );
+          let prefix = new Uint8Array(0);
+          for (let stepNo = 0; stepNo < 4; stepNo++) {
+            expect(maskDiff(g, m, prefix), `seed ${seed}, prefix [${prefix}]`).toEqual([]);
+            const text = randomText(rng).slice(prefix.length === 0 ? 0 : 1, 3);
+            if (text.length === 0 || !m.acceptBytes(text)) break;
+            const next = new Uint8Array(prefix.length + text.length);
+            next.set(prefix);
+            next.set(text, prefix.length);
+            prefix = next;
+          }
+        }),
+        { numRuns: 150, seed: 5 },
+      );
+    } finally {
+      rightLinearTuning.maxNodes = cap;
+    }
     expect(rewritten).toBeGreaterThan(100);
   });
 

@@ -12,7 +12,7 @@ import { buildNfa } from "./nfa-build.js";
 import { engineOptionsFromLimits, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkRefs, ruleGraph } from "./rule-graph.js";
-import { eliminateRightLinear } from "./right-linear.js";
+import { eliminateRightLinear, nativeRightLinearGroups } from "./right-linear.js";
 import { precomputeSliceTables } from "./slice.js";
 
 /**
@@ -121,10 +121,13 @@ function compileChecked(input: Grammar, trie: TokenTrie, options: ResolvedEngine
   // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
   const inputGraph = ruleGraph(input);
   const grammar = eliminateRightLinear(input, inputGraph);
-  const called = calledRules(grammar, options.inlineLimit, grammar === input ? inputGraph : ruleGraph(grammar));
+  const graph = grammar === input ? inputGraph : ruleGraph(grammar);
+  // Right-linear groups too big to solve: built in place by the NFA builder, not called.
+  const native = nativeRightLinearGroups(grammar, graph);
+  const called = calledRules(grammar, options.inlineLimit, graph, native);
   // Root first: rule index 0 is the start.
   const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
-  const { nfa, starts, ends } = buildNfa(grammar, names, options);
+  const { nfa, starts, ends } = buildNfa(grammar, names, options, native);
   // Copies of counted repetitions further apart than the longest token read alike (token-cache sharing).
   nfa.clampDepth = trie.maxDepth + 1;
   const ruleMin = analyzeNfa(nfa, starts, ends, names);

@@ -14,6 +14,7 @@ import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.
 import { grownI32, insertByLo } from "./int-lists.js";
 import { Nfa } from "./nfa.js";
 import type { ResolvedEngineOptions } from "./options.js";
+import type { NativeGroup } from "./right-linear.js";
 import { isCounted } from "./tuning.js";
 
 const encoder = new TextEncoder();
@@ -91,7 +92,7 @@ const buffers = { eps: new Int32Array(4096), bytes: new Int32Array(8192), calls:
  * `ruleNames[i]`. States are numbered rules first (in order), then the
  * bodies of counted repetitions, each body's states contiguous.
  */
-export function buildNfa(g: Grammar, ruleNames: readonly string[], options: ResolvedEngineOptions): { nfa: Nfa; starts: number[]; ends: number[] } {
+export function buildNfa(g: Grammar, ruleNames: readonly string[], options: ResolvedEngineOptions, native: ReadonlyMap<string, NativeGroup> = new Map()): { nfa: Nfa; starts: number[]; ends: number[] } {
   const nfa = new Nfa(options.maxNfaStates);
   const ruleIndex = new Map(ruleNames.map((n, i) => [n, i] as const));
   const starts: number[] = [];
@@ -167,6 +168,8 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
           addCall(from, r, t);
           return t;
         }
+        const group = native.get(node.name);
+        if (group !== undefined) return buildGroup(group, node.name, from);
         return build(g.rules.get(node.name)!, from);
       }
       case "seq": {
@@ -188,6 +191,35 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       case "regex":
         return buildRegex(node.pattern, node.flags, from);
     }
+  };
+
+  // A right-linear group in place, entered at member `name`: an entry state per member reached,
+  // each term's prefix built from its member's entry, then an epsilon edge to its tail member's
+  // entry, or to the group's one exit (fresh states: nothing else leads into them).
+  const buildGroup = (group: NativeGroup, name: string, from: number): number => {
+    const exit = newState();
+    const entry = new Map<string, number>();
+    const todo: string[] = [];
+    const entryOf = (m: string): number => {
+      let s = entry.get(m);
+      if (s === undefined) {
+        entry.set(m, (s = newState()));
+        todo.push(m);
+      }
+      return s;
+    };
+    addEps(from, entryOf(name));
+    while (todo.length > 0) {
+      const m = todo.pop()!;
+      const at = entry.get(m)!;
+      for (const { prefix, tail } of group.terms.get(m)!) {
+        const end = build(prefix, at);
+        if (tail === null) addEps(end, exit);
+        else if (ruleIndex.has(tail)) addEps(build({ type: "ref", name: tail }, end), exit);
+        else addEps(end, entryOf(tail));
+      }
+    }
+    return exit;
   };
 
   // Copies: `min` required, then optional ones up to `max`, or a loop.

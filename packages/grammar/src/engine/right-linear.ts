@@ -11,14 +11,20 @@
  * least solution `A* B`, which is what a grammar means): eliminating X_k
  * makes it refer only to members after it, so the rewritten rules form no
  * cycle. Same language, exactly; the rules keep their names. A group whose
- * solution grows past a size cap is left recursive (and called as before).
+ * solution grows past a size cap (a pattern search: every state returns to
+ * the start, and the substitutions copy each other) is built by the NFA
+ * builder as it stands instead (`nativeRightLinearGroups`): one entry state
+ * per member, a tail reference an epsilon edge to its member's entry.
  */
 import { alt, repeat, seq, type Grammar, type Node } from "../ir.js";
 import { isNullable, nullableRules } from "../analyze.js";
 import { forEachRef, recursiveGroups, ruleGraph, type RuleGraph } from "./rule-graph.js";
 
-/** Largest rewritten group (IR nodes, copies counted) before giving up on it. */
-const MAX_NODES = 20_000;
+/** Largest rewritten group (IR nodes, copies counted) before giving up on it; a switch for tests. */
+export const rightLinearTuning = { maxNodes: 20_000 };
+
+/** Most IR nodes of the native instances of one group (its members' prefixes, times the references into it from outside). */
+const MAX_NATIVE_NODES = 200_000;
 
 const EMPTY: Node = { type: "alt", items: [] };
 const EPSILON: Node = { type: "seq", items: [] };
@@ -130,7 +136,7 @@ function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>): Ma
       total += size(B[i]);
       for (let j = 0; j < n; j++) total += isEmpty(A[i][j]) ? 0 : size(A[i][j]);
     }
-    if (total > MAX_NODES) return null;
+    if (total > rightLinearTuning.maxNodes) return null;
   }
   const out = new Map<string, Node>();
   for (let i = 0; i < n; i++) {
@@ -158,4 +164,109 @@ export function eliminateRightLinear(g: Grammar, graph: RuleGraph = ruleGraph(g)
     for (const [name, body] of solved) rules.set(name, body);
   }
   return rules === null ? g : { ...g, rules };
+}
+
+/** One term of a right-linear member: `prefix` then the member `tail` (null: the group ends). */
+export interface RightLinearTerm {
+  prefix: Node;
+  tail: string | null;
+}
+
+/** A right-linear group the NFA builder builds as it stands: each member's terms. */
+export interface NativeGroup {
+  terms: Map<string, RightLinearTerm[]>;
+}
+
+/**
+ * The recursive groups of `g` (after `eliminateRightLinear`: the ones too big to solve) that are
+ * right-linear, by member: the NFA builder builds one instance of the group per reference from
+ * outside it (a state per member, tail references as epsilon edges: the rules are inlined, no
+ * call per character), so they are not called. A group takes in the rules that refer to it only
+ * at their ends (the rest of a pattern's DFA written one rule per state), so that it is entered
+ * from where the string starts. Left out: groups holding the root, groups where a member can
+ * reach itself without reading (left recursion: the engine's check reports it), and groups whose
+ * instances would pass `MAX_NATIVE_NODES`.
+ */
+export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph(g)): Map<string, NativeGroup> {
+  const out = new Map<string, NativeGroup>();
+  const groups = recursiveGroups(g, graph);
+  if (groups.length === 0) return out;
+  const nullable = nullableRules(g);
+  const reachable = graph.components.flat();
+  const referrers = new Map<string, string[]>();
+  for (const name of reachable) {
+    for (const r of new Set(graph.refs.get(name)!)) {
+      let rs = referrers.get(r);
+      if (rs === undefined) referrers.set(r, (rs = []));
+      rs.push(name);
+    }
+  }
+  const termsOf = (m: string, members: ReadonlySet<string>): RightLinearTerm[] | null => decompose(g.rules.get(m)!, members);
+  for (const group of groups) {
+    if (group.includes(g.root) || out.has(group[0])) continue;
+    const members = new Set(group);
+    const terms = new Map<string, RightLinearTerm[]>();
+    for (const m of group) {
+      const t = termsOf(m, members);
+      if (t === null) break;
+      terms.set(m, t);
+    }
+    if (terms.size !== group.length) continue;
+    // Take in referrers whose references into the group (and theirs into it) are all at the end.
+    const todo = [...group];
+    while (todo.length > 0) {
+      for (const r of referrers.get(todo.pop()!) ?? []) {
+        if (members.has(r) || r === g.root || out.has(r)) continue;
+        members.add(r);
+        const t = termsOf(r, members);
+        const users = t === null ? [] : (referrers.get(r) ?? []).filter((u) => members.has(u));
+        const retermed = users.map((u) => termsOf(u, members));
+        if (t === null || retermed.some((x) => x === null)) {
+          members.delete(r);
+          continue;
+        }
+        terms.set(r, t);
+        users.forEach((u, i) => terms.set(u, retermed[i]!));
+        todo.push(r);
+      }
+    }
+    let nodes = 0;
+    for (const ts of terms.values()) for (const { prefix } of ts) nodes += size(prefix);
+    let outside = 0;
+    for (const m of members) for (const u of referrers.get(m) ?? []) if (!members.has(u)) for (const x of graph.refs.get(u)!) if (x === m) outside++;
+    if (nodes * Math.max(1, outside) > MAX_NATIVE_NODES || readsNothingAround(terms, nullable)) continue;
+    const native: NativeGroup = { terms };
+    for (const m of members) out.set(m, native);
+  }
+  return out;
+}
+
+/** Whether some member reaches itself through terms whose prefix can read nothing (a cycle of epsilon edges). */
+function readsNothingAround(terms: ReadonlyMap<string, RightLinearTerm[]>, nullable: ReadonlySet<string>): boolean {
+  const next = new Map<string, string[]>();
+  for (const [m, ts] of terms) next.set(m, ts.filter(({ prefix, tail }) => tail !== null && isNullable(prefix, nullable)).map(({ tail }) => tail!));
+  // Depth-first search for a cycle: 1 on the path, 2 done.
+  const state = new Map<string, number>();
+  for (const root of next.keys()) {
+    if (state.has(root)) continue;
+    const stack: { m: string; i: number }[] = [{ m: root, i: 0 }];
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const out = next.get(top.m) ?? [];
+      if (top.i < out.length) {
+        const t = out[top.i++];
+        const st = state.get(t);
+        if (st === 1) return true;
+        if (st === undefined) {
+          state.set(t, 1);
+          stack.push({ m: t, i: 0 });
+        }
+        continue;
+      }
+      state.set(top.m, 2);
+      stack.pop();
+    }
+  }
+  return false;
 }

@@ -177,10 +177,12 @@ const CALL_MIN_SIZE = 500;
  * The set of rules that get their own automaton: the root, every recursive
  * rule, big non-recursive rules used more than once, and smaller ones used so
  * often that their inlined copies together are big (see `CALL_MIN_SIZE`).
+ * Rules in `native` (members of right-linear groups the NFA builder builds
+ * in place, see `nativeRightLinearGroups`) are never called.
  */
-export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = ruleGraph(g)): Set<string> {
+export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = ruleGraph(g), native: ReadonlyMap<string, unknown> = new Map()): Set<string> {
   const { refs, components, cyclic } = graph;
-  const called = new Set(cyclic.flat());
+  const called = new Set(cyclic.flat().filter((n) => !native.has(n)));
   called.add(g.root);
   // Only rules the root reaches are built (an unreachable cycle is never inlined, nor called).
   const reachable = new Set(components.flat());
@@ -192,14 +194,14 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
     let changed = false;
     for (const [name, s] of sizes) {
       const u = uses.get(name) ?? 0;
-      if (!called.has(name) && reachable.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
+      if (!called.has(name) && !native.has(name) && reachable.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
         called.add(name);
         changed = true;
       }
     }
     if (!changed) break;
   }
-  callDeepInlines(g, called, graph);
+  callDeepInlines(g, called, graph, native);
   return called;
 }
 
@@ -212,14 +214,19 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
  */
 export const MAX_INLINE_DEPTH = 400;
 
-/** Adds to `called` the rules whose inlined depth would pass {@link MAX_INLINE_DEPTH}. */
-function callDeepInlines(g: Grammar, called: Set<string>, graph: RuleGraph): void {
+/**
+ * Adds to `called` the rules whose inlined depth would pass {@link MAX_INLINE_DEPTH}. A member of
+ * a `native` group is never called; its height counts references to its group's members as one
+ * level (the builder builds each member's terms from the member's entry, not nested).
+ */
+function callDeepInlines(g: Grammar, called: Set<string>, graph: RuleGraph, native: ReadonlyMap<string, unknown>): void {
   const height = new Map<string, number>();
+  let inMember = false;
   // Levels of `node` (1 for a leaf), an inlined reference continuing into its rule's height.
   const heightOf = (node: Node): number => {
     switch (node.type) {
       case "ref":
-        return 1 + (called.has(node.name) ? 0 : (height.get(node.name) ?? 0));
+        return 1 + (called.has(node.name) || (inMember && native.has(node.name)) ? 0 : (height.get(node.name) ?? 0));
       case "seq":
       case "alt": {
         let h = 0;
@@ -234,8 +241,9 @@ function callDeepInlines(g: Grammar, called: Set<string>, graph: RuleGraph): voi
     }
   };
   forEachRuleCalleesFirst(g, called, (name) => {
+    inMember = native.has(name);
     let h = heightOf(g.rules.get(name)!);
-    if (h > MAX_INLINE_DEPTH && name !== g.root) {
+    if (h > MAX_INLINE_DEPTH && name !== g.root && !inMember) {
       called.add(name);
       h = 0;
     }
