@@ -20,7 +20,7 @@ import { TolerantJsonParser, type ValueSink } from "./json-parser.js";
 import { LOOK_SLACK, NEED_MORE, type StepGuard } from "./json-scanner.js";
 import { JSONP_CLOSE, JSONP_OPEN, scanListGap, standsAlone } from "./json-candidates.js";
 import { ArgumentError, type Limits } from "@formwork/core";
-import { limitExceeded } from "@formwork/core/internal";
+import { limitExceeded, utf8ByteLength } from "@formwork/core/internal";
 import { limitIssue, repairLimits } from "./limits.js";
 
 /** Options of `repairJsonStream`. */
@@ -31,8 +31,9 @@ export interface RepairJsonStreamOptions {
    * `maxDepth` (default 100,000 levels) and `maxLookahead` (default 1 MiB:
    * the characters of output held back while a choice that `repairJson`
    * takes from the whole text is open; see docs/repair.md). Past
-   * `maxDepth` the stream stops with `ok: false`. `maxInputBytes` does not
-   * apply (default: no limit; memory does not grow with the input).
+   * `maxDepth` the stream stops with `ok: false`. `maxInputBytes`
+   * is not limited by default (memory does not grow with the input): past
+   * one that is set, the stream stops with `ok: false`.
    */
   limits?: Partial<Limits>;
   /** Called with each edit as it is decided (with its offset in the input). The edits are not kept; the summary counts them by kind. */
@@ -59,9 +60,10 @@ export interface JsonStreamSummary {
 }
 
 /** The limits of a streaming repair. */
-export type StreamRepairLimits = Pick<Limits, "maxDepth" | "maxLookahead">;
+export type StreamRepairLimits = Pick<Limits, "maxInputBytes" | "maxDepth" | "maxLookahead">;
 
-export const DEFAULT_JSON_STREAM_LIMITS: Readonly<StreamRepairLimits> = Object.freeze({ maxDepth: 100_000, maxLookahead: 1 << 20 });
+/** Defaults: no input size limit (memory does not grow with the input), 100,000 levels, 1 MiB of output held back. */
+export const DEFAULT_JSON_STREAM_LIMITS: Readonly<StreamRepairLimits> = Object.freeze({ maxInputBytes: Infinity, maxDepth: 100_000, maxLookahead: 1 << 20 });
 
 /** Characters of input kept ahead of the parser before each step (a step that needs more is retried). */
 const READ_AHEAD = 1 << 16;
@@ -148,6 +150,7 @@ export class JsonRepairStream {
   private final = false;
   private out: string[] = [];
   private charsIn = 0;
+  private bytesIn = 0;
   private charsOut = 0;
   /** Window characters a retried step needs ahead of its start. */
   private need = 0;
@@ -199,6 +202,10 @@ export class JsonRepairStream {
   /** Reads a chunk; returns the output decided so far (maybe empty). */
   write(chunk: string | Uint8Array): string {
     if (this.final) throw new ArgumentError("bad-option", "write after end");
+    this.bytesIn += typeof chunk === "string" ? utf8ByteLength(chunk) : chunk.length;
+    if (this.bytesIn > this.limits.maxInputBytes && this.phase !== "done") {
+      this.fail(limitIssue(limitExceeded("maxInputBytes", this.limits.maxInputBytes, undefined, { what: "the text to repair" })));
+    }
     this.feed(this.decode(chunk, false));
     this.pump();
     return this.take();

@@ -18,6 +18,54 @@ const dir = mkdtempSync(join(tmpdir(), "formwork-repair-cli-"));
 const schemaFile = join(dir, "schema.json");
 writeFileSync(schemaFile, JSON.stringify({ type: "object", properties: { n: { type: "integer" } }, required: ["n"] }));
 
+describe("formwork repair --stream", () => {
+  async function runStream(args: string[], chunks: (string | Uint8Array)[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const io: RepairIo = {
+      readStdin: async () => chunks.join(""),
+      stdinChunks: async function* () {
+        yield* chunks;
+      },
+      stdout: (s) => void (out += s),
+      stderr: (s) => void (err += s),
+    };
+    const code = await runRepair(args, io);
+    return { code, out, err };
+  }
+
+  test("the same JSON as without --stream, edits by offset as they come, then their counts", async () => {
+    const text = "Sure:\n```json\n{'a': True, b: [1, 2,], c: \"é€\"}\n```";
+    const bytes = new TextEncoder().encode(text);
+    // Chunks cut inside the multi-byte characters.
+    const chunks = [bytes.subarray(0, 7), bytes.subarray(7, 38), bytes.subarray(38, 39), bytes.subarray(39)];
+    const plain = await run(["--quiet"], text);
+    const r = await runStream(["--stream"], chunks);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(plain.out);
+    expect(r.err).toMatch(/^@0 strip-prose \(certain\): /);
+    expect(r.err).toMatch(/^@\d+ replace-literal \(certain\): /m);
+    expect(r.err).toMatch(/^edits: strip-prose 1, strip-fence 2, .*replace-literal 1/m);
+    const quiet = await runStream(["--stream", "--quiet", "--indent", "2"], [text]);
+    expect(quiet.err).toBe("");
+    expect(quiet.out).toBe((await run(["--quiet", "--indent", "2"], text)).out);
+  });
+
+  test("refuses a schema, YAML and --jsonl with a clear error; a limit stops it with exit 1", async () => {
+    await expect(runStream(["--stream", "--schema", schemaFile], ["{}"])).rejects.toThrow(/--stream repairs JSON without a schema; it does not take --schema/);
+    await expect(runStream(["--stream", "--format", "yaml"], ["a: 1"])).rejects.toThrow(/does not take --format yaml/);
+    const deep = await runStream(["--stream", "--limit", "maxDepth=10"], ["[".repeat(20)]);
+    expect(deep.code).toBe(1);
+    expect(deep.err).toContain("(max-depth)");
+    const big = await runStream(["--stream", "--limit", "maxInputBytes=100"], ["[1,", "2,".repeat(100), "3]"]);
+    expect(big.code).toBe(1);
+    expect(big.err).toContain("(max-input-bytes)");
+    const none = await runStream(["--stream"], ["no json here\nat all"]);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain("no JSON value was found");
+  });
+});
+
 describe("formwork repair", () => {
   test("repairs stdin to stdout with edits on stderr, one per line", async () => {
     const r = await run([], "```json\n{'a': True, b: [1, 2,]\n```");

@@ -1,5 +1,5 @@
 import { ArgumentError } from "@formwork/core";
-import { repairCsv, repairJson, repairYaml, type CsvColumn, type Edit, type RepairResult } from "@formwork/repair";
+import { JsonRepairStream, repairCsv, repairJson, repairYaml, type CsvColumn, type Edit, type JsonStreamSummary, type RepairResult } from "@formwork/repair";
 import type { Command } from "../command.js";
 import { LIMIT_FLAG, LIMIT_HELP, limitsFlag, parseVerbArgs } from "../args.js";
 import { readFlagFile, readJsonFlagFile } from "../files.js";
@@ -41,6 +41,13 @@ Options:
   --indent N               indent the repaired JSON by N spaces (default: 0)
   --quiet                  do not write the edits to stderr (they are then
                            counted, not kept: memory does not grow with them)
+  --stream                 JSON without a schema: read stdin in chunks and write
+                           the repaired JSON as it is decided (memory does not
+                           grow with the input; the edits go to stderr as they
+                           come, located by character offset, "@N", then their
+                           counts). The same text as without --stream except
+                           where docs/repair.md (Streaming) says; no input size
+                           limit unless --limit maxInputBytes=N
 ${LIMIT_HELP}
   --help                   this text
 
@@ -61,6 +68,8 @@ Examples:
 export interface RepairIo {
   /** The document: bytes (read as UTF-8; invalid sequences are logged as edits) or text. */
   readStdin(): Promise<string | Uint8Array>;
+  /** The document in chunks, for `--stream` (default: `readStdin` as one chunk). */
+  stdinChunks?(): AsyncIterable<string | Uint8Array>;
   stdout(s: string): void;
   stderr(s: string): void;
 }
@@ -71,6 +80,7 @@ const processIo: RepairIo = {
     for await (const c of process.stdin) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
   },
+  stdinChunks: () => process.stdin as AsyncIterable<Uint8Array>,
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
 };
@@ -110,7 +120,7 @@ export function* editLines(text: string, edits: Edit[], batch = 4096): Generator
  * model meant: some edit is a guess or only likely, or content was dropped.
  * Undefined for a clean or certain repair.
  */
-export function summarizeRepair(r: RepairResult): string | undefined {
+export function summarizeRepair(r: Pick<RepairResult, "confidence" | "lossy"> & { edits: readonly unknown[] }): string | undefined {
   if (r.edits.length === 0 || (r.confidence === "certain" && !r.lossy)) return undefined;
   const what =
     r.confidence === "guess" ? "a guess" : r.confidence === "likely" ? "likely but not certain" : "certain";
@@ -135,6 +145,7 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     "null-text": { type: "string" },
     indent: { type: "string" },
     quiet: { type: "boolean" },
+    stream: { type: "boolean" },
     ...LIMIT_FLAG,
   });
   const limits = limitsFlag(values.limit);
@@ -179,6 +190,12 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     return repairJson(text, { schema, indent, limits, edits });
   };
 
+  if (values.stream === true) {
+    const not = format !== "json" ? `--format ${format}` : values.schema !== undefined ? "--schema" : values.jsonl !== undefined ? "--jsonl" : undefined;
+    if (not !== undefined) throw new ArgumentError("bad-arguments", `--stream repairs JSON without a schema; it does not take ${not}`, { hint: "A schema-aware repair validates whole candidates: drop --stream, or validate the streamed value afterwards." });
+    return streamRepair(io, indent, limits, values.quiet === true);
+  }
+
   if (values.jsonl !== undefined) {
     const batch = readFlagFile("jsonl", values.jsonl);
     let allOk = true;
@@ -222,6 +239,41 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
     return 1;
   }
   return 0;
+}
+
+/** `--stream`: chunks in, output as decided, edits (unless quiet) as they come; exit 0 when a value was written. */
+async function streamRepair(io: RepairIo, indent: number, limits: ReturnType<typeof limitsFlag>, quiet: boolean): Promise<number> {
+  const onEdit = quiet ? undefined : (e: Edit) => io.stderr(`@${e.offset} ${e.kind} (${e.confidence}${e.lossy ? ", lossy" : ""}): ${e.message}\n`);
+  const s = new JsonRepairStream({ indent, limits, onEdit });
+  let wrote = false;
+  const put = (out: string) => {
+    if (out === "") return;
+    io.stdout(out);
+    wrote = true;
+  };
+  const chunks = io.stdinChunks?.() ?? (async function* () {
+    yield await io.readStdin();
+  })();
+  for await (const chunk of chunks) put(s.write(chunk));
+  put(s.end());
+  const r = s.summary;
+  if (wrote) io.stdout("\n");
+  if (!quiet) {
+    const counts = Object.entries(r.editCounts).map(([k, n]) => `${k} ${n}`).join(", ");
+    if (counts !== "") io.stderr(`edits: ${counts}\n`);
+    const warning = streamWarning(r);
+    if (warning !== undefined) io.stderr(warning);
+  }
+  if (!r.ok) {
+    for (const e of r.errors) io.stderr(`error: ${e.instancePath || "/"}: ${e.message}${e.keyword ? ` (${e.keyword})` : ""}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `summarizeRepair` for a stream's summary. */
+function streamWarning(r: JsonStreamSummary): string | undefined {
+  return summarizeRepair({ edits: Object.keys(r.editCounts), confidence: r.confidence, lossy: r.lossy });
 }
 
 export const command: Command = {
