@@ -41,20 +41,31 @@ describe("pipes and signals", () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  it.each(["check", "validate"])("Ctrl-C while %s compiles (synchronous work, in a worker thread): status 130 and the line", async (verb) => {
+  it.each(["check", "validate", "generate", "repair"])("Ctrl-C while %s works: status 130 and the line", async (verb) => {
     // check: a 50,000-rule chain and its 50,001-byte sentence (3.8 s CPU quiet, 12 s under load); validate: ajv
-    // compiling 9,999 properties (6 s under load).
+    // compiling 9,999 properties (6 s under load); generate: the same chain compiled before the model loads (12 s
+    // under load; nothing else on stderr shows the model load had not begun); repair: 2 MB of YAML (several seconds).
+    // Before every verb ran in a worker, generate's compile and repair ended with no message.
+    const chain = () => files.file("chain.gbnf", ruleChain(50_000));
     const args =
       verb === "check"
-        ? ["check", "--grammar", files.file("chain.gbnf", ruleChain(50_000)), "--text", `${"a".repeat(50_000)}b`]
-        : ["validate", "--schema", files.file("p9999.json", JSON.stringify({ type: "object", properties: Object.fromEntries(Array.from({ length: 9_999 }, (_, i) => [`p${i}`, { type: "integer", minimum: i }])) })), "--value", "{}"];
+        ? ["check", "--grammar", chain(), "--text", `${"a".repeat(50_000)}b`]
+        : verb === "validate"
+          ? ["validate", "--schema", files.file("p9999.json", JSON.stringify({ type: "object", properties: Object.fromEntries(Array.from({ length: 9_999 }, (_, i) => [`p${i}`, { type: "integer", minimum: i }])) })), "--value", "{}"]
+          : verb === "generate"
+            ? ["generate", "--grammar", chain(), "--max-tokens", "5", "--threads", "1", "--prompt", "x"]
+            : ["repair", "--format", "yaml", "--quiet"];
+    const input = verb === "repair" ? Array.from({ length: 150_000 }, (_, i) => `k${i}:${i}`).join("\n") : undefined;
     const r = await new Promise<{ code: number | null; signal: string | null; err: string; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [bin, ...args], { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
       let err = "";
       let out = "";
       child.stderr.on("data", (d) => (err += d));
       child.stdout.on("data", (d) => (out += d));
-      setTimeout(() => child.kill("SIGINT"), 1_500);
+      const interrupt = () => setTimeout(() => child.kill("SIGINT"), 1_500);
+      // repair: 1.5 s after the child took in the whole document (the work has begun), not while it reads.
+      if (input !== undefined) child.stdin!.end(input, interrupt);
+      else interrupt();
       child.on("close", (code, signal) => resolve({ code, signal, err, out }));
     });
     expect(r).toMatchObject({ code: 130, signal: null, out: "" });

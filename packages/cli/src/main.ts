@@ -80,6 +80,9 @@ async function topHelp(): Promise<string> {
  * was typed in (`INIT_CWD`), not the package's.
  */
 export function main(argv: string[] = process.argv.slice(2)): void {
+  // Ctrl-C from the first moment (loading a verb's modules takes a second or more under load): one line
+  // and status 130. The work runs in a worker (IN_WORKER) or yields often enough for it to run.
+  process.once("SIGINT", interrupted);
   // A reader that stops early (formwork ... | head -c1) closes the pipe: the next write fails with
   // EPIPE. That is the reader's choice, not an error: end at once, quietly, with status 0.
   for (const stream of [process.stdout, process.stderr]) {
@@ -108,23 +111,49 @@ export function main(argv: string[] = process.argv.slice(2)): void {
 }
 
 /**
- * Verbs whose work is synchronous from start to end (compiling a schema or
- * grammar, checking texts): `main` runs them in a worker thread, so that this
- * thread's event loop stays free and Ctrl-C gets the one-line message and
- * status 130 at once (run here, a SIGINT handler would only run once the
- * compile is over; without one the process ended with no message).
+ * Verbs whose work is synchronous (compiling a schema or grammar, checking
+ * texts, repairing a document): `main` runs them in a worker thread, so that
+ * this thread's event loop stays free and Ctrl-C gets the one-line message
+ * and status 130 at once, in any phase (run here, a SIGINT handler only runs
+ * once the synchronous work is over; without one the process ended with no
+ * message, as `repair` did). `generate` stays in this thread: node-llama-cpp's
+ * addon aborts the process (`terminate called after throwing an instance of
+ * 'Napi::Error'`) when the worker it runs in is stopped mid-generation; its
+ * own handler prints the line once a compile returns (generate.ts).
  */
-const IN_WORKER = new Set(["check", "validate"]);
+const IN_WORKER = new Set(["check", "validate", "repair"]);
+
+/**
+ * Verbs that read the document from `process.stdin` as a stream: this
+ * thread pipes its stdin to the worker's (a worker's own `process.stdin`
+ * gets nothing otherwise). The others read stdin (`--prompt -`, `--schema
+ * -`) with a synchronous read of descriptor 0, which a worker can do itself;
+ * piping it here too would race that read.
+ */
+const STDIN_STREAM = new Set(["repair"]);
 
 /** Runs `run(argv)` in a worker thread (its output goes to this process's stdout and stderr); Ctrl-C ends it. */
 function runInWorker(argv: string[]): Promise<number> {
-  process.once("SIGINT", interrupted);
   // The worker's JavaScript stack is this thread's: --stack-size, or V8's default 984 KB (a worker's own
   // default is 4 MB, and ajv's compile of a 3,000-branch oneOf then ran for minutes instead of overflowing
   // into max-properties at once). Node keeps 192 KB of the thread's stack outside JavaScript's limit.
   const stackKb = Number(process.execArgv.map((a) => /^--stack-size=(\d+)$/.exec(a)?.[1]).find((v) => v !== undefined) ?? 984);
-  const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { argv }, resourceLimits: { stackSizeMb: (stackKb + 192) / 1024 } });
-  return new Promise((resolve, reject) => {
+  const pipeStdin = STDIN_STREAM.has(argv[0]);
+  const worker = new Worker(new URL("./worker.js", import.meta.url), {
+    // A progress bar redraws in place on a terminal: the worker's stderr is a pipe to this thread, so it is told.
+    workerData: { argv, stderrIsTTY: process.stderr.isTTY === true },
+    stdin: pipeStdin,
+    resourceLimits: { stackSizeMb: (stackKb + 192) / 1024 },
+  });
+  if (pipeStdin) process.stdin.pipe(worker.stdin!);
+  const done = () => {
+    // Stdin left unread (a terminal, a pipe that stays open, --jsonl) would keep the process alive.
+    if (pipeStdin) {
+      process.stdin.unpipe();
+      process.stdin.destroy();
+    }
+  };
+  return new Promise<number>((resolve, reject) => {
     let code: number | undefined;
     worker.on("message", (m: { code?: number; internal?: string }) => {
       if (m.internal !== undefined) reject(new Error(m.internal));
@@ -132,5 +161,5 @@ function runInWorker(argv: string[]): Promise<number> {
     });
     worker.on("error", reject);
     worker.on("exit", (exit) => (code !== undefined ? resolve(code) : reject(new Error(`the worker ended with status ${exit} before answering`))));
-  });
+  }).finally(done);
 }
