@@ -6,7 +6,10 @@
  * - `JSON.parse` of the valid output (read from a file): what holding the
  *   repaired value costs at the least;
  * - jsonrepair's streaming mode (`jsonrepair/stream`, a Node Transform,
- *   file to /dev/null): a repairer that does not hold the document.
+ *   file to /dev/null): a repairer that does not hold the document;
+ * - `formwork-stream`: `formwork repair --stream --quiet` (stdin to
+ *   /dev/null), Formwork's own streaming mode (not run by default on the
+ *   YAML and CSV shapes, which it does not take).
  *
  * Shapes: `edits` (broken JSON objects, 4 edits per 22 bytes: the input of
  * `pnpm bench:hostile`), `deep` (arrays nested `--depth` levels, repeated),
@@ -15,7 +18,7 @@
  * colon every 30 bytes) and `csv` (`--format csv`, every third row short of
  * a field), which have no peer here.
  * Options: `--sizes 1,5,15,50` (MB), `--shapes edits,deep,strings,valid`,
- * `--runs formwork-quiet,formwork,json-parse,jsonrepair-stream`, `--depth N`
+ * `--runs formwork-quiet,formwork,json-parse,jsonrepair-stream,formwork-stream`, `--depth N`
  * (default 1000), `--json`. Inputs past 16 MiB run with
  * `--limit maxInputBytes=Infinity`.
  */
@@ -34,7 +37,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "1,5,15,50" },
     shapes: { type: "string", default: "edits,deep,strings,valid" },
-    runs: { type: "string", default: "formwork-quiet,formwork,json-parse,jsonrepair-stream" },
+    runs: { type: "string", default: "formwork-quiet,formwork,json-parse,jsonrepair-stream,formwork-stream" },
     depth: { type: "string", default: "1000" },
     json: { type: "boolean", default: false },
   },
@@ -136,7 +139,8 @@ for (const shape of values.shapes.split(",")) {
       let r;
       if (run === "formwork-quiet") r = await runChild([bin, "repair", "--quiet", ...limit], inFile, outFile);
       else if (run === "formwork") r = await runChild([bin, "repair", ...limit], inFile, undefined);
-      else if ((run === "json-parse" || run === "jsonrepair-stream") && (shape === "yaml" || shape === "csv")) continue; // JSON peers only
+      else if ((run === "json-parse" || run === "jsonrepair-stream" || run === "formwork-stream") && (shape === "yaml" || shape === "csv")) continue; // JSON only
+      else if (run === "formwork-stream") r = await runChild([bin, "repair", "--stream", "--quiet", ...limit], inFile, undefined);
       else if (run === "json-parse") {
         if (!existsSync(outFile)) await runChild([bin, "repair", "--quiet", ...limit], inFile, outFile);
         r = await runChild([parsePeer, outFile], undefined, undefined);

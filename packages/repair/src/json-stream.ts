@@ -77,12 +77,31 @@ interface Utf8Decoder {
   decode(input?: Uint8Array, options?: { stream?: boolean }): string;
 }
 
-/** Where written text goes: the output, a held-back buffer, or nowhere. */
-interface Held {
-  parts: string[];
-  length: number;
-  edits: PendingEdit[];
-  start: number;
+/**
+ * Text and edits held back with a candidate: the text in blocks of joined
+ * pieces, the edits as counts (or as edits, for `onEdit`).
+ */
+class Held {
+  blocks: string[] = [];
+  parts: string[] = [];
+  length = 0;
+  edits: PendingEdit[] = [];
+  readonly tally = new EditTally();
+  constructor(readonly start: number) {}
+
+  push(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+    if (this.parts.length >= 4096) {
+      this.blocks.push(this.parts.join(""));
+      this.parts = [];
+    }
+  }
+
+  /** The text held, in pieces. */
+  text(): string[] {
+    return [...this.blocks, ...this.parts];
+  }
 }
 
 /** Writes JSON text as the parser reads the value, in the layout of `JSON.stringify(value, null, indent)`. */
@@ -276,8 +295,7 @@ export class JsonRepairStream {
       this.charsOut += s.length;
       return;
     }
-    t.parts.push(s);
-    t.length += s.length;
+    t.push(s);
     if (t.length > this.limits.maxLookahead) this.overflow(t);
   }
 
@@ -296,8 +314,10 @@ export class JsonRepairStream {
 
   /** Writes a held candidate and its edits. */
   private commit(t: Held): void {
-    for (const s of t.parts) this.emit(s);
+    for (const s of t.text()) this.emit(s);
     for (const e of t.edits) this.deliver(e);
+    this.tally.merge(t.tally);
+    t.blocks = [];
     t.parts = [];
     t.edits = [];
   }
@@ -319,7 +339,11 @@ export class JsonRepairStream {
   private note(e: PendingEdit): void {
     const t = this.target;
     if (t === "discard") return;
-    if (t !== "out") t.edits.push(e);
+    if (t !== "out") {
+      // Held: kept for onEdit, else counted.
+      if (this.onEdit !== undefined) t.edits.push(e);
+      else t.tally.add(e.kind, e.confidence, e.lossy);
+    }
     else if (this.candidates === 0) this.outside.push(e);
     else this.deliver(e);
   }
@@ -474,10 +498,10 @@ export class JsonRepairStream {
     this.valueStart = p.base + start;
     if (this.role === "first") {
       this.firstFromTop = !this.sawProse;
-      this.held = { parts: [], length: 0, edits: [], start: this.valueStart };
+      this.held = new Held(this.valueStart);
       this.target = this.held;
     } else if (this.role === "alt") {
-      this.alt = { parts: [], length: 0, edits: [], start: this.valueStart };
+      this.alt = new Held(this.valueStart);
       this.target = this.alt;
     } else this.target = "discard";
     this.writer.rootPrefix = "";
@@ -526,7 +550,7 @@ export class JsonRepairStream {
       }
       case "drop":
         this.target = "out";
-        this.dropHeld({ parts: [], length: 0, edits: [], start: this.valueStart });
+        this.dropHeld(new Held(this.valueStart));
         return;
     }
   }
@@ -585,8 +609,9 @@ export class JsonRepairStream {
       this.target = "out";
       const pad = this.indent > 0 ? `\n${" ".repeat(this.indent)}` : "";
       this.emit(`[${pad}`);
-      for (const s of first.parts) this.emit(this.indent > 0 ? s.replaceAll("\n", pad) : s);
+      for (const s of first.text()) this.emit(this.indent > 0 ? s.replaceAll("\n", pad) : s);
       for (const e of first.edits) this.deliver(e);
+      this.tally.merge(first.tally);
       this.writer.baseDepth = 1;
     }
     for (const e of comments) this.deliver(e);
