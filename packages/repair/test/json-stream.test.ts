@@ -1,5 +1,6 @@
 // Streaming repair against repairJson: the same output text, chunk boundaries anywhere (inside multi-byte
 // UTF-8 characters and escapes), except in the cases docs/repair.md (Memory) lists, each counted by reason.
+import fc from "fast-check";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -106,6 +107,22 @@ describe("streaming repair is repairJson, chunk by chunk", () => {
   test.skipIf(!existsSync(suiteDir))("JSONTestSuite, every file as bytes", () => {
     const files = readdirSync(suiteDir).filter((f) => f.endsWith(".json")).sort();
     report("JSONTestSuite", compare(files.map((f) => new Uint8Array(readFileSync(join(suiteDir, f)))), 4, false));
+  });
+
+  test("fuzzing: arbitrary text never throws, and differs from repairJson only where documented", () => {
+    const jsonish = fc.string({ unit: fc.constantFrom(..."{}[]\"':,/*#\\ \n\t+-.0123456789eEtrufalsnNITF`\u201c\u201d\u2018\u2019abx_$u\u00e9"), maxLength: 300 });
+    const anyText = fc.string({ unit: "grapheme", maxLength: 200 });
+    const texts = fc.sample(fc.oneof(jsonish, anyText), { seed: 45, numRuns: 3000 });
+    report("fuzzed text", compare(texts, 5));
+    // A window of 8 characters: the top-level choices are taken early (other results, documented), never a throw or invalid JSON.
+    const rng = new SeededRandom(6);
+    for (const t of texts) {
+      const st = new JsonRepairStream({ limits: { maxLookahead: 8 } }, { readAhead: 1 + rng.int(16) });
+      let out = "";
+      for (let i = 0, size = 1; i < t.length; i += size, size = 1 + rng.int(8)) out += st.write(t.slice(i, i + size));
+      out += st.end();
+      if (st.summary.ok) expect(() => JSON.parse(out), JSON.stringify(t)).not.toThrow();
+    }
   });
 
   test("edit counts are the same as repairJson's with edits: count, on a broken document", () => {
