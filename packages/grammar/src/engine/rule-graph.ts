@@ -108,20 +108,20 @@ export function leafSizeEstimate(node: Node): number {
  */
 export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>, visit: (name: string) => void, graph: RuleGraph = ruleGraph(g)): void {
   const { refs } = graph;
-  const inlinedRefs = (name: string): string[] => refs.get(name)!.filter((t) => !called.has(t));
   const done = new Set<string>();
   const visiting = new Set<string>();
   for (const start of g.rules.keys()) {
     if (done.has(start)) continue;
-    const stack: { name: string; refs: string[]; i: number }[] = [{ name: start, refs: inlinedRefs(start), i: 0 }];
+    const stack: { name: string; refs: string[]; i: number }[] = [{ name: start, refs: refs.get(start)!, i: 0 }];
     visiting.add(start);
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (top.i < top.refs.length) {
         const next = top.refs[top.i++];
-        if (done.has(next) || visiting.has(next)) continue;
+        // Called rules are not inlined: no order between them and their callers.
+        if (called.has(next) || done.has(next) || visiting.has(next)) continue;
         visiting.add(next);
-        stack.push({ name: next, refs: inlinedRefs(next), i: 0 });
+        stack.push({ name: next, refs: refs.get(next)!, i: 0 });
         continue;
       }
       stack.pop();
@@ -149,9 +149,12 @@ export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph 
       case "ref":
         return called.has(node.name) ? 2 : (memo.get(node.name) ?? 2);
       case "seq":
-        return node.items.reduce((a, it) => a + size(it), 1);
-      case "alt":
-        return node.items.reduce((a, it) => a + size(it), 2);
+      case "alt": {
+        const items = node.items;
+        let a = node.type === "seq" ? 1 : 2;
+        for (let i = 0; i < items.length; i++) a += size(items[i]);
+        return a;
+      }
       case "repeat": {
         // Counted repetitions count their copies too: a rule used everywhere is then called, so that
         // the automaton states of its copies are shared by every use rather than built per use.
@@ -192,14 +195,20 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
   for (let pass = 0; pass < 4; pass++) {
     const sizes = estimateSizes(g, called, graph);
     let changed = false;
+    let smallest = Infinity;
     for (const [name, s] of sizes) {
       const u = uses.get(name) ?? 0;
       if (!called.has(name) && !native.has(name) && reachable.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
         called.add(name);
         changed = true;
+        smallest = Math.min(smallest, s);
       }
     }
-    if (!changed) break;
+    // A reference to a called rule counts 2. When every rule called now counted at least 2 inlined,
+    // no size grows in the next pass (sizes are sums and multiples of their parts, and a reachable
+    // rule's parts are reachable rules), so the next pass, whose test only passes for bigger sizes,
+    // would call nothing new: skip it.
+    if (!changed || smallest >= 2) break;
   }
   callDeepInlines(g, called, graph, native);
   return called;
