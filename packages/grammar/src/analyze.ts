@@ -119,6 +119,8 @@ export function isNullable(node: Node, nullable: ReadonlySet<string>): boolean {
       return node.min === 0 || isNullable(node.item, nullable);
     case "regex":
       return regexFacts(node.pattern, node.flags).nullable;
+    case "automaton":
+      return node.dfa.stateCount > 0 && node.dfa.accepting[0] === 1;
     case "lexeme":
       return isNullable(node.item, nullable);
   }
@@ -155,6 +157,8 @@ export function isProductive(node: Node, productive: ReadonlySet<string>): boole
       return true;
     case "regex":
       return regexFacts(node.pattern, node.flags).productive;
+    case "automaton":
+      return node.dfa.stateCount > 0;
     case "class":
       return effectiveRanges(node).length > 0;
     case "ref":

@@ -3,7 +3,7 @@
 // `@formwork/grammar/internal`, the test oracles in `@formwork/grammar/testing`.
 
 // --- IR ---
-export { literal, charClass, any, ref, seq, alt, repeat, optional, star, plus, regex, lexeme, grammar } from "./ir.js";
+export { literal, charClass, any, ref, seq, alt, repeat, optional, star, plus, regex, lexeme, automaton, grammar } from "./ir.js";
 export type {
   Node,
   Grammar,
@@ -17,6 +17,7 @@ export type {
   RepeatNode,
   RegexNode,
   LexemeNode,
+  AutomatonNode,
 } from "./ir.js";
 
 // --- GBNF front end, printer, analysis ---

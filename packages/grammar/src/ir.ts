@@ -16,11 +16,12 @@
  * | `repeat`  | `item` repeated between `min` and `max` times (`max` may be `Infinity`) |
  * | `regex`   | strings that `new RegExp("^(?:" + pattern + ")$", flags)` matches |
  * | `lexeme`  | the language of `item`, which must be regular; a hint that the engine may run it as one automaton |
+ * | `automaton` | the strings whose UTF-8 bytes `dfa` accepts (a byte DFA of `@formwork/regex`, accepting only well-formed UTF-8) |
  *
  * Surrogate code points (U+D800..U+DFFF) are never characters: they have no
  * UTF-8 encoding. Classes drop them; negated classes never include them.
  */
-import { charSetComplement, charSetDifference, charSetIntersection } from "@formwork/regex";
+import { charSetComplement, charSetDifference, charSetIntersection, type ByteDfa } from "@formwork/regex";
 import { MAX_CODE_POINT, normalizeRanges as normalizeCharSet } from "@formwork/regex/internal";
 
 export { MAX_CODE_POINT };
@@ -94,7 +95,24 @@ export interface LexemeNode {
   span?: SourceSpan;
 }
 
-export type Node = LiteralNode | ClassNode | AnyNode | RefNode | SeqNode | AltNode | RepeatNode | RegexNode | LexemeNode;
+/**
+ * A language a front end has already built as a byte DFA (`combineLanguages`
+ * of `@formwork/regex`: intersections and negations no pattern spells). The
+ * engine turns it into one NFA state per DFA state, instead of the web of
+ * small per-state rules `automatonToRules` writes (which right-linear
+ * elimination and inlining multiply). The DFA must accept only well-formed
+ * UTF-8 (what every `@formwork/regex` DFA of code points does) and is never
+ * mutated once in a node.
+ */
+export interface AutomatonNode {
+  type: "automaton";
+  dfa: ByteDfa;
+  /** A name for messages and printed grammars (e.g. `yaml-plain`). */
+  name?: string;
+  span?: SourceSpan;
+}
+
+export type Node = LiteralNode | ClassNode | AnyNode | RefNode | SeqNode | AltNode | RepeatNode | RegexNode | LexemeNode | AutomatonNode;
 
 /** A grammar: rules by name and the name of the start rule. */
 export interface Grammar {
@@ -166,6 +184,11 @@ export function regex(pattern: string, flags = ""): RegexNode {
 
 export function lexeme(item: Node, name?: string): LexemeNode {
   return name === undefined ? { type: "lexeme", item } : { type: "lexeme", item, name };
+}
+
+/** A node of the strings `dfa` accepts (see {@link AutomatonNode}). */
+export function automaton(dfa: ByteDfa, name?: string): AutomatonNode {
+  return name === undefined ? { type: "automaton", dfa } : { type: "automaton", dfa, name };
 }
 
 /** A grammar from `[name, node]` pairs; the first rule is the root unless `root` is given. */

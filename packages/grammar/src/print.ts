@@ -5,7 +5,7 @@
  * are not kept).
  */
 import type { ClassNode, Grammar, Node } from "./ir.js";
-import { regexToRules } from "./regex-ir.js";
+import { withStateRules } from "./regex-ir.js";
 
 /** Options of {@link printGbnf}. */
 export interface PrintGbnfOptions {
@@ -28,7 +28,7 @@ const NAME_OK = /^[a-zA-Z0-9-]+$/;
  * package refuses throw its error.
  */
 export function printGbnf(input: Grammar, options: PrintGbnfOptions = {}): string {
-  const grammar = withoutRegexNodes(input);
+  const grammar = withStateRules(input);
   const names = gbnfNames(grammar, options.renameRoot ?? true);
   const order = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root)];
   const lines: string[] = [];
@@ -68,48 +68,6 @@ function gbnfNames(g: Grammar, renameRoot: boolean): Map<string, string> {
   return out;
 }
 
-/** `grammar` with every `regex` node replaced by a reference to rules that spell out its automaton. */
-function withoutRegexNodes(grammar: Grammar): Grammar {
-  const taken = new Set(grammar.rules.keys());
-  const extra: [string, Node][] = [];
-  const starts = new Map<string, string>();
-  let changed = false;
-  const rewrite = (node: Node, rule: string): Node => {
-    switch (node.type) {
-      case "regex": {
-        changed = true;
-        const key = `${node.flags}/${node.pattern}`;
-        let start = starts.get(key);
-        if (start === undefined) {
-          let k = starts.size;
-          while ([...taken].some((n) => n.startsWith(`${rule}-re${k}-`))) k++;
-          const rr = regexToRules(node, `${rule}-re${k}`);
-          for (const [name, body] of rr.rules) {
-            taken.add(name);
-            extra.push([name, body]);
-          }
-          start = rr.start;
-          starts.set(key, start);
-        }
-        return { type: "ref", name: start };
-      }
-      case "seq":
-      case "alt":
-        return { ...node, items: node.items.map((i) => rewrite(i, rule)) };
-      case "repeat":
-      case "lexeme":
-        return { ...node, item: rewrite(node.item, rule) };
-      default:
-        return node;
-    }
-  };
-  const rules = new Map<string, Node>();
-  for (const [name, body] of grammar.rules) rules.set(name, rewrite(body, name));
-  if (!changed) return grammar;
-  for (const [name, body] of extra) rules.set(name, body);
-  return { ...grammar, rules };
-}
-
 type Ctx = "top" | "seq" | "atom";
 
 function printNode(node: Node, ctx: Ctx, names: Map<string, string>): string {
@@ -141,7 +99,8 @@ function printNode(node: Node, ctx: Ctx, names: Map<string, string>): string {
       return `${inner}${op}`;
     }
     case "regex":
-      throw new Error("internal: regex nodes are replaced before printing");
+    case "automaton":
+      throw new Error("internal: regex and automaton nodes are replaced before printing");
     case "lexeme":
       return printNode(node.item, ctx, names);
   }

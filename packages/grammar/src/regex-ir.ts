@@ -10,7 +10,7 @@
  */
 import { type ByteDfa, type CharSet, type RegexAst, compileRegex } from "@formwork/regex";
 import { codePointTransitions } from "@formwork/regex/internal";
-import { alt, charClass, literal, ref, repeat, seq, type Node, type RegexNode } from "./ir.js";
+import { alt, charClass, literal, ref, repeat, seq, type Grammar, type Node, type RegexNode } from "./ir.js";
 
 /** IR for one character of `set` (default: a class). */
 export type CharsToIr = (set: CharSet) => Node;
@@ -113,4 +113,101 @@ export interface RegexRules {
 export function regexToRules(node: RegexNode, prefix: string): RegexRules {
   const rules = automatonToRules(compileRegex(node.pattern, { flags: node.flags, mode: "whole" }), { prefix: `${prefix}-s` });
   return { start: rules[0][0], rules };
+}
+
+/**
+ * `grammar` with every `regex` and `automaton` node replaced by a reference
+ * to rules that spell out its automaton, one right-linear rule per state
+ * (`${rule}-re${k}-s${q}`, `${rule}-dfa${k}-s${q}`): the same language over
+ * the other node kinds only, for the GBNF printer and for tools that walk
+ * the IR. The grammar itself when it has neither.
+ */
+export function withStateRules(grammar: Grammar): Grammar {
+  const taken = new Set(grammar.rules.keys());
+  const extra: [string, Node][] = [];
+  const starts = new Map<string, string>();
+  let changed = false;
+  const spell = (key: string, rule: string, tag: string, make: (prefix: string) => RegexRules): Node => {
+    changed = true;
+    let start = starts.get(key);
+    if (start === undefined) {
+      let k = starts.size;
+      while ([...taken].some((n) => n.startsWith(`${rule}-${tag}${k}-`))) k++;
+      const rr = make(`${rule}-${tag}${k}`);
+      for (const [name, body] of rr.rules) {
+        taken.add(name);
+        extra.push([name, body]);
+      }
+      start = rr.start;
+      starts.set(key, start);
+    }
+    return { type: "ref", name: start };
+  };
+  const rewrite = (node: Node, rule: string): Node => {
+    switch (node.type) {
+      case "regex":
+        return spell(`${node.flags}/${node.pattern}`, rule, "re", (prefix) => regexToRules(node, prefix));
+      case "automaton":
+        return spell(dfaKey(node.dfa), rule, "dfa", (prefix) => {
+          const rules = automatonToRules(node.dfa, { prefix: `${prefix}-s` });
+          return { start: rules[0][0], rules };
+        });
+      case "seq":
+      case "alt":
+        return { ...node, items: node.items.map((i) => rewrite(i, rule)) };
+      case "repeat":
+      case "lexeme":
+        return { ...node, item: rewrite(node.item, rule) };
+      default:
+        return node;
+    }
+  };
+  const rules = new Map<string, Node>();
+  for (const [name, body] of grammar.rules) rules.set(name, rewrite(body, name));
+  if (!changed) return grammar;
+  for (const [name, body] of extra) rules.set(name, body);
+  return { ...grammar, rules };
+}
+
+/** Keys already given, by DFA object (DFAs in nodes are never mutated). */
+const keyOfObject = new WeakMap<ByteDfa, string>();
+/** DFAs given a key, by a hash of their tables (equal DFAs share a key, checked table by table). */
+const keysByHash = new Map<number, { dfa: ByteDfa; key: string }[]>();
+let keySerial = 0;
+
+/**
+ * A key naming `dfa`'s tables in this process: equal tables (state count,
+ * transitions, accepting flags) get the same key, different ones never do
+ * (keys are never reused, so forgetting old ones only costs a cache miss).
+ * Grammar keys, printers and caches of languages use it.
+ */
+export function dfaKey(dfa: ByteDfa): string {
+  const known = keyOfObject.get(dfa);
+  if (known !== undefined) return known;
+  let h = 0x811c9dc5 ^ dfa.stateCount;
+  const t = dfa.transitions;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t[i], 0x01000193);
+  const a = dfa.accepting;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a[i], 0x01000193);
+  let bucket = keysByHash.get(h);
+  if (!bucket) {
+    if (keysByHash.size >= 2000) keysByHash.clear();
+    keysByHash.set(h, (bucket = []));
+  }
+  let key: string | undefined;
+  for (const e of bucket) if (sameDfa(e.dfa, dfa)) key = e.key;
+  if (key === undefined) {
+    key = `dfa#${keySerial++}`;
+    bucket.push({ dfa, key });
+  }
+  keyOfObject.set(dfa, key);
+  return key;
+}
+
+function sameDfa(a: ByteDfa, b: ByteDfa): boolean {
+  if (a === b) return true;
+  if (a.stateCount !== b.stateCount || a.transitions.length !== b.transitions.length || a.accepting.length !== b.accepting.length) return false;
+  for (let i = 0; i < a.transitions.length; i++) if (a.transitions[i] !== b.transitions[i]) return false;
+  for (let i = 0; i < a.accepting.length; i++) if (a.accepting[i] !== b.accepting[i]) return false;
+  return true;
 }

@@ -15,7 +15,7 @@
  * same strings as before. Rules unreachable from the root are dropped.
  */
 import { type Grammar, type Node } from "@formwork/grammar";
-import { leafSizeEstimate, stronglyConnectedComponents } from "@formwork/grammar/internal";
+import { dfaKey, leafSizeEstimate, stronglyConnectedComponents } from "@formwork/grammar/internal";
 
 /** Self-recursive rules up to this size (engine estimate) are compared up to the self-reference. */
 const SELF_MERGE_MAX_SIZE = 20000;
@@ -38,7 +38,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const canon = new Map<string, string>();
   const bodyOf = new Map<string, number>();
   const cyclicRules = new Set<string>();
-  const leafIds = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const leafIds = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
   const refIds = new Map<string, number>();
   const innerIds = new Map<number, number | number[]>();
   const nodeOf: Node[] = [];
@@ -105,6 +105,9 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         break;
       case "regex":
         id = leaf(leafIds[3], `${n.flags}/${n.pattern}`, n);
+        break;
+      case "automaton":
+        id = leaf(leafIds[4], dfaKey(n.dfa), n);
         break;
       case "ref": {
         const target = canon.get(n.name) ?? n.name;
@@ -277,6 +280,7 @@ function boundedSize(n: Node, limit: number): number {
     case "class":
     case "any":
     case "regex":
+    case "automaton":
       return leafSizeEstimate(n);
     case "ref":
       return 2;

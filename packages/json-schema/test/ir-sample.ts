@@ -1,8 +1,8 @@
-// Test helper: random sentences of a grammar IR (no regex nodes), steered to
-// terminate: every choice respects a height budget computed from each rule's
-// minimum derivation height.
+// Test helper: random sentences of a grammar IR (regex and automaton nodes
+// spelled out as rules first), steered to terminate: every choice respects a
+// height budget computed from each rule's minimum derivation height.
 import type { Grammar, Node } from "@formwork/grammar";
-import { effectiveRanges } from "@formwork/grammar/internal";
+import { effectiveRanges, withStateRules } from "@formwork/grammar/internal";
 
 type Rand = () => number;
 
@@ -21,10 +21,12 @@ export function rng(seed: number): Rand {
 /** Samples sentences of `g`. */
 export class IrSampler {
   private readonly height = new Map<string, number>();
-  constructor(private readonly g: Grammar) {
+  private readonly g: Grammar;
+  constructor(g: Grammar) {
+    this.g = withStateRules(g);
     for (let changed = true; changed; ) {
       changed = false;
-      for (const [name, node] of g.rules) {
+      for (const [name, node] of this.g.rules) {
         const h = this.h(node);
         if (h < (this.height.get(name) ?? Infinity)) {
           this.height.set(name, h);
@@ -38,6 +40,7 @@ export class IrSampler {
       case "literal":
       case "any":
       case "regex":
+      case "automaton":
         return 0;
       case "class":
         return effectiveRanges(n).length ? 0 : Infinity;
@@ -66,7 +69,8 @@ export class IrSampler {
       case "any":
         return "x";
       case "regex":
-        throw new Error("regex nodes are not sampled");
+      case "automaton":
+        throw new Error("regex and automaton nodes are not sampled");
       case "class": {
         const r = effectiveRanges(n);
         // Prefer printable ASCII when the class has some.

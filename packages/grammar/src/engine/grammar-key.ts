@@ -5,7 +5,8 @@
  * most of a collection per MaskBench-dev schema, its ropes being garbage
  * once flattened). Every node's encoding is self-delimiting (a kind, then
  * lengths or counts before what they count), so two grammars get equal keys
- * only when they have the same rules, root and nodes. Spans, source text
+ * only when they have the same rules, root and nodes (an automaton node is
+ * written as `dfaKey`'s name for its tables). Spans, source text
  * and lexeme names (which the engine does not read) are left out.
  *
  * A key is a snapshot (`codes` is a copy), so a grammar changed after it
@@ -13,6 +14,7 @@
  * the codes themselves, the hash only picks candidates.
  */
 import type { Grammar, Node } from "../ir.js";
+import { dfaKey } from "../regex-ir.js";
 
 /** A grammar's encoding (`codes`) and a hash of it. */
 export interface GrammarKey {
@@ -136,6 +138,11 @@ function node(n: Node): void {
     case "lexeme":
       buf[len++] = 10;
       node(n.item);
+      return;
+    case "automaton":
+      // `dfaKey`'s name for the tables: equal tables, equal name.
+      buf[len++] = 13;
+      text(dfaKey(n.dfa));
       return;
   }
 }

@@ -189,7 +189,9 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       case "lexeme":
         return build(node.item, from);
       case "regex":
-        return buildRegex(node.pattern, node.flags, from);
+        return buildDfa(regexDfa(node.pattern, node.flags), from);
+      case "automaton":
+        return buildDfa(node.dfa, from);
     }
   };
 
@@ -266,8 +268,8 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
     return max === Infinity ? buildLoop(item, end) : end;
   };
 
-  const buildRegex = (pattern: string, flags: string, from: number): number => {
-    const dfa = regexDfa(pattern, flags);
+  // One state per DFA state, byte edges by runs of the same target.
+  const buildDfa = (dfa: ByteDfa, from: number): number => {
     if (dfa.stateCount === 0) return newState(); // the empty language: an end no edge reaches
     const map: number[] = [];
     for (let q = 0; q < dfa.stateCount; q++) map.push(newState());

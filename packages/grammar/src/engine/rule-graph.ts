@@ -84,7 +84,7 @@ export function recursiveRules(g: Grammar): Set<string> {
   return new Set(recursiveGroups(g).flat());
 }
 
-/** The estimated NFA size of a leaf node (a literal, class, `any` or regex), in the units of `estimateSizes`. */
+/** The estimated NFA size of a leaf node (a literal, class, `any`, regex or automaton), in the units of `estimateSizes`. */
 export function leafSizeEstimate(node: Node): number {
   switch (node.type) {
     case "literal":
@@ -94,6 +94,8 @@ export function leafSizeEstimate(node: Node): number {
       return 16;
     case "regex":
       return 64;
+    case "automaton":
+      return 4 * node.dfa.stateCount + 2;
     default:
       throw new Error(`internal: ${node.type} is not a leaf`);
   }
@@ -145,6 +147,7 @@ export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph 
       case "class":
       case "any":
       case "regex":
+      case "automaton":
         return leafSizeEstimate(node);
       case "ref":
         return called.has(node.name) ? 2 : (memo.get(node.name) ?? 2);

@@ -11,7 +11,7 @@
  * relies on).
  */
 import { LimitError } from "@formwork/core";
-import { regexToRules } from "../regex-ir.js";
+import { automatonToRules, dfaKey, regexToRules } from "../regex-ir.js";
 import type { Grammar, Node } from "../ir.js";
 import { effectiveRanges } from "../ir.js";
 
@@ -167,6 +167,17 @@ export function compileCfg(g: Grammar): Cfg {
           start = ruleNt(rr.start);
           regexStarts.set(key, start);
           for (const [name, body] of rr.rules) addAlternatives(ruleNt(name), body, name);
+        }
+        return start;
+      }
+      case "automaton": {
+        const key = `\u0001${dfaKey(node.dfa)}`;
+        let start = regexStarts.get(key);
+        if (start === undefined) {
+          const rules = automatonToRules(node.dfa, { prefix: `\u0000dfa${regexStarts.size}-s` });
+          start = ruleNt(rules[0][0]);
+          regexStarts.set(key, start);
+          for (const [name, body] of rules) addAlternatives(ruleNt(name), body, name);
         }
         return start;
       }

@@ -23,8 +23,8 @@
  * (`key:\n- a`: the array laid out as a member one level up, `arrayAlsoAt`).
  */
 import { LimitError } from "@formwork/core";
-import { alt, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
-import { astToIr, automatonToRules } from "@formwork/grammar/internal";
+import { alt, automaton, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
+import { astToIr, automatonToRules, dfaKey } from "@formwork/grammar/internal";
 import { combineLanguages, parseRegex, quoteCharSet, type ByteDfa, type CharSet, type Language, type Quoting, type RegexAst } from "@formwork/regex";
 import { anyNumber } from "../numbers.js";
 import type { ResolvedOptions } from "../options.js";
@@ -126,43 +126,13 @@ function plainDfa(place: YamlPlace | "key-word"): ByteDfa {
   return hit;
 }
 
-/** The rules of the plain spellings of one language: the start rule and every state's rule. */
-interface PlainRules {
-  start: string;
-  rules: [string, Node][];
-}
-/** DFAs seen by `ofDfa`, by a hash of their tables (equal DFAs share a key, checked table by table). */
-const dfaKeys = new Map<number, { dfa: ByteDfa; key: string }[]>();
-let dfaKeySerial = 0;
-
-/** A key naming `dfa`'s language for `plainRulesCache`: equal tables get the same key, different ones never do. */
-function dfaKey(dfa: ByteDfa): string {
-  let h = 0x811c9dc5 ^ dfa.stateCount;
-  const t = dfa.transitions;
-  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t[i], 0x01000193);
-  const a = dfa.accepting;
-  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a[i], 0x01000193);
-  let bucket = dfaKeys.get(h);
-  if (!bucket) {
-    if (dfaKeys.size >= 2000) dfaKeys.clear();
-    dfaKeys.set(h, (bucket = []));
-  }
-  for (const e of bucket) if (sameDfa(e.dfa, dfa)) return e.key;
-  const key = `dfa#${dfaKeySerial++}`;
-  bucket.push({ dfa, key });
-  return key;
-}
-
-function sameDfa(a: ByteDfa, b: ByteDfa): boolean {
-  if (a === b) return true;
-  if (a.stateCount !== b.stateCount || a.transitions.length !== b.transitions.length || a.accepting.length !== b.accepting.length) return false;
-  for (let i = 0; i < a.transitions.length; i++) if (a.transitions[i] !== b.transitions[i]) return false;
-  for (let i = 0; i < a.accepting.length; i++) if (a.accepting[i] !== b.accepting[i]) return false;
-  return true;
-}
-
-/** Plain-spelling rules by place and language, for every compile of the process (null: no plain spelling). */
-const plainRulesCache = new Map<string, PlainRules | null>();
+/**
+ * The plain spellings of one language: one rule holding its DFA as an
+ * automaton node (the engine builds one NFA state per DFA state, and calls
+ * the rule when it is big and used more than once), by place and language,
+ * for every compile of the process (null: no plain spelling).
+ */
+const plainRulesCache = new Map<string, { rule: string; node: Node } | null>();
 let plainRulesSerial = 0;
 
 /** Whether an AST contains the letter e or E (a number language with exponents). */
@@ -345,16 +315,12 @@ export class YamlSyntax implements Syntax {
   /** The plain spellings of the language `build` gives, as a reference to its start rule (null when empty or too big). */
   private plainOf(place: string, key: string | null, build: () => ByteDfa): Node | null {
     const memoKey = key === null ? null : `${place}\u0000${key}`;
-    let plain: PlainRules | null | undefined = memoKey === null ? undefined : plainRulesCache.get(memoKey);
+    let plain: { rule: string; node: Node } | null | undefined = memoKey === null ? undefined : plainRulesCache.get(memoKey);
     if (plain === undefined) {
       plain = null;
       try {
         const dfa = build();
-        if (dfa.stateCount > 0) {
-          const prefix = memoKey === null ? `${this.newRule("yplain")}_` : `yplain_g${plainRulesSerial++}_`;
-          const rules = automatonToRules(dfa, { prefix });
-          plain = { start: rules[0][0], rules };
-        }
+        if (dfa.stateCount > 0) plain = { rule: memoKey === null ? this.newRule("yplain") : `yplain_g${plainRulesSerial++}`, node: automaton(dfa, "yaml-plain") };
       } catch (e) {
         if (!(e instanceof LimitError)) throw e;
       }
@@ -364,8 +330,8 @@ export class YamlSyntax implements Syntax {
       }
     }
     if (plain === null) return null;
-    if (!this.rules.has(plain.start)) for (const [rule, node] of plain.rules) this.rules.set(rule, node);
-    return ref(plain.start);
+    if (!this.rules.has(plain.rule)) this.rules.set(plain.rule, plain.node);
+    return ref(plain.rule);
   }
 }
 
