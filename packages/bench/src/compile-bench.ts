@@ -6,6 +6,7 @@
  *
  * Usage: node packages/bench/dist/compile-bench.js [--every N] [--dir PATH] [--json] [--top K]
  *                                                   [--max-nfa N] [--max-dfa N] [--reps R]
+ *                                                   [--syntax json|yaml] [--schema JSON]
  *
  * Prints p50/p90/max/total of the engine compile (ms), the same for the first
  * mask, refusals by error code, NFA/DFA state totals and the slowest schemas.
@@ -13,6 +14,8 @@
  * trie is shared (built once, as an application would). With `--reps R`
  * every schema is compiled R times and its fastest compile counts (robust
  * on a loaded machine); the first mask is timed on the first compile.
+ * `--syntax yaml` compiles each schema's YAML grammar; `--schema '{"type":
+ * "string"}'` compiles that one schema instead of the folder's.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { TokenMask } from "@formwork/core";
@@ -44,7 +47,9 @@ function main(): void {
   const maxNfa = arg("--max-nfa");
   const maxDfa = arg("--max-dfa");
   const json = process.argv.includes("--json");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort().filter((_, i) => i % every === 0);
+  const syntax = arg("--syntax") === "yaml" ? "yaml" : "json";
+  const inline = arg("--schema");
+  const files = inline !== undefined ? ["--schema"] : readdirSync(dir).filter((f) => f.endsWith(".json")).sort().filter((_, i) => i % every === 0);
   const vocab = npmVocabulary("qwen3");
   const base = new GrammarCompiler(vocab);
   const options = {
@@ -59,8 +64,8 @@ function main(): void {
   const grammars: { file: string; grammar: ReturnType<typeof compileSchema>["grammar"] }[] = [];
   for (const f of files) {
     try {
-      const doc = JSON.parse(readFileSync(`${dir}/${f}`, "utf8"));
-      grammars.push({ file: f, grammar: compileSchema(doc.schema).grammar });
+      const schema = inline !== undefined ? JSON.parse(inline) : JSON.parse(readFileSync(`${dir}/${f}`, "utf8")).schema;
+      grammars.push({ file: f, grammar: compileSchema(schema, syntax === "yaml" ? { syntax } : {}).grammar });
     } catch {
       schemaErrors++;
     }
@@ -118,7 +123,7 @@ function main(): void {
     return;
   }
   const f = (x: number) => x.toFixed(2);
-  console.log(`schemas ${summary.schemas} (every ${every}th, fastest of ${reps}), schema-compile errors ${schemaErrors}, engine compiled ${rows.length}, refused ${JSON.stringify(refused)} (ms spent ${JSON.stringify(summary.refusedMs)})`);
+  console.log(`schemas ${summary.schemas} (${inline !== undefined ? "--schema" : `every ${every}th`}, ${syntax}, fastest of ${reps}), schema-compile errors ${schemaErrors}, engine compiled ${rows.length}, refused ${JSON.stringify(refused)} (ms spent ${JSON.stringify(summary.refusedMs)})`);
   console.log(`engine compile ms: p50 ${f(summary.compile.p50)} p90 ${f(summary.compile.p90)} max ${f(summary.compile.max)} total ${f(summary.compile.total)}`);
   console.log(`first mask ms:     p50 ${f(summary.firstMask.p50)} p90 ${f(summary.firstMask.p90)} max ${f(summary.firstMask.max)} total ${f(summary.firstMask.total)}`);
   console.log(`nfa states: total ${summary.nfaStates.total} p50 ${summary.nfaStates.p50} max ${summary.nfaStates.max}; dfa states: total ${summary.dfaStates.total} p50 ${summary.dfaStates.p50} max ${summary.dfaStates.max}`);

@@ -50,6 +50,8 @@ function irText(g: Grammar): string {
         return `/${JSON.stringify(n.pattern)}/${n.flags}`;
       case "lexeme":
         return `X${JSON.stringify(n.name ?? null)}(${node(n.item)})`;
+      case "automaton":
+        return `D${JSON.stringify(n.name ?? null)}(${digest([n.dfa.stateCount, n.dfa.transitions, n.dfa.accepting])})`;
     }
   };
   let s = `root ${JSON.stringify(g.root)}\n`;
