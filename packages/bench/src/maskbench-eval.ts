@@ -72,6 +72,10 @@ export interface MaskBenchFileResult {
   unsafeAccepted?: number;
   /** YAML: valid instances whose dialect text (`stringifyYaml`) is rejected. */
   dialectRejected?: number;
+  /** YAML flexible layout: valid instances whose `yaml` package text with `indentSeq: false` (sequences at their key's column) differs from the indented one and reads the same everywhere. */
+  zeroIndentTexts?: number;
+  /** Of those, accepted (each one must be: it counts as a valid instance rejected otherwise). */
+  zeroIndentAccepted?: number;
 }
 
 /**
@@ -91,8 +95,8 @@ export const YAML_PACKAGE_STYLE: ToStringOptions & { compat: "yaml-1.1" } = {
 };
 
 /** The `yaml` package's text of a value in the dialect's style (`YAML_PACKAGE_STYLE`). */
-export function yamlPackageText(v: unknown): string {
-  return yamlStringify(v, YAML_PACKAGE_STYLE);
+export function yamlPackageText(v: unknown, more: ToStringOptions = {}): string {
+  return yamlStringify(v, { ...YAML_PACKAGE_STYLE, ...more });
 }
 
 const nonString = new RegExp(`^(?:${YAML_NON_STRING})$`);
@@ -197,6 +201,7 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
     validInstances: doc.tests.filter((t) => t.valid).length,
     validAccepted: 0,
     ...(ctx.syntax === "yaml" ? { unsafeTexts: 0, unsafeAccepted: 0, dialectRejected: 0 } : {}),
+    ...(ctx.syntax === "yaml" && ctx.yamlLayout === "flexible" ? { zeroIndentTexts: 0, zeroIndentAccepted: 0 } : {}),
   };
   const useMasks = ctx.masks ?? true;
   let grammar: Grammar;
@@ -276,6 +281,18 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
             ok = dialectOk;
           } else ok = dialectOk && pkgOk;
         } else ok = dialectOk || pkgOk;
+        if (ctx.yamlLayout === "flexible") {
+          // The flexible layout also takes sequences at their key's column: the package's text with indentSeq: false.
+          const zero = yamlPackageText(t.data, { indentSeq: false });
+          if (zero !== pkg && readsSameEverywhere(zero, t.data)) {
+            const zeroOk = accept(zero);
+            if (t.valid) {
+              r.zeroIndentTexts!++;
+              if (zeroOk) r.zeroIndentAccepted!++;
+              ok &&= zeroOk;
+            } else ok ||= zeroOk;
+          }
+        }
       } else {
         ok = accept(JSON.stringify(t.data));
         if (ok && t.valid) r.validAccepted++;

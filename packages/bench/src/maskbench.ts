@@ -286,11 +286,13 @@ async function main(): Promise<number> {
       schemasFullYaml: rows.filter((x) => x.yaml === x.n).length,
       schemasFullYamlOfSafe: rows.filter((x) => x.yaml === x.n - x.unsafe).length,
       dialectRejected: yr.filter((r) => both.has(r.file)).reduce((a, r) => a + (r.dialectRejected ?? 0), 0),
+      ...(layout === "flexible" ? { zeroIndentTexts: yr.reduce((a, r) => a + (r.zeroIndentTexts ?? 0), 0), zeroIndentAccepted: yr.reduce((a, r) => a + (r.zeroIndentAccepted ?? 0), 0) } : {}),
       byFile: rows,
     };
     yaml.completeness = completeness;
     log(`${label} completeness, ${rows.length} schemas both compile with valid instances (${completeness.instances} instances): accepted JSON ${completeness.jsonAccepted}, YAML (\`yaml\` package text) ${completeness.yamlAccepted}; mean per-schema share JSON ${completeness.meanShareJson}%, YAML ${completeness.meanShareYaml}% (${r1((100 * completeness.meanShareYaml) / Math.max(1e-9, completeness.meanShareJson))}% of JSON's); schemas with every instance accepted JSON ${completeness.schemasFullJson}, YAML ${completeness.schemasFullYaml}`);
     log(`  \`yaml\` texts that some YAML 1.1/1.2 resolver reads differently (rejected by design): ${completeness.unsafeTexts}, accepted ${completeness.unsafeAccepted} (must be 0); of the rest, mean per-schema share YAML ${completeness.meanShareYamlOfSafe}%, schemas with all accepted ${completeness.schemasFullYamlOfSafe}; dialect texts (stringifyYaml) rejected ${completeness.dialectRejected}`);
+    if (layout === "flexible") log(`  \`yaml\` texts with indentSeq: false (sequences at their key's column) of valid instances: ${completeness.zeroIndentTexts}, accepted ${completeness.zeroIndentAccepted} (each rejected one is a valid instance rejected)`);
     for (const x of rows.filter((x) => x.yaml < x.json)) log(`  share below JSON's: ${x.file}: YAML ${x.yaml}/${x.n} (${x.unsafe} not read alike), JSON ${x.json}/${x.n}`);
     if (completeness.unsafeAccepted > 0) code = 1;
     log(`  ${label} refusals: ${JSON.stringify(yt.refusals)}`);

@@ -83,15 +83,15 @@ describe("formwork generate", () => {
     expect(io.err).toMatch(/not --schema and --regex|--schema and --regex/);
   });
 
-  it("--format yaml: YAML that parses (yaml 1.2 and 1.1) to a value ajv accepts, for seeds x temperatures, also under a tight --max-tokens", async () => {
+  it("--format yaml: YAML that parses (yaml 1.2 and 1.1) to a value ajv accepts, for seeds x temperatures, also under a tight --max-tokens and in the flexible layout", async () => {
     const { parseDocument } = await import("yaml");
     const schema = { type: "object", properties: { name: { type: "string", maxLength: 12 }, tags: { type: "array", items: { enum: ["yes", "no", "on", "off"] }, maxItems: 3 }, score: { type: "number", minimum: 0, maximum: 1 } }, required: ["name", "tags", "score"], additionalProperties: false };
     const schemaPath = file("y.json", JSON.stringify(schema));
     const validate = createValidator(schema);
     let runs = 0;
-    for (const [seed, temp, max] of [["1", "0.8", "80"], ["2", "1.5", "80"], ["3", "1", "80"], ["4", "1.2", "30"], ["5", "0.5", "30"]]) {
+    for (const [seed, temp, max, ws] of [["1", "0.8", "80"], ["2", "1.5", "80"], ["3", "1", "80"], ["4", "1.2", "30"], ["5", "0.5", "30"], ["7", "1.5", "60", "flexible"]]) {
       io.out = "";
-      expect(await gen("--schema", schemaPath, "--format", "yaml", "--prompt", "A record in YAML:", "--seed", seed, "--temperature", temp, "--max-tokens", max, "--json")).toBe(0);
+      expect(await gen("--schema", schemaPath, "--format", "yaml", ...(ws ? ["--whitespace", ws] : []), "--prompt", "A record in YAML:", "--seed", seed, "--temperature", temp, "--max-tokens", max, "--json")).toBe(0);
       const summary = JSON.parse(io.out.trim().split("\n").pop()!) as { text: string; value: unknown; complete: boolean };
       expect(summary.complete, summary.text).toBe(true);
       for (const version of ["1.2", "1.1"] as const) {
@@ -102,12 +102,12 @@ describe("formwork generate", () => {
       expect(validate(summary.value).valid, summary.text).toBe(true);
       runs++;
     }
-    expect(runs).toBe(5);
+    expect(runs).toBe(6);
     io.out = "";
     expect(await gen("--schema", schemaPath, "--format", "yaml", "--seed", "6", "--max-tokens", "80")).toBe(0);
     expect(validate(parseDocument(io.out).toJS()).valid, io.out).toBe(true);
     expect(io.out).not.toMatch(/^\{/);
-  }, 300_000); // ~18 s alone; six model runs, past 120 s under load (and a timed-out run kept writing into the next test's output)
+  }, 300_000); // ~22 s alone; seven model runs, past 120 s under load (and a timed-out run kept writing into the next test's output)
 
   it("--columns writes a CSV table (one newline after its last row), the value in --json, and --n picks among tables", async () => {
     expect(await gen("--columns", "name:string<=8,age:integer>=0<=120", "--max-rows", "2", "--delimiter", ";", "--seed", "2", "--max-tokens", "60")).toBe(0);
