@@ -8,7 +8,7 @@
  * `evaluateMaskBenchFile` (maskbench-eval.ts), which the CI ratchet
  * tests/maskbench-engine.test.ts runs too.
  *
- * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K]
+ * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K] [--only A,B]
  *        [--no-masks] [--reference] [--update-baseline] [--check-baseline] [--cpu]
  *        [--baseline FILE] [--syntax yaml [--yaml-layout exact|flexible|both] [--tokens]]
  *        (`--help` prints USAGE below)
@@ -75,6 +75,8 @@ interface Options {
   data: string;
   json: boolean;
   limit: number;
+  /** `--only`: keep the files whose name holds one of these substrings (comma-separated). */
+  only: string[] | null;
   every: number;
   masks: boolean;
   reference: boolean;
@@ -97,6 +99,7 @@ const USAGE = `Usage: node packages/bench/dist/maskbench.js [options]   (pnpm be
   --data DIR            MaskBench-format folder (default ../shared/data/maskbench-dev)
   --every K             every K-th file (a spread sample; default 1)
   --limit N             the first N files (after --every)
+  --only A,B            the files whose name holds A or B (o83286,kb_1103: the worst masks again)
   --no-masks            acceptance only, no mask timing
   --reference           acceptance by the reference recognizer (no masks)
   --cpu                 also each mask's CPU time (p50/p99/max, masks over 300 µs)
@@ -114,7 +117,7 @@ const USAGE = `Usage: node packages/bench/dist/maskbench.js [options]   (pnpm be
 
 Exit status: 0 ok, 1 an invalid instance accepted (or a baseline regression), 2 bad arguments.`;
 
-const FLAGS_WITH_VALUE = new Set(["--data", "--every", "--limit", "--baseline", "--syntax", "--yaml-layout"]);
+const FLAGS_WITH_VALUE = new Set(["--data", "--every", "--limit", "--only", "--baseline", "--syntax", "--yaml-layout"]);
 const FLAGS = new Set([...FLAGS_WITH_VALUE, "--json", "--no-masks", "--reference", "--update-baseline", "--check-baseline", "--tokens", "--cpu", "--help", "-h"]);
 
 /** Exits with the usage: 0 for --help, 2 (after the message) for a bad argument. */
@@ -143,6 +146,7 @@ function parseArgs(): Options {
     data,
     json: a.includes("--json"),
     limit: Number(get("--limit") ?? Infinity),
+    only: get("--only")?.split(",").filter((x) => x !== "") ?? null,
     every: Number(get("--every") ?? 1),
     masks: !a.includes("--no-masks") && !a.includes("--reference"),
     reference: a.includes("--reference"),
@@ -165,7 +169,9 @@ async function main(): Promise<number> {
     console.error(`maskbench: no data folder ${opt.data} (pass --data DIR)`);
     return 2;
   }
-  const files = maskBenchFiles(readdirSync(opt.data), opt.every).slice(0, opt.limit);
+  const files = maskBenchFiles(readdirSync(opt.data), opt.every)
+    .filter((f) => opt.only === null || opt.only.some((x) => f.includes(x)))
+    .slice(0, opt.limit);
   const vocab = npmVocabulary("qwen3");
   const tokenizer = await hfTokenizer("qwen3");
   const compiler = opt.reference ? null : new GrammarCompiler(vocab);
