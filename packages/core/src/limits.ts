@@ -34,10 +34,11 @@ export interface Limits {
   /** Most alternatives one JSON Schema expands into (`anyOf` × `oneOf` × `if` × dependencies). Error code `too-many-alternatives` (its code before it was a limit). */
   maxAlternatives: number;
   /**
-   * Streaming repair only: characters of output held back while a choice
-   * `repairJson` takes from the whole text is open (a top-level list, which
-   * value to take). Past it the stream decides with what it has read; not an
-   * error (code `max-lookahead` names it in messages).
+   * Streaming repair only: an input this long or shorter is repaired whole;
+   * past it, the characters of output held back while a choice `repairJson`
+   * takes from the whole text is open (a top-level list, which value to
+   * take). Past it the stream decides with what it has read; not an error
+   * (code `max-lookahead` names it in docs).
    */
   maxLookahead: number;
 }

@@ -22,6 +22,7 @@ import { JSONP_CLOSE, JSONP_OPEN, scanListGap, standsAlone } from "./json-candid
 import { ArgumentError, type Limits } from "@formwork/core";
 import { limitExceeded, utf8ByteLength } from "@formwork/core/internal";
 import { limitIssue, repairLimits } from "./limits.js";
+import { repairJson } from "./repair-json.js";
 
 /** Options of `repairJsonStream`. */
 export interface RepairJsonStreamOptions {
@@ -29,7 +30,8 @@ export interface RepairJsonStreamOptions {
   indent?: number;
   /**
    * `maxDepth` (default 100,000 levels) and `maxLookahead` (default 1 MiB:
-   * the characters of output held back while a choice that `repairJson`
+   * an input no longer than this is repaired whole, by `repairJson`; past
+   * it, the characters of output held back while a choice that `repairJson`
    * takes from the whole text is open; see docs/repair.md). Past
    * `maxDepth` the stream stops with `ok: false`. `maxInputBytes`
    * is not limited by default (memory does not grow with the input): past
@@ -205,9 +207,22 @@ export class JsonRepairStream {
 
   private readonly readAhead: number;
 
-  /** `tuning.readAhead` (tests only): characters wanted ahead of each step (default 64 Ki); outputs do not depend on it. */
-  constructor(options: RepairJsonStreamOptions = {}, tuning: { readAhead?: number } = {}) {
+  /**
+   * The input while it is no longer than the window: when it ends within
+   * it, it is repaired whole by `repairJson` (the same result exactly);
+   * past it, it is streamed. Undefined once streaming.
+   */
+  private prefix: (string | Uint8Array)[] | undefined = [];
+  private prefixLength = 0;
+
+  /**
+   * `tuning` (tests only): `readAhead`, the characters wanted ahead of each
+   * step (default 64 Ki; outputs do not depend on it); `whole: false`
+   * streams even an input that fits in the window.
+   */
+  constructor(options: RepairJsonStreamOptions = {}, tuning: { readAhead?: number; whole?: boolean } = {}) {
     this.readAhead = tuning.readAhead ?? READ_AHEAD;
+    if (tuning.whole === false) this.prefix = undefined;
     if (options.schema !== undefined) {
       throw new ArgumentError("bad-option", "streaming repair does not take a schema: a schema-aware repair validates each whole candidate (use repairJson with the schema, or validate the streamed value afterwards)");
     }
@@ -225,13 +240,50 @@ export class JsonRepairStream {
     if (this.bytesIn > this.limits.maxInputBytes && this.phase !== "done") {
       this.fail(limitIssue(limitExceeded("maxInputBytes", this.limits.maxInputBytes, undefined, { what: "the text to repair" })));
     }
-    this.feed(this.decode(chunk, false));
+    if (this.prefix !== undefined) {
+      this.prefix.push(chunk);
+      this.prefixLength += chunk.length;
+      if (this.prefixLength <= this.limits.maxLookahead || this.phase === "done") return "";
+      // Past the window: stream, from the start.
+      const held = this.prefix;
+      this.prefix = undefined;
+      for (const c of held) this.feed(this.decode(c, false));
+    } else this.feed(this.decode(chunk, false));
     this.pump();
     return this.take();
   }
 
+  /** The input ended within the window: `repairJson` on the whole of it. */
+  private repairWhole(chunks: (string | Uint8Array)[]): void {
+    let input: string | Uint8Array;
+    if (chunks.every((c) => typeof c === "string")) input = chunks.join("");
+    else {
+      const enc = new TextEncoder();
+      const parts = chunks.map((c) => (typeof c === "string" ? enc.encode(c) : c));
+      input = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of parts) {
+        input.set(c, at);
+        at += c.length;
+      }
+    }
+    this.charsIn = typeof input === "string" ? input.length : this.prefixLength;
+    const r = repairJson(input, { indent: this.indent, limits: this.limits, edits: this.onEdit === undefined ? "count" : "log" });
+    if (r.text !== "") this.emit(r.text);
+    if (this.onEdit !== undefined) for (const e of r.edits) this.deliver(e);
+    else this.tally.merge(EditTally.of(r));
+    this.errors.push(...r.errors);
+    this.phase = "done";
+    this.finishSummary(r.ok);
+  }
+
   /** Ends the input; returns the rest of the output. `summary` is then set. */
   end(): string {
+    if (!this.final && this.prefix !== undefined) {
+      this.final = true;
+      if (this.phase !== "done") this.repairWhole(this.prefix);
+      this.prefix = undefined;
+    }
     if (!this.final) {
       const rest = this.decoder !== undefined ? this.decode(new Uint8Array(0), true) : "";
       this.final = true;

@@ -14,8 +14,9 @@ const dataDir = sharedDataDir(repoRoot);
 const suiteDir = join(dataDir, "json-test-suite", "test_parsing");
 
 /** Streams `bytes` cut at random places, with a random read-ahead (small, so steps are often taken back and retried). */
-function streamed(bytes: Uint8Array, rng: SeededRandom, indent = 0): { text: string; ok: boolean; counts: Record<string, number> } {
-  const s = new JsonRepairStream({ indent }, { readAhead: 1 + rng.int(48) });
+function streamed(bytes: Uint8Array, rng: SeededRandom, indent = 0, whole = false): { text: string; ok: boolean; counts: Record<string, number> } {
+  // whole: false streams every input (by default one that fits in the window is repaired whole, by repairJson).
+  const s = new JsonRepairStream({ indent }, { readAhead: 1 + rng.int(48), whole });
   let out = "";
   let i = 0;
   while (i < bytes.length) {
@@ -55,21 +56,31 @@ function documentedReason(r: RepairResult): string | undefined {
 
 interface Tally {
   identical: number;
+  /** Of the identical texts, those whose edit counts by kind are the same as repairJson's log (reported, not required: docs/repair.md). */
+  sameCounts: number;
+  /** Inputs within the window (repaired whole) whose output is not repairJson's: must be none. */
+  wholeDifferent: number;
   different: Map<string, number>;
   undocumented: string[];
 }
 
 function compare(texts: (string | Uint8Array)[], seed: number, indented = true): Tally {
   const rng = new SeededRandom(seed);
-  const tally: Tally = { identical: 0, different: new Map(), undocumented: [] };
+  const tally: Tally = { identical: 0, sameCounts: 0, wholeDifferent: 0, different: new Map(), undocumented: [] };
   const enc = new TextEncoder();
   for (const t of texts) {
     const bytes = typeof t === "string" ? enc.encode(t) : t;
     const indent = indented && rng.chance(0.3) ? 2 : 0;
     const want = repairJson(bytes, { indent });
+    // By default an input within the window (all of these) comes out exactly as repairJson's.
+    const whole = streamed(bytes, rng, indent, true);
+    if (whole.text !== want.text || whole.ok !== want.ok) tally.wholeDifferent++;
     const got = streamed(bytes, rng, indent);
     if (got.text === want.text && got.ok === want.ok) {
       tally.identical++;
+      const counts: Record<string, number> = {};
+      for (const e of want.edits) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+      if (sameJson(counts, got.counts)) tally.sameCounts++;
       continue;
     }
     const why = documentedReason(want);
@@ -85,12 +96,13 @@ function compare(texts: (string | Uint8Array)[], seed: number, indented = true):
 
 function report(name: string, t: Tally): void {
   const diff = [...t.different].map(([k, n]) => `${k}: ${n}`).join(", ");
-  console.log(`${name}: ${t.identical} identical, ${[...t.different.values()].reduce((a, b) => a + b, 0)} different (${diff || "none"}), ${t.undocumented.length} undocumented`);
+  console.log(`${name}: ${t.identical} identical (${t.sameCounts} with the same edit counts), ${[...t.different.values()].reduce((a, b) => a + b, 0)} different (${diff || "none"}), ${t.undocumented.length} undocumented`);
   for (const u of t.undocumented.slice(0, 5)) console.log(`undocumented difference: ${u}`);
   expect(t.undocumented.length, name).toBe(0);
+  expect(t.wholeDifferent, `${name}: inputs within the window`).toBe(0);
 }
 
-describe("streaming repair is repairJson, chunk by chunk", () => {
+describe("streaming repair is repairJson, chunk by chunk (streamed even when the input fits in the window)", () => {
   test("generated corruption corpus (no shared data needed)", () => {
     const cases = buildJsonCorpus([], 3, 300).map((c) => c.text);
     report("corruption corpus, random values", compare(cases, 1));
@@ -117,7 +129,7 @@ describe("streaming repair is repairJson, chunk by chunk", () => {
     // A window of 8 characters: the top-level choices are taken early (other results, documented), never a throw or invalid JSON.
     const rng = new SeededRandom(6);
     for (const t of texts) {
-      const st = new JsonRepairStream({ limits: { maxLookahead: 8 } }, { readAhead: 1 + rng.int(16) });
+      const st = new JsonRepairStream({ limits: { maxLookahead: 8 } }, { readAhead: 1 + rng.int(16), whole: false });
       let out = "";
       for (let i = 0, size = 1; i < t.length; i += size, size = 1 + rng.int(8)) out += st.write(t.slice(i, i + size));
       out += st.end();
@@ -162,7 +174,7 @@ describe("streaming repair is repairJson, chunk by chunk", () => {
   });
 
   test("maxDepth stops the stream with ok false and the limit's code", () => {
-    const s = new JsonRepairStream({ limits: { maxDepth: 50 } });
+    const s = new JsonRepairStream({ limits: { maxDepth: 50 } }, { whole: false });
     s.write("[".repeat(100));
     s.end();
     expect(s.summary.ok).toBe(false);
