@@ -36,6 +36,32 @@ describe("hostile YAML", () => {
       expect(r.text, text).toBe(text);
     }
   });
+
+  it("256 KB with one unclosed [: one parse error at the bracket's line and column, not one per line (30,844 before)", () => {
+    const keys = Array.from({ length: 22_000 }, (_, i) => `k${i}: ${i}`).join("\n");
+    const items = Array.from({ length: 25_000 }, (_, i) => `  - x${i}`).join("\n");
+    for (const [text, at] of [
+      [`a: [1\n${keys}`, "line 1, column 4"],
+      [`a: [\n${items}`, "line 1, column 4"],
+      [`${keys}\nz: {q: 1\n${keys.replace(/k/g, "m")}`, "line 22001, column 4"],
+    ] as const) {
+      expect(text.length).toBeGreaterThan(250_000);
+      const r = repairYaml(text);
+      expect(r.ok).toBe(false);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0].keyword).toBe("parse");
+      expect(r.errors[0].message).toContain(`at ${at} is never closed`);
+    }
+  });
+
+  it("a document with more than 20 parse errors: the first 20, each with its line, then how many more", () => {
+    const r = repairYaml(Array.from({ length: 50 }, (_, i) => `k${i}: "x" y`).join("\n"));
+    expect(r.ok).toBe(false);
+    expect(r.errors).toHaveLength(21);
+    expect(r.errors[0].message).toContain("(at line 1, column 9)");
+    expect(r.errors[19].message).toContain("(at line 20, column");
+    expect(r.errors[20].message).toBe("30 more parse errors not listed (at most 20 are)");
+  });
 });
 
 describe("hostile JSON", () => {
