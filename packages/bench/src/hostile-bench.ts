@@ -184,8 +184,21 @@ const cases: Case[] = [
   { verb: "repair --format yaml", input: "a: *nope (alias to no anchor)", args: ["repair", "--format", "yaml"], stdin: "a: *nope\n" },
   { verb: "repair --format yaml", input: "1,000 nested block sequences", args: ["repair", "--format", "yaml", "--quiet"], stdin: nestedYaml },
   { verb: "repair --format yaml", input: "anchor on a block mapping", args: ["repair", "--format", "yaml"], stdin: "a: &x\n  b: 1\nc: *x\n" },
+  { verb: "repair --format yaml", input: "256 KB, one unclosed [ (30,844 errors before)", args: ["repair", "--format", "yaml"], stdin: `a: [1\n${Array.from({ length: 22_000 }, (_, i) => `k${i}: ${i}`).join("\n")}\n` },
+  { verb: "repair --format yaml", input: "2 MB that does not parse (a: [1, then colon-space lines, a cut quote)", args: ["repair", "--format", "yaml", "--quiet"], stdin: unparsableYaml(2 * 1024 * 1024) },
   { verb: "repair", input: "unknown option --quite", args: ["repair", "--quite"], stdin: "{}" },
 ];
+
+/** `bytes` of YAML lines missing the space after a colon, after `a: [1` (never closed) and before `- last: 'cut` (a cut-off quote). */
+function unparsableYaml(bytes: number): string {
+  const lines = ["a: [1"];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    lines.push(`key${i}:value ${i} text`);
+    size += lines[lines.length - 1].length + 1;
+  }
+  lines.push("- last: 'cut");
+  return lines.join("\n");
+}
 
 /** What a run did, read from its exit and its stderr. */
 function outcomeOf(code: number | null, signal: string | null, err: string, timedOut: boolean, c: Case): string {
