@@ -18,6 +18,12 @@
  *   grammar's minimum, the output ends complete.
  * - Fast-forward: forced bytes become canonically tokenized tokens (see
  *   `fastForwardTokens`), evaluated in one batch with the next step.
+ *   A token the mask allows alone (a single forced token that fast-forward
+ *   does not cover: it keeps the last token of forced text back, for its
+ *   canonical tokenization) is taken without a native step (`takeLone`,
+ *   drawn from that one candidate so the seed's random sequence and the
+ *   budget checks are as with a native step; logprob 0) and evaluated with
+ *   the next step's tokens.
  * - Start after a marker: free text until the marker, then the constraint;
  *   the marker is forced when the budget left is what the constraint needs.
  */
@@ -46,7 +52,7 @@ const now = () => performance.now();
 /** The state of one sequence between steps. */
 export class SequenceDecoder {
   readonly native: LogitsSource;
-  readonly stats: DecodeStats = { steps: 0, forcedTokens: 0, truncatedSteps: 0, budgetRejections: 0, maskViolations: 0, grammarMs: 0, nativeMs: 0, promptMs: 0, sampleMs: 0 };
+  readonly stats: DecodeStats = { steps: 0, forcedTokens: 0, loneTokens: 0, truncatedSteps: 0, budgetRejections: 0, maskViolations: 0, grammarMs: 0, nativeMs: 0, promptMs: 0, sampleMs: 0 };
   /** Set when the sequence has ended. */
   ended: DecodeEnd | null = null;
   /** The mask for the next token (null: every token), valid after `fillMask`. */
@@ -207,12 +213,14 @@ export class SequenceDecoder {
    * `nativeMs`), appends it to `out`, and ends the sequence when it is an end
    * token, a stop string completes, or the signal fired.
    */
-  take(cand: Candidates, nativeMs: number, out: DecodedToken[]): void {
+  take(cand: Candidates, nativeMs: number, out: DecodedToken[], lone = false): void {
     const { matcher, sampler, stats } = this;
     const vocabulary = this.s.vocabulary;
-    if (stats.steps === 0) stats.promptMs = nativeMs;
-    stats.nativeMs += nativeMs;
-    stats.steps++;
+    if (!lone) {
+      if (stats.steps === 0) stats.promptMs = nativeMs;
+      stats.nativeMs += nativeMs;
+      stats.steps++;
+    }
     if (!cand.complete) stats.truncatedSteps++;
     if (this.aborted()) {
       this.end("abort");
@@ -289,9 +297,35 @@ export class SequenceDecoder {
     out.push(constrainedTail === undefined ? { id: chosen, logprob, forced, constrained } : { id: chosen, logprob, forced, constrained: false, constrainedTail });
     if (forced) stats.forcedTokens++;
     this.produced++;
-    this.pending = [chosen];
+    // After a native step its input was evaluated; a lone token joins the tokens still to evaluate.
+    if (lone) this.pending.push(chosen);
+    else this.pending = [chosen];
     this.last = chosen;
     if (this.checkStops(chosen)) this.end("stop");
+  }
+
+  /**
+   * After `fillMask`: with fast-forward on, when the mask allows exactly one
+   * token, takes it without asking the model (`take` on that one candidate,
+   * so the sampler's random sequence, the budget checks and the logprob, 0,
+   * are what a native step would have given) and keeps it with the tokens
+   * still to evaluate, which go in the next step's batch. Returns whether it
+   * did (the caller then prepares again).
+   */
+  takeLone(out: DecodedToken[]): boolean {
+    if (!this.s.fastForward || !this.constrained || this.matcher === null || this.allowed !== 1 || this.mask !== this.ownMask) return false;
+    const words = this.ownMask.words;
+    let id = -1;
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] !== 0) {
+        id = (w << 5) + (31 - Math.clz32(words[w] & -words[w]));
+        break;
+      }
+    }
+    if (id < 0) return false;
+    this.stats.loneTokens++;
+    this.take({ ids: Int32Array.of(id), logits: Float64Array.of(0), count: 1, complete: true }, 0, out, true);
+    return true;
   }
 
   /** Whether token `id` keeps a finish within the budget (end tokens always do); asked once per token and step. */

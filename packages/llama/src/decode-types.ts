@@ -35,6 +35,8 @@ export interface DecodedToken {
 export interface DecodeStats {
   steps: number;
   forcedTokens: number;
+  /** Tokens taken without a native step because the mask allowed only them (fast-forward on; each also a sampled token, logprob 0). */
+  loneTokens: number;
   /** Steps whose candidates did not cover the allowed set (log-probabilities over the top K only). */
   truncatedSteps: number;
   /** Tokens found not to keep a finish within the length budget (each counted once per step it was asked of). */

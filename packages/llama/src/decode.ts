@@ -106,14 +106,28 @@ export function startLoop(o: DecodeLoopOptions): { seqs: SequenceDecoder[]; loop
  * evaluate, or null when the sequence has ended (`seq.ended`).
  */
 export function prepareNext(seq: SequenceDecoder, out: DecodedToken[], loop: LoopStats): readonly number[] | null {
-  const t0 = performance.now();
-  const tokens = seq.prepare(out);
-  const t1 = performance.now();
-  const go = tokens !== null && seq.fillMask();
-  if (go) seq.native.setMask(seq.mask, seq.allowed);
-  loop.prepareMs += t1 - t0;
-  loop.maskMs += performance.now() - t1;
-  return go ? tokens : null;
+  for (;;) {
+    const t0 = performance.now();
+    const tokens = seq.prepare(out);
+    const t1 = performance.now();
+    const go = tokens !== null && seq.fillMask();
+    loop.prepareMs += t1 - t0;
+    if (go) {
+      // A token the mask leaves alone (fast-forward on) is taken here and evaluated with the next step's batch.
+      const t2 = performance.now();
+      loop.maskMs += t2 - t1;
+      if (seq.takeLone(out)) {
+        loop.takeMs += performance.now() - t2;
+        if (seq.ended) return null;
+        continue;
+      }
+      seq.native.setMask(seq.mask, seq.allowed);
+      loop.maskMs += performance.now() - t2;
+      return tokens;
+    }
+    loop.maskMs += performance.now() - t1;
+    return null;
+  }
 }
 
 /** Phase 3 of one sequence after a batch (timed in `loop`). */
