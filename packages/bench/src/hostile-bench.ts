@@ -132,6 +132,7 @@ const cases: Case[] = [
   ...["0", "-1", "abc", "1000", "10000", "100000"].map((t) => ({ verb: "generate", input: `--threads ${t}`, args: ["generate", `--threads=${t}`, "--prompt", "x", "--max-tokens", "5"] })),
   ...["0", "abc", "1000000000000"].map((n) => ({ verb: "generate", input: `--max-tokens ${n}`, args: ["generate", `--max-tokens=${n}`, "--prompt", "x"] })),
   { verb: "generate", input: "--stream | head -c1 (EPIPE)", args: ["generate", "--stream", "--max-tokens", "200", "--prompt", "x"], closeEarly: true },
+  { verb: "generate", input: "GBNF, 50,000-rule chain, Ctrl-C after 3 s (compiling)", args: ["generate", "--grammar", f.chain50000, "--max-tokens", "5", "--prompt", "x"], interrupt: true, interruptAfterMs: 3_000 },
   { verb: "generate", input: "Ctrl-C (SIGINT) while generating", args: ["generate", "--stream", "--max-tokens", "3000", "--temperature", "1", "--prompt", "x"], interrupt: true },
   { verb: "generate", input: "unknown option --max-token", args: ["generate", "--max-token", "5"] },
   // check
@@ -186,6 +187,7 @@ const cases: Case[] = [
   { verb: "repair --format yaml", input: "anchor on a block mapping", args: ["repair", "--format", "yaml"], stdin: "a: &x\n  b: 1\nc: *x\n" },
   { verb: "repair --format yaml", input: "256 KB, one unclosed [ (30,844 errors before)", args: ["repair", "--format", "yaml"], stdin: `a: [1\n${Array.from({ length: 22_000 }, (_, i) => `k${i}: ${i}`).join("\n")}\n` },
   { verb: "repair --format yaml", input: "2 MB that does not parse (a: [1, then colon-space lines, a cut quote)", args: ["repair", "--format", "yaml", "--quiet"], stdin: unparsableYaml(2 * 1024 * 1024) },
+  { verb: "repair --format yaml", input: "2 MB that does not parse, Ctrl-C after 2 s", args: ["repair", "--format", "yaml", "--quiet"], stdin: unparsableYaml(2 * 1024 * 1024), interrupt: true, interruptAfterMs: 2_000 },
   { verb: "repair", input: "unknown option --quite", args: ["repair", "--quite"], stdin: "{}" },
 ];
 
