@@ -40,6 +40,13 @@ export interface RepairJsonStreamOptions {
   limits?: Partial<Limits>;
   /** Called with each edit as it is decided (with its offset in the input). The edits are not kept; the summary counts them by kind. */
   onEdit?: (edit: Edit) => void;
+  /**
+   * Where the output goes, in pieces of about 64 Ki characters, as it is
+   * decided; `write` and `end` then return "". Without it, each call returns
+   * what it decided as one string (which one chunk can make longer than a
+   * string can be: 100,000 containers closed at the end, indented).
+   */
+  output?: (piece: string) => void;
   /** Not supported: a schema-aware repair validates whole candidates. Passing one throws `ArgumentError` `bad-option`. */
   schema?: unknown;
 }
@@ -69,6 +76,8 @@ export const DEFAULT_JSON_STREAM_LIMITS: Readonly<StreamRepairLimits> = Object.f
 
 /** Characters of input kept ahead of the parser before each step (a step that needs more is retried). */
 const READ_AHEAD = 1 << 16;
+/** Characters of output handed to `output` at a time. */
+const OUTPUT_PIECE = 1 << 16;
 /** Characters kept behind the parser's position (the look-back of a step: a missing comma's line, `-Infinity`). */
 const KEEP_BEHIND = 256;
 /** Most characters of whitespace or prose one step skips (so a long run does not hold the window). */
@@ -170,6 +179,8 @@ export class JsonRepairStream {
   private checker: Utf8Decoder | undefined; // fatal: finds the first invalid UTF-8 sequence
   private final = false;
   private out: string[] = [];
+  private outLength = 0;
+  private readonly output: ((piece: string) => void) | undefined;
   private charsIn = 0;
   private bytesIn = 0;
   private charsOut = 0;
@@ -229,6 +240,7 @@ export class JsonRepairStream {
     this.limits = repairLimits(DEFAULT_JSON_STREAM_LIMITS, options.limits);
     this.indent = options.indent ?? 0;
     this.onEdit = options.onEdit;
+    this.output = options.output;
     this.writer = new JsonWriter(this.indent, (s) => this.emit(s));
     this.p.sink = this.writer;
   }
@@ -243,14 +255,14 @@ export class JsonRepairStream {
     if (this.prefix !== undefined) {
       this.prefix.push(chunk);
       this.prefixLength += chunk.length;
-      if (this.prefixLength <= this.limits.maxLookahead || this.phase === "done") return "";
+      if (this.prefixLength <= this.limits.maxLookahead || this.phase === "done") return this.flushOut();
       // Past the window: stream, from the start.
       const held = this.prefix;
       this.prefix = undefined;
       for (const c of held) this.feed(this.decode(c, false));
     } else this.feed(this.decode(chunk, false));
     this.pump();
-    return this.take();
+    return this.flushOut();
   }
 
   /** The input ended within the window: `repairJson` on the whole of it. */
@@ -290,7 +302,7 @@ export class JsonRepairStream {
       this.feed(rest);
       this.pump();
     }
-    return this.take();
+    return this.flushOut();
   }
 
   /** After `end`: ok, the edits by kind, confidence, lossy, errors. */
@@ -333,7 +345,15 @@ export class JsonRepairStream {
     else p.shiftWindow(p.text + text, 0, text.length);
   }
 
+  /** With `output`: hands over what is left; returns "". Else returns it. */
+  private flushOut(): string {
+    if (this.output === undefined) return this.take();
+    if (this.outLength > 0) this.output(this.take());
+    return "";
+  }
+
   private take(): string {
+    this.outLength = 0;
     const s = this.out.join("");
     this.out = [];
     return s;
@@ -345,6 +365,8 @@ export class JsonRepairStream {
     if (t === "out") {
       this.out.push(s);
       this.charsOut += s.length;
+      this.outLength += s.length;
+      if (this.output !== undefined && this.outLength >= OUTPUT_PIECE) this.output(this.take());
       return;
     }
     t.push(s);
@@ -748,16 +770,16 @@ function proseEdit(offset: number, text: string, before: boolean, after: boolean
  */
 export async function* repairJsonStream(
   source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
-  options: RepairJsonStreamOptions & { onSummary?: (s: JsonStreamSummary) => void } = {},
+  options: Omit<RepairJsonStreamOptions, "output"> & { onSummary?: (s: JsonStreamSummary) => void } = {},
 ): AsyncGenerator<string, JsonStreamSummary, undefined> {
-  const r = new JsonRepairStream(options);
+  const pieces: string[] = [];
+  const r = new JsonRepairStream({ ...options, output: (piece) => pieces.push(piece) });
   for await (const chunk of source) {
-    const out = r.write(chunk);
-    if (out !== "") yield out;
+    r.write(chunk);
+    while (pieces.length > 0) yield pieces.shift()!;
   }
-  const out = r.end();
-  if (out !== "") yield out;
+  r.end();
+  while (pieces.length > 0) yield pieces.shift()!;
   options.onSummary?.(r.summary);
   return r.summary;
 }
-

@@ -151,10 +151,20 @@ function repairText(text: string, check: SchemaCheck | undefined, options: Repai
   }
   edits.sort((a, b) => a.offset - b.offset);
   for (const e of evaluation.edits) edits.push(e);
+  const indent = options.indent ?? 0;
+  let out: string;
+  try {
+    out = stringifyJson(evaluation.value, indent);
+  } catch (err) {
+    // Past V8's longest string (about 512 M characters): 100,000 nested arrays indented by 2 would be 10 G.
+    if (!(err instanceof RangeError)) throw err;
+    const message = `the repaired JSON is longer than the longest string this runtime holds${indent > 0 ? ` with indent ${indent} (deep nesting multiplies the indentation; try indent 0)` : ""}; stream it instead (repairJsonStream, formwork repair --stream)`;
+    return { ok: false, value: evaluation.value, text: "", edits, errors: [{ instancePath: "", schemaPath: "", keyword: "output-too-long", message }], stats: steps() };
+  }
   return {
     ok: evaluation.ok,
     value: evaluation.value,
-    text: stringifyJson(evaluation.value, options.indent ?? 0),
+    text: out,
     edits,
     errors: evaluation.errors,
     stats: steps(),

@@ -169,6 +169,20 @@ describe("streaming repair is repairJson, chunk by chunk (streamed even when the
     expect(edits.map((e) => [e.kind, e.offset])).toEqual(repairJson(text).edits.map((e) => [e.kind, e.offset]));
   });
 
+  test("repairJson does not throw when the indented output would be too long for a string; the stream writes it in pieces", () => {
+    const text = "[".repeat(100_000);
+    const r = repairJson(text, { indent: 2 });
+    expect(r.ok).toBe(false);
+    expect(r.errors[0].keyword).toBe("output-too-long");
+    // Each closing bracket is written on its own indented line: count the pieces, do not join them.
+    let length = 0;
+    const s = new JsonRepairStream({ indent: 2, output: (piece) => void (length += piece.length) }, { whole: false });
+    expect(s.write(text)).toBe("");
+    expect(s.end()).toBe("");
+    expect(s.summary.ok).toBe(true);
+    expect(length).toBeGreaterThan(1e9);
+  }, 120_000);
+
   test("a schema is refused with a clear error", () => {
     expect(() => new JsonRepairStream({ schema: { type: "object" } })).toThrow(/does not take a schema/);
   });

@@ -244,13 +244,13 @@ export async function runRepair(args: string[], io: RepairIo = processIo): Promi
 /** `--stream`: chunks in, output as decided, edits (unless quiet) as they come; exit 0 when a value was written. */
 async function streamRepair(io: RepairIo, indent: number, limits: ReturnType<typeof limitsFlag>, quiet: boolean): Promise<number> {
   const onEdit = quiet ? undefined : (e: Edit) => io.stderr(`@${e.offset} ${e.kind} (${e.confidence}${e.lossy ? ", lossy" : ""}): ${e.message}\n`);
-  const s = new JsonRepairStream({ indent, limits, onEdit });
   let wrote = false;
   const put = (out: string) => {
     if (out === "") return;
     io.stdout(out);
     wrote = true;
   };
+  const s = new JsonRepairStream({ indent, limits, onEdit, output: put });
   const chunks = io.stdinChunks?.() ?? (async function* () {
     yield await io.readStdin();
   })();
