@@ -13,7 +13,8 @@
  * rule's end without a byte. Then FOLLOW(r) is the union, over the calls of
  * r, of FIRST of the return state, plus FOLLOW of the caller's rule when the
  * return state can reach its end. A callee's own FOLLOW never leaks into its
- * caller's FIRST.
+ * caller's FIRST. FIRST and reach are propagated only among the states the
+ * return states depend on (about 5% of a big schema's NFA).
  */
 import { NFA_BYTES, type Nfa } from "./nfa.js";
 
@@ -56,17 +57,30 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
     edge(nfa.bodyEntry[b], nfa.bodyExit[b]);
     edge(nfa.ctrEnd[c], nfa.bodyExit[b]);
   }
+  // FOLLOW reads FIRST and reach of return states only: keep the states those depend on (what a
+  // return state reaches through epsilon edges, counter links and rule entries: a few per call,
+  // out of 50-150k states in a big schema's NFA) and the inclusions among them.
+  const rets: number[] = [];
+  for (let s = 0; s < n; s++) for (let k = callStart[s]; k < callStart[s + 1]; k++) if (callLive(k)) rets.push(callRet[k]);
+  const need = dependencies(n, src, dst, m, rets);
+  let kept = 0;
+  for (let e = 0; e < m; e++) {
+    if (need[dst[e]] === 0) continue;
+    src[kept] = src[e];
+    dst[kept++] = dst[e];
+  }
+  m = kept;
   const first = new Uint32Array(n * 8);
   const reach = new Uint8Array(n);
   for (let s = 0; s < n; s++) {
-    if (!(nfa.flags[s] & NFA_BYTES)) continue;
+    if (!(nfa.flags[s] & NFA_BYTES) || need[s] === 0) continue;
     for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
       if (!live(edgeTo[k])) continue;
       setBits(first, s * 8, classLo[edgeLo[k]], classHi[edgeHi[k]]);
     }
   }
   for (const e of ends) reach[e] = 1;
-  propagate(n, src, dst, m, first, reach);
+  propagate(n, src, dst, m, first, reach, need);
   // FOLLOW per rule, by a fixpoint over the calls.
   const follow = new Uint32Array(nRules * 8);
   for (let changed = true; changed; ) {
@@ -98,20 +112,51 @@ function setBits(set: Uint32Array, base: number, lo: number, hi: number): void {
   }
 }
 
-/** Propagates FIRST sets and reach flags along `src → dst` inclusions until nothing changes. */
-function propagate(n: number, src: Int32Array, dst: Int32Array, m: number, first: Uint32Array, reach: Uint8Array): void {
-  const outStart = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) outStart[src[e] + 1]++;
-  for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i];
-  const out = new Int32Array(m);
-  {
-    const at = outStart.slice(0, n);
-    for (let e = 0; e < m; e++) out[at[src[e]]++] = dst[e];
+/** The edges `from[e] → to[e]` (e < m) as CSR lists over states `0..n`: `list[start[s] .. start[s + 1])` are the `to` of s. */
+function adjacency(n: number, from: Int32Array, to: Int32Array, m: number): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[from[e] + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const list = new Int32Array(m);
+  const at = start.slice(0, n);
+  for (let e = 0; e < m; e++) list[at[from[e]]++] = to[e];
+  return { start, list };
+}
+
+/** Per state, 1 when some state of `from` depends on it: reachable from `from` along `dst → src` of the inclusions. */
+function dependencies(n: number, src: Int32Array, dst: Int32Array, m: number, from: readonly number[]): Uint8Array {
+  const { start: inStart, list: ins } = adjacency(n, dst, src, m);
+  const need = new Uint8Array(n);
+  const stack: number[] = [];
+  for (const s of from) {
+    if (need[s]) continue;
+    need[s] = 1;
+    stack.push(s);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      for (let e = inStart[x]; e < inStart[x + 1]; e++) {
+        const y = ins[e];
+        if (need[y] === 0) {
+          need[y] = 1;
+          stack.push(y);
+        }
+      }
+    }
   }
-  const queued = new Uint8Array(n).fill(1);
+  return need;
+}
+
+/** Propagates FIRST sets and reach flags along `src → dst` inclusions (among the states `need` marks) until nothing changes. */
+function propagate(n: number, src: Int32Array, dst: Int32Array, m: number, first: Uint32Array, reach: Uint8Array, need: Uint8Array): void {
+  const { start: outStart, list: out } = adjacency(n, src, dst, m);
+  const queued = new Uint8Array(n);
   const work = new Int32Array(n);
-  let head = 0, len = n;
-  for (let i = 0; i < n; i++) work[i] = i;
+  let head = 0, len = 0;
+  for (let i = 0; i < n; i++) {
+    if (need[i] === 0) continue;
+    queued[i] = 1;
+    work[len++] = i;
+  }
   while (len > 0) {
     const s = work[head];
     head = head + 1 === n ? 0 : head + 1;
