@@ -15,7 +15,7 @@
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
  * `--cpu` also measures each mask's CPU time (`process.cpuUsage`) and prints its p50/p99/max
- * and the masks over 300 µs: on a shared machine, compare builds with it.
+ * and the masks over 300 µs (for the YAML runs too): on a shared machine, compare builds with it.
  * `--syntax yaml` runs the same files again with YAML texts (issue 12:
  * `compileSchema(schema, { syntax: "yaml" })`, each instance written by the
  * `yaml` package in the dialect's style, `YAML_PACKAGE_STYLE`, and by
@@ -244,13 +244,15 @@ async function main(): Promise<number> {
     const again = opt.yamlLayouts.slice(0, run).filter((l) => l === layout).length;
     const label = `${layout === "exact" ? "YAML" : "YAML flexible"}${again ? ` (run ${again + 1})` : ""}`;
     const yMask: number[] = [];
+    const yCpu: number[] | undefined = opt.cpu ? [] : undefined;
     const yStarted = performance.now();
-    const yr = files.map((file) => evaluateMaskBenchPath(opt.data, file, { compiler: compiler!, tokenizer, masks: opt.masks, maskUs: yMask, syntax: "yaml", yamlLayout: layout }));
+    const yr = files.map((file) => evaluateMaskBenchPath(opt.data, file, { compiler: compiler!, tokenizer, masks: opt.masks, maskUs: yMask, maskCpuUs: yCpu, syntax: "yaml", yamlLayout: layout }));
     const yt = totalsOf(yr);
     const yc = yr.filter((r) => r.compiled);
     const yCompile = yc.map((r) => r.compileMs).sort((a, b) => a - b);
     const yEngine = yc.map((r) => r.engineMs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
     yMask.sort((a, b) => a - b);
+    yCpu?.sort((a, b) => a - b);
     // Passing among the files both syntaxes compile, side by side.
     const both = new Set(compiled.map((r) => r.file).filter((f) => yc.some((r) => r.file === f)));
     const jsonPassingBoth = results.filter((r) => both.has(r.file) && r.passing).length;
@@ -262,6 +264,7 @@ async function main(): Promise<number> {
       validRejected: yt.validRejected,
       crashes: yt.crashes,
       maskUs: { n: yMask.length, p50: r1(pct(yMask, 0.5)), p99: r1(pct(yMask, 0.99)), max: r1(yMask[yMask.length - 1] ?? NaN) },
+      ...(yCpu ? { maskCpuUs: { p50: pct(yCpu, 0.5), p99: pct(yCpu, 0.99), max: yCpu[yCpu.length - 1] ?? NaN, over300: yCpu.filter((x) => x > 300).length } } : {}),
       schemaCompileMs: { p50: ms3(pct(yCompile, 0.5)), p90: ms3(pct(yCompile, 0.9)) },
       engineCompileMs: { p50: ms3(pct(yEngine, 0.5)), p90: ms3(pct(yEngine, 0.9)) },
       bothCompiled: both.size,
@@ -270,6 +273,7 @@ async function main(): Promise<number> {
       seconds: r1((performance.now() - yStarted) / 1000),
     });
     log(`| ${label} | ${yt.compiled} | ${yt.passing} | ${yt.invalidAccepted} | ${yt.validRejected} | ${r1(pct(yMask, 0.5))} / ${r1(pct(yMask, 0.99))} | ${ms3(pct(yCompile, 0.5))} / ${ms3(pct(yCompile, 0.9))} | ${ms3(pct(yEngine, 0.5))} / ${ms3(pct(yEngine, 0.9))} |`);
+    if (yCpu) log(`  ${label} mask CPU µs p50 ${pct(yCpu, 0.5)} p99 ${pct(yCpu, 0.99)} max ${yCpu[yCpu.length - 1] ?? NaN}; masks over 300 µs CPU: ${yCpu.filter((x) => x > 300).length}`);
     log(`  ${label}: files both compile: ${both.size}; passing there: JSON ${jsonPassingBoth}, YAML ${yamlPassingBoth} (${both.size ? r1((100 * yamlPassingBoth) / Math.max(1, jsonPassingBoth)) : 0}% of JSON's)`);
     // Completeness (issue 12): per schema, the share of its valid instances whose text is accepted, JSON
     // (JSON.stringify) beside YAML (the `yaml` package's text in the dialect's style), where both compile.
