@@ -67,7 +67,11 @@ export function candidatesToRead(candidates: number | undefined, topKs: readonly
   return Math.max(1, candidates ?? DEFAULT_CANDIDATES, ...topKs);
 }
 
-/** The top candidates of one step, best first (ties in native order). */
+/**
+ * The top candidates of one step, best first (ties in native order). From
+ * `NativeLogits`, the arrays are its own buffers, reused by its next
+ * `evaluate` (copy what you keep); they may be longer than `count`.
+ */
 export interface Candidates {
   ids: Int32Array;
   logits: Float64Array;
@@ -142,6 +146,9 @@ export class NativeLogits implements LogitsSource {
   // The native sampler's config, kept between steps (topK and the bias change per step).
   private readonly config: Record<string, unknown> = { temperature: 1, minP: 0, topP: 1, topK: 1, seed: 0 };
   private readonly filter: [number[], boolean, boolean, boolean, number] = [[], false, false, false, 1];
+  // The candidates handed back by `evaluate`, reused from step to step (no allocation per token).
+  private readonly result: Candidates = { ids: new Int32Array(0), logits: new Float64Array(0), count: 0, complete: false };
+  private readonly shift: { size: unknown; strategy: unknown };
 
   /** Checks the node-llama-cpp internals this class needs on `sequence`. */
   constructor(sequence: LlamaContextSequence, vocabSize: number) {
@@ -160,6 +167,7 @@ export class NativeLogits implements LogitsSource {
       });
     }
     this.internals = internals as Required<Pick<SequenceInternals, "_decodeTokens">> & SequenceInternals;
+    this.shift = { size: internals._contextShift.size, strategy: internals._contextShift.strategy };
     this.sampleToken = ctx.sampleToken.bind(ctx);
     this.makeSampler = () => new Sampler(nativeModel);
     // The native sampler goes with the sequence (and its context and model) at the latest.
@@ -236,7 +244,7 @@ export class NativeLogits implements LogitsSource {
       logitsAt,
       EVALUATION_PRIORITY,
       seq._tokenMeter,
-      { size: seq._contextShift!.size, strategy: seq._contextShift!.strategy },
+      this.shift,
       async (batchLogitIndex, tokenIndex) => {
         if (tokenIndex !== last) return undefined;
         sampler.applyConfig(config);
@@ -246,8 +254,12 @@ export class NativeLogits implements LogitsSource {
       },
       seq._takeIntervalCheckpointIfNeededAfterBatch,
     );
-    const ids = new Int32Array(K);
-    const vals = new Float64Array(K);
+    const result = this.result;
+    if (result.ids.length < K) {
+      result.ids = new Int32Array(K);
+      result.logits = new Float64Array(K);
+    }
+    const ids = result.ids, vals = result.logits;
     let count = 0;
     if (pairs) {
       // [id, logit, id, logit, ...], best first.
@@ -262,7 +274,9 @@ export class NativeLogits implements LogitsSource {
         count++;
       }
     }
-    return { ids, logits: vals, count, complete: count >= allowed };
+    result.count = count;
+    result.complete = count >= allowed;
+    return result;
   }
 
   /**
@@ -274,7 +288,7 @@ export class NativeLogits implements LogitsSource {
    */
   async advance(token: number): Promise<void> {
     const seq = this.internals;
-    await seq._decodeTokens([token as Token], [true], EVALUATION_PRIORITY, seq._tokenMeter, { size: seq._contextShift!.size, strategy: seq._contextShift!.strategy }, () => undefined, seq._takeIntervalCheckpointIfNeededAfterBatch);
+    await seq._decodeTokens([token as Token], [true], EVALUATION_PRIORITY, seq._tokenMeter, this.shift, () => undefined, seq._takeIntervalCheckpointIfNeededAfterBatch);
   }
 
   /** Frees the native sampler. */
