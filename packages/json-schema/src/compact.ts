@@ -26,9 +26,12 @@ export const EXTRACT_MIN_SIZE = 400;
 /** Returns a grammar with the same language, merged and shared as described above. */
 export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar {
   const succ = new Map<string, string[]>();
+  // Inner nodes with no reference below them, shared by the walks of every rule (the writer shares
+  // big subtrees, such as string languages, between rules).
+  const refFree = new Set<Node>();
   const succOf = (v: string) => {
     let out = succ.get(v);
-    if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!))].filter((t) => g.rules.has(t))));
+    if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!, [], new Set(), refFree))].filter((t) => g.rules.has(t))));
     return out;
   };
   const order = stronglyConnectedComponents([g.root], succOf);
@@ -302,26 +305,43 @@ function boundedSize(n: Node, limit: number): number {
   }
 }
 
-/** The rule names referenced in `n` (each shared subtree walked once; only inner nodes are remembered). */
-function refsOf(n: Node, out: string[] = [], seen = new Set<Node>()): string[] {
+/**
+ * The rule names referenced in `n` (each shared subtree walked once; only
+ * inner nodes are remembered: `seen` per walk, `refFree` those with no
+ * reference below them, which later walks skip).
+ */
+function refsOf(n: Node, out: string[], seen: Set<Node>, refFree: Set<Node>): string[] {
+  walkRefs(n, out, seen, refFree);
+  return out;
+}
+
+/** Pushes the references under `n`; returns whether there are none (then `n`, if inner, is in `refFree`). */
+function walkRefs(n: Node, out: string[], seen: Set<Node>, refFree: Set<Node>): boolean {
   switch (n.type) {
     case "ref":
       out.push(n.name);
-      break;
+      return false;
     case "seq":
-    case "alt":
-      if (seen.has(n)) break;
+    case "alt": {
+      if (refFree.has(n)) return true;
+      // Seen in this walk and not free: its references are already out.
+      if (seen.has(n)) return false;
       seen.add(n);
-      for (const x of n.items) refsOf(x, out, seen);
-      break;
+      let free = true;
+      for (const x of n.items) if (!walkRefs(x, out, seen, refFree)) free = false;
+      if (free) refFree.add(n);
+      return free;
+    }
     case "repeat":
-    case "lexeme":
-      if (seen.has(n)) break;
+    case "lexeme": {
+      if (refFree.has(n)) return true;
+      if (seen.has(n)) return false;
       seen.add(n);
-      refsOf(n.item, out, seen);
-      break;
+      const free = walkRefs(n.item, out, seen, refFree);
+      if (free) refFree.add(n);
+      return free;
+    }
     default:
-      break;
+      return true;
   }
-  return out;
 }
