@@ -183,8 +183,15 @@ async function main(): Promise<number> {
   };
   log(`MaskBench: ${files.length} files from ${opt.data}; ${opt.reference ? "reference recognizer" : "engine"} with the Qwen vocabulary (${vocab.size} ids); ${process.platform} ${process.arch}, Node ${process.version}`);
   const started = performance.now();
+  // Per file (with --cpu): its masks over 300 µs and over 10 ms of CPU, for the worst-files lines.
+  const slowMasks = new Map<string, { over300: number; over10ms: number; maxCpuUs: number }>();
   for (const [n, file] of files.entries()) {
+    const before = maskCpuUs?.length ?? 0;
     results.push(evaluateMaskBenchPath(opt.data, file, { compiler, tokenizer, masks: opt.masks, maskUs, maskCpuUs }));
+    if (maskCpuUs) {
+      const mine = maskCpuUs.slice(before);
+      slowMasks.set(file, { over300: mine.filter((x) => x > 300).length, over10ms: mine.filter((x) => x > 10_000).length, maxCpuUs: mine.reduce((m, x) => (x > m ? x : m), 0) });
+    }
     // Progress on stderr, also under --json (a full run takes minutes).
     if ((n + 1) % 500 === 0) process.stderr.write(`  ${n + 1} / ${files.length} files, ${r1((performance.now() - started) / 1000)} s\n`);
   }
@@ -208,7 +215,7 @@ async function main(): Promise<number> {
     maskDisagrees: t.maskDisagrees,
     crashes: t.crashes,
     maskUs: { n: masks.length, p50: r1(pct(masks, 0.5)), p99: r1(pct(masks, 0.99)), max: r1(masks[masks.length - 1] ?? NaN) },
-    ...(cpuMasks ? { maskCpuUs: { p50: pct(cpuMasks, 0.5), p99: pct(cpuMasks, 0.99), max: cpuMasks[cpuMasks.length - 1] ?? NaN, over300: cpuMasks.filter((x) => x > 300).length } } : {}),
+    ...(cpuMasks ? { maskCpuUs: { p50: pct(cpuMasks, 0.5), p99: pct(cpuMasks, 0.99), max: cpuMasks[cpuMasks.length - 1] ?? NaN, over300: cpuMasks.filter((x) => x > 300).length, over10ms: cpuMasks.filter((x) => x > 10_000).length } } : {}),
     schemaCompileMs: { p50: Math.round(pct(compileMs, 0.5) * 1000) / 1000, p90: Math.round(pct(compileMs, 0.9) * 1000) / 1000 },
     engineCompileMs: { p50: ms3(pct(engineMs, 0.5)), p90: ms3(pct(engineMs, 0.9)) },
     totalCompileMs: { p50: ms3(pct(totalMs, 0.5)), p90: ms3(pct(totalMs, 0.9)) },
@@ -223,11 +230,15 @@ async function main(): Promise<number> {
   log(`invalid accepted ${t.invalidAccepted}, valid rejected ${t.validRejected}; labelled invalid but ajv-valid and accepted: ${t.ajvDisagrees}`);
   if (!opt.reference) log(`mask/accept disagreements ${t.maskDisagrees}; crashes ${t.crashes}`);
   log(`mask µs p50 ${summary.maskUs.p50} p99 ${summary.maskUs.p99} max ${summary.maskUs.max} (${masks.length} masks)`);
-  if (summary.maskCpuUs) log(`mask CPU µs p50 ${summary.maskCpuUs.p50} p99 ${summary.maskCpuUs.p99} max ${summary.maskCpuUs.max}; masks over 300 µs CPU: ${summary.maskCpuUs.over300}`);
+  if (summary.maskCpuUs) log(`mask CPU µs p50 ${summary.maskCpuUs.p50} p99 ${summary.maskCpuUs.p99} max ${summary.maskCpuUs.max}; masks over 300 µs CPU: ${summary.maskCpuUs.over300}, over 10 ms: ${summary.maskCpuUs.over10ms}`);
   log(`schema compile ms p50 ${summary.schemaCompileMs.p50} p90 ${summary.schemaCompileMs.p90}; engine compile ms p50 ${summary.engineCompileMs.p50} p90 ${summary.engineCompileMs.p90}; both, per schema: p50 ${summary.totalCompileMs.p50} p90 ${summary.totalCompileMs.p90}`);
   log(`refusals: ${JSON.stringify(summary.refusals)}`);
   worst((r) => r.compileMs + (Number.isNaN(r.engineMs) ? 0 : r.engineMs), "compile ms");
   worst((r) => r.maxMaskUs, "max mask µs");
+  if (opt.cpu) {
+    worst((r) => slowMasks.get(r.file)?.maxCpuUs ?? 0, "max mask CPU µs");
+    worst((r) => slowMasks.get(r.file)?.over300 ?? 0, "masks over 300 µs CPU");
+  }
   worst((r) => r.invalidAccepted, "invalid accepted");
   worst((r) => r.validRejected, "valid rejected");
   for (const r of results.filter((x) => x.invalidAccepted > 0)) log(`INVALID ACCEPTED: ${r.file} (${r.invalidAccepted})`);
