@@ -9,8 +9,8 @@ import { alt, ref, seq, type Node } from "@formwork/grammar";
 import { approximate, EMPTY, stateRules, type Ctx } from "./context.js";
 import { mergeFrames } from "./merge.js";
 import { inSubtree, type Frame } from "./resolver.js";
-import { rx, type RegexAst } from "@formwork/regex";
-import { patternLanguage, scalarOk, stringNode, stringSpec, type Operand, type StringSpec } from "./emit-scalar.js";
+import type { RegexAst } from "@formwork/regex";
+import { otherThanLanguage, patternLanguage, scalarOk, stringNode, stringSpec, type Operand, type StringSpec } from "./emit-scalar.js";
 import type { Slot } from "./syntax/syntax.js";
 
 
@@ -101,7 +101,7 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number, slot: Slot)
     } else {
       const spec: StringSpec = nameSpec ?? { operands: [], min: 0, max: Infinity, name: "" };
       const ops: Operand[] = [...region.operands];
-      if (keys.length) ops.push({ ast: rx.otherThan(keys) });
+      if (keys.length) ops.push({ ast: otherThanLanguage(keys) });
       key = stringNode(ctx, { ...spec, name: spec.name ? `key:${spec.name}` : "json-key" }, ops, frames[0]?.ptr ?? "", "keys");
       if (key.type === "alt" && key.items.length === 0) continue;
     }

@@ -185,6 +185,26 @@ export interface Operand {
 const patternCache = new Map<string, RegexAst>();
 
 /**
+ * `rx.otherThan(texts)` by the texts in order (JSON-encoded): one AST object
+ * per list, so an object's "other property names" (the same named properties
+ * in several schemas, or several times in one) are lowered once, through
+ * `stringNode`'s per-AST cache. Bounded like {@link patternCache}.
+ */
+const otherThanCache = new Map<string, RegexAst>();
+
+/** The strings other than `texts` (see {@link otherThanCache}). Shared AST: do not mutate. */
+export function otherThanLanguage(texts: readonly string[]): RegexAst {
+  const key = JSON.stringify(texts);
+  let ast = otherThanCache.get(key);
+  if (ast === undefined) {
+    ast = rx.otherThan(texts);
+    if (otherThanCache.size >= 1000) otherThanCache.clear();
+    otherThanCache.set(key, ast);
+  }
+  return ast;
+}
+
+/**
  * The language of strings in which `pattern` matches somewhere (JSON Schema
  * `pattern` semantics, the `u` flag as in ajv), or null after `approximate`
  * when `@formwork/regex` refuses it (lookaround, backreferences, `\b`,
@@ -238,7 +258,7 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
     }
   }
   const strs = m.notValues.filter((v): v is string => typeof v === "string");
-  if (strs.length) langs.push({ n: rx.otherThan(strs), name: `not:${strs.length}` });
+  if (strs.length) langs.push({ n: otherThanLanguage(strs), name: `not:${strs.length}` });
   const negated: RegexAst[] = [];
   for (const p of m.notPatterns) {
     const n = patternLanguage(ctx, p.source, p.ptr);
