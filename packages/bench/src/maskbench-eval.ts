@@ -24,7 +24,7 @@ import { type GrammarCompiler, type Grammar } from "@formwork/grammar";
 import { referenceMatch } from "@formwork/grammar/testing";
 import { compileSchema, createValidator, stringifyYaml } from "@formwork/json-schema";
 import { YAML_NON_STRING, YAML_NUMBER } from "@formwork/json-schema/internal";
-import { isScalar, parseDocument, stringify as yamlStringify, visit, type ToStringOptions } from "yaml";
+import { Document, isScalar, parseDocument, stringify as yamlStringify, visit, type ToStringOptions } from "yaml";
 
 /** A MaskBench file: `{description, schema, tests: [{data, valid}]}`. */
 export interface MaskBenchDoc {
@@ -94,9 +94,22 @@ export const YAML_PACKAGE_STYLE: ToStringOptions & { compat: "yaml-1.1" } = {
   doubleQuotedMinMultiLineLength: Number.POSITIVE_INFINITY,
 };
 
-/** The `yaml` package's text of a value in the dialect's style (`YAML_PACKAGE_STYLE`). */
-export function yamlPackageText(v: unknown, more: ToStringOptions = {}): string {
-  return yamlStringify(v, { ...YAML_PACKAGE_STYLE, ...more });
+/**
+ * The `yaml` package's text of a value in the dialect's style (`YAML_PACKAGE_STYLE`): with
+ * `flowSequences: "scalars"` (the dialect's default), every non-empty sequence whose items are all
+ * scalars gets the package's own per-node `flow` flag (written `[a, b]`, no padding inside the
+ * brackets: `flowCollectionPadding: false`), every other one block style; `"never"`: block style.
+ */
+export function yamlPackageText(v: unknown, more: ToStringOptions = {}, flowSequences: "scalars" | "never" = "scalars"): string {
+  if (flowSequences === "never") return yamlStringify(v, { ...YAML_PACKAGE_STYLE, ...more });
+  const { compat, ...style } = YAML_PACKAGE_STYLE;
+  const doc = new Document(v, { compat });
+  visit(doc, {
+    Seq(_, node) {
+      if (node.items.length > 0 && node.items.every((x) => isScalar(x))) node.flow = true;
+    },
+  });
+  return doc.toString({ ...style, flowCollectionPadding: false, ...more });
 }
 
 const nonString = new RegExp(`^(?:${YAML_NON_STRING})$`);

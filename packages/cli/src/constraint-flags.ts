@@ -23,6 +23,7 @@ export const CONSTRAINT_FLAGS = {
   format: { type: "string" },
   whitespace: { type: "string" },
   indent: { type: "string" },
+  "flow-sequences": { type: "string" },
   "property-order": { type: "string" },
   lenient: { type: "boolean" },
   strict: { type: "boolean" },
@@ -45,6 +46,7 @@ export interface ConstraintFlagValues {
   flags?: string;
   format?: string;
   whitespace?: string;
+  "flow-sequences"?: string;
   indent?: string;
   "property-order"?: string;
   lenient?: boolean;
@@ -66,7 +68,9 @@ export const SCHEMA_FLAGS_HELP = `JSON Schema layout (with --schema):
                         1.1 and 1.2 parsers read to the same value
                         (docs/yaml.md), --indent N sets its indent (2-8),
                         --whitespace flexible allows bounded extra spaces
-                        and blank lines (default: the exact layout);
+                        and blank lines (default: the exact layout),
+                        --flow-sequences never writes arrays of scalars as
+                        block sequences (default scalars: [a, b]);
                         csv: a table (see CSV tables below)
   --whitespace W        compact (no whitespace), flexible (default: at most
                         two spaces or a newline and up to 32 spaces/tabs
@@ -146,7 +150,7 @@ export function columnsSchemaFromFlags(values: ConstraintFlagValues): Record<str
 
 /** JSON Schema compile options from the layout flags; checks that they go with --schema. */
 export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSchemaOptions {
-  const used = (["format", "whitespace", "indent", "property-order", "lenient", "strict"] as const).filter((f) => values[f] !== undefined);
+  const used = (["format", "whitespace", "indent", "flow-sequences", "property-order", "lenient", "strict"] as const).filter((f) => values[f] !== undefined);
   if (used.length > 0 && values.schema === undefined) {
     throw new ArgumentError("bad-arguments", `--${used[0]} only goes with --schema`, { hint: "Give a JSON Schema with --schema FILE.json, or drop the layout flags." });
   }
@@ -162,6 +166,12 @@ export function schemaOptionsFromFlags(values: ConstraintFlagValues): CompileSch
     }
     const yamlIndent = numberFlag("indent", values.indent, { min: 2, max: 8, integer: true });
     if (yamlIndent !== undefined) out.indent = yamlIndent;
+  }
+  const flow = values["flow-sequences"];
+  if (flow !== undefined) {
+    if (format !== "yaml") throw new ArgumentError("bad-arguments", "--flow-sequences only goes with --format yaml", { hint: "Add --format yaml, or drop it." });
+    if (flow !== "scalars" && flow !== "never") throw new ArgumentError("bad-arguments", `--flow-sequences must be scalars or never, got "${flow}"`);
+    out.flowSequences = flow;
   }
   if (ws !== undefined && ws !== "compact" && ws !== "flexible" && ws !== "pretty") {
     throw new ArgumentError("bad-arguments", `--whitespace must be compact, flexible or pretty, got "${ws}"`);

@@ -190,4 +190,20 @@ describe("formwork check", () => {
     expect(await check("--schema", schema, "--format", "yaml", "--whitespace", "compact", "--text", "country: x\n")).toBe(2);
     expect(io.err).toMatch(/--whitespace compact applies to JSON only/);
   });
+
+  it("--schema --format yaml: arrays of scalars in flow style, or in block style with --flow-sequences never", async () => {
+    const schema = file("y4.json", JSON.stringify({ type: "object", properties: { tags: { type: "array", items: { type: "string" } } } }));
+    const flow = "tags: [a, b]\n";
+    const block = "tags:\n  - a\n  - b\n";
+    expect(await check("--schema", schema, "--format", "yaml", "--text", flow)).toBe(0);
+    expect(await check("--schema", schema, "--format", "yaml", "--text", block)).toBe(1);
+    expect(await check("--schema", schema, "--format", "yaml", "--flow-sequences", "never", "--text", block)).toBe(0);
+    expect(await check("--schema", schema, "--format", "yaml", "--flow-sequences", "never", "--text", flow)).toBe(1);
+    io.err = "";
+    expect(await check("--schema", schema, "--format", "yaml", "--flow-sequences", "always", "--text", flow)).toBe(2);
+    expect(io.err).toMatch(/--flow-sequences must be scalars or never/);
+    io.err = "";
+    expect(await check("--schema", schema, "--flow-sequences", "never", "--text", "{}")).toBe(2);
+    expect(io.err).toMatch(/--flow-sequences only goes with --format yaml/);
+  });
 });

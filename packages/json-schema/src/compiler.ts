@@ -603,8 +603,9 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, slot: Slot): Node {
   if (k.has("null") && !nots.has("null")) items.push(S.scalar(S.null(), depth, slot));
   if (k.has("boolean")) for (const b of [true, false]) if (!nots.has(String(b))) items.push(S.scalar(S.boolean(b), depth, slot));
   if (k.has("number") || k.has("integer")) items.push(scalarOf(S, emitNumber(ctx, m), depth, slot));
-  if (k.has("string")) items.push(scalarOf(S, emitString(ctx, m), depth, slot));
-  if (k.has("object") || k.has("array")) {
+  if (k.has("string")) items.push(scalarOf(S, emitString(ctx, m, slot === "flow" ? "flowStrings" : "strings"), depth, slot));
+  // An entry of a flow sequence is a scalar (Slot "flow").
+  if ((k.has("object") || k.has("array")) && slot !== "flow") {
     if (m.notValues.some((v) => typeof v === "object" && v !== null)) {
       approximate(ctx, flat[0]?.ptr ?? "", "excluding object or array values (not/const, not/enum) is not supported; objects and arrays are not generated", undefined, "restricts");
     } else {
@@ -612,7 +613,7 @@ function emitFlat(ctx: Ctx, flat: Frame[], depth: number, slot: Slot): Node {
       if (k.has("array")) {
         items.push(emitArray(ctx, flat, depth, slot, finiteValues));
         const also = S.arrayAlsoAt?.(depth, slot);
-        if (also) items.push(emitArray(ctx, [...flat, frame({ minItems: 1 }, flat[0]?.ptr ?? "", flat[0]?.base ?? "")], also.depth, also.slot, finiteValues));
+        if (also) items.push(emitArray(ctx, [...flat, frame({ minItems: 1 }, flat[0]?.ptr ?? "", flat[0]?.base ?? "")], also.depth, also.slot, finiteValues, true));
       }
     }
   }

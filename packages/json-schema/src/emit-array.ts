@@ -9,12 +9,16 @@ import { alt, ref, repeat, seq, type Node } from "@formwork/grammar";
 import { approximate, EMPTY, stateRules, type Ctx } from "./context.js";
 import { negate, NotNegatable } from "./negate.js";
 import { frame, inSubtree, type Frame } from "./resolver.js";
-import type { Slot } from "./syntax/syntax.js";
+import type { Container, Slot } from "./syntax/syntax.js";
 
 const isFalse = (f: Frame) => f.s === false;
+const isEmpty = (n: Node) => n.type === "alt" && n.items.length === 0;
 
-/** Compiles the array part of a conjunction of flat frames at `depth`, standing in `slot`. */
-export function emitArray(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, finiteValues: (conj: Frame[]) => unknown[] | null): Node {
+/**
+ * Compiles the array part of a conjunction of flat frames at `depth`, standing in `slot`: in the
+ * syntax's flow style too where it has one (`Syntax.flowArray`), unless `blockOnly`.
+ */
+export function emitArray(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, finiteValues: (conj: Frame[]) => unknown[] | null, blockOnly = false): Node {
   const reg = ctx.reg;
   const draft = reg.draft;
   const arrs = frames.map((f) => ({ f, s: f.s as Record<string, unknown> }));
@@ -64,102 +68,169 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, 
   }
   if (minI > maxI) return EMPTY;
   const S = ctx.syntax;
-  const close = (n: number) => S.close("array", depth, slot, n === 0);
-  const before = (first: boolean) => S.before("array", depth, slot, first);
-  const itemNodes = new Map<number, Node>();
-  const item = (i: number): Node => {
-    const k = Math.min(i, L);
-    let node = itemNodes.get(k);
-    if (!node) itemNodes.set(k, (node = ctx.share(ctx.value(itemConj(k), depth + 1, "item"), "item")));
-    return node;
-  };
 
+  let uniqueValues: unknown[] | null = null;
   if (unique && maxI > 1) {
     const values = L === 0 && contains.length === 0 ? finiteValues(itemConj(0)) : null;
-    if (values && values.length <= 8) return uniqueArray(ctx, values, minI, maxI, depth, slot);
-    approximate(ctx, `${frames[0].ptr}/uniqueItems`, "uniqueItems is enforced only for items drawn from at most 8 values; at most one item is generated", undefined, "restricts");
-    maxI = Math.min(maxI, 1);
-    if (minI > maxI) return EMPTY;
-  }
-
-  if (contains.length === 0) {
-    // Positions before L, then a repeat of the rest.
-    const parts = (i: number): Node => {
-      const options: Node[] = [];
-      if (i >= minI) options.push(close(i));
-      if (i + 1 <= maxI) {
-        if (i < L) options.push(seq(before(i === 0), item(i), parts(i + 1)));
-        else {
-          const lo = Math.max(0, minI - i - 1);
-          const hi = maxI === Infinity ? Infinity : maxI - i - 1;
-          options.push(seq(before(i === 0), item(i), repeat(seq(before(false), item(i)), lo, hi), close(1)));
-        }
-      }
-      return options.length === 0 ? EMPTY : alt(...options);
-    };
-    return seq(S.open("array", depth, slot), parts(0));
-  }
-
-  if (contains.length > 1) approximate(ctx, `${frames[0].ptr}/contains`, "several contains keywords in one conjunction are not supported; only the first is enforced");
-  const c = contains[0];
-  if (c.min > c.max) return EMPTY;
-  let notC: Frame | null = null;
-  if (c.max < Infinity) {
-    try {
-      notC = negate(c.f, reg);
-    } catch (e) {
-      if (!(e instanceof NotNegatable)) throw e;
-      approximate(ctx, e.ptr, `maxContains needs the negation of the contains schema, and ${e.keyword} cannot be negated`, "restricts");
+    if (values && values.length <= 8) uniqueValues = values;
+    else {
+      approximate(ctx, `${frames[0].ptr}/uniqueItems`, "uniqueItems is enforced only for items drawn from at most 8 values; at most one item is generated", undefined, "restricts");
+      maxI = Math.min(maxI, 1);
+      if (minI > maxI) return EMPTY;
     }
   }
-  const cap = c.max < Infinity ? c.max : c.min;
-  const N = maxI < Infinity ? maxI : Math.max(minI, L, 1);
-  if ((N + 1) * (cap + 1) > ctx.opts.maxStates) approximate(ctx, frames[0].ptr, `the array needs ${(N + 1) * (cap + 1)} automaton states (more than maxStates)`);
-  const matchNodes = new Map<number, Node>();
-  const missNodes = new Map<number, Node>();
-  const match = (i: number) => {
-    const k = Math.min(i, L);
-    let node = matchNodes.get(k);
-    if (!node) matchNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), c.f], depth + 1, "item"), "item")));
-    return node;
-  };
-  const miss = (i: number): Node | null => {
-    if (c.max < Infinity && notC === null) return null; // lenient fallback: only matching items beyond... (restricts)
-    if (notC === null) return item(i);
-    const k = Math.min(i, L);
-    let node = missNodes.get(k);
-    if (!node) missNodes.set(k, (node = ctx.share(ctx.value([...itemConj(k), notC], depth + 1, "item"), "item")));
-    return node;
-  };
-  const base = ctx.newRule("arr");
-  const rule = stateRules(ctx, base);
-  const state = (n: number, m: number): Node =>
-    rule(`${n}_${m}`, () => {
-      const options: Node[] = [];
-      if (n >= minI && m >= c.min) options.push(close(n));
-      if (n + 1 <= maxI) {
-        const nn = Math.min(n + 1, N);
-        if (m + 1 <= c.max) options.push(seq(before(n === 0), match(n), state(nn, Math.min(m + 1, cap))));
-        const mi = miss(n);
-        if (mi) options.push(seq(before(n === 0), mi, state(nn, m)));
+
+  let c: { f: Frame; min: number; max: number } | null = null;
+  let notC: Frame | null = null;
+  if (contains.length > 0) {
+    if (contains.length > 1) approximate(ctx, `${frames[0].ptr}/contains`, "several contains keywords in one conjunction are not supported; only the first is enforced");
+    c = contains[0];
+    if (c.min > c.max) return EMPTY;
+    if (c.max < Infinity) {
+      try {
+        notC = negate(c.f, reg);
+      } catch (e) {
+        if (!(e instanceof NotNegatable)) throw e;
+        approximate(ctx, e.ptr, `maxContains needs the negation of the contains schema, and ${e.keyword} cannot be negated`, "restricts");
       }
-      return options;
-    });
-  ctx.rules.set(base, seq(S.open("array", depth, slot), state(0, 0)));
-  return ref(base);
+    }
+  }
+
+  // Flow style (YAML `[a, b]`): "only", the arrays of scalars are written in flow and the block form needs an object or array item.
+  const mode = blockOnly ? null : (S.flowArray?.(depth, slot) ?? null);
+  const forms: Node[] = [];
+  if (mode !== null) forms.push(form("flow", mode === "also" ? 1 : 0, false));
+  forms.push(form("array", mode === "only" ? 1 : 0, mode === "only"));
+  const live = forms.filter((n) => !isEmpty(n));
+  return live.length === 0 ? EMPTY : live.length === 1 ? live[0] : alt(...live);
+
+  /** The array in container kind `kind` with at least `atLeast` items; `needContainer`: one of them an object or an array. */
+  function form(kind: Container, atLeast: number, needContainer: boolean): Node {
+    const itemSlot: Slot = kind === "flow" ? "flow" : "item";
+    const lo = Math.max(minI, atLeast);
+    if (lo > maxI) return EMPTY;
+    const close = (n: number) => S.close(kind, depth, slot, n === 0);
+    const before = (first: boolean) => S.before(kind, depth, slot, first);
+    if (uniqueValues) return needContainer ? EMPTY : uniqueArray(ctx, uniqueValues, lo, maxI, depth, slot, kind, itemSlot);
+    const nodes = new Map<string, Node>();
+    /** Item `i` (i >= L: every later item) with the extra frames `extra` (keyed `tag`). */
+    const itemWith = (i: number, tag: string, extra: Frame[]): Node => {
+      const k = Math.min(i, L);
+      const key = `${k}/${tag}`;
+      let node = nodes.get(key);
+      if (!node) {
+        const conj = itemConj(k);
+        const free = conj.every((f) => f.s === true || (typeof f.s === "object" && f.s !== null && Object.keys(f.s).length === 0));
+        const special = free && depth + 1 <= ctx.opts.maxDepth && tag !== "" && !tag.startsWith("m") && !tag.startsWith("x") ? S.anyValue?.(depth + 1, itemSlot, tag === "s" ? "scalar" : "container") : null;
+        node = special ?? ctx.value([...conj, ...extra], depth + 1, itemSlot);
+        // The block form's items split by kind appear in every state of the automaton: a rule of their own (the engine calls it rather than copying it into each).
+        if (extra.length > 0 && !isEmpty(node) && node.type !== "ref") {
+          const name = ctx.newRule("item");
+          ctx.rules.set(name, node);
+          node = ref(name);
+        } else node = ctx.share(node, "item");
+        nodes.set(key, node);
+      }
+      return node;
+    };
+    const item = (i: number) => itemWith(i, "", []);
+    type Variant = { tag: string; frame: Frame[]; container: boolean };
+    let variants: Variant[] = [{ tag: "", frame: [], container: false }];
+    if (needContainer) {
+      const scalars: Variant = { tag: "s", frame: [frame(SCALAR_TYPES, frames[0].ptr, frames[0].base)], container: false };
+      const containers: Variant = { tag: "c", frame: [frame(CONTAINER_TYPES, frames[0].ptr, frames[0].base)], container: true };
+      const positions = Array.from({ length: L + 1 }, (_, i) => i);
+      if (positions.every((i) => isEmpty(itemWith(i, "c", containers.frame)))) return EMPTY;
+      // Items that are never scalars: the block form as it is, every non-empty array needs no count.
+      if (positions.every((i) => isEmpty(itemWith(i, "s", scalars.frame)))) needContainer = false;
+      else variants = [scalars, containers];
+    }
+
+    if (c === null && !needContainer) {
+      // Positions before L, then a repeat of the rest.
+      const parts = (i: number): Node => {
+        const options: Node[] = [];
+        if (i >= lo) options.push(close(i));
+        if (i + 1 <= maxI) {
+          if (i < L) options.push(seq(before(i === 0), item(i), parts(i + 1)));
+          else {
+            const min = Math.max(0, lo - i - 1);
+            const hi = maxI === Infinity ? Infinity : maxI - i - 1;
+            options.push(seq(before(i === 0), item(i), repeat(seq(before(false), item(i)), min, hi), close(1)));
+          }
+        }
+        return options.length === 0 ? EMPTY : alt(...options);
+      };
+      return seq(S.open(kind, depth, slot), parts(0));
+    }
+
+    if (c === null && L === 0 && maxI === Infinity && lo <= 2) {
+      // Items of any number, one of them an object or an array: scalars, then that item, then any items
+      // (repetitions, not an automaton of rules: the engine builds those in place at every use, which
+      // nests exponentially in recursive schemas).
+      const [sv, cv] = variants;
+      const S1 = itemWith(0, sv.tag, sv.frame);
+      const C1 = itemWith(0, cv.tag, cv.frame);
+      const any = item(0);
+      const rest = repeat(seq(before(false), any), Math.max(0, lo - 1), Infinity);
+      const open = S.open(kind, depth, slot);
+      return alt(seq(open, before(true), C1, rest, close(1)), seq(open, before(true), S1, repeat(seq(before(false), S1), 0, Infinity), before(false), C1, repeat(seq(before(false), any), 0, Infinity), close(1)));
+    }
+
+    // A counting automaton over (items, contains matches, whether an object or array item was written).
+    const cMin = c?.min ?? 0;
+    const cMax = c?.max ?? Infinity;
+    const cap = c === null ? 0 : c.max < Infinity ? c.max : c.min;
+    const N = maxI < Infinity ? maxI : Math.max(lo, L, 1);
+    const states = (N + 1) * (cap + 1) * (needContainer ? 2 : 1);
+    if (states > ctx.opts.maxStates) approximate(ctx, frames[0].ptr, `the array needs ${states} automaton states (more than maxStates)`);
+    const match = (i: number, v: Variant) => itemWith(i, `m${v.tag}`, [c!.f, ...v.frame]);
+    const miss = (i: number, v: Variant): Node | null => {
+      if (cMax < Infinity && notC === null) return null; // lenient fallback: only matching items (restricts)
+      if (notC === null) return itemWith(i, v.tag, v.frame);
+      return itemWith(i, `x${v.tag}`, [notC, ...v.frame]);
+    };
+    const base = ctx.newRule("arr");
+    const rule = stateRules(ctx, base);
+    const state = (n: number, m: number, seen: boolean): Node =>
+      rule(`${n}_${m}${needContainer ? `_${seen ? 1 : 0}` : ""}`, () => {
+        const options: Node[] = [];
+        if (n >= lo && m >= cMin && (seen || !needContainer)) options.push(close(n));
+        if (n + 1 <= maxI) {
+          const nn = Math.min(n + 1, N);
+          for (const v of variants) {
+            const seen2 = seen || v.container;
+            if (c === null) {
+              options.push(seq(before(n === 0), itemWith(n, v.tag, v.frame), state(nn, 0, seen2)));
+              continue;
+            }
+            if (m + 1 <= cMax) options.push(seq(before(n === 0), match(n, v), state(nn, Math.min(m + 1, cap), seen2)));
+            const mi = miss(n, v);
+            if (mi) options.push(seq(before(n === 0), mi, state(nn, m, seen2)));
+          }
+        }
+        return options;
+      });
+    ctx.rules.set(base, seq(S.open(kind, depth, slot), state(0, 0, false)));
+    return ref(base);
+  }
 }
 
-function uniqueArray(ctx: Ctx, values: unknown[], minI: number, maxI: number, depth: number, slot: Slot): Node {
+/** Extra frames of the block form's items when arrays of scalars are written in flow: a scalar item, or an object or array item. */
+const SCALAR_TYPES = { type: ["null", "boolean", "number", "string"] };
+const CONTAINER_TYPES = { type: ["object", "array"] };
+
+function uniqueArray(ctx: Ctx, values: unknown[], minI: number, maxI: number, depth: number, slot: Slot, kind: Container, itemSlot: Slot): Node {
   const S = ctx.syntax;
-  const before = (first: boolean) => S.before("array", depth, slot, first);
+  const before = (first: boolean) => S.before(kind, depth, slot, first);
   const base = ctx.newRule("uniq");
   const rule = stateRules(ctx, base);
-  const valueNodes = values.map((v) => ctx.value([frame({ const: v }, "", "")], depth + 1, "item"));
+  const valueNodes = values.map((v) => ctx.value([frame({ const: v }, "", "")], depth + 1, itemSlot));
   // The state is the set of values written (`mask`); `count` is its size.
   const state = (mask: number, count: number): Node =>
     rule(`${mask}`, () => {
       const options: Node[] = [];
-      if (count >= minI) options.push(S.close("array", depth, slot, count === 0));
+      if (count >= minI) options.push(S.close(kind, depth, slot, count === 0));
       if (count + 1 <= maxI) {
         values.forEach((_, i) => {
           if (!(mask & (1 << i))) options.push(seq(before(count === 0), valueNodes[i], state(mask | (1 << i), count + 1)));
@@ -167,6 +238,6 @@ function uniqueArray(ctx: Ctx, values: unknown[], minI: number, maxI: number, de
       }
       return options;
     });
-  ctx.rules.set(base, seq(S.open("array", depth, slot), state(0, 0)));
+  ctx.rules.set(base, seq(S.open(kind, depth, slot), state(0, 0)));
   return ref(base);
 }

@@ -301,14 +301,14 @@ const productCache = new Map<string, ByteDfa>();
  * products, complements and anchors inside patterns go through
  * `@formwork/regex`'s minimal DFA (one rule per state).
  */
-export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = "", use: "strings" | "keys" = "strings"): Node {
+export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], ptr = "", use: StringUse = "strings"): Node {
   if (spec.min > spec.max) return EMPTY;
-  const { of: stringOf, ofDfa: stringOfDfa, ofLength: stringOfLength } = ctx.syntax[use];
+  const writer = writerOf(ctx, use);
+  const { of: stringOf, ofDfa: stringOfDfa, ofLength: stringOfLength } = writer;
   const ops: Operand[] = [...spec.operands.map((ast) => ({ ast })), ...(spec.negated ?? []).map((ast) => ({ ast, negate: true })), ...extra];
   const bounded = spec.min > 0 || spec.max < Infinity;
   if (ops.length === 0) return stringOfLength(spec.min, spec.max);
   if (ops.length === 1 && !ops[0].negate && !hasAnchors(ops[0].ast)) {
-    const writer = ctx.syntax[use];
     let byAst = plainNodes.get(writer);
     if (byAst === undefined) plainNodes.set(writer, (byAst = new WeakMap()));
     let byKey = byAst.get(ops[0].ast);
@@ -343,9 +343,18 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
   }
 }
 
-/** The grammar of strings satisfying the merged constraints. */
-export function emitString(ctx: Ctx, m: Merged): Node {
-  return stringNode(ctx, stringSpec(ctx, m), [], m.patterns[0]?.ptr ?? m.formats[0]?.ptr ?? m.frames[0]?.ptr ?? "");
+/** Which of the syntax's string writers: values, keys, or entries of a flow sequence. */
+export type StringUse = "strings" | "keys" | "flowStrings";
+
+function writerOf(ctx: Ctx, use: StringUse): StringWriter {
+  const w = ctx.syntax[use];
+  if (!w) throw new Error(`internal: the ${ctx.syntax.name} syntax has no ${use} writer`);
+  return w;
+}
+
+/** The grammar of strings satisfying the merged constraints (`use`: as values, or as entries of a flow sequence). */
+export function emitString(ctx: Ctx, m: Merged, use: StringUse = "strings"): Node {
+  return stringNode(ctx, stringSpec(ctx, m), [], m.patterns[0]?.ptr ?? m.formats[0]?.ptr ?? m.frames[0]?.ptr ?? "", use);
 }
 
 function ajvFormatOk(name: string, s: string): boolean | null {

@@ -32,6 +32,13 @@ export interface CompileSchemaOptions {
   /** YAML only: spaces per nesting level, 2 to 8. Default 2. */
   indent?: number;
   /**
+   * YAML only: which arrays are written in flow style. `"scalars"` (default): an array whose items
+   * are all scalars (null, booleans, numbers, strings) is written on one line, `[a, b]` (the
+   * cheapest in tokens), every other non-empty array as a block sequence; the flexible layout
+   * accepts such an array in both styles. `"never"`: every non-empty array as a block sequence.
+   */
+  flowSequences?: "scalars" | "never";
+  /**
    * The CSV dialect, for `syntax: "csv"` (delimiter, header, line ending,
    * quoting, the text of null; docs/csv.md). Default: `,`, a header, `\n`,
    * minimal quoting, null as the empty cell.
@@ -98,6 +105,8 @@ export interface ResolvedOptions {
   maxSpaces: number;
   /** YAML flexible layout: most blank lines in one run (0 in the exact layout). */
   maxBlankLines: number;
+  /** YAML: arrays of scalars in flow style (`"scalars"`) or every array in block style (`"never"`). */
+  flowSequences: "scalars" | "never";
   propertyOrder: "schema" | "any";
   draft: Draft;
   remotes: Record<string, unknown>;
@@ -120,6 +129,10 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     if (v === undefined) continue;
     if (!yamlFlexible) throw new ArgumentError("bad-option", `${name} applies to YAML's flexible layout only`, { hint: 'Pass it with syntax: "yaml" and whitespace: "flexible", or drop it.' });
     if (!Number.isInteger(v) || v < 0 || v > max) throw new ArgumentError("bad-option", `${name} must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`);
+  }
+  if (o.flowSequences !== undefined) {
+    if (syntax !== "yaml") throw new ArgumentError("bad-option", "flowSequences applies to YAML only", { hint: 'Pass it with syntax: "yaml", or drop it.' });
+    if (o.flowSequences !== "scalars" && o.flowSequences !== "never") throw new ArgumentError("bad-option", `flowSequences must be "scalars" or "never", got ${JSON.stringify(o.flowSequences)}`, { hint: 'Use "scalars" (the default: arrays of scalars on one line, [a, b]) or "never" (block sequences only).' });
   }
   const ws = o.whitespace ?? "flexible";
   if (typeof ws === "object" && (!Number.isInteger(ws.pretty) || ws.pretty < 0 || ws.pretty > 10)) {
@@ -148,6 +161,7 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     yamlFlexible,
     maxSpaces: yamlFlexible ? (o.maxSpaces ?? 3) : 0,
     maxBlankLines: yamlFlexible ? (o.maxBlankLines ?? 2) : 0,
+    flowSequences: o.flowSequences ?? "scalars",
     propertyOrder: o.propertyOrder ?? "schema",
     draft: o.draft ?? 2020,
     remotes: o.remotes ?? {},

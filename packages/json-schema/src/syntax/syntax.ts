@@ -12,11 +12,14 @@
 import type { Node } from "@formwork/grammar";
 import type { ByteDfa, RegexAst } from "@formwork/regex";
 
-/** Where a value stands: the whole document, the value of an object member, or an item of an array. */
-export type Slot = "root" | "member" | "item";
+/**
+ * Where a value stands: the whole document, the value of an object member, an item of an array, or
+ * an entry of a flow sequence (YAML `[a, b]`; scalars only: the compiler emits no object or array there).
+ */
+export type Slot = "root" | "member" | "item" | "flow";
 
-/** The kinds of container. */
-export type Container = "object" | "array";
+/** The kinds of container: objects, arrays, and arrays in flow style (`flowArray`). */
+export type Container = "object" | "array" | "flow";
 
 /**
  * The spellings of strings whose decoded value lies in a language. Each
@@ -61,6 +64,8 @@ export interface Syntax {
   number(n: RegexAst, integer: boolean): Node;
   /** String values. */
   readonly strings: StringWriter;
+  /** String values at the `flow` slot (an entry of a flow sequence); needed when `flowArray` can return a mode. */
+  readonly flowStrings?: StringWriter;
   /** Object keys drawn from a language (`additionalProperties`, `patternProperties`, `propertyNames`). */
   readonly keys: StringWriter;
   /** One named key. */
@@ -78,9 +83,10 @@ export interface Syntax {
   /**
    * Optional: the text of an unconstrained value (schema `{}` or `true`) at `depth`/`slot`, when the
    * syntax builds it more cheaply than the compiler would kind by kind (YAML: one small rule per depth
-   * and slot over shared scalars). Null or absent: the compiler builds it from the methods above.
+   * and slot over shared scalars). `only`: just the scalars, or just the objects and arrays.
+   * Null or absent: the compiler builds it from the methods above.
    */
-  anyValue?(depth: number, slot: Slot): Node | null;
+  anyValue?(depth: number, slot: Slot, only?: "scalar" | "container"): Node | null;
   /**
    * Optional: another layout of a non-empty array standing at `depth`/`slot`: the compiler also
    * emits it (with `minItems: 1` added) as if it stood at the returned depth and slot (YAML's
@@ -88,4 +94,13 @@ export interface Syntax {
    * out as a member one level up). Null or absent: none.
    */
   arrayAlsoAt?(depth: number, slot: Slot): { depth: number; slot: Slot } | null;
+  /**
+   * Optional: whether an array standing at `depth`/`slot` is also written in flow style (YAML
+   * `[a, b]`): with the container kind `"flow"` (open, before, close) and its items at the slot
+   * `"flow"` (scalars only). `"only"`: an array whose items are all scalars is written in flow and
+   * in no other form (the other form then needs an item that is an object or an array, and the
+   * empty array is the flow form's); `"also"`: the flow form is another spelling, besides the
+   * other form, of a non-empty array of scalars. Null or absent: never.
+   */
+  flowArray?(depth: number, slot: Slot): "only" | "also" | null;
 }

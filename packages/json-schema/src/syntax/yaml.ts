@@ -1,5 +1,7 @@
 /**
  * The YAML syntax: block mappings and block sequences with a fixed indent,
+ * arrays whose items are all scalars as flow sequences on one line (`[a, b]`;
+ * `flowSequences: "never"`: block sequences too),
  * scalars in the dialect of yaml-dialect.ts (plain where every YAML 1.1 and
  * 1.2 resolver reads the text back as the same string, else double-quoted
  * on one line; numbers spelled so that both read the same finite number), so
@@ -20,7 +22,9 @@
  * before each line break, and up to maxBlankLines blank lines (of up to
  * maxSpaces spaces) after each line break, at the start and at the end;
  * and a non-empty sequence under a key may stand at the key's column
- * (`key:\n- a`: the array laid out as a member one level up, `arrayAlsoAt`).
+ * (`key:\n- a`: the array laid out as a member one level up, `arrayAlsoAt`),
+ * and an array of scalars may be written in either style, with bounded
+ * spaces after `[` and `,` and before `]`.
  */
 import { LimitError } from "@formwork/core";
 import { alt, automaton, charClass, lexeme, literal, optional, ref, repeat, seq, type Node } from "@formwork/grammar";
@@ -155,6 +159,7 @@ export class YamlSyntax implements Syntax {
   readonly depthMatters = true;
   readonly slotMatters = true;
   readonly strings: StringWriter;
+  readonly flowStrings: StringWriter;
   readonly keys: StringWriter;
   private readonly n: number;
   private readonly maxDepth: number;
@@ -166,8 +171,9 @@ export class YamlSyntax implements Syntax {
   ) {
     this.n = opts.indent;
     this.maxDepth = opts.maxDepth;
-    this.out = opts.yamlFlexible ? flexibleOut(opts.maxSpaces, opts.maxBlankLines) : EXACT_OUT;
+    this.out = opts.yamlFlexible ? flexibleOut(opts.maxSpaces, opts.maxBlankLines, opts.flowSequences === "scalars") : opts.flowSequences === "scalars" ? EXACT_OUT : EXACT_BLOCK_OUT;
     this.strings = this.writer("block", "yaml-string");
+    this.flowStrings = this.writer("flow", "yaml-flow-string");
     this.keys = this.writer("key", "yaml-key");
   }
   /** The root value, optionally after a `---` line (the document start marker, read alike by YAML 1.1 and 1.2), optionally followed by a line break. */
@@ -176,7 +182,7 @@ export class YamlSyntax implements Syntax {
     return seq(o.start, optional(seq(literal("---"), o.eol)), root, o.end);
   }
   scalar(node: Node, _depth: number, slot: Slot): Node {
-    return slot === "root" ? node : seq(this.out.sp, node);
+    return slot === "root" || slot === "flow" ? node : seq(this.out.sp, node);
   }
   null(): Node {
     return literal("null");
@@ -196,16 +202,19 @@ export class YamlSyntax implements Syntax {
   literal(v: unknown, depth: number, slot: Slot): Node {
     return yamlText(this.out, v, this.n, depth, slot) ?? EMPTY;
   }
-  open(): Node {
-    return literal("");
+  open(kind: Container, _depth: number, slot: Slot): Node {
+    if (kind !== "flow") return literal("");
+    return slot === "root" ? literal("[") : this.out.join([this.out.sp, literal("[")]);
   }
   before(kind: Container, depth: number, slot: Slot, first: boolean): Node {
+    if (kind === "flow") return first ? this.out.flowFirst : this.out.flowComma;
     return this.lead(kind, depth, slot, first);
   }
   colon(): Node {
     return literal(":");
   }
   close(kind: Container, _depth: number, slot: Slot, empty: boolean): Node {
+    if (kind === "flow") return empty ? literal("]") : this.out.flowEnd;
     if (!empty) return literal("");
     const brackets = literal(kind === "object" ? "{}" : "[]");
     return slot === "root" ? brackets : this.out.join([this.out.sp, brackets]);
@@ -216,24 +225,35 @@ export class YamlSyntax implements Syntax {
     return this.out.zeroIndent && slot === "member" && depth > 0 ? { depth: depth - 1, slot: "member" } : null;
   }
 
+  /** Arrays of scalars in flow style (`[a, b]`): only so in the exact layout, also so in the flexible one; never with `flowSequences: "never"`. */
+  flowArray(_depth: number, slot: Slot): "only" | "also" | null {
+    return slot === "flow" ? null : this.out.flow;
+  }
+
   /**
    * Unconstrained values (schema `{}` or `true`) in block style at every depth, from rules this
    * syntax builds once per compile: one per depth and slot, over one shared scalar rule and one
    * key rule (the compiler would build every kind again at each depth). Containers at `maxDepth`
    * are empty, as everywhere in the grammar.
    */
-  anyValue(depth: number, slot: Slot): Node | null {
+  anyValue(depth: number, slot: Slot, only?: "scalar" | "container"): Node | null {
+    if (only === "container") return slot === "flow" ? EMPTY : ref(this.anyContainerRule(depth, slot));
+    if (only === "scalar") return slot === "root" || slot === "flow" ? ref(this.anyScalar(slot === "flow")) : this.out.join([this.out.sp, ref(this.anyScalar())]);
     return ref(this.anyRule(depth, slot));
   }
 
   private readonly anyRules = new Map<string, string>();
   private scalarRule: string | null = null;
+  private flowScalarRule: string | null = null;
   private keyRule: string | null = null;
-  /** null, booleans, any number, any string. */
-  private anyScalar(): string {
-    if (this.scalarRule) return this.scalarRule;
-    const r = (this.scalarRule = this.newRule("yscalar"));
-    this.rules.set(r, alt(this.null(), this.boolean(true), this.boolean(false), this.number(anyNumber(false), false), this.strings.ofLength(0, Infinity)));
+  /** null, booleans, any number, any string (`flow`: as an entry of a flow sequence). */
+  private anyScalar(flow = false): string {
+    const hit = flow ? this.flowScalarRule : this.scalarRule;
+    if (hit) return hit;
+    const r = this.newRule(flow ? "yfscalar" : "yscalar");
+    if (flow) this.flowScalarRule = r;
+    else this.scalarRule = r;
+    this.rules.set(r, alt(this.null(), this.boolean(true), this.boolean(false), this.number(anyNumber(false), false), (flow ? this.flowStrings : this.strings).ofLength(0, Infinity)));
     return r;
   }
   private anyKey(): string {
@@ -242,19 +262,44 @@ export class YamlSyntax implements Syntax {
     this.rules.set(r, this.keys.ofLength(0, Infinity));
     return r;
   }
+  /** Any value at `depth`/`slot`: a scalar, or what `anyContainerRule` writes. */
   private anyRule(depth: number, slot: Slot): string {
+    if (slot === "flow") return this.anyScalar(true);
     const memo = `${depth}/${slot}`;
     const hit = this.anyRules.get(memo);
     if (hit) return hit;
     const name = this.newRule("yany");
     this.anyRules.set(memo, name);
+    const sp = slot === "root" ? literal("") : this.out.sp;
+    this.rules.set(name, alt(this.out.join([sp, ref(this.anyScalar())]), ref(this.anyContainerRule(depth, slot))));
+    return name;
+  }
+  /** Any object or array at `depth`/`slot` (`{}`, `[]`, block collections, flow sequences of scalars). */
+  private anyContainerRule(depth: number, slot: Slot): string {
+    const memo = `${depth}/${slot}/c`;
+    const hit = this.anyRules.get(memo);
+    if (hit) return hit;
+    const name = this.newRule("yanyc");
+    this.anyRules.set(memo, name);
     const o = this.out;
     const sp = slot === "root" ? literal("") : o.sp;
-    const forms: Node[] = [o.join([sp, ref(this.anyScalar())]), o.join([sp, literal("{}")]), o.join([sp, literal("[]")])];
+    const forms: Node[] = [o.join([sp, literal("{}")]), o.join([sp, literal("[]")])];
     if (depth < this.maxDepth) {
       const member = (first: boolean) => seq(this.lead("object", depth, slot, first), ref(this.anyKey()), literal(":"), ref(this.anyRule(depth + 1, "member")));
-      const item = (first: boolean) => seq(this.lead("array", depth, slot, first), ref(this.anyRule(depth + 1, "item")));
-      forms.push(seq(member(true), repeat(member(false), 0, Infinity)), seq(item(true), repeat(item(false), 0, Infinity)));
+      forms.push(seq(member(true), repeat(member(false), 0, Infinity)));
+      const item = (first: boolean, what: Node) => seq(this.lead("array", depth, slot, first), what);
+      const any = ref(this.anyRule(depth + 1, "item"));
+      if (o.flow === "only") {
+        // Block style needs an object or array item; the arrays of scalars are written in flow.
+        const scalar = o.join([o.sp, ref(this.anyScalar())]);
+        const container = ref(this.anyContainerRule(depth + 1, "item"));
+        const rest = repeat(item(false, any), 0, Infinity);
+        forms.push(alt(seq(item(true, container), rest), seq(item(true, scalar), repeat(item(false, scalar), 0, Infinity), item(false, container), rest)));
+      } else forms.push(seq(item(true, any), repeat(item(false, any), 0, Infinity)));
+      if (o.flow !== null) {
+        const entry = ref(this.anyScalar(true));
+        forms.push(seq(this.open("flow", depth, slot), o.flowFirst, entry, repeat(seq(o.flowComma, entry), 0, Infinity), o.flowEnd));
+      }
       const also = this.arrayAlsoAt(depth, slot);
       if (also) {
         const zeroItem = (first: boolean) => seq(this.lead("array", also.depth, also.slot, first), ref(this.anyRule(also.depth + 1, "item")));
@@ -354,9 +399,18 @@ interface Out<T> {
   start: T;
   /** After the root value (exact: an optional line break). */
   end: T;
+  /** Arrays of scalars in flow style (`[a, b]`): "only" so (exact), "also" so (flexible), or never (null). */
+  flow: "only" | "also" | null;
+  /** After `[`, before the first entry (exact: nothing; flexible: up to maxSpaces spaces). */
+  flowFirst: T;
+  /** Between two entries (exact: `, `; flexible: `,` and up to 1 + maxSpaces spaces). */
+  flowComma: T;
+  /** After the last entry (exact: `]`; flexible: up to maxSpaces spaces, then `]`). */
+  flowEnd: T;
 }
 
-const STRING_OUT: Out<string> = { text: (s) => s, join: (p) => p.join(""), sp: " ", eol: "\n", zeroIndent: false, either: (a) => a, start: "", end: "" };
+const STRING_OUT: Out<string> = { text: (s) => s, join: (p) => p.join(""), sp: " ", eol: "\n", zeroIndent: false, either: (a) => a, start: "", end: "", flow: "only", flowFirst: "", flowComma: ", ", flowEnd: "]" };
+const STRING_BLOCK_OUT: Out<string> = { ...STRING_OUT, flow: null };
 /** A sequence of nodes, with adjacent literals joined into one. */
 function joinNodes(parts: Node[]): Node {
   const out: Node[] = [];
@@ -367,10 +421,25 @@ function joinNodes(parts: Node[]): Node {
   }
   return out.length === 1 ? out[0] : seq(...out);
 }
-const EXACT_OUT: Out<Node> = { text: literal, join: joinNodes, sp: literal(" "), eol: literal("\n"), zeroIndent: false, either: (a) => a, start: literal(""), end: optional(literal("\n")) };
+const EXACT_OUT: Out<Node> = {
+  text: literal,
+  join: joinNodes,
+  sp: literal(" "),
+  eol: literal("\n"),
+  zeroIndent: false,
+  either: (a) => a,
+  start: literal(""),
+  end: optional(literal("\n")),
+  flow: "only",
+  flowFirst: literal(""),
+  flowComma: literal(", "),
+  flowEnd: literal("]"),
+};
+/** The exact layout with `flowSequences: "never"`: every non-empty array in block style. */
+const EXACT_BLOCK_OUT: Out<Node> = { ...EXACT_OUT, flow: null };
 
 /** The flexible layout's nodes: runs of at most `spaces` extra spaces, at most `blank` blank lines. */
-function flexibleOut(spaces: number, blank: number): Out<Node> {
+function flexibleOut(spaces: number, blank: number, flow: boolean): Out<Node> {
   const space = literal(" ");
   const trailing = repeat(space, 0, spaces);
   const blankLines = repeat(seq(trailing, literal("\n")), 0, blank);
@@ -384,6 +453,10 @@ function flexibleOut(spaces: number, blank: number): Out<Node> {
     either: (a, b) => alt(a, b),
     start: blankLines,
     end: seq(trailing, optional(seq(literal("\n"), blankLines))),
+    flow: flow ? "also" : null,
+    flowFirst: lexeme(trailing, "yaml-flow-space"),
+    flowComma: lexeme(seq(literal(","), repeat(space, 0, 1 + spaces)), "yaml-flow-comma"),
+    flowEnd: lexeme(seq(trailing, literal("]")), "yaml-flow-end"),
   };
 }
 
@@ -397,16 +470,31 @@ function lead<T>(o: Out<T>, n: number, kind: Container, depth: number, slot: Slo
 
 /** The text of a JSON value at `depth`/`slot`; null when a number has no spelling in the dialect (1e308 and up). */
 function yamlText<T>(o: Out<T>, v: unknown, n: number, depth: number, slot: Slot): T | null {
-  const scalar = (t: string) => (slot === "root" ? o.text(t) : o.join([o.sp, o.text(t)]));
+  const scalar = (t: string) => (slot === "root" || slot === "flow" ? o.text(t) : o.join([o.sp, o.text(t)]));
+  // An entry of a flow sequence is a scalar.
+  if (slot === "flow" && typeof v === "object" && v !== null) return null;
   if (v === null) return scalar("null");
   if (typeof v === "boolean") return scalar(String(v));
   if (typeof v === "number") {
     const t = yamlNumber(v);
     return t === null ? null : scalar(t);
   }
-  if (typeof v === "string") return scalar(yamlString(v, "block"));
+  if (typeof v === "string") return scalar(yamlString(v, slot === "flow" ? "flow" : "block"));
   if (Array.isArray(v)) {
     if (v.length === 0) return scalar("[]");
+    let flow: T | null = null;
+    if (o.flow !== null && v.every((x) => typeof x !== "object" || x === null)) {
+      // In flow style: `[a, b]`.
+      const parts: T[] = [slot === "root" ? o.text("[") : o.join([o.sp, o.text("[")])];
+      for (let i = 0; i < v.length; i++) {
+        const x = yamlText(o, v[i], n, depth + 1, "flow");
+        if (x === null) return null;
+        parts.push(i === 0 ? o.flowFirst : o.flowComma, x);
+      }
+      parts.push(o.flowEnd);
+      flow = o.join(parts);
+      if (o.flow === "only") return flow;
+    }
     // At (depth, slot), or (flexible, under a key) at the key's column: laid out as a member one level up.
     const at = (d: number, s: Slot): T | null => {
       const parts: T[] = [];
@@ -418,8 +506,9 @@ function yamlText<T>(o: Out<T>, v: unknown, n: number, depth: number, slot: Slot
       return o.join(parts);
     };
     const indented = at(depth, slot);
-    if (indented === null || !o.zeroIndent || slot !== "member" || depth === 0) return indented;
-    return o.either(indented, at(depth - 1, "member")!);
+    if (indented === null) return null;
+    const block = !o.zeroIndent || slot !== "member" || depth === 0 ? indented : o.either(indented, at(depth - 1, "member")!);
+    return flow === null ? block : o.either(flow, block);
   }
   const parts: T[] = [];
   const entries = Object.entries(v as Record<string, unknown>);
@@ -437,7 +526,7 @@ function yamlText<T>(o: Out<T>, v: unknown, n: number, depth: number, slot: Slot
  * of a schema the value satisfies accepts; keys in the value's order), with a
  * final line break; null when a number has no spelling here (1e308 and up).
  */
-export function stringifyYaml(v: unknown, indent = 2): string | null {
-  const t = yamlText(STRING_OUT, v, indent, 0, "root");
+export function stringifyYaml(v: unknown, indent = 2, flowSequences: "scalars" | "never" = "scalars"): string | null {
+  const t = yamlText(flowSequences === "scalars" ? STRING_OUT : STRING_BLOCK_OUT, v, indent, 0, "root");
   return t === null ? null : `${t}\n`;
 }
