@@ -31,7 +31,7 @@ import { LimitError, TokenMask, type Sampler, type Vocabulary } from "@formwork/
 import type { GrammarMatcher } from "@formwork/grammar";
 import type { DecodedToken, DecodeEnd, DecodeStats, SequenceOptions, StopReason } from "./decode-types.js";
 import { fastForwardTokens, type Tokenize } from "./fast-forward.js";
-import { finishPlan, fitsBudget } from "./length-budget.js";
+import { finishPlan, fitsBudget, tokensToFinish } from "./length-budget.js";
 import type { Candidates, LogitsSource } from "./native-logits.js";
 
 /** What the sequences of one loop share. */
@@ -101,7 +101,7 @@ export class SequenceDecoder {
     this.signal = o.signal;
     this.marker = o.startAfter !== undefined && o.startAfter !== "" && matcher ? o.startAfter : undefined;
     this.markerTokens = this.marker ? [...shared.tokenize(this.marker)] : [];
-    this.startNeed = matcher ? matcher.minTokensToFinish() : 0;
+    this.startNeed = matcher ? tokensToFinish(matcher) : 0;
     if (matcher && this.startNeed + this.markerTokens.length > o.maxTokens) {
       throw new LimitError(
         "budget-too-small",
@@ -161,7 +161,7 @@ export class SequenceDecoder {
         matcher.acceptToken(id);
         n++;
       }
-      if (n > 0 && matcher.minTokensToFinish() > left - n) {
+      if (n > 0 && tokensToFinish(matcher) > left - n) {
         matcher.rollback(n);
         n = 0;
       }
