@@ -31,7 +31,7 @@ import { LimitError, TokenMask, type Sampler, type Vocabulary } from "@formwork/
 import type { GrammarMatcher } from "@formwork/grammar";
 import type { DecodedToken, DecodeEnd, DecodeStats, SequenceOptions, StopReason } from "./decode-types.js";
 import { fastForwardTokens, type Tokenize } from "./fast-forward.js";
-import { finishPlan, fitsBudget, tokensToFinish } from "./length-budget.js";
+import { acceptIfFits, finishPlan, tokensToFinish } from "./length-budget.js";
 import type { Candidates, LogitsSource } from "./native-logits.js";
 
 /** What the sequences of one loop share. */
@@ -84,6 +84,8 @@ export class SequenceDecoder {
   // Budget checks of the current step: fitMemo[id] is fitStep (fits) or fitStep + 1 (does not) when asked this step.
   private fitMemo: Int32Array | null = null;
   private fitStep = 0;
+  // The token the last budget check left accepted on the matcher (it fitted), or -1: kept when it is the one drawn.
+  private held = -1;
   private plan: number[] | null = null;
   private readonly violations0: number;
 
@@ -263,6 +265,7 @@ export class SequenceDecoder {
         this.end("eog");
         return;
       }
+      this.release(matcher);
       // No candidate fits the budget: follow a plan that finishes in time. A plan kept from the
       // last step is still valid; a new one has minTokensToFinish() tokens, which the last check fitted.
       if (!this.plan || this.plan.length === 0) this.plan = finishPlan(matcher);
@@ -276,8 +279,13 @@ export class SequenceDecoder {
     if (this.plan && this.plan[0] === chosen) this.plan = this.plan.slice(1);
     else this.plan = null;
 
-    if (constrained && !matcher.acceptToken(chosen)) {
-      throw new Error(`internal: the matcher refused token ${chosen}, which its mask allowed`);
+    if (constrained) {
+      // The budget check of the drawn token left it accepted: keep it; else undo what it left and accept.
+      if (this.held === chosen) this.held = -1;
+      else {
+        this.release(matcher);
+        if (!matcher.acceptToken(chosen)) throw new Error(`internal: the matcher refused token ${chosen}, which its mask allowed`);
+      }
     }
     if (vocabulary.isEog(chosen)) {
       this.end("eog");
@@ -328,7 +336,10 @@ export class SequenceDecoder {
     return true;
   }
 
-  /** Whether token `id` keeps a finish within the budget (end tokens always do); asked once per token and step. */
+  /**
+   * Whether token `id` keeps a finish within the budget (end tokens always do); asked once per token and
+   * step. A token that fits stays accepted on the matcher (`held`) until the next check or the draw.
+   */
   private fits(matcher: GrammarMatcher, id: number): boolean {
     const vocabulary = this.s.vocabulary;
     if (vocabulary.isEog(id)) return true;
@@ -336,11 +347,21 @@ export class SequenceDecoder {
     if (memo[id] === this.fitStep) return true;
     if (memo[id] === this.fitStep + 1) return false;
     const g = now();
-    const ok = fitsBudget(matcher, id, this.left);
+    this.release(matcher);
+    const ok = acceptIfFits(matcher, id, this.left);
+    if (ok) this.held = id;
     this.stats.grammarMs += now() - g;
     memo[id] = ok ? this.fitStep : this.fitStep + 1;
     if (!ok) this.stats.budgetRejections++;
     return ok;
+  }
+
+  /** Rolls back the token a budget check left accepted, if any. */
+  private release(matcher: GrammarMatcher): void {
+    if (this.held >= 0) {
+      matcher.rollback(1);
+      this.held = -1;
+    }
   }
 
   private checkStops(id: number): boolean {

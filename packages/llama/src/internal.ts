@@ -5,7 +5,7 @@ export { NativeLogits, ALLOWED_BIAS, candidatesToRead, DEFAULT_CANDIDATES, SMALL
 export type { Candidates, LogitsSource } from "./native-logits.js";
 export { fastForwardTokens } from "./fast-forward.js";
 export type { Tokenize } from "./fast-forward.js";
-export { greedyTokens, finishPlan, fitsBudget, everyByteIsToken, tokensToFinish } from "./length-budget.js";
+export { greedyTokens, finishPlan, fitsBudget, acceptIfFits, everyByteIsToken, tokensToFinish } from "./length-budget.js";
 export { parsePartialJson } from "./partial-json.js";
 export { promptTokens } from "./prompt.js";
 export { checkNodeLlamaCppVersion, nodeLlamaCppVersion } from "./version.js";

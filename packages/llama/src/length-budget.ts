@@ -82,8 +82,19 @@ export function tokensToFinish(matcher: GrammarMatcher): number {
  * matcher's configurations) fits; otherwise `tokensToFinish` (memoised).
  */
 export function fitsBudget(matcher: GrammarMatcher, id: number, left: number): boolean {
+  const ok = acceptIfFits(matcher, id, left);
+  if (ok) matcher.rollback(1);
+  return ok;
+}
+
+/**
+ * `fitsBudget`, except that a token that fits stays accepted (the caller
+ * rolls it back, or keeps it when it is the one drawn: one accept fewer per
+ * token). The matcher is unchanged when it returns false.
+ */
+export function acceptIfFits(matcher: GrammarMatcher, id: number, left: number): boolean {
   if (!matcher.acceptToken(id)) return false;
   const ok = matcher.isTerminated() || (matcher.minBytesToFinish() <= left - 1 && everyByteIsToken(matcher.compiled.trie)) || tokensToFinish(matcher) <= left - 1;
-  matcher.rollback(1);
+  if (!ok) matcher.rollback(1);
   return ok;
 }

@@ -8,7 +8,7 @@ import { TokenMask, TokenTrie, Vocabulary } from "@formwork/core";
 import { resolveConstraint } from "@formwork/constraint";
 import type { GrammarMatcher } from "@formwork/grammar";
 import type { LoadedModel } from "@formwork/llama";
-import { everyByteIsToken, fitsBudget, tokensToFinish } from "@formwork/llama/internal";
+import { acceptIfFits, everyByteIsToken, fitsBudget, tokensToFinish } from "@formwork/llama/internal";
 import { tinyModel } from "./support.js";
 
 let model: LoadedModel;
@@ -81,6 +81,12 @@ describe("fitsBudget (length-aware decoding)", () => {
             for (let left = Math.max(1, min - 2); left <= min + 12; left++) {
               const want = reference(matcher, id, left);
               expect(fitsBudget(matcher, id, left), `${name} step ${step} token ${id} left ${left}`).toBe(want);
+              // acceptIfFits: the same answer, the token left accepted exactly when it fits.
+              const before = matcher.shortestCompletion()?.join(",");
+              const kept = acceptIfFits(matcher, id, left);
+              expect(kept).toBe(want);
+              if (kept) matcher.rollback(1);
+              expect(matcher.shortestCompletion()?.join(","), `${name} step ${step} token ${id}: state restored`).toBe(before);
               checks++;
               if (want) fitting++;
               else refused++;
