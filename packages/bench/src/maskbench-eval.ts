@@ -76,6 +76,10 @@ export interface MaskBenchFileResult {
   zeroIndentTexts?: number;
   /** Of those, accepted (each one must be: it counts as a valid instance rejected otherwise). */
   zeroIndentAccepted?: number;
+  /** YAML flexible layout: valid instances whose `yaml` package text in block style only (`flowSequences: "never"`) differs from the flow one and reads the same everywhere. */
+  blockTexts?: number;
+  /** Of those, accepted (each one must be, as above). */
+  blockAccepted?: number;
 }
 
 /**
@@ -214,7 +218,7 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
     validInstances: doc.tests.filter((t) => t.valid).length,
     validAccepted: 0,
     ...(ctx.syntax === "yaml" ? { unsafeTexts: 0, unsafeAccepted: 0, dialectRejected: 0 } : {}),
-    ...(ctx.syntax === "yaml" && ctx.yamlLayout === "flexible" ? { zeroIndentTexts: 0, zeroIndentAccepted: 0 } : {}),
+    ...(ctx.syntax === "yaml" && ctx.yamlLayout === "flexible" ? { zeroIndentTexts: 0, zeroIndentAccepted: 0, blockTexts: 0, blockAccepted: 0 } : {}),
   };
   const useMasks = ctx.masks ?? true;
   let grammar: Grammar;
@@ -304,6 +308,16 @@ export function evaluateMaskBenchFile(file: string, doc: MaskBenchDoc, ctx: Mask
               if (zeroOk) r.zeroIndentAccepted!++;
               ok &&= zeroOk;
             } else ok ||= zeroOk;
+          }
+          // It also takes arrays of scalars in block style: the package's text without flow sequences.
+          const block = yamlPackageText(t.data, {}, "never");
+          if (block !== pkg && readsSameEverywhere(block, t.data)) {
+            const blockOk = accept(block);
+            if (t.valid) {
+              r.blockTexts!++;
+              if (blockOk) r.blockAccepted!++;
+              ok &&= blockOk;
+            } else ok ||= blockOk;
           }
         }
       } else {

@@ -307,13 +307,23 @@ async function main(): Promise<number> {
       schemasFullYaml: rows.filter((x) => x.yaml === x.n).length,
       schemasFullYamlOfSafe: rows.filter((x) => x.yaml === x.n - x.unsafe).length,
       dialectRejected: yr.filter((r) => both.has(r.file)).reduce((a, r) => a + (r.dialectRejected ?? 0), 0),
-      ...(layout === "flexible" ? { zeroIndentTexts: yr.reduce((a, r) => a + (r.zeroIndentTexts ?? 0), 0), zeroIndentAccepted: yr.reduce((a, r) => a + (r.zeroIndentAccepted ?? 0), 0) } : {}),
+      ...(layout === "flexible"
+        ? {
+            zeroIndentTexts: yr.reduce((a, r) => a + (r.zeroIndentTexts ?? 0), 0),
+            zeroIndentAccepted: yr.reduce((a, r) => a + (r.zeroIndentAccepted ?? 0), 0),
+            blockTexts: yr.reduce((a, r) => a + (r.blockTexts ?? 0), 0),
+            blockAccepted: yr.reduce((a, r) => a + (r.blockAccepted ?? 0), 0),
+          }
+        : {}),
       byFile: rows,
     };
     yaml.completeness = completeness;
     log(`${label} completeness, ${rows.length} schemas both compile with valid instances (${completeness.instances} instances): accepted JSON ${completeness.jsonAccepted}, YAML (\`yaml\` package text) ${completeness.yamlAccepted}; mean per-schema share JSON ${completeness.meanShareJson}%, YAML ${completeness.meanShareYaml}% (${r1((100 * completeness.meanShareYaml) / Math.max(1e-9, completeness.meanShareJson))}% of JSON's); schemas with every instance accepted JSON ${completeness.schemasFullJson}, YAML ${completeness.schemasFullYaml}`);
     log(`  \`yaml\` texts that some YAML 1.1/1.2 resolver reads differently (rejected by design): ${completeness.unsafeTexts}, accepted ${completeness.unsafeAccepted} (must be 0); of the rest, mean per-schema share YAML ${completeness.meanShareYamlOfSafe}%, schemas with all accepted ${completeness.schemasFullYamlOfSafe}; dialect texts (stringifyYaml) rejected ${completeness.dialectRejected}`);
-    if (layout === "flexible") log(`  \`yaml\` texts with indentSeq: false (sequences at their key's column) of valid instances: ${completeness.zeroIndentTexts}, accepted ${completeness.zeroIndentAccepted} (each rejected one is a valid instance rejected)`);
+    if (layout === "flexible") {
+      log(`  \`yaml\` texts with indentSeq: false (sequences at their key's column) of valid instances: ${completeness.zeroIndentTexts}, accepted ${completeness.zeroIndentAccepted} (each rejected one is a valid instance rejected)`);
+      log(`  \`yaml\` texts in block style only (arrays of scalars as block sequences) of valid instances: ${completeness.blockTexts}, accepted ${completeness.blockAccepted} (each rejected one is a valid instance rejected)`);
+    }
     for (const x of rows.filter((x) => x.yaml < x.json)) log(`  share below JSON's: ${x.file}: YAML ${x.yaml}/${x.n} (${x.unsafe} not read alike), JSON ${x.json}/${x.n}`);
     if (completeness.unsafeAccepted > 0) code = 1;
     log(`  ${label} refusals: ${JSON.stringify(yt.refusals)}`);
@@ -325,7 +335,7 @@ async function main(): Promise<number> {
   if (opt.tokens) {
     // Tokens per valid instance with the Qwen tokenizer: the cost teams choose YAML for.
     const count = (s: string) => tokenizer.encode(s, { add_special_tokens: false }).length;
-    const sum = { instances: 0, jsonCompact: 0, jsonPretty: 0, yaml: 0 };
+    const sum = { instances: 0, jsonCompact: 0, jsonPretty: 0, yaml: 0, yamlBlock: 0 };
     for (const file of files) {
       const doc = JSON.parse(readFileSync(join(opt.data, file), "utf8")) as { tests: { data: unknown; valid: boolean }[] };
       for (const t of doc.tests) {
@@ -335,10 +345,14 @@ async function main(): Promise<number> {
         sum.jsonCompact += count(JSON.stringify(t.data));
         sum.jsonPretty += count(JSON.stringify(t.data, null, 2));
         sum.yaml += count(y.replace(/\n$/, ""));
+        // The same layout with every array in block style (flowSequences: "never"): what flow sequences save.
+        sum.yamlBlock += count(stringifyYaml(t.data, 2, "never")!.replace(/\n$/, ""));
       }
     }
-    tokens = { ...sum, yamlVsCompact: Math.round((1000 * sum.yaml) / sum.jsonCompact) / 1000, yamlVsPretty: Math.round((1000 * sum.yaml) / sum.jsonPretty) / 1000 };
+    const ratio = (a: number, b: number) => Math.round((1000 * a) / b) / 1000;
+    tokens = { ...sum, yamlVsCompact: ratio(sum.yaml, sum.jsonCompact), yamlVsPretty: ratio(sum.yaml, sum.jsonPretty), yamlBlockVsCompact: ratio(sum.yamlBlock, sum.jsonCompact), yamlBlockVsPretty: ratio(sum.yamlBlock, sum.jsonPretty) };
     log(`tokens (Qwen) over ${sum.instances} valid instances: compact JSON ${sum.jsonCompact}, pretty JSON ${sum.jsonPretty}, YAML ${sum.yaml}; YAML / compact ${tokens.yamlVsCompact}, YAML / pretty ${tokens.yamlVsPretty}`);
+    log(`  YAML with every array in block style (flowSequences: "never") ${sum.yamlBlock}; / compact ${tokens.yamlBlockVsCompact}, / pretty ${tokens.yamlBlockVsPretty}`);
   }
   if (opt.json) console.log(JSON.stringify({ ...summary, ...yamlRuns, ...(tokens ? { tokens } : {}) }));
   if (opt.reference) {

@@ -140,9 +140,10 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, 
       const scalars: Variant = { tag: "s", frame: [frame(SCALAR_TYPES, frames[0].ptr, frames[0].base)], container: false };
       const containers: Variant = { tag: "c", frame: [frame(CONTAINER_TYPES, frames[0].ptr, frames[0].base)], container: true };
       const positions = Array.from({ length: L + 1 }, (_, i) => i);
-      if (positions.every((i) => isEmpty(itemWith(i, "c", containers.frame)))) return EMPTY;
-      // Items that are never scalars: the block form as it is, every non-empty array needs no count.
+      // Items that are never scalars (cheap to learn: their kinds meet no scalar kind): the block form as
+      // it is, with no count. Asked first, so that object items are not compiled a second time.
       if (positions.every((i) => isEmpty(itemWith(i, "s", scalars.frame)))) needContainer = false;
+      else if (positions.every((i) => isEmpty(itemWith(i, "c", containers.frame)))) return EMPTY;
       else variants = [scalars, containers];
     }
 
