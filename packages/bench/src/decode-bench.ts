@@ -17,7 +17,13 @@
  * tokens after the first), medians over the seeds; engines interleaved per
  * seed. CPU ms/token (process CPU time over all threads per output token,
  * prompt included) is also given: it is less disturbed by other processes
- * on a shared machine than wall time. "wall/output" is prompt + decode for Formwork's output against
+ * on a shared machine than wall time. "loop CPU ms/step" is the CPU time
+ * from the first token to the end over the native steps after the first
+ * (each samples one token, an end token included), plain against Formwork
+ * without fast-forward: the decode loop's per-token cost without the
+ * per-call prompt, compile and set-up that "CPU ms/token" spreads over the
+ * output (most of it for short outputs such as number-list's ~8 tokens).
+ * "wall/output" is prompt + decode for Formwork's output against
  * plain decoding of the same number of tokens (prompt + tokens × plain
  * ms/token): below 1 means fast-forward more than pays for the constraint.
  *
@@ -102,6 +108,10 @@ interface Run {
   decodeMs: number;
   /** Process CPU time (all threads) for the whole run, prompt included. */
   cpuMs: number;
+  /** Process CPU time from the first token to the end (the decode loop without the prompt, compile and set-up). */
+  loopCpuMs: number;
+  /** Native steps after the first token's (each samples one token, the end token included). */
+  loopSteps: number;
   valid: boolean;
   forced?: number;
 }
@@ -146,6 +156,7 @@ const cpuSince = (c0: NodeJS.CpuUsage) => {
   return (c.user + c.system) / 1000;
 };
 const cpuPerToken = (r: Run) => (r.tokens > 0 ? r.cpuMs / r.tokens : NaN);
+const loopCpuPerStep = (r: Run) => (r.loopSteps > 0 ? r.loopCpuMs / r.loopSteps : NaN);
 const perToken = (r: Run) => (r.tokens > 1 ? r.decodeMs / (r.tokens - 1) : NaN);
 
 // node-llama-cpp, resolved from @formwork/llama's own dependency so the grammar classes are the
@@ -205,10 +216,16 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let tFirst = 0;
+  let cFirst = 0;
+  let steps = 0;
   const out: number[] = [];
   const it = seq.evaluate(prompt, { temperature, seed, ...NLC_SAMPLING, ...(grammarState ? { grammarEvaluationState: grammarState() } : {}) });
   for await (const token of it) {
-    if (tFirst === 0) tFirst = performance.now();
+    steps++;
+    if (tFirst === 0) {
+      tFirst = performance.now();
+      cFirst = cpuSince(c0);
+    }
     if (loaded.model.isEogToken(token as never)) break;
     out.push(token);
     if (out.length >= maxTokens) break;
@@ -217,7 +234,7 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   const tEnd = performance.now();
   const cpuMs = cpuSince(c0);
   const text = loaded.model.detokenize(out as never);
-  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, valid: true }, text };
+  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: steps - 1, valid: true }, text };
 }
 
 /** `--calls`: one line per generate call (no fast-forward, K = 256 and every allowed token). */
@@ -266,8 +283,8 @@ async function main(): Promise<void> {
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | loop CPU ms/step plain / no-ff | loop CPU overhead ms/step (no-ff − plain) | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
       const schema = SCHEMAS[name];
@@ -299,13 +316,20 @@ async function main(): Promise<void> {
           progress("nlc-grammar", nlcg[nlcg.length - 1]);
           for (const [ff, list, candidates] of [[true, fw, undefined], [false, noff, undefined], [false, noffExact, Infinity]] as const) {
             const c0 = process.cpuUsage();
-            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates, ...formworkSampling(opt.sampling) });
-            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs: cpuSince(c0), valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
+            let cFirst = -1;
+            const onText = () => {
+              if (cFirst < 0) cFirst = cpuSince(c0);
+            };
+            const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates, onText, ...formworkSampling(opt.sampling) });
+            const cpuMs = cpuSince(c0);
+            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: r.stats.steps - 1, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
             progress(candidates ? "formwork-noff-exact" : ff ? "formwork" : "formwork-noff", list[list.length - 1]);
           }
         }
         const p = median(plain.map(perToken)), n = median(nlcg.map(perToken)), f = median(fw.map(perToken)), f0 = median(noff.map(perToken));
         const cp = median(plain.map(cpuPerToken)), cn = median(nlcg.map(cpuPerToken)), cf = median(fw.map(cpuPerToken)), cf0 = median(noff.map(cpuPerToken));
+        // The loop alone: CPU from the first token to the end per native step after it, plain vs no fast-forward (every token sampled).
+        const lp = median(plain.map(loopCpuPerStep)), lf0 = median(noff.map(loopCpuPerStep));
         // Exact sampling (`candidates: Infinity`: every allowed token back) against the default K (256, or 64 with top-k 40), both without fast-forward, same seeds.
         const fx = median(noffExact.map(perToken)), cfx = median(noffExact.map(cpuPerToken));
         const fwTokens = median(fw.map((r) => r.tokens));
@@ -323,6 +347,8 @@ async function main(): Promise<void> {
           overheadMsPerToken: f0 - p,
           cpuMsPerToken: { plain: cp, nlcGrammar: cn, formwork: cf, formworkNoFastForward: cf0 },
           cpuOverheadMsPerToken: cf0 - cp,
+          loopCpuMsPerStep: { plain: lp, formworkNoFastForward: lf0 },
+          loopCpuOverheadMsPerStep: lf0 - lp,
           formworkNoFastForwardExactMsPerToken: fx,
           exactOverK256: fx / f0,
           exactOverK256Cpu: cfx / cf0,
@@ -341,7 +367,7 @@ async function main(): Promise<void> {
         rows.push(row);
         const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
         say(
-          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(lp)} / ${x(lf0)} | ${x(lf0 - lp)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
         );
       }
     }
