@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Rng, TokenMask, type Vocabulary } from "@formwork/core";
 import { GrammarCompiler, parseGbnf, type CompiledGrammar, type GrammarMatcher } from "@formwork/grammar";
-import { compileSchema } from "@formwork/json-schema";
+import { compileSchema, stringifyYaml } from "@formwork/json-schema";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
 
 const repoRoot = resolve(import.meta.dirname, "..");
@@ -123,6 +123,22 @@ describe("masks equal brute force over the whole vocabulary (Qwen, acceptToken o
     it(`regex ${pattern}`, () => {
       const g = new GrammarCompiler(vocab).compile(compileSchema({ type: "string", pattern }).grammar);
       expect(walk(g, null, 8, new Rng(pattern.length))).toEqual([]);
+    }, 300_000);
+  }
+
+  // YAML (issue 12): plain scalars are character runs broken by spaces and `:` (slices of mode
+  // `+y`), bounded strings counted forms; the steps of a text deep into them, then random walks.
+  const yamlCases: { schema: unknown; value: unknown }[] = [
+    { schema: { type: "object", properties: { text: { type: "string" }, n: { type: "number" } }, required: ["text"] }, value: { text: "Zoë «Ωmega» 中文 and more words: a#b", n: 1.5 } },
+    { schema: { type: "object", properties: { title: { type: "string", maxLength: 40 }, tags: { type: "array", items: { type: "string", maxLength: 8 } } }, required: ["title"] }, value: { title: "Machine Learning 中文 and to", tags: ["a b", "x:y"] } },
+  ];
+  for (const [i, c] of yamlCases.entries()) {
+    it(`YAML ${JSON.stringify(c.schema).slice(0, 80)}`, async () => {
+      const tok = await hfTokenizer("qwen3");
+      const g = new GrammarCompiler(vocab).compile(compileSchema(c.schema, { syntax: "yaml" }).grammar);
+      const rng = new Rng(40 + i);
+      const ids = tok.encode(stringifyYaml(c.value)!, { add_special_tokens: false });
+      expect([...walk(g, ids, 10, rng), ...walk(g, null, 8, rng)]).toEqual([]);
     }, 300_000);
   }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { TokenKind, TokenMask, Vocabulary } from "@formwork/core";
 import { GrammarCompiler, parseGbnf, type CompiledGrammar } from "@formwork/grammar";
 import { sliceTuning } from "@formwork/grammar/internal";
-import { compileSchema } from "@formwork/json-schema";
+import { compileSchema, stringifyYaml } from "@formwork/json-schema";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
 
 const cases: { name: string; schema: unknown; values: unknown[] }[] = [
@@ -115,6 +115,39 @@ describe("token cache: runs in called rules equal the plain walk (Qwen, every to
   }
 });
 
+// Run states that call rules (a YAML plain scalar can end after any character, and the next key is
+// a call): the cache entry starts from the slice only when what the calls read is outside the run's
+// set, and a called rule that may read nothing can end the caller's rule at any exit.
+const callingRunCases: { name: string; gbnf: string; called: string; texts: string[] }[] = [
+  {
+    name: "a call from the loop that starts with a byte of the set (no slice)",
+    // Qwen splits ASCII letters from punctuation and digits: x starts with a letter, then leaves the set.
+    gbnf: [String.raw`root ::= "<" [a-zA-Z ]* x? ">" x`, String.raw`x ::= "ió" [a-z]*`].join("\n"),
+    called: "x",
+    texts: ["<la informaci\u00f3n>i\u00f3n", "<acci\u00f3n>i\u00f3"],
+  },
+  {
+    name: "a call that may read nothing ends the rule anywhere (escapes at exits)",
+    gbnf: [String.raw`root ::= "(" item ")" ";" item "." opt`, String.raw`item ::= [a-zA-Z ]* opt`, String.raw`opt ::= "" | "#" [0-9]`].join("\n"),
+    called: "opt",
+    texts: ["(ab cd#1);xy.#2", "(hello);world."],
+  },
+];
+
+describe("token cache: runs through states that call rules equal the plain walk (Qwen, every token)", () => {
+  const vocab = qwenVocabulary();
+  for (const c of callingRunCases) {
+    it(c.name, async () => {
+      const tok = await hfTokenizer("qwen3");
+      const g = parseGbnf(c.gbnf);
+      const withRuns = new GrammarCompiler(vocab, { inlineLimit: 0 }).compile(g);
+      const plain = new GrammarCompiler(vocab, { inlineLimit: 0, precomputeSlices: false }).compile(g);
+      expect(withRuns.stats.calledRules).toContain(c.called);
+      for (const text of c.texts) expect(lockstep(withRuns, plain, tok.encode(text, { add_special_tokens: false })), text).toEqual([]);
+    }, 120_000);
+  }
+});
+
 // Qwen has no token holding U+2028/U+2029, so the exits in the middle of a character (a regex `.`
 // leaves those two out) are checked on a vocabulary made for it: every printable ASCII character,
 // words, the two characters alone and inside words, their partial bytes, and their neighbours.
@@ -161,6 +194,85 @@ describe("token cache: exits inside a character (regex dot), synthetic vocabular
       const withRuns = new GrammarCompiler(vocab).compile(g);
       const plain = new GrammarCompiler(vocab, { precomputeSlices: false }).compile(g);
       for (const v of values) expect(lockstep(withRuns, plain, encode(JSON.stringify(v))), JSON.stringify(v)).toEqual([]);
+    });
+  }
+});
+
+// YAML scalars (compileSchema with syntax "yaml"): plain scalars are runs over printable characters
+// but C1 controls, U+2028/9, U+FEFF, U+FFFE/F (slice mode `+y`), broken by spaces and `:`.
+const yamlCases: { name: string; schema: unknown; values: unknown[] }[] = [
+  { name: "YAML: unbounded plain and quoted strings", schema: { type: "object", properties: { text: { type: "string" }, n: { type: "integer" } }, required: ["text"] }, values: [{ text: "Zoë «Ωmega» 中文 🎉 a:b c#d", n: 3 }, { text: "yes" }, { text: "a: b \u0085" }] },
+  { name: "YAML: bounded strings (counted sentence and word forms)", schema: { type: "object", properties: { title: { type: "string", maxLength: 80 }, id: { type: "string", maxLength: 12 } }, required: ["title"] }, values: [{ title: "Introduction to Machine Learning and to Natural Language Processing 中文", id: "ab:c/d-中" }, { title: "x" }] },
+  { name: "YAML: list of strings and nested keys", schema: { type: "object", properties: { tags: { type: "array", items: { type: "string" } }, meta: { type: "object", additionalProperties: { type: "string" } } } }, values: [{ tags: ["alpha beta", "γ", "2024-01-01", "on"], meta: { "key one": "value: two", k: "http://x.y/z" } }] },
+];
+
+describe("token cache: runs and slices equal the plain trie walk on YAML grammars (Qwen, every token)", () => {
+  const vocab = qwenVocabulary();
+  for (const c of yamlCases) {
+    it(c.name, async () => {
+      const tok = await hfTokenizer("qwen3");
+      const g = compileSchema(c.schema, { syntax: "yaml" }).grammar;
+      const withRuns = new GrammarCompiler(vocab).compile(g);
+      const plain = new GrammarCompiler(vocab, { precomputeSlices: false }).compile(g);
+      for (const v of c.values) {
+        const text = stringifyYaml(v)!;
+        expect(lockstep(withRuns, plain, tok.encode(text, { add_special_tokens: false })), text).toEqual([]);
+      }
+    }, 120_000);
+  }
+});
+
+// Qwen holds few of the characters YAML scalars leave out inside a UTF-8 sequence (U+0085, U+FEFF,
+// U+FFFE/F after C2, EF BB, EF BF): a vocabulary made for them, their neighbours and partial bytes.
+describe("token cache: exits inside a character (YAML scalars), synthetic vocabulary", () => {
+  const enc = new TextEncoder();
+  const texts = new Set<string>();
+  for (let c = 0x20; c < 0x7f; c++) texts.add(String.fromCharCode(c));
+  for (const w of ["ab", "abc", "\n", "a\n", "k:", ": ", "\u0085", "x\u0085", "\u0085y", "\u00a0", "\u009f", "\u00a9b", "\ufeff", "a\ufeff", "\ufefe", "\uff00", "\ufffd", "\ufffe", "\uffff", "\uffbf", "\u2028", "x\u2029", "\u2027", "中", "é", "ab c", " d", "b\u0085x", "\u0085x", "a\ufeffy", "\ufffez", "c\ufffez", "\u2028w", '"', '",', 'a"']) texts.add(w);
+  const tokens = [...texts].map((t) => enc.encode(t));
+  tokens.push(Uint8Array.of(0xc2), Uint8Array.of(0xef), Uint8Array.of(0xef, 0xbb), Uint8Array.of(0xef, 0xbf), Uint8Array.of(0x85), Uint8Array.of(0xbf, 0x61), Uint8Array.of(0xbe), Uint8Array.of(0xbb, 0xbf), Uint8Array.of(0xe2, 0x80));
+  const kinds = tokens.map(() => TokenKind.Normal);
+  tokens.push(enc.encode("<eos>"));
+  kinds.push(TokenKind.Control);
+  const vocab = new Vocabulary({ tokens, kinds, eog: [tokens.length - 1], eos: tokens.length - 1, name: "yaml-chars-test" });
+  const idOf = (bytes: Uint8Array) => tokens.findIndex((t) => t.length === bytes.length && t.every((b, i) => b === bytes[i]));
+  const encode = (text: string): number[] => {
+    const b = enc.encode(text);
+    const out: number[] = [];
+    for (let i = 0; i < b.length; ) {
+      let best = -1, len = 0;
+      for (let j = Math.min(b.length, i + 8); j > i; j--) {
+        const id = idOf(b.slice(i, j));
+        if (id >= 0) {
+          best = id;
+          len = j - i;
+          break;
+        }
+      }
+      if (best < 0) throw new Error(`no token at ${i}`);
+      out.push(best);
+      i += len;
+    }
+    return out;
+  };
+  // In YAML grammars those characters lead nowhere; the pattern (a JSON string) reads each of
+  // them into a state of its own, so the exits in their middle lead somewhere.
+  const pattern = "^(?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|\\u0085x|\\ufeffy|\\ufffez|\\u2028w)*$";
+  for (const [name, schema, values, syntax] of [
+    ["unbounded", { type: "object", properties: { k: { type: "string" } } }, [{ k: "a\u00a0b\ufefe\uff00c\ufffd" }, { k: "\u0085" }, { k: "x\ufeff" }], "yaml"],
+    ["bounded", { type: "object", properties: { k: { type: "string", maxLength: 9 } } }, [{ k: "ab\u00a9b c" }, { k: "\ufffd\u2027 d" }], "yaml"],
+    ["list", { type: "array", items: { type: "string" } }, [["\u00a0", "ab c", "\u2028"]], "yaml"],
+    ["JSON string whose excluded characters lead elsewhere", { type: "string", pattern }, ["ab\u0085xc\ufeffy\ufffez\u2028w", "b\u0085x"], "json"],
+    ["first character printable in YAML, then any (a funnel)", { type: "string", pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff][\\s\\S]*$" }, ["\u00a0\u0085x\ufeff", "a"], "json"],
+  ] as const) {
+    it(name, () => {
+      const g = compileSchema(schema, syntax === "yaml" ? { syntax: "yaml" } : {}).grammar;
+      const withRuns = new GrammarCompiler(vocab).compile(g);
+      const plain = new GrammarCompiler(vocab, { precomputeSlices: false }).compile(g);
+      for (const v of values) {
+        const text = syntax === "yaml" ? stringifyYaml(v)! : JSON.stringify(v);
+        expect(lockstep(withRuns, plain, encode(text)), text).toEqual([]);
+      }
     });
   }
 });

@@ -222,8 +222,8 @@ async function main(): Promise<number> {
     refusals: t.refusals,
     acceptance: opt.reference ? "reference" : "engine",
   };
-  const worst = (key: (r: MaskBenchFileResult) => number, label: string) => {
-    const top = compiled.slice().sort((a, b) => key(b) - key(a)).slice(0, 5);
+  const worst = (key: (r: MaskBenchFileResult) => number, label: string, rs = compiled) => {
+    const top = rs.slice().sort((a, b) => key(b) - key(a)).slice(0, 5);
     log(`worst by ${label}: ${top.map((r) => `${r.file} (${r1(key(r))})`).join(", ")}`);
   };
   log(`schemas ${summary.files} / compiled ${summary.compiled} / passing ${t.passing} (${summary.passingShare}%)`);
@@ -257,7 +257,16 @@ async function main(): Promise<number> {
     const yMask: number[] = [];
     const yCpu: number[] | undefined = opt.cpu ? [] : undefined;
     const yStarted = performance.now();
-    const yr = files.map((file) => evaluateMaskBenchPath(opt.data, file, { compiler: compiler!, tokenizer, masks: opt.masks, maskUs: yMask, maskCpuUs: yCpu, syntax: "yaml", yamlLayout: layout }));
+    const ySlow = new Map<string, { over300: number; maxCpuUs: number }>();
+    const yr = files.map((file) => {
+      const before = yCpu?.length ?? 0;
+      const r = evaluateMaskBenchPath(opt.data, file, { compiler: compiler!, tokenizer, masks: opt.masks, maskUs: yMask, maskCpuUs: yCpu, syntax: "yaml", yamlLayout: layout });
+      if (yCpu) {
+        const mine = yCpu.slice(before);
+        ySlow.set(file, { over300: mine.filter((x) => x > 300).length, maxCpuUs: mine.reduce((m, x) => (x > m ? x : m), 0) });
+      }
+      return r;
+    });
     const yt = totalsOf(yr);
     const yc = yr.filter((r) => r.compiled);
     const yCompile = yc.map((r) => r.compileMs).sort((a, b) => a - b);
@@ -284,6 +293,10 @@ async function main(): Promise<number> {
       seconds: r1((performance.now() - yStarted) / 1000),
     });
     log(`| ${label} | ${yt.compiled} | ${yt.passing} | ${yt.invalidAccepted} | ${yt.validRejected} | ${r1(pct(yMask, 0.5))} / ${r1(pct(yMask, 0.99))} | ${ms3(pct(yCompile, 0.5))} / ${ms3(pct(yCompile, 0.9))} | ${ms3(pct(yEngine, 0.5))} / ${ms3(pct(yEngine, 0.9))} |`);
+    if (yCpu) {
+      worst((r) => ySlow.get(r.file)?.maxCpuUs ?? 0, `${label} max mask CPU µs`, yr.filter((r) => r.compiled));
+      worst((r) => ySlow.get(r.file)?.over300 ?? 0, `${label} masks over 300 µs CPU`, yr.filter((r) => r.compiled));
+    }
     if (yCpu) log(`  ${label} mask CPU µs p50 ${pct(yCpu, 0.5)} p99 ${pct(yCpu, 0.99)} max ${yCpu[yCpu.length - 1] ?? NaN}; masks over 300 µs CPU: ${yCpu.filter((x) => x > 300).length}`);
     log(`  ${label}: files both compile: ${both.size}; passing there: JSON ${jsonPassingBoth}, YAML ${yamlPassingBoth} (${both.size ? r1((100 * yamlPassingBoth) / Math.max(1, jsonPassingBoth)) : 0}% of JSON's)`);
     // Completeness (issue 12): per schema, the share of its valid instances whose text is accepted, JSON

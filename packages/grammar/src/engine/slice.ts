@@ -39,10 +39,14 @@ export interface Slice {
   /** The parent node of each exit (0 = the root). */
   exitParent: Int32Array;
   /**
-   * 0, or 2 for an exit in the middle of a character (mode `+d`: the third byte of U+2028 or
-   * U+2029, after E2 80): the walk reads those two bytes from the run's state first.
+   * 0, or the bytes of the character above an exit in its middle (a character outside the set
+   * whose first bytes are shared with characters inside it: the third byte of U+2028 or U+2029
+   * after E2 80 in modes `+d` and `+y`; in mode `+y` also U+0080..U+009F after C2, U+FEFF after
+   * EF BB, U+FFFE/F after EF BF): the walk reads those bytes (`exitLead`) from the run's state first.
    */
   exitPre: Uint8Array;
+  /** The bytes an exit in the middle of a character reads first, first byte lowest (`exitPre[i]` of them). */
+  exitLead: Int32Array;
   /** Tokens that end inside a character (a valid UTF-8 prefix) after whole characters of C. */
   partialBits: Uint32Array;
   partialCount: number;
@@ -55,29 +59,41 @@ const slices = new WeakMap<TokenTrie, Map<string, Slice>>();
 /** Fewest ASCII bytes a state must loop on before a slice is worth it. */
 const MIN_ASCII = 32;
 
-/** The key of the slice with ASCII bytes `ascii` (128-bit set) and, when `nonAscii`, every non-ASCII scalar value. */
-export function sliceKey(ascii: Uint32Array, nonAscii: boolean | "dot"): string {
-  return `${Array.from(ascii, (w) => (w >>> 0).toString(16).padStart(8, "0")).join("")}${nonAscii === "dot" ? "+d" : nonAscii ? "+u" : ""}`;
+/** Which non-ASCII characters a slice holds besides its ASCII bytes (see `modeOf`). */
+export type NonAsciiMode = boolean | "dot" | "yaml";
+
+/** The key of the slice with ASCII bytes `ascii` (128-bit set) and the non-ASCII characters of `nonAscii` (`true`: every one). */
+export function sliceKey(ascii: Uint32Array, nonAscii: NonAsciiMode): string {
+  return `${Array.from(ascii, (w) => (w >>> 0).toString(16).padStart(8, "0")).join("")}${nonAscii === "dot" ? "+d" : nonAscii === "yaml" ? "+y" : nonAscii ? "+u" : ""}`;
 }
 
-/** Non-ASCII membership of a slice key: 0 none, 1 every non-ASCII character (`+u`), 2 all but U+2028 and U+2029 (`+d`, a regex `.`). */
+/**
+ * Non-ASCII membership of a slice key: 0 none, 1 every non-ASCII character (`+u`), 2 all but
+ * U+2028 and U+2029 (`+d`, a regex `.`), 3 all but U+0080..U+009F, U+2028, U+2029, U+FEFF, U+FFFE
+ * and U+FFFF (`+y`, the printable characters of YAML scalars in Formwork's YAML dialect).
+ * Each mode's set holds the next one's.
+ */
 function modeOf(key: string): number {
-  return key.endsWith("+u") ? 1 : key.endsWith("+d") ? 2 : 0;
+  return key.endsWith("+u") ? 1 : key.endsWith("+d") ? 2 : key.endsWith("+y") ? 3 : 0;
 }
 
 let nonAsciiSeqs: ReturnType<typeof utf8Sequences> | null = null;
 let dotSeqs: ReturnType<typeof utf8Sequences> | null = null;
+let yamlSeqs: ReturnType<typeof utf8Sequences> | null = null;
 
 /**
  * Whether reading any non-ASCII character from q leads to p through states that neither call nor
- * end the rule: every one ("all"), or every one but U+2028 and U+2029 ("dot", the characters a
- * regex `.` leaves out beyond the controls a JSON string cannot hold raw anyway).
+ * end the rule: every one ("all"), every one but U+2028 and U+2029 ("dot", the characters a
+ * regex `.` leaves out beyond the controls a JSON string cannot hold raw anyway), or every one
+ * that YAML scalars hold in Formwork's dialect ("yaml": also not the C1 controls, U+FEFF, U+FFFE, U+FFFF).
  */
-function nonAsciiMode(a: Automaton, q: number, p: number): boolean | "dot" {
+function nonAsciiMode(a: Automaton, q: number, p: number): NonAsciiMode {
   nonAsciiSeqs ??= utf8Sequences(0x80, 0x10ffff);
   dotSeqs ??= [...utf8Sequences(0x80, 0x2027), ...utf8Sequences(0x202a, 0x10ffff)];
+  yamlSeqs ??= [...utf8Sequences(0xa0, 0x2027), ...utf8Sequences(0x202a, 0xfefe), ...utf8Sequences(0xff00, 0xfffd), ...utf8Sequences(0x10000, 0x10ffff)];
   if (allLead(a, q, p, nonAsciiSeqs)) return true;
-  return allLead(a, q, p, dotSeqs) ? "dot" : false;
+  if (allLead(a, q, p, dotSeqs)) return "dot";
+  return allLead(a, q, p, yamlSeqs) ? "yaml" : false;
 }
 
 function allLead(a: Automaton, q: number, p: number, seqs: ReturnType<typeof utf8Sequences>): boolean {
@@ -131,16 +147,19 @@ function grownLead(x: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffe
 }
 
 // UTF-8 validation states: 0 between characters, 1..3 continuation bytes left,
-// 4..7 the constrained second byte after E0, ED, F0, F4; in mode 2 (no U+2028/9),
-// 8 after E2 and 9 after E2 80; -1 invalid or outside the set.
-const UTF8_STATES = 10;
+// 4..7 the constrained second byte after E0, ED, F0, F4; in modes 2 and 3 (no U+2028/9),
+// 8 after E2 and 9 after E2 80; in mode 3 (no U+0080..U+009F, U+FEFF, U+FFFE/F), 10 after C2,
+// 11 after EF, 12 after EF BB, 13 after EF BF; -1 invalid or outside the set.
+const UTF8_STATES = 14;
 
 function utf8Next(s: number, b: number, ascii: Uint32Array, mode: number): number {
   switch (s) {
     case 0:
       if (b < 0x80) return ascii[b >>> 5] & (1 << (b & 31)) ? 0 : -1;
       if (mode === 0) return -1;
-      if (b === 0xe2 && mode === 2) return 8;
+      if (b === 0xe2 && mode >= 2) return 8;
+      if (b === 0xc2 && mode === 3) return 10;
+      if (b === 0xef && mode === 3) return 11;
       if (b >= 0xc2 && b <= 0xdf) return 1;
       if (b === 0xe0) return 4;
       if (b === 0xed) return 5;
@@ -165,12 +184,30 @@ function utf8Next(s: number, b: number, ascii: Uint32Array, mode: number): numbe
       return b === 0x80 ? 9 : b > 0x80 && b <= 0xbf ? 1 : -1;
     case 9:
       return b >= 0x80 && b <= 0xbf && b !== 0xa8 && b !== 0xa9 ? 0 : -1;
+    case 10:
+      return b >= 0xa0 && b <= 0xbf ? 0 : -1;
+    case 11:
+      return b === 0xbb ? 12 : b === 0xbf ? 13 : b >= 0x80 && b <= 0xbf ? 1 : -1;
+    case 12:
+      return b >= 0x80 && b <= 0xbe ? 0 : -1;
+    case 13:
+      return b >= 0x80 && b <= 0xbd ? 0 : -1;
     default:
       return -1;
   }
 }
 
 let scratch = new Uint16Array(0);
+
+/**
+ * Bytes of the character begun above a byte b that leaves the set from UTF-8 state `s` in the
+ * middle of a valid character (1 or 2), or 0 when b is not such a byte (an exit inside a character).
+ */
+function midCharExit(s: number, b: number): number {
+  if (s === 9 || s === 12 || s === 13) return b >= 0x80 && b <= 0xbf ? 2 : 0;
+  if (s === 10) return b >= 0x80 && b <= 0x9f ? 1 : 0;
+  return 0;
+}
 
 /** A scratch array of at least n entries (its contents are overwritten before being read). */
 function scratchStates(n: number): Uint16Array {
@@ -199,6 +236,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   const exitTop: number[] = [];
   const exitParent: number[] = [];
   const exitPre: number[] = [];
+  const exitLead: number[] = [];
   const pathNode = new Int32Array(trie.maxDepth + 1);
   let top = 0;
   const partialBits = new Uint32Array(bits.length);
@@ -217,13 +255,19 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
       exitTop.push(top);
       exitParent.push(pathNode[d - 1]);
       exitPre.push(0);
-    } else if (ps === 9 && s < 0 && (byte[m] === 0xa8 || byte[m] === 0xa9)) {
-      // U+2028 / U+2029 under a `.`: leaves the set in the middle of the character.
-      exits.push(m);
-      exitChars.push(charsAt[d - 1] - 1);
-      exitTop.push(top);
-      exitParent.push(0);
-      exitPre.push(2);
+      exitLead.push(0);
+    } else if (ps > 0 && s < 0) {
+      // A character outside the set that begins like characters inside it (U+2028 under a `.`):
+      // leaves the set in the middle of the character.
+      const pre = midCharExit(ps, byte[m]);
+      if (pre > 0) {
+        exits.push(m);
+        exitChars.push(charsAt[d - 1] - 1);
+        exitTop.push(top);
+        exitParent.push(0);
+        exitPre.push(pre);
+        exitLead.push(pre === 1 ? byte[pathNode[d - 1]] : byte[pathNode[d - 2]] | (byte[pathNode[d - 1]] << 8));
+      }
     }
     if (s > 0) {
       for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
@@ -277,7 +321,7 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
       if (bitsOk & 1) ok[m >>> 5] |= 1 << (m & 31);
     }
   }
-  const slice: Slice = { key, bits, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), exitPre: Uint8Array.from(exitPre), partialBits, partialCount, count, buildMs: performance.now() - t0 };
+  const slice: Slice = { key, bits, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), exitPre: Uint8Array.from(exitPre), exitLead: Int32Array.from(exitLead), partialBits, partialCount, count, buildMs: performance.now() - t0 };
   byKey.set(key, slice);
   return slice;
 }
@@ -330,9 +374,10 @@ const NONE = -1;
 /**
  * Character runs of an automaton: state q has a run of length R over a set C
  * (at least 32 ASCII bytes, maybe every non-ASCII character) when every
- * string of at most R characters of C can be read from q along states that
- * call no rule (they may be accepting: string content in a rule of its own
- * can end anywhere; the walk then records escape points at exits): inside an unbounded JSON string R is
+ * string of at most R characters of C can be read from q along a chain of
+ * states (they may be accepting: string content in a rule of its own can end
+ * anywhere, and the walk then records escape points at exits; they may call
+ * rules: a YAML plain scalar can end after any character, before a call): inside an unbounded JSON string R is
  * infinite (a loop), inside a string of at most n characters R counts down
  * along the chain of counter states. A token walk that reaches a trie node
  * in such a state accepts the whole subtree below the node at once when the
@@ -381,11 +426,13 @@ export function runsOf(a: Automaton): Runs {
 
 /**
  * One step of a run from q: the ASCII bytes (at least 32) that all lead to
- * the same non-escaping state t, plus every non-ASCII character when those
- * lead to t too. Null when q has no such set.
+ * the same state t, plus every non-ASCII character when those lead to t too.
+ * Null when q has no such set. q and t may call rules (a YAML plain scalar
+ * can end after any character, and what follows it is a call): a walk that
+ * takes the subtree whole needs only the run; a cache entry that starts from
+ * the slice checks the calls first (`TokenWalker`).
  */
 function runStep(a: Automaton, q: number): { key: string; target: number } | null {
-  if (a.hasCalls[q]) return null;
   a.expand(q);
   const nc = a.nClasses, row = q * nc, { classLo, classHi, classOf, trans } = a;
   // Fast rejection: fewer than MIN_ASCII ASCII bytes lead anywhere.
@@ -412,7 +459,7 @@ function runStep(a: Automaton, q: number): { key: string; target: number } | nul
       best = t;
     }
   }
-  if (best < 0 || bestCount < MIN_ASCII || a.hasCalls[best]) return null;
+  if (best < 0 || bestCount < MIN_ASCII) return null;
   const ascii = new Uint32Array(4);
   for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
   return { key: sliceKey(ascii, nonAsciiMode(a, q, best)), target: best };
@@ -503,7 +550,7 @@ export function runStateAfter(runs: Runs, q: number, k: number): number {
 }
 
 /** The 256-bit byte set of a slice key: its ASCII bytes, plus every byte from 0x80 when it holds the non-ASCII characters. */
-function keyBytes(key: string): Uint32Array {
+export function keyBytes(key: string): Uint32Array {
   const out = new Uint32Array(8);
   for (let i = 0; i < 4; i++) out[i] = parseInt(key.slice(i * 8, i * 8 + 8), 16);
   if (modeOf(key) !== 0) out.fill(0xffffffff, 4);
@@ -529,8 +576,13 @@ export function funnelOf(a: Automaton, trie: TokenTrie, q: number): { slice: Sli
     if ((own[i] & ~wide[i]) !== 0) return null;
     except[i] = wide[i] & ~own[i];
   }
-  // q leaves out U+2028/9 but the run reads them: walk the tokens starting with their lead byte from q.
-  if (modeOf(runs.key[q]!) === 2 && modeOf(runs.key[t]!) === 1) except[0xe2 >>> 5] |= 1 << (0xe2 & 31);
+  // q leaves out non-ASCII characters the run reads (U+2028/9, and in mode +y also C2, EF
+  // characters): walk the tokens starting with their lead bytes from q.
+  const ownMode = modeOf(runs.key[q]!), wideMode = modeOf(runs.key[t]!);
+  if (ownMode > wideMode && wideMode !== 0) {
+    if (wideMode === 1) except[0xe2 >>> 5] |= 1 << (0xe2 & 31);
+    if (ownMode === 3) for (const b of [0xc2, 0xef]) except[b >>> 5] |= 1 << (b & 31);
+  }
   return { slice: runs.slice[t]!, except };
 }
 

@@ -17,7 +17,7 @@ import { type TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import type { RunContext } from "./configs.js";
 import { grownI32 } from "./int-lists.js";
-import { closedOn, funnelOf, maxSuffixChars, runFollowClashes, runLength, runsOf, startBits, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
+import { closedOn, funnelOf, keyBytes, maxSuffixChars, runFollowClashes, runLength, runsOf, startBits, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
 import { SET_ESCAPES, SET_READS, SET_RUNS, SET_RUNS_PENDING, WalkSets } from "./walk-sets.js";
 
 /** The classification of every token from one automaton state. */
@@ -112,13 +112,14 @@ export class TokenWalker {
     if (funnel) slice = funnel.slice;
     // The shortcut below finds escape points only above exits; not valid when the rule can end inside the run and a byte of the set follow.
     if (slice !== null && runFollowClashes(a, runs, funnel ? runs.target[q] : q, slice.key, follow)) slice = null;
+    if (slice !== null && !this.callsStayOff(funnel ? q : -1, funnel ? runs.target[q] : q, slice.key, Infinity)) slice = null;
     // A bounded run (at most r more characters of the set, as in maxLength) whose end reads none of them.
     let bounded = Infinity;
     if (useRuns && slice === null) {
       const r = runLength(a, trie, q);
       if (r >= 1 && r !== RUN_FOREVER) {
         const sl = runs.slice[q]!;
-        if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, follow)) {
+        if ((r > trie.maxDepth || closedOn(a, runStateAfter(runs, q, r), sl.key)) && !runFollowClashes(a, runs, q, sl.key, follow) && this.callsStayOff(-1, q, sl.key, r)) {
           slice = sl;
           bounded = r;
         }
@@ -148,7 +149,7 @@ export class TokenWalker {
     const start = startBits(trie, slice, bounded);
     const bits = start.bits.slice();
     let count = start.count;
-    const { exits, exitChars, exitTop, exitParent, exitPre } = slice;
+    const { exits, exitChars, exitTop, exitParent, exitPre, exitLead } = slice;
     if (except !== null) {
       // A funnel: the first bytes in `except` lead elsewhere than the run; walk those subtrees from q.
       this.level[0] = sets.start(q);
@@ -171,16 +172,17 @@ export class TokenWalker {
       if (exitChars[i] > bounded) continue;
       const p = runStateAfter(runs, q, exitChars[i]);
       let x = sets.start(p);
-      if (exitPre[i] === 2) {
-        // U+2028/9 under a `.` set: read the character's first two bytes (E2 80) from p, then walk.
-        x = sets.moveOf(x, classOf[0xe2]);
-        if (x >= 0) x = sets.moveOf(x, classOf[0x80]);
+      if (exitPre[i] !== 0) {
+        // A character outside the set that begins like ones inside it (U+2028/9 under a `.`): read
+        // its first bytes from p, then walk.
+        for (let k = 0; k < exitPre[i] && x >= 0; k++) x = sets.moveOf(x, classOf[(exitLead[i] >>> (8 * k)) & 0xff]);
         if (x < 0) continue;
       } else {
-        // Where the run's rule can end, a token may go on after it through the caller: the exit's
-        // parent is an escape point when the exit's byte can follow the rule (the walk skipped it).
+        // Where the run's rule can end (p accepts, or a rule p calls can end it), a token may go on
+        // after it through the caller: the exit's parent is an escape point when the exit's byte can
+        // follow the rule (the walk skipped it).
         const b = byte[e];
-        if (a.accepting[p] && exitParent[i] > 0 && follow[a.ruleOf[p] * 8 + (b >>> 5)] & (1 << (b & 31))) this.esc.push(exitParent[i]);
+        if (exitParent[i] > 0 && sets.flags[x] & SET_ESCAPES && sets.escBytes[x * 8 + (b >>> 5)] & (1 << (b & 31))) this.esc.push(exitParent[i]);
       }
       // Most exits are refused at their own byte (a raw newline in a JSON string: 1,123 of Qwen's
       // 1,491): look that move up here rather than enter a walk for one node.
@@ -197,6 +199,35 @@ export class TokenWalker {
     count += this.addRanges(bits);
     const escNodes = Int32Array.from(new Set(this.esc)).sort();
     return { bits, ids: null, count, escNodes, visited: this.visited, slice: slice.key };
+  }
+
+  /**
+   * Whether a cache entry may start from the slice of `key` when states of the run call rules:
+   * from each state p of the run from `from` (the first `steps` characters; and the funnel state
+   * `funnelQ`, with its own set) that calls, no configuration the calls add to the walk's start set
+   * reads a byte of the set (they leave the run at exits only, where the walk starts from them all)
+   * and no configuration that ends the rule there can be followed by one (escapes at exits only).
+   */
+  private callsStayOff(funnelQ: number, from: number, key: string, steps: number): boolean {
+    const a = this.a, runs = runsOf(a);
+    if (funnelQ >= 0 && a.hasCalls[funnelQ] && !this.quietAt(funnelQ, runs.key[funnelQ]!)) return false;
+    const cap = Math.min(steps, this.trie.maxDepth + 1);
+    let x = from;
+    for (let k = 0; ; k++) {
+      if (a.hasCalls[x] && !this.quietAt(x, key)) return false;
+      if (k >= cap) return true;
+      const t = runs.target[x];
+      if (t === x) return true;
+      if (t < 0) return k >= steps;
+      x = t;
+    }
+  }
+
+  /** See `callsStayOff`: the walk's start set at p against the 256-bit byte set of `key`. */
+  private quietAt(p: number, key: string): boolean {
+    const sets = this.sets, x = sets.start(p), set = keyBytes(key);
+    if (sets.flags[x] & SET_ESCAPES) for (let w = 0; w < 8; w++) if (sets.escBytes[x * 8 + w] & set[w]) return false;
+    return !sets.othersRead(x, p, set);
   }
 
   /** Sets the bits of every token in the collected ranges; returns how many were not set before. */

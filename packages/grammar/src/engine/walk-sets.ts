@@ -109,6 +109,24 @@ export class WalkSets {
     return false;
   }
 
+  /**
+   * Whether some configuration of set x other than `(p, empty stack)` reads a byte of `set`
+   * (256 bits) next.
+   */
+  othersRead(x: number, p: number, set: Uint32Array): boolean {
+    const a = this.ctx.a, nc = this.nc;
+    const { data, off } = this.table;
+    for (let k = off[x], e = off[x + 1]; k < e; k += 2) {
+      const r = data[k];
+      if ((r === p && data[k + 1] === 0) || !a.hasBytes[r]) continue;
+      for (let c = 0; c < nc; c++) {
+        if (a.next(r, c) < 0) continue;
+        for (let b = a.classLo[c]; b <= a.classHi[c]; b++) if (set[b >>> 5] & (1 << (b & 31))) return true;
+      }
+    }
+    return false;
+  }
+
   private reset(): void {
     this.generation++;
     this.table = new ListTable();
