@@ -9,9 +9,28 @@ import { alt, charClass, literal, ref, repeat, seq, lexeme, type Node } from "@f
 import { astToIr, automatonToRules } from "@formwork/grammar/internal";
 import { JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
 
-const setCache = new Map<string, Node>();
-/** The same, by set object first (ASTs of cached patterns and formats keep theirs): no key string per call. */
-const setById = new WeakMap<CharSet, Node>();
+/**
+ * Spellings of sets by content: single code points by the code point, other
+ * sets by a hash of their ranges (compared range by range on a hit). Sets are
+ * mostly fresh arrays with a content seen before (the key languages' tries
+ * build one per node), so neither a key string nor an entry by set object is
+ * made per call. Bounded.
+ */
+const pointCache = new Map<number, Node>();
+const setCache = new Map<number, { set: CharSet; node: Node }[]>();
+let setCacheSize = 0;
+
+function rangesHash(r: CharSet): number {
+  let h = r.length;
+  for (let i = 0; i < r.length; i++) h = Math.imul(h ^ r[i], 0x9e3779b1) ^ (h >>> 15);
+  return h;
+}
+
+function sameRanges(a: CharSet, b: CharSet): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * The JSON-text spellings of one code point drawn from the set `r`. Any code
@@ -21,17 +40,27 @@ const setById = new WeakMap<CharSet, Node>();
 export function encodedSet(r: CharSet): Node {
   if (r.length === 4 && r[0] === 0 && r[1] === 0xd7ff && r[2] === 0xe000 && r[3] === 0x10ffff) return countedStringChar();
   if (r.length === 2 && r[0] === 0 && r[1] === 0x10ffff) return countedStringChar();
-  let hit = setById.get(r);
-  if (hit) return hit;
-  const key = r.join(",");
-  hit = setCache.get(key);
-  if (!hit) {
-    hit = astToIr(quoteCharSet(r, JSON_STRING));
-    if (setCache.size > 10000) setCache.clear();
-    setCache.set(key, hit);
+  if (r.length === 2 && r[0] === r[1]) {
+    let hit = pointCache.get(r[0]);
+    if (hit === undefined) {
+      if (pointCache.size > 10000) pointCache.clear();
+      pointCache.set(r[0], (hit = astToIr(quoteCharSet(r, JSON_STRING))));
+    }
+    return hit;
   }
-  setById.set(r, hit);
-  return hit;
+  const h = rangesHash(r);
+  let bucket = setCache.get(h);
+  if (bucket !== undefined) for (const e of bucket) if (sameRanges(e.set, r)) return e.node;
+  const node = astToIr(quoteCharSet(r, JSON_STRING));
+  if (setCacheSize > 10000) {
+    setCache.clear();
+    setCacheSize = 0;
+    bucket = undefined;
+  }
+  if (bucket === undefined) setCache.set(h, (bucket = []));
+  bucket.push({ set: r.slice(), node });
+  setCacheSize++;
+  return node;
 }
 
 const HEX: [number, number][] = [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]];
