@@ -98,7 +98,8 @@ const KINDS: readonly KindEntry[] = [
       // Matching is always of the whole output: the search flags g, y (and d, m-less indices) mean nothing here.
       const flags = typeof given === "string" ? (o.regexFlags ?? "") : given.flags.replace(/[gyd]/g, "");
       // Refuses what cannot be exact (backreferences, lookaround, ...) now, before any model or text is involved.
-      compileRegex(pattern, { flags, mode: "whole" });
+      // With the call's limits (maxRegexDfaStates, maxRegexNfaStates, maxRepetition): the engine compiles it again with the same.
+      compileRegex(pattern, { flags, mode: "whole", ...(o.limits === undefined ? {} : { limits: o.limits }) });
       return textConstraint("regex", makeGrammar([["root", regexNode(pattern, flags)]]), []);
     },
   },

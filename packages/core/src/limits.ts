@@ -41,10 +41,21 @@ export interface Limits {
    * (code `max-lookahead` names it in docs).
    */
   maxLookahead: number;
+  /**
+   * Most DFA states the regex compiler (`@formwork/regex`) builds for one
+   * pattern or product of languages (`--regex`, a schema's string constraints,
+   * a grammar's regex nodes). Error code `regex-dfa-limit` (its code from
+   * before it was a limit).
+   */
+  maxRegexDfaStates: number;
+  /** Most NFA states the regex compiler builds for one pattern (each copy of a counted repetition costs states). Error code `regex-nfa-limit`. */
+  maxRegexNfaStates: number;
+  /** Largest count in a regex's `{m}`, `{m,}`, `{m,n}`. Error code `regex-repetition-limit`. */
+  maxRepetition: number;
 }
 
 /** The limit names, as `--limit NAME=VALUE` takes them. */
-export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads", "maxAlternatives", "maxLookahead"];
+export const LIMIT_NAMES: readonly (keyof Limits)[] = ["maxInputBytes", "maxDepth", "maxRules", "maxProperties", "maxNfaStates", "maxDfaStates", "maxStackDepth", "maxConfigurations", "maxThreads", "maxAlternatives", "maxLookahead", "maxRegexDfaStates", "maxRegexNfaStates", "maxRepetition"];
 
 const LIMIT_CODES = {
   maxInputBytes: "max-input-bytes",
@@ -58,12 +69,20 @@ const LIMIT_CODES = {
   maxThreads: "max-threads",
   maxAlternatives: "too-many-alternatives",
   maxLookahead: "max-lookahead",
+  maxRegexDfaStates: "regex-dfa-limit",
+  maxRegexNfaStates: "regex-nfa-limit",
+  maxRepetition: "regex-repetition-limit",
 } as const satisfies Record<keyof Limits, ErrorCode>;
 
 /** The error code of a limit. */
 export type LimitCode = (typeof LIMIT_CODES)[keyof Limits];
 
-/** The error code of a limit: its name in kebab case (`maxDepth` → `max-depth`), but `too-many-alternatives` for `maxAlternatives`. */
+/**
+ * The error code of a limit: its name in kebab case (`maxDepth` → `max-depth`),
+ * but the codes from before they were limits for `maxAlternatives`
+ * (`too-many-alternatives`) and the regex limits (`regex-dfa-limit`,
+ * `regex-nfa-limit`, `regex-repetition-limit`).
+ */
 export function limitCode(name: keyof Limits): LimitCode {
   return LIMIT_CODES[name];
 }
@@ -135,6 +154,9 @@ const VERBS: Record<keyof Limits, string> = {
   maxThreads: "asks for",
   maxAlternatives: "expands into",
   maxLookahead: "needs a look-ahead of",
+  maxRegexDfaStates: "needs",
+  maxRegexNfaStates: "needs",
+  maxRepetition: "asks for",
 };
 
 const UNITS: Record<keyof Limits, string> = {
@@ -149,6 +171,9 @@ const UNITS: Record<keyof Limits, string> = {
   maxThreads: " threads",
   maxAlternatives: " alternatives",
   maxLookahead: " characters",
+  maxRegexDfaStates: " DFA states",
+  maxRegexNfaStates: " NFA states",
+  maxRepetition: " repetitions",
 };
 
 /** The UTF-8 length of `text` in bytes, without encoding it (lone surrogates count 3, as `TextEncoder` writes U+FFFD). */

@@ -5,8 +5,9 @@
  * rules (warnings); and left recursion ({@link findLeftRecursion}: reported,
  * not judged; the engine decides whether it supports it).
  */
-import { CompileError, type ErrorCode, type WarningCode } from "@formwork/core";
+import { CompileError, type ErrorCode, type Limits, type WarningCode } from "@formwork/core";
 import { compileRegex } from "@formwork/regex";
+import { regexLimitsKey } from "@formwork/regex/internal";
 import { cyclicComponents } from "./cycles.js";
 import type { Grammar, Node, SourceSpan } from "./ir.js";
 import { effectiveRanges } from "./ir.js";
@@ -102,7 +103,7 @@ function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean)
 }
 
 /** Whether `node` can derive the empty string, given the set of nullable rules. */
-export function isNullable(node: Node, nullable: ReadonlySet<string>): boolean {
+export function isNullable(node: Node, nullable: ReadonlySet<string>, limits?: Partial<Limits>): boolean {
   switch (node.type) {
     case "literal":
       return node.value === "";
@@ -112,17 +113,17 @@ export function isNullable(node: Node, nullable: ReadonlySet<string>): boolean {
     case "ref":
       return nullable.has(node.name);
     case "seq":
-      return node.items.every((i) => isNullable(i, nullable));
+      return node.items.every((i) => isNullable(i, nullable, limits));
     case "alt":
-      return node.items.some((i) => isNullable(i, nullable));
+      return node.items.some((i) => isNullable(i, nullable, limits));
     case "repeat":
-      return node.min === 0 || isNullable(node.item, nullable);
+      return node.min === 0 || isNullable(node.item, nullable, limits);
     case "regex":
-      return regexFacts(node.pattern, node.flags).nullable;
+      return regexFacts(node.pattern, node.flags, limits).nullable;
     case "automaton":
       return node.dfa.stateCount > 0 && node.dfa.accepting[0] === 1;
     case "lexeme":
-      return isNullable(node.item, nullable);
+      return isNullable(node.item, nullable, limits);
   }
 }
 
@@ -131,14 +132,18 @@ const regexFactCache = new Map<string, { nullable: boolean; productive: boolean 
 /**
  * Whether a regex node matches the empty string, and some string, as
  * `@formwork/regex` compiles it (what the engine runs). A pattern it refuses
- * counts as productive and not nullable: its compiler reports it.
+ * counts as productive and not nullable: its compiler reports it. `limits`:
+ * the regex limits the engine compiles it under (`maxRegexDfaStates`, ...),
+ * so that a pattern refused by the defaults but compiled under raised limits
+ * gets its true facts; they are in the cache key.
  */
-function regexFacts(pattern: string, flags: string): { nullable: boolean; productive: boolean } {
-  const key = `${flags}/${pattern}`;
+function regexFacts(pattern: string, flags: string, limits: Partial<Limits> | undefined): { nullable: boolean; productive: boolean } {
+  const options = limits === undefined ? undefined : { limits };
+  const key = `${regexLimitsKey(options)}/${flags}/${pattern}`;
   let v = regexFactCache.get(key);
   if (v === undefined) {
     try {
-      const dfa = compileRegex(pattern, { flags, mode: "whole" });
+      const dfa = compileRegex(pattern, { flags, mode: "whole", ...options });
       v = { nullable: dfa.stateCount > 0 && dfa.accepting[0] === 1, productive: dfa.stateCount > 0 };
     } catch {
       v = { nullable: false, productive: true };
@@ -150,13 +155,13 @@ function regexFacts(pattern: string, flags: string): { nullable: boolean; produc
 }
 
 /** Whether `node`'s language is non-empty, given the set of productive rules. */
-export function isProductive(node: Node, productive: ReadonlySet<string>): boolean {
+export function isProductive(node: Node, productive: ReadonlySet<string>, limits?: Partial<Limits>): boolean {
   switch (node.type) {
     case "literal":
     case "any":
       return true;
     case "regex":
-      return regexFacts(node.pattern, node.flags).productive;
+      return regexFacts(node.pattern, node.flags, limits).productive;
     case "automaton":
       return node.dfa.stateCount > 0;
     case "class":
@@ -164,24 +169,24 @@ export function isProductive(node: Node, productive: ReadonlySet<string>): boole
     case "ref":
       return productive.has(node.name);
     case "seq":
-      return node.items.every((i) => isProductive(i, productive));
+      return node.items.every((i) => isProductive(i, productive, limits));
     case "alt":
-      return node.items.some((i) => isProductive(i, productive));
+      return node.items.some((i) => isProductive(i, productive, limits));
     case "repeat":
-      return node.min === 0 || isProductive(node.item, productive);
+      return node.min === 0 || isProductive(node.item, productive, limits);
     case "lexeme":
-      return isProductive(node.item, productive);
+      return isProductive(node.item, productive, limits);
   }
 }
 
-/** The set of rules that can derive the empty string. */
-export function nullableRules(g: Grammar): Set<string> {
-  return ruleFixpoint(g, isNullable);
+/** The set of rules that can derive the empty string (`limits`: the regex limits `regex` nodes compile under). */
+export function nullableRules(g: Grammar, limits?: Partial<Limits>): Set<string> {
+  return ruleFixpoint(g, (n, has) => isNullable(n, has, limits));
 }
 
-/** The set of rules whose language is non-empty. */
-export function productiveRules(g: Grammar): Set<string> {
-  return ruleFixpoint(g, isProductive);
+/** The set of rules whose language is non-empty (`limits`: the regex limits `regex` nodes compile under). */
+export function productiveRules(g: Grammar, limits?: Partial<Limits>): Set<string> {
+  return ruleFixpoint(g, (n, has) => isProductive(n, has, limits));
 }
 
 /** The rules reachable from the root (undefined references are skipped). */

@@ -4,6 +4,7 @@
  * normalisation: spans, lexeme wrappers and nested sequences/alternatives
  * are not kept).
  */
+import type { Limits } from "@formwork/core";
 import type { ClassNode, Grammar, Node } from "./ir.js";
 import { withStateRules } from "./regex-ir.js";
 
@@ -15,6 +16,8 @@ export interface PrintGbnfOptions {
    * and the text must be parsed with `{ root: <name> }`.
    */
   renameRoot?: boolean;
+  /** The regex limits `regex` nodes compile under (`maxRegexDfaStates`, `maxRegexNfaStates`, `maxRepetition`; docs/limits.md). */
+  limits?: Partial<Limits>;
 }
 
 const NAME_OK = /^[a-zA-Z0-9-]+$/;
@@ -28,7 +31,7 @@ const NAME_OK = /^[a-zA-Z0-9-]+$/;
  * package refuses throw its error.
  */
 export function printGbnf(input: Grammar, options: PrintGbnfOptions = {}): string {
-  const grammar = withStateRules(input);
+  const grammar = withStateRules(input, options.limits);
   const names = gbnfNames(grammar, options.renameRoot ?? true);
   const order = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root)];
   const lines: string[] = [];

@@ -8,6 +8,7 @@
  * Both take an optional spelling of character sets (`chars`), so a front end
  * can write each character as its text format quotes it (JSON escapes).
  */
+import type { Limits } from "@formwork/core";
 import { type ByteDfa, type CharSet, type RegexAst, compileRegex } from "@formwork/regex";
 import { codePointTransitions } from "@formwork/regex/internal";
 import { alt, charClass, literal, ref, repeat, seq, type Grammar, type Node, type RegexNode } from "./ir.js";
@@ -108,10 +109,11 @@ export interface RegexRules {
 /**
  * Compiles a `regex` IR node to rules named `${prefix}-s0`, `${prefix}-s1`, ...
  * (`-s0` is the start), for the reference recognizer and the GBNF printer.
- * Throws what `compileRegex` throws for patterns it refuses.
+ * Throws what `compileRegex` throws for patterns it refuses, under `limits`
+ * (`maxRegexDfaStates`, `maxRegexNfaStates`, `maxRepetition`; default theirs).
  */
-export function regexToRules(node: RegexNode, prefix: string): RegexRules {
-  const rules = automatonToRules(compileRegex(node.pattern, { flags: node.flags, mode: "whole" }), { prefix: `${prefix}-s` });
+export function regexToRules(node: RegexNode, prefix: string, limits?: Partial<Limits>): RegexRules {
+  const rules = automatonToRules(compileRegex(node.pattern, { flags: node.flags, mode: "whole", ...(limits === undefined ? {} : { limits }) }), { prefix: `${prefix}-s` });
   return { start: rules[0][0], rules };
 }
 
@@ -122,7 +124,7 @@ export function regexToRules(node: RegexNode, prefix: string): RegexRules {
  * the other node kinds only, for the GBNF printer and for tools that walk
  * the IR. The grammar itself when it has neither.
  */
-export function withStateRules(grammar: Grammar): Grammar {
+export function withStateRules(grammar: Grammar, limits?: Partial<Limits>): Grammar {
   const taken = new Set(grammar.rules.keys());
   const extra: [string, Node][] = [];
   const starts = new Map<string, string>();
@@ -146,7 +148,7 @@ export function withStateRules(grammar: Grammar): Grammar {
   const rewrite = (node: Node, rule: string): Node => {
     switch (node.type) {
       case "regex":
-        return spell(`${node.flags}/${node.pattern}`, rule, "re", (prefix) => regexToRules(node, prefix));
+        return spell(`${node.flags}/${node.pattern}`, rule, "re", (prefix) => regexToRules(node, prefix, limits));
       case "automaton":
         return spell(dfaKey(node.dfa), rule, "dfa", (prefix) => {
           const rules = automatonToRules(node.dfa, { prefix: `${prefix}-s` });

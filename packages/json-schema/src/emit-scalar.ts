@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { alt, charClass, literal, ref, seq, type Node } from "@formwork/grammar";
 import { FormworkError, LimitError } from "@formwork/core";
 import { combineLanguages, hasAnchors, parseRegex, rx, searchAst, withLength, type ByteDfa, type RegexAst } from "@formwork/regex";
+import { regexLimitsKey } from "@formwork/regex/internal";
 import { approximate, EMPTY, type Ctx, type Kind } from "./context.js";
 import { formatMeaning } from "./formats.js";
 import { anyNumber, boundedNumber, type NumericBounds } from "./numbers.js";
@@ -181,7 +182,12 @@ export interface Operand {
   negate?: boolean;
 }
 
-/** Search-mode ASTs of patterns by source: one object per pattern, so `@formwork/regex` reuses its compiled DFA. */
+/**
+ * Search-mode ASTs of patterns by regex limits and source: one object per pattern, so
+ * `@formwork/regex` reuses its compiled DFA. Only what parsed is kept, under the limits it
+ * parsed with (`maxRepetition`): a pattern accepted under a raised limit is refused again
+ * under a lower one.
+ */
 const patternCache = new Map<string, RegexAst>();
 
 /**
@@ -212,16 +218,22 @@ export function otherThanLanguage(texts: readonly string[]): RegexAst {
  */
 export function patternLanguage(ctx: Ctx, pattern: string, ptr: string, effect: "restricts" | "relaxes" = "relaxes"): RegexAst | null {
   try {
-    let ast = patternCache.get(pattern);
+    const limits = { limits: ctx.opts.regexLimits };
+    const key = `${regexLimitsKey(limits)}/${pattern}`;
+    let ast = patternCache.get(key);
     if (ast === undefined) {
-      ast = searchAst(parseRegex(pattern, { flags: "u" }));
+      ast = searchAst(parseRegex(pattern, { flags: "u", ...limits }));
       if (patternCache.size >= 1000) patternCache.clear();
-      patternCache.set(pattern, ast);
+      patternCache.set(key, ast);
     }
     return ast;
   } catch (e) {
     if (!(e instanceof FormworkError)) throw e;
     const what = e.hint ? e.message.replace(` ${e.hint}`, "") : e.message;
+    // A limit (maxRepetition, ...) is refused with its own code and advice, unless lenient drops the pattern.
+    if (e instanceof LimitError && !ctx.opts.lenient) {
+      throw new LimitError(e.code, `pattern ${JSON.stringify(pattern)}: ${what}`, { location: { kind: "pointer", pointer: ptr }, hint: e.hint, limit: e.limit, limitValue: e.limitValue, cause: e });
+    }
     const lenient = effect === "relaxes" ? "pass lenient: true to ignore the pattern (relaxes: validate the output)" : "pass lenient: true to generate no such keys (restricts)";
     approximate(ctx, ptr, `pattern ${JSON.stringify(pattern)}: ${what}`, `${e.hint ?? "Rewrite the pattern."} Or ${lenient}.`, effect);
     return null;
@@ -273,7 +285,7 @@ export function stringSpec(ctx: Ctx, m: Merged): StringSpec {
  * chains of them (a format under `maxLength: 1024`) cost the engine more
  * than they are worth, so they are refused (lenient: the first language alone).
  */
-const MAX_STRING_STATES = 4_000;
+const MAX_STRING_STATES = 4_000; // limits.maxRegexDfaStates replaces it when given
 
 /**
  * Lowered plain languages by writer, AST and length range: a pattern or
@@ -323,12 +335,14 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
     if (node) return node;
   }
   try {
-    const key = `${ops.map((o) => (o.negate ? "!" : "") + astId(o.ast)).join(",")}|${spec.min},${spec.max}`;
+    // limits.maxRegexDfaStates, when given, replaces this compiler's own bound (MAX_STRING_STATES).
+    const maxDfaStates = ctx.opts.regexLimits.maxRegexDfaStates ?? MAX_STRING_STATES;
+    const key = `${ops.map((o) => (o.negate ? "!" : "") + astId(o.ast)).join(",")}|${spec.min},${spec.max}|${maxDfaStates},${ctx.opts.regexLimits.maxRegexNfaStates ?? ""}`;
     let dfa = productCache.get(key);
     if (dfa === undefined) {
       dfa = combineLanguages(
         { all: ops.filter((o) => !o.negate).map((o) => o.ast), none: ops.filter((o) => o.negate).map((o) => o.ast), minLength: spec.min, maxLength: spec.max },
-        { maxDfaStates: MAX_STRING_STATES },
+        { limits: ctx.opts.regexLimits, maxDfaStates },
       );
       if (productCache.size >= 512) productCache.clear();
       productCache.set(key, dfa);
@@ -337,6 +351,17 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
     return stringOfDfa(dfa, ctx.rules, `${ctx.newRule("str")}_`);
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
+    if (!ctx.opts.lenient) {
+      const bound = e.limit === "maxRegexDfaStates" && ctx.opts.regexLimits.maxRegexDfaStates === undefined ? ` (this compiler's default for string constraints: each state becomes a grammar rule)` : "";
+      const what = (e.hint ? e.message.replace(` ${e.hint}`, "") : e.message).replace(/\.$/, "");
+      throw new LimitError(e.code, `the string constraints (${spec.name || "length"}): ${what}${bound}`, {
+        location: { kind: "pointer", pointer: ptr },
+        hint: `Simplify the patterns, formats or length bounds, or pass lenient: true to enforce only the first string constraint. Raise it with the option limits: { ${e.limit}: N } (CLI: --limit ${e.limit}=N) if the schema is trusted; see docs/limits.md.`,
+        limit: e.limit,
+        limitValue: e.limitValue,
+        cause: e,
+      });
+    }
     approximate(ctx, ptr, `${e.message}; only the first string constraint is enforced`);
     const first = ops.find((o) => !o.negate && !hasAnchors(o.ast));
     return first ? stringOf(first.ast, "json-string/approx") : stringOfLength(0, Infinity);

@@ -116,6 +116,11 @@ export interface ResolvedOptions {
   maxStates: number;
   assertFormat: boolean;
   limits: Pick<Limits, "maxDepth" | "maxProperties">;
+  /**
+   * The regex limits given in `limits` (`maxRegexDfaStates`, `maxRegexNfaStates`,
+   * `maxRepetition`; checked), for `pattern`s and string products; `{}` when none.
+   */
+  regexLimits: Partial<Pick<Limits, "maxRegexDfaStates" | "maxRegexNfaStates" | "maxRepetition">>;
 }
 
 /** Fills in defaults and checks option values (throws `ArgumentError`). */
@@ -171,6 +176,7 @@ export function resolveOptions(o: CompileSchemaOptions = {}): ResolvedOptions {
     maxStates: o.maxStates ?? 20000,
     assertFormat: o.assertFormat ?? true,
     limits: resolveLimits(DEFAULT_VALIDATOR_LIMITS, o.limits),
+    regexLimits: Object.fromEntries(Object.entries(resolveLimits<Partial<Limits>>({ maxRegexDfaStates: undefined, maxRegexNfaStates: undefined, maxRepetition: undefined }, o.limits)).filter(([, v]) => v !== undefined)),
     csv: syntax === "csv" ? resolveCsvOptions(o.csv) : null,
   };
 }

@@ -10,12 +10,11 @@
  * encoded as four UTF-8 bytes. Lone surrogates never occur in UTF-8 text, so
  * transitions on them alone are dropped: this is exact, not an approximation.
  */
-import { LimitError } from "@formwork/core";
 import { normalizeRanges } from "./char-set.js";
 import { type CharDfa, atomOf } from "./char-dfa.js";
 import type { CharMode } from "./unicode-tables.js";
 import { type ByteRange, utf8SequencesOfRanges } from "./utf8-ranges.js";
-import { regexLimitHint } from "./limit-advice.js";
+import { regexLimitError } from "./limit-advice.js";
 
 /** A byte DFA before minimisation: state 0 is the start; rows of 256 entries, `-1` for none. */
 export interface RawByteDfa {
@@ -42,9 +41,7 @@ export function expandToBytes(dfa: CharDfa, mode: CharMode, maxStates: number): 
 
   const newState = (acc: number): number => {
     if (rows.length >= maxStates) {
-      throw new LimitError("regex-dfa-limit", `The regex needs more than ${maxStates} byte-level DFA states (maxDfaStates)`, {
-        hint: regexLimitHint("maxDfaStates", "simplify the pattern (large Unicode classes under counted repetition cost many byte states)"),
-      });
+      throw regexLimitError("maxDfaStates", maxStates, `The regex needs more than ${maxStates} byte-level DFA states, past the limit maxRegexDfaStates = ${maxStates}`, "simplify the pattern (large Unicode classes under counted repetition cost many byte states)");
     }
     rows.push(new Int32Array(256).fill(-1));
     accepting.push(acc);

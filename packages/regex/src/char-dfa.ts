@@ -4,9 +4,8 @@
  * set on an NFA edge is a union of atoms. `^` edges are followed only from
  * the start state; `$` edges only when deciding acceptance.
  */
-import { LimitError } from "@formwork/core";
 import type { CharNfa } from "./char-nfa.js";
-import { regexLimitHint } from "./limit-advice.js";
+import { regexLimitError } from "./limit-advice.js";
 
 /** Bound on the NFA positions tracked by all subsets together, per allowed DFA state (keeps subset construction bounded in time and memory). */
 export const SUBSET_WORK_PER_STATE = 1_000;
@@ -147,15 +146,11 @@ export function determinize(nfa: CharNfa, maxChar: number, maxDfaStates: number,
     if (id === undefined) {
       id = states.length;
       if (id >= maxDfaStates) {
-        throw new LimitError("regex-dfa-limit", `The regex needs more than ${maxDfaStates} DFA states (maxDfaStates)`, {
-          hint: regexLimitHint("maxDfaStates", "simplify the pattern (patterns like (a|b)*a(a|b){20} need exponentially many states)"),
-        });
+        throw regexLimitError("maxDfaStates", maxDfaStates, `The regex needs more than ${maxDfaStates} DFA states, past the limit maxRegexDfaStates = ${maxDfaStates}`, "simplify the pattern (patterns like (a|b)*a(a|b){20} need exponentially many states)");
       }
       work += core.length;
       if (work > maxDfaStates * SUBSET_WORK_PER_STATE) {
-        throw new LimitError("regex-dfa-limit", `The regex needs DFA states that track more than ${maxDfaStates * SUBSET_WORK_PER_STATE} NFA positions in all (maxDfaStates × ${SUBSET_WORK_PER_STATE})`, {
-          hint: regexLimitHint("maxDfaStates", "shorten counted repetitions in search mode (each state tracks every position a match could be at)"),
-        });
+        throw regexLimitError("maxDfaStates", maxDfaStates, `The regex needs DFA states that track more than ${maxDfaStates * SUBSET_WORK_PER_STATE} NFA positions in all, past the limit maxRegexDfaStates = ${maxDfaStates} (× ${SUBSET_WORK_PER_STATE} positions)`, "shorten counted repetitions in search mode (each state tracks every position a match could be at)");
       }
       keys.set(key, id);
       states.push(core);

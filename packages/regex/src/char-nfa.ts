@@ -3,10 +3,9 @@
  * (code points, or UTF-16 code units in legacy mode), with three kinds of
  * ε-like edges: plain, `^` (only at position 0) and `$` (only at the end).
  */
-import { LimitError } from "@formwork/core";
 import type { CharSet } from "./char-set.js";
 import type { RegexAst } from "./ast.js";
-import { regexLimitHint } from "./limit-advice.js";
+import { regexLimitError } from "./limit-advice.js";
 
 /** A character NFA: edges per state, character sets interned by id. */
 export interface CharNfa {
@@ -41,9 +40,7 @@ export function buildCharNfa(
 
   const newState = (): number => {
     if (eps.length >= options.maxNfaStates) {
-      throw new LimitError("regex-nfa-limit", `The regex needs more than ${options.maxNfaStates} NFA states (maxNfaStates)`, {
-        hint: regexLimitHint("maxNfaStates", "reduce counted repetitions such as {m,n} (each copy of the repeated part costs states)"),
-      });
+      throw regexLimitError("maxNfaStates", options.maxNfaStates, `The regex needs more than ${options.maxNfaStates} NFA states, past the limit maxRegexNfaStates = ${options.maxNfaStates}`, "reduce counted repetitions such as {m,n} (each copy of the repeated part costs states)");
     }
     eps.push([]);
     bol.push([]);

@@ -7,8 +7,9 @@
  * character DFA over atoms → UTF-8 byte DFA → Hopcroft minimisation and
  * dead-state removal.
  */
-import { ArgumentError, UnsupportedError } from "@formwork/core";
-import { caretExcerpt } from "@formwork/core/internal";
+import { ArgumentError, UnsupportedError, type Limits } from "@formwork/core";
+import { caretExcerpt, resolveLimits as resolveCoreLimits } from "@formwork/core/internal";
+import { REGEX_LIMIT_NAMES } from "./limit-advice.js";
 import { type RegexAst, mapCharSets } from "./ast.js";
 import { buildCharNfa, type CharNfa } from "./char-nfa.js";
 import { checkPatternDepth } from "./pattern-depth.js";
@@ -35,23 +36,31 @@ export interface ByteDfa {
 /** How the output must relate to the pattern. */
 export type RegexMode = "whole" | "search";
 
-/** Limits of {@link compileRegex}; each fails with a `LimitError` that names it. */
+/**
+ * Limits of {@link compileRegex}; each fails with a `LimitError` that names
+ * it. The first three are also limits of the one `limits` object
+ * (docs/limits.md), as `maxRegexDfaStates`, `maxRegexNfaStates` and
+ * `maxRepetition` (CLI: `--limit maxRegexDfaStates=N`): see
+ * {@link RegexLimitOptions}.
+ */
 export interface RegexLimits {
   /**
    * Most DFA states built at any stage (character DFA, byte DFA before
    * minimisation); the subsets of the character DFA may also track at most
    * 1,000 × this many NFA positions in all. Default 20,000. Memory is about
-   * 1 KiB per byte state. Exceeding it throws `LimitError` `regex-dfa-limit`.
+   * 1 KiB per byte state. Exceeding it throws `LimitError` `regex-dfa-limit`
+   * (limit `maxRegexDfaStates`).
    */
   readonly maxDfaStates: number;
   /**
    * Most NFA states. Default 250,000; each copy of a counted repetition costs
-   * states. Exceeding it throws `LimitError` `regex-nfa-limit`.
+   * states. Exceeding it throws `LimitError` `regex-nfa-limit` (limit
+   * `maxRegexNfaStates`).
    */
   readonly maxNfaStates: number;
   /**
    * Largest count in `{m}`, `{m,}`, `{m,n}`. Default 10,000. Exceeding it
-   * throws `LimitError` `regex-repetition-limit`.
+   * throws `LimitError` `regex-repetition-limit` (limit `maxRepetition`).
    */
   readonly maxRepetition: number;
   /**
@@ -70,8 +79,20 @@ export const DEFAULT_REGEX_LIMITS: RegexLimits = Object.freeze({
   maxDepth: 200,
 });
 
+/**
+ * The limits of a regex compile: the options of {@link RegexLimits} by their
+ * names, or the one `limits` object of every entry point (docs/limits.md),
+ * whose `maxRegexDfaStates`, `maxRegexNfaStates` and `maxRepetition` set
+ * `maxDfaStates`, `maxNfaStates` and `maxRepetition` (its other fields do
+ * not apply and are ignored). An option given by its own name wins.
+ */
+export interface RegexLimitOptions extends Partial<RegexLimits> {
+  /** Limits by their names in `@formwork/core`'s `Limits` (a positive integer or `Infinity` each). */
+  readonly limits?: Partial<Limits>;
+}
+
 /** Options of {@link compileRegex}. */
-export interface RegexCompileOptions extends Partial<RegexLimits> {
+export interface RegexCompileOptions extends RegexLimitOptions {
   /** RegExp flags (`i`, `s`, `u`, `v`, `m`, `y`; `g` and `d` are accepted and ignored). Default `""`. */
   readonly flags?: string;
   /**
@@ -93,18 +114,38 @@ export interface CompiledRegex extends ByteDfa {
   readonly byteClassCount: number;
 }
 
-/** The limits of `options` with defaults filled in; throws `ArgumentError` `regex-option` for a bad value. */
-export function resolveLimits(options: Partial<RegexLimits>): RegexLimits {
+/**
+ * The limits of `options` with defaults filled in: `options.limits` first
+ * (`maxRegexDfaStates` → `maxDfaStates`, ...; `bad-limit` for a bad value),
+ * then the options by their own names (`ArgumentError` `regex-option` for a
+ * value that is not a positive integer or `Infinity`).
+ */
+export function resolveLimits(options: RegexLimitOptions): RegexLimits {
   const out = { ...DEFAULT_REGEX_LIMITS };
+  if (options.limits !== undefined) {
+    const given = resolveCoreLimits<Partial<Limits>>({ maxRegexDfaStates: undefined, maxRegexNfaStates: undefined, maxRepetition: undefined }, options.limits);
+    for (const [option, name] of Object.entries(REGEX_LIMIT_NAMES) as [keyof typeof REGEX_LIMIT_NAMES, keyof Limits][]) {
+      const v = given[name];
+      if (v !== undefined) out[option] = v;
+    }
+  }
   for (const key of Object.keys(DEFAULT_REGEX_LIMITS) as (keyof RegexLimits)[]) {
     const v = options[key];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 1) {
-      throw new ArgumentError("regex-option", `The option ${key} must be a positive integer, got ${String(v)}`);
+    if (!(v === Infinity || (Number.isInteger(v) && v >= 1))) {
+      throw new ArgumentError("regex-option", `The option ${key} must be a positive integer or Infinity, got ${String(v)}`);
     }
     out[key] = v;
   }
   return out;
+}
+
+/** The regex limits `limits` sets, as a short cache key (`""` when none differs from the defaults). */
+export function regexLimitsKey(options: RegexLimitOptions | undefined): string {
+  if (options === undefined) return "";
+  const l = resolveLimits(options);
+  const d = DEFAULT_REGEX_LIMITS;
+  return l.maxDfaStates === d.maxDfaStates && l.maxNfaStates === d.maxNfaStates && l.maxRepetition === d.maxRepetition && l.maxDepth === d.maxDepth ? "" : `${l.maxDfaStates}/${l.maxNfaStates}/${l.maxRepetition}/${l.maxDepth}`;
 }
 
 /**
@@ -167,7 +208,7 @@ function minimizeCharDfa(dfa: CharDfa): CharDfa {
 const UNICODE_FLAGS: RegexFlags = { ignoreCase: false, dotAll: true, multiline: false, sticky: false, mode: "unicode" as CharMode };
 
 /** Options of {@link compileAst}. */
-export interface AstCompileOptions extends Partial<RegexLimits> {
+export interface AstCompileOptions extends RegexLimitOptions {
   /** `"whole"` (default) or `"search"` (a match may start and end anywhere; anchors as in `RegExp`). */
   readonly mode?: RegexMode;
 }
@@ -198,7 +239,7 @@ export function compileAst(ast: RegexAst, options: AstCompileOptions = {}): Byte
 const astCache = new WeakMap<RegexAst, Map<string, ByteDfa>>();
 
 /** Options of {@link parseRegex}. */
-export interface ParseRegexOptions extends Partial<RegexLimits> {
+export interface ParseRegexOptions extends RegexLimitOptions {
   /** RegExp flags, as for {@link compileRegex} (`y`, `g`, `d` do not change the AST). Default `""`. */
   readonly flags?: string;
 }

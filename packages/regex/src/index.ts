@@ -2,7 +2,7 @@
 // boolean operations and length bounds, quoted modes (see README.md and docs/design/regex-layer.md). The
 // user API; the code-point and UTF-8 helpers the grammar engine builds on are in `@formwork/regex/internal`.
 export { compileRegex, compileAst, parseRegex, sameDfa, DEFAULT_REGEX_LIMITS } from "./compile.js";
-export type { ByteDfa, CompiledRegex, RegexCompileOptions, AstCompileOptions, ParseRegexOptions, RegexLimits, RegexMode } from "./compile.js";
+export type { ByteDfa, CompiledRegex, RegexCompileOptions, AstCompileOptions, ParseRegexOptions, RegexLimits, RegexLimitOptions, RegexMode } from "./compile.js";
 export { compileMatcher } from "./lazy-match.js";
 export type { RegexMatcher } from "./lazy-match.js";
 export { rx, mapCharSets, hasAnchors, searchAst, lengthBounds, withLength } from "./ast.js";

@@ -7,3 +7,4 @@ export { byteClasses } from "./minimize.js";
 export type { ByteClasses } from "./minimize.js";
 export { utf8Sequences, utf8SequencesOfRanges, utf8Length, encodeCodePoint } from "./utf8-ranges.js";
 export type { ByteRange } from "./utf8-ranges.js";
+export { regexLimitsKey } from "./compile.js";

@@ -4,11 +4,10 @@
  * DFAs; each result is a minimal {@link ByteDfa}. Complements are taken
  * within valid UTF-8 text (strings of Unicode scalar values), not bytes.
  */
-import { LimitError } from "@formwork/core";
 import { type RegexAst, rx } from "./ast.js";
-import { type ByteDfa, type RegexLimits, compileAst, resolveLimits } from "./compile.js";
+import { type ByteDfa, type RegexLimitOptions, compileAst, resolveLimits } from "./compile.js";
 import { byteClasses, minimizeDfa } from "./minimize.js";
-import { regexLimitHint } from "./limit-advice.js";
+import { regexLimitError } from "./limit-advice.js";
 
 /** A regular language: an AST (whole match) or a byte DFA. */
 export type Language = RegexAst | ByteDfa;
@@ -40,7 +39,7 @@ function anyText(): ByteDfa {
  * product needs more than `maxDfaStates` states (default 20,000), and what
  * `compileAst` throws for an AST operand.
  */
-export function combineLanguages(spec: LanguageSpec, limits: Partial<RegexLimits> = {}): ByteDfa {
+export function combineLanguages(spec: LanguageSpec, limits: RegexLimitOptions = {}): ByteDfa {
   const lim = resolveLimits(limits);
   const toDfa = (l: Language) => (isDfa(l) ? l : compileAst(l, lim));
   const pos = (spec.all ?? []).map(toDfa);
@@ -53,17 +52,17 @@ export function combineLanguages(spec: LanguageSpec, limits: Partial<RegexLimits
 }
 
 /** The strings in every one of `languages` (see {@link combineLanguages}). */
-export function intersectLanguages(languages: readonly Language[], limits: Partial<RegexLimits> = {}): ByteDfa {
+export function intersectLanguages(languages: readonly Language[], limits: RegexLimitOptions = {}): ByteDfa {
   return combineLanguages({ all: languages }, limits);
 }
 
 /** The UTF-8 texts that are not in `language` (see {@link combineLanguages}). */
-export function complementLanguage(language: Language, limits: Partial<RegexLimits> = {}): ByteDfa {
+export function complementLanguage(language: Language, limits: RegexLimitOptions = {}): ByteDfa {
   return combineLanguages({ none: [language] }, limits);
 }
 
 /** The strings in at least one of `languages`: those not in none of them (see {@link combineLanguages}). */
-export function unionLanguages(languages: readonly Language[], limits: Partial<RegexLimits> = {}): ByteDfa {
+export function unionLanguages(languages: readonly Language[], limits: RegexLimitOptions = {}): ByteDfa {
   return combineLanguages({ none: [combineLanguages({ none: languages }, limits)] }, limits);
 }
 
@@ -107,9 +106,7 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
     let id = ids.get(key);
     if (id === undefined) {
       if (tuples.length >= maxStates) {
-        throw new LimitError("regex-dfa-limit", `Combining the languages needs more than ${maxStates} DFA states (maxDfaStates)`, {
-          hint: regexLimitHint("maxDfaStates", "simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern)"),
-        });
+        throw regexLimitError("maxDfaStates", maxStates, `Combining the languages needs more than ${maxStates} DFA states, past the limit maxRegexDfaStates = ${maxStates}`, "simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern)");
       }
       ids.set(key, (id = tuples.length));
       tuples.push(t);

@@ -34,7 +34,8 @@ const MAX_CACHED_STATES = 2_000;
  * `maxDfaStates` does not apply: no DFA is built ahead). Throws what
  * `compileRegex` throws for the pattern itself: `regex-syntax`,
  * `UnsupportedError` for refused constructs, `LimitError` for
- * `maxNfaStates`, `maxRepetition`, `maxDepth`.
+ * `maxNfaStates`, `maxRepetition`, `maxDepth` (the first two also as
+ * `limits: { maxRegexNfaStates, maxRepetition }`).
  */
 export function compileMatcher(pattern: string, options: RegexCompileOptions = {}): RegexMatcher {
   const { root, flags, mode, limits } = lowerPattern(pattern, options);

@@ -8,12 +8,12 @@
  * construct and points at it.
  */
 import { RegExpParser, type AST } from "@eslint-community/regexpp";
-import { ArgumentError, CompileError, LimitError, UnsupportedError, type ErrorCode } from "@formwork/core";
+import { ArgumentError, CompileError, UnsupportedError, type ErrorCode } from "@formwork/core";
 import { caretExcerpt, lineColumnOf } from "@formwork/core/internal";
 import { type CharSet, complement, intersect, rangeSet, subtract, union, unionAll } from "./char-set.js";
 import { type CharMode, caseClosure, escapeCharSet, maxCharOf } from "./unicode-tables.js";
 import type { RegexAst } from "./ast.js";
-import { regexLimitHint } from "./limit-advice.js";
+import { regexLimitError } from "./limit-advice.js";
 
 /** The flags that change the language, after validation. */
 export interface RegexFlags {
@@ -173,10 +173,7 @@ export function lowerRegex(pattern: string, flags: RegexFlags, options: LowerOpt
         const limit = options.maxRepetition;
         const count = Number.isFinite(el.max) ? el.max : el.min;
         if (count > limit) {
-          throw new LimitError("regex-repetition-limit", `The repetition ${el.raw.slice(el.element.end - el.start)} asks for ${count} repetitions, above the limit of ${limit} (maxRepetition)\n${caretExcerpt(pattern, el.element.end)}\n`, {
-            location: span(pattern, el.element.end, el.end),
-            hint: regexLimitHint("maxRepetition", "use an unbounded quantifier (* or +) if any count is acceptable"),
-          });
+          throw regexLimitError("maxRepetition", limit, `The repetition ${el.raw.slice(el.element.end - el.start)} asks for ${count} repetitions, past the limit maxRepetition = ${limit}\n${caretExcerpt(pattern, el.element.end)}\n`, "use an unbounded quantifier (* or +) if any count is acceptable", span(pattern, el.element.end, el.end));
         }
         return { kind: "repeat", item: element(el.element), min: el.min, max: el.max };
       }

@@ -26,6 +26,7 @@ import { limitExceeded, resolveLimits, valueDepth } from "@formwork/core/interna
 import { draftOfSchema, type Draft } from "./draft.js";
 import { fromDraft4 } from "./draft4.js";
 import { linearRegExp } from "./linear-regexp.js";
+import { regexLimitsKey } from "@formwork/regex/internal";
 
 // ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => void;
@@ -63,6 +64,12 @@ export interface ValidatorOptions {
    * `dependentRequired`, branches of `allOf`/`anyOf`/`oneOf`, `prefixItems`).
    * Default 10,000. Past it: `LimitError` `max-properties` from
    * `createValidator`, with the keyword's pointer.
+   *
+   * `maxRegexNfaStates` (default 250,000) and `maxRepetition` (10,000): the
+   * regex limits of `pattern` and `patternProperties` under the default
+   * `regExp: "linear"` (`@formwork/regex`'s `compileMatcher`). Past them:
+   * `LimitError` `regex-nfa-limit` / `regex-repetition-limit` from
+   * `createValidator`.
    */
   limits?: Partial<Limits>;
 }
@@ -183,7 +190,7 @@ export function createValidator(schema: unknown, options: ValidatorOptions = {})
   const { maxDepth, maxProperties } = resolveLimits(DEFAULT_VALIDATOR_LIMITS, options.limits);
   const engine = options.regExp ?? "linear";
   const cacheable = options.remotes === undefined && typeof engine === "string";
-  const key = `${draft}/${options.allErrors === true}/${String(engine)}/${maxDepth}/${maxProperties}`;
+  const key = `${draft}/${options.allErrors === true}/${String(engine)}/${maxDepth}/${maxProperties}/${regexLimitsKey(options.limits === undefined ? undefined : { limits: options.limits })}`;
   const hit = cacheable ? cache.get(schema)?.get(key) : undefined;
   if (hit) return hit;
   const wide = checkSchemaLimits(schema, { maxDepth, maxProperties });
@@ -217,7 +224,7 @@ interface PatternFailure {
 function newAjv(draft: Draft, options: ValidatorOptions, regExp: "linear" | "backtracking" | RegExpEngine, failure: { last?: PatternFailure }): Ajv {
   const opts: AjvOptions = { strict: false, allErrors: options.allErrors === true, validateFormats: true, validateSchema: false, logger: false };
   if (regExp !== "backtracking") {
-    const given = regExp === "linear" ? linearRegExp : regExp;
+    const given: RegExpEngine = regExp === "linear" ? (source, flags) => linearRegExp(source, flags, options.limits) : regExp;
     const engine: RegExpEngine = (source, flags) => {
       try {
         return given(source, flags);

@@ -9,7 +9,7 @@ import { CompiledGrammar } from "./compiled-grammar.js";
 import { grammarKey, sameGrammarKey, type GrammarKey } from "./grammar-key.js";
 import { analyzeNfa } from "./nfa-analysis.js";
 import { buildNfa } from "./nfa-build.js";
-import { engineOptionsFromLimits, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
+import { engineOptionsFromLimits, regexLimitsOf, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkRefs, ruleGraph } from "./rule-graph.js";
 import { eliminateRightLinear, nativeRightLinearGroups } from "./right-linear.js";
@@ -120,10 +120,11 @@ function compileChecked(input: Grammar, trie: TokenTrie, options: ResolvedEngine
   checkRefs(input);
   // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
   const inputGraph = ruleGraph(input);
-  const grammar = eliminateRightLinear(input, inputGraph);
+  const regexLimits = regexLimitsOf(options);
+  const grammar = eliminateRightLinear(input, inputGraph, regexLimits);
   const graph = grammar === input ? inputGraph : ruleGraph(grammar);
   // Right-linear groups too big to solve: built in place by the NFA builder, not called.
-  const native = nativeRightLinearGroups(grammar, graph);
+  const native = nativeRightLinearGroups(grammar, graph, regexLimits);
   const called = calledRules(grammar, options.inlineLimit, graph, native);
   // Root first: rule index 0 is the start.
   const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];

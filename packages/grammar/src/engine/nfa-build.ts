@@ -13,7 +13,7 @@ import { utf8SequencesOfRanges } from "@formwork/regex/internal";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
 import { grownI32, insertByLo } from "./int-lists.js";
 import { Nfa } from "./nfa.js";
-import type { ResolvedEngineOptions } from "./options.js";
+import { regexLimitsOf, type ResolvedEngineOptions } from "./options.js";
 import type { NativeGroup } from "./right-linear.js";
 import { isCounted } from "./tuning.js";
 
@@ -69,15 +69,19 @@ function templateOf(ranges: readonly number[]): ClassTemplate {
   return tpl;
 }
 
-/** Minimal byte DFAs of `regex` nodes by flags and pattern, shared by all builds (bounded). */
+/**
+ * Minimal byte DFAs of `regex` nodes by regex limits, flags and pattern, shared by all builds
+ * (bounded). Only what compiled is kept (a refusal is thrown again under the same limits), and
+ * the limits are in the key: a DFA compiled under raised limits is not served under lower ones.
+ */
 const regexCache = new Map<string, ByteDfa>();
 
-/** The byte DFA of a `regex` node (whole match); throws what `compileRegex` throws for a refused pattern. */
-function regexDfa(pattern: string, flags: string): ByteDfa {
-  const key = `${flags}/${pattern}`;
+/** The byte DFA of a `regex` node (whole match) under the engine's regex limits; throws what `compileRegex` throws for a refused pattern. */
+function regexDfa(pattern: string, flags: string, options: ResolvedEngineOptions): ByteDfa {
+  const key = `${options.maxRegexDfaStates}/${options.maxRegexNfaStates}/${options.maxRepetition}/${flags}/${pattern}`;
   let dfa = regexCache.get(key);
   if (dfa === undefined) {
-    dfa = compileRegex(pattern, { flags });
+    dfa = compileRegex(pattern, { flags, limits: regexLimitsOf(options) });
     if (regexCache.size >= 256) regexCache.clear();
     regexCache.set(key, dfa);
   }
@@ -189,7 +193,7 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       case "lexeme":
         return build(node.item, from);
       case "regex":
-        return buildDfa(regexDfa(node.pattern, node.flags), from);
+        return buildDfa(regexDfa(node.pattern, node.flags, options), from);
       case "automaton":
         return buildDfa(node.dfa, from);
     }

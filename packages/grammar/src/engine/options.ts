@@ -5,6 +5,7 @@
  */
 import type { Limits } from "@formwork/core";
 import { resolveLimits } from "@formwork/core/internal";
+import { DEFAULT_REGEX_LIMITS } from "@formwork/regex";
 
 /** Compile options of `GrammarCompiler`. */
 export interface EngineOptions {
@@ -56,6 +57,15 @@ export interface EngineOptions {
   maxDepth?: number;
   /** Most rules in a grammar (a 100,000-rule chain compiles in about a second). Default 100,000. Code `max-rules`. */
   maxRules?: number;
+  /**
+   * The regex compiler's limits for the grammar's `regex` nodes (`@formwork/regex`'s
+   * `maxDfaStates`, `maxNfaStates`, `maxRepetition`, by their names in `limits`).
+   * Defaults 20,000, 250,000 and 10,000, as `compileRegex`'s. Codes
+   * `regex-dfa-limit`, `regex-nfa-limit`, `regex-repetition-limit`.
+   */
+  maxRegexDfaStates?: number;
+  maxRegexNfaStates?: number;
+  maxRepetition?: number;
 }
 
 /** `EngineOptions` with every default filled in. */
@@ -70,11 +80,20 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
   maxConfigurations: 4_096,
   maxDepth: 1_000,
   maxRules: 100_000,
+  maxRegexDfaStates: DEFAULT_REGEX_LIMITS.maxDfaStates,
+  maxRegexNfaStates: DEFAULT_REGEX_LIMITS.maxNfaStates,
+  maxRepetition: DEFAULT_REGEX_LIMITS.maxRepetition,
 });
+
+/** The `limits` of the regex compiler for a grammar's `regex` nodes under `options`. */
+export function regexLimitsOf(options: ResolvedEngineOptions): Partial<Limits> {
+  return { maxRegexDfaStates: options.maxRegexDfaStates, maxRegexNfaStates: options.maxRegexNfaStates, maxRepetition: options.maxRepetition };
+}
 
 /**
  * The engine options a `limits` object (docs/limits.md) sets: `maxNfaStates`,
- * `maxDfaStates`, `maxStackDepth`, `maxConfigurations` and `maxRules` by the
+ * `maxDfaStates`, `maxStackDepth`, `maxConfigurations`, `maxRules` and the
+ * regex limits (`maxRegexDfaStates`, `maxRegexNfaStates`, `maxRepetition`) by the
  * same names; `maxDepth` only when above the engine's own default (1,000
  * levels of IR: a grammar's `maxDepth` counts parentheses, default 200, and a
  * compiled schema's IR nests deeper than the schema, so a lower `maxDepth`
@@ -82,11 +101,11 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<ResolvedEngineOptions> = Object.fr
  */
 export function engineOptionsFromLimits(limits: Partial<Limits> | undefined): EngineOptions {
   if (limits === undefined) return {};
-  const { maxNfaStates, maxDfaStates, maxStackDepth, maxConfigurations, maxRules, maxDepth } = resolveLimits<Partial<Limits>>(
-    { maxNfaStates: undefined, maxDfaStates: undefined, maxStackDepth: undefined, maxConfigurations: undefined, maxRules: undefined, maxDepth: undefined },
+  const { maxNfaStates, maxDfaStates, maxStackDepth, maxConfigurations, maxRules, maxDepth, maxRegexDfaStates, maxRegexNfaStates, maxRepetition } = resolveLimits<Partial<Limits>>(
+    { maxNfaStates: undefined, maxDfaStates: undefined, maxStackDepth: undefined, maxConfigurations: undefined, maxRules: undefined, maxDepth: undefined, maxRegexDfaStates: undefined, maxRegexNfaStates: undefined, maxRepetition: undefined },
     limits,
   );
-  const out: EngineOptions = { maxNfaStates, maxDfaStates, maxStackDepth, maxConfigurations, maxRules };
+  const out: EngineOptions = { maxNfaStates, maxDfaStates, maxStackDepth, maxConfigurations, maxRules, maxRegexDfaStates, maxRegexNfaStates, maxRepetition };
   if (maxDepth !== undefined && maxDepth > DEFAULT_ENGINE_OPTIONS.maxDepth) out.maxDepth = maxDepth;
   for (const k of Object.keys(out) as (keyof EngineOptions)[]) if (out[k] === undefined) delete out[k];
   return out;

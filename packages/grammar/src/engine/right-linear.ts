@@ -16,6 +16,7 @@
  * builder as it stands instead (`nativeRightLinearGroups`): one entry state
  * per member, a tail reference an epsilon edge to its member's entry.
  */
+import type { Limits } from "@formwork/core";
 import { alt, repeat, seq, type Grammar, type Node } from "../ir.js";
 import { isNullable, nullableRules } from "../analyze.js";
 import { forEachRef, recursiveGroups, ruleGraph, type RuleGraph } from "./rule-graph.js";
@@ -97,7 +98,7 @@ function decompose(node: Node, group: ReadonlySet<string>): { prefix: Node; tail
  * another without reading anything (left recursion: left to the engine's own check), or when
  * the solution is too big.
  */
-function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>): Map<string, Node> | null {
+function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>, limits: Partial<Limits> | undefined): Map<string, Node> | null {
   const group = new Set(members);
   const index = new Map(members.map((m, i) => [m, i] as const));
   const n = members.length;
@@ -109,7 +110,7 @@ function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>): Ma
     for (const { prefix, tail } of terms) {
       if (tail === null) B[i] = union(B[i], prefix);
       else {
-        if (isNullable(prefix, nullable)) return null;
+        if (isNullable(prefix, nullable, limits)) return null;
         const j = index.get(tail)!;
         A[i][j] = union(A[i][j], prefix);
       }
@@ -150,15 +151,16 @@ function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>): Ma
 /**
  * The grammar with every right-linear recursive group rewritten as
  * repetition (the same object when there is none). Every reference must name
- * a rule (`checkRefs` runs first).
+ * a rule (`checkRefs` runs first). `limits`: the regex limits its `regex`
+ * nodes compile under (whether one is nullable).
  */
-export function eliminateRightLinear(g: Grammar, graph: RuleGraph = ruleGraph(g)): Grammar {
+export function eliminateRightLinear(g: Grammar, graph: RuleGraph = ruleGraph(g), limits?: Partial<Limits>): Grammar {
   const groups = recursiveGroups(g, graph);
   if (groups.length === 0) return g;
-  const nullable = nullableRules(g);
+  const nullable = nullableRules(g, limits);
   let rules: Map<string, Node> | null = null;
   for (const members of groups) {
-    const solved = solve(g, members, nullable);
+    const solved = solve(g, members, nullable, limits);
     if (solved === null) continue;
     rules ??= new Map(g.rules);
     for (const [name, body] of solved) rules.set(name, body);
@@ -187,11 +189,11 @@ export interface NativeGroup {
  * reach itself without reading (left recursion: the engine's check reports it), and groups whose
  * instances would pass `MAX_NATIVE_NODES`.
  */
-export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph(g)): Map<string, NativeGroup> {
+export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph(g), limits?: Partial<Limits>): Map<string, NativeGroup> {
   const out = new Map<string, NativeGroup>();
   const groups = recursiveGroups(g, graph);
   if (groups.length === 0) return out;
-  const nullable = nullableRules(g);
+  const nullable = nullableRules(g, limits);
   const reachable = graph.components.flat();
   const referrers = new Map<string, string[]>();
   for (const name of reachable) {
@@ -234,7 +236,7 @@ export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph
     for (const ts of terms.values()) for (const { prefix } of ts) nodes += size(prefix);
     let outside = 0;
     for (const m of members) for (const u of referrers.get(m) ?? []) if (!members.has(u)) for (const x of graph.refs.get(u)!) if (x === m) outside++;
-    if (nodes * Math.max(1, outside) > MAX_NATIVE_NODES || readsNothingAround(terms, nullable)) continue;
+    if (nodes * Math.max(1, outside) > MAX_NATIVE_NODES || readsNothingAround(terms, nullable, limits)) continue;
     const native: NativeGroup = { terms };
     for (const m of members) out.set(m, native);
   }
@@ -242,9 +244,9 @@ export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph
 }
 
 /** Whether some member reaches itself through terms whose prefix can read nothing (a cycle of epsilon edges). */
-function readsNothingAround(terms: ReadonlyMap<string, RightLinearTerm[]>, nullable: ReadonlySet<string>): boolean {
+function readsNothingAround(terms: ReadonlyMap<string, RightLinearTerm[]>, nullable: ReadonlySet<string>, limits: Partial<Limits> | undefined): boolean {
   const next = new Map<string, string[]>();
-  for (const [m, ts] of terms) next.set(m, ts.filter(({ prefix, tail }) => tail !== null && isNullable(prefix, nullable)).map(({ tail }) => tail!));
+  for (const [m, ts] of terms) next.set(m, ts.filter(({ prefix, tail }) => tail !== null && isNullable(prefix, nullable, limits)).map(({ tail }) => tail!));
   // Depth-first search for a cycle: 1 on the path, 2 done.
   const state = new Map<string, number>();
   for (const root of next.keys()) {
