@@ -6,7 +6,7 @@
 // by pattern (the engine's regex DFAs, the validator's matchers, the schema compiler's pattern ASTs, the
 // analyses' regex facts) must not hand a result compiled under other limits to a later call.
 import { afterAll, describe, expect, it } from "vitest";
-import { LimitError, type Limits } from "@formwork/core";
+import { LimitError, UnsupportedError, type Limits } from "@formwork/core";
 import { compileMatcher, compileRegex, matchesText } from "@formwork/regex";
 import { checkText, regex as regexNode, grammar as makeGrammar, textCompiler, printGbnf, seq, literal, ref } from "@formwork/grammar";
 import { resolveConstraint } from "@formwork/constraint";
@@ -32,6 +32,16 @@ function limitErrorOf(fn: () => unknown): LimitError {
     throw e;
   }
   throw new Error("expected a LimitError");
+}
+
+function unsupportedOf(fn: () => unknown): UnsupportedError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UnsupportedError && e.code === "unsupported-keyword") return e;
+    throw e;
+  }
+  throw new Error("expected an UnsupportedError");
 }
 
 /** The error's code, limit and value, and advice naming `--limit NAME=N` and `limits: { NAME: N }`. */
@@ -106,17 +116,18 @@ describe("the library: default, raised, lowered", () => {
     expectLimit(limitErrorOf(() => compileSchema({ type: "string", pattern: "a{5}" }, { limits: { maxRepetition: 4 } })), "regex-repetition-limit", "maxRepetition", 4);
     expectLimit(limitErrorOf(() => createValidator({ type: "string", pattern: "a{5}" }, { limits: { maxRepetition: 4 } })), "regex-repetition-limit", "maxRepetition", 4);
   });
-  it("a schema's string product (two patterns) is bounded by maxRegexDfaStates (default 4,000 for the schema compiler)", () => {
+  it("a schema's string product (two patterns) is bounded by maxRegexDfaStates (default 4,000 for the schema compiler): unsupported-keyword advising the limit", () => {
     const schema = { type: "string", pattern: "^[a-z]{4500}$", allOf: [{ pattern: "^m" }] }; // 4,502 states
-    const e = limitErrorOf(() => compileSchema(schema));
-    expectLimit(e, "regex-dfa-limit", "maxRegexDfaStates", 4_000);
+    const e = unsupportedOf(() => compileSchema(schema));
+    expect(e.message).toContain("past the limit maxRegexDfaStates = 4000");
+    expect(e.hint).toContain("limits: { maxRegexDfaStates: N } (CLI: --limit maxRegexDfaStates=N)");
     expect(e.location).toMatchObject({ kind: "pointer" });
     const limits = { maxRegexDfaStates: 5_000 };
     const compiled = textCompiler(limits).compile(compileSchema(schema, { limits }).grammar);
     expect(checkText(compiled, `"m${"z".repeat(4499)}"`).accepted).toBe(true);
     expect(checkText(compiled, `"z${"z".repeat(4499)}"`).accepted).toBe(false); // not ^m
     expect(checkText(compiled, `"m${"z".repeat(4498)}"`).accepted).toBe(false);
-    expectLimit(limitErrorOf(() => compileSchema({ type: "string", pattern: "^[a-z]{10}$", allOf: [{ pattern: "^m" }] }, { limits: { maxRegexDfaStates: 5 } })), "regex-dfa-limit", "maxRegexDfaStates", 5);
+    expect(unsupportedOf(() => compileSchema({ type: "string", pattern: "^[a-z]{10}$", allOf: [{ pattern: "^m" }] }, { limits: { maxRegexDfaStates: 5 } })).message).toContain("past the limit maxRegexDfaStates = 5");
     // Under lenient it is approximated with a warning, as before.
     expect(compileSchema(schema, { lenient: true }).warnings.some((w) => w.code === "unsupported-keyword")).toBe(true);
   });
@@ -148,7 +159,7 @@ describe("no stale result from a cache keyed by pattern after the limits change 
     expect(limitErrorOf(() => compileSchema(schema)).code).toBe("regex-repetition-limit");
     const product = { type: "string", pattern: "^[a-z]{4500}$", allOf: [{ pattern: "^m" }] };
     expect(() => compileSchema(product, { limits: { maxRegexDfaStates: 5_000 } })).not.toThrow();
-    expect(limitErrorOf(() => compileSchema(product)).code).toBe("regex-dfa-limit");
+    expect(unsupportedOf(() => compileSchema(product)).message).toContain("maxRegexDfaStates = 4000");
   });
 });
 

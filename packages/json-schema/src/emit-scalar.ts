@@ -351,18 +351,15 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
     return stringOfDfa(dfa, ctx.rules, `${ctx.newRule("str")}_`);
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
-    if (!ctx.opts.lenient) {
-      const bound = e.limit === "maxRegexDfaStates" && ctx.opts.regexLimits.maxRegexDfaStates === undefined ? ` (this compiler's default for string constraints: each state becomes a grammar rule)` : "";
-      const what = (e.hint ? e.message.replace(` ${e.hint}`, "") : e.message).replace(/\.$/, "");
-      throw new LimitError(e.code, `the string constraints (${spec.name || "length"}): ${what}${bound}`, {
-        location: { kind: "pointer", pointer: ptr },
-        hint: `Simplify the patterns, formats or length bounds, or pass lenient: true to enforce only the first string constraint. Raise it with the option limits: { ${e.limit}: N } (CLI: --limit ${e.limit}=N) if the schema is trusted; see docs/limits.md.`,
-        limit: e.limit,
-        limitValue: e.limitValue,
-        cause: e,
-      });
-    }
-    approximate(ctx, ptr, `${e.message}; only the first string constraint is enforced`);
+    // The schema compiler's refusal (unsupported-keyword, lenient approximates), with how to raise the limit.
+    const what = (e.hint ? e.message.replace(` ${e.hint}`, "") : e.message).replace(/\.$/, "");
+    const bound = e.limit === "maxRegexDfaStates" && ctx.opts.regexLimits.maxRegexDfaStates === undefined ? " (the schema compiler's default for string constraints: each state becomes a grammar rule)" : "";
+    approximate(
+      ctx,
+      ptr,
+      `the string constraints (${spec.name || "length"}): ${what}${bound}; under lenient only the first string constraint is enforced`,
+      `Simplify the patterns, formats or length bounds, or pass lenient: true to approximate (validate the output). Or raise the limit with the option limits: { ${e.limit ?? "maxRegexDfaStates"}: N } (CLI: --limit ${e.limit ?? "maxRegexDfaStates"}=N) if the schema is trusted; see docs/limits.md.`,
+    );
     const first = ops.find((o) => !o.negate && !hasAnchors(o.ast));
     return first ? stringOf(first.ast, "json-string/approx") : stringOfLength(0, Infinity);
   }
