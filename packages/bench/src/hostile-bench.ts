@@ -189,6 +189,10 @@ const cases: Case[] = [
   { verb: "repair --format yaml", input: "2 MB that does not parse (a: [1, then colon-space lines, a cut quote)", args: ["repair", "--format", "yaml", "--quiet"], stdin: unparsableYaml(2 * 1024 * 1024) },
   { verb: "repair --format yaml", input: "2 MB that does not parse, Ctrl-C after 2 s", args: ["repair", "--format", "yaml", "--quiet"], stdin: unparsableYaml(2 * 1024 * 1024), interrupt: true, interruptAfterMs: 2_000 },
   { verb: "repair", input: "unknown option --quite", args: ["repair", "--quite"], stdin: "{}" },
+  // repair --stream: memory bounded by the window and the open containers, not the input
+  { verb: "repair --stream", input: "50 MB of broken JSON, --quiet", args: ["repair", "--stream", "--quiet"], stdin: `[${"{'a': 1, b: [1,2,],},".repeat(50_000_000 / 22)}{}]` },
+  { verb: "repair --stream", input: "5,000,000 nested [, --quiet", args: ["repair", "--stream", "--quiet"], stdin: "[".repeat(5_000_000) },
+  { verb: "repair --stream", input: "two values, the first past --limit maxLookahead=64", args: ["repair", "--stream", "--limit", "maxLookahead=64"], stdin: `${JSON.stringify({ a: "x".repeat(200) })}\n{"b": 1}\n` },
 ];
 
 /** `bytes` of YAML lines missing the space after a colon, after `a: [1` (never closed) and before `- last: 'cut` (a cut-off quote). */
@@ -211,6 +215,8 @@ function outcomeOf(code: number | null, signal: string | null, err: string, time
   if (c.interrupt) return err.includes("formwork: interrupted") ? "interrupted" : "no message";
   if (c.closeEarly && code === 0) return "quiet exit";
   if (coded !== undefined) return `error [${coded}]`;
+  const warned = /formwork: warning \[([a-z0-9-]+)\]/.exec(err)?.[1];
+  if (code === 0 && warned !== undefined) return `result, warning [${warned}]`;
   if (code === 0 || code === 1) return code === 0 ? "result" : "result (rejected)";
   return `exit ${code}`;
 }

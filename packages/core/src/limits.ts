@@ -37,8 +37,9 @@ export interface Limits {
    * Streaming repair only: an input this long or shorter is repaired whole;
    * past it, the characters of output held back while a choice `repairJson`
    * takes from the whole text is open (a top-level list, which value to
-   * take). Past it the stream decides with what it has read; not an error
-   * (code `max-lookahead` names it in docs).
+   * take). Past it the stream decides with what it has read; not an error:
+   * where that may change the result, the stream's summary holds a
+   * `max-lookahead` note (and `repair --stream` prints a warning).
    */
   maxLookahead: number;
   /**

@@ -66,6 +66,28 @@ export interface JsonStreamSummary {
   /** Characters read, and written. */
   charsIn: number;
   charsOut: number;
+  /**
+   * Where the window may have decided differently from `repairJson`: a
+   * `max-lookahead` note when the first value outgrew `maxLookahead` while a
+   * top-level choice was open and the text then held another value (which
+   * `repairJson`, reading the whole text, might have chosen, or read with the
+   * first as a top-level list), or when a text with no value outgrew it (it
+   * is then not read as one string). Empty when the window changed nothing.
+   */
+  notes: JsonStreamNote[];
+}
+
+/** A note of {@link JsonStreamSummary.notes}. */
+export interface JsonStreamNote {
+  code: "max-lookahead";
+  /** The limit, `maxLookahead`, and its value. */
+  limit: "maxLookahead";
+  limitValue: number;
+  /** Offset in the input of the value that outgrew the window (it was taken as the result). */
+  offset: number;
+  message: string;
+  /** How to get `repairJson`'s choice. */
+  hint: string;
 }
 
 /** The limits of a streaming repair. */
@@ -205,6 +227,10 @@ export class JsonRepairStream {
   private firstFromTop = false;
   private candidates = 0;
   private chosenStart = 0;
+  /** Offset of the held value that outgrew the window (taken as the result while a choice was open), if one did. */
+  private overflowAt: number | undefined;
+  /** The text read so far held no value and outgrew the window, so it can no longer be read as one string (as `repairJson` reads such a text). */
+  private bareDropped = false;
   private sawProse = false;
   private proseStart = -1;
   private proseText = "";
@@ -338,7 +364,10 @@ export class JsonRepairStream {
     this.charsIn += text.length;
     if (this.bare !== undefined && this.candidates === 0) {
       this.bare += text;
-      if (this.bare.length > this.limits.maxLookahead) this.bare = undefined;
+      if (this.bare.length > this.limits.maxLookahead) {
+        this.bare = undefined;
+        this.bareDropped = true;
+      }
     }
     const cut = p.pos - KEEP_BEHIND;
     if (cut > this.readAhead && cut * 2 > p.text.length) p.shiftWindow(p.text.slice(cut) + text, cut, text.length);
@@ -383,6 +412,7 @@ export class JsonRepairStream {
     this.chosen = true;
     this.chosenStart = t.start;
     this.target = "out";
+    this.overflowAt ??= t.start;
     this.commit(t);
   }
 
@@ -749,7 +779,32 @@ export class JsonRepairStream {
   }
 
   private finishSummary(ok: boolean): void {
-    this.summaryValue = { ok, editCounts: { ...this.tally.counts }, confidence: this.tally.confidence, lossy: this.tally.lossy, errors: this.errors, charsIn: this.charsIn, charsOut: this.charsOut };
+    const notes: JsonStreamNote[] = [];
+    // Another value followed the one the window chose: repairJson, reading the whole text, might have chosen it or made a list.
+    const hint = `Raise it with the option limits: { maxLookahead: N } (CLI: --limit maxLookahead=N) to a length above the input's, or repair it whole with repairJson (formwork repair without --stream); see docs/repair.md.`;
+    if (this.bareDropped && this.candidates === 0) {
+      const limit = this.limits.maxLookahead;
+      notes.push({
+        code: "max-lookahead",
+        limit: "maxLookahead",
+        limitValue: limit,
+        offset: 0,
+        message: `the text holds no JSON value and is longer than the window maxLookahead = ${limit} characters, so it was not read as one string (repairJson reads such a text, of one line of plain text, as one string)`,
+        hint,
+      });
+    }
+    if (this.overflowAt !== undefined && this.candidates > 1) {
+      const limit = this.limits.maxLookahead;
+      notes.push({
+        code: "max-lookahead",
+        limit: "maxLookahead",
+        limitValue: limit,
+        offset: this.overflowAt,
+        message: `the value at offset ${this.overflowAt} outgrew the window maxLookahead = ${limit} characters while the text could still become a top-level list or hold a better value, and was taken as the result; the text then held ${this.candidates - 1} more value(s), which repairJson might have chosen instead (or read with it as a list)`,
+        hint,
+      });
+    }
+    this.summaryValue = { ok, editCounts: { ...this.tally.counts }, confidence: this.tally.confidence, lossy: this.tally.lossy, errors: this.errors, charsIn: this.charsIn, charsOut: this.charsOut, notes };
   }
 }
 

@@ -258,6 +258,8 @@ async function streamRepair(io: RepairIo, indent: number, limits: ReturnType<typ
   put(s.end());
   const r = s.summary;
   if (wrote) io.stdout("\n");
+  // Even under --quiet: the result may differ from repair without --stream.
+  for (const n of r.notes) io.stderr(`formwork: warning [${n.code}] ${n.message}. ${n.hint}\n`);
   if (!quiet) {
     const counts = Object.entries(r.editCounts).map(([k, n]) => `${k} ${n}`).join(", ");
     if (counts !== "") io.stderr(`edits: ${counts}\n`);
