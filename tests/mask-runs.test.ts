@@ -10,6 +10,12 @@ import { sliceTuning } from "@formwork/grammar/internal";
 import { compileSchema, stringifyYaml } from "@formwork/json-schema";
 import { hfTokenizer, qwenVocabulary } from "@formwork/testkit";
 
+// Texts longer than Qwen's longest token: mixed scripts, escapes, a run of one character.
+const LONG = `${'The quick brown fox jumps over the lazy dog; Zoë «Ωmega» 中文 🎉 "q" \\ tab\t '.repeat(3)}${"=".repeat(40)}${"long tail ".repeat(60)}`;
+/** The first n characters (code points, as `maxLength` counts them) of LONG. */
+const long = (n: number): string => [...LONG].slice(0, n).join("");
+const ASCII = `${"Lorem ipsum dolor sit amet 42 ".repeat(4)}${"a".repeat(30)}${" consectetur adipiscing elit ".repeat(4)}`;
+
 const cases: { name: string; schema: unknown; values: unknown[] }[] = [
   { name: "unbounded string (a loop)", schema: { type: "string" }, values: ["Zoë «Ωmega» 中文 🎉 \"q\" \\ \n\t end", ""] },
   { name: "string of at most 12 characters (a counted chain)", schema: { type: "string", maxLength: 12 }, values: ["hello world!", "中文中文 ab", "x"] },
@@ -27,6 +33,12 @@ const cases: { name: string; schema: unknown; values: unknown[] }[] = [
   { name: "first character restricted (a funnel into the string loop)", schema: { type: "string", pattern: "^[^a]" }, values: ["bcd a", "z"] },
   { name: "first character leads elsewhere for one letter", schema: { type: "string", pattern: "^(?:[^q]|q[0-9])" }, values: ["q1 rest", "hello"] },
   { name: "array of bounded strings", schema: { type: "array", items: { type: "string", maxLength: 5 }, maxItems: 4 }, values: [["ab", "cdefg", "", "中文"]] },
+  // Bounds beyond the longest token (Qwen: 128 bytes): the copies far from them read alike, so the
+  // run is taken as a loop there (`runLength`); the texts go on until the bound is within reach.
+  { name: "string of at most 150 characters (copies that read alike)", schema: { type: "string", maxLength: 150 }, values: [long(150), long(131), "x"] },
+  { name: "string of 140..1000 characters", schema: { type: "string", minLength: 140, maxLength: 1000 }, values: [long(140), long(900)] },
+  { name: "regex dot, bounded past the longest token", schema: { type: "string", pattern: "^.{0,160}$" }, values: [long(160), "a"] },
+  { name: "ASCII pattern with a run past the longest token", schema: { type: "string", pattern: "^[A-Za-z0-9 ]{3,150}$" }, values: [ASCII.slice(0, 150), "abc"] },
 ];
 
 function lockstep(a: CompiledGrammar, b: CompiledGrammar, ids: number[]): string[] {
@@ -95,6 +107,12 @@ const gbnfCases: { name: string; gbnf: string; texts: string[] }[] = [
     name: "called bounded content",
     gbnf: [String.raw`root ::= "\"" body "\"," body "."`, String.raw`body ::= [a-zA-Z0-9 _-]{0,9}`].join("\n"),
     texts: ['"hello wor",abc.'],
+  },
+  {
+    // Bounded past the longest token; the rule can end anywhere in the run.
+    name: "called long bounded content (copies that read alike)",
+    gbnf: [String.raw`root ::= "\"" body "\" " body "."`, String.raw`body ::= [a-zA-Z0-9 _-]{0,200}`].join("\n"),
+    texts: [`"${ASCII.slice(0, 140)}" ${ASCII.slice(0, 200)}.`, '"ab" c.'],
   },
 ];
 
@@ -275,4 +293,22 @@ describe("token cache: exits inside a character (YAML scalars), synthetic vocabu
       }
     });
   }
+});
+
+// The run of a long bounded string is taken as a loop where its copies read alike (same token-cache
+// key): the first mask inside the string builds a few states, not the chain of copies up to the
+// longest token ahead of the walk (about nine DFA states per character: over 1,100 before).
+describe("token cache: a long bounded string builds no chain ahead", () => {
+  it("maxLength 1000: the first mask inside the string", async () => {
+    const tok = await hfTokenizer("qwen3");
+    const compiled = new GrammarCompiler(qwenVocabulary()).compile(compileSchema({ type: "string", maxLength: 1000 }).grammar);
+    const m = compiled.createMatcher();
+    const mask = new TokenMask(compiled.vocabulary.size);
+    for (const id of tok.encode('"ab', { add_special_tokens: false })) expect(m.acceptToken(id)).toBe(true);
+    const before = compiled.memory().dfaStates;
+    m.fillNextTokenMask(mask);
+    expect(compiled.memory().dfaStates - before).toBeLessThan(100);
+    // Exactness of the same masks against the plain walk is checked above (string of 140..1000 characters).
+    expect(mask.has(tok.encode("xyz", { add_special_tokens: false })[0])).toBe(true);
+  }, 60_000);
 });

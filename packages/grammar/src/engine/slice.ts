@@ -390,7 +390,11 @@ export interface Runs {
   /** Per state with a run: the slice of its character set. */
   slice: (Slice | null)[];
   key: (string | null)[];
-  /** Per state with a run step: where every character of its set leads (-1 none). */
+  /**
+   * Per state with a run step: where every character of its set leads (-1 none), or the state
+   * itself when that target has the same `Automaton.cacheKey` (reads alike for as many bytes as
+   * the longest token, so every state the run reaches within a token reads like it; see `runLength`).
+   */
   target: Int32Array;
   /** Per state: 1 once its run step (`key`, `target`) is known. */
   stepped: Uint8Array;
@@ -499,7 +503,12 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
       const st = runStep(a, x);
       runsOf(a);
       runs.key[x] = st?.key ?? null;
-      runs.target[x] = st?.target ?? -1;
+      // A target that reads like x for the longest token (the same token-cache key: a copy of a
+      // long counted repetition, as in a string of `maxLength` 1000, with as many copies left as a
+      // token can read, clamped) is taken as x itself, a loop: every state x reaches on its set
+      // within a token's reach reads like x, so the chain need not be built ahead (it cost about
+      // nine DFA states per character, 130 characters deep: 1,168 states in one mask).
+      runs.target[x] = st === null ? -1 : st.target !== x && a.cacheKey[st.target] === a.cacheKey[x] ? x : st.target;
       runs.stepped[x] = 1;
     }
     if (runs.key[x] === null) {
