@@ -173,9 +173,12 @@ export function emitArray(ctx: Ctx, frames: Frame[], depth: number, slot: Slot, 
       const S1 = itemWith(0, sv.tag, sv.frame);
       const C1 = itemWith(0, cv.tag, cv.frame);
       const any = item(0);
-      const rest = repeat(seq(before(false), any), Math.max(0, lo - 1), Infinity);
-      const open = S.open(kind, depth, slot);
-      return alt(seq(open, before(true), C1, rest, close(1)), seq(open, before(true), S1, repeat(seq(before(false), S1), 0, Infinity), before(false), C1, repeat(seq(before(false), any), 0, Infinity), close(1)));
+      // The first entry's lead, scalars each followed by the next lead, the collection, then any items
+      // (lo <= 2: one item after a scalar already makes two).
+      const C = seq(C1, repeat(seq(before(false), any), Math.max(0, lo - 1), Infinity));
+      const S2 = seq(S1, before(false));
+      const body = lo <= 1 ? seq(repeat(S2, 0, Infinity), C) : alt(seq(C1, repeat(seq(before(false), any), lo - 1, Infinity)), seq(S2, repeat(S2, 0, Infinity), C1, repeat(seq(before(false), any), 0, Infinity)));
+      return seq(S.open(kind, depth, slot), before(true), body, close(1));
     }
 
     // A counting automaton over (items, contains matches, whether an object or array item was written).

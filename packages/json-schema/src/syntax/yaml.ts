@@ -293,8 +293,9 @@ export class YamlSyntax implements Syntax {
         // Block style needs an object or array item; the arrays of scalars are written in flow.
         const scalar = o.join([o.sp, ref(this.anyScalar())]);
         const container = ref(this.anyContainerRule(depth + 1, "item"));
-        const rest = repeat(item(false, any), 0, Infinity);
-        forms.push(alt(seq(item(true, container), rest), seq(item(true, scalar), repeat(item(false, scalar), 0, Infinity), item(false, container), rest)));
+        // The first dash, scalars each followed by the next dash, the collection, then any items.
+        const next = this.lead("array", depth, slot, false);
+        forms.push(seq(this.lead("array", depth, slot, true), repeat(seq(scalar, next), 0, Infinity), container, repeat(item(false, any), 0, Infinity)));
       } else forms.push(seq(item(true, any), repeat(item(false, any), 0, Infinity)));
       if (o.flow !== null) {
         const entry = ref(this.anyScalar(true));
