@@ -4,6 +4,7 @@ export { modelVocabulary } from "./load-model.js";
 export { NativeLogits, ALLOWED_BIAS, candidatesToRead, DEFAULT_CANDIDATES, SMALL_TOP_K } from "./native-logits.js";
 export type { Candidates, LogitsSource } from "./native-logits.js";
 export { fastForwardTokens } from "./fast-forward.js";
+export { SequenceDecoder } from "./decode-sequence.js";
 export type { Tokenize } from "./fast-forward.js";
 export { greedyTokens, finishPlan, fitsBudget, acceptIfFits, everyByteIsToken, tokensToFinish } from "./length-budget.js";
 export { parsePartialJson } from "./partial-json.js";
