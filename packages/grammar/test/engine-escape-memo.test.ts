@@ -45,4 +45,29 @@ describe("escape-walk memo", () => {
     }
     expect(hits).toBeGreaterThan(10);
   }, 120_000);
+
+  // The memo is keyed by the entry's escape nodes (escKey), not its state: the states of a counted
+  // run share it where their escape nodes are equal, and must not where they differ (fewer
+  // characters left, fewer nodes). Punctuation runs followed by a newline are Qwen tokens.
+  it("states with other escape nodes under the same stack get their own tokens (counted content, Qwen)", async () => {
+    const vocab = qwenVocabulary();
+    const g = parseGbnf([String.raw`root ::= "k: " v "\n" "j: " v "\n"`, String.raw`v ::= [!-~]{1,10}`].join("\n"));
+    const cg = new GrammarCompiler(vocab, { inlineLimit: 0 }).compile(g);
+    expect(cg.stats.calledRules).toContain("v");
+    const tok = await hfTokenizer("qwen3");
+    for (const doc of ["k: a.b;c)).\nj: ...;\n", "k: ;;;;;;;;\nj: )\n"]) {
+      const ids = tok.encode(doc, { add_special_tokens: false });
+      const m = cg.createMatcher();
+      const mask = new TokenMask(vocab.size), fresh = new TokenMask(vocab.size);
+      for (let i = 0; i <= ids.length; i++) {
+        m.fillNextTokenMask(mask);
+        const f = cg.createMatcher();
+        for (let k = 0; k < i; k++) expect(f.acceptToken(ids[k])).toBe(true);
+        f.fillNextTokenMask(fresh);
+        expect(fresh.equals(mask), `${JSON.stringify(doc)} step ${i}: memo vs fresh matcher`).toBe(true);
+        if (i === ids.length) break;
+        expect(m.acceptToken(ids[i])).toBe(true);
+      }
+    }
+  }, 120_000);
 });

@@ -37,8 +37,10 @@ interface Entry {
   terminated: boolean;
 }
 
-/** Stack ids below this are memoised with their state as one number (q * STACK_KEY + stack). */
+/** Stack ids below this are memoised with their entry's escape nodes as one number (escKey * STACK_KEY + stack). */
 const STACK_KEY = 1 << 26;
+/** escKeys below this fit with a stack id in a double exactly (2^53). */
+const ESC_KEY_LIMIT = 1 << 26;
 /** Entries kept per stack pool before the escape memo starts over. */
 const ESCAPE_MEMO_LIMIT = 4096;
 /** Above this many tokens, an escape walk's result is kept as a bitset instead of a list of ids. */
@@ -176,11 +178,12 @@ export class GrammarMatcher {
       }
       const n = entry.escNodes.length;
       if (n === 0 || st === 0) continue;
-      // Past the end of q's rule: continue from the caller's frame. The tokens found depend on q
-      // and the stack only, so they are kept per (q, stack) for the next masks (inside a string
-      // the state and the stack stay the same from token to token).
+      // Past the end of q's rule: continue from the caller's frame. The tokens found depend on the
+      // escape nodes and the stack only, so they are kept per (escKey, stack) for the next masks
+      // (inside a string the state and the stack stay the same from token to token; the states
+      // of a counted string have the same escape nodes).
       const memo = escapeMemo(pool);
-      const key = st < STACK_KEY ? q * STACK_KEY + st : -1;
+      const key = st < STACK_KEY && entry.escKey < ESC_KEY_LIMIT ? entry.escKey * STACK_KEY + st : -1;
       let found = key >= 0 ? memo.get(key) : undefined;
       if (found === undefined) {
         const popped = this.popConfigs(pool.state[st], pool.parent[st]);

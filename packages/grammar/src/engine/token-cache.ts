@@ -30,6 +30,12 @@ export interface TokenCacheEntry {
   count: number;
   /** Trie nodes where the walk ends q's rule (local stack empty, accepting) with children that may follow. */
   escNodes: Int32Array;
+  /**
+   * Equal (and at least 1) for the entries of one grammar with the same `escNodes`, 0 when there
+   * are none: the tokens past the rule's end depend on the nodes and the stack only, so the
+   * matcher keeps them per (escKey, stack) (the states of a counted string share them).
+   */
+  escKey: number;
   /** Trie nodes visited to build the entry. */
   visited: number;
   /** The slice the entry started from, if any. */
@@ -79,6 +85,8 @@ export class TokenWalker {
   private visited = 0;
   private useRuns = true;
   private sfx: Uint16Array | null = null;
+  /** `escKey` of every distinct list of escape nodes so far, by its contents. */
+  private readonly escKeys = new Map<string, number>();
 
   constructor(local: RunContext, trie: TokenTrie, vocabSize: number) {
     this.a = local.a;
@@ -136,12 +144,12 @@ export class TokenWalker {
       if (count > LIST_LIMIT) {
         const bits = new Uint32Array((this.vocabSize + 31) >>> 5);
         this.addRanges(bits);
-        return { bits, ids: null, count, escNodes, visited: this.visited, slice: null };
+        return { bits, ids: null, count, escNodes, escKey: this.escKeyOf(escNodes), visited: this.visited, slice: null };
       }
       const ids = new Uint32Array(count);
       let k = 0;
       for (let i = 0; i < this.nRanges; i += 2) for (let t = rs[i], e = rs[i + 1]; t < e; t++) ids[k++] = tokenIds[t];
-      return { bits: null, ids, count, escNodes, visited: this.visited, slice: null };
+      return { bits: null, ids, count, escNodes, escKey: this.escKeyOf(escNodes), visited: this.visited, slice: null };
     }
     const except = funnel?.except ?? null;
     // The run's tokens (the whole set, or those of at most `bounded` characters), copied from the
@@ -198,7 +206,7 @@ export class TokenWalker {
     }
     count += this.addRanges(bits);
     const escNodes = Int32Array.from(new Set(this.esc)).sort();
-    return { bits, ids: null, count, escNodes, visited: this.visited, slice: slice.key };
+    return { bits, ids: null, count, escNodes, escKey: this.escKeyOf(escNodes), visited: this.visited, slice: slice.key };
   }
 
   /**
@@ -228,6 +236,15 @@ export class TokenWalker {
     const sets = this.sets, x = sets.start(p), set = keyBytes(key);
     if (sets.flags[x] & SET_ESCAPES) for (let w = 0; w < 8; w++) if (sets.escBytes[x * 8 + w] & set[w]) return false;
     return !sets.othersRead(x, p, set);
+  }
+
+  /** The `escKey` of an entry with escape nodes `nodes`. */
+  private escKeyOf(nodes: Int32Array): number {
+    if (nodes.length === 0) return 0;
+    const k = nodes.join(",");
+    let id = this.escKeys.get(k);
+    if (id === undefined) this.escKeys.set(k, (id = this.escKeys.size + 1));
+    return id;
   }
 
   /** Sets the bits of every token in the collected ranges; returns how many were not set before. */
