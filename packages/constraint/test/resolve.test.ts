@@ -45,8 +45,14 @@ describe("resolveConstraint", () => {
     const schema = { type: "object", properties: { country: { type: "string" }, n: { type: "integer" }, tags: { type: "array", items: { type: "string" } } }, required: ["country"] };
     const c = resolveConstraint({ schema, syntax: "yaml" })!;
     expect(c.syntax).toBe("yaml");
-    const text = 'country: "no"\n"n": 3\ntags:\n  - a b\n  - "on"\n';
+    // A list of scalars is written in flow style by default (flowSequences: "scalars"); block style with "never".
+    const text = 'country: "no"\n"n": 3\ntags: [a b, "on"]\n';
     expect(checkText(c.grammar, text)).toEqual({ accepted: true });
+    const block = 'country: "no"\n"n": 3\ntags:\n  - a b\n  - "on"\n';
+    expect(checkText(c.grammar, block).accepted).toBe(false);
+    const never = resolveConstraint({ schema, syntax: "yaml", schemaOptions: { flowSequences: "never" } })!;
+    expect(checkText(never.grammar, block)).toEqual({ accepted: true });
+    expect(never.valueOf(block)).toEqual({ country: "no", n: 3, tags: ["a b", "on"] });
     expect(checkText(c.grammar, "country: no\n").accepted).toBe(false); // YAML 1.1 reads it as false
     expect(checkText(c.grammar, '{"country": "x"}').accepted).toBe(false);
     expect(c.valueOf(text)).toEqual({ country: "no", n: 3, tags: ["a b", "on"] });

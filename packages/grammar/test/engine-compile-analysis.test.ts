@@ -266,4 +266,22 @@ describe("engine compile: limits keep their meaning", () => {
     expect(fail({ maxNfaStates: nfa - 1 }).code).toBe("max-nfa-states");
     expect(fail({ maxDfaStates: built - 1 }).code).toBe("max-dfa-states");
   });
+
+  it("a state whose expansion stopped at maxDfaStates is not left half built: the next visit fails the same way, never as a rejection", () => {
+    const digits = grammar([["root", repeat(charClass([[0x30, 0x39]]), 0, 50)]]);
+    const compiled = new GrammarCompiler(vocab, { maxDfaStates: 10 }).compile(digits);
+    const attempt = (): string => {
+      const m = compiled.createMatcher();
+      try {
+        return String(m.acceptBytes("1".repeat(20)));
+      } catch (e) {
+        expect(e).toBeInstanceOf(LimitError);
+        return (e as LimitError).code;
+      }
+    };
+    // Before the fix the second attempt read the half-filled row as "no transition" and returned false.
+    expect(attempt()).toBe("max-dfa-states");
+    expect(attempt()).toBe("max-dfa-states");
+    expect(compiled.createMatcher().acceptBytes("1".repeat(5))).toBe(true);
+  });
 });

@@ -86,9 +86,19 @@ export class Automaton implements DfaSink {
     this.ruleStart = ruleStart;
   }
 
-  /** Computes the transitions and calls of q (no-op when done). */
+  /**
+   * Computes the transitions and calls of q (no-op when done). When the subset construction stops
+   * part way (a target past `maxDfaStates`), q's row goes back to unexpanded: a half-filled row would
+   * read as "no transition" and make later masks and accepts disagree.
+   */
   expand(q: number): void {
-    if (this.trans[q * this.nClasses] === -2) this.builder.expand(this, q, this.ruleOf[q]);
+    if (this.trans[q * this.nClasses] !== -2) return;
+    try {
+      this.builder.expand(this, q, this.ruleOf[q]);
+    } catch (err) {
+      this.trans.fill(-2, q * this.nClasses, (q + 1) * this.nClasses);
+      throw err;
+    }
   }
 
   /** The state after a byte of class c from q (-1 none), expanding q if needed. */
