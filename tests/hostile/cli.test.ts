@@ -74,6 +74,29 @@ describe("pipes and signals", () => {
 });
 
 describe("arguments", () => {
+  it("repair with a bad option and a stdin pipe left open (or never read): exit 2, not a process kept alive by unread stdin", async () => {
+    for (const keepOpen of [true, false]) {
+      const r = await new Promise<{ code: number | null; err: string; killed: boolean }>((resolve) => {
+        const child = spawn(process.execPath, [bin, "repair", "--quite"], { stdio: ["pipe", "pipe", "pipe"] });
+        let err = "";
+        child.stderr.on("data", (d) => (err += d));
+        child.stdout.resume();
+        if (keepOpen) child.stdin.write('{"a": 1');
+        else child.stdin.end('{"a": 1');
+        // Hang detection, not a timing check: the error comes in about a second; this is 60 s.
+        const kill = setTimeout(() => child.kill("SIGKILL"), 60_000);
+        child.on("close", (code, signal) => {
+          clearTimeout(kill);
+          if (keepOpen) child.stdin.destroy();
+          resolve({ code, err, killed: signal === "SIGKILL" });
+        });
+      });
+      expect(r.killed).toBe(false);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("formwork: error [bad-arguments]");
+    }
+  }, 130_000);
+
   it("unknown options and commands: bad-arguments with the nearest name", () => {
     expect(cliError(formwork(["check", "--grammer", "g.gbnf", "--text", "a"]), "bad-arguments")).toContain("did you mean --grammar?");
     expect(cliError(formwork(["repair", "--quite"]), "bad-arguments")).toContain("did you mean --quiet?");

@@ -141,7 +141,7 @@ function runInWorker(argv: string[]): Promise<number> {
   const pipeStdin = STDIN_STREAM.has(argv[0]);
   const worker = new Worker(new URL("./worker.js", import.meta.url), {
     // A progress bar redraws in place on a terminal: the worker's stderr is a pipe to this thread, so it is told.
-    workerData: { argv, stderrIsTTY: process.stderr.isTTY === true },
+    workerData: { argv, stderrIsTTY: process.stderr.isTTY === true, pipedStdin: pipeStdin },
     stdin: pipeStdin,
     resourceLimits: { stackSizeMb: (stackKb + 192) / 1024 },
   });
@@ -151,13 +151,19 @@ function runInWorker(argv: string[]): Promise<number> {
     if (pipeStdin) {
       process.stdin.unpipe();
       process.stdin.destroy();
+      worker.stdin?.end();
     }
   };
   return new Promise<number>((resolve, reject) => {
     let code: number | undefined;
     worker.on("message", (m: { code?: number; internal?: string }) => {
       if (m.internal !== undefined) reject(new Error(m.internal));
-      else code = m.code;
+      else {
+        code = m.code;
+        // The verb has answered: stdin it did not read (an argument error before repair reads its document)
+        // must not keep either thread alive (`echo x | formwork repair --quite` printed its error and hung).
+        done();
+      }
     });
     worker.on("error", reject);
     worker.on("exit", (exit) => (code !== undefined ? resolve(code) : reject(new Error(`the worker ended with status ${exit} before answering`))));

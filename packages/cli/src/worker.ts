@@ -3,9 +3,15 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { run } from "./main.js";
 
-const { argv, stderrIsTTY } = workerData as { argv: string[]; stderrIsTTY: boolean };
+const { argv, stderrIsTTY, pipedStdin } = workerData as { argv: string[]; stderrIsTTY: boolean; pipedStdin: boolean };
 if (stderrIsTTY) process.stderr.isTTY = true;
+// Stdin the verb did not read (an argument error before `repair` reads its document) would keep this thread,
+// and so the process, alive after the answer: `echo x | formwork repair --quite` printed its error and hung.
+const finish = (message: { code?: number; internal?: string }) => {
+  parentPort!.postMessage(message);
+  if (pipedStdin) process.stdin.resume(); // drained to its end (the main thread ends it once answered), unread it kept the thread alive
+};
 run(argv).then(
-  (code) => parentPort!.postMessage({ code }),
-  (err: unknown) => parentPort!.postMessage({ internal: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  (code) => finish({ code }),
+  (err: unknown) => finish({ internal: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
 );
