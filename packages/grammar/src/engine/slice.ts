@@ -333,14 +333,33 @@ export function jsonStringSliceKey(): string {
   return sliceKey(ascii, true);
 }
 
-/** Most slices kept per trie (each holds about 100 KB at 151k tokens); past it, new character sets get no slice. */
+/**
+ * Most slices built on demand per trie and family (each holds about 100 KB at 151k tokens); past it,
+ * new character sets of that family get no slice. The families are the YAML-scalar sets (mode `+y`)
+ * and the rest, each with its own budget: a process that compiled many JSON grammars (one slice per
+ * `pattern` character set, 59 for every 8th MaskBench file) still has room for its YAML grammars'
+ * slices. The slices `precomputeSliceTables` built are not counted.
+ */
 const MAX_SLICES = 64;
 
-/** The slice with `key` when it exists or there is still room for it; null past `MAX_SLICES`. */
+/** Per trie: slices built on demand, per family (index 0 the rest, 1 mode `+y`). */
+const builtByTrie = new WeakMap<TokenTrie, [number, number]>();
+
+/** The slice with `key` when it exists or there is still room for it; null past `MAX_SLICES` of its family. */
 export function sliceIfRoom(trie: TokenTrie, key: string): Slice | null {
   const byKey = slices.get(trie);
-  if (byKey && !byKey.has(key) && byKey.size >= MAX_SLICES) return null;
+  if (byKey?.has(key)) return byKey.get(key)!;
+  let built = builtByTrie.get(trie);
+  if (!built) builtByTrie.set(trie, (built = [0, 0]));
+  const family = modeOf(key) === 3 ? 1 : 0;
+  if (built[family] >= MAX_SLICES) return null;
+  built[family]++;
   return getSlice(trie, key);
+}
+
+/** Test hook: the number of slices kept for `trie` (precomputed ones included). */
+export function sliceCount(trie: TokenTrie): number {
+  return slices.get(trie)?.size ?? 0;
 }
 
 const suffixChars = new WeakMap<TokenTrie, Uint16Array>();
