@@ -26,5 +26,5 @@ export type { TokenizerJson, TokenizerJsonComponent, TokenizerConfigJson, Tokeni
 export { TokenTrie } from "./token-trie.js";
 export { Rng } from "./rng.js";
 export { Sampler } from "./sampler.js";
-export type { SamplingOptions, SampledToken } from "./sampler.js";
+export type { SamplingOptions, SampledToken, CandidateTail } from "./sampler.js";
 export type { CandidateDecoder, CandidateRequest, CandidateOutput, CandidateEvent, CandidateRunStats, CandidateStopReason } from "./candidates.js";

@@ -29,6 +29,35 @@ export interface SampledToken {
   modelLogprob: number;
 }
 
+/**
+ * What a decoder knows of the allowed tokens outside a candidate list (the
+ * tail), so that `Sampler.sampleWithTail` can draw over the whole allowed
+ * set exactly: the candidates are the best allowed tokens (best first, exact
+ * logits), the tail every other allowed token. Weights are relative to the
+ * best candidate's logit `logits[0]`.
+ */
+export interface CandidateTail {
+  /** How many allowed tokens the tail holds (at least 1). */
+  count: number;
+  /** The best logit in the tail (at most the last candidate's). */
+  maxLogit: number;
+  /** One draw from the tail alone at the sampler's temperature (1 when greedy), independent of the sampler's generator: its id and logit. */
+  token: number;
+  logit: number;
+  /** Σ over the tail of exp((logit − logits[0]) / T), T the sampler's temperature (1 when greedy). */
+  weight: number;
+  /** Σ over the whole allowed set (candidates and tail) of exp(logit − logits[0]): the model's normaliser at T = 1. */
+  total: number;
+  /**
+   * Whether `weight` and `token` are already of the tail after the
+   * sampler's top-k (`topKApplied`: its best topK − candidates tokens) and
+   * min-p (`minPApplied`: logit ≥ logits[0] + T·ln(minP)), as a decoder can
+   * do natively; `count` and `maxLogit` stay those of the whole tail.
+   */
+  topKApplied?: boolean;
+  minPApplied?: boolean;
+}
+
 /** Checks sampling options and fills the defaults; throws an `ArgumentError` naming the bad option. */
 export function resolveSamplingOptions(o: SamplingOptions = {}): Required<SamplingOptions> {
   const temperature = o.temperature ?? 1;
@@ -110,6 +139,204 @@ export class Sampler {
       this.vals[i] = logits[i];
     }
     return this.pick(ids.length);
+  }
+
+  /**
+   * A 32-bit seed for a decoder's own draw (the native tail draw), from this
+   * sampler's generator: a run stays repeatable from its seed.
+   */
+  nextSeed(): number {
+    return this.rng.nextUint32();
+  }
+
+  /**
+   * Samples over the whole allowed set, exactly, from its best candidates
+   * (`ids`, `logits`, best first) and what `tail` says of the rest: the
+   * same distribution as `sampleCandidatesWhere` over every allowed token,
+   * with `logprob` and `modelLogprob` exact. Returns `undefined` where that
+   * cannot be done from this information (the caller falls back and says
+   * so): `topK` larger than the candidates, a `topP` prefix or `minP` cut
+   * that reaches into the tail, a budget (`accept`) that refuses the tail's
+   * one draw and then lands in the tail again (or that refuses every kept
+   * candidate while the tail is kept), greedy when no candidate is accepted;
+   * null never (an allowed set always has a token to draw).
+   */
+  sampleWithTail(ids: ArrayLike<number>, logits: ArrayLike<number>, tail: CandidateTail, accept?: (token: number) => boolean, maxRedraws = 16): SampledToken | undefined {
+    const d = this.tailDistribution(ids, logits, tail);
+    if (d === undefined) return undefined;
+    if (d.greedy) return d.greedyPick(accept ?? (() => true));
+    if (!accept) return d.result(d.draw(), tail);
+    let tailUsed = false;
+    for (let r = 0; r <= maxRedraws; r++) {
+      const j = d.draw();
+      if (j === -1) {
+        if (tailUsed) return undefined;
+        tailUsed = true;
+        if (accept(tail.token)) return d.result(-1, tail);
+        continue;
+      }
+      if (d.refused[j]) continue;
+      if (accept(d.token(j))) return d.result(j, tail);
+      d.refused[j] = 1;
+    }
+    return d.onePass(accept);
+  }
+
+  /**
+   * `sampleWithTail` with a length budget (`accept`) and fresh tail draws:
+   * rejection sampling over the whole allowed set, where each draw that
+   * lands in the tail takes a new independent tail token (`tail.token`
+   * first, then `nextTail()`, e.g. a native redraw of the same logits). So
+   * the draw is exact (the kept distribution restricted to the accepted
+   * tokens, renormalised) whenever an accepted token is found within
+   * `maxDraws` draws, or the tail is not kept and one pass over the kept
+   * candidates settles it; `undefined` otherwise (and where
+   * `sampleWithTail` is).
+   */
+  async sampleWithTailAsync(
+    ids: ArrayLike<number>,
+    logits: ArrayLike<number>,
+    tail: CandidateTail,
+    accept: (token: number) => boolean,
+    nextTail: () => Promise<{ token: number; logit: number } | undefined>,
+    maxDraws = 64,
+  ): Promise<SampledToken | undefined> {
+    const d = this.tailDistribution(ids, logits, tail);
+    if (d === undefined) return undefined;
+    if (d.greedy) return d.greedyPick(accept);
+    let next: { token: number; logit: number } | undefined = tail;
+    for (let r = 0; r < maxDraws; r++) {
+      const j = d.draw();
+      if (j === -1) {
+        next ??= await nextTail();
+        if (next === undefined) return undefined;
+        const t = next;
+        next = undefined;
+        if (accept(t.token)) return d.result(-1, t);
+        continue;
+      }
+      if (d.refused[j]) continue;
+      if (accept(d.token(j))) return d.result(j, tail);
+      d.refused[j] = 1;
+    }
+    return d.onePass(accept);
+  }
+
+  /**
+   * The kept distribution over the candidates and the tail (see
+   * `sampleWithTail`), or undefined when a filter's cut reaches into the tail.
+   */
+  private tailDistribution(ids: ArrayLike<number>, logits: ArrayLike<number>, tail: CandidateTail) {
+    const n = ids.length;
+    if (n !== logits.length) throw new RangeError(`${n} ids but ${logits.length} logits`);
+    if (n === 0) throw new RangeError("sampleWithTail needs at least one candidate");
+    const { temperature: T, topK, topP, minP } = this.options;
+    this.reserve(n);
+    for (let i = 0; i < n; i++) {
+      this.ids[i] = ids[i];
+      this.vals[i] = logits[i];
+    }
+    const tokens = this.ids, vals = this.vals;
+    const order = sortedIndices(vals, tokens, n, n);
+    const max = vals[order[0]];
+    if (!(tail.maxLogit <= max) || !(tail.total > 0)) throw new RangeError("the tail's logits must not exceed the best candidate's");
+    const lnTotal = Math.log(tail.total);
+    const greedyPick = (accept: (token: number) => boolean): SampledToken | undefined => {
+      // The best accepted token: a candidate when one is accepted (the tail is no better).
+      for (let j = 0; j < n; j++) {
+        const i = order[j];
+        if (accept(tokens[i])) return { token: tokens[i], logprob: 0, modelLogprob: vals[i] - max - lnTotal };
+      }
+      return undefined;
+    };
+    let m = n;
+    let tailKept = true;
+    if (T > 0 && topK > 0) {
+      if (topK <= n) {
+        m = topK;
+        tailKept = false;
+      } else if (topK < n + tail.count && !tail.topKApplied) return undefined;
+    }
+    const p = new Float64Array(T > 0 ? m : 0);
+    let total = 0;
+    if (T > 0) {
+      for (let j = 0; j < m; j++) total += p[j] = Math.exp((vals[order[j]] - max) / T);
+      if (tailKept) total += tail.weight;
+      if (topP < 1) {
+        let acc = 0;
+        let keep = -1;
+        for (let j = 0; j < m; j++) {
+          acc += p[j] / total;
+          if (acc >= topP) {
+            keep = j + 1;
+            break;
+          }
+        }
+        if (keep < 0 && tailKept) return undefined;
+        if (keep >= 0) {
+          m = keep;
+          tailKept = false;
+        }
+      }
+      if (minP > 0) {
+        for (let j = 0; j < m; j++) if (p[j] < minP) p[j] = 0;
+        if (tailKept) {
+          if (Math.exp((tail.maxLogit - max) / T) < minP) tailKept = false;
+          else if (!tail.minPApplied && (tail.count > 1 || Math.exp((tail.logit - max) / T) < minP)) return undefined;
+        }
+      }
+      total = 0;
+      for (let j = 0; j < m; j++) total += p[j];
+    }
+    const tailWeight = tailKept ? tail.weight : 0;
+    total += tailWeight;
+    const refused = new Uint8Array(m);
+    const rng = this.rng;
+    return {
+      greedy: T === 0,
+      greedyPick,
+      refused,
+      token: (j: number) => tokens[order[j]],
+      /** A kept index by weight: j >= 0 a candidate (best first), -1 the tail. */
+      draw: (): number => {
+        let u = rng.next() * total;
+        let chosen = -1;
+        for (let j = 0; j < m; j++) {
+          if (p[j] === 0) continue;
+          chosen = j;
+          u -= p[j];
+          if (u < 0) return j;
+        }
+        return tailWeight > 0 ? -1 : chosen;
+      },
+      result: (j: number, t: { token: number; logit: number }): SampledToken =>
+        j < 0
+          ? { token: t.token, logprob: (t.logit - max) / T - Math.log(total), modelLogprob: t.logit - max - lnTotal }
+          : { token: tokens[order[j]], logprob: Math.log(p[j] / total), modelLogprob: vals[order[j]] - max - lnTotal },
+      /** One pass over the kept candidates when the tail is not kept: each asked once, the draw among those accepted. */
+      onePass: (accept: (token: number) => boolean): SampledToken | undefined => {
+        if (tailWeight > 0) return undefined;
+        let fitTotal = 0;
+        const fit = new Uint8Array(m);
+        for (let j = 0; j < m; j++) {
+          if (p[j] === 0 || refused[j]) continue;
+          if (accept(tokens[order[j]])) {
+            fit[j] = 1;
+            fitTotal += p[j];
+          }
+        }
+        if (fitTotal === 0) return undefined;
+        let u = rng.next() * fitTotal;
+        let chosen = -1;
+        for (let j = 0; j < m; j++) {
+          if (!fit[j]) continue;
+          chosen = j;
+          u -= p[j];
+          if (u < 0) break;
+        }
+        return { token: tokens[order[chosen]], logprob: Math.log(p[chosen] / total), modelLogprob: vals[order[chosen]] - max - lnTotal };
+      },
+    };
   }
 
   /** A sampler in the same state (same options, same position in the random sequence). */

@@ -68,14 +68,14 @@ export async function* decodeLoopInvariant(o: InvariantLoopOptions): AsyncGenera
       const draw = queues[i].length === 0;
       draws.push(draw);
       // Called in one tick: node-llama-cpp batches them into one decode.
-      calls.push(draw ? natives[i].evaluate([token], o.candidates) : natives[i].advance(token));
+      calls.push(draw ? natives[i].evaluate([token], o.candidates, o.candidates === Infinity ? seqs[i].exactDraw() : undefined) : natives[i].advance(token));
     }
     if (batch.length === 1) calls.push(o.pad.advance(0));
     const results = await Promise.all(calls);
     const dt = countBatch(loop, t0, batch.length);
     for (let j = 0; j < batch.length; j++) {
       if (!draws[j]) continue;
-      takeNext(seqs[batch[j]], results[j] as Candidates, dt, out, loop);
+      await takeNext(seqs[batch[j]], results[j] as Candidates, dt, out, loop);
       yield* drain(batch[j], out, seqs[batch[j]]);
     }
     live = live.filter((i) => seqs[i].ended === null);

@@ -27,12 +27,12 @@
  * - Start after a marker: free text until the marker, then the constraint;
  *   the marker is forced when the budget left is what the constraint needs.
  */
-import { LimitError, TokenMask, type Sampler, type Vocabulary } from "@formwork/core";
+import { LimitError, TokenMask, type SampledToken, type Sampler, type Vocabulary } from "@formwork/core";
 import type { GrammarMatcher } from "@formwork/grammar";
 import type { DecodedToken, DecodeEnd, DecodeStats, SequenceOptions, StopReason } from "./decode-types.js";
 import { fastForwardTokens, type Tokenize } from "./fast-forward.js";
 import { acceptIfFits, finishPlan, tokensToFinish } from "./length-budget.js";
-import type { Candidates, LogitsSource } from "./native-logits.js";
+import { exactRead, type Candidates, type ExactDraw, type LogitsSource } from "./native-logits.js";
 
 /** What the sequences of one loop share. */
 export interface SharedDecodeState {
@@ -215,7 +215,7 @@ export class SequenceDecoder {
    * `nativeMs`), appends it to `out`, and ends the sequence when it is an end
    * token, a stop string completes, or the signal fired.
    */
-  take(cand: Candidates, nativeMs: number, out: DecodedToken[], lone = false): void {
+  take(cand: Candidates, nativeMs: number, out: DecodedToken[], lone = false, drawn?: { pick: SampledToken | undefined }): void {
     const { matcher, sampler, stats } = this;
     const vocabulary = this.s.vocabulary;
     if (!lone) {
@@ -223,7 +223,7 @@ export class SequenceDecoder {
       stats.nativeMs += nativeMs;
       stats.steps++;
     }
-    if (!cand.complete) stats.truncatedSteps++;
+    let truncated = !cand.complete && cand.tail === undefined;
     if (this.aborted()) {
       this.end("abort");
       return;
@@ -235,12 +235,24 @@ export class SequenceDecoder {
     let logprob = 0;
     let forced = false;
     if (ids.length > 0) {
-      let pick;
-      if (!constrained || !Number.isFinite(this.maxTokens)) pick = sampler.sampleCandidates(ids, logits);
+      let pick: SampledToken | null | undefined;
+      const budget = constrained && Number.isFinite(this.maxTokens);
+      const fits = (id: number) => this.fits(matcher!, id);
+      if (budget && !drawn) this.fitStep += 2;
+      if (drawn) {
+        // Drawn by `drawExact` (the budget with native tail redraws); undefined: it could not be exact.
+        pick = drawn.pick;
+        if (pick === undefined) truncated = true;
+      } else if (cand.tail) {
+        // Exact over the whole allowed set (the candidates and the tail); undefined where it cannot be: the candidates alone.
+        pick = sampler.sampleWithTail(ids, logits, cand.tail, budget ? fits : undefined);
+        if (pick === undefined) truncated = true;
+      }
+      if (pick !== undefined) {
+        // Drawn exactly over the whole allowed set.
+      } else if (!budget) pick = sampler.sampleCandidates(ids, logits);
       else {
         // Length budget: the draw is among the tokens that keep a finish in time (end tokens always do).
-        this.fitStep += 2;
-        const fits = (id: number) => this.fits(matcher, id);
         pick = sampler.sampleCandidatesWhere(ids, logits, fits);
         if (pick === null && sampler.options.temperature > 0) {
           // None of the tokens the filters kept fits: the filters again, over the candidates that fit.
@@ -260,6 +272,7 @@ export class SequenceDecoder {
       }
     }
     stats.sampleMs += now() - s0;
+    if (truncated) stats.truncatedSteps++;
     if (chosen < 0) {
       if (!constrained) {
         this.end("eog");
@@ -310,6 +323,48 @@ export class SequenceDecoder {
     else this.pending = [chosen];
     this.last = chosen;
     if (this.checkStops(chosen)) this.end("stop");
+  }
+
+  /**
+   * Whether `take` of `cand` wants `drawExact` first: an exact draw (a
+   * tail) under the length budget at T > 0, where rejection may need new
+   * tail draws from the native side (async).
+   */
+  needsExactDraw(cand: Candidates): boolean {
+    return cand.tail !== undefined && cand.count > 0 && this.constrained && this.matcher !== null && Number.isFinite(this.maxTokens) && this.sampler.options.temperature > 0 && this.native.redrawTail !== undefined && !this.aborted();
+  }
+
+  /**
+   * The exact draw over the whole allowed set under the length budget
+   * (`Sampler.sampleWithTailAsync`, new tail tokens from `redrawTail`), for
+   * `take`'s `drawn`; `pick` undefined where it cannot be exact (then `take`
+   * falls back to the candidates alone and counts the step as truncated).
+   * Call before any other evaluation on the sequence's context.
+   */
+  async drawExact(cand: Candidates): Promise<{ pick: SampledToken | undefined }> {
+    const matcher = this.matcher!;
+    const s0 = now();
+    this.fitStep += 2;
+    const native = this.native;
+    const pick = await this.sampler.sampleWithTailAsync(
+      cand.ids.subarray(0, cand.count),
+      cand.logits.subarray(0, cand.count),
+      cand.tail!,
+      (id) => this.fits(matcher, id),
+      () => native.redrawTail!(this.sampler.nextSeed()),
+    );
+    this.stats.sampleMs += now() - s0;
+    return { pick };
+  }
+
+  /**
+   * What an exact draw (`candidates: Infinity`) asks of the native side for
+   * the next token: the temperature, the tail draw's seed (from this
+   * sequence's sampler: a run stays repeatable) and how many candidates to read.
+   */
+  exactDraw(): ExactDraw {
+    const o = this.sampler.options;
+    return { temperature: o.temperature, seed: this.sampler.nextSeed(), read: exactRead(o), topK: o.topK, minP: o.minP, topP: o.topP };
   }
 
   /**

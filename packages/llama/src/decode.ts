@@ -81,10 +81,10 @@ export async function* decodeLoop(o: DecodeLoopOptions): AsyncGenerator<DecodeEv
     if (batch.length > 0) {
       const t0 = performance.now();
       // Called in one tick: node-llama-cpp batches the sequences of a context into one decode.
-      const results: Candidates[] = await Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates)));
+      const results: Candidates[] = await Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates, o.candidates === Infinity ? seqs[i].exactDraw() : undefined)));
       const dt = countBatch(loop, t0, batch.length);
       for (let j = 0; j < batch.length; j++) {
-        takeNext(seqs[batch[j]], results[j], dt, out, loop);
+        await takeNext(seqs[batch[j]], results[j], dt, out, loop);
         yield* drain(batch[j], out, seqs[batch[j]]);
       }
     }
@@ -130,10 +130,15 @@ export function prepareNext(seq: SequenceDecoder, out: DecodedToken[], loop: Loo
   }
 }
 
-/** Phase 3 of one sequence after a batch (timed in `loop`). */
-export function takeNext(seq: SequenceDecoder, cand: Candidates, nativeMs: number, out: DecodedToken[], loop: LoopStats): void {
+/**
+ * Phase 3 of one sequence after a batch (timed in `loop`). An exact draw
+ * under the length budget may ask the native side for new tail draws of
+ * the same logits: the loop awaits it before any other evaluation.
+ */
+export async function takeNext(seq: SequenceDecoder, cand: Candidates, nativeMs: number, out: DecodedToken[], loop: LoopStats): Promise<void> {
   const t0 = performance.now();
-  seq.take(cand, nativeMs, out);
+  const drawn = seq.needsExactDraw(cand) ? await seq.drawExact(cand) : undefined;
+  seq.take(cand, nativeMs, out, false, drawn);
   loop.takeMs += performance.now() - t0;
 }
 

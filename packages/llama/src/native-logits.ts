@@ -24,7 +24,7 @@
  * −∞. Every returned id is checked against the mask (`violations` counts the
  * ones that were not, which tests assert is zero).
  */
-import { ModelError, type TokenMask } from "@formwork/core";
+import { ModelError, type CandidateTail, type TokenMask } from "@formwork/core";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 
 /**
@@ -68,6 +68,20 @@ export function candidatesToRead(candidates: number | undefined, topKs: readonly
 }
 
 /**
+ * The candidates an exact draw (`candidates: Infinity`) reads per step. The
+ * draw is exact whatever this is, except for a top-p cut reaching past them
+ * (see `Sampler.sampleWithTail`); it decides what the top-K read costs
+ * (llama.cpp's heap partial sort up to 128, a bucket sort above):
+ * `topK` when it is 65..4096 (top-k then cuts inside them), 256 with top-p
+ * (more room for its cut), else `SMALL_TOP_K`.
+ */
+export function exactRead(o: { topK: number; topP: number; minP: number }): number {
+  if (o.topK > SMALL_TOP_K && o.topK <= 4096) return o.topK;
+  if (o.topK > 0 && o.topK <= SMALL_TOP_K) return SMALL_TOP_K;
+  return o.topP < 1 ? DEFAULT_CANDIDATES : SMALL_TOP_K;
+}
+
+/**
  * The top candidates of one step, best first (ties in native order). From
  * `NativeLogits`, the arrays are its own buffers, reused by its next
  * `evaluate` (copy what you keep); they may be longer than `count`.
@@ -79,6 +93,26 @@ export interface Candidates {
   count: number;
   /** Whether the candidates are the whole allowed set (so log-probabilities over them are exact). */
   complete: boolean;
+  /** With an `ExactDraw` and more allowed tokens than candidates: what the native side says of the rest (see `Sampler.sampleWithTail`). */
+  tail?: CandidateTail;
+}
+
+/**
+ * Asks `evaluate` (with `k = Infinity`) for exact sampling over the whole
+ * allowed set: the best `read` candidates, and when more are allowed, the
+ * tail's normaliser and one draw from it (`Candidates.tail`).
+ */
+export interface ExactDraw {
+  /** The sampler's temperature (the tail draw is at 1 when it is 0). */
+  temperature: number;
+  /** Seed of the native tail draw (from the sampler's generator). */
+  seed: number;
+  /** Candidates to read (`exactRead`). */
+  read: number;
+  /** The sampler's top-k and min-p (0: off), applied to the tail natively; min-p only when `topP` is 1 (top-p needs the tail's weight before min-p). */
+  topK?: number;
+  minP?: number;
+  topP?: number;
 }
 
 /**
@@ -91,8 +125,14 @@ export interface LogitsSource {
   readonly violations: number;
   /** Sets the mask of the next `evaluate` (null: every token); `allowed` is its count. */
   setMask(mask: TokenMask | null, allowed: number): void;
-  /** Appends `tokens` to the sequence and returns up to `k` best allowed candidates for the next token. */
-  evaluate(tokens: readonly number[], k: number): Promise<Candidates>;
+  /** Appends `tokens` to the sequence and returns up to `k` best allowed candidates for the next token (with `exact` and `k = Infinity`: see `ExactDraw`). */
+  evaluate(tokens: readonly number[], k: number, exact?: ExactDraw): Promise<Candidates>;
+  /**
+   * After an `evaluate` that returned a `tail`, before the next one: a new
+   * independent draw from the same tail (same logits, mask and temperature)
+   * with seed `seed`, or undefined when it cannot.
+   */
+  redrawTail?(seed: number): Promise<{ token: number; logit: number } | undefined>;
 }
 
 /** The node-llama-cpp 3.22 internals this class uses (checked at construction). */
@@ -146,6 +186,18 @@ export class NativeLogits implements LogitsSource {
   // The native sampler's config, kept between steps (topK and the bias change per step).
   private readonly config: Record<string, unknown> = { temperature: 1, minP: 0, topP: 1, topK: 1, seed: 0 };
   private readonly filter: [number[], boolean, boolean, boolean, number] = [[], false, false, false, 1];
+  // Exact draws: a sampler for the tail draw (bias: the mask and −∞ on the candidates; temperature; dist) and
+  // one for the normaliser at T = 1 (bias: the mask; greedy), with their configs and the tail's bias arrays.
+  private tailSampler: AddonSampler | undefined;
+  private normSampler: AddonSampler | undefined;
+  private readonly tailConfig: Record<string, unknown> = { temperature: 1, seed: 0 };
+  private readonly normConfig: Record<string, unknown> = {};
+  private tailKeys = new Uint32Array(0);
+  private tailValues = new Float32Array(0);
+  /** Native calls of exact draws, for benchmarks: tail draws (redraws included), normaliser passes, redraws. */
+  readonly exactStats = { tailPasses: 0, normPasses: 0, redraws: 0 };
+  // The last evaluate's tail, for `redrawTail`: its batch logit index, temperature, bias and mask (null: none since).
+  private lastTail: { index: number; T: number; bias: number; mask: TokenMask | null } | null = null;
   // The candidates handed back by `evaluate`, reused from step to step (no allocation per token).
   private readonly result: Candidates = { ids: new Int32Array(0), logits: new Float64Array(0), count: 0, complete: false };
   private readonly shift: { size: unknown; strategy: unknown };
@@ -212,7 +264,7 @@ export class NativeLogits implements LogitsSource {
    * Calls on the sequences of one context made in the same tick are
    * evaluated in one batch by node-llama-cpp.
    */
-  async evaluate(tokens: readonly number[], k: number): Promise<Candidates> {
+  async evaluate(tokens: readonly number[], k: number, exact?: ExactDraw): Promise<Candidates> {
     if (tokens.length === 0) throw new RangeError("NativeLogits.evaluate needs at least one token to evaluate");
     const { mask, allowed, bias } = this;
     this.mask = null;
@@ -220,7 +272,12 @@ export class NativeLogits implements LogitsSource {
     this.bias = 0;
     this.stats.steps++;
     this.stats.biasEntries += this.pending?.keys.length ?? 0;
-    const K = Math.max(1, Math.min(k, allowed));
+    // Exact draw: the best `read` candidates, plus one more (the tail's best) when more are allowed.
+    const withTail = exact !== undefined && k === Infinity && allowed > Math.max(1, exact.read);
+    this.lastTail = null;
+    let tailIndex = -1;
+    const kept = withTail ? Math.max(1, exact.read) : 0;
+    const K = withTail ? kept + 1 : Math.max(1, Math.min(exact !== undefined && k === Infinity ? exact.read : k, allowed));
     const pending = this.pending;
     this.pending = undefined;
     const config = this.config;
@@ -239,6 +296,9 @@ export class NativeLogits implements LogitsSource {
     logitsAt[last] = true;
     const seq = this.internals;
     let pairs: ArrayLike<number> | undefined;
+    let tailOut: unknown[] | undefined;
+    let topKApplied = false, minPApplied = false, tailCut = false;
+    let norm: number | undefined;
     await seq._decodeTokens(
       tokens as Token[],
       logitsAt,
@@ -250,6 +310,52 @@ export class NativeLogits implements LogitsSource {
         sampler.applyConfig(config);
         const r = await this.sampleToken(batchLogitIndex, sampler, false, false, this.filter, false);
         pairs = Array.isArray(r) ? (r[3] as ArrayLike<number> | undefined) : undefined;
+        if (withTail && pairs && pairs.length >= 2 * K) {
+          const T = exact.temperature > 0 ? exact.temperature : 1;
+          const greedy = !(exact.temperature > 0);
+          // The sampler's top-k over the whole set is top-(k − kept) over the tail; its min-p (after the
+          // temperature, relative to the best candidate) is the native min-p (relative to the tail's best) with
+          // p' = exp(best + T·ln(minP) − tailBest), exactly when p' < 1 (else the tail is cut whole).
+          const topK = exact.topK ?? 0, minP = exact.minP ?? 0;
+          const pMin = minP > 0 ? Math.exp(pairs[1] + T * Math.log(minP) - pairs[2 * kept + 1]) : 0;
+          // Greedy, or top-k / min-p cut the tail whole: no tail draw, the normaliser alone (for the logprobs).
+          tailCut = greedy || (topK > 0 && topK <= kept) || (pMin >= 1 && (exact.topP ?? 1) === 1);
+          if (!tailCut) {
+            // The tail: the mask's bias and −∞ on the candidates, the filters, the temperature, a draw; its best
+            // token's and the drawn token's logits back (filter, no sort) and Σ exp(logit − tail max) over it.
+            const tailSampler = (this.tailSampler ??= this.makeSampler());
+            this.tailBias(pending, pairs, kept);
+            const tc = this.tailConfig;
+            tc.temperature = T;
+            tc.seed = exact.seed >>> 0;
+            topKApplied = topK > kept;
+            if (topKApplied) tc.topK = topK - kept;
+            else delete tc.topK;
+            minPApplied = minP > 0 && (exact.topP ?? 1) === 1;
+            if (minPApplied) tc.minP = pMin;
+            else delete tc.minP;
+            tailSampler.applyConfig(tc);
+            this.exactStats.tailPasses++;
+            tailOut = (await this.sampleToken(batchLogitIndex, tailSampler, false, false, [[pairs[2 * kept]], false, false, true, 0], true)) as unknown[];
+            tailIndex = batchLogitIndex;
+          }
+          if (T !== 1 || tailCut) {
+            // The normaliser at T = 1: greedy after the mask's bias, Σ exp(logit − max) over the allowed set.
+            const normSampler = (this.normSampler ??= this.makeSampler());
+            const nc = this.normConfig;
+            if (pending) {
+              nc.tokenBiasKeys = pending.keys;
+              nc.tokenBiasValues = pending.values;
+            } else {
+              delete nc.tokenBiasKeys;
+              delete nc.tokenBiasValues;
+            }
+            normSampler.applyConfig(nc);
+            this.exactStats.normPasses++;
+            const n = (await this.sampleToken(batchLogitIndex, normSampler, false, false, false as never, true)) as unknown[];
+            norm = n[4] as number;
+          }
+        }
         return undefined;
       },
       seq._takeIntervalCheckpointIfNeededAfterBatch,
@@ -274,9 +380,92 @@ export class NativeLogits implements LogitsSource {
         count++;
       }
     }
+    result.tail = undefined;
+    if (withTail && count === K && tailCut && norm !== undefined && norm > 0) {
+      // The tail is never drawn (greedy, or cut whole by top-k / min-p): its weight 0, the normaliser for the logprobs.
+      result.tail = { count: allowed - kept, maxLogit: vals[kept], token: -1, logit: -Infinity, weight: 0, total: norm, topKApplied: true, minPApplied: true };
+      result.count = kept;
+      result.complete = false;
+      return result;
+    }
+    if (withTail && count === K && tailOut) {
+      // count === K: no violation among them. Candidate weights relative to the best one, in the biased floats.
+      const T = exact.temperature > 0 ? exact.temperature : 1;
+      const best = vals[0];
+      const tailMax = vals[kept];
+      const drawn = tailOut[0] as number;
+      const lv = (tailOut[3] ?? []) as ArrayLike<number>;
+      let postMax = NaN, postDrawn = NaN;
+      for (let i = 1; i < lv.length; i += 2) {
+        if (lv[i - 1] === ids[kept]) postMax = lv[i];
+        if (lv[i - 1] === drawn) postDrawn = lv[i];
+      }
+      const sumTail = tailOut[4] as number;
+      if (drawn >= 0 && mask !== null && !mask.has(drawn)) this.violations++;
+      else if (drawn >= 0 && Number.isFinite(postMax) && Number.isFinite(postDrawn) && sumTail > 0) {
+        // Post-chain logits are (logit + bias) / T; the sum is relative to the tail's best post-chain logit.
+        const weight = sumTail * Math.exp(postMax - (best + bias) / T);
+        let total: number;
+        if (T === 1) {
+          let c = 0;
+          for (let i = 0; i < kept; i++) c += Math.exp(vals[i] - best);
+          total = c + weight;
+        } else total = norm ?? NaN;
+        if (total > 0) {
+          this.lastTail = { index: tailIndex, T, bias, mask };
+          result.tail = { count: allowed - kept, maxLogit: tailMax, token: drawn, logit: T === 1 ? postDrawn - bias : postDrawn * T - bias, weight, total, topKApplied, minPApplied };
+        }
+      }
+      // The candidates are the best `kept`; the one more read was the tail's best.
+      result.count = kept;
+      result.complete = false;
+      return result;
+    }
     result.count = count;
     result.complete = count >= allowed;
     return result;
+  }
+
+  /**
+   * A new draw from the last `evaluate`'s tail (its logits stay until the
+   * sequence's context evaluates again: call before any other evaluation on it).
+   */
+  async redrawTail(seed: number): Promise<{ token: number; logit: number } | undefined> {
+    const last = this.lastTail;
+    if (last === null || this.tailSampler === undefined) return undefined;
+    this.tailConfig.seed = seed >>> 0;
+    this.tailSampler.applyConfig(this.tailConfig);
+    this.exactStats.tailPasses++;
+    this.exactStats.redraws++;
+    const r = (await this.sampleToken(last.index, this.tailSampler, false, false, [[], false, false, true, 0], false)) as unknown[];
+    const token = r[0] as number;
+    const lv = (r[3] ?? []) as ArrayLike<number>;
+    if (!(token >= 0) || lv.length < 2 || lv[0] !== token) return undefined;
+    if (last.mask !== null && !last.mask.has(token)) {
+      this.violations++;
+      return undefined;
+    }
+    return { token, logit: last.T === 1 ? lv[1] - last.bias : lv[1] * last.T - last.bias };
+  }
+
+  /** The tail draw's bias: the mask's encoding (`pending`) and −∞ on the first `kept` candidate ids of `pairs`. */
+  private tailBias(pending: { keys: Uint32Array; values: Float32Array } | undefined, pairs: ArrayLike<number>, kept: number): void {
+    const base = pending?.keys.length ?? 0;
+    const need = base + kept;
+    if (this.tailKeys.length < need) {
+      this.tailKeys = new Uint32Array(Math.max(need, this.vocabSize + 512));
+      this.tailValues = new Float32Array(this.tailKeys.length);
+    }
+    if (pending) {
+      this.tailKeys.set(pending.keys);
+      this.tailValues.set(pending.values);
+    }
+    for (let i = 0; i < kept; i++) {
+      this.tailKeys[base + i] = pairs[2 * i];
+      this.tailValues[base + i] = -Infinity;
+    }
+    this.tailConfig.tokenBiasKeys = this.tailKeys.subarray(0, need);
+    this.tailConfig.tokenBiasValues = this.tailValues.subarray(0, need);
   }
 
   /**
@@ -287,6 +476,7 @@ export class NativeLogits implements LogitsSource {
    * `decode-invariant.ts`).
    */
   async advance(token: number): Promise<void> {
+    this.lastTail = null;
     const seq = this.internals;
     await seq._decodeTokens([token as Token], [true], EVALUATION_PRIORITY, seq._tokenMeter, this.shift, () => undefined, seq._takeIntervalCheckpointIfNeededAfterBatch);
   }
@@ -295,6 +485,10 @@ export class NativeLogits implements LogitsSource {
   dispose(): void {
     this.sampler?.dispose();
     this.sampler = undefined;
+    this.tailSampler?.dispose();
+    this.tailSampler = undefined;
+    this.normSampler?.dispose();
+    this.normSampler = undefined;
   }
 
   /** Writes the ids whose mask bit equals `bit` into `keys` with bias `value`; returns how many. */
