@@ -93,10 +93,22 @@ export async function* decodeLoop(o: DecodeLoopOptions): AsyncGenerator<DecodeEv
   return loop;
 }
 
+// Every token but the end-of-generation ones, per vocabulary (read only: the decoders never change it).
+const noEogs = new WeakMap<Vocabulary, { noEog: TokenMask; noEogCount: number }>();
+
+function noEogOf(vocabulary: Vocabulary): { noEog: TokenMask; noEogCount: number } {
+  let e = noEogs.get(vocabulary);
+  if (e === undefined) {
+    const noEog = TokenMask.full(vocabulary.size).andNot(vocabulary.eogMask);
+    noEogs.set(vocabulary, (e = { noEog, noEogCount: noEog.count() }));
+  }
+  return e;
+}
+
 /** The sequences' decoders and the loop's counters (this loop's and the batch-invariant one's, `decode-invariant.ts`). */
 export function startLoop(o: DecodeLoopOptions): { seqs: SequenceDecoder[]; loop: LoopStats } {
-  const noEog = TokenMask.full(o.vocabulary.size).andNot(o.vocabulary.eogMask);
-  const shared: SharedDecodeState = { vocabulary: o.vocabulary, tokenize: o.tokenize, fastForward: o.fastForward, noEog, noEogCount: noEog.count(), signal: o.signal };
+  const { noEog, noEogCount } = noEogOf(o.vocabulary);
+  const shared: SharedDecodeState = { vocabulary: o.vocabulary, tokenize: o.tokenize, fastForward: o.fastForward, noEog, noEogCount, signal: o.signal };
   return { seqs: o.sequences.map((s) => new SequenceDecoder(s, shared)), loop: { steps: 0, sequenceSteps: 0, prepareMs: 0, maskMs: 0, nativeMs: 0, takeMs: 0 } };
 }
 
