@@ -6,10 +6,10 @@
  */
 import { ArgumentError } from "@formwork/core";
 import { grammar as makeGrammar, parseGbnfWithWarnings, regex as regexNode, type Grammar } from "@formwork/grammar";
-import { compileSchema } from "@formwork/json-schema";
+import { compileSchema, type CompileSchemaOptions } from "@formwork/json-schema";
 import { compileRegex } from "@formwork/regex";
 import { createValidator, type ValidationResult, type Validator } from "@formwork/validate";
-import type { Constraint, ConstraintKind, ConstraintOptions, ConstraintWarning } from "./constraint.js";
+import type { Constraint, ConstraintKind, ConstraintOptions, ConstraintWarning, Syntax } from "./constraint.js";
 import { checkKeywords } from "./keywords.js";
 import { schemaInput, standardValue } from "./schema-input.js";
 import type { SchemaValue } from "./schema-types.js";
@@ -39,39 +39,20 @@ const KINDS: readonly KindEntry[] = [
     resolve(o) {
       const syntax = checkSyntax(o.syntax ?? "json");
       const schemaOptions = o.limits !== undefined && o.schemaOptions?.limits === undefined ? { ...o.schemaOptions, limits: o.limits } : (o.schemaOptions ?? {});
-      const { jsonSchema, standard } = schemaInput(o.schema);
-      const compiled = compileSchema(jsonSchema, { ...schemaOptions, syntax });
-      const reader = syntaxReader(syntax, compiled);
-      // compileSchema has refused schema text that is not JSON.
-      const schema = typeof jsonSchema === "string" ? JSON.parse(jsonSchema) : jsonSchema;
-      const warnings: ConstraintWarning[] = [...checkKeywords(schema, o.strict === true), ...compiled.warnings];
-      const grammar = compiled.grammar;
-      let validator: Validator | undefined;
-      return {
-        kind: "schema",
-        syntax,
-        grammar,
-        warnings,
-        schema,
-        schemaOptions,
-        ...(compiled.table ? { table: compiled.table } : {}),
-        valueOf(text) {
-          let value: unknown;
-          try {
-            value = reader.parse(text);
-          } catch {
-            return undefined;
-          }
-          if (!standard) return value;
-          // A library schema reads its own value: defaults, transforms, refinements JSON Schema cannot express.
-          const read = standardValue(standard, value);
-          return read.ok ? read.value : undefined;
-        },
-        validate(value) {
-          validator ??= createValidator(schema, { draft: schemaOptions.draft, remotes: schemaOptions.remotes, ...(schemaOptions.limits !== undefined ? { limits: schemaOptions.limits } : {}) });
-          return validator(value);
-        },
-      };
+      const key = schemaCacheKey(o.schema, syntax, schemaOptions, o.strict === true);
+      const hit = key === undefined ? undefined : schemaCache.get(key);
+      if (hit !== undefined) {
+        // Most recently used last.
+        schemaCache.delete(key!);
+        schemaCache.set(key!, hit);
+        return hit;
+      }
+      const c = resolveSchema(o, syntax, schemaOptions);
+      if (key !== undefined) {
+        schemaCache.set(key, c);
+        if (schemaCache.size > SCHEMA_CACHE_SIZE) schemaCache.delete(schemaCache.keys().next().value!);
+      }
+      return c;
     },
   },
   {
@@ -104,6 +85,92 @@ const KINDS: readonly KindEntry[] = [
     },
   },
 ];
+
+/** Resolved plain JSON schemas, by `schemaCacheKey`, most recently used last. */
+const schemaCache = new Map<string, Constraint>();
+const SCHEMA_CACHE_SIZE = 16;
+/** Keys longer than this (characters) are not cached. */
+const SCHEMA_KEY_MAX = 1 << 18;
+
+/**
+ * The cache key of a schema call: the JSON text of the schema with the
+ * options that shape its constraint (syntax, compile options with the
+ * limits, strict), or undefined when the call is not cached: a library
+ * schema (its value reader is the library's), a value that is not JSON data
+ * (left to `schemaInput` and the compiler to refuse), a key past
+ * `SCHEMA_KEY_MAX`. Non-finite numbers and undefined get their own marks, so
+ * two keys are equal only for equal inputs. Resolving a schema (compile,
+ * keyword checks, reader) costs 1-3 ms per call on the decode benchmark's
+ * schemas, and `generate` resolves on every call.
+ */
+function schemaCacheKey(schema: unknown, syntax: string, schemaOptions: object, strict: boolean): string | undefined {
+  if (typeof schema === "object" && schema !== null && (schema as Record<string, unknown>)["~standard"] !== undefined) return undefined;
+  let json = true;
+  const replacer = function (this: unknown, k: string, v: unknown): unknown {
+    // The value before any toJSON: a Date or another class instance is not JSON data.
+    const raw = (this as Record<string, unknown>)[k];
+    if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+      const proto = Object.getPrototypeOf(raw) as unknown;
+      if (proto !== Object.prototype && proto !== null) json = false;
+    }
+    switch (typeof v) {
+      case "number":
+        return Number.isFinite(v) ? v : `\u0000${String(v)}`;
+      case "undefined":
+        return "\u0000undefined";
+      case "function":
+      case "symbol":
+      case "bigint":
+        json = false;
+        return null;
+      default:
+        return v;
+    }
+  };
+  let key: string;
+  try {
+    key = JSON.stringify([schema, syntax, schemaOptions, strict], replacer);
+  } catch {
+    return undefined;
+  }
+  return json && key.length <= SCHEMA_KEY_MAX ? key : undefined;
+}
+
+function resolveSchema(o: ConstraintOptions, syntax: Syntax, schemaOptions: CompileSchemaOptions): Constraint {
+  const { jsonSchema, standard } = schemaInput(o.schema);
+  const compiled = compileSchema(jsonSchema, { ...schemaOptions, syntax });
+  const reader = syntaxReader(syntax, compiled);
+  // compileSchema has refused schema text that is not JSON.
+  const schema = typeof jsonSchema === "string" ? JSON.parse(jsonSchema) : jsonSchema;
+  const warnings: ConstraintWarning[] = [...checkKeywords(schema, o.strict === true), ...compiled.warnings];
+  const grammar = compiled.grammar;
+  let validator: Validator | undefined;
+  return {
+    kind: "schema",
+    syntax,
+    grammar,
+    warnings,
+    schema,
+    schemaOptions,
+    ...(compiled.table ? { table: compiled.table } : {}),
+    valueOf(text) {
+      let value: unknown;
+      try {
+        value = reader.parse(text);
+      } catch {
+        return undefined;
+      }
+      if (!standard) return value;
+      // A library schema reads its own value: defaults, transforms, refinements JSON Schema cannot express.
+      const read = standardValue(standard, value);
+      return read.ok ? read.value : undefined;
+    },
+    validate(value) {
+      validator ??= createValidator(schema, { draft: schemaOptions.draft, remotes: schemaOptions.remotes, ...(schemaOptions.limits !== undefined ? { limits: schemaOptions.limits } : {}) });
+      return validator(value);
+    },
+  };
+}
 
 const given = (o: ConstraintOptions, k: keyof ConstraintOptions) => o[k] !== undefined;
 

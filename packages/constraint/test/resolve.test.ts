@@ -81,19 +81,49 @@ describe("resolveConstraint", () => {
   });
 
   it("compiles each schema once, and a resolved constraint passed back in not again", () => {
-    const once = counted({ ...person });
+    // A schema no other test resolves (equal schemas are resolved once per process).
+    const own = { ...person, description: "compiled once" };
+    const once = counted({ ...own });
     compileSchema(once.schema);
     const perCompile = once.reads();
     expect(perCompile).toBeGreaterThan(0);
-    const { schema, reads } = counted({ ...person });
+    const { schema, reads } = counted({ ...own });
     const c = resolveConstraint({ schema })!;
-    // One compile, plus the two walks that check what the schema is (JSON data, known keywords): not two compiles.
+    // One compile, plus the walks that check what the schema is (JSON data, known keywords) and key it: not two compiles.
     const afterResolve = reads();
     expect(afterResolve).toBeGreaterThanOrEqual(perCompile);
     expect(afterResolve).toBeLessThan(2 * perCompile);
     expect(resolveConstraint({ constraint: c })).toBe(c);
     c.valueOf('{"name": "Ada", "age": 1}');
     expect(reads()).toBe(afterResolve);
+  });
+
+  it("resolves an equal plain schema once: the same constraint for equal input, a new one for another schema or option", () => {
+    const schema = { type: "array", items: { type: "number", maximum: 1e9 }, maxItems: 3 };
+    const a = resolveConstraint({ schema, schemaOptions: { whitespace: "compact" } })!;
+    // Equal content (a copy, its JSON text) with equal options: the resolved constraint again, nothing compiled.
+    const { schema: copy, reads } = counted(structuredClone(schema));
+    expect(resolveConstraint({ schema: copy, schemaOptions: { whitespace: "compact" } })).toBe(a);
+    expect(reads()).toBeLessThanOrEqual(1);
+    const text = JSON.stringify(schema);
+    const t = resolveConstraint({ schema: text, schemaOptions: { whitespace: "compact" } })!;
+    expect(resolveConstraint({ schema: text, schemaOptions: { whitespace: "compact" } })).toBe(t);
+    // Another option, another schema (changed in place), another limit, strict: resolved again, and right.
+    const flexible = resolveConstraint({ schema, schemaOptions: { whitespace: "flexible" } })!;
+    expect(flexible).not.toBe(a);
+    expect(accepts(flexible, "[ 1 ]")).toBe(true);
+    expect(accepts(a, "[ 1 ]")).toBe(false);
+    schema.maxItems = 1;
+    const one = resolveConstraint({ schema, schemaOptions: { whitespace: "compact" } })!;
+    expect(one).not.toBe(a);
+    expect(accepts(one, "[1,2]")).toBe(false);
+    expect(accepts(a, "[1,2]")).toBe(true);
+    expect(resolveConstraint({ schema, schemaOptions: { whitespace: "compact" }, limits: { maxDepth: 64 } })).not.toBe(one);
+    expect(resolveConstraint({ schema, schemaOptions: { whitespace: "compact" }, strict: true })).not.toBe(one);
+    // Not JSON data: refused on every call, as before.
+    const bad = { type: "object", default: new Date(0) };
+    expect(() => resolveConstraint({ schema: bad })).toThrow(/Date instance/);
+    expect(() => resolveConstraint({ schema: bad })).toThrow(/Date instance/);
   });
 
   it("parses GBNF text with its warnings and start rule, and takes grammar IR as is", () => {
