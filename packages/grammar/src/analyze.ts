@@ -81,15 +81,21 @@ export function walkNodes(node: Node, f: (n: Node, depth: number) => void): void
  * when a rule it refers to gains the property (linear in the grammar's size,
  * whatever the rule order).
  */
-function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean): Set<string> {
+function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean, refs?: ReadonlyMap<string, readonly string[]>): Set<string> {
   const users = new Map<string, string[]>();
-  for (const [name, body] of g.rules) {
-    walkNodes(body, (n) => {
-      if (n.type !== "ref") return;
-      const u = users.get(n.name);
-      if (u === undefined) users.set(n.name, [name]);
-      else if (u[u.length - 1] !== name) u.push(name);
-    });
+  const use = (target: string, name: string): void => {
+    const u = users.get(target);
+    if (u === undefined) users.set(target, [name]);
+    else if (u[u.length - 1] !== name) u.push(name);
+  };
+  if (refs !== undefined) {
+    for (const name of g.rules.keys()) for (const t of refs.get(name)!) use(t, name);
+  } else {
+    for (const [name, body] of g.rules) {
+      walkNodes(body, (n) => {
+        if (n.type === "ref") use(n.name, name);
+      });
+    }
   }
   const has = new Set<string>();
   const todo = [...g.rules.keys()];
@@ -179,9 +185,13 @@ export function isProductive(node: Node, productive: ReadonlySet<string>, limits
   }
 }
 
-/** The set of rules that can derive the empty string (`limits`: the regex limits `regex` nodes compile under). */
-export function nullableRules(g: Grammar, limits?: Partial<Limits>): Set<string> {
-  return ruleFixpoint(g, (n, has) => isNullable(n, has, limits));
+/**
+ * The set of rules that can derive the empty string (`limits`: the regex limits `regex` nodes
+ * compile under; `refs`: every rule's references, when the caller has them, e.g. the engine's
+ * `RuleGraph`, saving a walk of the grammar).
+ */
+export function nullableRules(g: Grammar, limits?: Partial<Limits>, refs?: ReadonlyMap<string, readonly string[]>): Set<string> {
+  return ruleFixpoint(g, (n, has) => isNullable(n, has, limits), refs);
 }
 
 /** The set of rules whose language is non-empty (`limits`: the regex limits `regex` nodes compile under). */

@@ -11,7 +11,8 @@ import { analyzeNfa } from "./nfa-analysis.js";
 import { buildNfa } from "./nfa-build.js";
 import { engineOptionsFromLimits, regexLimitsOf, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { checkGrammarLimits } from "../limits.js";
-import { calledRules, checkRefs, ruleGraph } from "./rule-graph.js";
+import { calledRules, checkedRuleGraph, ruleGraph } from "./rule-graph.js";
+import { nullableRules } from "../analyze.js";
 import { eliminateRightLinear, nativeRightLinearGroups } from "./right-linear.js";
 import { precomputeSliceTables } from "./slice.js";
 
@@ -117,17 +118,27 @@ export function compileGrammar(input: Grammar, trie: TokenTrie, options: Resolve
 
 /** `compileGrammar` once the limits are checked; `t0` is when the compile began. */
 function compileChecked(input: Grammar, trie: TokenTrie, options: ResolvedEngineOptions, t0: number): CompiledGrammar {
-  checkRefs(input);
-  // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
-  const inputGraph = ruleGraph(input);
+  // References checked and collected in one walk.
+  const inputGraph = checkedRuleGraph(input);
   const regexLimits = regexLimitsOf(options);
-  const grammar = eliminateRightLinear(input, inputGraph, regexLimits);
-  const graph = grammar === input ? inputGraph : ruleGraph(grammar);
+  // Solving keeps every rule's language: one nullable set serves both passes (computed only if asked).
+  let nullable: Set<string> | undefined;
+  const nullableOf = () => (nullable ??= nullableRules(input, regexLimits, inputGraph.refs));
+  // Right-linear recursion (one rule per DFA state) becomes repetition: inlined, no stack frames.
+  const grammar = eliminateRightLinear(input, inputGraph, regexLimits, nullableOf);
+  const graph = grammar === input ? inputGraph : ruleGraph(grammar, { grammar: input, graph: inputGraph });
   // Right-linear groups too big to solve: built in place by the NFA builder, not called.
-  const native = nativeRightLinearGroups(grammar, graph, regexLimits);
+  const native = nativeRightLinearGroups(grammar, graph, regexLimits, nullableOf);
   const called = calledRules(grammar, options.inlineLimit, graph, native);
   // Root first: rule index 0 is the start.
-  const names = [grammar.root, ...[...grammar.rules.keys()].filter((n) => n !== grammar.root && called.has(n))];
+  // Callers before callees (the reverse of the components' order): most call edges then go to higher
+  // NFA states, which the shortest-completion sweeps settle in one pass.
+  const names = [grammar.root];
+  for (let i = graph.components.length - 1; i >= 0; i--) for (const n of graph.components[i]) if (n !== grammar.root && called.has(n)) names.push(n);
+  if (names.length < called.size) {
+    const listed = new Set(names);
+    for (const n of called) if (!listed.has(n)) names.push(n);
+  }
   const { nfa, starts, ends } = buildNfa(grammar, names, options, native);
   // Copies of counted repetitions further apart than the longest token read alike (token-cache sharing).
   nfa.clampDepth = trie.maxDepth + 1;

@@ -108,7 +108,59 @@ export function analyzeNfa(nfa: Nfa, starts: readonly number[], ends: readonly n
   return ruleMin;
 }
 
-function shortestCompletions(nfa: Nfa, starts: readonly number[], ends: readonly number[]): Float64Array<ArrayBuffer> {
+/** Sweeps `sweepCompletions` tries before it leaves the rest to the exact search (`dijkstraCompletions`). */
+const MAX_SWEEPS = 8;
+
+/**
+ * Shortest completions: relaxation sweeps over the states in descending order
+ * (the builder numbers a construct's states in reading order, so most edges
+ * go up and one sweep settles them; a loop's back edge or a call of a rule
+ * built earlier needs one more), until a sweep changes nothing. Each value is
+ * always the cost of a real completion and, once no edge improves any, every
+ * value is the least (the inequalities along a shortest completion bound it),
+ * so the result is exact. A grammar that needs more than `MAX_SWEEPS` sweeps
+ * goes to the Dijkstra search, which needs the reversed graph but no sweeps.
+ */
+export function shortestCompletions(nfa: Nfa, starts: readonly number[], ends: readonly number[]): Float64Array<ArrayBuffer> {
+  const n = nfa.count;
+  const { epsStart, epsTo, edgeStart, edgeTo, callStart, callRule, callRet, linkCtr, ctrBody, ctrEnd, ctrMin, bodyEntry } = nfa;
+  const dist = new Float64Array(n).fill(Infinity);
+  for (const e of ends) dist[e] = 0;
+  for (const x of nfa.bodyExit) dist[x] = 0;
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let changed = false;
+    for (let s = n - 1; s >= 0; s--) {
+      let d = dist[s];
+      if (d === 0) continue;
+      for (let k = epsStart[s], e = epsStart[s + 1]; k < e; k++) {
+        const t = epsTo[k];
+        let v: number;
+        if (t >= 0) v = dist[t];
+        else {
+          const ctr = linkCtr[-t - 1];
+          v = Math.max(1, ctrMin[ctr]) * dist[bodyEntry[ctrBody[ctr]]] + dist[ctrEnd[ctr]];
+        }
+        if (v < d) d = v;
+      }
+      for (let k = edgeStart[s], e = edgeStart[s + 1]; k < e; k++) {
+        const v = dist[edgeTo[k]] + 1;
+        if (v < d) d = v;
+      }
+      for (let k = callStart[s], e = callStart[s + 1]; k < e; k++) {
+        const v = dist[starts[callRule[k]]] + dist[callRet[k]];
+        if (v < d) d = v;
+      }
+      if (d < dist[s]) {
+        dist[s] = d;
+        changed = true;
+      }
+    }
+    if (!changed) return dist;
+  }
+  return dijkstraCompletions(nfa, starts, ends);
+}
+
+export function dijkstraCompletions(nfa: Nfa, starts: readonly number[], ends: readonly number[]): Float64Array<ArrayBuffer> {
   const n = nfa.count;
   const { epsStart, epsTo, edgeStart, edgeTo, callStart, callRule, callRet } = nfa;
   const dist = new Float64Array(n).fill(Infinity);

@@ -52,6 +52,17 @@ function classTemplate(seqs: Sequences): ClassTemplate {
     return slot;
   };
   for (const seq of seqs) edges.push(0, seq[0][0], seq[0][1], slotOf(seq, 1));
+  // Inner slots renumbered by bytes left, most first: every edge goes to a higher slot or the end
+  // (reading order: one sweep of `shortestCompletions` settles a class).
+  const left = new Map<number, number>([[1, 0]]);
+  for (const [key, slot] of bySuffix) left.set(slot, key.split(",").length - 1);
+  const order = [...bySuffix.values()].sort((a, b) => left.get(b)! - left.get(a)! || a - b);
+  const renum = new Map<number, number>([[0, 0], [1, 1]]);
+  order.forEach((slot, i) => renum.set(slot, i + 2));
+  for (let i = 0; i < edges.length; i += 4) {
+    edges[i] = renum.get(edges[i])!;
+    edges[i + 3] = renum.get(edges[i + 3])!;
+  }
   return { inner: next - 2, edges };
 }
 
@@ -133,12 +144,16 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
   let rule = 0;
 
   // A class occurrence: fresh end and inner states, edges copied from the template.
+  // The inner states come before the end (reading order, see `shortestCompletions`): slot k >= 2 is base + k, slot 1 the end.
   const instantiate = (tpl: ClassTemplate, from: number): number => {
-    const end = newState();
-    const base = end - 1;
+    const base = nfa.count - 2;
     for (let i = 0; i < tpl.inner; i++) newState();
+    const end = newState();
     const e = tpl.edges;
-    for (let i = 0; i < e.length; i += 4) addBytes(e[i] === 0 ? from : base + e[i], e[i + 1], e[i + 2], e[i + 3] === 0 ? from : base + e[i + 3]);
+    for (let i = 0; i < e.length; i += 4) {
+      const a = e[i], b = e[i + 3];
+      addBytes(a === 0 ? from : a === 1 ? end : base + a, e[i + 1], e[i + 2], b === 0 ? from : b === 1 ? end : base + b);
+    }
     return end;
   };
 
@@ -184,8 +199,12 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       case "alt": {
         // Every item starts at `from` itself: no construction adds edges into its start state,
         // so one item cannot run into another's beginning.
+        // The end state after the items' states (numbered in reading order: see `shortestCompletions`).
+        const items = node.items;
+        const itemEnds = new Array<number>(items.length);
+        for (let i = 0; i < items.length; i++) itemEnds[i] = build(items[i], from);
         const end = newState();
-        for (const it of node.items) addEps(build(it, from), end);
+        for (let i = 0; i < items.length; i++) addEps(itemEnds[i], end);
         return end;
       }
       case "repeat":
@@ -237,14 +256,16 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       s = build(item, t);
     }
     if (max === Infinity) return buildLoop(item, s);
-    const end = newState();
+    const exits = new Array<number>(max - min + 1);
     for (let i = min; i < max; i++) {
-      addEps(s, end);
+      exits[i - min] = s;
       const t = newState();
       addEps(s, t);
       s = build(item, t);
     }
-    addEps(s, end);
+    exits[max - min] = s;
+    const end = newState();
+    for (let i = 0; i < exits.length; i++) addEps(exits[i], end);
     return end;
   };
 

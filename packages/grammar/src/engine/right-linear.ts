@@ -152,12 +152,14 @@ function solve(g: Grammar, members: string[], nullable: ReadonlySet<string>, lim
  * The grammar with every right-linear recursive group rewritten as
  * repetition (the same object when there is none). Every reference must name
  * a rule (`checkRefs` runs first). `limits`: the regex limits its `regex`
- * nodes compile under (whether one is nullable).
+ * nodes compile under (whether one is nullable); `nullableOf`: the nullable
+ * rules, asked only when there is a recursive group (the compiler shares one
+ * set with `nativeRightLinearGroups`: solving keeps every rule's language).
  */
-export function eliminateRightLinear(g: Grammar, graph: RuleGraph = ruleGraph(g), limits?: Partial<Limits>): Grammar {
+export function eliminateRightLinear(g: Grammar, graph: RuleGraph = ruleGraph(g), limits?: Partial<Limits>, nullableOf: () => ReadonlySet<string> = () => nullableRules(g, limits, graph.refs)): Grammar {
   const groups = recursiveGroups(g, graph);
   if (groups.length === 0) return g;
-  const nullable = nullableRules(g, limits);
+  const nullable = nullableOf();
   let rules: Map<string, Node> | null = null;
   for (const members of groups) {
     const solved = solve(g, members, nullable, limits);
@@ -189,11 +191,11 @@ export interface NativeGroup {
  * reach itself without reading (left recursion: the engine's check reports it), and groups whose
  * instances would pass `MAX_NATIVE_NODES`.
  */
-export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph(g), limits?: Partial<Limits>): Map<string, NativeGroup> {
+export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph(g), limits?: Partial<Limits>, nullableOf: () => ReadonlySet<string> = () => nullableRules(g, limits, graph.refs)): Map<string, NativeGroup> {
   const out = new Map<string, NativeGroup>();
   const groups = recursiveGroups(g, graph);
   if (groups.length === 0) return out;
-  const nullable = nullableRules(g, limits);
+  const nullable = nullableOf();
   const reachable = graph.components.flat();
   const referrers = new Map<string, string[]>();
   for (const name of reachable) {

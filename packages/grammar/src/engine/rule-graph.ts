@@ -26,6 +26,46 @@ export function forEachRef(node: Node, fn: (name: string, at: Node) => void): vo
   }
 }
 
+/** Pushes the rule names `node` refers to, in order. */
+function collectRefs(node: Node, out: string[]): void {
+  switch (node.type) {
+    case "ref":
+      out.push(node.name);
+      return;
+    case "seq":
+    case "alt": {
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) collectRefs(items[i], out);
+      return;
+    }
+    case "repeat":
+    case "lexeme":
+      collectRefs(node.item, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * `ruleGraph(g)` after `checkRefs(g)`: the references are collected once and
+ * checked against the rules (the walk that reports an undefined one, with
+ * its span, runs only when one is).
+ */
+export function checkedRuleGraph(g: Grammar): RuleGraph {
+  if (!g.rules.has(g.root)) checkRefs(g);
+  const refs = new Map<string, string[]>();
+  let bad = false;
+  for (const [name, node] of g.rules) {
+    const s: string[] = [];
+    collectRefs(node, s);
+    for (let i = 0; i < s.length; i++) if (!g.rules.has(s[i])) bad = true;
+    refs.set(name, s);
+  }
+  if (bad) checkRefs(g);
+  return graphOf(g, refs);
+}
+
 /** Throws `undefined-rule` / `missing-root` when a reference names no rule. */
 export function checkRefs(g: Grammar): void {
   if (!g.rules.has(g.root)) {
@@ -61,13 +101,22 @@ export interface RuleGraph {
   cyclic: string[][];
 }
 
-export function ruleGraph(g: Grammar): RuleGraph {
+export function ruleGraph(g: Grammar, prev?: { grammar: Grammar; graph: RuleGraph }): RuleGraph {
   const refs = new Map<string, string[]>();
-    for (const [name, node] of g.rules) {
+  for (const [name, node] of g.rules) {
+    // A rule whose body is the same object as in `prev`'s grammar has the same references.
+    if (prev !== undefined && prev.grammar.rules.get(name) === node) {
+      refs.set(name, prev.graph.refs.get(name)!);
+      continue;
+    }
     const s: string[] = [];
-      forEachRef(node, (t) => s.push(t));
+    collectRefs(node, s);
     refs.set(name, s);
   }
+  return graphOf(g, refs);
+}
+
+function graphOf(g: Grammar, refs: Map<string, string[]>): RuleGraph {
   const succ = (v: string) => refs.get(v)!;
   const components = stronglyConnectedComponents([g.root], succ);
   const cyclic = components.filter((comp) => comp.length > 1 || succ(comp[0]).includes(comp[0]));
