@@ -7,8 +7,12 @@
  * Shortest completions: `dist[s]` = min(0 at a rule end or a body exit,
  * dist[t] over epsilon edges, 1 + dist[t] over byte edges, ruleMin[r] +
  * dist[ret] over calls, copies × bodyDist + dist[end] over links into a
- * counter), by Knuth's generalisation of Dijkstra: a call or link edge is
- * evaluated once both states it depends on are final.
+ * counter), by relaxation sweeps over the states in descending order (the
+ * builder numbers states in reading order, so a sweep settles all but what
+ * lies behind a loop's back edge or a call of an earlier rule: 3-4 sweeps on
+ * MaskBench-dev grammars), or past `MAX_SWEEPS` by Knuth's generalisation of
+ * Dijkstra (a call or link edge is evaluated once both states it depends on
+ * are final), which needs the reversed graph (four CSR lists) but no sweeps.
  */
 import { CompileError } from "@formwork/core";
 import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
