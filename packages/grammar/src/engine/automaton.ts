@@ -18,8 +18,9 @@ import type { Nfa } from "./nfa.js";
 
 function grow<T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, n: number, fill = 0): T {
   const b = new (a.constructor as new (n: number) => T)(n);
-  if (fill !== 0) b.fill(fill);
   b.set(a);
+  // Only the new part: the old one was just copied over.
+  if (fill !== 0) b.fill(fill, a.length);
   return b;
 }
 
@@ -234,7 +235,6 @@ export class Automaton implements DfaSink {
   private reserve(n: number): void {
     const nc = this.nClasses;
     this.trans = grow(this.trans, n * nc, -2);
-    this.trans.fill(-2, this.capacity * nc);
     this.accepting = grow(this.accepting, n);
     this.ruleOf = grow(this.ruleOf, n);
     this.minBytes = grow(this.minBytes, n);

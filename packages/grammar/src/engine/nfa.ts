@@ -94,7 +94,9 @@ export class Nfa {
   linkCopy: number[] = [];
   /** Copies with more than this many copies left count as this many (see `canon`). */
   clampDepth = 0;
-  private canonIds = new Map<string, number>();
+  /** Canonical ids of copy states, by (end's canonical id) then (body state, left, need); see `canonOf`. */
+  private canonIds = new Map<number, Map<number, number>>();
+  private canonCount = 0;
   private nEps = 0;
   private nEdges = 0;
   private nCalls = 0;
@@ -225,9 +227,13 @@ export class Nfa {
   }
 
   private canonOf(s: number, left: number, need: number, end: number): number {
-    const key = `${s},${left},${need},${end}`;
-    let id = this.canonIds.get(key);
-    if (id === undefined) this.canonIds.set(key, (id = this.baseCount + this.canonIds.size));
+    // left and need are at most clampDepth: (s, left, need) is one exact double while s * w * w < 2^53.
+    const w = this.clampDepth + 1;
+    const key = (s * w + left) * w + need;
+    let byEnd = this.canonIds.get(end);
+    if (byEnd === undefined) this.canonIds.set(end, (byEnd = new Map()));
+    let id = byEnd.get(key);
+    if (id === undefined) byEnd.set(key, (id = this.baseCount + this.canonCount++));
     return id;
   }
 

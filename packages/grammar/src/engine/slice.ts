@@ -7,52 +7,269 @@
  * bitset and walks only the trie nodes whose subtree holds some token
  * outside the slice. Inside the walk, a node reached in a state with a
  * *run* (a loop, or a chain of counter states as in `maxLength`) long
- * enough for every continuation below it is accepted whole (`Slice.ok`,
+ * enough for every continuation below it is accepted whole (`Slice.okAt`,
  * `maxSuffixChars`, `runLength`). Slices are built once per vocabulary and
- * shared by every grammar.
+ * shared by every grammar, each part on first need (see `Slice`).
  */
 import type { TokenTrie } from "@formwork/core";
 import { utf8Sequences } from "@formwork/regex/internal";
 import { popcount32 } from "@formwork/core/internal";
 import type { Automaton } from "./automaton.js";
 
-/** The tokens of one character set, over one token trie. */
-export interface Slice {
-  key: string;
+/**
+ * The tokens of one character set, over one token trie. Built lazily: the token bitsets and exits
+ * (one preorder pass over the trie, skipping every subtree that has left the set) on first read of
+ * any of them, and `ok` per subtree as walks ask (`okAt`), so a set met only at a few trie nodes
+ * costs those nodes' subtrees, not passes over the whole trie.
+ */
+export class Slice {
+  readonly key: string;
+  private readonly trie: TokenTrie;
+  private readonly mode: number;
+  /** tr[s << 8 | b]: the UTF-8 state after byte b from state s (-1: out of the set or not UTF-8). */
+  private readonly tr: Int8Array;
+  /** The set's 256-bit byte set (`keyBytes`). */
+  private readonly set: Uint32Array;
+  private scanned = false;
+  private _bits = EMPTY_U32;
+  private _partialBits = EMPTY_U32;
+  private _exits = EMPTY_I32;
+  private _exitChars = EMPTY_I32;
+  private _exitTop = EMPTY_U8;
+  private _exitParent = EMPTY_I32;
+  private _exitPre = EMPTY_U8;
+  private _exitLead = EMPTY_I32;
+  private _count = 0;
+  private _partialCount = 0;
+  /** Per trie node: bit n of `okBits` is valid when bit n of `known` is set (see `okAt`). */
+  private okBits: Uint32Array | null = null;
+  private known: Uint32Array | null = null;
+  /** pre[b << 4 | t]: the UTF-8 states from which byte b leads to state t (non-ASCII modes). */
+  private pre: Uint16Array | null = null;
+  /** Milliseconds the token bitsets and exits took (`ok` is built in pieces, not timed). */
+  buildMs = 0;
+
+  constructor(trie: TokenTrie, key: string) {
+    this.trie = trie;
+    this.key = key;
+    this.mode = modeOf(key);
+    this.set = keyBytes(key);
+    const ascii = this.set.subarray(0, 4);
+    this.tr = new Int8Array(UTF8_STATES << 8);
+    for (let st = 0; st < UTF8_STATES; st++) for (let b = 0; b < 256; b++) this.tr[(st << 8) | b] = utf8Next(st, b, ascii, this.mode);
+  }
+
   /** Bitset over the vocabulary: the slice's tokens. */
-  bits: Uint32Array;
-  /**
-   * Bitset over the trie's nodes: bit n is set when every token strictly below node n continues,
-   * after the node's own bytes, with whole characters of the set only (whatever the prefix was).
-   * A walk that reaches the node in a state that can read enough characters of the set (a *run*,
-   * see `runOf`) accepts that whole subtree at once (41 KB for Qwen's 333k nodes).
-   */
-  ok: Uint32Array;
+  get bits(): Uint32Array {
+    this.scan();
+    return this._bits;
+  }
+  /** Number of the slice's tokens. */
+  get count(): number {
+    this.scan();
+    return this._count;
+  }
   /**
    * Where a token first leaves the set: nodes whose byte cannot start a character of C while
    * the bytes above are whole characters of C. `exitChars[i]`: characters above `exits[i]`.
    */
-  exits: Int32Array;
-  exitChars: Int32Array;
+  get exits(): Int32Array {
+    this.scan();
+    return this._exits;
+  }
+  get exitChars(): Int32Array {
+    this.scan();
+    return this._exitChars;
+  }
   /** The first byte of the tokens below each exit (the byte of its depth-1 ancestor). */
-  exitTop: Uint8Array;
+  get exitTop(): Uint8Array {
+    this.scan();
+    return this._exitTop;
+  }
   /** The parent node of each exit (0 = the root). */
-  exitParent: Int32Array;
+  get exitParent(): Int32Array {
+    this.scan();
+    return this._exitParent;
+  }
   /**
    * 0, or the bytes of the character above an exit in its middle (a character outside the set
    * whose first bytes are shared with characters inside it: the third byte of U+2028 or U+2029
    * after E2 80 in modes `+d` and `+y`; in mode `+y` also U+0080..U+009F after C2, U+FEFF after
    * EF BB, U+FFFE/F after EF BF): the walk reads those bytes (`exitLead`) from the run's state first.
    */
-  exitPre: Uint8Array;
+  get exitPre(): Uint8Array {
+    this.scan();
+    return this._exitPre;
+  }
   /** The bytes an exit in the middle of a character reads first, first byte lowest (`exitPre[i]` of them). */
-  exitLead: Int32Array;
+  get exitLead(): Int32Array {
+    this.scan();
+    return this._exitLead;
+  }
   /** Tokens that end inside a character (a valid UTF-8 prefix) after whole characters of C. */
-  partialBits: Uint32Array;
-  partialCount: number;
-  count: number;
-  buildMs: number;
+  get partialBits(): Uint32Array {
+    this.scan();
+    return this._partialBits;
+  }
+  get partialCount(): number {
+    this.scan();
+    return this._partialCount;
+  }
+
+  /**
+   * Whether every token strictly below trie node n continues, after the node's own bytes, with
+   * whole characters of the set only (whatever the prefix was). A walk that reaches the node in a
+   * state that can read enough characters of the set (a *run*, see `runLength`) accepts that whole
+   * subtree at once. Computed for n's whole subtree (children first) the first time a node of it
+   * is asked about, and kept (two bits per trie node).
+   */
+  okAt(n: number): boolean {
+    const w = n >>> 5, bit = 1 << (n & 31);
+    if (this.known === null || (this.known[w] & bit) === 0) this.fill(n, this.trie.next[n]);
+    return (this.okBits![w] & bit) !== 0;
+  }
+
+  /** Computes `ok` for every node now (a precomputed slice: no walk pays for it later). */
+  complete(): void {
+    this.scan();
+    if (this.known === null || (this.known[0] & 1) === 0) this.fill(0, this.trie.nodeCount);
+  }
+
+  /** Fills `ok` for the nodes `[from, to)`, a subtree (children before parents: reverse preorder). */
+  private fill(from: number, to: number): void {
+    const { nodeCount, next, byte, tokenStart } = this.trie;
+    const words = (nodeCount + 31) >>> 5;
+    const ok = (this.okBits ??= new Uint32Array(words));
+    const known = (this.known ??= new Uint32Array(words));
+    const ascii = this.set;
+    if (this.mode === 0) {
+      // ASCII only: state 0 is the only one a byte of the set leads to, so n is ok when no node of
+      // its subtree (the preorder range (n, next[n])) has a byte outside the set. `bad`: the first
+      // such node after n (nodes past the subtree `[from, to)` are never compared).
+      let bad = to;
+      for (let m = to - 1; m >= from; m--) {
+        const w = m >>> 5, bit = 1 << (m & 31);
+        if (bad >= next[m]) ok[w] |= bit;
+        else ok[w] &= ~bit;
+        known[w] |= bit;
+        const b = byte[m];
+        if (m > 0 && (b >= 0x80 || (ascii[b >>> 5] & (1 << (b & 31))) === 0)) bad = m;
+      }
+    } else {
+      // st[n] bit s: reading the bytes below n from UTF-8 state s stays inside the set and every
+      // token there ends on a character boundary; kept in a scratch array (only n's subtree is
+      // read, written just before), ok keeps bit 0.
+      let pre = this.pre;
+      if (pre === null) {
+        pre = this.pre = new Uint16Array(256 << 4);
+        for (let st = 0; st < UTF8_STATES; st++) {
+          for (let b = 0; b < 256; b++) {
+            const t = this.tr[(st << 8) | b];
+            if (t >= 0) pre[(b << 4) | t] |= 1 << st;
+          }
+        }
+      }
+      const st = scratchStates(nodeCount);
+      for (let m = to - 1; m >= from; m--) {
+        let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xffff;
+        for (let c = m + 1; c < next[m] && bitsOk !== 0; c = next[c]) {
+          const base = byte[c] << 4;
+          let allowed = 0;
+          for (let o = st[c] & ((1 << UTF8_STATES) - 1); o !== 0; o &= o - 1) allowed |= pre[base | (31 - Math.clz32(o & -o))];
+          bitsOk &= allowed;
+        }
+        st[m] = bitsOk;
+        const w = m >>> 5, bit = 1 << (m & 31);
+        if (bitsOk & 1) ok[w] |= bit;
+        else ok[w] &= ~bit;
+        known[w] |= bit;
+      }
+    }
+  }
+
+  /** The token bitsets and exits: one preorder pass (see the getters). */
+  private scan(): void {
+    if (this.scanned) return;
+    this.scanned = true;
+    const t0 = performance.now();
+    const trie = this.trie, tr = this.tr;
+    const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
+    const bits = new Uint32Array((trie.vocabulary.size + 31) >>> 5);
+    const perDepth = new Int8Array(trie.maxDepth + 1);
+    const charsAt = new Int32Array(trie.maxDepth + 1);
+    const exits: number[] = [];
+    const exitChars: number[] = [];
+    const exitTop: number[] = [];
+    const exitParent: number[] = [];
+    const exitPre: number[] = [];
+    const exitLead: number[] = [];
+    const pathNode = new Int32Array(trie.maxDepth + 1);
+    let top = 0;
+    const partialBits = new Uint32Array(bits.length);
+    let count = 0, partialCount = 0;
+    // Preorder; below a node whose bytes left the set (or UTF-8) nothing is recorded: skip its subtree.
+    for (let m = 1; m < nodeCount; ) {
+      const d = depth[m];
+      const ps = perDepth[d - 1];
+      const s = tr[(ps << 8) | byte[m]];
+      if (d === 1) top = byte[m];
+      if (s < 0) {
+        if (ps === 0) {
+          exits.push(m);
+          exitChars.push(charsAt[d - 1]);
+          exitTop.push(top);
+          exitParent.push(pathNode[d - 1]);
+          exitPre.push(0);
+          exitLead.push(0);
+        } else {
+          // A character outside the set that begins like characters inside it (U+2028 under a `.`):
+          // leaves the set in the middle of the character.
+          const pre = midCharExit(ps, byte[m]);
+          if (pre > 0) {
+            exits.push(m);
+            exitChars.push(charsAt[d - 1] - 1);
+            exitTop.push(top);
+            exitParent.push(0);
+            exitPre.push(pre);
+            exitLead.push(pre === 1 ? byte[pathNode[d - 1]] : byte[pathNode[d - 2]] | (byte[pathNode[d - 1]] << 8));
+          }
+        }
+        m = next[m];
+        continue;
+      }
+      perDepth[d] = s;
+      charsAt[d] = charsAt[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
+      pathNode[d] = m;
+      if (s > 0) {
+        for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
+          partialBits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
+          partialCount++;
+        }
+      } else {
+        for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
+          bits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
+          count++;
+        }
+      }
+      m++;
+    }
+    this._bits = bits;
+    this._partialBits = partialBits;
+    this._count = count;
+    this._partialCount = partialCount;
+    this._exits = Int32Array.from(exits);
+    this._exitChars = Int32Array.from(exitChars);
+    this._exitTop = Uint8Array.from(exitTop);
+    this._exitParent = Int32Array.from(exitParent);
+    this._exitPre = Uint8Array.from(exitPre);
+    this._exitLead = Int32Array.from(exitLead);
+    this.buildMs += performance.now() - t0;
+  }
 }
+
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_I32 = new Int32Array(0);
+const EMPTY_U8 = new Uint8Array(0);
 
 const slices = new WeakMap<TokenTrie, Map<string, Slice>>();
 
@@ -215,114 +432,15 @@ function scratchStates(n: number): Uint16Array {
   return scratch;
 }
 
-/** The slice with `key` over `trie`, built on first use (one pass over the trie) and kept for the trie's lifetime. */
+/**
+ * The slice with `key` over `trie`, created on first use and kept for the trie's lifetime; its
+ * parts are built when first read (see `Slice`).
+ */
 export function getSlice(trie: TokenTrie, key: string): Slice {
   let byKey = slices.get(trie);
   if (!byKey) slices.set(trie, (byKey = new Map()));
-  const hit = byKey.get(key);
-  if (hit) return hit;
-  const t0 = performance.now();
-  const ascii = keyBytes(key).subarray(0, 4);
-  const mode = modeOf(key);
-  const { nodeCount, next, byte, depth, tokenStart, tokenIds } = trie;
-  // tr[s << 8 | b]: the UTF-8 state after byte b from state s (-1: out of the set or not UTF-8).
-  const tr = new Int8Array(UTF8_STATES << 8);
-  for (let st = 0; st < UTF8_STATES; st++) for (let b = 0; b < 256; b++) tr[(st << 8) | b] = utf8Next(st, b, ascii, mode);
-  const bits = new Uint32Array((trie.vocabulary.size + 31) >>> 5);
-  const perDepth = new Int8Array(trie.maxDepth + 1);
-  const charsAt = new Int32Array(trie.maxDepth + 1);
-  const exits: number[] = [];
-  const exitChars: number[] = [];
-  const exitTop: number[] = [];
-  const exitParent: number[] = [];
-  const exitPre: number[] = [];
-  const exitLead: number[] = [];
-  const pathNode = new Int32Array(trie.maxDepth + 1);
-  let top = 0;
-  const partialBits = new Uint32Array(bits.length);
-  let count = 0, partialCount = 0;
-  for (let m = 1; m < nodeCount; m++) {
-    const d = depth[m];
-    const ps = perDepth[d - 1];
-    const s = ps < 0 ? -1 : tr[(ps << 8) | byte[m]];
-    perDepth[d] = s;
-    charsAt[d] = charsAt[d - 1] + ((byte[m] & 0xc0) !== 0x80 ? 1 : 0);
-    if (d === 1) top = byte[m];
-    pathNode[d] = m;
-    if (ps === 0 && s < 0) {
-      exits.push(m);
-      exitChars.push(charsAt[d - 1]);
-      exitTop.push(top);
-      exitParent.push(pathNode[d - 1]);
-      exitPre.push(0);
-      exitLead.push(0);
-    } else if (ps > 0 && s < 0) {
-      // A character outside the set that begins like characters inside it (U+2028 under a `.`):
-      // leaves the set in the middle of the character.
-      const pre = midCharExit(ps, byte[m]);
-      if (pre > 0) {
-        exits.push(m);
-        exitChars.push(charsAt[d - 1] - 1);
-        exitTop.push(top);
-        exitParent.push(0);
-        exitPre.push(pre);
-        exitLead.push(pre === 1 ? byte[pathNode[d - 1]] : byte[pathNode[d - 2]] | (byte[pathNode[d - 1]] << 8));
-      }
-    }
-    if (s > 0) {
-      for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
-        partialBits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
-        partialCount++;
-      }
-    }
-    if (s === 0) {
-      for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
-        bits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
-        count++;
-      }
-    }
-  }
-  // st[n] bit s: reading the bytes below n from UTF-8 state s stays inside the set and every
-  // token there ends on a character boundary. Children come before parents in reverse preorder.
-  // Kept in a scratch array; the slice keeps bit 0 only, packed.
-  const ok = new Uint32Array((nodeCount + 31) >>> 5);
-  if (mode === 0) {
-    // ASCII only: state 0 is the only one a byte of the set leads to.
-    for (let m = nodeCount - 1; m >= 0; m--) {
-      let v = 1;
-      for (let c = m + 1; c < next[m]; c = next[c]) {
-        const b = byte[c];
-        if ((ok[c >>> 5] & (1 << (c & 31))) === 0 || b >= 0x80 || (ascii[b >>> 5] & (1 << (b & 31))) === 0) {
-          v = 0;
-          break;
-        }
-      }
-      if (v) ok[m >>> 5] |= 1 << (m & 31);
-    }
-  } else {
-    // pre[b << 4 | t]: the states from which byte b leads to state t.
-    const pre = new Uint16Array(256 << 4);
-    for (let st = 0; st < UTF8_STATES; st++) {
-      for (let b = 0; b < 256; b++) {
-        const t = tr[(st << 8) | b];
-        if (t >= 0) pre[(b << 4) | t] |= 1 << st;
-      }
-    }
-    const st = scratchStates(nodeCount);
-    for (let m = nodeCount - 1; m >= 0; m--) {
-      let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xffff;
-      for (let c = m + 1; c < next[m] && bitsOk !== 0; c = next[c]) {
-        const base = byte[c] << 4;
-        let allowed = 0;
-        for (let o = st[c] & ((1 << UTF8_STATES) - 1); o !== 0; o &= o - 1) allowed |= pre[base | (31 - Math.clz32(o & -o))];
-        bitsOk &= allowed;
-      }
-      st[m] = bitsOk;
-      if (bitsOk & 1) ok[m >>> 5] |= 1 << (m & 31);
-    }
-  }
-  const slice: Slice = { key, bits, ok, exits: Int32Array.from(exits), exitChars: Int32Array.from(exitChars), exitTop: Uint8Array.from(exitTop), exitParent: Int32Array.from(exitParent), exitPre: Uint8Array.from(exitPre), exitLead: Int32Array.from(exitLead), partialBits, partialCount, count, buildMs: performance.now() - t0 };
-  byKey.set(key, slice);
+  let slice = byKey.get(key);
+  if (slice === undefined) byKey.set(key, (slice = new Slice(trie, key)));
   return slice;
 }
 
@@ -401,7 +519,7 @@ const NONE = -1;
  * along the chain of counter states. A token walk that reaches a trie node
  * in such a state accepts the whole subtree below the node at once when the
  * slice of C says every token there continues with characters of C only
- * (`Slice.ok`) and none has more than R of them (`maxSuffixChars`).
+ * (`Slice.okAt`) and none has more than R of them (`maxSuffixChars`).
  */
 export interface Runs {
   /** Per state: the run length (`RUN_FOREVER` for a loop), -1 none, -2 not computed yet. */
@@ -483,9 +601,26 @@ function runStep(a: Automaton, q: number): { key: string; target: number } | nul
     }
   }
   if (best < 0 || bestCount < MIN_ASCII) return null;
-  const ascii = new Uint32Array(4);
+  const ascii = stepAscii;
+  ascii.fill(0);
   for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
-  return { key: sliceKey(ascii, nonAsciiMode(a, q, best)), target: best };
+  return { key: stepKey(ascii, nonAsciiMode(a, q, best)), target: best };
+}
+
+const stepAscii = new Uint32Array(4);
+/** The last key `stepKey` built, and its set: the states along a chain mostly read one set. */
+const lastAscii = new Uint32Array(4);
+let lastMode: NonAsciiMode | null = null;
+let lastKey = "";
+
+/** `sliceKey(ascii, mode)`, reusing the previous call's string when the set is the same. */
+function stepKey(ascii: Uint32Array, mode: NonAsciiMode): string {
+  if (mode !== lastMode || ascii[0] !== lastAscii[0] || ascii[1] !== lastAscii[1] || ascii[2] !== lastAscii[2] || ascii[3] !== lastAscii[3]) {
+    lastKey = sliceKey(ascii, mode);
+    lastMode = mode;
+    lastAscii.set(ascii);
+  }
+  return lastKey;
 }
 
 /**
@@ -763,5 +898,7 @@ export function closedOn(a: Automaton, x: number, key: string): boolean {
  */
 export function precomputeSliceTables(trie: TokenTrie): void {
   maxSuffixChars(trie);
-  sliceLengths(trie, getSlice(trie, jsonStringSliceKey()));
+  const json = getSlice(trie, jsonStringSliceKey());
+  json.complete();
+  sliceLengths(trie, json);
 }

@@ -14,7 +14,7 @@
 import type { TokenTrie } from "@formwork/core";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
 import { grownI32, grownU8, hashList, ListTable } from "./int-lists.js";
-import { runLength, runsOf } from "./slice.js";
+import { runLength, runsOf, type Slice } from "./slice.js";
 
 /** Some configuration of the set can read a byte. */
 export const SET_READS = 1;
@@ -39,11 +39,11 @@ export class WalkSets {
   flags = new Uint8Array(0);
   /** `escBytes[x * 8 .. x * 8 + 8)`: the bytes that can follow the rule end of some escaping configuration of x (see `follow.ts`). */
   escBytes = new Uint32Array(0);
-  /** Run candidates of set x: `runLen[k]`, `runOk[k]` for k in `[runAt[x], runAt[x] + runCount[x])`. */
+  /** Run candidates of set x: `runLen[k]`, `runSlice[k]` for k in `[runAt[x], runAt[x] + runCount[x])`. */
   runAt = new Int32Array(0);
   runCount = new Uint8Array(0);
   runLen: number[] = [];
-  runOk: Uint32Array[] = [];
+  runSlice: Slice[] = [];
   /** Number of resets so far (a walk must not hold set ids across one). */
   generation = 0;
   private table = new ListTable();
@@ -105,7 +105,7 @@ export class WalkSets {
   /** Whether a configuration of set x in a run can read every continuation below trie node m (`maxSuffixChars` of m is `sfx`). */
   jumps(x: number, m: number, sfx: number): boolean {
     if (this.flags[x] & SET_RUNS_PENDING) this.describeRuns(x);
-    for (let k = this.runAt[x], e = k + this.runCount[x]; k < e; k++) if (sfx <= this.runLen[k] && this.runOk[k][m >>> 5] & (1 << (m & 31))) return true;
+    for (let k = this.runAt[x], e = k + this.runCount[x]; k < e; k++) if (sfx <= this.runLen[k] && this.runSlice[k].okAt(m)) return true;
     return false;
   }
 
@@ -136,7 +136,7 @@ export class WalkSets {
     this.runAt = new Int32Array(256);
     this.runCount = new Uint8Array(256);
     this.runLen = [];
-    this.runOk = [];
+    this.runSlice = [];
     this.starts = new Int32Array(this.ctx.a.stateCount).fill(-1);
   }
 
@@ -214,7 +214,7 @@ export class WalkSets {
       if (r === -2) r = runLength(a, this.trie, q);
       if (r >= 0 && nRuns < 255) {
         this.runLen.push(r);
-        this.runOk.push(runs.slice[q]!.ok);
+        this.runSlice.push(runs.slice[q]!);
         nRuns++;
       }
     }
