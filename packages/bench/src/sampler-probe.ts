@@ -16,7 +16,10 @@
  * `exact pair` (greedy+total then dist+selected with the greedy token in the
  * filter: the max, the normaliser, the draw and its logit, which is what an
  * exact draw with an exact logprob needs through this API); `all` (every
- * allowed logit back sorted, today's `candidates: Infinity`).
+ * allowed logit back sorted, `candidates: Infinity` before 2026-12-03); `exact draw ...`: what
+ * `candidates: Infinity` does now (top-65 read, the tail pass, and the T = 1 normaliser pass at T != 1
+ * or alone when top-k / min-p / greedy cut the tail whole). Masks: none, half the vocabulary allowed
+ * (+1024 on them), all but 64 (-inf on those).
  *
  * Usage: node packages/bench/dist/sampler-probe.js [--n 100]
  */
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
   const masks: [string, Record<string, unknown>, number][] = [
     ["no mask", {}, V],
     ["half allowed", { tokenBiasKeys: Uint32Array.from(half), tokenBiasValues: new Float32Array(half.length).fill(1024) }, half.length],
+    ["all but 64", { tokenBiasKeys: Uint32Array.from({ length: 64 }, (_, i) => 1000 + 97 * i), tokenBiasValues: new Float32Array(64).fill(-Infinity) }, V - 64],
   ];
   const cpu = () => {
     const c = process.cpuUsage();
@@ -57,6 +61,24 @@ async function main(): Promise<void> {
       const top = make({ temperature: 1, topK: K, topP: 1, minP: 0, seed: 0, ...bias });
       const greedy = make({ ...bias });
       const dist = make({ temperature: 0.8, seed: 7, ...bias });
+      const dist1 = make({ temperature: 1, seed: 7, ...bias });
+      const top65 = make({ temperature: 1, topK: 65, topP: 1, minP: 0, seed: 0, ...bias });
+      const tail = make({ temperature: 1, seed: 7 });
+      const norm = make({ ...bias });
+      // The tail's bias as NativeLogits builds it: the mask's entries, then -inf on the 64 candidates (typed-array copies).
+      const baseKeys = (bias.tokenBiasKeys as Uint32Array | undefined) ?? new Uint32Array(0);
+      const baseValues = (bias.tokenBiasValues as Float32Array | undefined) ?? new Float32Array(0);
+      const tk = new Uint32Array(baseKeys.length + 64), tv = new Float32Array(baseKeys.length + 64);
+      const tailBias = (pairs: number[]) => {
+        tk.set(baseKeys);
+        tv.set(baseValues);
+        for (let i = 0; i < 64; i++) {
+          tk[baseKeys.length + i] = pairs[2 * i];
+          tv[baseKeys.length + i] = -Infinity;
+        }
+        return { keys: tk, values: tv };
+      };
+      let seedN = 1;
       const all = make({ temperature: 1, topK: allowed, topP: 1, minP: 0, seed: 0, ...bias });
       const peer = make({ temperature: 0.8, topK: 40, topP: 0.95, minP: 0, seed: 7, ...bias });
       const extra: unknown[] = [];
@@ -82,7 +104,9 @@ async function main(): Promise<void> {
         ["greedy", () => call(greedy)],
         ["greedy+total", () => call(greedy, false, false, false, true)],
         ["greedy+selected", () => call(greedy, false, false, [[], false, false, true, 0], false)],
+        ["greedy+selected+total (pass A)", () => call(greedy, false, false, [[], false, false, true, 0], true)],
         ["dist", () => call(dist)],
+        ["dist T1+selected+total, seed per call", () => (dist1.applyConfig({ temperature: 1, seed: seedN++, ...bias }), call(dist1, false, false, [[], false, false, true, 0], true))],
         ["dist+selected", () => call(dist, false, false, [[], false, false, true, 0], false)],
         [
           "exact pair",
@@ -91,6 +115,27 @@ async function main(): Promise<void> {
             await call(dist, false, false, [[r[0]], false, false, true, 0], false);
           },
         ],
+        // Today's exact draw (candidates: Infinity, NativeLogits with an ExactDraw): the best 64 + 1 read, then the
+        // tail pass (bias + -inf on the 64, draw, tail-best and drawn logits back, sum), and at T != 1 the normaliser.
+        ["exact draw T 1 (top65 + tail pass)", async () => {
+          const r = (await call(top65, false, false, [[], false, false, false, 65], false)) as unknown[];
+          const pairs = r[3] as number[];
+          const { keys, values } = tailBias(pairs);
+          tail.applyConfig({ temperature: 1, seed: seedN++, tokenBiasKeys: keys, tokenBiasValues: values });
+          await call(tail, false, false, [[pairs[128]], false, false, true, 0], true);
+        }],
+        ["exact draw T 0.8 (+ normaliser pass)", async () => {
+          const r = (await call(top65, false, false, [[], false, false, false, 65], false)) as unknown[];
+          const pairs = r[3] as number[];
+          const { keys, values } = tailBias(pairs);
+          tail.applyConfig({ temperature: 0.8, seed: seedN++, tokenBiasKeys: keys, tokenBiasValues: values });
+          await call(tail, false, false, [[pairs[128]], false, false, true, 0], true);
+          await call(norm, false, false, false, true);
+        }],
+        ["exact draw, tail cut whole (top65 + normaliser pass: topK <= 64, greedy)", async () => {
+          await call(top65, false, false, [[], false, false, false, 65], false);
+          await call(norm, false, false, false, true);
+        }],
         ["all (sorted, every allowed logit)", () => call(all, false, false, [[], false, false, false, allowed], false), Math.max(3, N >> 4)],
       ];
       for (const [variant, fn, n = N] of variants) {
@@ -99,7 +144,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < n; i++) await fn();
         rows.push(`| ${name} | ${variant} | ${((cpu() - c0) / n).toFixed(3)} | ${((performance.now() - t0) / n).toFixed(3)} |`);
       }
-      for (const s of [top, greedy, dist, all, peer, ...extra] as { dispose(): void }[]) s.dispose();
+      for (const s of [top, greedy, dist, dist1, top65, tail, norm, all, peer, ...extra] as { dispose(): void }[]) s.dispose();
     }
     return undefined;
   };
