@@ -41,7 +41,12 @@ export interface CandidateTail {
   count: number;
   /** The best logit in the tail (at most the last candidate's). */
   maxLogit: number;
-  /** One draw from the tail alone at the sampler's temperature (1 when greedy), independent of the sampler's generator: its id and logit. */
+  /**
+   * One draw from the tail alone at the sampler's temperature (1 when
+   * greedy), independent of the sampler's generator: its id and logit; -1
+   * (logit NaN) when none was drawn ahead (`sampleWithTailAsync` asks
+   * `nextTail` when a draw lands in the tail; `sampleWithTail` cannot).
+   */
   token: number;
   logit: number;
   /** Σ over the tail of exp((logit − logits[0]) / T), T the sampler's temperature (1 when greedy). */
@@ -165,6 +170,7 @@ export class Sampler {
     const d = this.tailDistribution(ids, logits, tail);
     if (d === undefined) return undefined;
     if (d.greedy) return d.greedyPick(accept ?? (() => true));
+    if (tail.token < 0 && tail.weight > 0) return undefined;
     if (!accept) return d.result(d.draw(), tail);
     let tailUsed = false;
     for (let r = 0; r <= maxRedraws; r++) {
@@ -204,7 +210,7 @@ export class Sampler {
     const d = this.tailDistribution(ids, logits, tail);
     if (d === undefined) return undefined;
     if (d.greedy) return d.greedyPick(accept);
-    let next: { token: number; logit: number } | undefined = tail;
+    let next: { token: number; logit: number } | undefined = tail.token >= 0 ? tail : undefined;
     for (let r = 0; r < maxDraws; r++) {
       const j = d.draw();
       if (j === -1) {
@@ -282,7 +288,7 @@ export class Sampler {
         for (let j = 0; j < m; j++) if (p[j] < minP) p[j] = 0;
         if (tailKept) {
           if (Math.exp((tail.maxLogit - max) / T) < minP) tailKept = false;
-          else if (!tail.minPApplied && (tail.count > 1 || Math.exp((tail.logit - max) / T) < minP)) return undefined;
+          else if (!tail.minPApplied && (tail.count > 1 || !(Math.exp((tail.logit - max) / T) >= minP))) return undefined;
         }
       }
       total = 0;

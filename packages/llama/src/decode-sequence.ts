@@ -354,7 +354,9 @@ export class SequenceDecoder {
    * tail draws from the native side (async).
    */
   needsExactDraw(cand: Candidates): boolean {
-    return cand.tail !== undefined && cand.count > 0 && this.constrained && this.matcher !== null && Number.isFinite(this.maxTokens) && this.sampler.options.temperature > 0 && this.native.redrawTail !== undefined && !this.aborted();
+    const tail = cand.tail;
+    if (tail === undefined || cand.count === 0 || this.sampler.options.temperature === 0 || this.native.redrawTail === undefined || this.aborted()) return false;
+    return (tail.token < 0 && tail.weight > 0) || (this.constrained && this.matcher !== null && Number.isFinite(this.maxTokens));
   }
 
   /**
@@ -365,15 +367,16 @@ export class SequenceDecoder {
    * Call before any other evaluation on the sequence's context.
    */
   async drawExact(cand: Candidates): Promise<{ pick: SampledToken | undefined }> {
-    const matcher = this.matcher!;
+    const matcher = this.matcher;
+    const budget = this.constrained && matcher !== null && Number.isFinite(this.maxTokens);
     const s0 = now();
-    this.nextFitStep();
+    if (budget) this.nextFitStep();
     const native = this.native;
     const pick = await this.sampler.sampleWithTailAsync(
       cand.ids.subarray(0, cand.count),
       cand.logits.subarray(0, cand.count),
       cand.tail!,
-      (id) => this.fits(matcher, id),
+      budget ? (id) => this.fits(matcher, id) : () => true,
       () => native.redrawTail!(this.sampler.nextSeed()),
     );
     this.stats.sampleMs += now() - s0;

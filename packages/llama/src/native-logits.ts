@@ -68,7 +68,16 @@ export function candidatesToRead(candidates: number | undefined, topKs: readonly
 }
 
 /**
- * The candidates an exact draw (`candidates: Infinity`) reads per step. The
+ * An exact draw (`candidates: Infinity`) reads every allowed token when
+ * there are at most this many (one sorted read of them: cheaper than the
+ * tail's passes over the whole vocabulary, each a copy and an exp of 151,936
+ * logits on the tiny model), else `exactRead` and the tail.
+ */
+export const EXACT_READ_ALL = 1024;
+
+/**
+ * The candidates an exact draw (`candidates: Infinity`) reads per step with
+ * more than `EXACT_READ_ALL` allowed. The
  * draw is exact whatever this is, except for a top-p cut reaching past them
  * (see `Sampler.sampleWithTail`); it decides what the top-K read costs
  * (llama.cpp's heap partial sort up to 128, a bucket sort above):
@@ -273,11 +282,13 @@ export class NativeLogits implements LogitsSource {
     this.stats.steps++;
     this.stats.biasEntries += this.pending?.keys.length ?? 0;
     // Exact draw: the best `read` candidates, plus one more (the tail's best) when more are allowed.
-    const withTail = exact !== undefined && k === Infinity && allowed > Math.max(1, exact.read);
+    // Up to EXACT_READ_ALL allowed tokens, reading them all is cheaper than the tail's passes (and complete).
+    const exactMode = exact !== undefined && k === Infinity;
+    const withTail = exactMode && allowed > Math.max(1, exact.read, EXACT_READ_ALL);
     this.lastTail = null;
     let tailIndex = -1;
     const kept = withTail ? Math.max(1, exact.read) : 0;
-    const K = withTail ? kept + 1 : Math.max(1, Math.min(exact !== undefined && k === Infinity ? exact.read : k, allowed));
+    const K = withTail ? kept + 1 : Math.max(1, Math.min(k, allowed));
     const pending = this.pending;
     this.pending = undefined;
     const config = this.config;
@@ -297,7 +308,7 @@ export class NativeLogits implements LogitsSource {
     const seq = this.internals;
     let pairs: ArrayLike<number> | undefined;
     let tailOut: unknown[] | undefined;
-    let topKApplied = false, minPApplied = false, tailCut = false;
+    let topKApplied = false, minPApplied = false, tailCut = false, lazy = false;
     let norm: number | undefined;
     await seq._decodeTokens(
       tokens as Token[],
@@ -320,7 +331,19 @@ export class NativeLogits implements LogitsSource {
           const pMin = minP > 0 ? Math.exp(pairs[1] + T * Math.log(minP) - pairs[2 * kept + 1]) : 0;
           // Greedy, or top-k / min-p cut the tail whole: no tail draw, the normaliser alone (for the logprobs).
           tailCut = greedy || (topK > 0 && topK <= kept) || (pMin >= 1 && (exact.topP ?? 1) === 1);
-          if (!tailCut) {
+          // At T = 1 with no filter on the tail: its weight is the normaliser less the candidates' (one pass,
+          // no draw); a tail token is drawn only when the draw lands in the tail (`redrawTail`, lazy).
+          lazy = !tailCut && T === 1 && topK === 0 && minP === 0;
+          if (lazy) {
+            this.tailSampler ??= this.makeSampler();
+            this.tailBias(pending, pairs, kept);
+            const tc = this.tailConfig;
+            tc.temperature = 1;
+            delete tc.topK;
+            delete tc.minP;
+            tailIndex = batchLogitIndex;
+          }
+          if (!tailCut && !lazy) {
             // The tail: the mask's bias and −∞ on the candidates, the filters, the temperature, a draw; its best
             // token's and the drawn token's logits back (filter, no sort) and Σ exp(logit − tail max) over it.
             const tailSampler = (this.tailSampler ??= this.makeSampler());
@@ -339,7 +362,7 @@ export class NativeLogits implements LogitsSource {
             tailOut = (await this.sampleToken(batchLogitIndex, tailSampler, false, false, [[pairs[2 * kept]], false, false, true, 0], true)) as unknown[];
             tailIndex = batchLogitIndex;
           }
-          if (T !== 1 || tailCut) {
+          if (T !== 1 || tailCut || lazy) {
             // The normaliser at T = 1: greedy after the mask's bias, Σ exp(logit − max) over the allowed set.
             const normSampler = (this.normSampler ??= this.makeSampler());
             const nc = this.normConfig;
@@ -381,6 +404,17 @@ export class NativeLogits implements LogitsSource {
       }
     }
     result.tail = undefined;
+    if (withTail && count === K && lazy && norm !== undefined && norm > 0) {
+      // The tail's weight: the normaliser (float32 sum, relative to the best candidate) less the candidates'.
+      let c = 0;
+      for (let i = 0; i < kept; i++) c += Math.exp(vals[i] - vals[0]);
+      const weight = Math.max(0, norm - c);
+      this.lastTail = { index: tailIndex, T: 1, bias, mask };
+      result.tail = { count: allowed - kept, maxLogit: vals[kept], token: -1, logit: NaN, weight, total: Math.max(norm, c), topKApplied: false, minPApplied: false };
+      result.count = kept;
+      result.complete = false;
+      return result;
+    }
     if (withTail && count === K && tailCut && norm !== undefined && norm > 0) {
       // The tail is never drawn (greedy, or cut whole by top-k / min-p): its weight 0, the normaliser for the logprobs.
       result.tail = { count: allowed - kept, maxLogit: vals[kept], token: -1, logit: -Infinity, weight: 0, total: norm, topKApplied: true, minPApplied: true };
