@@ -146,13 +146,17 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
   // A class occurrence: fresh end and inner states, edges copied from the template.
   // The inner states come before the end (reading order, see `shortestCompletions`): slot k >= 2 is base + k, slot 1 the end.
   const instantiate = (tpl: ClassTemplate, from: number): number => {
+    nfa.reserve(tpl.inner + 1);
     const base = nfa.count - 2;
-    for (let i = 0; i < tpl.inner; i++) newState();
-    const end = newState();
+    const end = (nfa.count += tpl.inner + 1) - 1;
     const e = tpl.edges;
+    if (nb + e.length > bb.length) bb = grownI32(bb, nb + e.length);
     for (let i = 0; i < e.length; i += 4) {
       const a = e[i], b = e[i + 3];
-      addBytes(a === 0 ? from : a === 1 ? end : base + a, e[i + 1], e[i + 2], b === 0 ? from : b === 1 ? end : base + b);
+      bb[nb++] = a === 0 ? from : a === 1 ? end : base + a;
+      bb[nb++] = e[i + 1];
+      bb[nb++] = e[i + 2];
+      bb[nb++] = b === 0 ? from : b === 1 ? end : base + b;
     }
     return end;
   };
@@ -163,12 +167,18 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       case "literal": {
         let bytes = literalBytes.get(node.value);
         if (bytes === undefined) literalBytes.set(node.value, (bytes = encoder.encode(node.value)));
+        // A chain of fresh states, one per byte (reserved and written at once).
+        const m = bytes.length;
+        nfa.reserve(m);
+        if (nb + 4 * m > bb.length) bb = grownI32(bb, nb + 4 * m);
         let s = from;
-        for (let i = 0; i < bytes.length; i++) {
-          const t = newState();
-          addBytes(s, bytes[i], bytes[i], t);
-          s = t;
+        for (let i = 0, t = nfa.count; i < m; i++, t++) {
+          bb[nb++] = s;
+          bb[nb++] = bytes[i];
+          bb[nb++] = bytes[i];
+          bb[nb++] = s = t;
         }
+        nfa.count += m;
         return s;
       }
       case "class":
