@@ -28,10 +28,11 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const succ = new Map<string, string[]>();
   // Inner nodes with no reference below them, shared by the walks of every rule (the writer shares
   // big subtrees, such as string languages, between rules).
-  const refFree = new Set<Node>();
+  const marks = new Map<Node, number>();
+  let walks = 0;
   const succOf = (v: string) => {
     let out = succ.get(v);
-    if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!, [], new Set(), refFree))].filter((t) => g.rules.has(t))));
+    if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!, [], marks, ++walks))].filter((t) => g.rules.has(t))));
     return out;
   };
   const order = stronglyConnectedComponents([g.root], succOf);
@@ -62,6 +63,34 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const leaf = (table: Map<string, number>, key: string, n: Node): number => {
     let id = table.get(key);
     if (id === undefined) table.set(key, (id = add(n, NO_KIDS, leafSizeEstimate(n))));
+    return id;
+  };
+  // Classes by a hash of their ranges, the candidates compared range by range (no key string per class).
+  const classIds = new Map<number, number | number[]>();
+  const sameClass = (id: number, n: Extract<Node, { type: "class" }>): boolean => {
+    const m = nodeOf[id] as Extract<Node, { type: "class" }>;
+    if (!m.negated !== !n.negated) return false;
+    const a = m.ranges, b = n.ranges;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  const classLeaf = (n: Extract<Node, { type: "class" }>): number => {
+    const r = n.ranges;
+    let h = n.negated ? 0x5bd1e995 : 7;
+    for (let i = 0; i < r.length; i++) h = Math.imul(h ^ r[i], 0x9e3779b1) ^ (h >>> 15);
+    const hit = classIds.get(h);
+    if (hit !== undefined) {
+      if (typeof hit === "number") {
+        if (sameClass(hit, n)) return hit;
+      } else {
+        for (const id of hit) if (sameClass(id, n)) return id;
+      }
+    }
+    const id = add(n, NO_KIDS, leafSizeEstimate(n));
+    if (hit === undefined) classIds.set(h, id);
+    else if (typeof hit === "number") classIds.set(h, [hit, id]);
+    else hit.push(id);
     return id;
   };
   // Same kind, same children and same own fields (min/max, lexeme name).
@@ -101,7 +130,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         id = leaf(leafIds[0], n.value, n);
         break;
       case "class":
-        id = leaf(leafIds[1], `${n.negated ? "!" : ""}${n.ranges.join(",")}`, n);
+        id = classLeaf(n);
         break;
       case "any":
         id = leaf(leafIds[2], "", n);
@@ -231,30 +260,42 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   }
 
   // Rebuild: `inner` keeps the top node (a rule body), `use` replaces shared subtrees by references.
-  const built = new Map<number, Node>();
+  const built: (Node | undefined)[] = [];
+  // A node whose parts come out the same objects is kept as it is (no copy, and shared subtrees stay shared).
   const inner = (id: number): Node => {
-    const hit = built.get(id);
-    if (hit) return hit;
+    const hit = built[id];
+    if (hit !== undefined) return hit;
     const n = nodeOf[id];
     let out: Node;
     switch (n.type) {
-      case "ref":
-        out = { type: "ref", name: canon.get(n.name) ?? n.name };
+      case "ref": {
+        const name = canon.get(n.name) ?? n.name;
+        out = name === n.name && n.span === undefined ? n : { type: "ref", name };
         break;
+      }
       case "seq":
-      case "alt":
-        out = { type: n.type, items: kids[id].map(use) };
+      case "alt": {
+        const k = kids[id];
+        const items = new Array<Node>(k.length);
+        let same = n.span === undefined;
+        for (let i = 0; i < k.length; i++) if ((items[i] = use(k[i])) !== n.items[i]) same = false;
+        out = same ? n : { type: n.type, items };
         break;
-      case "repeat":
-        out = { type: "repeat", item: use(kids[id][0]), min: n.min, max: n.max };
+      }
+      case "repeat": {
+        const item = use(kids[id][0]);
+        out = item === n.item && n.span === undefined ? n : { type: "repeat", item, min: n.min, max: n.max };
         break;
-      case "lexeme":
-        out = n.name === undefined ? { type: "lexeme", item: use(kids[id][0]) } : { type: "lexeme", item: use(kids[id][0]), name: n.name };
+      }
+      case "lexeme": {
+        const item = use(kids[id][0]);
+        out = item === n.item && n.span === undefined ? n : n.name === undefined ? { type: "lexeme", item } : { type: "lexeme", item, name: n.name };
         break;
+      }
       default:
         out = n;
     }
-    built.set(id, out);
+    built[id] = out;
     return out;
   };
   const use = (id: number): Node => {
@@ -306,39 +347,40 @@ function boundedSize(n: Node, limit: number): number {
 }
 
 /**
- * The rule names referenced in `n` (each shared subtree walked once; only
- * inner nodes are remembered: `seen` per walk, `refFree` those with no
- * reference below them, which later walks skip).
+ * The rule names referenced in `n`, each shared subtree walked once: `marks`
+ * holds, per inner node, -1 when no reference lies below it (later walks
+ * skip it) or the number of the walk that already pushed its references.
  */
-function refsOf(n: Node, out: string[], seen: Set<Node>, refFree: Set<Node>): string[] {
-  walkRefs(n, out, seen, refFree);
+function refsOf(n: Node, out: string[], marks: Map<Node, number>, walk: number): string[] {
+  walkRefs(n, out, marks, walk);
   return out;
 }
 
-/** Pushes the references under `n`; returns whether there are none (then `n`, if inner, is in `refFree`). */
-function walkRefs(n: Node, out: string[], seen: Set<Node>, refFree: Set<Node>): boolean {
+/** Pushes the references under `n` not pushed yet in this walk; returns whether there are none below `n`. */
+function walkRefs(n: Node, out: string[], marks: Map<Node, number>, walk: number): boolean {
   switch (n.type) {
     case "ref":
       out.push(n.name);
       return false;
     case "seq":
     case "alt": {
-      if (refFree.has(n)) return true;
-      // Seen in this walk and not free: its references are already out.
-      if (seen.has(n)) return false;
-      seen.add(n);
+      const m = marks.get(n);
+      if (m === -1) return true;
+      if (m === walk) return false;
       let free = true;
-      for (const x of n.items) if (!walkRefs(x, out, seen, refFree)) free = false;
-      if (free) refFree.add(n);
+      const items = n.items;
+      for (let i = 0; i < items.length; i++) if (!walkRefs(items[i], out, marks, walk)) free = false;
+      // The IR is a tree of shared subtrees (no node lies below itself): marked once its walk is done.
+      marks.set(n, free ? -1 : walk);
       return free;
     }
     case "repeat":
     case "lexeme": {
-      if (refFree.has(n)) return true;
-      if (seen.has(n)) return false;
-      seen.add(n);
-      const free = walkRefs(n.item, out, seen, refFree);
-      if (free) refFree.add(n);
+      const m = marks.get(n);
+      if (m === -1) return true;
+      if (m === walk) return false;
+      const free = walkRefs(n.item, out, marks, walk);
+      marks.set(n, free ? -1 : walk);
       return free;
     }
     default:
