@@ -119,7 +119,8 @@ const MAX_SWEEPS = 8;
  * Shortest completions: relaxation sweeps over the states in descending order
  * (the builder numbers a construct's states in reading order, so most edges
  * go up and one sweep settles them; a loop's back edge or a call of a rule
- * built earlier needs one more), until a sweep changes nothing. Each value is
+ * built earlier needs one more), until a sweep reads no value that changes
+ * after it was read (then no edge improves any value). Each value is
  * always the cost of a real completion and, once no edge improves any, every
  * value is the least (the inequalities along a shortest completion bound it),
  * so the result is exact. A grammar that needs more than `MAX_SWEEPS` sweeps
@@ -131,35 +132,49 @@ export function shortestCompletions(nfa: Nfa, starts: readonly number[], ends: r
   const dist = new Float64Array(n).fill(Infinity);
   for (const e of ends) dist[e] = 0;
   for (const x of nfa.bodyExit) dist[x] = 0;
+  // back[t]: some state above t reads t. A sweep reads states above the one it is at after their update
+  // in the same sweep, states below it before theirs: when no state read that way changes, every value
+  // read was final and the sweep ends the search (no sweep that only confirms it).
+  const back = new Uint8Array(n);
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    let changed = false;
+    let again = false;
     for (let s = n - 1; s >= 0; s--) {
       let d = dist[s];
       if (d === 0) continue;
       for (let k = epsStart[s], e = epsStart[s + 1]; k < e; k++) {
         const t = epsTo[k];
         let v: number;
-        if (t >= 0) v = dist[t];
-        else {
+        if (t >= 0) {
+          if (t < s) back[t] = 1;
+          v = dist[t];
+        } else {
           const ctr = linkCtr[-t - 1];
-          v = Math.max(1, ctrMin[ctr]) * dist[bodyEntry[ctrBody[ctr]]] + dist[ctrEnd[ctr]];
+          const a = bodyEntry[ctrBody[ctr]], b = ctrEnd[ctr];
+          if (a < s) back[a] = 1;
+          if (b < s) back[b] = 1;
+          v = Math.max(1, ctrMin[ctr]) * dist[a] + dist[b];
         }
         if (v < d) d = v;
       }
       for (let k = edgeStart[s], e = edgeStart[s + 1]; k < e; k++) {
-        const v = dist[edgeTo[k]] + 1;
+        const t = edgeTo[k];
+        if (t < s) back[t] = 1;
+        const v = dist[t] + 1;
         if (v < d) d = v;
       }
       for (let k = callStart[s], e = callStart[s + 1]; k < e; k++) {
-        const v = dist[starts[callRule[k]]] + dist[callRet[k]];
+        const a = starts[callRule[k]], b = callRet[k];
+        if (a < s) back[a] = 1;
+        if (b < s) back[b] = 1;
+        const v = dist[a] + dist[b];
         if (v < d) d = v;
       }
       if (d < dist[s]) {
         dist[s] = d;
-        changed = true;
+        if (back[s] === 1) again = true;
       }
     }
-    if (!changed) return dist;
+    if (!again) return dist;
   }
   return dijkstraCompletions(nfa, starts, ends);
 }
