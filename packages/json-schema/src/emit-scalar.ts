@@ -320,7 +320,7 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
   const ops: Operand[] = [...spec.operands.map((ast) => ({ ast })), ...(spec.negated ?? []).map((ast) => ({ ast, negate: true })), ...extra];
   const bounded = spec.min > 0 || spec.max < Infinity;
   if (ops.length === 0) return stringOfLength(spec.min, spec.max);
-  if (ops.length === 1 && !ops[0].negate && !hasAnchors(ops[0].ast)) {
+  if (ops.length === 1 && !ops[0].negate && !anchored(ops[0].ast)) {
     let byAst = plainNodes.get(writer);
     if (byAst === undefined) plainNodes.set(writer, (byAst = new WeakMap()));
     let byKey = byAst.get(ops[0].ast);
@@ -363,6 +363,15 @@ export function stringNode(ctx: Ctx, spec: StringSpec, extra: Operand[] = [], pt
     const first = ops.find((o) => !o.negate && !hasAnchors(o.ast));
     return first ? stringOf(first.ast, "json-string/approx") : stringOfLength(0, Infinity);
   }
+}
+
+/** `hasAnchors` per AST (the ASTs come from caches: a key exclusion's AST, walked for every property map, is one object). */
+const anchoredAsts = new WeakMap<RegexAst, boolean>();
+
+function anchored(ast: RegexAst): boolean {
+  let a = anchoredAsts.get(ast);
+  if (a === undefined) anchoredAsts.set(ast, (a = hasAnchors(ast)));
+  return a;
 }
 
 /** Which of the syntax's string writers: values, keys, or entries of a flow sequence. */
