@@ -49,9 +49,16 @@ export interface GenerateOptions<S = unknown, V = unknown> extends Omit<Constrai
    * is exact when the allowed set is no larger; otherwise it draws among the
    * best `candidates` allowed tokens (exact for greedy, and for `topK` up to
    * `candidates`), and logprobs are renormalised over them.
-   * `Infinity` returns every allowed token: sampling and logprobs exact over
-   * the whole allowed set, at a cost that grows with it (node-llama-cpp sorts
-   * and copies them all; `pnpm bench:decode` prints the cost).
+   * `Infinity`: exact sampling over the whole allowed set (temperature,
+   * top-k, min-p, seed; top-p when its cut falls within the candidates read)
+   * and exact logprobs, without reading every allowed logit: up to 1,024
+   * allowed all are read; above, the best 64 (256 with top-p) and native
+   * passes over the rest (its normaliser, and a seeded draw from it when the
+   * draw lands there). About 1.3-5 ms more per step than the default when
+   * more than 1,024 tokens are allowed (tiny model, under load; see the
+   * package README). A step that cannot be exact (top-p reaching past the
+   * read) falls back to the candidates and counts in `truncatedSteps`
+   * (`exactLogprobs` false).
    */
   candidates?: number;
   /** Called with each new piece of text. */

@@ -68,16 +68,28 @@ export function candidatesToRead(candidates: number | undefined, topKs: readonly
 }
 
 /**
- * An exact draw (`candidates: Infinity`) reads every allowed token when
- * there are at most this many (one sorted read of them: cheaper than the
- * tail's passes over the whole vocabulary, each a copy and an exp of 151,936
- * logits on the tiny model), else `exactRead` and the tail.
+ * An exact draw (`candidates: Infinity`) reads every allowed token (one
+ * sorted read, complete) when there are at most this many, else the best
+ * `exactRead` and native passes over the tail (see `NativeLogits.evaluate`).
+ * The limit is where the sorted read starts to cost more than those passes
+ * (each a copy and an `exp` of the whole vocabulary): on the tiny model
+ * (151,936 tokens, CPU ms per step, under load), reading A allowed sorted
+ * costs 2.0 / 2.0 / 3.5 / 5.4 ms at A = 1,024 / 2,048 / 4,096 / 8,192; the
+ * tail costs 1.9 ms when it is never drawn (greedy, top-k within the read:
+ * the normaliser alone), 1.9 ms + 2.5 ms when the draw lands in it at T = 1
+ * with no top-k / min-p, 5.4 ms otherwise (a tail draw at T with its sum,
+ * and the normaliser at T = 1). So 2,048, 4,096 and 8,192.
  */
-export const EXACT_READ_ALL = 1024;
+export function exactReadAll(exact: ExactDraw): number {
+  const T = exact.temperature, topK = exact.topK ?? 0, minP = exact.minP ?? 0;
+  if (!(T > 0) || (topK > 0 && topK <= exact.read)) return 2048;
+  if (T === 1 && topK === 0 && minP === 0) return 4096;
+  return 8192;
+}
 
 /**
  * The candidates an exact draw (`candidates: Infinity`) reads per step with
- * more than `EXACT_READ_ALL` allowed. The
+ * more than `exactReadAll` allowed. The
  * draw is exact whatever this is, except for a top-p cut reaching past them
  * (see `Sampler.sampleWithTail`); it decides what the top-K read costs
  * (llama.cpp's heap partial sort up to 128, a bucket sort above):
@@ -282,9 +294,9 @@ export class NativeLogits implements LogitsSource {
     this.stats.steps++;
     this.stats.biasEntries += this.pending?.keys.length ?? 0;
     // Exact draw: the best `read` candidates, plus one more (the tail's best) when more are allowed.
-    // Up to EXACT_READ_ALL allowed tokens, reading them all is cheaper than the tail's passes (and complete).
+    // Up to `exactReadAll` allowed tokens, reading them all is cheaper than the tail's passes (and complete).
     const exactMode = exact !== undefined && k === Infinity;
-    const withTail = exactMode && allowed > Math.max(1, exact.read, EXACT_READ_ALL);
+    const withTail = exactMode && allowed > Math.max(1, exact.read, exactReadAll(exact));
     this.lastTail = null;
     let tailIndex = -1;
     const kept = withTail ? Math.max(1, exact.read) : 0;
