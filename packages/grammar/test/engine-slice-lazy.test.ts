@@ -78,6 +78,19 @@ describe("lazy slices", () => {
           if (has) count++;
         }
         expect(lazy.count).toBe(count);
+        // Exits at a character boundary: the bytes above are whole characters of the set and the
+        // node's byte starts none of them.
+        const path: number[] = [];
+        const wantExits: number[] = [];
+        for (let n = 1; n < nodeCount; n++) {
+          path.length = depth[n] - 1;
+          const b = trie.byte[n];
+          const starts = b < 0x80 ? (ascii[b >>> 5] & (1 << (b & 31))) !== 0 : mode !== false && b >= 0xc2 && b <= 0xf4;
+          if (!starts && wholeChars(Uint8Array.from(path), ascii, mode)) wantExits.push(n);
+          path.push(b);
+        }
+        const gotExits = Array.from(lazy.exits).filter((_, i) => lazy.exitPre[i] === 0);
+        expect(gotExits).toEqual(wantExits);
         expect(Array.from(whole.exits)).toEqual(Array.from(lazy.exits));
         expect(Array.from(whole.partialBits)).toEqual(Array.from(lazy.partialBits));
       });

@@ -26,8 +26,8 @@ export class Slice {
   readonly key: string;
   private readonly trie: TokenTrie;
   private readonly mode: number;
-  /** tr[s << 8 | b]: the UTF-8 state after byte b from state s (-1: out of the set or not UTF-8). */
-  private readonly tr: Int8Array;
+  /** tr[s << 8 | b]: the UTF-8 state after byte b from state s (-1: out of the set or not UTF-8); built on first need. */
+  private trTable: Int8Array | null = null;
   /** The set's 256-bit byte set (`keyBytes`). */
   private readonly set: Uint32Array;
   private scanned = false;
@@ -54,9 +54,15 @@ export class Slice {
     this.key = key;
     this.mode = modeOf(key);
     this.set = keyBytes(key);
-    const ascii = this.set.subarray(0, 4);
-    this.tr = new Int8Array(UTF8_STATES << 8);
-    for (let st = 0; st < UTF8_STATES; st++) for (let b = 0; b < 256; b++) this.tr[(st << 8) | b] = utf8Next(st, b, ascii, this.mode);
+  }
+
+  private get tr(): Int8Array {
+    if (this.trTable === null) {
+      const ascii = this.set.subarray(0, 4);
+      const tr = (this.trTable = new Int8Array(UTF8_STATES << 8));
+      for (let st = 0; st < UTF8_STATES; st++) for (let b = 0; b < 256; b++) tr[(st << 8) | b] = utf8Next(st, b, ascii, this.mode);
+    }
+    return this.trTable;
   }
 
   /** Bitset over the vocabulary: the slice's tokens. */
@@ -162,9 +168,10 @@ export class Slice {
       let pre = this.pre;
       if (pre === null) {
         pre = this.pre = new Uint16Array(256 << 4);
+        const tr = this.tr;
         for (let st = 0; st < UTF8_STATES; st++) {
           for (let b = 0; b < 256; b++) {
-            const t = this.tr[(st << 8) | b];
+            const t = tr[(st << 8) | b];
             if (t >= 0) pre[(b << 4) | t] |= 1 << st;
           }
         }
@@ -207,6 +214,8 @@ export class Slice {
     let top = 0;
     const partialBits = new Uint32Array(bits.length);
     let count = 0, partialCount = 0;
+    const below = bytesBelow(trie);
+    const out0 = ~this.set[0], out1 = ~this.set[1], out2 = ~this.set[2], out3 = ~this.set[3];
     // Preorder; below a node whose bytes left the set (or UTF-8) nothing is recorded: skip its subtree.
     for (let m = 1; m < nodeCount; ) {
       const d = depth[m];
@@ -246,9 +255,17 @@ export class Slice {
           partialCount++;
         }
       } else {
-        for (let k = tokenStart[m]; k < tokenStart[m + 1]; k++) {
+        const end = next[m];
+        // Every byte below m is an ASCII byte of the set: every token there is in the slice, and
+        // nothing below is an exit or a partial token. Take the subtree's tokens at once.
+        const k1 = end > m + 1 && below.high[m] === 0 && (below.ascii[m * 4] & out0) === 0 && (below.ascii[m * 4 + 1] & out1) === 0 && (below.ascii[m * 4 + 2] & out2) === 0 && (below.ascii[m * 4 + 3] & out3) === 0 ? tokenStart[end] : tokenStart[m + 1];
+        for (let k = tokenStart[m]; k < k1; k++) {
           bits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
           count++;
+        }
+        if (k1 !== tokenStart[m + 1]) {
+          m = end;
+          continue;
         }
       }
       m++;
@@ -265,6 +282,47 @@ export class Slice {
     this._exitLead = Int32Array.from(exitLead);
     this.buildMs += performance.now() - t0;
   }
+}
+
+const belowByTrie = new WeakMap<TokenTrie, { ascii: Uint32Array; high: Uint8Array }>();
+
+/**
+ * Per trie node n, built once per trie: the ASCII bytes of the nodes strictly below n
+ * (`ascii[4n .. 4n + 4)`, a 128-bit set) and whether some byte there is 0x80 or above (`high[n]`).
+ * A slice's scan takes a subtree whose bytes are all in its set at once (about 6 MB for Qwen).
+ */
+function bytesBelow(trie: TokenTrie): { ascii: Uint32Array; high: Uint8Array } {
+  let out = belowByTrie.get(trie);
+  if (out) return out;
+  const { nodeCount, next, byte } = trie;
+  const ascii = new Uint32Array(nodeCount * 4);
+  const high = new Uint8Array(nodeCount);
+  for (let m = nodeCount - 1; m >= 0; m--) {
+    let w0 = 0, w1 = 0, w2 = 0, w3 = 0, h = 0;
+    for (let c = m + 1; c < next[m]; c = next[c]) {
+      const b = byte[c];
+      if (b >= 0x80) h = 1;
+      else if (b < 0x20) w0 |= 1 << b;
+      else if (b < 0x40) w1 |= 1 << (b - 0x20);
+      else if (b < 0x60) w2 |= 1 << (b - 0x40);
+      else w3 |= 1 << (b - 0x60);
+      const o = c * 4;
+      w0 |= ascii[o];
+      w1 |= ascii[o + 1];
+      w2 |= ascii[o + 2];
+      w3 |= ascii[o + 3];
+      h |= high[c];
+    }
+    const o = m * 4;
+    ascii[o] = w0;
+    ascii[o + 1] = w1;
+    ascii[o + 2] = w2;
+    ascii[o + 3] = w3;
+    high[m] = h;
+  }
+  out = { ascii, high };
+  belowByTrie.set(trie, out);
+  return out;
 }
 
 const EMPTY_U32 = new Uint32Array(0);
