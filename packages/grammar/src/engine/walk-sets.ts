@@ -172,8 +172,9 @@ export class WalkSets {
   private describe(x: number, p: Int32Array, len: number): void {
     const nc = this.nc;
     if ((x + 1) * nc > this.move.length) {
-      const m = new Int32Array(Math.max((x + 1) * nc, this.move.length * 2)).fill(-2);
+      const m = new Int32Array(Math.max((x + 1) * nc, this.move.length * 2));
       m.set(this.move);
+      m.fill(-2, this.move.length);
       this.move = m;
     }
     this.flags = grownU8(this.flags, x + 1);
