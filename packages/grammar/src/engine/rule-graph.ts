@@ -188,8 +188,14 @@ export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>,
  * decision), callees first; a reference back into a rule still being sized
  * (a cycle) counts 2, as a call does.
  */
-export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph = ruleGraph(g)): Map<string, number> {
+export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph = ruleGraph(g), heights?: { native: ReadonlyMap<string, unknown>; max: number }): Map<string, number> {
   const memo = new Map<string, number>();
+  // With `heights`: in the same walk, each rule's inlined height as `callDeepInlines` computes it
+  // (`h`: the height of the node `size` returned for), and the largest of a rule that it may call.
+  const height = new Map<string, number>();
+  const native = heights?.native;
+  let inMember = false;
+  let h = 0;
   const size = (node: Node): number => {
     switch (node.type) {
       case "literal":
@@ -197,27 +203,51 @@ export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph 
       case "any":
       case "regex":
       case "automaton":
+        h = 1;
         return leafSizeEstimate(node);
       case "ref":
+        h = 1 + (called.has(node.name) || (inMember && native!.has(node.name)) ? 0 : (height.get(node.name) ?? 0));
         return called.has(node.name) ? 2 : (memo.get(node.name) ?? 2);
       case "seq":
       case "alt": {
         const items = node.items;
         let a = node.type === "seq" ? 1 : 2;
-        for (let i = 0; i < items.length; i++) a += size(items[i]);
+        let hi = 0;
+        for (let i = 0; i < items.length; i++) {
+          a += size(items[i]);
+          if (h > hi) hi = h;
+        }
+        h = 1 + hi;
         return a;
       }
       case "repeat": {
         // Counted repetitions count their copies too: a rule used everywhere is then called, so that
         // the automaton states of its copies are shared by every use rather than built per use.
         const copies = node.max === Infinity ? node.min + 1 : node.max;
-        return Math.min(1e12, size(node.item) * Math.max(1, copies) + 2);
+        const a = Math.min(1e12, size(node.item) * Math.max(1, copies) + 2);
+        h++;
+        return a;
       }
-      case "lexeme":
-        return size(node.item);
+      case "lexeme": {
+        const a = size(node.item);
+        h++;
+        return a;
+      }
     }
   };
-  forEachRuleCalleesFirst(g, called, (name) => memo.set(name, size(g.rules.get(name)!)), graph);
+  forEachRuleCalleesFirst(
+    g,
+    called,
+    (name) => {
+      inMember = native !== undefined && native.has(name);
+      memo.set(name, size(g.rules.get(name)!));
+      if (heights !== undefined) {
+        height.set(name, h);
+        if (name !== g.root && !inMember && h > heights.max) heights.max = h;
+      }
+    },
+    graph,
+  );
   return memo;
 }
 
@@ -244,8 +274,12 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
   const uses = new Map<string, number>();
   for (const name of reachable) for (const t of refs.get(name)!) uses.set(t, (uses.get(t) ?? 0) + 1);
   // Decide bottom-up: sizes depend on which callees are called.
+  // The heights `callDeepInlines` would find, from the last pass when it changed nothing (then `called` is final).
+  let heights = { native, max: 0 };
+  let settled = false;
   for (let pass = 0; pass < 4; pass++) {
-    const sizes = estimateSizes(g, called, graph);
+    heights = { native, max: 0 };
+    const sizes = estimateSizes(g, called, graph, heights);
     let changed = false;
     let smallest = Infinity;
     for (const [name, s] of sizes) {
@@ -260,9 +294,11 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
     // no size grows in the next pass (sizes are sums and multiples of their parts, and a reachable
     // rule's parts are reachable rules), so the next pass, whose test only passes for bigger sizes,
     // would call nothing new: skip it.
+    if (!changed) settled = true;
     if (!changed || smallest >= 2) break;
   }
-  callDeepInlines(g, called, graph, native);
+  // No rule it may call is too deep: it would call none.
+  if (!settled || heights.max > MAX_INLINE_DEPTH) callDeepInlines(g, called, graph, native);
   return called;
 }
 
