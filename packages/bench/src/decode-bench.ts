@@ -30,7 +30,7 @@
  * Usage: node packages/bench/dist/decode-bench.js [--json] [--sizes tiny,mid]
  *        [--seeds N] [--temperatures 0.8,0] [--threads N] [--max-tokens N]
  *        [--schemas a,b] [--whitespace flexible|compact] [--verbose] [--out FILE]
- *        [--sampling same|own]
+ *        [--sampling same|own] [--warmup N]
  *
  * `--calls` instead prints one line per `generate` call without fast-forward
  * (K = 256 and `candidates: Infinity`, each seed and temperature of each
@@ -39,6 +39,18 @@
  *
  * `--out FILE` also writes the results as JSON (docs/benchmarks/decode.json;
  * `pnpm bench:charts` draws them).
+ *
+ * `--warmup N` (default 0) adds N warm-up rounds of plain, Formwork, no
+ * fast-forward and exact (seeds 1001..1000+N) before each schema's measured
+ * seeds. After the default warm-up (one call each of plain, nlc-grammar and
+ * Formwork with fast-forward) V8 is still optimizing the loop's functions
+ * during the measured calls, on background threads whose CPU time the
+ * figures count: `node --trace-opt` on 150 no-fast-forward number-list calls
+ * (tiny model, under load) shows most optimizations in the first 10 calls,
+ * then 1-3 per call, and in a `perf` profile of 60 calls after one warm-up
+ * call the V8 worker threads (TurboFan) take ~0.5 ms per step more than
+ * with plain decoding; per token this weighs most on short outputs
+ * (number-list, ~8 tokens).
  *
  * Threads default to 1: on a small shared machine more threads than free
  * cores make llama.cpp many times slower, and the per-token overhead is
@@ -86,6 +98,7 @@ interface Opts {
   schemas: string[];
   calls: boolean;
   sampling: SamplingMode;
+  warmup: number;
 }
 
 function parseArgs(): Opts {
@@ -106,6 +119,7 @@ function parseArgs(): Opts {
     schemas: (val("--schemas") ?? Object.keys(SCHEMAS).join(",")).split(","),
     calls: a.includes("--calls"),
     sampling: samplingMode(val("--sampling")),
+    warmup: Number(val("--warmup") ?? 0),
   };
 }
 
@@ -255,6 +269,13 @@ async function main(): Promise<void> {
         await nlcRun(loaded, seq, 16, temperature, 0);
         await nlcRun(loaded, seq, 16, temperature, 0, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
         await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed: 0, maxTokens: opt.maxTokens, ...formworkSampling(opt.sampling) });
+        // --warmup N: N more rounds of every measured engine (other seeds), so that JIT compilation and first visits settle before the measured seeds.
+        for (let w = 1; w <= opt.warmup; w++) {
+          await nlcRun(loaded, seq, opt.maxTokens, temperature, 1000 + w);
+          for (const [ff, candidates] of [[true, undefined], [false, undefined], [false, Infinity]] as const) {
+            await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed: 1000 + w, maxTokens: opt.maxTokens, fastForward: ff, candidates, ...formworkSampling(opt.sampling) });
+          }
+        }
         for (let seed = 1; seed <= opt.seeds; seed++) {
           // Progress on stderr: one line per seed (a row takes a minute or more), each engine's run with --verbose.
           process.stderr.write(`decode-bench: ${size} ${name} T=${temperature} seed ${seed}/${opt.seeds}\n`);
