@@ -29,7 +29,7 @@ export interface DecodeLoopOptions {
   tokenize: Tokenize;
   /** The sequences, decoded together. */
   sequences: readonly SequenceOptions[];
-  /** Candidates asked of the native side per step (K; `Infinity`: every allowed token, exact sampling). */
+  /** Candidates asked of the native side per step (K; `Infinity`: exact sampling over the whole allowed set, `ExactDraw`). */
   candidates: number;
   fastForward: boolean;
   /** Ends every sequence. */

@@ -51,14 +51,14 @@ export interface GenerateOptions<S = unknown, V = unknown> extends Omit<Constrai
    * `candidates`), and logprobs are renormalised over them.
    * `Infinity`: exact sampling over the whole allowed set (temperature,
    * top-k, min-p, seed; top-p when its cut falls within the candidates read)
-   * and exact logprobs, without reading every allowed logit: up to 1,024
-   * allowed all are read; above, the best 64 (256 with top-p) and native
-   * passes over the rest (its normaliser, and a seeded draw from it when the
-   * draw lands there). About 1.3-5 ms more per step than the default when
-   * more than 1,024 tokens are allowed (tiny model, under load; see the
-   * package README). A step that cannot be exact (top-p reaching past the
-   * read) falls back to the candidates and counts in `truncatedSteps`
-   * (`exactLogprobs` false).
+   * and exact logprobs, without reading every allowed logit when many are
+   * allowed: up to 2,048-8,192 allowed (`exactReadAll`) all are read; above,
+   * the best 64 (256 with top-p) and native passes over the rest (its
+   * normaliser, and a seeded draw from it). Costs 1-5 ms more per step than
+   * the default on steps with that many allowed tokens (tiny model, under
+   * load; see the package README). A step that cannot be exact (top-p
+   * reaching past the read) falls back to the candidates and counts in
+   * `truncatedSteps` (`exactLogprobs` false).
    */
   candidates?: number;
   /** Called with each new piece of text. */
