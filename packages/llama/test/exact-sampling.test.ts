@@ -115,7 +115,7 @@ function chiSquare(counts: Map<number, number>, p: Map<number, number>, n: numbe
 }
 
 describe("exact sampling over a large allowed set (real decode loop, tiny model)", () => {
-  const N = 400;
+  const N = 200;
   const BINS = 20;
 
   async function draws(o: { temperature: number; topK?: number; topP?: number; minP?: number }, candidates: number | undefined, regex = REGEX) {
