@@ -122,13 +122,12 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     return id;
   };
   const intern = (n: Node): number => {
+    // A literal's id is its text's: one lookup, no memo entry.
+    if (n.type === "literal") return leaf(leafIds[0], n.value, n);
     const hit = memo.get(n);
     if (hit !== undefined) return hit;
     let id: number;
     switch (n.type) {
-      case "literal":
-        id = leaf(leafIds[0], n.value, n);
-        break;
       case "class":
         id = classLeaf(n);
         break;
