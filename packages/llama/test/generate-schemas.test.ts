@@ -103,6 +103,35 @@ describe("own schemas × seeds × temperatures", () => {
     const others = await Promise.all([43, 44, 45].map(async (seed) => (await generate({ model, prompt: "JSON:", schema, temperature: 1, seed, maxTokens: 64 })).text));
     expect(others.some((t) => t !== a.text)).toBe(true);
   });
+
+  it("an equal schema is resolved and compiled once across calls; a grammar IR is compiled (looked up) each call", async () => {
+    const compiler = model.compiler;
+    const compile = compiler.compile.bind(compiler);
+    let compiles = 0;
+    compiler.compile = (g) => {
+      compiles++;
+      return compile(g);
+    };
+    try {
+      const schema = { type: "array", items: { type: "integer", minimum: 0, maximum: 9 }, maxItems: 2, description: "compiled once" };
+      const a = await generate({ model, prompt: "JSON:", schema, temperature: 1, seed: 7, maxTokens: 24 });
+      expect(compiles).toBe(1);
+      // A copy: resolved from the cache, compiled grammar kept with it; same draw.
+      const b = await generate({ model, prompt: "JSON:", schema: structuredClone(schema), temperature: 1, seed: 7, maxTokens: 24 });
+      expect(compiles).toBe(1);
+      expect(b.tokens).toEqual(a.tokens);
+      expect(b.logprobs).toEqual(a.logprobs);
+      // Another schema: compiled.
+      await generate({ model, prompt: "JSON:", schema: { ...schema, maxItems: 1 }, temperature: 1, seed: 7, maxTokens: 24 });
+      expect(compiles).toBe(2);
+      const grammar = "root ::= [0-9]";
+      await generate({ model, prompt: "JSON:", grammar, maxTokens: 4 });
+      await generate({ model, prompt: "JSON:", grammar, maxTokens: 4 });
+      expect(compiles).toBe(4);
+    } finally {
+      compiler.compile = compile;
+    }
+  });
 });
 
 describe.skipIf(!hasSharedData("maskbench-dev"))("a sample of MaskBench schemas", () => {
