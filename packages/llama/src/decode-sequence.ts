@@ -238,7 +238,7 @@ export class SequenceDecoder {
    * `nativeMs`), appends it to `out`, and ends the sequence when it is an end
    * token, a stop string completes, or the signal fired.
    */
-  take(cand: Candidates, nativeMs: number, out: DecodedToken[], lone = false, drawn?: { pick: SampledToken | undefined }): void {
+  take(cand: Candidates, nativeMs: number, out: DecodedToken[], lone = false, drawn?: { pick: SampledToken | undefined; all?: { ids: Int32Array; logits: Float64Array } }): void {
     const { matcher, sampler, stats } = this;
     const vocabulary = this.s.vocabulary;
     if (!lone) {
@@ -253,7 +253,9 @@ export class SequenceDecoder {
     }
     const constrained = this.constrained && matcher !== null;
     const s0 = now();
-    const ids = cand.ids.subarray(0, cand.count), logits = cand.logits.subarray(0, cand.count);
+    // After an exact draw the tail could not settle: every allowed token (complete), drawn as with a finite K.
+    const all = drawn?.all;
+    const ids = all ? all.ids : cand.ids.subarray(0, cand.count), logits = all ? all.logits : cand.logits.subarray(0, cand.count);
     let chosen = -1;
     let logprob = 0;
     let forced = false;
@@ -263,9 +265,9 @@ export class SequenceDecoder {
       const fits = (id: number) => this.fits(matcher!, id);
       if (budget && !drawn) this.nextFitStep();
       if (drawn) {
-        // Drawn by `drawExact` (the budget with native tail redraws); undefined: it could not be exact.
+        // Drawn by `drawExact`; undefined: the tail could not settle it, then every allowed token (`all`) or truncated.
         pick = drawn.pick;
-        if (pick === undefined) truncated = true;
+        if (pick === undefined && !all) truncated = true;
       } else if (cand.tail) {
         // Exact over the whole allowed set (the candidates and the tail); undefined where it cannot be: the candidates alone.
         pick = sampler.sampleWithTail(ids, logits, cand.tail, budget ? fits : undefined);
@@ -354,9 +356,7 @@ export class SequenceDecoder {
    * tail draws from the native side (async).
    */
   needsExactDraw(cand: Candidates): boolean {
-    const tail = cand.tail;
-    if (tail === undefined || cand.count === 0 || this.sampler.options.temperature === 0 || this.native.redrawTail === undefined || this.aborted()) return false;
-    return (tail.token < 0 && tail.weight > 0) || (this.constrained && this.matcher !== null && Number.isFinite(this.maxTokens));
+    return cand.tail !== undefined && cand.count > 0 && this.native.redrawTail !== undefined && this.native.readAll !== undefined && !this.aborted();
   }
 
   /**
@@ -366,7 +366,7 @@ export class SequenceDecoder {
    * falls back to the candidates alone and counts the step as truncated).
    * Call before any other evaluation on the sequence's context.
    */
-  async drawExact(cand: Candidates): Promise<{ pick: SampledToken | undefined }> {
+  async drawExact(cand: Candidates): Promise<{ pick: SampledToken | undefined; all?: { ids: Int32Array; logits: Float64Array } }> {
     const matcher = this.matcher;
     const budget = this.constrained && matcher !== null && Number.isFinite(this.maxTokens);
     const s0 = now();
@@ -379,8 +379,11 @@ export class SequenceDecoder {
       budget ? (id) => this.fits(matcher, id) : () => true,
       () => native.redrawTail!(this.sampler.nextSeed()),
     );
+    // Where the tail cannot settle the draw (a top-p cut past the read, a budget refusing the draws, greedy with
+    // no candidate fitting): every allowed token of the same position, read sorted, for take's exact path.
+    const all = pick === undefined ? await native.readAll!() : undefined;
     this.stats.sampleMs += now() - s0;
-    return { pick };
+    return { pick, all };
   }
 
   /**

@@ -51,15 +51,14 @@ export interface GenerateOptions<S = unknown, V = unknown> extends Omit<Constrai
    * best `candidates` allowed tokens (exact for greedy, and for `topK` up to
    * `candidates`), and logprobs are renormalised over them.
    * `Infinity`: exact sampling over the whole allowed set (temperature,
-   * top-k, min-p, seed; top-p when its cut falls within the candidates read)
-   * and exact logprobs, without reading every allowed logit when many are
-   * allowed: up to 2,048-8,192 allowed (`exactReadAll`) all are read; above,
-   * the best 64 (256 with top-p) and native passes over the rest (its
-   * normaliser, and a seeded draw from it). Costs 1-5 ms more per step than
-   * the default on steps with that many allowed tokens (tiny model, under
-   * load; see the package README). A step that cannot be exact (top-p
-   * reaching past the read) falls back to the candidates and counts in
-   * `truncatedSteps` (`exactLogprobs` false).
+   * top-k, top-p, min-p, seed, the length budget) and exact logprobs,
+   * without reading every allowed logit when many are allowed: up to
+   * 2,048-8,192 allowed (`exactReadAll`) all are read; above, the best 64
+   * (256 with top-p) and native passes over the rest (its normaliser, and a
+   * seeded draw from it); a step they cannot settle (top-p cut past the
+   * read, a budget refusing 64 draws) reads every allowed logit. Costs 1-5
+   * ms more per step than the default on steps with that many allowed
+   * tokens (tiny model, under load; see the package README).
    */
   candidates?: number;
   /** Called with each new piece of text. */

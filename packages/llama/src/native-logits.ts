@@ -154,6 +154,12 @@ export interface LogitsSource {
    * with seed `seed`, or undefined when it cannot.
    */
   redrawTail?(seed: number): Promise<{ token: number; logit: number } | undefined>;
+  /**
+   * After an `evaluate` that returned a `tail`, before the next one: every
+   * allowed token of the same position, best first (a sorted read: costly
+   * with many allowed), for a draw the tail cannot settle; undefined when it cannot.
+   */
+  readAll?(): Promise<{ ids: Int32Array; logits: Float64Array } | undefined>;
 }
 
 /** The node-llama-cpp 3.22 internals this class uses (checked at construction). */
@@ -216,9 +222,10 @@ export class NativeLogits implements LogitsSource {
   private tailKeys = new Uint32Array(0);
   private tailValues = new Float32Array(0);
   /** Native calls of exact draws, for benchmarks: tail draws (redraws included), normaliser passes, redraws. */
-  readonly exactStats = { tailPasses: 0, normPasses: 0, redraws: 0 };
+  readonly exactStats = { tailPasses: 0, normPasses: 0, redraws: 0, fullReads: 0 };
+  private allSampler: AddonSampler | undefined;
   // The last evaluate's tail, for `redrawTail`: its batch logit index, temperature, bias and mask (null: none since).
-  private lastTail: { index: number; T: number; bias: number; mask: TokenMask | null } | null = null;
+  private lastTail: { index: number; T: number; bias: number; mask: TokenMask | null; allowed: number; keys?: Uint32Array; values?: Float32Array } | null = null;
   // The candidates handed back by `evaluate`, reused from step to step (no allocation per token).
   private readonly result: Candidates = { ids: new Int32Array(0), logits: new Float64Array(0), count: 0, complete: false };
   private readonly shift: { size: unknown; strategy: unknown };
@@ -421,7 +428,7 @@ export class NativeLogits implements LogitsSource {
       let c = 0;
       for (let i = 0; i < kept; i++) c += Math.exp(vals[i] - vals[0]);
       const weight = Math.max(0, norm - c);
-      this.lastTail = { index: tailIndex, T: 1, bias, mask };
+      this.lastTail = { index: tailIndex, T: 1, bias, mask, allowed, keys: pending?.keys, values: pending?.values };
       result.tail = { count: allowed - kept, maxLogit: vals[kept], token: -1, logit: NaN, weight, total: Math.max(norm, c), topKApplied: false, minPApplied: false };
       result.count = kept;
       result.complete = false;
@@ -458,7 +465,7 @@ export class NativeLogits implements LogitsSource {
           total = c + weight;
         } else total = norm ?? NaN;
         if (total > 0) {
-          this.lastTail = { index: tailIndex, T, bias, mask };
+          this.lastTail = { index: tailIndex, T, bias, mask, allowed, keys: pending?.keys, values: pending?.values };
           result.tail = { count: allowed - kept, maxLogit: tailMax, token: drawn, logit: T === 1 ? postDrawn - bias : postDrawn * T - bias, weight, total, topKApplied, minPApplied };
         }
       }
@@ -492,6 +499,38 @@ export class NativeLogits implements LogitsSource {
       return undefined;
     }
     return { token, logit: last.T === 1 ? lv[1] - last.bias : lv[1] * last.T - last.bias };
+  }
+
+  /** Every allowed token of the last `evaluate`'s position (that returned a tail), best first. */
+  async readAll(): Promise<{ ids: Int32Array; logits: Float64Array } | undefined> {
+    const last = this.lastTail;
+    if (last === null || this.normSampler === undefined && this.sampler === undefined) return undefined;
+    // A sampler of its own (the main one's config stays as it is): the mask's bias, top-k = allowed.
+    const s = (this.allSampler ??= this.makeSampler());
+    const config: Record<string, unknown> = { temperature: 1, minP: 0, topP: 1, topK: last.allowed, seed: 0 };
+    if (last.keys && last.values) {
+      config.tokenBiasKeys = last.keys;
+      config.tokenBiasValues = last.values;
+    }
+    s.applyConfig(config);
+    this.exactStats.fullReads++;
+    const r = (await this.sampleToken(last.index, s, false, false, [[], false, false, false, last.allowed], false)) as unknown[];
+    const pairs = (r[3] ?? []) as ArrayLike<number>;
+    const n = Math.min(last.allowed, pairs.length >> 1);
+    const ids = new Int32Array(n), logits = new Float64Array(n);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const id = pairs[2 * i];
+      if (last.mask !== null && !last.mask.has(id)) {
+        this.violations++;
+        continue;
+      }
+      ids[count] = id;
+      logits[count] = pairs[2 * i + 1] - last.bias;
+      count++;
+    }
+    if (count < last.allowed) return undefined;
+    return { ids, logits };
   }
 
   /** The tail draw's bias: the mask's encoding (`pending`) and −∞ on the first `kept` candidate ids of `pairs`. */
@@ -535,6 +574,8 @@ export class NativeLogits implements LogitsSource {
     this.tailSampler = undefined;
     this.normSampler?.dispose();
     this.normSampler = undefined;
+    this.allSampler?.dispose();
+    this.allSampler = undefined;
   }
 
   /** Writes the ids whose mask bit equals `bit` into `keys` with bias `value`; returns how many. */

@@ -125,6 +125,21 @@ describe("candidateDecoder", () => {
     }
   });
 
+  it("exact sampling (candidates: Infinity) with batchInvariant: parallel and one at a time give the same tokens, logprobs exact", async () => {
+    // A string of up to 10 characters: steps with tens of thousands of allowed tokens, so the tail path (its
+    // native passes and draws on each sequence's position of a shared batch) runs for every sequence.
+    const bigger = { ...schema, properties: { ...schema.properties, name: { type: "string", maxLength: 10 } }, required: [...schema.required, "name"] };
+    const samplings = [{ seed: 3, temperature: 1 }, { seed: 4, temperature: 1 }, { seed: 5, temperature: 1.5 }, { seed: 6, temperature: 0.7, minP: 0.01 }];
+    const par = await decodeCandidates({ model, prompt, schema: bigger, samplings, maxTokens: 64, batchInvariant: true, candidates: Infinity });
+    const seq = await decodeCandidates({ model, prompt, schema: bigger, samplings, maxTokens: 64, batchInvariant: true, sequential: true, candidates: Infinity });
+    for (let i = 0; i < samplings.length; i++) {
+      expect(par.outputs[i].exactLogprobs, `candidate ${i}`).toBe(true);
+      expect(seq.outputs[i].exactLogprobs, `candidate ${i}`).toBe(true);
+      expect(seq.outputs[i].tokens, `candidate ${i}`).toEqual(par.outputs[i].tokens);
+      for (let j = 0; j < par.outputs[i].logprobs.length; j++) expect(Math.abs(seq.outputs[i].logprobs[j] - par.outputs[i].logprobs[j])).toBeLessThan(1e-3);
+    }
+  }, 600_000);
+
   it("batchInvariant: parallel and one at a time give the same tokens (logprobs within 1e-3)", async () => {
     // Without batchInvariant, a 1-row batch takes other llama.cpp CPU kernels than a batch of 2+ rows, and uneven
     // steps (fast-forward) split into such batches: the logprobs differ by ~1e-3 and some draws flip.
