@@ -262,10 +262,18 @@ export class Automaton implements DfaSink {
       return this.trans;
     }
     if (old === 0 && len * 4 <= TRANS_RESERVE) {
-      const rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(len * 4, { maxByteLength: TRANS_RESERVE });
-      const t = new Int32Array(rab);
-      t.fill(-2);
-      return t;
+      let rab: ArrayBuffer | undefined;
+      try {
+        rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(len * 4, { maxByteLength: TRANS_RESERVE });
+      } catch {
+        // No address space to reserve (a `ulimit -v`, a 32-bit build): plain buffers, copied as they grow.
+        rab = undefined;
+      }
+      if (rab !== undefined) {
+        const t = new Int32Array(rab);
+        t.fill(-2);
+        return t;
+      }
     }
     return grow(this.trans, len, -2);
   }
