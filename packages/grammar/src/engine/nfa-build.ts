@@ -161,26 +161,44 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
     return end;
   };
 
+  // `build` recurses once per IR level (up to MAX_INLINE_DEPTH through inlined rules): the cases with
+  // more locals live in functions of their own, so that its frame stays small (a 2,000-property
+  // schema must compile on a 150 KB stack: tests/hostile/schema.test.ts).
+
+  // A literal: a chain of fresh states, one per byte (reserved and written at once).
+  const buildLiteral = (value: string, from: number): number => {
+    let bytes = literalBytes.get(value);
+    if (bytes === undefined) literalBytes.set(value, (bytes = encoder.encode(value)));
+    const m = bytes.length;
+    nfa.reserve(m);
+    if (nb + 4 * m > bb.length) bb = grownI32(bb, nb + 4 * m);
+    let s = from;
+    for (let i = 0, t = nfa.count; i < m; i++, t++) {
+      bb[nb++] = s;
+      bb[nb++] = bytes[i];
+      bb[nb++] = bytes[i];
+      bb[nb++] = s = t;
+    }
+    nfa.count += m;
+    return s;
+  };
+
+  // Alternatives: every item starts at `from` itself (no construction adds edges into its start
+  // state, so one item cannot run into another's beginning); the end state is numbered after the
+  // items' states (reading order: see `shortestCompletions`).
+  const buildAlt = (items: readonly Node[], from: number): number => {
+    const itemEnds = new Array<number>(items.length);
+    for (let i = 0; i < items.length; i++) itemEnds[i] = build(items[i], from);
+    const end = newState();
+    for (let i = 0; i < items.length; i++) addEps(itemEnds[i], end);
+    return end;
+  };
+
   // Builds `node` from state `from`; returns its end state.
   const build = (node: Node, from: number): number => {
     switch (node.type) {
-      case "literal": {
-        let bytes = literalBytes.get(node.value);
-        if (bytes === undefined) literalBytes.set(node.value, (bytes = encoder.encode(node.value)));
-        // A chain of fresh states, one per byte (reserved and written at once).
-        const m = bytes.length;
-        nfa.reserve(m);
-        if (nb + 4 * m > bb.length) bb = grownI32(bb, nb + 4 * m);
-        let s = from;
-        for (let i = 0, t = nfa.count; i < m; i++, t++) {
-          bb[nb++] = s;
-          bb[nb++] = bytes[i];
-          bb[nb++] = bytes[i];
-          bb[nb++] = s = t;
-        }
-        nfa.count += m;
-        return s;
-      }
+      case "literal":
+        return buildLiteral(node.value, from);
       case "class":
       case "any": {
         let tpl = classTemplates.get(node);
@@ -206,17 +224,8 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
         for (const it of node.items) s = build(it, s);
         return s;
       }
-      case "alt": {
-        // Every item starts at `from` itself: no construction adds edges into its start state,
-        // so one item cannot run into another's beginning.
-        // The end state after the items' states (numbered in reading order: see `shortestCompletions`).
-        const items = node.items;
-        const itemEnds = new Array<number>(items.length);
-        for (let i = 0; i < items.length; i++) itemEnds[i] = build(items[i], from);
-        const end = newState();
-        for (let i = 0; i < items.length; i++) addEps(itemEnds[i], end);
-        return end;
-      }
+      case "alt":
+        return buildAlt(node.items, from);
       case "repeat":
         return isCounted(node.min, node.max) ? buildCounted(node.item, node.min, node.max, from) : buildRepeat(node.item, node.min, node.max, from);
       case "lexeme":
