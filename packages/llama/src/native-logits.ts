@@ -225,7 +225,7 @@ export class NativeLogits implements LogitsSource {
   readonly exactStats = { tailPasses: 0, normPasses: 0, redraws: 0, fullReads: 0 };
   private allSampler: AddonSampler | undefined;
   // The last evaluate's tail, for `redrawTail`: its batch logit index, temperature, bias and mask (null: none since).
-  private lastTail: { index: number; T: number; bias: number; mask: TokenMask | null; allowed: number; keys?: Uint32Array; values?: Float32Array } | null = null;
+  private lastTail: { index: number; T: number; bias: number; mask: TokenMask | null; allowed: number; pending: { keys: Uint32Array; values: Float32Array } | undefined } | null = null;
   // The candidates handed back by `evaluate`, reused from step to step (no allocation per token).
   private readonly result: Candidates = { ids: new Int32Array(0), logits: new Float64Array(0), count: 0, complete: false };
   private readonly shift: { size: unknown; strategy: unknown };
@@ -312,13 +312,7 @@ export class NativeLogits implements LogitsSource {
     this.pending = undefined;
     const config = this.config;
     config.topK = K;
-    if (pending) {
-      config.tokenBiasKeys = pending.keys;
-      config.tokenBiasValues = pending.values;
-    } else {
-      delete config.tokenBiasKeys;
-      delete config.tokenBiasValues;
-    }
+    setBias(config, pending);
     this.filter[4] = K;
     const sampler = (this.sampler ??= this.makeSampler());
     const last = tokens.length - 1;
@@ -385,13 +379,7 @@ export class NativeLogits implements LogitsSource {
             // The normaliser at T = 1: greedy after the mask's bias, Σ exp(logit − max) over the allowed set.
             const normSampler = (this.normSampler ??= this.makeSampler());
             const nc = this.normConfig;
-            if (pending) {
-              nc.tokenBiasKeys = pending.keys;
-              nc.tokenBiasValues = pending.values;
-            } else {
-              delete nc.tokenBiasKeys;
-              delete nc.tokenBiasValues;
-            }
+            setBias(nc, pending);
             normSampler.applyConfig(nc);
             this.exactStats.normPasses++;
             const n = (await this.sampleToken(batchLogitIndex, normSampler, false, false, false as never, true)) as unknown[];
@@ -428,7 +416,7 @@ export class NativeLogits implements LogitsSource {
       let c = 0;
       for (let i = 0; i < kept; i++) c += Math.exp(vals[i] - vals[0]);
       const weight = Math.max(0, norm - c);
-      this.lastTail = { index: tailIndex, T: 1, bias, mask, allowed, keys: pending?.keys, values: pending?.values };
+      this.lastTail = { index: tailIndex, T: 1, bias, mask, allowed, pending };
       result.tail = { count: allowed - kept, maxLogit: vals[kept], token: -1, logit: NaN, weight, total: Math.max(norm, c), topKApplied: false, minPApplied: false };
       result.count = kept;
       result.complete = false;
@@ -465,7 +453,7 @@ export class NativeLogits implements LogitsSource {
           total = c + weight;
         } else total = norm ?? NaN;
         if (total > 0) {
-          this.lastTail = { index: tailIndex, T, bias, mask, allowed, keys: pending?.keys, values: pending?.values };
+          this.lastTail = { index: tailIndex, T, bias, mask, allowed, pending };
           result.tail = { count: allowed - kept, maxLogit: tailMax, token: drawn, logit: T === 1 ? postDrawn - bias : postDrawn * T - bias, weight, total, topKApplied, minPApplied };
         }
       }
@@ -508,10 +496,7 @@ export class NativeLogits implements LogitsSource {
     // A sampler of its own (the main one's config stays as it is): the mask's bias, top-k = allowed.
     const s = (this.allSampler ??= this.makeSampler());
     const config: Record<string, unknown> = { temperature: 1, minP: 0, topP: 1, topK: last.allowed, seed: 0 };
-    if (last.keys && last.values) {
-      config.tokenBiasKeys = last.keys;
-      config.tokenBiasValues = last.values;
-    }
+    setBias(config, last.pending);
     s.applyConfig(config);
     this.exactStats.fullReads++;
     const r = (await this.sampleToken(last.index, s, false, false, [[], false, false, false, last.allowed], false)) as unknown[];
@@ -594,5 +579,16 @@ export class NativeLogits implements LogitsSource {
     }
     this.values.fill(value, 0, n);
     return n;
+  }
+}
+
+/** Puts the mask's bias (typed arrays) into a native sampler's config, or takes it out (`undefined`). */
+function setBias(config: Record<string, unknown>, bias: { keys: Uint32Array; values: Float32Array } | undefined): void {
+  if (bias) {
+    config.tokenBiasKeys = bias.keys;
+    config.tokenBiasValues = bias.values;
+  } else {
+    delete config.tokenBiasKeys;
+    delete config.tokenBiasValues;
   }
 }
