@@ -37,6 +37,24 @@ describe("TokenMask", () => {
     }
   });
 
+  it("listInto counts exactly and lists the ids ascending while they fit the limit; count skips empty and full words exactly", () => {
+    for (const size of [1, 33, 100, 5000]) {
+      fc.assert(
+        fc.property(fc.uniqueArray(fc.nat(size - 1), { maxLength: 300 }), fc.boolean(), fc.nat(320), (ids, inverted, limit) => {
+          const m = TokenMask.of(size, ids);
+          if (inverted) m.invert();
+          const want = m.toArray();
+          const out = new Uint32Array(limit);
+          const n = m.listInto(out, limit);
+          expect(n).toBe(want.length);
+          expect(m.count()).toBe(want.length);
+          expect([...out.subarray(0, Math.min(n, limit))]).toEqual(want.slice(0, limit));
+        }),
+        { numRuns: 80, seed: 11 },
+      );
+    }
+  });
+
   it("keeps tail bits clear so count and equals are exact", () => {
     const m = TokenMask.full(33);
     expect(m.count()).toBe(33);

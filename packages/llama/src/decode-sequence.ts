@@ -63,6 +63,17 @@ interface FitMemo {
   step: number;
 }
 const fitMemoPools = new WeakMap<Vocabulary, FitMemo[]>();
+
+/**
+ * Masks allowing at most this many tokens are counted and listed in one pass
+ * (`TokenMask.listInto`), and the list goes to `LogitsSource.setMask`, which
+ * would otherwise list them again for the bias (the allowed side, up to half
+ * the vocabulary). A mask that allowed more last step is counted only
+ * (inside a string most tokens are allowed, and the bias lists the refused side).
+ */
+const LIST_LIMIT = 4096;
+// Scratch of `fillMask`'s list, shared: each decoder's `fillMask` and its `setMask` run in one synchronous stretch.
+let listScratch = new Uint32Array(0);
 /** Memos kept per vocabulary for later sequences. */
 const FIT_MEMO_POOL = 8;
 
@@ -76,6 +87,8 @@ export class SequenceDecoder {
   mask: TokenMask | null = null;
   /** How many tokens `mask` allows. */
   allowed: number;
+  /** `mask`'s ids ascending when `fillMask` listed them (`allowed` of them; valid until the next `fillMask` of any decoder), else undefined. */
+  listed: Uint32Array | undefined;
 
   private readonly s: SharedDecodeState;
   private readonly matcher: GrammarMatcher | null;
@@ -221,11 +234,19 @@ export class SequenceDecoder {
     if (!this.constrained) {
       this.mask = this.s.noEog;
       this.allowed = this.s.noEogCount;
+      this.listed = undefined;
       return true;
     }
     const g = now();
     matcher.fillNextTokenMask(this.ownMask);
-    this.allowed = this.ownMask.count();
+    if (this.allowed <= LIST_LIMIT) {
+      if (listScratch.length < LIST_LIMIT) listScratch = new Uint32Array(LIST_LIMIT);
+      this.allowed = this.ownMask.listInto(listScratch, LIST_LIMIT);
+      this.listed = this.allowed <= LIST_LIMIT ? listScratch.subarray(0, this.allowed) : undefined;
+    } else {
+      this.allowed = this.ownMask.count();
+      this.listed = undefined;
+    }
     this.stats.grammarMs += now() - g;
     this.mask = this.ownMask;
     if (this.allowed === 0) return this.end("eog") !== null;

@@ -133,7 +133,7 @@ export function prepareNext(seq: SequenceDecoder, out: DecodedToken[], loop: Loo
         if (seq.ended) return null;
         continue;
       }
-      seq.native.setMask(seq.mask, seq.allowed);
+      seq.native.setMask(seq.mask, seq.allowed, seq.listed);
       loop.maskMs += performance.now() - t2;
       return tokens;
     }

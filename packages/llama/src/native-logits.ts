@@ -144,8 +144,11 @@ export interface ExactDraw {
 export interface LogitsSource {
   /** Returned ids the mask refused (filtered out); should stay 0. */
   readonly violations: number;
-  /** Sets the mask of the next `evaluate` (null: every token); `allowed` is its count. */
-  setMask(mask: TokenMask | null, allowed: number): void;
+  /**
+   * Sets the mask of the next `evaluate` (null: every token); `allowed` is its count, and `ids`, when given,
+   * its ids ascending (`allowed` of them: the caller listed them while counting).
+   */
+  setMask(mask: TokenMask | null, allowed: number, ids?: Uint32Array): void;
   /** Appends `tokens` to the sequence and returns up to `k` best allowed candidates for the next token (with `exact` and `k = Infinity`: see `ExactDraw`). */
   evaluate(tokens: readonly number[], k: number, exact?: ExactDraw): Promise<Candidates>;
   /**
@@ -200,7 +203,9 @@ export class NativeLogits implements LogitsSource {
   /** Mask-encoding statistics, for benchmarks. */
   readonly stats = { steps: 0, biasEntries: 0 };
   private keys: Uint32Array;
-  private values: Float32Array;
+  // The bias values of either encoding, filled once: the pending bias is a prefix of one of them.
+  private allowedValues: Float32Array | undefined;
+  private refusedValues: Float32Array | undefined;
   private pending: { keys: Uint32Array; values: Float32Array } | undefined;
   // The mask of the next `evaluate` (set by `setMask`), how many it allows, and the bias its encoding added.
   private mask: TokenMask | null = null;
@@ -235,7 +240,6 @@ export class NativeLogits implements LogitsSource {
     this.sequence = sequence;
     this.vocabSize = vocabSize;
     this.keys = new Uint32Array(vocabSize);
-    this.values = new Float32Array(vocabSize);
     this.allowed = vocabSize;
     const internals = sequence as unknown as SequenceInternals;
     const ctx = internals._context?._ctx;
@@ -267,21 +271,28 @@ export class NativeLogits implements LogitsSource {
 
   /**
    * Encodes `mask` (null: every token) for the next `evaluate` call, which
-   * consumes it. `allowed` must be `mask.count()`.
+   * consumes it. `allowed` must be `mask.count()`; `ids`, when given, the
+   * mask's ids ascending (`TokenMask.listInto`), saves listing them again.
    */
-  setMask(mask: TokenMask | null, allowed = mask ? mask.count() : this.vocabSize): void {
+  setMask(mask: TokenMask | null, allowed = mask ? mask.count() : this.vocabSize, ids?: Uint32Array): void {
     this.mask = mask;
     this.allowed = mask === null ? this.vocabSize : allowed;
     this.bias = 0;
     if (mask === null || allowed >= this.vocabSize) {
       this.pending = undefined;
     } else if (allowed * 2 <= this.vocabSize) {
-      const n = this.collect(mask, true, ALLOWED_BIAS);
-      this.pending = { keys: this.keys.subarray(0, n), values: this.values.subarray(0, n) };
+      let n: number;
+      if (ids !== undefined && ids.length === allowed) {
+        this.keys.set(ids);
+        n = allowed;
+      } else n = this.collect(mask, true);
+      this.allowedValues ??= new Float32Array(this.vocabSize).fill(ALLOWED_BIAS);
+      this.pending = { keys: this.keys.subarray(0, n), values: this.allowedValues.subarray(0, n) };
       this.bias = ALLOWED_BIAS;
     } else {
-      const n = this.collect(mask, false, -Infinity);
-      this.pending = n === 0 ? undefined : { keys: this.keys.subarray(0, n), values: this.values.subarray(0, n) };
+      const n = this.collect(mask, false);
+      this.refusedValues ??= new Float32Array(this.vocabSize).fill(-Infinity);
+      this.pending = n === 0 ? undefined : { keys: this.keys.subarray(0, n), values: this.refusedValues.subarray(0, n) };
     }
   }
 
@@ -563,12 +574,19 @@ export class NativeLogits implements LogitsSource {
     this.allSampler = undefined;
   }
 
-  /** Writes the ids whose mask bit equals `bit` into `keys` with bias `value`; returns how many. */
-  private collect(mask: TokenMask, bit: boolean, value: number): number {
+  /** Writes the ids whose mask bit equals `bit` into `keys`; returns how many. */
+  private collect(mask: TokenMask, bit: boolean): number {
     const words = mask.words, keys = this.keys, size = this.vocabSize;
+    const flip = bit ? 0 : -1;
+    const end4 = words.length & ~3;
     let n = 0;
     for (let w = 0; w < words.length; w++) {
-      let bits = bit ? words[w] : ~words[w];
+      // Blocks of four words with no id of the wanted side are skipped (a mask is mostly empty or mostly full words).
+      if (w < end4 && (w & 3) === 0 && ((words[w] ^ flip) | (words[w + 1] ^ flip) | (words[w + 2] ^ flip) | (words[w + 3] ^ flip)) === 0) {
+        w += 3;
+        continue;
+      }
+      let bits = words[w] ^ flip;
       while (bits !== 0) {
         const low = bits & -bits;
         const id = (w << 5) + (31 - Math.clz32(low));
@@ -577,7 +595,6 @@ export class NativeLogits implements LogitsSource {
         bits ^= low;
       }
     }
-    this.values.fill(value, 0, n);
     return n;
   }
 }
