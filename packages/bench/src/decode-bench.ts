@@ -23,6 +23,19 @@
  * without fast-forward: the decode loop's per-token cost without the
  * per-call prompt, compile and set-up that "CPU ms/token" spreads over the
  * output (most of it for short outputs such as number-list's ~8 tokens).
+ * "main-thread CPU ms/step" is the same window's CPU time of the main
+ * thread alone (the process's CPU time less every other thread's, from
+ * Linux's /proc/self/task/<tid>/schedstat; "–" elsewhere): the loop's
+ * JavaScript and the native calls it makes synchronously, without the
+ * model's evaluation and sampling, which run on node-llama-cpp's worker
+ * threads. So its overhead (no-ff − plain) does not carry the model's 2.5-6
+ * ms per step of run-to-run noise on this kind of VM, only the main thread's
+ * own. The two overhead columns "per seed" are the median and range (min to
+ * max) over the seeds of each seed's difference, no-ff − plain, wall ms per
+ * token and main-thread CPU ms per step: plain and no-ff run back to back
+ * for each seed (which goes first alternates), so each difference compares
+ * runs at the same VM speed, and the range shows how far one seed's
+ * difference can be trusted.
  * "wall/output" is prompt + decode for Formwork's output against
  * plain decoding of the same number of tokens (prompt + tokens × plain
  * ms/token): below 1 means fast-forward more than pays for the constraint.
@@ -56,6 +69,7 @@
  * cores make llama.cpp many times slower, and the per-token overhead is
  * clearest with one.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import { createValidator } from "@formwork/json-schema";
@@ -82,6 +96,8 @@ interface Run {
   loopCpuMs: number;
   /** Native steps after the first token's (each samples one token, the end token included). */
   loopSteps: number;
+  /** The main thread's CPU time in the loop's window (NaN where the other threads' cannot be read). */
+  loopMainCpuMs: number;
   valid: boolean;
   forced?: number;
 }
@@ -127,7 +143,37 @@ const cpuSince = (c0: NodeJS.CpuUsage) => {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000;
 };
+/**
+ * CPU ms of the process and of its threads but the main one (Linux schedstat, ns precision for a thread that is
+ * not running; `other` NaN elsewhere). Read at points where the loop has no native call in flight, so the model's
+ * threads are idle and their counts exact.
+ */
+function cpuSplit(): { process: number; other: number } {
+  const c = process.cpuUsage();
+  let other = 0;
+  try {
+    for (const t of readdirSync("/proc/self/task")) {
+      if (Number(t) === process.pid) continue;
+      try {
+        other += Number(readFileSync(`/proc/self/task/${t}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+  } catch {
+    other = NaN;
+  }
+  return { process: (c.user + c.system) / 1000, other };
+}
+/** Main-thread CPU ms between two `cpuSplit`s. */
+const mainCpuBetween = (a: { process: number; other: number }, b: { process: number; other: number }) => b.process - a.process - (b.other - a.other);
 const cpuPerToken = (r: Run) => (r.tokens > 0 ? r.cpuMs / r.tokens : NaN);
+const mainCpuPerStep = (r: Run) => (r.loopSteps > 0 ? r.loopMainCpuMs / r.loopSteps : NaN);
+/** Median and range of `xs` (finite values), formatted "m [lo, hi]". */
+function spread(xs: readonly number[]): { median: number; min: number; max: number } {
+  const v = xs.filter(Number.isFinite);
+  return { median: median(v), min: v.length ? Math.min(...v) : NaN, max: v.length ? Math.max(...v) : NaN };
+}
 const loopCpuPerStep = (r: Run) => (r.loopSteps > 0 ? r.loopCpuMs / r.loopSteps : NaN);
 const perToken = (r: Run) => (r.tokens > 1 ? r.decodeMs / (r.tokens - 1) : NaN);
 
@@ -189,12 +235,14 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   const t0 = performance.now();
   let tFirst = 0;
   let cFirst = 0;
+  let sFirst = { process: 0, other: 0 };
   let steps = 0;
   const out: number[] = [];
   const it = seq.evaluate(prompt, { temperature, seed, ...NLC_SAMPLING, ...(grammarState ? { grammarEvaluationState: grammarState() } : {}) });
   for await (const token of it) {
     steps++;
     if (tFirst === 0) {
+      sFirst = cpuSplit();
       tFirst = performance.now();
       cFirst = cpuSince(c0);
     }
@@ -205,8 +253,9 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   await it.return();
   const tEnd = performance.now();
   const cpuMs = cpuSince(c0);
+  const loopMainCpuMs = mainCpuBetween(sFirst, cpuSplit());
   const text = loaded.model.detokenize(out as never);
-  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: steps - 1, valid: true }, text };
+  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: steps - 1, loopMainCpuMs, valid: true }, text };
 }
 
 /** `--calls`: one line per generate call (no fast-forward, K = 256 and every allowed token). */
@@ -255,8 +304,8 @@ async function main(): Promise<void> {
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | loop CPU ms/step plain / no-ff | loop CPU overhead ms/step (no-ff − plain) | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | overhead per seed ms/tok, median [min, max] | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | loop CPU ms/step plain / no-ff | loop CPU overhead ms/step (no-ff − plain) | main-thread CPU ms/step plain / no-ff | main-thread overhead per seed ms/step, median [min, max] | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
       const schema = SCHEMAS[name];
@@ -282,8 +331,6 @@ async function main(): Promise<void> {
           const progress = (what: string, r: Run) => {
             if (opt.verbose) process.stderr.write(`  ${size} ${name} T=${temperature} seed=${seed} ${what}: ${r.tokens} tokens, ${r.decodeMs.toFixed(0)} ms\n`);
           };
-          plain.push((await nlcRun(loaded, seq, opt.maxTokens, temperature, seed)).run);
-          progress("plain", plain[plain.length - 1]);
           const g = await nlcRun(loaded, seq, opt.maxTokens * 2, temperature, seed, () => new nlc.LlamaGrammarEvaluationState({ model: loaded.model, grammar }));
           let ok = false;
           try {
@@ -293,22 +340,45 @@ async function main(): Promise<void> {
           }
           nlcg.push({ ...g.run, valid: ok });
           progress("nlc-grammar", nlcg[nlcg.length - 1]);
-          for (const [ff, list, candidates] of [[true, fw, undefined], [false, noff, undefined], [false, noffExact, Infinity]] as const) {
+          const runPlain = async () => {
+            plain.push((await nlcRun(loaded, seq, opt.maxTokens, temperature, seed)).run);
+            progress("plain", plain[plain.length - 1]);
+          };
+          const runFormwork = async (ff: boolean, list: Run[], candidates: number | undefined) => {
             const c0 = process.cpuUsage();
             let cFirst = -1;
+            let sFirst = { process: 0, other: 0 };
             const onText = () => {
-              if (cFirst < 0) cFirst = cpuSince(c0);
+              if (cFirst < 0) {
+                sFirst = cpuSplit();
+                cFirst = cpuSince(c0);
+              }
             };
             const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates, onText, ...formworkSampling(opt.sampling) });
             const cpuMs = cpuSince(c0);
-            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: r.stats.steps - 1, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
+            const loopMainCpuMs = mainCpuBetween(sFirst, cpuSplit());
+            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: r.stats.steps - 1, loopMainCpuMs, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
             progress(candidates ? "formwork-noff-exact" : ff ? "formwork" : "formwork-noff", list[list.length - 1]);
+          };
+          await runFormwork(true, fw, undefined);
+          // Plain and no fast-forward back to back (the overhead's pair), which one first alternating by seed.
+          if (seed % 2 === 1) {
+            await runPlain();
+            await runFormwork(false, noff, undefined);
+          } else {
+            await runFormwork(false, noff, undefined);
+            await runPlain();
           }
+          await runFormwork(false, noffExact, Infinity);
         }
         const p = median(plain.map(perToken)), n = median(nlcg.map(perToken)), f = median(fw.map(perToken)), f0 = median(noff.map(perToken));
         const cp = median(plain.map(cpuPerToken)), cn = median(nlcg.map(cpuPerToken)), cf = median(fw.map(cpuPerToken)), cf0 = median(noff.map(cpuPerToken));
         // The loop alone: CPU from the first token to the end per native step after it, plain vs no fast-forward (every token sampled).
         const lp = median(plain.map(loopCpuPerStep)), lf0 = median(noff.map(loopCpuPerStep));
+        // Per seed, the pair run back to back: wall ms per token and main-thread CPU ms per step, no-ff − plain.
+        const seedWall = spread(noff.map((r, i) => perToken(r) - perToken(plain[i])));
+        const seedMain = spread(noff.map((r, i) => mainCpuPerStep(r) - mainCpuPerStep(plain[i])));
+        const mp = median(plain.map(mainCpuPerStep)), mf0 = median(noff.map(mainCpuPerStep));
         // Exact sampling (`candidates: Infinity`: every allowed token back) against the default K (256, or 64 with top-k 40), both without fast-forward, same seeds.
         const fx = median(noffExact.map(perToken)), cfx = median(noffExact.map(cpuPerToken));
         const fwTokens = median(fw.map((r) => r.tokens));
@@ -328,6 +398,9 @@ async function main(): Promise<void> {
           cpuOverheadMsPerToken: cf0 - cp,
           loopCpuMsPerStep: { plain: lp, formworkNoFastForward: lf0 },
           loopCpuOverheadMsPerStep: lf0 - lp,
+          overheadPerSeedMsPerToken: seedWall,
+          mainThreadCpuMsPerStep: { plain: mp, formworkNoFastForward: mf0 },
+          mainThreadOverheadPerSeedMsPerStep: seedMain,
           formworkNoFastForwardExactMsPerToken: fx,
           exactOverK256: fx / f0,
           exactOverK256Cpu: cfx / cf0,
@@ -345,8 +418,9 @@ async function main(): Promise<void> {
         };
         rows.push(row);
         const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
+        const sp = (v: { median: number; min: number; max: number }, d = 2) => `${x(v.median, d)} [${x(v.min, d)}, ${x(v.max, d)}]`;
         say(
-          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(lp)} / ${x(lf0)} | ${x(lf0 - lp)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${sp(seedWall)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(lp)} / ${x(lf0)} | ${x(lf0 - lp)} | ${x(mp, 3)} / ${x(mf0, 3)} | ${sp(seedMain, 3)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
         );
       }
     }
