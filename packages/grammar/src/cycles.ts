@@ -69,3 +69,59 @@ export function stronglyConnectedComponents(roots: Iterable<string>, succ: (v: s
   }
   return out;
 }
+
+/**
+ * {@link stronglyConnectedComponents} over nodes numbered `0..count-1`, from
+ * the one root `root`: the same components in the same order (for the same
+ * successor lists), kept in arrays rather than maps by name.
+ */
+export function componentsOf(count: number, root: number, succ: (v: number) => readonly number[]): number[][] {
+  const index = new Array<number>(count).fill(-1);
+  const low = new Array<number>(count).fill(0);
+  const onStack = new Array<number>(count).fill(0);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  let counter = 0;
+  const open = (v: number) => {
+    index[v] = counter;
+    low[v] = counter++;
+    stack.push(v);
+    onStack[v] = 1;
+  };
+  open(root);
+  // The work stack: a node and how many of its successors were visited, side by side.
+  const work: number[] = [root, 0];
+  while (work.length > 0) {
+    const top = work.length - 2;
+    const v = work[top];
+    const i = work[top + 1];
+    const ss = succ(v);
+    if (i < ss.length) {
+      work[top + 1] = i + 1;
+      const w = ss[i];
+      if (index[w] === -1) {
+        open(w);
+        work.push(w, 0);
+      } else if (onStack[w] === 1) {
+        low[v] = Math.min(low[v], index[w]);
+      }
+      continue;
+    }
+    work.length = top;
+    if (top > 0) {
+      const p = work[top - 2];
+      low[p] = Math.min(low[p], low[v]);
+    }
+    if (low[v] === index[v]) {
+      const comp: number[] = [];
+      let w: number;
+      do {
+        w = stack.pop()!;
+        onStack[w] = 0;
+        comp.push(w);
+      } while (w !== v);
+      out.push(comp);
+    }
+  }
+  return out;
+}

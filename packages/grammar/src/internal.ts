@@ -7,5 +7,5 @@ export type { AutomatonRulesOptions, CharsToIr } from "./regex-ir.js";
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions } from "./engine/options.js";
 export type { ResolvedEngineOptions } from "./engine/options.js";
 export { sliceTuning } from "./engine/slice.js";
-export { cyclicComponents, stronglyConnectedComponents } from "./cycles.js";
+export { componentsOf, cyclicComponents, stronglyConnectedComponents } from "./cycles.js";
 export { leafSizeEstimate } from "./engine/rule-graph.js";

@@ -15,7 +15,7 @@
  * same strings as before. Rules unreachable from the root are dropped.
  */
 import { type Grammar, type Node } from "@formwork/grammar";
-import { dfaKey, leafSizeEstimate, stronglyConnectedComponents } from "@formwork/grammar/internal";
+import { componentsOf, dfaKey, leafSizeEstimate } from "@formwork/grammar/internal";
 
 /** Self-recursive rules up to this size (engine estimate) are compared up to the self-reference. */
 const SELF_MERGE_MAX_SIZE = 20000;
@@ -25,37 +25,123 @@ export const EXTRACT_MIN_SIZE = 400;
 
 /** Returns a grammar with the same language, merged and shared as described above. */
 export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar {
-  const succ = new Map<string, string[]>();
-  // Inner nodes with no reference below them, shared by the walks of every rule (the writer shares
-  // big subtrees, such as string languages, between rules).
-  const marks = new Map<Node, number>();
+  // Rules by number (in the grammar's order), so that the passes below keep arrays per rule
+  // rather than maps by name.
+  const ruleNames = [...g.rules.keys()];
+  const ruleBodies = [...g.rules.values()];
+  const ruleCount = ruleNames.length;
+  const ruleIdx = new Map<string, number>();
+  for (let r = 0; r < ruleCount; r++) ruleIdx.set(ruleNames[r], r);
+  const root = ruleIdx.get(g.root) ?? -1;
+
+  // Every node reachable from a walked rule gets a dense index (children first), once per node
+  // object: the one lookup by node. The later walks (successors, interning) read the index's
+  // arrays instead of keeping maps of their own by node.
+  const index = new Map<Node, number>();
+  const nodeAt: Node[] = [];
+  const kidsAt: number[][] = [];
+  /** 1: no reference lies at or below the node. */
+  const freeAt: number[] = [];
+  /** For a reference: the number of the rule it names (-1: no such rule). */
+  const refRuleAt: number[] = [];
+  /** The walk for successors that last passed the node (see walkRefs). */
+  const seenIn: number[] = [];
+  const NO_KIDS: number[] = [];
+  const indexOf = (n: Node): number => {
+    const known = index.get(n);
+    if (known !== undefined) return known;
+    let ch = NO_KIDS;
+    let free = 1;
+    let target = -1;
+    switch (n.type) {
+      case "ref":
+        free = 0;
+        target = ruleIdx.get(n.name) ?? -1;
+        break;
+      case "seq":
+      case "alt": {
+        const items = n.items;
+        ch = [];
+        for (let i = 0; i < items.length; i++) {
+          const c = indexOf(items[i]);
+          ch.push(c);
+          if (freeAt[c] === 0) free = 0;
+        }
+        break;
+      }
+      case "repeat":
+      case "lexeme":
+        ch = [indexOf(n.item)];
+        free = freeAt[ch[0]];
+        break;
+    }
+    const i = nodeAt.length;
+    nodeAt.push(n);
+    kidsAt.push(ch);
+    freeAt.push(free);
+    refRuleAt.push(target);
+    seenIn.push(0);
+    index.set(n, i);
+    return i;
+  };
+  // The rules referenced under a rule's body in first-occurrence order (references to no rule
+  // left out), each shared subtree walked once per rule.
   let walks = 0;
-  const succOf = (v: string) => {
-    let out = succ.get(v);
-    if (!out) succ.set(v, (out = [...new Set(refsOf(g.rules.get(v)!, [], marks, ++walks))].filter((t) => g.rules.has(t))));
+  const lastWalk = new Array<number>(ruleCount).fill(0);
+  const walkRefs = (i: number, out: number[]): void => {
+    if (freeAt[i] === 1 || seenIn[i] === walks) return;
+    seenIn[i] = walks;
+    const t = refRuleAt[i];
+    if (t >= 0) {
+      if (lastWalk[t] !== walks) {
+        lastWalk[t] = walks;
+        out.push(t);
+      }
+    } else for (const k of kidsAt[i]) walkRefs(k, out);
+  };
+  const succ: (number[] | undefined)[] = new Array(ruleCount).fill(undefined);
+  const bodyIndex = new Array<number>(ruleCount).fill(-1);
+  const succOf = (r: number): number[] => {
+    let out = succ[r];
+    if (out === undefined) {
+      const b = indexOf(ruleBodies[r]);
+      bodyIndex[r] = b;
+      out = [];
+      walks++;
+      walkRefs(b, out);
+      succ[r] = out;
+    }
     return out;
   };
-  const order = stronglyConnectedComponents([g.root], succOf);
-  // Interning: one id per distinct structure (refs by canonical rule name). Leaves are keyed by
+  const order = root < 0 ? [] : componentsOf(ruleCount, root, succOf);
+  // Interning: one id per distinct structure (refs by canonical rule). Leaves are keyed by
   // their own strings (V8 keeps a string's hash), inner nodes by a hash of their kind and
   // children's ids with the candidates compared field by field: no key strings built per node.
-  const canon = new Map<string, string>();
-  const bodyOf = new Map<string, number>();
-  const cyclicRules = new Set<string>();
+  /** Each rule's canonical rule (itself until merged into another). */
+  const canon = new Array<number>(ruleCount);
+  for (let r = 0; r < ruleCount; r++) canon[r] = r;
+  /** The interned body of each kept rule (-1: none). */
+  const bodyOf = new Array<number>(ruleCount).fill(-1);
+  const cyclicRule = new Array<number>(ruleCount).fill(0);
   const leafIds = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
-  const refIds = new Map<string, number>();
+  /** The interned reference to each canonical rule (-1: none yet); references to no rule by name. */
+  const refIds = new Array<number>(ruleCount).fill(-1);
+  const danglingIds = new Map<string, number>();
   const innerIds = new Map<number, number | number[]>();
   const nodeOf: Node[] = [];
-  /** The canonical rule a `ref` node names (by id), else undefined. */
-  const refTarget: (string | undefined)[] = [];
+  /** The canonical rule a `ref` node names (by id), else -1. */
+  const refTarget: number[] = [];
+  /** The rule a `ref` node names as written (by id), else -1. */
+  const refNamed: number[] = [];
   const kids: number[][] = [];
   const sizes: number[] = [];
-  const memo = new Map<Node, number>();
-  const NO_KIDS: number[] = [];
-  const add = (n: Node, ch: number[], size: number, target?: string): number => {
+  /** The interned id of each indexed node (-1: not interned yet). */
+  const memo = new Array<number>(nodeAt.length).fill(-1);
+  const add = (n: Node, ch: number[], size: number, target = -1, named = -1): number => {
     const id = nodeOf.length;
     nodeOf.push(n);
     refTarget.push(target);
+    refNamed.push(named);
     kids.push(ch);
     sizes.push(size);
     return id;
@@ -121,13 +207,15 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     else hit.push(id);
     return id;
   };
-  const intern = (n: Node): number => {
-    // A literal's id is its text's: one lookup, no memo entry.
-    if (n.type === "literal") return leaf(leafIds[0], n.value, n);
-    const hit = memo.get(n);
-    if (hit !== undefined) return hit;
+  const intern = (at: number): number => {
+    const hit = memo[at];
+    if (hit !== -1) return hit;
+    const n = nodeAt[at];
     let id: number;
     switch (n.type) {
+      case "literal":
+        id = leaf(leafIds[0], n.value, n);
+        break;
       case "class":
         id = classLeaf(n);
         break;
@@ -141,44 +229,51 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         id = leaf(leafIds[4], dfaKey(n.dfa), n);
         break;
       case "ref": {
-        const target = canon.get(n.name) ?? n.name;
-        const found = refIds.get(target);
-        if (found !== undefined) id = found;
+        const named = refRuleAt[at];
+        if (named < 0) {
+          const found = danglingIds.get(n.name);
+          if (found !== undefined) id = found;
+          else danglingIds.set(n.name, (id = add(n, NO_KIDS, 2)));
+          break;
+        }
+        const target = canon[named];
+        const found = refIds[target];
+        if (found !== -1) id = found;
         else {
-          const body = bodyOf.get(target);
+          const body = bodyOf[target];
           // The engine copies a rule off every cycle at each use (unless it calls it).
-          id = add(n, NO_KIDS, body !== undefined && !cyclicRules.has(target) ? sizes[body] : 2, target);
-          refIds.set(target, id);
+          id = add(n, NO_KIDS, body !== -1 && cyclicRule[target] === 0 ? sizes[body] : 2, target, named);
+          refIds[target] = id;
         }
         break;
       }
       case "seq":
       case "alt": {
-        const items = n.items;
-        const ch = new Array<number>(items.length);
+        const k = kidsAt[at];
+        const ch = new Array<number>(k.length);
         let size = n.type === "seq" ? 1 : 2;
-        for (let i = 0; i < items.length; i++) size += sizes[(ch[i] = intern(items[i]))];
+        for (let i = 0; i < k.length; i++) size += sizes[(ch[i] = intern(k[i]))];
         id = internInner(n, ch, size);
         break;
       }
       case "repeat": {
-        const c = intern(n.item);
+        const c = intern(kidsAt[at][0]);
         const copies = n.max === Infinity ? n.min + 1 : n.max;
         id = internInner(n, [c], Math.min(1e12, sizes[c] * Math.max(1, copies) + 2));
         break;
       }
       case "lexeme": {
-        const c = intern(n.item);
+        const c = intern(kidsAt[at][0]);
         id = internInner(n, [c], sizes[c]);
         break;
       }
     }
-    memo.set(n, id);
+    memo[at] = id;
     return id;
   };
 
   // The structure of interned node `id` with references to the rule `self` written as "@".
-  const selfKey = (id: number, self: string): string => {
+  const selfKey = (id: number, self: number): string => {
     const has = new Map<number, boolean>();
     const mentions = (i: number): boolean => {
       let h = has.get(i);
@@ -195,47 +290,47 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     const walk = (i: number): string => (refTarget[i] === self ? "@" : !mentions(i) ? `#${i}` : `${head(i)}(${kids[i].map(walk).join(",")})`);
     return walk(id);
   };
-  const selfTwins = new Map<string, string>();
+  const selfTwins = new Map<string, number>();
 
   // Step 1: callees before callers; a rule off every cycle whose body equals an earlier one merges into it.
-  const bodyRule = new Map<number, string>();
-  const kept: string[] = [];
+  const bodyRule = new Map<number, number>();
+  const kept: number[] = [];
   for (const comp of order) {
     const cyclic = comp.length > 1 || succOf(comp[0]).includes(comp[0]);
-    for (const name of comp) {
-      canon.set(name, name);
-      if (cyclic) cyclicRules.add(name);
+    for (const r of comp) {
+      canon[r] = r;
+      if (cyclic) cyclicRule[r] = 1;
     }
-    for (const name of comp) {
-      const id = intern(g.rules.get(name)!);
+    for (const r of comp) {
+      const id = intern(bodyIndex[r]);
       const same = bodyRule.get(id);
-      if (!cyclic && same !== undefined && name !== g.root) {
-        canon.set(name, same);
+      if (!cyclic && same !== undefined && r !== root) {
+        canon[r] = same;
         continue;
       }
       // A rule that refers only to itself and to earlier rules: equal bodies up to the self-reference
       // are the same equation X = F(X), so the same language.
-      if (cyclic && comp.length === 1 && name !== g.root && sizes[id] < SELF_MERGE_MAX_SIZE) {
-        const key = selfKey(id, name);
+      if (cyclic && comp.length === 1 && r !== root && sizes[id] < SELF_MERGE_MAX_SIZE) {
+        const key = selfKey(id, r);
         const twin = selfTwins.get(key);
         if (twin !== undefined) {
-          canon.set(name, twin);
+          canon[r] = twin;
           continue;
         }
-        selfTwins.set(key, name);
+        selfTwins.set(key, r);
       }
-      if (!bodyRule.has(id) || name === g.root) bodyRule.set(id, name);
-      kept.push(name);
-      bodyOf.set(name, id);
+      if (!bodyRule.has(id) || r === root) bodyRule.set(id, r);
+      kept.push(r);
+      bodyOf[r] = id;
     }
   }
 
   // Step 2: occurrences per structure, parents first (a parent's id is larger than its children's).
-  const occ = new Float64Array(nodeOf.length);
-  for (const name of kept) occ[bodyOf.get(name)!] += 1;
+  const occ = new Array<number>(nodeOf.length).fill(0);
+  for (const r of kept) occ[bodyOf[r]] += 1;
   const share = new Map<number, string>();
   const newRules: [string, number][] = [];
-  const taken = new Set(g.rules.keys());
+  let taken: Set<string> | undefined;
   let fresh = 0;
   const eligible = (id: number) => {
     const t = nodeOf[id].type;
@@ -245,8 +340,11 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     if (occ[id] === 0) continue;
     let times = occ[id];
     if (times >= 2 && eligible(id)) {
-      let name = bodyRule.get(id);
-      if (name === undefined || !bodyOf.has(name)) {
+      const r = bodyRule.get(id);
+      let name: string;
+      if (r !== undefined && bodyOf[r] !== -1) name = ruleNames[r];
+      else {
+        taken ??= new Set(ruleNames);
         while (taken.has(`shared${fresh}`)) fresh++;
         name = `shared${fresh++}`;
         taken.add(name);
@@ -268,7 +366,8 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     let out: Node;
     switch (n.type) {
       case "ref": {
-        const name = canon.get(n.name) ?? n.name;
+        const named = refNamed[id];
+        const name = named < 0 ? n.name : ruleNames[canon[named]];
         out = name === n.name && n.span === undefined ? n : { type: "ref", name };
         break;
       }
@@ -302,8 +401,9 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     return name === undefined ? inner(id) : { type: "ref", name };
   };
   const rules = new Map<string, Node>();
-  const keptSet = new Set(kept);
-  for (const name of g.rules.keys()) if (keptSet.has(name)) rules.set(name, inner(bodyOf.get(name)!));
+  const isKept = new Array<number>(ruleCount).fill(0);
+  for (const r of kept) isKept[r] = 1;
+  for (let r = 0; r < ruleCount; r++) if (isKept[r] === 1) rules.set(ruleNames[r], inner(bodyOf[r]));
   for (const [name, id] of newRules) rules.set(name, inner(id));
   return { rules, root: g.root };
 }
@@ -342,47 +442,5 @@ function boundedSize(n: Node, limit: number): number {
     }
     case "lexeme":
       return boundedSize(n.item, limit);
-  }
-}
-
-/**
- * The rule names referenced in `n`, each shared subtree walked once: `marks`
- * holds, per inner node, -1 when no reference lies below it (later walks
- * skip it) or the number of the walk that already pushed its references.
- */
-function refsOf(n: Node, out: string[], marks: Map<Node, number>, walk: number): string[] {
-  walkRefs(n, out, marks, walk);
-  return out;
-}
-
-/** Pushes the references under `n` not pushed yet in this walk; returns whether there are none below `n`. */
-function walkRefs(n: Node, out: string[], marks: Map<Node, number>, walk: number): boolean {
-  switch (n.type) {
-    case "ref":
-      out.push(n.name);
-      return false;
-    case "seq":
-    case "alt": {
-      const m = marks.get(n);
-      if (m === -1) return true;
-      if (m === walk) return false;
-      let free = true;
-      const items = n.items;
-      for (let i = 0; i < items.length; i++) if (!walkRefs(items[i], out, marks, walk)) free = false;
-      // The IR is a tree of shared subtrees (no node lies below itself): marked once its walk is done.
-      marks.set(n, free ? -1 : walk);
-      return free;
-    }
-    case "repeat":
-    case "lexeme": {
-      const m = marks.get(n);
-      if (m === -1) return true;
-      if (m === walk) return false;
-      const free = walkRefs(n.item, out, marks, walk);
-      marks.set(n, free ? -1 : walk);
-      return free;
-    }
-    default:
-      return true;
   }
 }
