@@ -132,49 +132,61 @@ function pushRun(out: CodePointRun[], lo: number, hi: number, target: number): v
   else out.push([lo, hi, target]);
 }
 
+/** Lead bytes of multi-byte UTF-8 sequences: first and last lead, continuation bytes, value bits of the lead, least and greatest value. */
 const LEADS: readonly [from: number, to: number, n: number, mask: number, min: number, max: number][] = [
   [0xc2, 0xdf, 1, 0x1f, 0x80, 0x7ff],
   [0xe0, 0xef, 2, 0x0f, 0x800, 0xffff],
   [0xf0, 0xf4, 3, 0x07, 0x10000, 0x10ffff],
 ];
 
+/** 2^(6n): the weight of a lead byte's value bits before `n` continuation bytes. */
+const WEIGHT = [1, 64, 4096, 262144];
+
 /** The runs of state `q` (see {@link codePointTransitions}); `memo` caches continuation-byte suffixes per (state, count). */
 function stateRuns(dfa: ByteDfa, q: number, memo: Map<number, CodePointRun[]>): CodePointRun[] {
-  const step = (s: number, b: number) => dfa.transitions[s * 256 + b];
-  // Runs over the value of `n` continuation bytes (6n bits) read from `s`.
-  const suffix = (s: number, n: number): CodePointRun[] => {
-    const key = s * 4 + n;
-    const hit = memo.get(key);
-    if (hit) return hit;
-    const out: CodePointRun[] = [];
-    const shift = 6 * (n - 1);
-    for (let c = 0; c < 64; c++) {
-      const t = step(s, 0x80 + c);
-      if (t < 0) continue;
-      if (n === 1) pushRun(out, c, c, t);
-      else for (const [lo, hi, tg] of suffix(t, n - 1)) pushRun(out, c * 2 ** shift + lo, c * 2 ** shift + hi, tg);
-    }
-    memo.set(key, out);
-    return out;
-  };
+  const tr = dfa.transitions;
   const out: CodePointRun[] = [];
   for (let b = 0; b < 0x80; b++) {
-    const t = step(q, b);
+    const t = tr[q * 256 + b];
     if (t >= 0) pushRun(out, b, b, t);
   }
-  for (const [from, to, n, mask, min, max] of LEADS) {
-    for (let b = from; b <= to; b++) {
-      const t = step(q, b);
+  for (let l = 0; l < LEADS.length; l++) {
+    const lead = LEADS[l];
+    const n = lead[2], mask = lead[3], min = lead[4], max = lead[5];
+    for (let b = lead[0]; b <= lead[1]; b++) {
+      const t = tr[q * 256 + b];
       if (t < 0) continue;
-      const base = (b & mask) * 2 ** (6 * n);
-      for (const [lo, hi, tg] of suffix(t, n)) {
+      const base = (b & mask) * WEIGHT[n];
+      const runs = suffixRuns(dfa, t, n, memo);
+      for (let i = 0; i < runs.length; i++) {
         // Clip away overlong forms and values above U+10FFFF.
-        const a = Math.max(base + lo, min);
-        const z = Math.min(base + hi, max);
-        if (a <= z) pushRun(out, a, z, tg);
+        const a = Math.max(base + runs[i][0], min);
+        const z = Math.min(base + runs[i][1], max);
+        if (a <= z) pushRun(out, a, z, runs[i][2]);
       }
     }
   }
+  return out;
+}
+
+/** Runs over the value of `n` continuation bytes (6n bits) read from state `s`, memoized per (state, count). */
+function suffixRuns(dfa: ByteDfa, s: number, n: number, memo: Map<number, CodePointRun[]>): CodePointRun[] {
+  const key = s * 4 + n;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const tr = dfa.transitions;
+  const out: CodePointRun[] = [];
+  const weight = WEIGHT[n - 1];
+  for (let c = 0; c < 64; c++) {
+    const t = tr[s * 256 + 0x80 + c];
+    if (t < 0) continue;
+    if (n === 1) pushRun(out, c, c, t);
+    else {
+      const runs = suffixRuns(dfa, t, n - 1, memo);
+      for (let i = 0; i < runs.length; i++) pushRun(out, c * weight + runs[i][0], c * weight + runs[i][1], runs[i][2]);
+    }
+  }
+  memo.set(key, out);
   return out;
 }
 
@@ -183,9 +195,15 @@ function stateRuns(dfa: ByteDfa, q: number, memo: Map<number, CodePointRun[]>): 
  * as runs `[lo, hi, target]` sorted by `lo`: the DFA read over characters
  * instead of bytes (what a grammar rule per state needs).
  */
-export function codePointTransitions(dfa: ByteDfa): CodePointRun[][] {
+export function codePointTransitions(dfa: ByteDfa): readonly (readonly CodePointRun[])[] {
+  const known = transitionsOf.get(dfa);
+  if (known !== undefined) return known;
   const memo = new Map<number, CodePointRun[]>();
   const all: CodePointRun[][] = [];
   for (let q = 0; q < dfa.stateCount; q++) all.push(stateRuns(dfa, q, memo));
+  transitionsOf.set(dfa, all);
   return all;
 }
+
+/** {@link codePointTransitions} by DFA object (DFAs are never mutated; the runs are shared, read-only). */
+const transitionsOf = new WeakMap<ByteDfa, CodePointRun[][]>();
