@@ -91,10 +91,28 @@ function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean,
   if (refs !== undefined) {
     for (const name of g.rules.keys()) for (const t of refs.get(name)!) use(t, name);
   } else {
+    // The references of each body in walkNodes' order (parents first, children in order), without its depths.
+    const stack: Node[] = [];
     for (const [name, body] of g.rules) {
-      walkNodes(body, (n) => {
-        if (n.type === "ref") use(n.name, name);
-      });
+      stack.push(body);
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        switch (n.type) {
+          case "ref":
+            use(n.name, name);
+            break;
+          case "seq":
+          case "alt":
+            for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+            break;
+          case "repeat":
+          case "lexeme":
+            stack.push(n.item);
+            break;
+          default:
+            break;
+        }
+      }
     }
   }
   const has = new Set<string>();
@@ -174,10 +192,16 @@ export function isProductive(node: Node, productive: ReadonlySet<string>, limits
       return effectiveRanges(node).length > 0;
     case "ref":
       return productive.has(node.name);
-    case "seq":
-      return node.items.every((i) => isProductive(i, productive, limits));
-    case "alt":
-      return node.items.some((i) => isProductive(i, productive, limits));
+    case "seq": {
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) if (!isProductive(items[i], productive, limits)) return false;
+      return true;
+    }
+    case "alt": {
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) if (isProductive(items[i], productive, limits)) return true;
+      return false;
+    }
     case "repeat":
       return node.min === 0 || isProductive(node.item, productive, limits);
     case "lexeme":

@@ -60,7 +60,8 @@ export function isFrame(v: unknown): v is Frame {
   return typeof v === "object" && v !== null && (v as Record<symbol, unknown>)[FRAME] === true;
 }
 
-const escapeToken = (t: string) => t.replace(/~/g, "~0").replace(/\//g, "~1");
+/** A JSON pointer token for `t` (most names have neither "~" nor "/", and are their own token). */
+const escapeToken = (t: string) => (t.includes("~") || t.includes("/") ? t.replace(/~/g, "~0").replace(/\//g, "~1") : t);
 
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
 const SCHEMA_ARRAYS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
@@ -175,7 +176,7 @@ export class SchemaRegistry {
     let cur = start;
     if (pointer === "") return cur;
     for (const raw of pointer.slice(1).split("/")) {
-      const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      const token = raw.includes("~") ? raw.replace(/~1/g, "/").replace(/~0/g, "~") : raw;
       const s = cur.s;
       if (typeof s !== "object" || s === null) fail();
       const next = (s as Record<string, unknown>)[token];
