@@ -224,6 +224,17 @@ export class SequenceDecoder {
   }
 
   /**
+   * Whether this step's mask may be filled while the model evaluates (see
+   * `decode.ts`): the tokens to evaluate do not depend on it (fast-forward
+   * off: no lone token) and it cannot end the sequence short of a grammar
+   * with no continuation (the grammar is not complete, so an end token is not
+   * the only choice), and the native side can wait for it.
+   */
+  canMaskLater(): boolean {
+    return !this.s.fastForward && this.constrained && this.matcher !== null && this.native.maskLater !== undefined && !this.matcher.isComplete();
+  }
+
+  /**
    * Phase 2: sets `mask` and `allowed` for the next token. Returns false when
    * the sequence has ended instead (the grammar allows nothing more, or only
    * an end token: no need to ask the model).

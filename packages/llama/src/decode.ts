@@ -13,6 +13,18 @@
  * node-llama-cpp puts their tokens in one batch; then each samples. A
  * sequence's tokens depend only on its own options (seed included), not on
  * which other sequences run beside it.
+ *
+ * Mask during evaluation: a sequence whose next tokens do not depend on its
+ * mask (fast-forward off, so no lone token; its grammar not complete, so
+ * the mask cannot end it; `SequenceDecoder.canMaskLater`) fills its mask
+ * while the model evaluates the batch (`LogitsSource.maskLater`): the
+ * sampling waits for it, and the main thread's mask work (the matcher, the
+ * count, the bias encoding) is off the step's critical path. The same masks,
+ * hence the same tokens. Only where the grammar has no continuation at all
+ * (a mask allowing nothing: a grammar that needs a byte no token has) does
+ * the sequence then end after an evaluation the step-by-step order would
+ * not have made (its tokens, and the other sequences', stay the same but for
+ * that batch's shape).
  */
 import type { Vocabulary } from "@formwork/core";
 import { TokenMask } from "@formwork/core";
@@ -68,30 +80,67 @@ export async function* decodeLoop(o: DecodeLoopOptions): AsyncGenerator<DecodeEv
   let live = seqs.map((_, i) => i);
   const batch: number[] = [];
   const inputs: (readonly number[])[] = [];
+  const later: number[] = [];
   while (live.length > 0) {
     batch.length = 0;
     inputs.length = 0;
+    later.length = 0;
     for (const i of live) {
-      const tokens = prepareNext(seqs[i], out, loop);
-      yield* drain(i, out, seqs[i]);
+      const seq = seqs[i];
+      const deferred = seq.canMaskLater();
+      const tokens = deferred ? prepareOnly(seq, out, loop) : prepareNext(seq, out, loop);
+      yield* drain(i, out, seq);
       if (tokens === null) continue;
+      if (deferred) later.push(i);
       batch.push(i);
       inputs.push(tokens);
     }
     if (batch.length > 0) {
       const t0 = performance.now();
+      for (const i of later) seqs[i].native.maskLater!();
       // Called in one tick: node-llama-cpp batches the sequences of a context into one decode.
-      const results: Candidates[] = await Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates, o.candidates === Infinity ? seqs[i].exactDraw() : undefined)));
+      const evaluated = Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates, o.candidates === Infinity ? seqs[i].exactDraw() : undefined)));
+      if (later.length > 0) {
+        // Handled here too: a rejection while the masks are filled is the loop's error, not an unhandled one.
+        evaluated.catch(() => undefined);
+        // node-llama-cpp dispatches the batch to its native worker after a microtask (its lock; one was enough with
+        // 3.22.1, three leave room): the masks are filled once it has. Were it later, they would be filled before the
+        // evaluation starts, as without this, and the step would take as long as before.
+        for (let hop = 0; hop < DISPATCH_HOPS; hop++) await undefined;
+        let failure: { error: unknown } | undefined;
+        for (const i of later) {
+          if (failure === undefined) {
+            try {
+              maskLater(seqs[i], loop);
+              continue;
+            } catch (error) {
+              failure = { error };
+            }
+          }
+          // The evaluation waits for every mask: release it, then report the error once nothing is in flight.
+          seqs[i].native.setMask(null, Infinity);
+        }
+        if (failure !== undefined) {
+          await evaluated.catch(() => undefined);
+          throw failure.error;
+        }
+      }
+      const results: Candidates[] = await evaluated;
       const dt = countBatch(loop, t0, batch.length);
       for (let j = 0; j < batch.length; j++) {
-        await takeNext(seqs[batch[j]], results[j], dt, out, loop);
-        yield* drain(batch[j], out, seqs[batch[j]]);
+        const seq = seqs[batch[j]];
+        // A mask filled during the evaluation may have ended the sequence (nothing allowed): its candidates go unused.
+        if (seq.ended === null) await takeNext(seq, results[j], dt, out, loop);
+        yield* drain(batch[j], out, seq);
       }
     }
     live = live.filter((i) => seqs[i].ended === null);
   }
   return loop;
 }
+
+/** Microtasks to let node-llama-cpp dispatch a batch before the masks filled during it (see `decodeLoop`). */
+const DISPATCH_HOPS = 3;
 
 // Every token but the end-of-generation ones, per vocabulary (read only: the decoders never change it).
 const noEogs = new WeakMap<Vocabulary, { noEog: TokenMask; noEogCount: number }>();
@@ -140,6 +189,27 @@ export function prepareNext(seq: SequenceDecoder, out: DecodedToken[], loop: Loo
     loop.maskMs += performance.now() - t1;
     return null;
   }
+}
+
+/** Phase 1 alone, for a sequence that fills its mask during the evaluation (`maskLater`); timed in `loop`. */
+export function prepareOnly(seq: SequenceDecoder, out: DecodedToken[], loop: LoopStats): readonly number[] | null {
+  const t0 = performance.now();
+  const tokens = seq.prepare(out);
+  loop.prepareMs += performance.now() - t0;
+  return tokens;
+}
+
+/**
+ * Phase 2 of a sequence whose evaluation has started (`prepareOnly`, then
+ * `LogitsSource.maskLater` and `evaluate`): its mask to the native side,
+ * which the sampling waits for; when the mask ends the sequence, no mask
+ * (the candidates are not used). Timed in `loop`.
+ */
+export function maskLater(seq: SequenceDecoder, loop: LoopStats): void {
+  const t0 = performance.now();
+  if (seq.fillMask()) seq.native.setMask(seq.mask, seq.allowed, seq.listed);
+  else seq.native.setMask(null, Infinity);
+  loop.maskMs += performance.now() - t0;
 }
 
 /**

@@ -149,6 +149,11 @@ export interface LogitsSource {
    * its ids ascending (`allowed` of them: the caller listed them while counting).
    */
   setMask(mask: TokenMask | null, allowed: number, ids?: Uint32Array): void;
+  /**
+   * Lets the next `evaluate` start before its `setMask`: the model evaluates while the caller computes the
+   * mask, and the sampling waits for `setMask` (which the caller must then call, after `evaluate`).
+   */
+  maskLater?(): void;
   /** Appends `tokens` to the sequence and returns up to `k` best allowed candidates for the next token (with `exact` and `k = Infinity`: see `ExactDraw`). */
   evaluate(tokens: readonly number[], k: number, exact?: ExactDraw): Promise<Candidates>;
   /**
@@ -211,6 +216,9 @@ export class NativeLogits implements LogitsSource {
   private mask: TokenMask | null = null;
   private allowed: number;
   private bias = 0;
+  // After `maskLater`: resolved by the `setMask` that the next evaluation's sampling waits for.
+  private maskReady: Promise<void> | undefined;
+  private maskSet: (() => void) | undefined;
   private readonly internals: Required<Pick<SequenceInternals, "_decodeTokens">> & SequenceInternals;
   private readonly sampleToken: SampleToken;
   private sampler: AddonSampler | undefined;
@@ -275,6 +283,18 @@ export class NativeLogits implements LogitsSource {
    * mask's ids ascending (`TokenMask.listInto`), saves listing them again.
    */
   setMask(mask: TokenMask | null, allowed = mask ? mask.count() : this.vocabSize, ids?: Uint32Array): void {
+    const set = this.maskSet;
+    this.maskSet = undefined;
+    this.encode(mask, allowed, ids);
+    set?.();
+  }
+
+  /** See `LogitsSource.maskLater`: the next `evaluate` reads the mask of the `setMask` that follows it. */
+  maskLater(): void {
+    this.maskReady = new Promise<void>((resolve) => (this.maskSet = resolve));
+  }
+
+  private encode(mask: TokenMask | null, allowed: number, ids: Uint32Array | undefined): void {
     this.mask = mask;
     this.allowed = mask === null ? this.vocabSize : allowed;
     this.bias = 0;
@@ -305,26 +325,34 @@ export class NativeLogits implements LogitsSource {
    */
   async evaluate(tokens: readonly number[], k: number, exact?: ExactDraw): Promise<Candidates> {
     if (tokens.length === 0) throw new RangeError("NativeLogits.evaluate needs at least one token to evaluate");
-    const { mask, allowed, bias } = this;
-    this.mask = null;
-    this.allowed = this.vocabSize;
-    this.bias = 0;
-    this.stats.steps++;
-    this.stats.biasEntries += this.pending?.keys.length ?? 0;
-    // Exact draw: the best `read` candidates, plus one more (the tail's best) when more are allowed.
-    // Up to `exactReadAll` allowed tokens, reading them all is cheaper than the tail's passes (and complete).
-    const exactMode = exact !== undefined && k === Infinity;
-    const withTail = exactMode && allowed > Math.max(1, exact.read, exactReadAll(exact));
     this.lastTail = null;
     let tailIndex = -1;
-    const kept = withTail ? Math.max(1, exact.read) : 0;
-    const K = withTail ? kept + 1 : Math.max(1, Math.min(k, allowed));
-    const pending = this.pending;
-    this.pending = undefined;
     const config = this.config;
-    config.topK = K;
-    setBias(config, pending);
-    this.filter[4] = K;
+    // The mask and what it decides (consumed here, or after `maskLater` when its `setMask` has come).
+    let mask = null as TokenMask | null, allowed = 0, bias = 0, withTail = false, kept = 0, K = 1;
+    let pending = undefined as { keys: Uint32Array; values: Float32Array } | undefined;
+    // `withTail` implies an exact draw.
+    const ex = exact as ExactDraw;
+    const takeMask = () => {
+      ({ mask, allowed, bias, pending } = this);
+      this.mask = null;
+      this.allowed = this.vocabSize;
+      this.bias = 0;
+      this.pending = undefined;
+      this.stats.steps++;
+      this.stats.biasEntries += pending?.keys.length ?? 0;
+      // Exact draw: the best `read` candidates, plus one more (the tail's best) when more are allowed.
+      // Up to `exactReadAll` allowed tokens, reading them all is cheaper than the tail's passes (and complete).
+      withTail = exact !== undefined && k === Infinity && allowed > Math.max(1, exact.read, exactReadAll(exact));
+      kept = withTail ? Math.max(1, exact!.read) : 0;
+      K = withTail ? kept + 1 : Math.max(1, Math.min(k, allowed));
+      config.topK = K;
+      setBias(config, pending);
+      this.filter[4] = K;
+    };
+    const later = this.maskReady;
+    this.maskReady = undefined;
+    if (later === undefined) takeMask();
     const sampler = (this.sampler ??= this.makeSampler());
     const last = tokens.length - 1;
     const logitsAt: boolean[] = [];
@@ -342,19 +370,23 @@ export class NativeLogits implements LogitsSource {
       this.shift,
       async (batchLogitIndex, tokenIndex) => {
         if (tokenIndex !== last) return undefined;
+        if (later !== undefined) {
+          await later;
+          takeMask();
+        }
         sampler.applyConfig(config);
         const r = await this.sampleToken(batchLogitIndex, sampler, false, false, this.filter, false);
         pairs = Array.isArray(r) ? (r[3] as ArrayLike<number> | undefined) : undefined;
         if (withTail && pairs && pairs.length >= 2 * K) {
-          const T = exact.temperature > 0 ? exact.temperature : 1;
-          const greedy = !(exact.temperature > 0);
+          const T = ex.temperature > 0 ? ex.temperature : 1;
+          const greedy = !(ex.temperature > 0);
           // The sampler's top-k over the whole set is top-(k − kept) over the tail; its min-p (after the
           // temperature, relative to the best candidate) is the native min-p (relative to the tail's best) with
           // p' = exp(best + T·ln(minP) − tailBest), exactly when p' < 1 (else the tail is cut whole).
-          const topK = exact.topK ?? 0, minP = exact.minP ?? 0;
+          const topK = ex.topK ?? 0, minP = ex.minP ?? 0;
           const pMin = minP > 0 ? Math.exp(pairs[1] + T * Math.log(minP) - pairs[2 * kept + 1]) : 0;
           // Greedy, or top-k / min-p cut the tail whole: no tail draw, the normaliser alone (for the logprobs).
-          tailCut = greedy || (topK > 0 && topK <= kept) || (pMin >= 1 && (exact.topP ?? 1) === 1);
+          tailCut = greedy || (topK > 0 && topK <= kept) || (pMin >= 1 && (ex.topP ?? 1) === 1);
           // At T = 1 with no filter on the tail: its weight is the normaliser less the candidates' (one pass,
           // no draw); a tail token is drawn only when the draw lands in the tail (`redrawTail`, lazy).
           lazy = !tailCut && T === 1 && topK === 0 && minP === 0;
@@ -374,11 +406,11 @@ export class NativeLogits implements LogitsSource {
             this.tailBias(pending, pairs, kept);
             const tc = this.tailConfig;
             tc.temperature = T;
-            tc.seed = exact.seed >>> 0;
+            tc.seed = ex.seed >>> 0;
             topKApplied = topK > kept;
             if (topKApplied) tc.topK = topK - kept;
             else delete tc.topK;
-            minPApplied = minP > 0 && (exact.topP ?? 1) === 1;
+            minPApplied = minP > 0 && (ex.topP ?? 1) === 1;
             if (minPApplied) tc.minP = pMin;
             else delete tc.minP;
             tailSampler.applyConfig(tc);
@@ -442,7 +474,7 @@ export class NativeLogits implements LogitsSource {
     }
     if (withTail && count === K && tailOut) {
       // count === K: no violation among them. Candidate weights relative to the best one, in the biased floats.
-      const T = exact.temperature > 0 ? exact.temperature : 1;
+      const T = ex.temperature > 0 ? ex.temperature : 1;
       const best = vals[0];
       const tailMax = vals[kept];
       const drawn = tailOut[0] as number;
