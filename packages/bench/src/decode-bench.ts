@@ -36,6 +36,13 @@
  * for each seed (which goes first alternates), so each difference compares
  * runs at the same VM speed, and the range shows how far one seed's
  * difference can be trusted.
+ * "gap µs/step" is the loop's critical path outside the model: the median,
+ * per run, of the wall time from the end of one native `decodeBatch` (the
+ * model's forward pass) to the start of the next (sampling, the mask, the
+ * loop's JavaScript; both sides' native sampling included), from the first
+ * token to the end; its overhead per seed as above. The forward pass (2.5-6
+ * ms on this VM) is left out, so this is the wall figure that resolves tens
+ * of µs.
  * "wall/output" is prompt + decode for Formwork's output against
  * plain decoding of the same number of tokens (prompt + tokens × plain
  * ms/token): below 1 means fast-forward more than pays for the constraint.
@@ -98,6 +105,8 @@ interface Run {
   loopSteps: number;
   /** The main thread's CPU time in the loop's window (NaN where the other threads' cannot be read). */
   loopMainCpuMs: number;
+  /** Median µs from the end of one native decodeBatch to the start of the next, in the loop's window. */
+  gapUs: number;
   valid: boolean;
   forced?: number;
 }
@@ -167,6 +176,42 @@ function cpuSplit(): { process: number; other: number } {
 }
 /** Main-thread CPU ms between two `cpuSplit`s. */
 const mainCpuBetween = (a: { process: number; other: number }, b: { process: number; other: number }) => b.process - a.process - (b.other - a.other);
+/**
+ * Records the gaps between native forward passes on the contexts given to `watch` (their internal `decodeBatch`,
+ * wrapped): from one call's completion to the next call, while `start` .. `stop` (µs, median).
+ */
+const gaps = {
+  list: null as number[] | null,
+  done: 0,
+  watch(context: unknown): void {
+    const ctx = (context as { _ctx?: Record<string, unknown> })._ctx;
+    const decode = ctx?.decodeBatch as ((...a: unknown[]) => Promise<unknown>) | undefined;
+    if (!ctx || typeof decode !== "function") return;
+    Object.defineProperty(ctx, "decodeBatch", {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...a: unknown[]) {
+        const t = performance.now();
+        if (gaps.list !== null && gaps.done > 0) gaps.list.push((t - gaps.done) * 1000);
+        const p = decode.apply(this, a);
+        void p.then(
+          () => (gaps.done = performance.now()),
+          () => undefined,
+        );
+        return p;
+      },
+    });
+  },
+  start(): void {
+    gaps.list = [];
+    gaps.done = 0;
+  },
+  stop(): number {
+    const m = gaps.list === null ? NaN : median(gaps.list);
+    gaps.list = null;
+    return m;
+  },
+};
 const cpuPerToken = (r: Run) => (r.tokens > 0 ? r.cpuMs / r.tokens : NaN);
 const mainCpuPerStep = (r: Run) => (r.loopSteps > 0 ? r.loopMainCpuMs / r.loopSteps : NaN);
 /** Median and range of `xs` (finite values), formatted "m [lo, hi]". */
@@ -242,6 +287,7 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   for await (const token of it) {
     steps++;
     if (tFirst === 0) {
+      gaps.start();
       sFirst = cpuSplit();
       tFirst = performance.now();
       cFirst = cpuSince(c0);
@@ -252,10 +298,11 @@ async function nlcRun(loaded: LoadedModel, seq: Seq, maxTokens: number, temperat
   }
   await it.return();
   const tEnd = performance.now();
+  const gapUs = gaps.stop();
   const cpuMs = cpuSince(c0);
   const loopMainCpuMs = mainCpuBetween(sFirst, cpuSplit());
   const text = loaded.model.detokenize(out as never);
-  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: steps - 1, loopMainCpuMs, valid: true }, text };
+  return { run: { tokens: out.length, promptMs: tFirst - t0, decodeMs: tEnd - tFirst, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: steps - 1, loopMainCpuMs, gapUs, valid: true }, text };
 }
 
 /** `--calls`: one line per generate call (no fast-forward, K = 256 and every allowed token). */
@@ -304,8 +351,10 @@ async function main(): Promise<void> {
     maskRows.push(...mp.map((r) => ({ size, ...r })));
     say("");
     const ctx = await loaded.model.createContext({ contextSize: 2048, threads: opt.threads });
-    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | overhead per seed ms/tok, median [min, max] | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | loop CPU ms/step plain / no-ff | loop CPU overhead ms/step (no-ff − plain) | main-thread CPU ms/step plain / no-ff | main-thread overhead per seed ms/step, median [min, max] | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    gaps.watch(ctx);
+    gaps.watch(loaded.context);
+    say("| schema | T | plain ms/tok | nlc-grammar ms/tok | formwork ms/tok | formwork no-ff ms/tok | overhead ms/tok (no-ff − plain) | overhead per seed ms/tok, median [min, max] | formwork/plain | formwork/nlc | tokens (forced) | wall/output formwork vs plain | valid formwork / nlc | CPU ms/tok plain / nlc / formwork / no-ff | CPU overhead ms/tok (no-ff − plain) | loop CPU ms/step plain / no-ff | loop CPU overhead ms/step (no-ff − plain) | main-thread CPU ms/step plain / no-ff | main-thread overhead per seed ms/step, median [min, max] | gap µs/step plain / no-ff | gap overhead per seed µs/step, median [min, max] | no-ff exact ms/tok | exact / default K no-ff (wall, CPU) |");
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     const seq = ctx.getSequence() as unknown as Seq;
     for (const name of opt.schemas) {
       const schema = SCHEMAS[name];
@@ -350,14 +399,16 @@ async function main(): Promise<void> {
             let sFirst = { process: 0, other: 0 };
             const onText = () => {
               if (cFirst < 0) {
+                gaps.start();
                 sFirst = cpuSplit();
                 cFirst = cpuSince(c0);
               }
             };
             const r = await generate({ model: loaded, prompt: PROMPT, schema, schemaOptions, temperature, seed, maxTokens: opt.maxTokens, fastForward: ff, candidates, onText, ...formworkSampling(opt.sampling) });
+            const gapUs = gaps.stop();
             const cpuMs = cpuSince(c0);
             const loopMainCpuMs = mainCpuBetween(sFirst, cpuSplit());
-            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: r.stats.steps - 1, loopMainCpuMs, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
+            list.push({ tokens: r.tokens.length, promptMs: r.timings.promptMs, decodeMs: r.timings.decodeMs, cpuMs, loopCpuMs: cpuMs - cFirst, loopSteps: r.stats.steps - 1, loopMainCpuMs, gapUs, valid: r.value !== undefined && validate(r.value).valid, forced: r.stats.forcedTokens });
             progress(candidates ? "formwork-noff-exact" : ff ? "formwork" : "formwork-noff", list[list.length - 1]);
           };
           await runFormwork(true, fw, undefined);
@@ -379,6 +430,8 @@ async function main(): Promise<void> {
         const seedWall = spread(noff.map((r, i) => perToken(r) - perToken(plain[i])));
         const seedMain = spread(noff.map((r, i) => mainCpuPerStep(r) - mainCpuPerStep(plain[i])));
         const mp = median(plain.map(mainCpuPerStep)), mf0 = median(noff.map(mainCpuPerStep));
+        const gp = median(plain.map((r) => r.gapUs)), gf0 = median(noff.map((r) => r.gapUs));
+        const seedGap = spread(noff.map((r, i) => r.gapUs - plain[i].gapUs));
         // Exact sampling (`candidates: Infinity`: every allowed token back) against the default K (256, or 64 with top-k 40), both without fast-forward, same seeds.
         const fx = median(noffExact.map(perToken)), cfx = median(noffExact.map(cpuPerToken));
         const fwTokens = median(fw.map((r) => r.tokens));
@@ -401,6 +454,8 @@ async function main(): Promise<void> {
           overheadPerSeedMsPerToken: seedWall,
           mainThreadCpuMsPerStep: { plain: mp, formworkNoFastForward: mf0 },
           mainThreadOverheadPerSeedMsPerStep: seedMain,
+          gapUsPerStep: { plain: gp, formworkNoFastForward: gf0 },
+          gapOverheadPerSeedUs: seedGap,
           formworkNoFastForwardExactMsPerToken: fx,
           exactOverK256: fx / f0,
           exactOverK256Cpu: cfx / cf0,
@@ -420,7 +475,7 @@ async function main(): Promise<void> {
         const x = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
         const sp = (v: { median: number; min: number; max: number }, d = 2) => `${x(v.median, d)} [${x(v.min, d)}, ${x(v.max, d)}]`;
         say(
-          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${sp(seedWall)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(lp)} / ${x(lf0)} | ${x(lf0 - lp)} | ${x(mp, 3)} / ${x(mf0, 3)} | ${sp(seedMain, 3)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
+          `| ${name} | ${temperature} | ${x(p)} | ${x(n)} | ${x(f)} | ${x(f0)} | ${x(f0 - p)} | ${sp(seedWall)} | ${x(f / p)} | ${x(f / n)} | ${fwTokens} (${fwForced}) | ${x(fwWall, 0)} vs ${x(plainWall, 0)} ms (${x(fwWall / plainWall)}) | ${row.formworkValid}/${row.formworkRuns} / ${row.nlcValid}/${row.nlcRuns} | ${x(cp)} / ${x(cn)} / ${x(cf)} / ${x(cf0)} | ${x(cf0 - cp)} | ${x(lp)} / ${x(lf0)} | ${x(lf0 - lp)} | ${x(mp, 3)} / ${x(mf0, 3)} | ${sp(seedMain, 3)} | ${x(gp, 0)} / ${x(gf0, 0)} | ${sp(seedGap, 0)} | ${x(fx)} | ${x(fx / f0, 3)}, ${x(cfx / cf0, 3)} |`,
         );
       }
     }
