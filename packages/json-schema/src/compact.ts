@@ -47,7 +47,20 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   /** The walk for successors that last passed the node (see walkRefs). */
   const seenIn: number[] = [];
   const NO_KIDS: number[] = [];
+  const push = (n: Node, ch: number[], free: number, target: number): number => {
+    const i = nodeAt.length;
+    nodeAt.push(n);
+    kidsAt.push(ch);
+    freeAt.push(free);
+    refRuleAt.push(target);
+    seenIn.push(0);
+    return i;
+  };
   const indexOf = (n: Node): number => {
+    // Leaves other than references intern by their content: each occurrence gets an index of its
+    // own, without a lookup by node.
+    const t = n.type;
+    if (t === "literal" || t === "class" || t === "any" || t === "regex" || t === "automaton") return push(n, NO_KIDS, 1, -1);
     const known = index.get(n);
     if (known !== undefined) return known;
     let ch = NO_KIDS;
@@ -75,12 +88,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         free = freeAt[ch[0]];
         break;
     }
-    const i = nodeAt.length;
-    nodeAt.push(n);
-    kidsAt.push(ch);
-    freeAt.push(free);
-    refRuleAt.push(target);
-    seenIn.push(0);
+    const i = push(n, ch, free, target);
     index.set(n, i);
     return i;
   };
