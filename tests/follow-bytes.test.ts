@@ -33,6 +33,7 @@ interface Inside {
   ends: readonly number[];
   ruleMinBytes: Float64Array;
   materialize(): number;
+  buildRules(): void;
 }
 
 const bits = (a: Uint32Array): number[] => Array.from(a);
@@ -48,13 +49,17 @@ function unpatched<T>(nfa: Nfa, f: () => T): T {
     if (entry !== undefined && !entryLink.has(entry)) entryLink.set(entry, l);
   }
   const saved: [number, number][] = [];
-  for (let k = nfa.epsStart[0]; k < nfa.epsStart[nfa.baseCount]; k++) {
-    const t = nfa.epsTo[k];
-    if (t < nfa.baseCount) continue;
-    const l = entryLink.get(t);
-    expect(l, `copy entry ${t} has a link`).toBeDefined();
-    saved.push([k, t]);
-    nfa.epsTo[k] = -(l! + 1);
+  const ruleOf = nfa.builtRuleOf();
+  for (let s = 0; s < nfa.count; s++) {
+    if (ruleOf[s] < 0) continue;
+    for (let k = nfa.epsStart[s]; k < nfa.epsStart[s + 1]; k++) {
+      const t = nfa.epsTo[k];
+      if (t < 0 || ruleOf[t] >= 0) continue;
+      const l = entryLink.get(t);
+      expect(l, `copy entry ${t} has a link`).toBeDefined();
+      saved.push([k, t]);
+      nfa.epsTo[k] = -(l! + 1);
+    }
   }
   try {
     return f();
@@ -66,6 +71,8 @@ function unpatched<T>(nfa: Nfa, f: () => T): T {
 /** Compares the two on `cg`; with `build`, builds the whole automaton and checks again. Returns the NFA size. */
 function check(cg: CompiledGrammar, label: string, build: boolean): number {
   const a = cg.automaton as unknown as Inside;
+  // Called rules are built on first need; the sets read every rule (as Automaton.followBytes builds them).
+  a.buildRules();
   const run = (f: typeof followBytes): Uint32Array => f(a.nfa, a.starts, a.ends, a.ruleMinBytes);
   const got = run(followBytes);
   expect(bits(unpatched(a.nfa, () => run(followBytes))), `${label}: follow bytes, links unpatched`).toEqual(bits(got));
@@ -175,6 +182,7 @@ describe("follow bytes equal the reference computation", () => {
       const cg = compileOrSkip(compiler, g);
       if (!cg) continue;
       // Building every state of a big schema's automaton takes long: only the small ones.
+      (cg.automaton as unknown as Inside).buildRules();
       const n = check(cg, f, (cg.automaton as unknown as Inside).nfa.baseCount < 3000);
       biggest = Math.max(biggest, n);
       checked++;
@@ -188,14 +196,13 @@ describe("follow bytes equal the reference computation", () => {
 
 /** `out[r * 8 .. r * 8 + 8)`: the 256-bit set of bytes that can follow the end of rule r. */
 function referenceFollowBytes(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleMin: Float64Array): Uint32Array {
-  const n = nfa.baseCount, nRules = starts.length;
+  // Adapted to rules built on first need (states of rules, bodies and copies interleave): states of
+  // copies are skipped (`builtRuleOf` < 0) where the original skipped states past `baseCount`.
+  const n = nfa.count, nRules = starts.length;
   const { dist, epsStart, epsTo, edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet, classLo, classHi } = nfa;
   const live = (s: number): boolean => dist[s] < Infinity;
   const callLive = (k: number): boolean => ruleMin[callRule[k]] < Infinity && live(callRet[k]);
-  // The rule of every built state: rules were built in order, then the bodies.
-  const ruleOf = new Int32Array(n);
-  for (let r = 0; r < nRules; r++) ruleOf.fill(r, starts[r], r + 1 < nRules ? starts[r + 1] : n);
-  for (let b = 0; b < nfa.bodyEntry.length; b++) ruleOf.fill(nfa.bodyRule[b], nfa.bodyEntry[b], nfa.bodyEnd[b]);
+  const ruleOf = nfa.builtRuleOf();
   // Inclusion edges src → dst (FIRST(dst) ⊇ FIRST(src), reach(dst) ⊇ reach(src)).
   const cap = epsStart[n] + 2 * callStart[n] + 2 * nfa.ctrBody.length;
   const src = new Int32Array(cap), dst = new Int32Array(cap);
@@ -207,9 +214,12 @@ function referenceFollowBytes(nfa: Nfa, starts: readonly number[], ends: readonl
     }
   };
   for (let s = 0; s < n; s++) {
+    if (ruleOf[s] < 0) continue;
     for (let k = epsStart[s]; k < epsStart[s + 1]; k++) {
       const t = epsTo[k];
-      if (t >= 0) edge(t, s);
+      if (t >= 0) {
+        if (ruleOf[t] >= 0) edge(t, s);
+      }
       else edge(nfa.bodyEntry[nfa.ctrBody[nfa.linkCtr[-t - 1]]], s);
     }
     for (let k = callStart[s]; k < callStart[s + 1]; k++) {
@@ -221,7 +231,7 @@ function referenceFollowBytes(nfa: Nfa, starts: readonly number[], ends: readonl
   // A body's exit goes on to the next copy and to what follows its counters.
   for (let c = 0; c < nfa.ctrBody.length; c++) {
     const b = nfa.ctrBody[c];
-    if (nfa.ctrEnd[c] >= n) continue;
+    if (ruleOf[nfa.ctrEnd[c]] < 0) continue;
     edge(nfa.bodyEntry[b], nfa.bodyExit[b]);
     edge(nfa.ctrEnd[c], nfa.bodyExit[b]);
   }
@@ -229,7 +239,7 @@ function referenceFollowBytes(nfa: Nfa, starts: readonly number[], ends: readonl
   // return state reaches through epsilon edges, counter links and rule entries: a few per call,
   // out of 50-150k states in a big schema's NFA) and the inclusions among them.
   const rets: number[] = [];
-  for (let s = 0; s < n; s++) for (let k = callStart[s]; k < callStart[s + 1]; k++) if (callLive(k)) rets.push(callRet[k]);
+  for (let s = 0; s < n; s++) if (ruleOf[s] >= 0) for (let k = callStart[s]; k < callStart[s + 1]; k++) if (callLive(k)) rets.push(callRet[k]);
   const need = dependencies(n, src, dst, m, rets);
   let kept = 0;
   for (let e = 0; e < m; e++) {
@@ -241,7 +251,7 @@ function referenceFollowBytes(nfa: Nfa, starts: readonly number[], ends: readonl
   const first = new Uint32Array(n * 8);
   const reach = new Uint8Array(n);
   for (let s = 0; s < n; s++) {
-    if (!(nfa.flags[s] & NFA_BYTES) || need[s] === 0) continue;
+    if (ruleOf[s] < 0 || !(nfa.flags[s] & NFA_BYTES) || need[s] === 0) continue;
     for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
       if (!live(edgeTo[k])) continue;
       setBits(first, s * 8, classLo[edgeLo[k]], classHi[edgeHi[k]]);
@@ -254,6 +264,7 @@ function referenceFollowBytes(nfa: Nfa, starts: readonly number[], ends: readonl
   for (let changed = true; changed; ) {
     changed = false;
     for (let s = 0; s < n; s++) {
+      if (ruleOf[s] < 0) continue;
       for (let k = callStart[s]; k < callStart[s + 1]; k++) {
         if (!callLive(k)) continue;
         const r = callRule[k], ret = callRet[k], caller = ruleOf[s];

@@ -2,9 +2,10 @@
  * Checks that a change to the compilers keeps what they build: for every
  * `--every`-th MaskBench-dev schema (from `--offset`) and every
  * `grammars/*.gbnf`, one line with a hash of the schema writer's grammar
- * (the IR, spans left out), and of the engine's NFA (edges, classes, calls,
- * shortest completions, flags, counter bodies), called rules and rule
- * shortest strings; with `--dfa`, also of the whole rule automaton
+ * (the IR, spans left out), and of the engine's NFA once every called rule
+ * is built (edges, classes, calls, shortest completions, flags, counter
+ * bodies, in a numbering that does not depend on the order rules were
+ * built in), called rules and rule shortest strings; with `--dfa`, also of the whole rule automaton
  * (`materialize()`: every reachable DFA state, its transitions, calls,
  * acceptance and shortest completion). Refused inputs print their error code.
  *
@@ -70,6 +71,62 @@ function digest(parts: readonly unknown[]): string {
   return h.digest("hex").slice(0, 16);
 }
 
+
+type Automaton = InstanceType<GrammarModule["GrammarCompiler"]>["compile"] extends (g: Grammar) => infer C ? C extends { automaton: infer A } ? A : never : never;
+
+/**
+ * The NFA of every rule in a numbering that does not depend on when each rule was built: per
+ * rule in order, its states, then the bodies of its counted repetitions by entry; copies of
+ * counted repetitions left out (a link, patched to a copy's entry or not, reads as the link).
+ * Per state: shortest completion, flags, epsilon edges, byte edges (class ranges), calls.
+ */
+function canonicalNfa(a: Automaton): unknown[] {
+  const n = a.nfa;
+  const inside = a as unknown as { starts: number[] };
+  const nRules = a.ruleNames.length;
+  const ranges: [number, number][] = [];
+  const lazy = (n as unknown as { ruleLo?: number[]; ruleHi?: number[] }).ruleLo !== undefined;
+  const firstBody = n.bodyEntry.length > 0 ? Math.min(...n.bodyEntry) : n.baseCount;
+  for (let r = 0; r < nRules; r++) {
+    const lo = inside.starts[r];
+    let hi: number;
+    if (lazy) {
+      hi = (n as unknown as { ruleHi: number[] }).ruleHi[r];
+      for (let b = 0; b < n.bodyEntry.length; b++) if (n.bodyRule[b] === r && n.bodyEntry[b] >= lo && n.bodyEntry[b] < hi) hi = Math.min(hi, n.bodyEntry[b]);
+    } else hi = r + 1 < nRules ? inside.starts[r + 1] : firstBody;
+    ranges.push([lo, hi]);
+    const bodies = [...n.bodyEntry.keys()].filter((b) => n.bodyRule[b] === r).sort((x, y) => n.bodyEntry[x] - n.bodyEntry[y]);
+    for (const b of bodies) ranges.push([n.bodyEntry[b], n.bodyEnd[b]]);
+  }
+  const idx = new Map<number, number>();
+  for (const [lo, hi] of ranges) for (let s = lo; s < hi; s++) idx.set(s, idx.size);
+  const copyOf = new Map<number, string>();
+  n.ctrCopies.forEach((m, c) => m?.forEach((entry, copy) => copyOf.set(entry, `${c}:${copy}`)));
+  const ctrDesc = (c: number) => `[${idx.get(n.bodyEntry[n.ctrBody[c]])},${n.ctrMin[c]},${n.ctrMax[c]},${idx.get(n.ctrEnd[c])}]`;
+  const out: string[] = [];
+  for (const [lo, hi] of ranges) {
+    for (let s = lo; s < hi; s++) {
+      let line = `${n.dist[s]} ${n.flags[s]} e`;
+      for (let k = n.epsStart[s]; k < n.epsStart[s + 1]; k++) {
+        const t = n.epsTo[k];
+        if (t < 0) line += ` L${ctrDesc(n.linkCtr[-t - 1])}${n.linkCopy[-t - 1]}`;
+        else if (idx.has(t)) line += ` ${idx.get(t)}`;
+        else {
+          const [c, copy] = copyOf.get(t)!.split(":").map(Number);
+          line += ` L${ctrDesc(c)}${copy}`;
+        }
+      }
+      line += " b";
+      for (let k = n.edgeStart[s]; k < n.edgeStart[s + 1]; k++) line += ` ${n.edgeLo[k]}-${n.edgeHi[k]}>${idx.get(n.edgeTo[k])}`;
+      line += " c";
+      for (let k = n.callStart[s]; k < n.callStart[s + 1]; k++) line += ` ${n.callRule[k]}>${idx.get(n.callRet[k])}`;
+      out.push(line);
+    }
+  }
+  const bodies = [...n.bodyEntry.keys()].map((b) => [idx.get(n.bodyEntry[b])!, idx.get(n.bodyExit[b])!, n.bodyDist[b]]).sort((x, y) => x[0] - y[0]);
+  return [idx.size, out.join("\n"), bodies];
+}
+
 async function main(): Promise<void> {
   const root = resolve(flagValue("--root") ?? repo);
   const dir = flagValue("--dir") ?? resolve(repo, "../shared/data/maskbench-dev");
@@ -84,16 +141,14 @@ async function main(): Promise<void> {
     try {
       const cg = new gm.GrammarCompiler(base.vocabulary, { precomputeSlices: false, cacheSize: 0 }, base.trie).compile(g);
       const a = cg.automaton, n = a.nfa;
-      const nfa = digest([
-        n.baseCount, n.count, n.classOf, n.epsStart, n.epsTo, n.edgeStart, n.edgeLo, n.edgeHi, n.edgeTo, n.callStart, n.callRule, n.callRet,
-        n.dist, n.flags, n.bodyEntry, n.bodyExit, n.bodyEnd, n.bodyRule, n.bodyDist, n.ctrBody, n.ctrMin, n.ctrMax, n.ctrEnd, n.linkCtr, n.linkCopy,
-        a.ruleNames, a.ruleMinBytes, a.ruleStart,
-      ]);
+      // Builds that build called rules on first need: build them all (rule order) first.
+      (a as unknown as { buildRules?: () => void }).buildRules?.();
+      const nfa = digest([n.classOf, ...canonicalNfa(a), a.ruleNames, a.ruleMinBytes, a.ruleStart]);
       if (!withDfa) return `nfa ${nfa} states ${n.baseCount}`;
       const states = a.materialize();
       const callRule: number[] = [];
       for (let q = 0; q < states; q++) for (let k = a.callStart[q]; k < a.callEnd[q]; k++) callRule.push(a.callRule[k], a.callRet[k]);
-      const dfa = digest([states, a.trans.subarray(0, states * a.nClasses), a.accepting.subarray(0, states), a.minBytes.subarray(0, states), a.ruleOf.subarray(0, states), a.hasBytes.subarray(0, states), a.hasCalls.subarray(0, states), a.cacheKey.subarray(0, states), callRule]);
+      const dfa = digest([states, n.count, a.trans.subarray(0, states * a.nClasses), a.accepting.subarray(0, states), a.minBytes.subarray(0, states), a.ruleOf.subarray(0, states), a.hasBytes.subarray(0, states), a.hasCalls.subarray(0, states), a.cacheKey.subarray(0, states), callRule]);
       return `nfa ${nfa} states ${n.baseCount} dfa ${dfa} ${states}`;
     } catch (e) {
       return `engine refused ${(e as { code?: string }).code ?? String(e)}`;

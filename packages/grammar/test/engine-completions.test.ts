@@ -14,18 +14,22 @@ import { randomGrammar, syntheticVocabulary } from "./engine-support.js";
 const grammarsDir = join(resolve(import.meta.dirname, "../../.."), "grammars");
 
 function check(cg: CompiledGrammar): void {
-  const a = cg.automaton as unknown as { nfa: CompiledGrammar["automaton"]["nfa"]; starts: number[]; ends: number[] };
+  const a = cg.automaton as unknown as { nfa: CompiledGrammar["automaton"]["nfa"]; starts: number[]; ends: number[]; ruleMinBytes: Float64Array; buildRules(): void };
+  // Called rules are built on first need: build them all, then check each rule's states (and its bodies').
+  a.buildRules();
   const nfa = a.nfa;
-  // Base states only: copies of counted repetitions are appended later, with their own dist.
-  const saved = nfa.count;
-  nfa.count = nfa.baseCount;
-  try {
-    const want = dijkstraCompletions(nfa, a.starts, a.ends);
-    const got = shortestCompletions(nfa, a.starts, a.ends);
+  for (let r = 0; r < a.starts.length; r++) {
+    const lo = nfa.ruleLo[r], hi = nfa.ruleHi[r];
+    let b0 = 0;
+    while (b0 < nfa.bodyEntry.length && !(nfa.bodyEntry[b0] >= lo && nfa.bodyEntry[b0] < hi)) b0++;
+    let b1 = b0;
+    while (b1 < nfa.bodyEntry.length && nfa.bodyEntry[b1] >= lo && nfa.bodyEntry[b1] < hi) b1++;
+    const want = dijkstraCompletions(nfa, lo, hi, a.ends[r], b0, b1, a.ruleMinBytes);
+    const got = shortestCompletions(nfa, lo, hi, a.ends[r], b0, b1, a.ruleMinBytes);
     expect(Array.from(got)).toEqual(Array.from(want));
-    expect(Array.from(nfa.dist.subarray(0, nfa.baseCount))).toEqual(Array.from(want));
-  } finally {
-    nfa.count = saved;
+    expect(Array.from(nfa.dist.subarray(lo, hi))).toEqual(Array.from(want));
+    // The rule's shortest string from the IR (rule-facts.ts) is its start's completion in the NFA.
+    expect(want[0]).toBe(a.ruleMinBytes[r]);
   }
 }
 

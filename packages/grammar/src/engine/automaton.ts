@@ -15,6 +15,7 @@ import type { ResolvedEngineOptions } from "./options.js";
 import { SubsetBuilder, type DfaSink } from "./dfa.js";
 import { followBytes } from "./follow.js";
 import type { Nfa } from "./nfa.js";
+import type { RuleBuilder } from "./nfa-build.js";
 
 function grow<T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, n: number, fill = 0): T {
   const b = new (a.constructor as new (n: number) => T)(n);
@@ -36,7 +37,11 @@ export class Automaton implements DfaSink {
   readonly classHi: Uint8Array;
   /** Fewest bytes of each rule's language (Infinity: the rule never finishes). */
   readonly ruleMinBytes: Float64Array;
-  /** Start state of each rule (-1 for a rule that never finishes). */
+  /**
+   * Start state of each rule: -1 for a rule that never finishes, -2 while the rule is not built
+   * (its NFA and start are built when a state that calls it is expanded: `expand`, `buildRules`).
+   * A state's calls are read once it is expanded, so their rules' starts are there to read.
+   */
   readonly ruleStart: Int32Array;
   /** States created so far. */
   stateCount = 0;
@@ -65,26 +70,45 @@ export class Automaton implements DfaSink {
   private readonly builder: SubsetBuilder;
   private best = new Int32Array(0);
   private follow: Uint32Array | null = null;
-  private called: Uint8Array | null = null;
   private noFollow: Uint32Array | null = null;
+  private readonly rules: RuleBuilder;
   private readonly starts: readonly number[];
   private readonly ends: readonly number[];
+  private readonly rootReferenced: boolean;
 
-  constructor(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleMin: Float64Array, ruleNames: readonly string[], options: ResolvedEngineOptions) {
+  /** The automaton of the rules `rules` builds; the root (rule 0) must be built. `rootReferenced`: some rule refers to the root. */
+  constructor(rules: RuleBuilder, rootReferenced: boolean, options: ResolvedEngineOptions) {
+    const nfa = rules.nfa, ruleMin = rules.ruleMin;
+    this.rules = rules;
     this.nfa = nfa;
-    this.starts = starts;
-    this.ends = ends;
-    this.ruleNames = ruleNames;
+    this.starts = rules.starts;
+    this.ends = rules.ends;
+    this.rootReferenced = rootReferenced;
+    this.ruleNames = rules.ruleNames;
     this.classOf = nfa.classOf;
     this.nClasses = nfa.nClasses;
     this.classLo = nfa.classLo;
     this.classHi = nfa.classHi;
     this.ruleMinBytes = ruleMin;
-    this.builder = new SubsetBuilder(nfa, ends, ruleMin, options.maxDfaStates);
+    this.builder = new SubsetBuilder(nfa, rules.ends, ruleMin, options.maxDfaStates);
     this.reserve(64);
-    const ruleStart = new Int32Array(starts.length).fill(-1);
-    for (let r = 0; r < starts.length; r++) if (ruleMin[r] < Infinity) ruleStart[r] = this.builder.start(this, starts[r], r);
+    const ruleStart = new Int32Array(ruleMin.length).fill(-2);
+    for (let r = 0; r < ruleMin.length; r++) if (ruleMin[r] === Infinity) ruleStart[r] = -1;
     this.ruleStart = ruleStart;
+    this.startRule(0);
+  }
+
+  /** Builds rule r's NFA (unless built) and its start state (no-op when there, or r never finishes). */
+  private startRule(r: number): void {
+    if (this.ruleStart[r] !== -2) return;
+    this.rules.build(r);
+    this.ruleStart[r] = this.builder.start(this, this.starts[r], r);
+  }
+
+  /** Builds every rule's NFA (rules that never finish too), then every start state (rule order); `materialize` and `warmUp` start here. */
+  buildRules(): void {
+    this.rules.buildAll();
+    for (let r = 0; r < this.ruleStart.length; r++) this.startRule(r);
   }
 
   /**
@@ -96,6 +120,8 @@ export class Automaton implements DfaSink {
     if (this.trans[q * this.nClasses] !== -2) return;
     try {
       this.builder.expand(this, q, this.ruleOf[q]);
+      // The rules q calls, built on first need (a limit passed there is thrown from here).
+      for (let k = this.callStart[q], e = this.callEnd[q]; k < e; k++) if (this.ruleStart[this.callRule[k]] === -2) this.startRule(this.callRule[k]);
     } catch (err) {
       this.trans.fill(-2, q * this.nClasses, (q + 1) * this.nClasses);
       throw err;
@@ -178,17 +204,16 @@ export class Automaton implements DfaSink {
    */
   followBytes(r: number): Uint32Array {
     if (this.follow !== null) return this.follow;
-    if (this.called === null) {
-      this.called = new Uint8Array(this.ruleStart.length);
-      const { callRule } = this.nfa;
-      for (let k = 0, e = this.nfa.callStart[this.nfa.baseCount]; k < e; k++) this.called[callRule[k]] = 1;
-    }
-    if (this.called[r] === 0) return (this.noFollow ??= new Uint32Array(this.ruleStart.length * 8));
+    // Every called rule but the root is referenced by a rule the builder builds, so it has a call edge.
+    if (r === 0 && !this.rootReferenced) return (this.noFollow ??= new Uint32Array(this.ruleStart.length * 8));
+    // The sets read every call of the rule: every rule's NFA is built for them (not their automata).
+    this.rules.buildAll();
     return (this.follow = followBytes(this.nfa, this.starts, this.ends, this.ruleMinBytes));
   }
 
-  /** Creates and expands every reachable state (bounded by `maxDfaStates`); returns the state count. */
+  /** Builds every rule, then creates and expands every reachable state (bounded by `maxDfaStates`); returns the state count. */
   materialize(): number {
+    this.buildRules();
     for (let q = 0; q < this.stateCount; q++) this.expand(q);
     return this.stateCount;
   }

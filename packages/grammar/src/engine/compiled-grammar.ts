@@ -14,9 +14,13 @@ import { entryBytes, TokenWalker, type TokenCacheEntry } from "./token-cache.js"
 export interface CompiledGrammarStats {
   /** Milliseconds `compile` took (0 when it came from the compiler's cache). */
   compileMs: number;
-  /** NFA states built from the grammar (one body per counted repetition; copies are made later, as reached). */
+  /**
+   * NFA states built at compile: the root's (one body per counted repetition; copies are made
+   * later, as reached), or every rule's when left recursion had to be checked; the other called
+   * rules are built when first needed (`memory().nfaStates` counts what is built so far).
+   */
   nfaStates: number;
-  /** Counted repetitions (built once, copies instantiated lazily). */
+  /** Counted repetitions built at compile (built once, copies instantiated lazily). */
   counters: number;
   byteClasses: number;
   /** Rules with their own automaton (recursive or big), root included. */

@@ -2,13 +2,15 @@
  * `GrammarCompiler`: one per vocabulary. Holds the token trie and compiles
  * grammars into `CompiledGrammar`s, cached by a canonical key of the grammar.
  */
-import { ArgumentError, TokenTrie, type Limits, type Vocabulary } from "@formwork/core";
+import { ArgumentError, CompileError, TokenTrie, type Limits, type Vocabulary } from "@formwork/core";
 import type { Grammar } from "../ir.js";
 import { Automaton } from "./automaton.js";
 import { CompiledGrammar } from "./compiled-grammar.js";
 import { grammarKey, sameGrammarKey, type GrammarKey } from "./grammar-key.js";
-import { analyzeNfa } from "./nfa-analysis.js";
-import { buildNfa } from "./nfa-build.js";
+import { checkLeftRecursion } from "./nfa-analysis.js";
+import { RuleBuilder, type BuildCaches } from "./nfa-build.js";
+import { Nfa } from "./nfa.js";
+import { ruleFacts } from "./rule-facts.js";
 import { engineOptionsFromLimits, regexLimitsOf, resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./options.js";
 import { checkGrammarLimits } from "../limits.js";
 import { calledRules, checkedRuleGraph, ruleGraph } from "./rule-graph.js";
@@ -55,7 +57,9 @@ export class GrammarCompiler {
    * Compiles `grammar` (or returns the cached result). Throws `CompileError`
    * (`missing-root`, `undefined-rule`, `empty-language`, `left-recursion`),
    * `LimitError` (`max-depth`, `max-rules`, `max-nfa-states`, `max-dfa-states`), or what
-   * `@formwork/regex`'s `compileRegex` throws for a `regex` node's pattern.
+   * `@formwork/regex`'s `compileRegex` throws for a `regex` node's pattern. Called rules other
+   * than the root are built when first needed, so `max-nfa-states` can also come from what
+   * builds one later (a mask, `acceptToken`, `materialize`).
    */
   compile(grammar: Grammar): CompiledGrammar {
     // Bounds the key's recursion; `compileGrammar` does not check again.
@@ -139,13 +143,29 @@ function compileChecked(input: Grammar, trie: TokenTrie, options: ResolvedEngine
     const listed = new Set(names);
     for (const n of called) if (!listed.has(n)) names.push(n);
   }
-  const { nfa, starts, ends } = buildNfa(grammar, names, options, native);
+  // Rule lengths, byte classes and the left-recursion pre-check from the IR: the called rules' NFAs
+  // are built when first needed (the automaton: when a state that calls one is expanded).
+  const caches: BuildCaches = { literalBytes: new Map(), classTemplates: new Map() };
+  const facts = ruleFacts(grammar, graph, names, options, caches);
+  const nfa = new Nfa(options.maxNfaStates);
+  nfa.setClasses(facts.classOf, facts.classLo, facts.classHi);
   // Copies of counted repetitions further apart than the longest token read alike (token-cache sharing).
   nfa.clampDepth = trie.maxDepth + 1;
-  const ruleMin = analyzeNfa(nfa, starts, ends, names);
+  const rules = new RuleBuilder(grammar, names, options, native, nfa, facts.ruleMin, caches);
+  rules.build(0);
+  if (facts.ruleMin[0] === Infinity) {
+    throw new CompileError("empty-language", `the start rule "${names[0]}" matches no string at all (every path runs into a rule that never finishes)`, {
+      hint: "Give every recursive rule an alternative that ends without recursing.",
+    });
+  }
+  if (facts.maybeLeftRecursive) {
+    // The exact check reads every rule's NFA: build them all now (and so report a limit now too).
+    rules.buildAll();
+    checkLeftRecursion(nfa, rules.starts, facts.ruleMin, names);
+  }
   const counters = nfa.ctrBody.length;
-  // The rule automata are built lazily, from the rule starts, as matchers and token walks reach states.
-  const automaton = new Automaton(nfa, starts, ends, ruleMin, names, options);
+  // The rule automata are built lazily, from the root's start, as matchers and token walks reach states.
+  const automaton = new Automaton(rules, facts.rootReferenced, options);
   return new CompiledGrammar(automaton, trie, options, {
     compileMs: performance.now() - t0,
     nfaStates: nfa.baseCount,

@@ -5,8 +5,8 @@
  * have thousands of trie nodes below them, and only the few whose next byte
  * can follow an identifier need a run-time look at the stack).
  *
- * Computed on the NFA (built states and bodies of counted repetitions) the
- * first time a cache entry needs it. For every state: FIRST, the bytes it
+ * Computed on the NFA (the states built from the grammar: every rule is
+ * built for it, `Automaton.followBytes`) the first time a cache entry needs it. For every state: FIRST, the bytes it
  * can read next without leaving its rule (through epsilon edges, into
  * counters and on past a body's exit to the next copy and the counter's end,
  * into called rules and past nullable ones), and whether it can reach its
@@ -24,15 +24,13 @@ import { NFA_BYTES, type Nfa } from "./nfa.js";
 
 /** `out[r * 8 .. r * 8 + 8)`: the 256-bit set of bytes that can follow the end of rule r. */
 export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleMin: Float64Array): Uint32Array {
-  const n = nfa.baseCount, nRules = starts.length;
+  const n = nfa.count, nRules = starts.length;
   const { dist, epsStart, epsTo, edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet, classLo, classHi } = nfa;
   const { bodyEntry, bodyExit, ctrBody, ctrEnd, linkCtr } = nfa;
   const live = (s: number): boolean => dist[s] < Infinity;
   const callLive = (k: number): boolean => ruleMin[callRule[k]] < Infinity && live(callRet[k]);
-  // The rule of every built state: rules were built in order, then the bodies.
-  const ruleOf = new Int32Array(n);
-  for (let r = 0; r < nRules; r++) ruleOf.fill(r, starts[r], r + 1 < nRules ? starts[r + 1] : n);
-  for (let b = 0; b < bodyEntry.length; b++) ruleOf.fill(nfa.bodyRule[b], bodyEntry[b], nfa.bodyEnd[b]);
+  // The rule of every state built from the grammar (every rule is built); -1 for copies.
+  const ruleOf = nfa.builtRuleOf();
   // A link into a counter stands for its body's entry. The subset construction patches the links
   // it follows to the entry of the copy it instantiated: map those back, so the sets do not depend
   // on how far the automaton was built.
@@ -41,7 +39,7 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
   // A body's exit goes on to the next copy and to what follows its counters: exit → counters.
   const exitCtrs = new Map<number, number[]>();
   for (let c = 0; c < ctrBody.length; c++) {
-    if (ctrEnd[c] >= n) continue;
+    if (ruleOf[ctrEnd[c]] < 0) continue;
     const x = bodyExit[ctrBody[c]], list = exitCtrs.get(x);
     if (list === undefined) exitCtrs.set(x, [c]);
     else list.push(c);
@@ -60,6 +58,7 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
   };
   const calls: number[] = [];
   for (let s = 0; s < n; s++) {
+    if (ruleOf[s] < 0) continue;
     for (let k = callStart[s]; k < callStart[s + 1]; k++) {
       if (!callLive(k)) continue;
       calls.push(k, s);
@@ -77,7 +76,7 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
     for (let k = epsStart[x]; k < epsStart[x + 1]; k++) {
       const t = epsTo[k];
       if (t < 0) dep(bodyEntry[ctrBody[linkCtr[-t - 1]]]);
-      else if (t < n) dep(t);
+      else if (ruleOf[t] >= 0) dep(t);
       else {
         const c = copyCtr.get(t);
         if (c !== undefined) dep(bodyEntry[ctrBody[c]]);
@@ -107,7 +106,7 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
       setBits(first, i * 8, classLo[edgeLo[k]], classHi[edgeHi[k]]);
     }
   }
-  for (const e of ends) if (e >= 0 && e < n && id[e] >= 0) reach[id[e]] = 1;
+  for (const e of ends) if (e >= 0 && id[e] >= 0) reach[id[e]] = 1;
   propagate(count, incY, incX, first, reach);
   // FOLLOW per rule: what the return states of its calls read, and, through the calls whose return
   // state reaches its rule's end, the caller's FOLLOW: a worklist over the rules.

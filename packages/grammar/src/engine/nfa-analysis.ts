@@ -1,18 +1,22 @@
 /**
- * Analysis of the grammar's NFA at compile time: the shortest completion of
- * every state (what trims dead states and gives every DFA state its
- * `minBytes`), the per-state flags the subset construction reads, the
- * empty-language check and the left-recursion check.
+ * Analysis of a rule's NFA when it is built (`analyzeRule`: at compile for the
+ * root, on first need for the other called rules): the shortest completion
+ * of every state (what trims dead states and gives every DFA state its
+ * `minBytes`) and the per-state flags the subset construction reads; and the
+ * left-recursion check over every rule's NFA (`checkLeftRecursion`, run at
+ * compile when the IR cannot rule it out: `rule-facts.ts`). The empty-language
+ * check reads the root's shortest string, from the IR.
  *
- * Shortest completions: `dist[s]` = min(0 at a rule end or a body exit,
+ * Shortest completions: `dist[s]` = min(0 at the rule's end or a body exit,
  * dist[t] over epsilon edges, 1 + dist[t] over byte edges, ruleMin[r] +
- * dist[ret] over calls, copies × bodyDist + dist[end] over links into a
- * counter), by relaxation sweeps over the states in descending order (the
- * builder numbers states in reading order, so a sweep settles all but what
- * lies behind a loop's back edge or a call of an earlier rule: 3-4 sweeps on
- * MaskBench-dev grammars), or past `MAX_SWEEPS` by Knuth's generalisation of
- * Dijkstra (a call or link edge is evaluated once both states it depends on
- * are final), which needs the reversed graph (four CSR lists) but no sweeps.
+ * dist[ret] over calls (ruleMin from the IR, so no other rule is read),
+ * copies × bodyDist + dist[end] over links into a counter), by relaxation
+ * sweeps over the rule's states in descending order (the builder numbers
+ * states in reading order, so a sweep settles all but what lies behind a
+ * loop's back edge: 2-4 sweeps on MaskBench-dev grammars), or past
+ * `MAX_SWEEPS` by Knuth's generalisation of Dijkstra (a link edge is
+ * evaluated once both states it depends on are final), which needs the
+ * reversed graph but no sweeps.
  */
 import { CompileError } from "@formwork/core";
 import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
@@ -78,26 +82,18 @@ function group(n: number, keys: ArrayLike<number>, vals: ArrayLike<number>, m: n
 }
 
 /**
- * Computes `nfa.dist`, `nfa.flags` and `nfa.bodyDist` of the base states;
- * returns the shortest string of each rule. Throws `empty-language` when the
- * root (rule 0) matches nothing and `left-recursion` when a rule can call
- * itself again before reading a byte.
+ * Computes `nfa.dist` and `nfa.flags` of the states `lo..hi` just built for
+ * one rule (ending at `end`), and `nfa.bodyDist` of its bodies (`bodies..`):
+ * every edge of those states stays among them, and a call counts its rule's
+ * shortest string (`ruleMin`, from the IR), so no other rule's states are read.
  */
-export function analyzeNfa(nfa: Nfa, starts: readonly number[], ends: readonly number[], ruleNames: readonly string[]): Float64Array {
-  const n = nfa.count;
-  const dist = shortestCompletions(nfa, starts, ends);
-  nfa.dist = dist;
-  for (let b = 0; b < nfa.bodyEntry.length; b++) nfa.bodyDist[b] = dist[nfa.bodyEntry[b]];
-  const ruleMin = new Float64Array(starts.length);
-  for (let r = 0; r < starts.length; r++) ruleMin[r] = dist[starts[r]];
-  if (ruleMin[0] === Infinity) {
-    throw new CompileError("empty-language", `the start rule "${ruleNames[0]}" matches no string at all (every path runs into a rule that never finishes)`, {
-      hint: "Give every recursive rule an alternative that ends without recursing.",
-    });
-  }
-  const flags = new Uint8Array(n);
-  const { edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet } = nfa;
-  for (let s = 0; s < n; s++) {
+export function analyzeRule(nfa: Nfa, lo: number, hi: number, end: number, bodies: number, ruleMin: Float64Array): void {
+  const d = shortestCompletions(nfa, lo, hi, end, bodies, nfa.bodyEntry.length, ruleMin);
+  const dist = nfa.dist;
+  dist.set(d, lo);
+  for (let b = bodies; b < nfa.bodyEntry.length; b++) nfa.bodyDist[b] = dist[nfa.bodyEntry[b]];
+  const { flags, edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet } = nfa;
+  for (let s = lo; s < hi; s++) {
     let f = NFA_DISJOINT;
     for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
       if (dist[edgeTo[k]] < Infinity) f |= NFA_BYTES | NFA_IMPORTANT;
@@ -106,119 +102,132 @@ export function analyzeNfa(nfa: Nfa, starts: readonly number[], ends: readonly n
     for (let k = callStart[s]; k < callStart[s + 1]; k++) if (ruleMin[callRule[k]] < Infinity && dist[callRet[k]] < Infinity) f |= NFA_CALLS | NFA_IMPORTANT;
     flags[s] = f;
   }
-  for (const e of ends) flags[e] |= NFA_IMPORTANT;
-  nfa.flags = flags;
-  checkLeftRecursion(nfa, starts, ruleMin, ruleNames);
-  return ruleMin;
+  flags[end] |= NFA_IMPORTANT;
 }
 
 /** Sweeps `sweepCompletions` tries before it leaves the rest to the exact search (`dijkstraCompletions`). */
 const MAX_SWEEPS = 8;
 
 /**
- * Shortest completions: relaxation sweeps over the states in descending order
- * (the builder numbers a construct's states in reading order, so most edges
- * go up and one sweep settles them; a loop's back edge or a call of a rule
- * built earlier needs one more), until a sweep reads no value that changes
- * after it was read (then no edge improves any value). Each value is
- * always the cost of a real completion and, once no edge improves any, every
- * value is the least (the inequalities along a shortest completion bound it),
- * so the result is exact. A grammar that needs more than `MAX_SWEEPS` sweeps
- * goes to the Dijkstra search, which needs the reversed graph but no sweeps.
+ * Shortest completions of the states `lo..hi` of one rule (its end `end`, its
+ * bodies `bodies..bodiesEnd`; entry i is state lo + i): relaxation sweeps over the
+ * states in descending order (the builder numbers a construct's states in
+ * reading order, so most edges go up and one sweep settles them; a loop's back
+ * edge needs one more), until a sweep reads no value that changes after it
+ * was read (then no edge improves any value). Each value is always the cost
+ * of a real completion and, once no edge improves any, every value is the
+ * least (the inequalities along a shortest completion bound it), so the
+ * result is exact. A rule that needs more than `MAX_SWEEPS` sweeps goes to
+ * the Dijkstra search, which needs the reversed graph but no sweeps.
  */
-export function shortestCompletions(nfa: Nfa, starts: readonly number[], ends: readonly number[]): Float64Array<ArrayBuffer> {
-  const n = nfa.count;
+export function shortestCompletions(nfa: Nfa, lo: number, hi: number, end: number, bodies: number, bodiesEnd: number, ruleMin: Float64Array): Float64Array<ArrayBuffer> {
+  const n = hi - lo;
   const { epsStart, epsTo, edgeStart, edgeTo, callStart, callRule, callRet, linkCtr, ctrBody, ctrEnd, ctrMin, bodyEntry } = nfa;
   const dist = new Float64Array(n).fill(Infinity);
-  for (const e of ends) dist[e] = 0;
-  for (const x of nfa.bodyExit) dist[x] = 0;
+  dist[end - lo] = 0;
+  for (let b = bodies; b < bodiesEnd; b++) dist[nfa.bodyExit[b] - lo] = 0;
   // back[t]: some state above t reads t. A sweep reads states above the one it is at after their update
   // in the same sweep, states below it before theirs: when no state read that way changes, every value
   // read was final and the sweep ends the search (no sweep that only confirms it).
   const back = new Uint8Array(n);
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let again = false;
-    for (let s = n - 1; s >= 0; s--) {
-      let d = dist[s];
+    for (let i = n - 1; i >= 0; i--) {
+      let d = dist[i];
       if (d === 0) continue;
+      const s = i + lo;
       for (let k = epsStart[s], e = epsStart[s + 1]; k < e; k++) {
         const t = epsTo[k];
         let v: number;
         if (t >= 0) {
-          if (t < s) back[t] = 1;
-          v = dist[t];
+          const j = t - lo;
+          if (j < i) back[j] = 1;
+          v = dist[j];
         } else {
           const ctr = linkCtr[-t - 1];
-          const a = bodyEntry[ctrBody[ctr]], b = ctrEnd[ctr];
-          if (a < s) back[a] = 1;
-          if (b < s) back[b] = 1;
+          const a = bodyEntry[ctrBody[ctr]] - lo, b = ctrEnd[ctr] - lo;
+          if (a < i) back[a] = 1;
+          if (b < i) back[b] = 1;
           v = Math.max(1, ctrMin[ctr]) * dist[a] + dist[b];
         }
         if (v < d) d = v;
       }
       for (let k = edgeStart[s], e = edgeStart[s + 1]; k < e; k++) {
-        const t = edgeTo[k];
-        if (t < s) back[t] = 1;
-        const v = dist[t] + 1;
+        const j = edgeTo[k] - lo;
+        if (j < i) back[j] = 1;
+        const v = dist[j] + 1;
         if (v < d) d = v;
       }
       for (let k = callStart[s], e = callStart[s + 1]; k < e; k++) {
-        const a = starts[callRule[k]], b = callRet[k];
-        if (a < s) back[a] = 1;
-        if (b < s) back[b] = 1;
-        const v = dist[a] + dist[b];
+        const b = callRet[k] - lo;
+        if (b < i) back[b] = 1;
+        const v = ruleMin[callRule[k]] + dist[b];
         if (v < d) d = v;
       }
-      if (d < dist[s]) {
-        dist[s] = d;
-        if (back[s] === 1) again = true;
+      if (d < dist[i]) {
+        dist[i] = d;
+        if (back[i] === 1) again = true;
       }
     }
     if (!again) return dist;
   }
-  return dijkstraCompletions(nfa, starts, ends);
+  return dijkstraCompletions(nfa, lo, hi, end, bodies, bodiesEnd, ruleMin);
 }
 
-export function dijkstraCompletions(nfa: Nfa, starts: readonly number[], ends: readonly number[]): Float64Array<ArrayBuffer> {
-  const n = nfa.count;
+/** `shortestCompletions` by Knuth's generalisation of Dijkstra's search (same arguments and result). */
+export function dijkstraCompletions(nfa: Nfa, lo: number, hi: number, end: number, bodies: number, bodiesEnd: number, ruleMin: Float64Array): Float64Array<ArrayBuffer> {
+  const n = hi - lo;
   const { epsStart, epsTo, edgeStart, edgeTo, callStart, callRule, callRet } = nfa;
   const dist = new Float64Array(n).fill(Infinity);
-  // Reverse epsilon and byte edges.
-  const nEps = epsStart[n], nEdges = edgeStart[n], nCalls = callStart[n];
+  // Reverse epsilon and byte edges (local numbers: state lo + i is i).
+  const nEps = epsStart[hi] - epsStart[lo], nEdges = edgeStart[hi] - edgeStart[lo], nCalls = callStart[hi] - callStart[lo];
   const eFrom = new Int32Array(nEps), eTo = new Int32Array(nEps);
-  // Binary edges: dist[from] <= k * dist[a] + dist[b] (calls: k = 1, a = the callee's start, b = the
-  // return state; links: a = the body's entry, b = the counter's end, k = max(1, copies required)).
-  const bFrom = new Int32Array(nEps + nCalls), bA = new Int32Array(nEps + nCalls), bB = new Int32Array(nEps + nCalls), bK = new Float64Array(nEps + nCalls);
+  // Binary edges: dist[from] <= k * dist[a] + dist[b] + c (calls: no a, c = the callee's shortest string,
+  // b = the return state; links: a = the body's entry, b = the counter's end, k = max(1, copies required)).
+  const m = nEps + nCalls;
+  const bFrom = new Int32Array(m), bA = new Int32Array(m), bB = new Int32Array(m), bK = new Float64Array(m), bC = new Float64Array(m);
   let ne = 0, nb = 0;
-  for (let s = 0; s < n; s++) {
+  for (let i = 0; i < n; i++) {
+    const s = i + lo;
     for (let k = epsStart[s]; k < epsStart[s + 1]; k++) {
       const t = epsTo[k];
       if (t >= 0) {
-        eFrom[ne] = s;
-        eTo[ne++] = t;
+        eFrom[ne] = i;
+        eTo[ne++] = t - lo;
       } else {
         const ctr = nfa.linkCtr[-t - 1];
-        bFrom[nb] = s;
-        bA[nb] = nfa.bodyEntry[nfa.ctrBody[ctr]];
-        bB[nb] = nfa.ctrEnd[ctr];
+        bFrom[nb] = i;
+        bA[nb] = nfa.bodyEntry[nfa.ctrBody[ctr]] - lo;
+        bB[nb] = nfa.ctrEnd[ctr] - lo;
         bK[nb++] = Math.max(1, nfa.ctrMin[ctr]);
       }
     }
     for (let k = callStart[s]; k < callStart[s + 1]; k++) {
-      bFrom[nb] = s;
-      bA[nb] = starts[callRule[k]];
-      bB[nb] = callRet[k];
-      bK[nb++] = 1;
+      if (ruleMin[callRule[k]] === Infinity) continue;
+      bFrom[nb] = i;
+      bA[nb] = -1;
+      bB[nb] = callRet[k] - lo;
+      bC[nb++] = ruleMin[callRule[k]];
     }
   }
   const rev0 = group(n, eTo, eFrom, ne);
-  const edgeFrom = new Int32Array(nEdges);
-  for (let s = 0; s < n; s++) for (let k = edgeStart[s]; k < edgeStart[s + 1]; k++) edgeFrom[k] = s;
-  const rev1 = group(n, edgeTo, edgeFrom, nEdges);
+  const k0 = edgeStart[lo];
+  const edgeFrom = new Int32Array(nEdges), edgeLocal = new Int32Array(nEdges);
+  for (let i = 0; i < n; i++) for (let k = edgeStart[i + lo]; k < edgeStart[i + lo + 1]; k++) edgeFrom[k - k0] = i;
+  for (let k = 0; k < nEdges; k++) edgeLocal[k] = edgeTo[k + k0] - lo;
+  const rev1 = group(n, edgeLocal, edgeFrom, nEdges);
   // A loop, not Int32Array.from({ length }, map): that calls the map per element through the generic array-like path (~0.2 ms per 1,000).
   const ids = new Int32Array(nb);
-  for (let i = 0; i < nb; i++) ids[i] = i;
-  const byA = group(n, bA, ids, nb);
+  let nA = 0;
+  const aKeys = new Int32Array(nb), aIds = new Int32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    ids[i] = i;
+    if (bA[i] >= 0) {
+      aKeys[nA] = bA[i];
+      aIds[nA++] = i;
+    }
+  }
+  const byA = group(n, aKeys, aIds, nA);
   const byB = group(n, bB, ids, nb);
   // Cost-0 and cost-1 relaxations come in cost order: two FIFOs; binary edges go to a heap.
   const zq = new Int32Array(ne + n), zc = new Float64Array(ne + n);
@@ -232,12 +241,12 @@ export function dijkstraCompletions(nfa: Nfa, starts: readonly number[], ends: r
     zq[zt] = s;
     zc[zt++] = 0;
   };
-  for (const e of ends) source(e);
-  for (const x of nfa.bodyExit) source(x);
+  source(end - lo);
+  for (let b = bodies; b < bodiesEnd; b++) source(nfa.bodyExit[b] - lo);
   const relaxBinary = (i: number): void => {
     const a = bA[i], b = bB[i], from = bFrom[i];
-    if (done[a] === 0 || done[b] === 0 || done[from] === 1) return;
-    const v = bK[i] * dist[a] + dist[b];
+    if ((a >= 0 && done[a] === 0) || done[b] === 0 || done[from] === 1) return;
+    const v = (a >= 0 ? bK[i] * dist[a] : 0) + dist[b] + bC[i];
     if (v < dist[from]) {
       dist[from] = v;
       heap.push(v, from);
@@ -283,8 +292,8 @@ export function dijkstraCompletions(nfa: Nfa, starts: readonly number[], ends: r
   return dist;
 }
 
-/** Throws `left-recursion` when a rule can call itself again before reading a byte. */
-function checkLeftRecursion(nfa: Nfa, starts: readonly number[], ruleMin: Float64Array, ruleNames: readonly string[]): void {
+/** Throws `left-recursion` when a rule can call itself again before reading a byte (every rule built). */
+export function checkLeftRecursion(nfa: Nfa, starts: readonly number[], ruleMin: Float64Array, ruleNames: readonly string[]): void {
   const nRules = starts.length;
   const { dist, epsStart, epsTo, callStart, callRule, callRet } = nfa;
   const leftCalls: Set<number>[] = [];

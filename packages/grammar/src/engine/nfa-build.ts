@@ -11,8 +11,9 @@
 import { compileRegex, type ByteDfa } from "@formwork/regex";
 import { utf8SequencesOfRanges } from "@formwork/regex/internal";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
-import { grownI32, insertByLo } from "./int-lists.js";
-import { Nfa } from "./nfa.js";
+import { analyzeRule } from "./nfa-analysis.js";
+import { grownI32 } from "./int-lists.js";
+import type { Nfa } from "./nfa.js";
 import { regexLimitsOf, type ResolvedEngineOptions } from "./options.js";
 import type { NativeGroup } from "./right-linear.js";
 import { isCounted } from "./tuning.js";
@@ -28,10 +29,12 @@ type Sequences = ReturnType<typeof utf8SequencesOfRanges>;
  * suffixes (every `[80-BF]` tail is one chain), which keeps the NFA and the
  * subset construction small for multi-byte characters.
  */
-interface ClassTemplate {
+export interface ClassTemplate {
   inner: number;
   /** Flat `from, lo, hi, to` quadruples over slots. */
   edges: number[];
+  /** Fewest bytes from the start to the end (Infinity: no sequence); filled by `rule-facts.ts`. */
+  minBytes?: number;
 }
 
 function classTemplate(seqs: Sequences): ClassTemplate {
@@ -88,7 +91,7 @@ function templateOf(ranges: readonly number[]): ClassTemplate {
 const regexCache = new Map<string, ByteDfa>();
 
 /** The byte DFA of a `regex` node (whole match) under the engine's regex limits; throws what `compileRegex` throws for a refused pattern. */
-function regexDfa(pattern: string, flags: string, options: ResolvedEngineOptions): ByteDfa {
+export function regexDfa(pattern: string, flags: string, options: ResolvedEngineOptions): ByteDfa {
   const key = `${options.maxRegexDfaStates}/${options.maxRegexNfaStates}/${options.maxRepetition}/${flags}/${pattern}`;
   let dfa = regexCache.get(key);
   if (dfa === undefined) {
@@ -99,19 +102,101 @@ function regexDfa(pattern: string, flags: string, options: ResolvedEngineOptions
   return dfa;
 }
 
+/** The template of a `class` or `any` node, kept per node in `cache` (shared by a grammar's rule builds and its facts). */
+export function classTemplateOf(node: Node & { type: "class" | "any" }, cache: Map<Node, ClassTemplate>): ClassTemplate {
+  let tpl = cache.get(node);
+  if (tpl === undefined) {
+    tpl = templateOf(node.type === "any" ? ANY_RANGES : effectiveRanges(node));
+    cache.set(node, tpl);
+  }
+  return tpl;
+}
+
+/** What the builds of one grammar share: encoded literals and class templates by node. */
+export interface BuildCaches {
+  literalBytes: Map<string, Uint8Array>;
+  classTemplates: Map<Node, ClassTemplate>;
+}
+
+/** The UTF-8 bytes of a literal, kept in `caches`. */
+export function literalBytesOf(value: string, caches: BuildCaches): Uint8Array {
+  let bytes = caches.literalBytes.get(value);
+  if (bytes === undefined) caches.literalBytes.set(value, (bytes = encoder.encode(value)));
+  return bytes;
+}
+
 /** Build-time edge buffers, reused by the next build (builds never nest). */
 const buffers = { eps: new Int32Array(4096), bytes: new Int32Array(8192), calls: new Int32Array(384) };
 
 /**
- * Builds the NFA of every called rule; `starts[i]`/`ends[i]` belong to
- * `ruleNames[i]`. States are numbered rules first (in order), then the
- * bodies of counted repetitions, each body's states contiguous.
+ * Builds the NFA of a grammar's called rules one rule at a time, into `nfa`
+ * (whose byte classes are already set: `rule-facts.ts`): `build(r)` appends
+ * rule `ruleNames[r]`'s states, then the bodies of its counted repetitions
+ * (each body's states contiguous), analyses them (`analyzeRule`) and records
+ * `starts[r]`, `ends[r]` and the range in `nfa.ruleLo`/`ruleHi`. The compiler
+ * builds the root; the automaton builds a called rule the first time a state
+ * that calls it is expanded. A build that fails (`max-nfa-states`) leaves the
+ * NFA as it was, so the next attempt fails the same way.
  */
-export function buildNfa(g: Grammar, ruleNames: readonly string[], options: ResolvedEngineOptions, native: ReadonlyMap<string, NativeGroup> = new Map()): { nfa: Nfa; starts: number[]; ends: number[] } {
-  const nfa = new Nfa(options.maxNfaStates);
+export class RuleBuilder {
+  readonly nfa: Nfa;
+  readonly ruleNames: readonly string[];
+  /** Start and end state of each rule (-1 while not built). */
+  readonly starts: number[];
+  readonly ends: number[];
+  /** Shortest string of each rule (from the IR: `rule-facts.ts`). */
+  readonly ruleMin: Float64Array;
+  private left: number;
+  private readonly buildOne: (r: number) => void;
+
+  constructor(g: Grammar, ruleNames: readonly string[], options: ResolvedEngineOptions, native: ReadonlyMap<string, NativeGroup>, nfa: Nfa, ruleMin: Float64Array, caches: BuildCaches) {
+    this.nfa = nfa;
+    this.ruleNames = ruleNames;
+    this.ruleMin = ruleMin;
+    this.starts = new Array<number>(ruleNames.length).fill(-1);
+    this.ends = new Array<number>(ruleNames.length).fill(-1);
+    nfa.ruleLo = new Array<number>(ruleNames.length).fill(-1);
+    nfa.ruleHi = new Array<number>(ruleNames.length).fill(-1);
+    this.left = ruleNames.length;
+    this.buildOne = ruleBuild(g, ruleNames, options, native, nfa, ruleMin, caches, this.starts, this.ends);
+  }
+
+  /** Whether rule r is built. */
+  isBuilt(r: number): boolean {
+    return this.starts[r] >= 0;
+  }
+
+  /** Builds rule r (no-op when built). */
+  build(r: number): void {
+    if (this.starts[r] >= 0) return;
+    this.buildOne(r);
+    this.left--;
+  }
+
+  /** Builds every rule not built yet, in rule order. */
+  buildAll(): void {
+    if (this.left === 0) return;
+    for (let r = 0; r < this.ruleNames.length; r++) this.build(r);
+  }
+
+  /** Whether every rule is built. */
+  get complete(): boolean {
+    return this.left === 0;
+  }
+}
+
+function ruleBuild(
+  g: Grammar,
+  ruleNames: readonly string[],
+  options: ResolvedEngineOptions,
+  native: ReadonlyMap<string, NativeGroup>,
+  nfa: Nfa,
+  ruleMin: Float64Array,
+  caches: BuildCaches,
+  starts: number[],
+  ends: number[],
+): (r: number) => void {
   const ruleIndex = new Map(ruleNames.map((n, i) => [n, i] as const));
-  const starts: number[] = [];
-  const ends: number[] = [];
   let eb = buffers.eps, bb = buffers.bytes, cb = buffers.calls;
   let ne = 0, nb = 0, ncall = 0;
   const newState = (): number => {
@@ -136,9 +221,7 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
     cb[ncall++] = rule;
     cb[ncall++] = ret;
   };
-  // The same IR node is often built many times (inlined rules): encode once.
-  const literalBytes = new Map<string, Uint8Array>();
-  const classTemplates = new Map<Node, ClassTemplate>();
+  const classTemplates = caches.classTemplates;
   // Bodies of counted repetitions, built after the rules (each body's states stay contiguous).
   const pending: { body: number; item: Node; rule: number }[] = [];
   let rule = 0;
@@ -167,8 +250,7 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
 
   // A literal: a chain of fresh states, one per byte (reserved and written at once).
   const buildLiteral = (value: string, from: number): number => {
-    let bytes = literalBytes.get(value);
-    if (bytes === undefined) literalBytes.set(value, (bytes = encoder.encode(value)));
+    const bytes = literalBytesOf(value, caches);
     const m = bytes.length;
     nfa.reserve(m);
     if (nb + 4 * m > bb.length) bb = grownI32(bb, nb + 4 * m);
@@ -200,14 +282,8 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
       case "literal":
         return buildLiteral(node.value, from);
       case "class":
-      case "any": {
-        let tpl = classTemplates.get(node);
-        if (tpl === undefined) {
-          tpl = templateOf(node.type === "any" ? ANY_RANGES : effectiveRanges(node));
-          classTemplates.set(node, tpl);
-        }
-        return instantiate(tpl, from);
-      }
+      case "any":
+        return instantiate(classTemplateOf(node, classTemplates), from);
       case "ref": {
         const r = ruleIndex.get(node.name);
         if (r !== undefined) {
@@ -333,86 +409,44 @@ export function buildNfa(g: Grammar, ruleNames: readonly string[], options: Reso
     return end;
   };
 
-  for (const name of ruleNames) {
-    const s = newState();
-    starts.push(s);
-    ends.push(build(g.rules.get(name)!, s));
-    rule++;
-  }
-  for (let i = 0; i < pending.length; i++) {
-    const p = pending[i];
-    rule = p.rule;
-    const entry = newState();
-    nfa.bodyEntry[p.body] = entry;
-    nfa.bodyExit[p.body] = build(p.item, entry);
-    nfa.bodyEnd[p.body] = nfa.count;
-  }
-  finish(nfa, eb, ne, bb, nb, cb, ncall);
-  // Keep grown buffers for the next build, unless a huge grammar made them huge.
-  if (eb.length <= 1 << 22) buffers.eps = eb;
-  if (bb.length <= 1 << 23) buffers.bytes = bb;
-  if (cb.length <= 1 << 20) buffers.calls = cb;
-  return { nfa, starts, ends };
-}
-
-/** Byte classes from every edge boundary, and the edges sorted into CSR lists (byte edges as sorted class ranges). */
-function finish(nfa: Nfa, eb: Int32Array, ne: number, bb: Int32Array, nb: number, cb: Int32Array, ncall: number): void {
-  const n = nfa.count;
-  const cut = new Uint8Array(257);
-  cut[0] = 1;
-  for (let i = 0; i < nb; i += 4) {
-    cut[bb[i + 1]] = 1;
-    cut[bb[i + 2] + 1] = 1;
-  }
-  const classOf = new Uint8Array(256);
-  const lo: number[] = [];
-  const hi: number[] = [];
-  let c = -1;
-  for (let b = 0; b < 256; b++) {
-    if (cut[b]) {
-      c++;
-      lo.push(b);
-      hi.push(b);
+  return (r: number): void => {
+    const from = nfa.count, bodies = nfa.bodyEntry.length, counters = nfa.ctrBody.length, links = nfa.linkCtr.length;
+    eb = buffers.eps;
+    bb = buffers.bytes;
+    cb = buffers.calls;
+    ne = nb = ncall = 0;
+    rule = r;
+    let start: number, end: number;
+    try {
+      start = newState();
+      end = build(g.rules.get(ruleNames[r])!, start);
+      for (let i = 0; i < pending.length; i++) {
+        const p = pending[i];
+        const entry = newState();
+        nfa.bodyEntry[p.body] = entry;
+        nfa.bodyExit[p.body] = build(p.item, entry);
+        nfa.bodyEnd[p.body] = nfa.count;
+      }
+    } catch (err) {
+      // Back to the NFA as it was (the edges were only buffered).
+      nfa.count = from;
+      for (const a of [nfa.bodyEntry, nfa.bodyExit, nfa.bodyEnd, nfa.bodyRule, nfa.bodyDist]) a.length = bodies;
+      for (const a of [nfa.ctrBody, nfa.ctrMin, nfa.ctrMax, nfa.ctrEnd, nfa.ctrCopies]) a.length = counters;
+      nfa.linkCtr.length = links;
+      nfa.linkCopy.length = links;
+      throw err;
+    } finally {
+      pending.length = 0;
+      // Keep grown buffers for the next build, unless a huge grammar made them huge.
+      if (eb.length <= 1 << 22) buffers.eps = eb;
+      if (bb.length <= 1 << 23) buffers.bytes = bb;
+      if (cb.length <= 1 << 20) buffers.calls = cb;
     }
-    classOf[b] = c;
-    hi[c] = b;
-  }
-  nfa.classOf = classOf;
-  nfa.nClasses = c + 1;
-  nfa.classLo = Uint8Array.from(lo);
-  nfa.classHi = Uint8Array.from(hi);
-  const csr = (buf: Int32Array, len: number, stride: number): Int32Array<ArrayBuffer> => {
-    const start = new Int32Array(n + 1);
-    for (let i = 0; i < len; i += stride) start[buf[i] + 1]++;
-    for (let s = 0; s < n; s++) start[s + 1] += start[s];
-    return start;
+    nfa.appendBuilt(from, eb, ne, bb, nb, cb, ncall);
+    nfa.ruleLo[r] = from;
+    nfa.ruleHi[r] = nfa.count;
+    starts[r] = start;
+    ends[r] = end;
+    analyzeRule(nfa, from, nfa.count, end, bodies, ruleMin);
   };
-  const epsStart = csr(eb, ne, 2);
-  const epsTo = new Int32Array(ne >>> 1);
-  {
-    const at = epsStart.slice(0, n);
-    for (let i = 0; i < ne; i += 2) epsTo[at[eb[i]]++] = eb[i + 1];
-  }
-  const edgeStart = csr(bb, nb, 4);
-  const m = nb >>> 2;
-  const edgeLo = new Uint8Array(m), edgeHi = new Uint8Array(m), edgeTo = new Int32Array(m);
-  {
-    const at = edgeStart.slice(0, n);
-    for (let i = 0; i < nb; i += 4) {
-      // Into s's list, kept sorted by class.
-      const s = bb[i];
-      insertByLo(edgeLo, edgeHi, edgeTo, edgeStart[s], at[s]++, classOf[bb[i + 1]], classOf[bb[i + 2]], bb[i + 3]);
-    }
-  }
-  const callStart = csr(cb, ncall, 3);
-  const callRule = new Int32Array(ncall / 3), callRet = new Int32Array(ncall / 3);
-  {
-    const at = callStart.slice(0, n);
-    for (let i = 0; i < ncall; i += 3) {
-      const k = at[cb[i]]++;
-      callRule[k] = cb[i + 1];
-      callRet[k] = cb[i + 2];
-    }
-  }
-  nfa.setBase({ epsStart, epsTo, edgeStart, edgeLo, edgeHi, edgeTo, callStart, callRule, callRet });
 }

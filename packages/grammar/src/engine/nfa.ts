@@ -20,16 +20,21 @@
  * (nested repetition) become new counters in every copy. So the automaton of
  * `x{0,32767}` costs the states the text actually reaches, not 32767 copies.
  *
+ * Called rules are built the same way, one at a time, when first needed
+ * (`RuleBuilder` in nfa-build.ts): rule r's states and its bodies are the
+ * range `ruleLo[r] .. ruleHi[r]`, appended after whatever was built before
+ * (other rules, copies).
+ *
  * Per state: `dist` (fewest bytes to the end of its rule, or for body states
  * to the body's exit; `Infinity` when it cannot finish), `flags`, and
  * `canon`, an id that equal for two states that read the same within the next
- * `clampDepth` bytes (a copy state is its body state and the counter's
- * remaining copies, clamped; the token cache shares entries between such
- * states).
+ * `clampDepth` bytes (a built state is its own id; a copy state gets a
+ * negative id per body state and the counter's remaining copies, clamped;
+ * the token cache shares entries between such states).
  */
 import { limitExceeded } from "@formwork/core/internal";
 import { engineRaise } from "./options.js";
-import { grownI32, grownU8 } from "./int-lists.js";
+import { grownI32, grownU8, insertByLo } from "./int-lists.js";
 
 /** The state has byte edges or calls, or ends a rule: a DFA state's identity depends on it. */
 export const NFA_IMPORTANT = 1;
@@ -51,8 +56,16 @@ function grownF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<Arra
 export class Nfa {
   /** States, instantiated copies included. */
   count = 0;
-  /** States built from the grammar (bodies included); copies come after. */
+  /**
+   * States built from the grammar so far (rules and the bodies of their counted repetitions). A
+   * called rule is built when the subset construction first needs it (`Automaton`), so its states
+   * come after whatever was built before: rules, bodies and copies interleave; `ruleLo`/`ruleHi`
+   * say which states are a rule's.
+   */
   baseCount = 0;
+  /** States `ruleLo[r] .. ruleHi[r]` are rule r's and its bodies' (-1 while r is not built). */
+  ruleLo: number[] = [];
+  ruleHi: number[] = [];
   readonly limit: number;
   /** Byte → byte class; classes are contiguous byte ranges in byte order. */
   classOf = new Uint8Array(256);
@@ -133,28 +146,81 @@ export class Nfa {
     return -this.linkCtr.length;
   }
 
+  /** Sets the byte classes (computed from the grammar before any state is built: `rule-facts.ts`). */
+  setClasses(classOf: Uint8Array<ArrayBuffer>, lo: Uint8Array<ArrayBuffer>, hi: Uint8Array<ArrayBuffer>): void {
+    this.classOf = classOf;
+    this.nClasses = lo.length;
+    this.classLo = lo;
+    this.classHi = hi;
+  }
+
   /**
-   * Takes the built edges (CSR over states `0..count`, byte edges already as
-   * sorted class ranges) and the per-state analysis of the base states.
+   * Takes the edges of the states `from..count` just built (flat `from, to` pairs in `eb`, `from,
+   * lo, hi, to` byte edges over bytes in `bb`, `from, rule, ret` calls in `cb`, every `from` in that
+   * range) into the CSR lists, byte edges as sorted class ranges; new states get their own
+   * canonical id. Their `dist` and `flags` are the analysis's to fill.
    */
-  setBase(e: {
-    epsStart: Int32Array<ArrayBuffer>;
-    epsTo: Int32Array<ArrayBuffer>;
-    edgeStart: Int32Array<ArrayBuffer>;
-    edgeLo: Uint8Array<ArrayBuffer>;
-    edgeHi: Uint8Array<ArrayBuffer>;
-    edgeTo: Int32Array<ArrayBuffer>;
-    callStart: Int32Array<ArrayBuffer>;
-    callRule: Int32Array<ArrayBuffer>;
-    callRet: Int32Array<ArrayBuffer>;
-  }): void {
-    Object.assign(this, e);
-    this.baseCount = this.count;
-    this.nEps = e.epsStart[this.count];
-    this.nEdges = e.edgeStart[this.count];
-    this.nCalls = e.callStart[this.count];
-    this.canon = new Int32Array(this.count);
-    for (let s = 0; s < this.count; s++) this.canon[s] = s;
+  appendBuilt(from: number, eb: Int32Array, ne: number, bb: Int32Array, nb: number, cb: Int32Array, ncall: number): void {
+    const n = this.count, m = n - from;
+    this.epsStart = grownI32(this.epsStart, n + 1);
+    this.edgeStart = grownI32(this.edgeStart, n + 1);
+    this.callStart = grownI32(this.callStart, n + 1);
+    this.dist = grownF64(this.dist, n);
+    this.flags = grownU8(this.flags, n);
+    this.canon = grownI32(this.canon, n);
+    const at = new Int32Array(m + 1);
+    // Epsilon edges, in the order added per state.
+    for (let i = 0; i < ne; i += 2) at[eb[i] - from + 1]++;
+    this.epsStart[from] = this.nEps;
+    for (let j = 0; j < m; j++) this.epsStart[from + j + 1] = this.epsStart[from + j] + at[j + 1];
+    this.epsTo = grownI32(this.epsTo, this.nEps + (ne >>> 1));
+    for (let j = 0; j < m; j++) at[j] = this.epsStart[from + j];
+    for (let i = 0; i < ne; i += 2) this.epsTo[at[eb[i] - from]++] = eb[i + 1];
+    this.nEps += ne >>> 1;
+    // Byte edges, each state's list sorted by class.
+    at.fill(0);
+    for (let i = 0; i < nb; i += 4) at[bb[i] - from + 1]++;
+    this.edgeStart[from] = this.nEdges;
+    for (let j = 0; j < m; j++) this.edgeStart[from + j + 1] = this.edgeStart[from + j] + at[j + 1];
+    const need = this.nEdges + (nb >>> 2);
+    if (need > this.edgeTo.length) {
+      this.edgeTo = grownI32(this.edgeTo, need);
+      this.edgeLo = grownU8(this.edgeLo, need);
+      this.edgeHi = grownU8(this.edgeHi, need);
+    }
+    for (let j = 0; j < m; j++) at[j] = this.edgeStart[from + j];
+    const classOf = this.classOf;
+    for (let i = 0; i < nb; i += 4) {
+      const s = bb[i] - from;
+      insertByLo(this.edgeLo, this.edgeHi, this.edgeTo, this.edgeStart[from + s], at[s]++, classOf[bb[i + 1]], classOf[bb[i + 2]], bb[i + 3]);
+    }
+    this.nEdges = need;
+    // Calls, in the order added per state.
+    at.fill(0);
+    for (let i = 0; i < ncall; i += 3) at[cb[i] - from + 1]++;
+    this.callStart[from] = this.nCalls;
+    for (let j = 0; j < m; j++) this.callStart[from + j + 1] = this.callStart[from + j] + at[j + 1];
+    const needCalls = this.nCalls + ncall / 3;
+    if (needCalls > this.callRule.length) {
+      this.callRule = grownI32(this.callRule, needCalls);
+      this.callRet = grownI32(this.callRet, needCalls);
+    }
+    for (let j = 0; j < m; j++) at[j] = this.callStart[from + j];
+    for (let i = 0; i < ncall; i += 3) {
+      const k = at[cb[i] - from]++;
+      this.callRule[k] = cb[i + 1];
+      this.callRet[k] = cb[i + 2];
+    }
+    this.nCalls = needCalls;
+    for (let s = from; s < n; s++) this.canon[s] = s;
+    this.baseCount += m;
+  }
+
+  /** The rule of every state built from the grammar (bodies: the rule they occur in); -1 for copies of counted repetitions and states of rules not built. */
+  builtRuleOf(): Int32Array {
+    const out = new Int32Array(this.count).fill(-1);
+    for (let r = 0; r < this.ruleLo.length; r++) if (this.ruleLo[r] >= 0) out.fill(r, this.ruleLo[r], this.ruleHi[r]);
+    return out;
   }
 
   /**
@@ -233,7 +299,8 @@ export class Nfa {
     let byEnd = this.canonIds.get(end);
     if (byEnd === undefined) this.canonIds.set(end, (byEnd = new Map()));
     let id = byEnd.get(key);
-    if (id === undefined) byEnd.set(key, (id = this.baseCount + this.canonCount++));
+    // Negative: built states are their own id (rules are built at any time, so no range above them is free).
+    if (id === undefined) byEnd.set(key, (id = -1 - this.canonCount++));
     return id;
   }
 
