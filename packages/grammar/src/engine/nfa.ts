@@ -162,12 +162,7 @@ export class Nfa {
    */
   appendBuilt(from: number, eb: Int32Array, ne: number, bb: Int32Array, nb: number, cb: Int32Array, ncall: number): void {
     const n = this.count, m = n - from;
-    this.epsStart = grownI32(this.epsStart, n + 1);
-    this.edgeStart = grownI32(this.edgeStart, n + 1);
-    this.callStart = grownI32(this.callStart, n + 1);
-    this.dist = grownF64(this.dist, n);
-    this.flags = grownU8(this.flags, n);
-    this.canon = grownI32(this.canon, n);
+    this.growStates(n);
     const at = new Int32Array(m + 1);
     // Epsilon edges, in the order added per state.
     for (let i = 0; i < ne; i += 2) at[eb[i] - from + 1]++;
@@ -241,6 +236,16 @@ export class Nfa {
     return base;
   }
 
+  /** Grows the per-state arrays (CSR starts, `dist`, `flags`, `canon`) to hold n states. */
+  private growStates(n: number): void {
+    this.epsStart = grownI32(this.epsStart, n + 1);
+    this.edgeStart = grownI32(this.edgeStart, n + 1);
+    this.callStart = grownI32(this.callStart, n + 1);
+    this.dist = grownF64(this.dist, n);
+    this.flags = grownU8(this.flags, n);
+    this.canon = grownI32(this.canon, n);
+  }
+
   /** Appends copy `i` of counter `ctr` (states, edges, analysis); returns its entry state. */
   private instantiate(ctr: number, i: number): number {
     const body = this.ctrBody[ctr], min = this.ctrMin[ctr], max = this.ctrMax[ctr], end = this.ctrEnd[ctr];
@@ -250,12 +255,7 @@ export class Nfa {
     const base = this.count;
     const shift = base - b0;
     const n = base + len;
-    this.epsStart = grownI32(this.epsStart, n + 1);
-    this.edgeStart = grownI32(this.edgeStart, n + 1);
-    this.callStart = grownI32(this.callStart, n + 1);
-    this.dist = grownF64(this.dist, n);
-    this.flags = grownU8(this.flags, n);
-    this.canon = grownI32(this.canon, n);
+    this.growStates(n);
     const offset = Math.max(0, min - i - 1) * this.bodyDist[body] + this.dist[end];
     const left = this.clamp(max - i - 1), need = this.clamp(Math.max(0, min - i - 1));
     const endCanon = this.canon[end];
