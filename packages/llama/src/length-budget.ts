@@ -42,33 +42,16 @@ export function everyByteIsToken(trie: TokenTrie): boolean {
   return known;
 }
 
-/** Completions longer than this (bytes) are not memoised. */
-const MEMO_BYTES = 512;
-/** Entries per trie before the memo starts over. */
-const MEMO_ENTRIES = 4096;
-const memos = new WeakMap<TokenTrie, Map<string, number>>();
-
 /**
  * `matcher.minTokensToFinish()` (its shortest completion tokenized by
- * longest match), with the tokenization memoised per trie by the
- * completion's bytes: inside a string or a number the completion is the
- * same from step to step and call to call, and tokenizing it is most of the
- * cost (~90 of ~140 µs per check on long keys, tiny model, under load).
+ * longest match), which the matcher memoises per grammar by the
+ * configuration the completion starts from: inside a string or a key the
+ * same configurations come back from step to step and call to call, and
+ * walking and tokenizing the completion (on key-heavy objects 100-200 bytes)
+ * is most of a budget check's cost.
  */
 export function tokensToFinish(matcher: GrammarMatcher): number {
-  const bytes = matcher.shortestCompletion();
-  if (bytes === null || bytes.length > MEMO_BYTES) return matcher.minTokensToFinish();
-  const trie = matcher.compiled.trie;
-  let memo = memos.get(trie);
-  if (memo === undefined) memos.set(trie, (memo = new Map()));
-  const key = String.fromCharCode.apply(null, bytes as unknown as number[]);
-  let n = memo.get(key);
-  if (n === undefined) {
-    n = trie.greedyTokenize(bytes)?.length ?? Infinity;
-    if (memo.size >= MEMO_ENTRIES) memo.clear();
-    memo.set(key, n);
-  }
-  return n;
+  return matcher.minTokensToFinish();
 }
 
 /**

@@ -1,6 +1,6 @@
 // `fitsBudget` answers from `minBytesToFinish()` when the completion fits in bytes and every byte is a
 // token (then the tokens a completion needs are at most its bytes), and otherwise from `tokensToFinish`
-// (`minTokensToFinish()` with the tokenization memoised by the completion's bytes). Checked against the definition (accept, `isTerminated() || minTokensToFinish() <= left - 1`,
+// (`minTokensToFinish()`, which the matcher memoises per grammar by the configuration the completion starts from). Checked against the definition (accept, `isTerminated() || minTokensToFinish() <= left - 1`,
 // roll back) on random walks through four schemas' grammars on the fixture vocabulary, for every budget
 // around the minimum and a sample of the allowed tokens at each state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -79,6 +79,27 @@ function unionMemo(g: MatcherSource): Map<string, Uint32Array> {
 /** Longest completion (bytes) that `minTokensToFinish` tokenizes; beyond it, it answers `minBytesToFinish()`. */
 const MAX_COMPLETION = 1 << 16;
 
+/** States and grammar-wide stack ids below this are memoised as one number (state * FINISH_KEY + stack). */
+const FINISH_KEY = 1 << 26;
+/** `minTokensToFinish` answers kept per grammar before that memo starts over. */
+const FINISH_MEMO_LIMIT = 1 << 16;
+/** Grammar-wide stacks kept before the whole memo starts over (the pools' ids into it with it). */
+const FINISH_STACK_LIMIT = 1 << 16;
+/**
+ * Per grammar: `minTokensToFinish` by the configuration its shortest completion starts from (the
+ * completion, hence its tokens, is a function of that state and its stack's return states alone),
+ * with stacks numbered grammar-wide so that every matcher of the grammar shares the answers (each
+ * matcher from `createMatcher` has a stack pool of its own, numbered in its own order).
+ */
+interface FinishMemo {
+  tokens: Map<number, number>;
+  /** Grammar-wide stack ids by (return state, parent's grammar-wide id); 0 is the empty stack. */
+  stacks: Map<number, number>;
+}
+const finishMemos = new WeakMap<MatcherSource, FinishMemo>();
+/** Per stack pool: `ids[f]` is frame f's grammar-wide stack id in `memo` plus one (0: not numbered yet). */
+const poolFinishIds = new WeakMap<StackPool, { memo: FinishMemo; ids: Int32Array }>();
+
 /**
  * Tracks one sequence through a compiled grammar. Every method is exact at
  * the byte level; tokens may split UTF-8 characters.
@@ -422,24 +443,80 @@ export class GrammarMatcher {
    * token; `minBytesToFinish()` when the completion exceeds 65,536 bytes.
    */
   minTokensToFinish(): number {
-    const bytes = this.shortestCompletion();
-    if (bytes === null) return this.minBytesToFinish();
-    return this.compiled.trie.greedyTokenize(bytes)?.length ?? Infinity;
+    const trie = this.compiled.trie;
+    if (this.top.terminated) return trie.greedyTokenize(new Uint8Array(0))?.length ?? Infinity;
+    const c = this.top.configs;
+    const bi = this.bestConfig(c);
+    const best = bi < 0 ? Infinity : this.compiled.automaton.minBytes[c[bi]] + this.ctx.pool.cost[c[bi + 1]];
+    if (best > MAX_COMPLETION) return best;
+    // Memoised per grammar by the configuration the completion starts from (see `FinishMemo`).
+    const key = this.finishKey(c[bi], c[bi + 1]);
+    const memo = key >= 0 ? finishMemos.get(this.compiled)!.tokens : null;
+    const hit = memo?.get(key);
+    if (hit !== undefined) return hit;
+    const n = trie.greedyTokenize(this.completionFrom(c[bi], c[bi + 1]))?.length ?? Infinity;
+    if (memo) {
+      if (memo.size >= FINISH_MEMO_LIMIT) memo.clear();
+      memo.set(key, n);
+    }
+    return n;
+  }
+
+  /** The index in `c` of its first configuration with the fewest bytes to finish (-1 when `c` is empty). */
+  private bestConfig(c: Int32Array): number {
+    const a = this.compiled.automaton, cost = this.ctx.pool.cost;
+    let bi = -1, best = Infinity;
+    for (let i = 0; i < c.length; i += 2) {
+      const v = a.minBytes[c[i]] + cost[c[i + 1]];
+      if (bi < 0 || v < best) {
+        best = v;
+        bi = i;
+      }
+    }
+    return bi;
+  }
+
+  /** The memo key of configuration `(q, st)` (its state and grammar-wide stack id), or -1 when either is too large. */
+  private finishKey(q: number, st: number): number {
+    let memo = finishMemos.get(this.compiled);
+    if (memo === undefined || memo.stacks.size >= FINISH_STACK_LIMIT) finishMemos.set(this.compiled, (memo = { tokens: new Map(), stacks: new Map() }));
+    const pool = this.ctx.pool;
+    let own = poolFinishIds.get(pool);
+    if (own === undefined || own.memo !== memo) poolFinishIds.set(pool, (own = { memo, ids: new Int32Array(Math.max(64, pool.count)) }));
+    if (own.ids.length < pool.count) {
+      const grown = new Int32Array(Math.max(pool.count, own.ids.length * 2));
+      grown.set(own.ids);
+      own.ids = grown;
+    }
+    const g = this.globalStack(st, memo, own.ids);
+    return q < FINISH_KEY && g < FINISH_KEY ? q * FINISH_KEY + g : -1;
+  }
+
+  /** Frame `st`'s grammar-wide stack id in `memo` (`ids`: the pool's numbering, filled as needed). */
+  private globalStack(st: number, memo: FinishMemo, ids: Int32Array): number {
+    if (st === 0) return 0;
+    if (ids[st] > 0) return ids[st] - 1;
+    const pool = this.ctx.pool;
+    const parent = this.globalStack(pool.parent[st], memo, ids);
+    const k = pool.state[st] * 4294967296 + parent;
+    let g = memo.stacks.get(k);
+    if (g === undefined) memo.stacks.set(k, (g = memo.stacks.size + 1));
+    ids[st] = g + 1;
+    return g;
   }
 
   /** The bytes of one shortest completion, or null when longer than the cap. */
   shortestCompletion(): Uint8Array | null {
     if (this.top.terminated) return new Uint8Array(0);
-    const a = this.compiled.automaton, pool = this.ctx.pool, c = this.top.configs;
-    let bi = 0, best = Infinity;
-    for (let i = 0; i < c.length; i += 2) {
-      const v = a.minBytes[c[i]] + pool.cost[c[i + 1]];
-      if (v < best) {
-        best = v;
-        bi = i;
-      }
-    }
-    if (best > MAX_COMPLETION) return null;
+    const c = this.top.configs;
+    const bi = this.bestConfig(c);
+    if (bi < 0 || this.compiled.automaton.minBytes[c[bi]] + this.ctx.pool.cost[c[bi + 1]] > MAX_COMPLETION) return null;
+    return this.completionFrom(c[bi], c[bi + 1]);
+  }
+
+  /** The bytes of the shortest completion from configuration `(q, st)` (finishing `q`'s rule, then each caller's). */
+  private completionFrom(q0: number, st0: number): Uint8Array {
+    const a = this.compiled.automaton, pool = this.ctx.pool;
     const out: number[] = [];
     const finishRule = (start: number): void => {
       let q = start;
@@ -456,8 +533,8 @@ export class GrammarMatcher {
         }
       }
     };
-    finishRule(c[bi]);
-    for (let st = c[bi + 1]; st !== 0; st = pool.parent[st]) finishRule(pool.state[st]);
+    finishRule(q0);
+    for (let st = st0; st !== 0; st = pool.parent[st]) finishRule(pool.state[st]);
     return Uint8Array.from(out);
   }
 
