@@ -297,8 +297,12 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
     if (!changed) settled = true;
     if (!changed || smallest >= 2) break;
   }
-  // No rule it may call is too deep: it would call none.
-  if (!settled || heights.max > MAX_INLINE_DEPTH) callDeepInlines(g, called, graph, native);
+  // No rule it may call is too deep: it would call none. When the loop ended on a pass that called
+  // more rules, that pass's heights still bound the final ones if every rule is reachable: calling a
+  // rule only lowers heights (its references count one level), and with no cycle of inlined
+  // references (reachable cycles are called, or native groups, whose references to members count one
+  // level) a rule's height does not depend on the order the rules were visited in.
+  if (heights.max > MAX_INLINE_DEPTH || (!settled && reachable.size < g.rules.size)) callDeepInlines(g, called, graph, native);
   return called;
 }
 
