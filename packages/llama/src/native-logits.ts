@@ -212,6 +212,14 @@ export class NativeLogits implements LogitsSource {
   private allowedValues: Float32Array | undefined;
   private refusedValues: Float32Array | undefined;
   private pending: { keys: Uint32Array; values: Float32Array } | undefined;
+  // The last mask encoded with a bias (a copy of its words), its count, and what `encode` made of it: a mask equal
+  // to it gets the same encoding object back, without listing its ids again (`keys` holds them until the next encoding).
+  private lastWords: Uint32Array | undefined;
+  private lastAllowed = -1;
+  private lastEncoding: { pending: { keys: Uint32Array; values: Float32Array } | undefined; bias: number } | undefined;
+  // What the main sampler's config last went native with (its bias object and top-K): the same again skips `applyConfig`.
+  private appliedPending: { keys: Uint32Array; values: Float32Array } | undefined | null = null;
+  private appliedK = -1;
   // The mask of the next `evaluate` (set by `setMask`), how many it allows, and the bias its encoding added.
   private mask: TokenMask | null = null;
   private allowed: number;
@@ -300,7 +308,15 @@ export class NativeLogits implements LogitsSource {
     this.bias = 0;
     if (mask === null || allowed >= this.vocabSize) {
       this.pending = undefined;
-    } else if (allowed * 2 <= this.vocabSize) {
+      return;
+    }
+    if (allowed === this.lastAllowed && this.lastEncoding !== undefined && sameWords(mask.words, this.lastWords!)) {
+      // The same mask as the last one encoded (inside a string, from token to token): the same encoding.
+      this.pending = this.lastEncoding.pending;
+      this.bias = this.lastEncoding.bias;
+      return;
+    }
+    if (allowed * 2 <= this.vocabSize) {
       let n: number;
       if (ids !== undefined && ids.length === allowed) {
         this.keys.set(ids);
@@ -314,6 +330,10 @@ export class NativeLogits implements LogitsSource {
       this.refusedValues ??= new Float32Array(this.vocabSize).fill(-Infinity);
       this.pending = n === 0 ? undefined : { keys: this.keys.subarray(0, n), values: this.refusedValues.subarray(0, n) };
     }
+    if (this.lastWords === undefined || this.lastWords.length !== mask.words.length) this.lastWords = new Uint32Array(mask.words.length);
+    this.lastWords.set(mask.words);
+    this.lastAllowed = allowed;
+    this.lastEncoding = { pending: this.pending, bias: this.bias };
   }
 
   /**
@@ -374,7 +394,12 @@ export class NativeLogits implements LogitsSource {
           await later;
           takeMask();
         }
-        sampler.applyConfig(config);
+        // The native sampler keeps its config between calls: an unchanged bias object and top-K need not go again.
+        if (pending !== this.appliedPending || K !== this.appliedK) {
+          sampler.applyConfig(config);
+          this.appliedPending = pending;
+          this.appliedK = K;
+        }
         const r = await this.sampleToken(batchLogitIndex, sampler, false, false, this.filter, false);
         pairs = Array.isArray(r) ? (r[3] as ArrayLike<number> | undefined) : undefined;
         if (withTail && pairs && pairs.length >= 2 * K) {
@@ -598,6 +623,8 @@ export class NativeLogits implements LogitsSource {
   dispose(): void {
     this.sampler?.dispose();
     this.sampler = undefined;
+    this.appliedPending = null;
+    this.appliedK = -1;
     this.tailSampler?.dispose();
     this.tailSampler = undefined;
     this.normSampler?.dispose();
@@ -629,6 +656,13 @@ export class NativeLogits implements LogitsSource {
     }
     return n;
   }
+}
+
+/** Whether two masks' words are equal (same length). */
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Puts the mask's bias (typed arrays) into a native sampler's config, or takes it out (`undefined`). */
