@@ -92,6 +92,67 @@ describe("called rules are built on first need", () => {
     }
     expect(ml.isComplete()).toBe(true);
   });
+
+  it("masks inside a called rule build no rule a text has not entered, and equal the fully built grammar's on random walks", () => {
+    // A called rule the text enters (person, used twice) and rules it never does (the undeclared keys').
+    const schema = {
+      $defs: {
+        person: {
+          type: "object",
+          properties: { first: { type: "string", maxLength: 12 }, last: { type: "string", maxLength: 12 }, email: { type: "string", format: "email" }, age: { type: "integer" } },
+          required: ["first", "last"],
+          additionalProperties: { type: "string", format: "date" },
+        },
+      },
+      type: "object",
+      properties: { a: { $ref: "#/$defs/person" }, b: { $ref: "#/$defs/person" }, n: { type: "integer" } },
+      required: ["a", "b", "n"],
+      additionalProperties: { type: "array", items: { type: "string", format: "uuid" } },
+    };
+    const g = compileSchema(schema as never).grammar;
+    const compiler = new GrammarCompiler(vocab, { cacheSize: 0 });
+    const eager = compiler.compile(g);
+    inside(eager).materialize();
+    const all = eager.stats.calledRules.length;
+    expect(all).toBeGreaterThan(2);
+    const a = new TokenMask(vocab.size), b = new TokenMask(vocab.size);
+    // Masks inside a called rule read its follow set: no mask may build a rule no walk entered (a branch
+    // behind a literal longer than any token), as the NFA's sets, which read every call, would.
+    const g2 = grammar([
+      ["root", alt(seq(literal("{"), ref("key"), literal(":"), ref("key"), literal("}")), seq(literal("z".repeat(40)), ref("other"), literal(","), ref("other")))],
+      ["key", words],
+      ["other", alt(...Array.from({ length: 300 }, (_, i) => literal(`other${i}y`)))],
+    ]);
+    const lazy = compiler.compile(g2);
+    expect([...lazy.stats.calledRules].sort()).toEqual(["key", "other", "root"]);
+    const m = lazy.createMatcher();
+    for (const ch of "{word12x:word299x}") {
+      m.fillNextTokenMask(a);
+      expect(m.acceptBytes(ch)).toBe(true);
+    }
+    expect(m.isComplete()).toBe(true);
+    expect(built(lazy)).toEqual(["root", "key"]);
+    // Random walks over the allowed tokens: the lazily built grammar (follow sets on the IR) and the fully
+    // built one (follow sets on the NFA) give equal masks at every step.
+    const rng = new Rng(17);
+    let steps = 0;
+    for (let walk = 0; walk < 30; walk++) {
+      const fresh = compiler.compile(g);
+      const ml = fresh.createMatcher(), me = eager.createMatcher();
+      for (let i = 0; i < 40 && !ml.isComplete(); i++) {
+        ml.fillNextTokenMask(a);
+        me.fillNextTokenMask(b);
+        expect(Array.from(a.words), `walk ${walk}, step ${i}`).toEqual(Array.from(b.words));
+        const ids = a.toArray();
+        if (ids.length === 0) break;
+        const id = ids[Math.floor(rng.next() * ids.length)];
+        expect(ml.acceptToken(id)).toBe(true);
+        expect(me.acceptToken(id)).toBe(true);
+        steps++;
+      }
+    }
+    expect(steps).toBeGreaterThan(300);
+  });
 });
 
 describe("compile-time errors stay at compile time", () => {

@@ -125,54 +125,63 @@ export function randomCfg(rng: Rng): Grammar {
 
 /** A random sentence of `g` (null when the random walk hit an empty language or went too deep). */
 export function sampleSentence(g: Grammar, rng: Rng, maxDepth = 12): string | null {
-  const go = (node: Node, depth: number): string | null => {
-    if (depth > maxDepth) return null;
+  return sampleDerivation(g, rng, maxDepth)?.text ?? null;
+}
+
+/**
+ * A random sentence of `g` and where each rule used in its derivation ended: `ends` holds
+ * `[rule, offset]` pairs, the offset (UTF-16, into `text`) right after the rule's string. Null
+ * when the random walk hit an empty language, a regex, or went deeper than `maxDepth`.
+ */
+export function sampleDerivation(g: Grammar, rng: Rng, maxDepth = 12): { text: string; ends: [string, number][] } | null {
+  let text = "";
+  const ends: [string, number][] = [];
+  const go = (node: Node, depth: number): boolean => {
+    if (depth > maxDepth) return false;
     switch (node.type) {
       case "literal":
-        return node.value;
+        text += node.value;
+        return true;
       case "any":
-        return pick(rng, ALPHABET);
+        text += pick(rng, ALPHABET);
+        return true;
       case "class": {
         const r = effectiveRanges(node);
         const inAlpha = CPS.filter((c) => inR(r, c));
-        if (inAlpha.length > 0 && rng.next() < 0.8) return String.fromCodePoint(pick(rng, inAlpha));
-        if (r.length === 0) return null;
+        if (inAlpha.length > 0 && rng.next() < 0.8) {
+          text += String.fromCodePoint(pick(rng, inAlpha));
+          return true;
+        }
+        if (r.length === 0) return false;
         const i = 2 * int(rng, r.length / 2);
-        return String.fromCodePoint(r[i] + int(rng, Math.min(r[i + 1] - r[i] + 1, 1000)));
+        text += String.fromCodePoint(r[i] + int(rng, Math.min(r[i + 1] - r[i] + 1, 1000)));
+        return true;
       }
       case "ref": {
         const b = g.rules.get(node.name);
-        return b ? go(b, depth + 1) : null;
+        if (!b || !go(b, depth + 1)) return false;
+        ends.push([node.name, text.length]);
+        return true;
       }
-      case "seq": {
-        let s = "";
-        for (const it of node.items) {
-          const x = go(it, depth + 1);
-          if (x === null) return null;
-          s += x;
-        }
-        return s;
-      }
+      case "seq":
+        for (const it of node.items) if (!go(it, depth + 1)) return false;
+        return true;
       case "alt":
-        return node.items.length === 0 ? null : go(pick(rng, node.items), depth + 1);
+        return node.items.length > 0 && go(pick(rng, node.items), depth + 1);
       case "repeat": {
         const hi = node.max === Infinity ? node.min + 2 : node.max;
         const count = node.min + int(rng, hi - node.min + 1);
-        let s = "";
-        for (let i = 0; i < count; i++) {
-          const x = go(node.item, depth + 1);
-          if (x === null) return null;
-          s += x;
-        }
-        return s;
+        for (let i = 0; i < count; i++) if (!go(node.item, depth + 1)) return false;
+        return true;
       }
       case "lexeme":
         return go(node.item, depth + 1);
       case "regex":
-        return null;
+      case "automaton":
+        return false;
     }
   };
-  return go(g.rules.get(g.root)!, 0);
+  return go(g.rules.get(g.root)!, 0) ? { text, ends } : null;
 }
 
 function inR(r: readonly number[], c: number): boolean {

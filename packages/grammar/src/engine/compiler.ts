@@ -165,7 +165,7 @@ function compileChecked(input: Grammar, trie: TokenTrie, options: ResolvedEngine
   }
   const counters = nfa.ctrBody.length;
   // The rule automata are built lazily, from the root's start, as matchers and token walks reach states.
-  const automaton = new Automaton(rules, facts.rootReferenced, options);
+  const automaton = new Automaton(rules, facts.rootReferenced, facts.irFollow, options);
   return new CompiledGrammar(automaton, trie, options, {
     compileMs: performance.now() - t0,
     nfaStates: nfa.baseCount,

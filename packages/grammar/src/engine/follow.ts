@@ -5,8 +5,10 @@
  * have thousands of trie nodes below them, and only the few whose next byte
  * can follow an identifier need a run-time look at the stack).
  *
- * Computed on the NFA (the states built from the grammar: every rule is
- * built for it, `Automaton.followBytes`) the first time a cache entry needs it. For every state: FIRST, the bytes it
+ * Computed on the NFA (the states built from the grammar) the first time a
+ * cache entry needs it, when every rule is built by then; otherwise the
+ * automaton computes the sets on the IR instead (`rule-facts.ts`
+ * `irFollowBytes`), so that no mask builds every rule. For every state: FIRST, the bytes it
  * can read next without leaving its rule (through epsilon edges, into
  * counters and on past a body's exit to the next copy and the counter's end,
  * into called rules and past nullable ones), and whether it can reach its
@@ -137,7 +139,7 @@ function setBits(set: Uint32Array, base: number, lo: number, hi: number): void {
  * `0..count`, the 256-bit sets at `set[i * 8 .. i * 8 + 8)`: a worklist, each item queued again
  * when its set grows.
  */
-function propagate(count: number, from: readonly number[], to: readonly number[], set: Uint32Array, flag: Uint8Array | null): void {
+export function propagate(count: number, from: readonly number[], to: readonly number[], set: Uint32Array, flag: Uint8Array | null): void {
   const m = from.length;
   const start = new Int32Array(count + 1);
   for (let e = 0; e < m; e++) start[from[e] + 1]++;

@@ -17,6 +17,7 @@ import type { ByteDfa } from "@formwork/regex";
 import type { Grammar, Node } from "../ir.js";
 import { classTemplateOf, literalBytesOf, regexDfa, type BuildCaches, type ClassTemplate } from "./nfa-build.js";
 import type { ResolvedEngineOptions } from "./options.js";
+import { propagate } from "./follow.js";
 import type { RuleGraph } from "./rule-graph.js";
 
 export interface RuleFacts {
@@ -33,6 +34,11 @@ export interface RuleFacts {
    * over-approximation: the exact check runs on the built NFA, `checkLeftRecursion`).
    */
   maybeLeftRecursive: boolean;
+  /**
+   * The follow sets of the called rules computed on the IR (`irFollowBytes`): a superset of
+   * what `follow.ts` computes on the NFA, with no rule built. Computed on each call.
+   */
+  irFollow(): Uint32Array;
 }
 
 /** Shortest string and class cuts of a byte DFA, per DFA. */
@@ -241,7 +247,281 @@ export function ruleFacts(g: Grammar, graph: RuleGraph, names: readonly string[]
     classHi: Uint8Array.from(hi),
     rootReferenced,
     maybeLeftRecursive: maybeLeftRecursive(g, graph, names, min),
+    irFollow: () => irFollowBytes(g, graph, names, min, options, caches),
   };
+}
+
+/** A 256-bit byte set: eight words. */
+type ByteSet = Uint32Array;
+
+function orInto(to: ByteSet, from: ByteSet): boolean {
+  let changed = false;
+  for (let w = 0; w < 8; w++) {
+    const v = (to[w] | from[w]) >>> 0;
+    if (v !== to[w]) {
+      to[w] = v;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function addByte(set: ByteSet, b: number): void {
+  set[b >>> 5] |= 1 << (b & 31);
+}
+
+function addRange(set: ByteSet, lo: number, hi: number): void {
+  for (let b = lo; b <= hi; b++) addByte(set, b);
+}
+
+/**
+ * FOLLOW of every called rule (`out[r * 8 .. r * 8 + 8)`, rule order `names`) on the IR, the
+ * textbook way: FIRST of every rule (bytes a string of it can start with; rules on reference
+ * cycles iterated to a fixpoint), then, for every reference in every rule's body, FIRST of what
+ * comes after it in its sequence (through items that may be empty, another round of an enclosing
+ * repetition, and the enclosing rule's own FOLLOW when everything after it may be empty). Only the
+ * parts of the IR that hold a reference are walked, and FIRST is taken only of what follows one.
+ *
+ * This is a superset of the true sets: an inlined rule's FOLLOW is the union over all its uses. It
+ * is not always a superset of what `follow.ts` computes on the NFA, which is looser where counters
+ * share a body (on every 5th MaskBench-dev file: 25,310 of 35,434 called rules alike, 0 with a bit
+ * the NFA's lack). Every reader of the sets (escape points of a cache entry, the run shortcuts)
+ * needs only a superset of the true sets; what this saves is building every rule's NFA, which the
+ * NFA sets read (every call), inside the mask that first needs them.
+ */
+export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly string[], min: ReadonlyMap<string, number>, options: ResolvedEngineOptions, caches: BuildCaches): Uint32Array {
+  // The rules reachable from the root, numbered callees first; their FIRST and FOLLOW sets.
+  const index = new Map<string, number>();
+  const order: string[] = [];
+  for (const comp of graph.components) for (const n of comp) index.set(n, order.push(n) - 1);
+  const nRules = order.length;
+  const ruleMinAt = new Float64Array(nRules);
+  for (let i = 0; i < nRules; i++) ruleMinAt[i] = min.get(order[i]) ?? Infinity;
+  const first = new Uint32Array(nRules * 8), follow = new Uint32Array(nRules * 8);
+  const refAt = (name: string): number => index.get(name) ?? -1;
+  // Shortest string of a node (0: may be empty; Infinity: matches nothing); kept per inner node.
+  const minMemo = new Map<Node, number>();
+  const nodeMin = (node: Node): number => {
+    switch (node.type) {
+      case "literal":
+        return node.value.length === 0 ? 0 : 1;
+      case "ref": {
+        const i = refAt(node.name);
+        return i < 0 ? Infinity : ruleMinAt[i];
+      }
+      default:
+        break;
+    }
+    let m = minMemo.get(node);
+    if (m !== undefined) return m;
+    switch (node.type) {
+      case "class":
+      case "any":
+        m = templateMin(classTemplateOf(node, caches.classTemplates));
+        break;
+      case "seq":
+        m = 0;
+        for (const it of node.items) m += nodeMin(it);
+        break;
+      case "alt":
+        m = Infinity;
+        for (const it of node.items) m = Math.min(m, nodeMin(it));
+        break;
+      case "repeat":
+        m = node.min === 0 ? 0 : node.min * nodeMin(node.item);
+        break;
+      case "lexeme":
+        m = nodeMin(node.item);
+        break;
+      case "regex":
+        m = factsOfDfa(regexDfa(node.pattern, node.flags, options)).min;
+        break;
+      case "automaton":
+        m = factsOfDfa(node.dfa).min;
+        break;
+    }
+    minMemo.set(node, m);
+    return m;
+  };
+  // Whether a node holds a reference; kept per inner node.
+  const refMemo = new Map<Node, boolean>();
+  const hasRef = (node: Node): boolean => {
+    switch (node.type) {
+      case "ref":
+        return true;
+      case "seq":
+      case "alt":
+      case "repeat":
+      case "lexeme":
+        break;
+      default:
+        return false;
+    }
+    let h = refMemo.get(node);
+    if (h === undefined) {
+      h = node.type === "seq" || node.type === "alt" ? node.items.some(hasRef) : hasRef(node.item);
+      refMemo.set(node, h);
+    }
+    return h;
+  };
+  // FIRST of leaves, kept per node.
+  const leafMemo = new Map<Node, ByteSet>();
+  const leafFirst = (node: Node & { type: "class" | "any" | "regex" | "automaton" }): ByteSet => {
+    let f = leafMemo.get(node);
+    if (f !== undefined) return f;
+    f = new Uint32Array(8);
+    if (node.type === "class" && !node.negated && asciiOnly(node.ranges)) {
+      const r = node.ranges;
+      for (let i = 0; i < r.length; i += 2) addRange(f, r[i], r[i + 1]);
+    } else if (node.type === "class" || node.type === "any") {
+      // The template's edges out of its start.
+      const e = classTemplateOf(node, caches.classTemplates).edges;
+      for (let i = 0; i < e.length; i += 4) if (e[i] === 0) addRange(f, e[i + 1], e[i + 2]);
+    } else {
+      const dfa = node.type === "regex" ? regexDfa(node.pattern, node.flags, options) : node.dfa;
+      if (dfa.stateCount > 0) for (let b = 0; b < 256; b++) if (dfa.transitions[b] >= 0) addByte(f, b);
+    }
+    leafMemo.set(node, f);
+    return f;
+  };
+  // Byte sets of the walk below live in `buf` at offsets (eight words each), taken from `top` up and
+  // given back per rule: no allocation per item.
+  let buf = new Uint32Array(1024), top = 0;
+  const alloc = (): number => {
+    if (top + 8 > buf.length) {
+      const grown = new Uint32Array(buf.length * 2);
+      grown.set(buf);
+      buf = grown;
+    }
+    buf.fill(0, top, top + 8);
+    return (top += 8) - 8;
+  };
+  // Adds FIRST(node) to the set at `out[o .. o + 8)` (rules' sets read from `first`; nothing for a
+  // node that matches nothing).
+  const addFirst = (node: Node, out: Uint32Array, o: number): void => {
+    switch (node.type) {
+      case "literal":
+        if (node.value.length > 0) {
+          const ch = node.value.charCodeAt(0);
+          const b = ch < 0x80 ? ch : literalBytesOf(node.value, caches)[0];
+          out[o + (b >>> 5)] |= 1 << (b & 31);
+        }
+        return;
+      case "ref": {
+        const i = refAt(node.name);
+        if (i >= 0) for (let w = 0; w < 8; w++) out[o + w] |= first[i * 8 + w];
+        return;
+      }
+      case "seq":
+        if (nodeMin(node) === Infinity) return;
+        for (const it of node.items) {
+          addFirst(it, out, o);
+          if (nodeMin(it) !== 0) return;
+        }
+        return;
+      case "alt":
+        for (const it of node.items) addFirst(it, out, o);
+        return;
+      case "repeat":
+        if (node.max > 0) addFirst(node.item, out, o);
+        return;
+      case "lexeme":
+        addFirst(node.item, out, o);
+        return;
+      default: {
+        const f = leafFirst(node);
+        for (let w = 0; w < 8; w++) out[o + w] |= f[w];
+        return;
+      }
+    }
+  };
+  // FIRST per rule, callees first; a component on a cycle iterated until nothing grows.
+  const cyclicComps = new Set(graph.cyclic);
+  const tmp = new Uint32Array(8);
+  for (const comp of graph.components) {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const name of comp) {
+        const i = index.get(name)!;
+        if (ruleMinAt[i] === Infinity) continue;
+        tmp.fill(0);
+        addFirst(g.rules.get(name)!, tmp, 0);
+        if (orInto(first.subarray(i * 8, i * 8 + 8), tmp)) changed = true;
+      }
+      if (!cyclicComps.has(comp)) break;
+    }
+  }
+  // FOLLOW: what each reference's context reads, and inclusions FOLLOW(callee) ⊇ FOLLOW(rule) for
+  // references that may end their rule (every rule reachable from the root, inlined ones too).
+  const incFrom: number[] = [], incTo: number[] = [];
+  let owner = -1;
+  // `buf[after .. after + 8)`: the bytes that can come right after `node` within the rule; `atEnd`:
+  // the rule may end there.
+  const walk = (node: Node, after: number, atEnd: boolean): void => {
+    switch (node.type) {
+      case "ref": {
+        const i = refAt(node.name);
+        if (i < 0) return;
+        for (let w = 0; w < 8; w++) follow[i * 8 + w] |= buf[after + w];
+        if (atEnd && i !== owner) {
+          incFrom.push(owner);
+          incTo.push(i);
+        }
+        return;
+      }
+      case "seq": {
+        if (nodeMin(node) === Infinity) return;
+        const items = node.items;
+        let k = 0;
+        while (!hasRef(items[k])) k++;
+        let cur = after, end = atEnd;
+        for (let i = items.length - 1; i >= k; i--) {
+          const it = items[i];
+          if (hasRef(it)) walk(it, cur, end);
+          if (i === k) break;
+          const f = alloc();
+          addFirst(it, buf, f);
+          if (nodeMin(it) === 0) for (let w = 0; w < 8; w++) buf[f + w] |= buf[cur + w];
+          else end = false;
+          cur = f;
+        }
+        return;
+      }
+      case "alt":
+        for (const it of node.items) if (hasRef(it) && nodeMin(it) < Infinity) walk(it, after, atEnd);
+        return;
+      case "repeat": {
+        if (node.max === 0 || nodeMin(node.item) === Infinity) return;
+        let inner = after;
+        if (node.max > 1) {
+          inner = alloc();
+          addFirst(node.item, buf, inner);
+          for (let w = 0; w < 8; w++) buf[inner + w] |= buf[after + w];
+        }
+        walk(node.item, inner, atEnd);
+        return;
+      }
+      case "lexeme":
+        walk(node.item, after, atEnd);
+        return;
+      default:
+        return;
+    }
+  };
+  for (let i = 0; i < nRules; i++) {
+    const body = g.rules.get(order[i])!;
+    if (ruleMinAt[i] === Infinity || !hasRef(body)) continue;
+    owner = i;
+    top = 0;
+    walk(body, alloc(), true);
+  }
+  propagate(nRules, incFrom, incTo, follow, null);
+  const out = new Uint32Array(names.length * 8);
+  for (let r = 0; r < names.length; r++) {
+    const i = index.get(names[r]);
+    if (i !== undefined) out.set(follow.subarray(i * 8, i * 8 + 8), r * 8);
+  }
+  return out;
 }
 
 /**
