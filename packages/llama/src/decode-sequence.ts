@@ -235,6 +235,14 @@ export class SequenceDecoder {
   }
 
   /**
+   * Whether its next `prepare`, `fillMask` and `takeLone` can end the
+   * sequence but emit no token: fast-forward off and no marker to force.
+   */
+  preparesSilently(): boolean {
+    return !this.s.fastForward && (this.constrained || this.marker === undefined);
+  }
+
+  /**
    * Phase 2: sets `mask` and `allowed` for the next token. Returns false when
    * the sequence has ended instead (the grammar allows nothing more, or only
    * an end token: no need to ask the model).

@@ -81,62 +81,93 @@ export async function* decodeLoop(o: DecodeLoopOptions): AsyncGenerator<DecodeEv
   const batch: number[] = [];
   const inputs: (readonly number[])[] = [];
   const later: number[] = [];
-  while (live.length > 0) {
-    batch.length = 0;
-    inputs.length = 0;
-    later.length = 0;
-    for (const i of live) {
-      const seq = seqs[i];
-      const deferred = seq.canMaskLater();
-      const tokens = deferred ? prepareOnly(seq, out, loop) : prepareNext(seq, out, loop);
-      yield* drain(i, out, seq);
-      if (tokens === null) continue;
-      if (deferred) later.push(i);
-      batch.push(i);
-      inputs.push(tokens);
-    }
-    if (batch.length > 0) {
-      const t0 = performance.now();
-      for (const i of later) seqs[i].native.maskLater!();
-      // Called in one tick: node-llama-cpp batches the sequences of a context into one decode.
-      const evaluated = Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates, o.candidates === Infinity ? seqs[i].exactDraw() : undefined)));
-      if (later.length > 0) {
-        // Handled here too: a rejection while the masks are filled is the loop's error, not an unhandled one.
+  // A lone sequence whose next prepare emits no token (`SequenceDecoder.preparesSilently`: fast-forward off) holds the
+  // events of its take back until its next batch is dispatched, in order: the consumer's work on them (and the async
+  // iteration's round trip) then runs while the model evaluates instead of between two forward passes. The consumer
+  // sees the same events in the same order; what it does on seeing one (an abort) takes effect at the next take
+  // instead of the next prepare: the same tokens, after one more evaluation. With several sequences the events are
+  // yielded as they come (an abort seen between two sequences' takes must stop the second).
+  let held: DecodeEvent[] = [];
+  let inFlight: Promise<unknown> | null = null;
+  try {
+    while (live.length > 0) {
+      batch.length = 0;
+      inputs.length = 0;
+      later.length = 0;
+      for (const i of live) {
+        const seq = seqs[i];
+        const deferred = seq.canMaskLater();
+        const tokens = deferred ? prepareOnly(seq, out, loop) : prepareNext(seq, out, loop);
+        if (held.length > 0) hold(held, i, out, seq);
+        else yield* drain(i, out, seq);
+        if (tokens === null) continue;
+        if (deferred) later.push(i);
+        batch.push(i);
+        inputs.push(tokens);
+      }
+      if (batch.length > 0) {
+        const t0 = performance.now();
+        for (const i of later) seqs[i].native.maskLater!();
+        // Called in one tick: node-llama-cpp batches the sequences of a context into one decode.
+        const evaluated = Promise.all(batch.map((i, j) => seqs[i].native.evaluate(inputs[j], o.candidates, o.candidates === Infinity ? seqs[i].exactDraw() : undefined)));
+        inFlight = evaluated;
+        // Handled here too: a rejection while the masks are filled or the held events are taken is the loop's error, not an unhandled one.
         evaluated.catch(() => undefined);
-        // node-llama-cpp dispatches the batch to its native worker after a microtask (its lock; one was enough with
-        // 3.22.1, three leave room): the masks are filled once it has. Were it later, they would be filled before the
-        // evaluation starts, as without this, and the step would take as long as before.
-        for (let hop = 0; hop < DISPATCH_HOPS; hop++) await undefined;
         let failure: { error: unknown } | undefined;
-        for (const i of later) {
-          if (failure === undefined) {
-            try {
-              maskLater(seqs[i], loop);
-              continue;
-            } catch (error) {
-              failure = { error };
+        // node-llama-cpp dispatches the batch to its native worker after a microtask (its lock; one was enough with
+        // 3.22.1, three leave room): the masks are filled and the held events yielded once it has. Were it later, they
+        // would be done before the evaluation starts, as without this, and the step would take as long as before.
+        if (later.length > 0 || held.length > 0) for (let hop = 0; hop < DISPATCH_HOPS; hop++) await undefined;
+        if (later.length > 0) {
+          for (const i of later) {
+            if (failure === undefined) {
+              try {
+                maskLater(seqs[i], loop);
+                continue;
+              } catch (error) {
+                failure = { error };
+              }
             }
+            // The evaluation waits for every mask: release it, then report the error once nothing is in flight.
+            seqs[i].native.setMask(null, Infinity);
           }
-          // The evaluation waits for every mask: release it, then report the error once nothing is in flight.
-          seqs[i].native.setMask(null, Infinity);
+        }
+        if (held.length > 0) {
+          // The last step's tokens, taken by the consumer while the model evaluates this batch.
+          const events = held;
+          held = [];
+          yield* events;
         }
         if (failure !== undefined) {
           await evaluated.catch(() => undefined);
           throw failure.error;
         }
+        const results: Candidates[] = await evaluated;
+        inFlight = null;
+        const dt = countBatch(loop, t0, batch.length);
+        for (let j = 0; j < batch.length; j++) {
+          const seq = seqs[batch[j]];
+          // A mask filled during the evaluation may have ended the sequence (nothing allowed): its candidates go unused.
+          if (seq.ended === null) await takeNext(seq, results[j], dt, out, loop);
+          if (live.length === 1 && seq.preparesSilently()) hold(held, batch[j], out, seq);
+          else yield* drain(batch[j], out, seq);
+        }
       }
-      const results: Candidates[] = await evaluated;
-      const dt = countBatch(loop, t0, batch.length);
-      for (let j = 0; j < batch.length; j++) {
-        const seq = seqs[batch[j]];
-        // A mask filled during the evaluation may have ended the sequence (nothing allowed): its candidates go unused.
-        if (seq.ended === null) await takeNext(seq, results[j], dt, out, loop);
-        yield* drain(batch[j], out, seq);
-      }
+      live = live.filter((i) => seqs[i].ended === null);
     }
-    live = live.filter((i) => seqs[i].ended === null);
+    if (held.length > 0) yield* held;
+  } finally {
+    // Left early (the consumer stopped at a held event): nothing stays in flight.
+    if (inFlight !== null) await inFlight.catch(() => undefined);
   }
   return loop;
+}
+
+/** `drain`, into `held` instead of yielded. */
+function hold(held: DecodeEvent[], i: number, out: DecodedToken[], seq: SequenceDecoder): void {
+  for (const token of out) held.push({ sequence: i, token });
+  out.length = 0;
+  if (seq.ended) held.push({ sequence: i, end: seq.ended });
 }
 
 /** Microtasks to let node-llama-cpp dispatch a batch before the masks filled during it (see `decodeLoop`). */

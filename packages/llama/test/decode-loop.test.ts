@@ -180,3 +180,71 @@ describe("decodeLoop over several sequences", () => {
     }
   });
 });
+
+describe("decodeLoop, one sequence without fast-forward: its tokens are yielded once the next batch is dispatched", () => {
+  const options = () => {
+    const compiled = model.compiler.compile(compileSchema(schema).grammar);
+    return { compiled, prompt: model.model.tokenize("JSON:", false) as number[] };
+  };
+
+  it("the same events in the same order; an abort on the third token ends it after three; leaving early leaves nothing in flight", async () => {
+    const ctx = await model.model.createContext({ contextSize: 256, sequences: 1, threads: model.threads });
+    try {
+      const native = new NativeLogits(ctx.getSequence(), model.vocabulary.size);
+      const { compiled, prompt } = options();
+      // Each event arrives after the loop evaluated the batch of the token before it: the evaluation of a token's
+      // successor has started (or the sequence has ended) when the consumer sees the token.
+      const evaluated: number[][] = [];
+      const watched: LogitsSource = {
+        get violations() {
+          return native.violations;
+        },
+        setMask: (m, a, ids) => native.setMask(m, a, ids),
+        maskLater: () => native.maskLater(),
+        evaluate: (tokens, k) => {
+          evaluated.push([...tokens]);
+          return native.evaluate(tokens, k);
+        },
+      };
+      const go = (signal?: AbortSignal) => decodeLoop({ vocabulary: model.vocabulary, tokenize: (t) => model.model.tokenize(t, false), sequences: [{ native: watched, prompt, matcher: compiled.createMatcher(), sampler: new Sampler({ temperature: 1, seed: 3 }), maxTokens: 48, signal }], candidates: 64, fastForward: false });
+      const all: number[] = [];
+      let end = "";
+      for await (const e of go()) {
+        if (e.token) {
+          all.push(e.token.id);
+          // The token's own evaluation is the batch in flight (or the last one) when it is seen.
+          expect(evaluated[evaluated.length - 1]).toEqual([e.token.id]);
+        } else end = e.end.stopReason;
+      }
+      expect(end).toBe("eog");
+      expect(all.length).toBeGreaterThan(5);
+      const text = new TextDecoder().decode(Buffer.concat(all.map((id) => model.vocabulary.bytesOf(id))));
+      expect(createValidator(schema)(JSON.parse(text)).valid, text).toBe(true);
+
+      // Abort on the third token: three tokens, then "abort".
+      await native.sequence.clearHistory();
+      const stop = new AbortController();
+      const seen: number[] = [];
+      let stopped = "";
+      for await (const e of go(stop.signal)) {
+        if (e.token) {
+          seen.push(e.token.id);
+          if (seen.length === 3) stop.abort();
+        } else stopped = e.end.stopReason;
+      }
+      expect(stopped).toBe("abort");
+      expect(seen).toEqual(all.slice(0, 3));
+
+      // Leaving at the second token: the evaluation in flight is awaited, and the sequence takes the next call.
+      await native.sequence.clearHistory();
+      let n = 0;
+      for await (const e of go()) if (e.token && ++n === 2) break;
+      await native.sequence.clearHistory();
+      const again: number[] = [];
+      for await (const e of go()) if (e.token) again.push(e.token.id);
+      expect(again).toEqual(all);
+    } finally {
+      await ctx.dispose();
+    }
+  });
+});
