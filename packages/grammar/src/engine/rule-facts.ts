@@ -316,6 +316,9 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
     if (m !== undefined) return m;
     switch (node.type) {
       case "class":
+        // A class of ASCII ranges reads one byte (no template needed: its NFA may never be built).
+        m = !node.negated && asciiOnly(node.ranges) ? (node.ranges.length > 0 ? 1 : Infinity) : templateMin(classTemplateOf(node, caches.classTemplates));
+        break;
       case "any":
         m = templateMin(classTemplateOf(node, caches.classTemplates));
         break;
