@@ -23,6 +23,17 @@ const SELF_MERGE_MAX_SIZE = 20000;
 /** Subtrees smaller than this (in the engine's NFA size estimate) are left inline. */
 export const EXTRACT_MIN_SIZE = 400;
 
+/** Buffers of `compactGrammar` by dense node index, kept from call to call (it never runs nested). */
+const freshScratch = () => ({ free: new Int32Array(1024), ref: new Int32Array(1024), seen: new Int32Array(1024), kidStart: new Int32Array(1024), kids: new Int32Array(2048), stack: new Int32Array(256), memo: new Int32Array(1024) });
+const scratch = freshScratch();
+
+/** A copy of `a` with room for at least `n` entries (twice the size, or more). */
+function grown(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
 /** Returns a grammar with the same language, merged and shared as described above. */
 export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar {
   // Rules by number (in the grammar's order), so that the passes below keep arrays per rule
@@ -36,34 +47,49 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
 
   // Every node reachable from a walked rule gets a dense index (children first), once per node
   // object: the one lookup by node. The later walks (successors, interning) read the index's
-  // arrays instead of keeping maps of their own by node.
+  // arrays instead of keeping maps of their own by node. The per-index numbers live in typed
+  // buffers kept between calls (see `scratch`), the children of index i at
+  // kidBuf[kidStart[i] .. kidStart[i + 1]): a compile allocates no array per node.
   const index = new Map<Node, number>();
   const nodeAt: Node[] = [];
-  const kidsAt: number[][] = [];
-  /** 1: no reference lies at or below the node. */
-  const freeAt: number[] = [];
-  /** For a reference: the number of the rule it names (-1: no such rule). */
-  const refRuleAt: number[] = [];
-  /** The walk for successors that last passed the node (see walkRefs). */
-  const seenIn: number[] = [];
   const NO_KIDS: number[] = [];
-  const push = (n: Node, ch: number[], free: number, target: number): number => {
+  let { free: freeAt, ref: refRuleAt, seen: seenIn, kidStart, kids: kidBuf, stack } = scratch;
+  /** freeAt[i] = 1: no reference lies at or below the node. refRuleAt[i]: for a reference, the number of the rule it names (-1: no such rule). seenIn[i]: the walk for successors that last passed the node (see walkRefs). */
+  let kidTop = 0;
+  let sp = 0;
+  kidStart[0] = 0;
+  const stackPush = (c: number): void => {
+    if (sp === stack.length) stack = scratch.stack = grown(stack, sp + 1);
+    stack[sp++] = c;
+  };
+  // Index a node whose children are stack[base .. sp).
+  const push = (n: Node, free: number, target: number, base: number): number => {
     const i = nodeAt.length;
     nodeAt.push(n);
-    kidsAt.push(ch);
-    freeAt.push(free);
-    refRuleAt.push(target);
-    seenIn.push(0);
+    if (i + 1 >= freeAt.length) {
+      freeAt = scratch.free = grown(freeAt, i + 2);
+      refRuleAt = scratch.ref = grown(refRuleAt, i + 2);
+      seenIn = scratch.seen = grown(seenIn, i + 2);
+      kidStart = scratch.kidStart = grown(kidStart, i + 2);
+    }
+    freeAt[i] = free;
+    refRuleAt[i] = target;
+    seenIn[i] = 0;
+    const k = sp - base;
+    if (kidTop + k > kidBuf.length) kidBuf = scratch.kids = grown(kidBuf, kidTop + k);
+    for (let j = base; j < sp; j++) kidBuf[kidTop++] = stack[j];
+    kidStart[i + 1] = kidTop;
+    sp = base;
     return i;
   };
   const indexOf = (n: Node): number => {
     // Leaves other than references intern by their content: each occurrence gets an index of its
     // own, without a lookup by node.
     const t = n.type;
-    if (t === "literal" || t === "class" || t === "any" || t === "regex" || t === "automaton") return push(n, NO_KIDS, 1, -1);
+    if (t === "literal" || t === "class" || t === "any" || t === "regex" || t === "automaton") return push(n, 1, -1, sp);
     const known = index.get(n);
     if (known !== undefined) return known;
-    let ch = NO_KIDS;
+    const base = sp;
     let free = 1;
     let target = -1;
     switch (n.type) {
@@ -74,21 +100,22 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       case "seq":
       case "alt": {
         const items = n.items;
-        ch = [];
         for (let i = 0; i < items.length; i++) {
           const c = indexOf(items[i]);
-          ch.push(c);
+          stackPush(c);
           if (freeAt[c] === 0) free = 0;
         }
         break;
       }
       case "repeat":
-      case "lexeme":
-        ch = [indexOf(n.item)];
-        free = freeAt[ch[0]];
+      case "lexeme": {
+        const c = indexOf(n.item);
+        stackPush(c);
+        free = freeAt[c];
         break;
+      }
     }
-    const i = push(n, ch, free, target);
+    const i = push(n, free, target, base);
     index.set(n, i);
     return i;
   };
@@ -105,7 +132,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         lastWalk[t] = walks;
         out.push(t);
       }
-    } else for (const k of kidsAt[i]) walkRefs(k, out);
+    } else for (let p = kidStart[i], e = kidStart[i + 1]; p < e; p++) walkRefs(kidBuf[p], out);
   };
   const succ: (number[] | undefined)[] = new Array(ruleCount).fill(undefined);
   const bodyIndex = new Array<number>(ruleCount).fill(-1);
@@ -144,7 +171,9 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const kids: number[][] = [];
   const sizes: number[] = [];
   /** The interned id of each indexed node (-1: not interned yet). */
-  const memo = new Array<number>(nodeAt.length).fill(-1);
+  if (scratch.memo.length < nodeAt.length) scratch.memo = new Int32Array(Math.max(nodeAt.length, 2 * scratch.memo.length));
+  const memo = scratch.memo;
+  memo.fill(-1, 0, nodeAt.length);
   const add = (n: Node, ch: number[], size: number, target = -1, named = -1): number => {
     const id = nodeOf.length;
     nodeOf.push(n);
@@ -257,21 +286,21 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       }
       case "seq":
       case "alt": {
-        const k = kidsAt[at];
-        const ch = new Array<number>(k.length);
+        const k0 = kidStart[at];
+        const ch = new Array<number>(kidStart[at + 1] - k0);
         let size = n.type === "seq" ? 1 : 2;
-        for (let i = 0; i < k.length; i++) size += sizes[(ch[i] = intern(k[i]))];
+        for (let i = 0; i < ch.length; i++) size += sizes[(ch[i] = intern(kidBuf[k0 + i]))];
         id = internInner(n, ch, size);
         break;
       }
       case "repeat": {
-        const c = intern(kidsAt[at][0]);
+        const c = intern(kidBuf[kidStart[at]]);
         const copies = n.max === Infinity ? n.min + 1 : n.max;
         id = internInner(n, [c], Math.min(1e12, sizes[c] * Math.max(1, copies) + 2));
         break;
       }
       case "lexeme": {
-        const c = intern(kidsAt[at][0]);
+        const c = intern(kidBuf[kidStart[at]]);
         id = internInner(n, [c], sizes[c]);
         break;
       }
@@ -413,6 +442,8 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   for (const r of kept) isKept[r] = 1;
   for (let r = 0; r < ruleCount; r++) if (isKept[r] === 1) rules.set(ruleNames[r], inner(bodyOf[r]));
   for (const [name, id] of newRules) rules.set(name, inner(id));
+  // A huge grammar does not keep its buffers' memory for good.
+  if (scratch.kids.length > 1 << 20 || scratch.free.length > 1 << 19) Object.assign(scratch, freshScratch());
   return { rules, root: g.root };
 }
 
