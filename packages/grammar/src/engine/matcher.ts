@@ -37,12 +37,6 @@ interface Entry {
   terminated: boolean;
 }
 
-/** Stack ids below this are memoised with their entry's escape nodes as one number (escKey * STACK_KEY + stack). */
-const STACK_KEY = 1 << 26;
-/** escKeys below this fit with a stack id in a double exactly (2^53). */
-const ESC_KEY_LIMIT = 1 << 26;
-/** Entries kept per stack pool before the escape memo starts over. */
-const ESCAPE_MEMO_LIMIT = 4096;
 /** Above this many tokens, an escape walk's result is kept as a bitset instead of a list of ids. */
 const ESCAPE_LIST_LIMIT = 2048;
 /** The tokens an escape walk found: a list of ids or, when many, a bitset over the vocabulary. */
@@ -51,12 +45,52 @@ interface EscapeTokens {
   bits: Uint32Array | null;
 }
 const NO_TOKENS: EscapeTokens = { ids: new Uint32Array(0), bits: null };
-const escapeMemos = new WeakMap<StackPool, Map<number, EscapeTokens>>();
 
-/** The per-pool memo of escape-walk results (shared by forks, which share the pool). */
-function escapeMemo(pool: StackPool): Map<number, EscapeTokens> {
-  let m = escapeMemos.get(pool);
-  if (!m) escapeMemos.set(pool, (m = new Map()));
+/**
+ * An escape walk's result and the part of the stack it read: the return states of the `rets.length`
+ * frames it popped (top first), whether the stack under them was empty, and how many frames above
+ * the real stack's depth it pushed at most (the `maxStackDepth` check).
+ */
+interface EscapeResult {
+  rets: Int32Array;
+  bottomEmpty: boolean;
+  rise: number;
+  found: EscapeTokens;
+}
+/** Stack ids below this are memoised per pool with their entry's escape nodes as one number (escKey * STACK_KEY + stack). */
+const STACK_KEY = 1 << 26;
+/** Entries kept per stack pool before its memo starts over. */
+const EXACT_MEMO_LIMIT = 4096;
+const exactEscapeMemos = new WeakMap<StackPool, Map<number, EscapeTokens>>();
+
+/** The per-pool memo of escape-walk results by (escKey, stack id), shared by forks. */
+function exactEscapeMemo(pool: StackPool): Map<number, EscapeTokens> {
+  let m = exactEscapeMemos.get(pool);
+  if (!m) exactEscapeMemos.set(pool, (m = new Map()));
+  return m;
+}
+
+/** escKeys below this fit with a return state or a stack id (below 2^26) in a double exactly (2^53). */
+const ESC_KEY_LIMIT = 1 << 26;
+const STATE_KEY = 1 << 26;
+/** Results kept per grammar under one (escKey, top return state) before the oldest is dropped. */
+const ESCAPE_CANDIDATES = 64;
+/** Words (ids or bitset words) kept in a grammar's escape memo before it starts over (16 MB). */
+const ESCAPE_MEMO_WORDS = 1 << 22;
+interface EscapeMemo {
+  map: Map<number, EscapeResult[]>;
+  words: number;
+}
+const escapeMemos = new WeakMap<MatcherSource, EscapeMemo>();
+
+/**
+ * The per-grammar memo of escape-walk results, keyed by the escape nodes and the part of the stack
+ * a walk read (see `EscapeResult`): equal for every matcher of the grammar and every stack that
+ * agrees on those frames, so nested values of the same kind share one walk.
+ */
+function escapeMemo(g: MatcherSource): EscapeMemo {
+  let m = escapeMemos.get(g);
+  if (!m) escapeMemos.set(g, (m = { map: new Map(), words: 0 }));
   return m;
 }
 
@@ -117,6 +151,9 @@ export class GrammarMatcher {
   private escWords: Uint32Array | null = null;
   private escIds = new Uint32Array(256);
   private escCount = 0;
+  /** The least and greatest stack depth of the configurations the current escape walk met. */
+  private walkMin = 0;
+  private walkMax = 0;
 
   /** A matcher at the start of `compiled` (or, from `fork`, sharing a stack pool and history). */
   constructor(compiled: MatcherSource, shared?: { ctx: RunContext; history: Entry[] }) {
@@ -200,30 +237,11 @@ export class GrammarMatcher {
       const n = entry.escNodes.length;
       if (n === 0 || st === 0) continue;
       // Past the end of q's rule: continue from the caller's frame. The tokens found depend on the
-      // escape nodes and the stack only, so they are kept per (escKey, stack) for the next masks
-      // (inside a string the state and the stack stay the same from token to token; the states
-      // of a counted string have the same escape nodes).
-      const memo = escapeMemo(pool);
-      const key = st < STACK_KEY && entry.escKey < ESC_KEY_LIMIT ? entry.escKey * STACK_KEY + st : -1;
-      let found = key >= 0 ? memo.get(key) : undefined;
-      if (found === undefined) {
-        const popped = this.popConfigs(pool.state[st], pool.parent[st]);
-        if (!popped) found = NO_TOKENS;
-        else {
-          const tmp = (this.escWords ??= new Uint32Array(w.length));
-          if (this.escCount !== 0) {
-            // A walk that threw (a limit) left its marks.
-            tmp.fill(0);
-            this.escCount = 0;
-          }
-          for (let j = 0; j < n; j++) this.walkSubtree(entry.escNodes[j], popped, tmp);
-          found = this.takeEscapeTokens(tmp);
-        }
-        if (key >= 0) {
-          if (memo.size >= ESCAPE_MEMO_LIMIT) memo.clear();
-          memo.set(key, found);
-        }
-      }
+      // escape nodes and on the frames the walk popped only, so they are kept per grammar under
+      // those (inside a string the state and the stack stay the same from token to token; the
+      // states of a counted string have the same escape nodes; nested values of one kind read the
+      // same few frames).
+      const found = this.escapeTokens(entry.escNodes, entry.escKey, st);
       if (found.bits !== null) {
         const bits = found.bits;
         for (let k = 0; k < bits.length; k++) w[k] |= bits[k];
@@ -257,14 +275,108 @@ export class GrammarMatcher {
     if (this.isComplete()) for (const id of vocab.eogIds) w[id >>> 5] |= 1 << (id & 31);
   }
 
+  /**
+   * The tokens that continue below escape nodes `nodes` (key `escKey`) once the rule ends on stack
+   * `st`: from the memo when a walk read the same frames before, else walked. A walk reads the
+   * stack only by popping frames (their return states; a configuration on the empty stack does not
+   * pop) and checks `maxStackDepth` against the depth of what it pushes, so its result holds for
+   * every stack with the same return states in the frames it popped, the same emptiness below
+   * them, and room for the same pushes.
+   */
+  private escapeTokens(nodes: Int32Array, escKey: number, st: number): EscapeTokens {
+    const pool = this.ctx.pool;
+    // First the pool's memo by (escKey, stack id): one lookup, whatever the stack.
+    const exact = exactEscapeMemo(pool);
+    const exactKey = st < STACK_KEY && escKey < ESC_KEY_LIMIT ? escKey * STACK_KEY + st : -1;
+    let found = exactKey >= 0 ? exact.get(exactKey) : undefined;
+    if (found === undefined) {
+      found = this.escapeTokensByFrames(nodes, escKey, st);
+      if (exactKey >= 0) {
+        if (exact.size >= EXACT_MEMO_LIMIT) exact.clear();
+        exact.set(exactKey, found);
+      }
+    }
+    return found;
+  }
+
+  /** `escapeTokens` past the pool's memo: the grammar's memo by the frames a walk popped, or a walk. */
+  private escapeTokensByFrames(nodes: Int32Array, escKey: number, st: number): EscapeTokens {
+    const pool = this.ctx.pool;
+    const top = pool.state[st];
+    const memo = escapeMemo(this.compiled);
+    const key = escKey < ESC_KEY_LIMIT && top < STATE_KEY ? escKey * STATE_KEY + top : -1;
+    const list = key >= 0 ? memo.map.get(key) : undefined;
+    if (list !== undefined) {
+      const depth = pool.depth[st];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const r = list[i];
+        if (depth + r.rise >= this.ctx.maxStackDepth) continue;
+        const rets = r.rets;
+        let f = st, k = 0;
+        for (; k < rets.length && f !== 0 && pool.state[f] === rets[k]; k++) f = pool.parent[f];
+        if (k === rets.length && (f === 0) === r.bottomEmpty) return r.found;
+      }
+    }
+    const depth = pool.depth[st];
+    this.walkMin = depth;
+    this.walkMax = depth;
+    const popped = this.popConfigs(top, pool.parent[st]);
+    let found: EscapeTokens;
+    if (!popped) found = NO_TOKENS;
+    else {
+      const tmp = (this.escWords ??= new Uint32Array(this.compiled.vocabulary.size + 31 >>> 5));
+      if (this.escCount !== 0) {
+        // A walk that threw (a limit) left its marks.
+        tmp.fill(0);
+        this.escCount = 0;
+      }
+      for (let j = 0; j < nodes.length; j++) this.walkSubtree(nodes[j], popped, tmp);
+      found = this.takeEscapeTokens(tmp);
+    }
+    if (key >= 0) {
+      const k = depth - this.walkMin;
+      const rets = new Int32Array(k);
+      let f = st;
+      for (let i = 0; i < k; i++) {
+        rets[i] = pool.state[f];
+        f = pool.parent[f];
+      }
+      const words = k + (found.bits ? found.bits.length : found.ids!.length);
+      if (memo.words + words > ESCAPE_MEMO_WORDS) {
+        memo.map.clear();
+        memo.words = 0;
+      }
+      let l = memo.map.get(key);
+      if (l === undefined) memo.map.set(key, (l = []));
+      if (l.length >= ESCAPE_CANDIDATES) l.shift();
+      l.push({ rets, bottomEmpty: f === 0, rise: this.walkMax - depth, found });
+      memo.words += words;
+    }
+    return found;
+  }
+
   /** The closure of `(q, st)` (a return state and its stack), or null when no configuration in it reads a byte. */
   private popConfigs(q: number, st: number): Int32Array | null {
     const buf = this.walkBuf;
     buf.len = 0;
     closure(this.ctx, q, st, buf, 0);
+    this.noteDepths(buf, 0, buf.len);
     const hasBytes = this.compiled.automaton.hasBytes;
     for (let i = 0; i < buf.len; i++) if (hasBytes[buf.q[i]]) return buf.snapshot();
     return null;
+  }
+
+  /** Widens `walkMin`/`walkMax` to the stack depths of configurations `buf[from, to)`. */
+  private noteDepths(buf: ConfigBuffer, from: number, to: number): void {
+    const depth = this.ctx.pool.depth;
+    let lo = this.walkMin, hi = this.walkMax;
+    for (let i = from; i < to; i++) {
+      const d = depth[buf.s[i]];
+      if (d < lo) lo = d;
+      else if (d > hi) hi = d;
+    }
+    this.walkMin = lo;
+    this.walkMax = hi;
   }
 
   /** Whether `(start, st)` is the entry of a call made by a configuration `(x, parent(st))` of the set `c`. */
@@ -303,6 +415,7 @@ export class GrammarMatcher {
       }
       ls[d] = pe;
       le[d] = pe + added;
+      this.noteDepths(buf, pe, pe + added);
       const t1 = tokenStart[m + 1];
       for (let k = tokenStart[m]; k < t1; k++) {
         const id = tokenIds[k], bit = 1 << (id & 31);
