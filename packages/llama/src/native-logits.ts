@@ -227,6 +227,9 @@ export class NativeLogits implements LogitsSource {
   // After `maskLater`: resolved by the `setMask` that the next evaluation's sampling waits for.
   private maskReady: Promise<void> | undefined;
   private maskSet: (() => void) | undefined;
+  // After `maskLater`, set by the `evaluate` waiting for the mask: takes it and configures the native sampler, which
+  // `setMask` then does at once (during the model's evaluation: the sampler is not in use before the sampling).
+  private maskTaker: (() => void) | undefined;
   private readonly internals: Required<Pick<SequenceInternals, "_decodeTokens">> & SequenceInternals;
   private readonly sampleToken: SampleToken;
   private sampler: AddonSampler | undefined;
@@ -291,10 +294,15 @@ export class NativeLogits implements LogitsSource {
    * mask's ids ascending (`TokenMask.listInto`), saves listing them again.
    */
   setMask(mask: TokenMask | null, allowed = mask ? mask.count() : this.vocabSize, ids?: Uint32Array): void {
-    const set = this.maskSet;
+    const set = this.maskSet, take = this.maskTaker;
     this.maskSet = undefined;
-    this.encode(mask, allowed, ids);
-    set?.();
+    this.maskTaker = undefined;
+    try {
+      this.encode(mask, allowed, ids);
+      take?.();
+    } finally {
+      set?.();
+    }
   }
 
   /** See `LogitsSource.maskLater`: the next `evaluate` reads the mask of the `setMask` that follows it. */
@@ -370,10 +378,29 @@ export class NativeLogits implements LogitsSource {
       setBias(config, pending);
       this.filter[4] = K;
     };
+    const sampler = (this.sampler ??= this.makeSampler());
+    // The native sampler keeps its config between calls: an unchanged bias object and top-K need not go again.
+    let configured = false;
+    const configure = () => {
+      if (pending !== this.appliedPending || K !== this.appliedK) {
+        sampler.applyConfig(config);
+        this.appliedPending = pending;
+        this.appliedK = K;
+      }
+      configured = true;
+    };
+    let taken = false;
     const later = this.maskReady;
     this.maskReady = undefined;
-    if (later === undefined) takeMask();
-    const sampler = (this.sampler ??= this.makeSampler());
+    if (later === undefined) {
+      takeMask();
+      taken = true;
+    } else
+      this.maskTaker = () => {
+        takeMask();
+        taken = true;
+        configure();
+      };
     const last = tokens.length - 1;
     const logitsAt: boolean[] = [];
     logitsAt[last] = true;
@@ -390,16 +417,13 @@ export class NativeLogits implements LogitsSource {
       this.shift,
       async (batchLogitIndex, tokenIndex) => {
         if (tokenIndex !== last) return undefined;
-        if (later !== undefined) {
-          await later;
+        if (later !== undefined) await later;
+        // Normally done by `setMask` after `maskLater`; here when that threw (the error comes again, from here).
+        if (!taken) {
           takeMask();
+          taken = true;
         }
-        // The native sampler keeps its config between calls: an unchanged bias object and top-K need not go again.
-        if (pending !== this.appliedPending || K !== this.appliedK) {
-          sampler.applyConfig(config);
-          this.appliedPending = pending;
-          this.appliedK = K;
-        }
+        if (!configured) configure();
         const r = await this.sampleToken(batchLogitIndex, sampler, false, false, this.filter, false);
         pairs = Array.isArray(r) ? (r[3] as ArrayLike<number> | undefined) : undefined;
         if (withTail && pairs && pairs.length >= 2 * K) {
