@@ -294,7 +294,10 @@ export class Automaton implements DfaSink {
       this.trans.fill(-2, old);
       return this.trans;
     }
-    if (old === 0 && len * 4 <= TRANS_RESERVE) {
+    // Small tables stay in plain buffers: a reservation's pages are fresh (faulted in and zeroed as
+    // they are first written), which cost a compile 70 µs more than a plain buffer for a first table
+    // of 64 states of 180 classes; past TRANS_PLAIN bytes the table moves into a reservation once.
+    if (len * 4 > TRANS_PLAIN && len * 4 <= TRANS_RESERVE) {
       let rab: ArrayBuffer | undefined;
       try {
         rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(len * 4, { maxByteLength: TRANS_RESERVE });
@@ -304,7 +307,8 @@ export class Automaton implements DfaSink {
       }
       if (rab !== undefined) {
         const t = new Int32Array(rab);
-        t.fill(-2);
+        t.set(this.trans);
+        t.fill(-2, old);
         return t;
       }
     }
@@ -317,3 +321,6 @@ type ResizableBuffer = ArrayBuffer & { resizable?: boolean; maxByteLength: numbe
 
 /** Bytes of address space a transition table reserves to grow in place (committed as it grows). */
 const TRANS_RESERVE = 1 << 30;
+
+/** Bytes up to which a transition table lives in a plain buffer (copied when it doubles). */
+const TRANS_PLAIN = 1 << 20;
