@@ -7,7 +7,7 @@
  */
 import { alt, charClass, literal, ref, repeat, seq, lexeme, type Node } from "@formwork/grammar";
 import { astToIr, automatonToRules } from "@formwork/grammar/internal";
-import { JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
+import { charSetDifference, charSetIntersection, JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
 
 /**
  * Spellings of sets by content: single code points by the code point, other
@@ -51,7 +51,7 @@ export function encodedSet(r: CharSet): Node {
   const h = rangesHash(r);
   let bucket = setCache.get(h);
   if (bucket !== undefined) for (const e of bucket) if (sameRanges(e.set, r)) return e.node;
-  const node = astToIr(quoteCharSet(r, JSON_STRING));
+  const node = spellSet(r);
   if (setCacheSize > 10000) {
     setCache.clear();
     setCacheSize = 0;
@@ -61,6 +61,35 @@ export function encodedSet(r: CharSet): Node {
   bucket.push({ set: r.slice(), node });
   setCacheSize++;
   return node;
+}
+
+/** The characters `JSON_STRING` has an escape for: which of them a set holds decides its escapes. */
+const ESCAPABLE: CharSet = [0x00, 0x1f, 0x22, 0x22, 0x2f, 0x2f, 0x5c, 0x5c];
+
+/** The escape alternatives' IR (each item of `quoteCharSet`'s escape part) by the escapable characters a set holds. Bounded. */
+const escapeCache = new Map<string, Node[]>();
+
+/**
+ * `astToIr(quoteCharSet(r, JSON_STRING))`, with the escapes' half built once per subset of
+ * {@link ESCAPABLE} (a key other than a few names: its sets differ in the raw characters only)
+ * and shared: `quoteCharSet` is the raw characters, then the escapes of the escapable characters
+ * the set holds, as the items of one alternative.
+ */
+function spellSet(r: CharSet): Node {
+  const esc = charSetIntersection(r, ESCAPABLE);
+  const key = esc.join(",");
+  let escItems = escapeCache.get(key);
+  if (escItems === undefined) {
+    const q = quoteCharSet(esc, JSON_STRING);
+    // `/` has an escape but is also raw: the items past the raw set are the escapes.
+    const rawEsc = charSetDifference(esc, JSON_STRING.escaped).length > 0;
+    const asts = q.kind === "alt" ? (rawEsc ? q.items.slice(1) : q.items) : rawEsc ? [] : [q];
+    escItems = asts.map((a) => astToIr(a));
+    if (escapeCache.size > 1000) escapeCache.clear();
+    escapeCache.set(key, escItems);
+  }
+  const raw = charSetDifference(r, JSON_STRING.escaped);
+  return raw.length > 0 ? alt(astToIr({ kind: "set", set: raw }), ...escItems) : alt(...escItems);
 }
 
 const HEX: [number, number][] = [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]];
