@@ -7,9 +7,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FormworkError, Rng, TokenMask } from "@formwork/core";
+import { Rng, TokenMask } from "@formwork/core";
 import { GrammarCompiler, parseGbnf, type CompiledGrammar, type Grammar, type GrammarMatcher } from "@formwork/grammar";
-import { randomGrammar, syntheticVocabulary } from "./engine-support.js";
+import { compileOrSkip, randomGrammar, syntheticVocabulary } from "./engine-support.js";
 
 const grammarsDir = join(resolve(import.meta.dirname, "../../.."), "grammars");
 
@@ -17,15 +17,6 @@ function definition(m: GrammarMatcher): number {
   const bytes = m.shortestCompletion();
   if (bytes === null) return m.minBytesToFinish();
   return m.compiled.trie.greedyTokenize(bytes)?.length ?? Infinity;
-}
-
-function compileOrSkip(compiler: GrammarCompiler, g: Grammar): CompiledGrammar | null {
-  try {
-    return compiler.compile(g);
-  } catch (e) {
-    if (e instanceof FormworkError && ["left-recursion", "empty-language", "max-nfa-states"].includes(e.code)) return null;
-    throw e;
-  }
 }
 
 /** Random walks of `walks` matchers of `cg` (every other one a fork of the last), checking at each state; returns the checks. */

@@ -3,8 +3,8 @@
  * synthetic vocabulary, and the brute-force mask oracle (the reference
  * recognizer on every token).
  */
-import { Rng, TokenKind, TokenMask, Vocabulary } from "@formwork/core";
-import { alt, any, charClass, grammar, literal, ref, repeat, seq, type Grammar, type GrammarMatcher, type Node } from "@formwork/grammar";
+import { FormworkError, Rng, TokenKind, TokenMask, Vocabulary } from "@formwork/core";
+import { alt, any, charClass, grammar, literal, ref, repeat, seq, type CompiledGrammar, type Grammar, type GrammarCompiler, type GrammarMatcher, type Node } from "@formwork/grammar";
 import { referenceMatchBytes, referencePrefixOkBytes } from "@formwork/grammar/testing";
 
 const enc = new TextEncoder();
@@ -123,3 +123,13 @@ export function maskDiff(g: Grammar, m: GrammarMatcher, prefix: Uint8Array, ids?
 }
 
 export { concat };
+
+/** `compiler.compile(g)`, or null when the grammar is refused as left-recursive, empty or past `maxNfaStates`. */
+export function compileOrSkip(compiler: GrammarCompiler, g: Grammar): CompiledGrammar | null {
+  try {
+    return compiler.compile(g);
+  } catch (e) {
+    if (e instanceof FormworkError && ["left-recursion", "empty-language", "max-nfa-states"].includes(e.code)) return null;
+    throw e;
+  }
+}
