@@ -281,8 +281,8 @@ export class Automaton implements DfaSink {
   }
 
   /**
-   * The transition table grown to `len` entries (new ones -2). It lives in a resizable buffer that
-   * grows in place: copying a table of thousands of states times the byte classes into a new
+   * The transition table grown to `len` entries (new ones -2). Past TRANS_PLAIN bytes it lives in a
+   * resizable buffer that grows in place: copying a table of thousands of states times the byte classes into a new
    * buffer, and the collection the new external memory set off, took 35-75 ms of CPU in one mask
    * (o79409: 8,192 to 16,384 states of 179 classes). Past the reservation, a copy as before.
    */

@@ -127,7 +127,7 @@ export function followBytes(nfa: Nfa, starts: readonly number[], ends: readonly 
 }
 
 /** Sets bits `lo..hi` (inclusive) of the 256-bit set at `set[base .. base + 8)`, a word at a time. */
-function setBits(set: Uint32Array, base: number, lo: number, hi: number): void {
+export function setBits(set: Uint32Array, base: number, lo: number, hi: number): void {
   for (let w = lo >>> 5, last = hi >>> 5; w <= last; w++) {
     const from = w === lo >>> 5 ? lo & 31 : 0, to = w === last ? hi & 31 : 31;
     set[base + w] |= (to === 31 ? 0xffffffff : (1 << (to + 1)) - 1) & ~((1 << from) - 1);

@@ -17,7 +17,7 @@ import type { ByteDfa } from "@formwork/regex";
 import type { Grammar, Node } from "../ir.js";
 import { classTemplateOf, literalBytesOf, regexDfa, type BuildCaches, type ClassTemplate } from "./nfa-build.js";
 import type { ResolvedEngineOptions } from "./options.js";
-import { propagate } from "./follow.js";
+import { propagate, setBits } from "./follow.js";
 import type { RuleGraph } from "./rule-graph.js";
 
 export interface RuleFacts {
@@ -270,10 +270,6 @@ function addByte(set: ByteSet, b: number): void {
   set[b >>> 5] |= 1 << (b & 31);
 }
 
-function addRange(set: ByteSet, lo: number, hi: number): void {
-  for (let b = lo; b <= hi; b++) addByte(set, b);
-}
-
 /**
  * FOLLOW of every called rule (`out[r * 8 .. r * 8 + 8)`, rule order `names`) on the IR, the
  * textbook way: FIRST of every rule (bytes a string of it can start with; rules on reference
@@ -375,11 +371,11 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
     f = new Uint32Array(8);
     if (node.type === "class" && !node.negated && asciiOnly(node.ranges)) {
       const r = node.ranges;
-      for (let i = 0; i < r.length; i += 2) addRange(f, r[i], r[i + 1]);
+      for (let i = 0; i < r.length; i += 2) setBits(f, 0, r[i], r[i + 1]);
     } else if (node.type === "class" || node.type === "any") {
       // The template's edges out of its start.
       const e = classTemplateOf(node, caches.classTemplates).edges;
-      for (let i = 0; i < e.length; i += 4) if (e[i] === 0) addRange(f, e[i + 1], e[i + 2]);
+      for (let i = 0; i < e.length; i += 4) if (e[i] === 0) setBits(f, 0, e[i + 1], e[i + 2]);
     } else {
       const dfa = node.type === "regex" ? regexDfa(node.pattern, node.flags, options) : node.dfa;
       if (dfa.stateCount > 0) for (let b = 0; b < 256; b++) if (dfa.transitions[b] >= 0) addByte(f, b);
