@@ -12,7 +12,7 @@ import { limitExceeded } from "@formwork/core/internal";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
 import { productiveRules } from "@formwork/grammar/internal";
 import { checkSchemaLimits } from "@formwork/validate";
-import { approximate, EMPTY, type CompileWarning, type Ctx, type Kind } from "./context.js";
+import { approximate, EMPTY, uniqueWarnings, type CompileWarning, type Ctx, type Kind } from "./context.js";
 import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
@@ -103,7 +103,7 @@ function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolv
         hint: "Check the columns for contradictory keywords (e.g. minimum above maximum), and that every required column can hold a scalar.",
       });
     }
-    return { grammar: g, warnings, table: t.table };
+    return { grammar: g, warnings: uniqueWarnings(warnings), table: t.table };
   }
   const ctx = newContext(json);
   rules.set("root", EMPTY);
@@ -124,7 +124,7 @@ function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolv
       },
     );
   }
-  return { grammar: g, warnings: ctx.warnings };
+  return { grammar: g, warnings: uniqueWarnings(ctx.warnings) };
 }
 
 /**
@@ -188,7 +188,7 @@ function memoValue(ctx: Ctx, memo: Map<string, Memo>, schemaIds: SchemaIds, fram
   const node = compile();
   const height = ctx.reached - depth;
   ctx.reached = Math.max(outer, ctx.reached);
-  memo.set(key, { node, height, warnings: ctx.warnings.slice(w0), ptrs: frames.map((f) => f.ptr) });
+  memo.set(key, { node, height, warnings: uniqueWarnings(ctx.warnings.slice(w0)), ptrs: frames.map((f) => f.ptr) });
   return node;
 }
 

@@ -83,6 +83,24 @@ export function stateRules(ctx: Ctx, base: string): (key: string, build: () => N
 }
 
 /**
+ * The warnings in first-seen order, each (code, pointer, message, effect) once. A subschema reached
+ * along many paths (a `$ref`'d definition used in many places) is compiled once and its warnings
+ * replayed at each use; the replays repeat one pointer, and without this the list grows with the
+ * number of paths (exponentially in the nesting of definitions that use each other twice).
+ */
+export function uniqueWarnings(warnings: readonly CompileWarning[]): CompileWarning[] {
+  const seen = new Set<string>();
+  const out: CompileWarning[] = [];
+  for (const w of warnings) {
+    const key = `${w.code}\u0000${w.pointer}\u0000${w.effect}\u0000${w.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(w);
+  }
+  return out;
+}
+
+/**
  * Refuses (throws `UnsupportedError`) or, under `lenient`, records a warning
  * and returns normally so that the caller applies its restricting fallback.
  */

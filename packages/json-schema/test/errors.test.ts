@@ -110,3 +110,28 @@ describe("lenient approximations that restrict stay valid", () => {
     });
   }
 });
+
+describe("warnings are listed once per keyword", () => {
+  it("a definition used along many paths gives its warning once, not once per path", () => {
+    // d_i has two properties that are d_{i-1}: 2^12 paths reach d0's format. Before warnings were
+    // deduplicated this listed 8,191 warnings (each replay of a compiled definition repeated them).
+    const definitions: Record<string, unknown> = { d0: { type: "string", format: "uri-reference" } };
+    for (let i = 1; i <= 12; i++) {
+      definitions[`d${i}`] = {
+        type: "object",
+        properties: { a: { $ref: `#/definitions/d${i - 1}` }, b: { $ref: `#/definitions/d${i - 1}` }, c: { type: "string", format: "uri-reference" } },
+      };
+    }
+    const { warnings } = compileSchema({ definitions, $ref: "#/definitions/d12" });
+    const expected = ["/definitions/d0/format", ...Array.from({ length: 12 }, (_, i) => `/definitions/d${i + 1}/properties/c/format`)];
+    expect(warnings.map((w) => w.pointer).sort()).toEqual(expected.sort());
+    expect(new Set(warnings.map((w) => w.code))).toEqual(new Set(["format-subset"]));
+  });
+
+  it("a subschema compiled once keeps a warning at each place it is written", () => {
+    // x and y are the same subschema (one compile, replayed for y): both pointers are listed.
+    const s = { type: "string", format: "uri-reference" };
+    const { warnings } = compileSchema({ type: "object", properties: { x: s, y: { ...s }, z: { type: "array", items: { ...s } } } });
+    expect(warnings.map((w) => w.pointer).sort()).toEqual(["/properties/x/format", "/properties/y/format", "/properties/z/items/format"]);
+  });
+});
