@@ -97,39 +97,77 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
     members[id].push(b);
   }
 
-  const ids = new Map<string, number>();
-  const tuples: Int32Array[] = [];
-  const rows: Int32Array[] = [];
+  // States are tuples of w numbers, kept one after another in `pool` and found again through an
+  // open-addressing table on their hash; rows are kept per joint class and spread to the 256
+  // bytes at the end (the classes are few: operands' patterns read few distinct byte sets).
+  const w = n + 1;
+  const C = reps.length;
+  let pool = new Int32Array(64 * w);
+  let rows = new Int32Array(64 * C);
+  let slots = new Int32Array(256).fill(-1);
   const accepting: number[] = [];
+  let count = 0;
+  const next = new Int32Array(w);
+  const hashAt = (buf: Int32Array, off: number): number => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < w; i++) h = Math.imul(h ^ buf[off + i], 0x01000193);
+    return (h ^ (h >>> 15)) >>> 0;
+  };
   const intern = (t: Int32Array): number => {
-    const key = t.join(",");
-    let id = ids.get(key);
-    if (id === undefined) {
-      if (tuples.length >= maxStates) {
-        throw regexLimitError("maxDfaStates", maxStates, `Combining the languages needs more than ${maxStates} DFA states, past the limit maxRegexDfaStates = ${maxStates}`, "simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern)");
+    let mask = slots.length - 1;
+    let i = hashAt(t, 0) & mask;
+    for (let id = slots[i]; id >= 0; id = slots[i]) {
+      let same = true;
+      for (let k = 0, o = id * w; k < w; k++) {
+        if (pool[o + k] !== t[k]) {
+          same = false;
+          break;
+        }
       }
-      ids.set(key, (id = tuples.length));
-      tuples.push(t);
-      rows.push(new Int32Array(256).fill(-1));
-      let acc = !counting || t[n] >= minLength;
-      for (let i = 0; i < n && acc; i++) {
-        const on = t[i] >= 0 && ops[i].accepting[t[i]] === 1;
-        acc = i < P ? on : !on;
-      }
-      accepting.push(acc ? 1 : 0);
+      if (same) return id;
+      i = (i + 1) & mask;
     }
+    if (count >= maxStates) {
+      throw regexLimitError("maxDfaStates", maxStates, `Combining the languages needs more than ${maxStates} DFA states, past the limit maxRegexDfaStates = ${maxStates}`, "simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern)");
+    }
+    const id = count++;
+    if (count * w > pool.length) {
+      const grown = new Int32Array(pool.length * 2);
+      grown.set(pool);
+      pool = grown;
+      const grownRows = new Int32Array(rows.length * 2);
+      grownRows.set(rows);
+      rows = grownRows;
+    }
+    pool.set(t, id * w);
+    rows.fill(-1, id * C, id * C + C);
+    slots[i] = id;
+    if (count * 2 > slots.length) {
+      slots = new Int32Array(slots.length * 2).fill(-1);
+      mask = slots.length - 1;
+      for (let q = 0; q < count; q++) {
+        let j = hashAt(pool, q * w) & mask;
+        while (slots[j] >= 0) j = (j + 1) & mask;
+        slots[j] = q;
+      }
+    }
+    let acc = !counting || t[n] >= minLength;
+    for (let k = 0; k < n && acc; k++) {
+      const on = t[k] >= 0 && ops[k].accepting[t[k]] === 1;
+      acc = k < P ? on : !on;
+    }
+    accepting.push(acc ? 1 : 0);
     return id;
   };
-  const start = new Int32Array(n + 1);
-  intern(start);
-  for (let q = 0; q < tuples.length; q++) {
-    const t = tuples[q];
-    for (let c = 0; c < reps.length; c++) {
+  intern(new Int32Array(w));
+  for (let q = 0; q < count; q++) {
+    for (let c = 0; c < C; c++) {
       const b = reps[c];
-      const next = new Int32Array(n + 1);
+      const o = q * w;
       let dead = false;
       for (let i = 0; i < n; i++) {
-        const s = t[i] < 0 ? -1 : ops[i].transitions[t[i] * 256 + b];
+        const from = pool[o + i];
+        const s = from < 0 ? -1 : ops[i].transitions[from * 256 + b];
         if (s < 0 && i < P) {
           dead = true;
           break;
@@ -137,20 +175,25 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
         next[i] = s;
       }
       if (dead) continue;
-      let count = t[n];
+      let k = pool[o + n];
       if (counting && !(b >= 0x80 && b < 0xc0)) {
-        if (count + 1 > maxLength) continue;
-        count = Math.min(count + 1, cap);
+        if (k + 1 > maxLength) continue;
+        k = Math.min(k + 1, cap);
       }
-      next[n] = count;
-      const target = intern(next);
-      const row = rows[q];
-      for (const x of members[c]) row[x] = target;
+      next[n] = k;
+      const target = intern(next); // may grow `rows`: index it after
+      rows[q * C + c] = target;
     }
   }
-  const transitions = new Int32Array(rows.length * 256);
-  rows.forEach((r, i) => transitions.set(r, i * 256));
-  return minimizeDfa({ stateCount: rows.length, transitions, accepting: Uint8Array.from(accepting) });
+  const transitions = new Int32Array(count * 256).fill(-1);
+  for (let q = 0; q < count; q++) {
+    for (let c = 0; c < C; c++) {
+      const t = rows[q * C + c];
+      if (t < 0) continue;
+      for (const x of members[c]) transitions[q * 256 + x] = t;
+    }
+  }
+  return minimizeDfa({ stateCount: count, transitions, accepting: Uint8Array.from(accepting) }, { k: C, delta: rows.subarray(0, count * C) });
 }
 
 const EMPTY_DFA: ByteDfa = Object.freeze({ stateCount: 0, transitions: new Int32Array(0), accepting: new Uint8Array(0) });

@@ -178,13 +178,24 @@ export function hopcroft(n: number, k: number, delta0: Int32Array, accepting: Ui
   return { blockOf, deadBlock: blockOf[sink] };
 }
 
-/** The minimal trimmed DFA for the same language; `stateCount` is 0 when the language is empty. */
-export function minimizeDfa(dfa: RawByteDfa): RawByteDfa {
+/**
+ * The minimal trimmed DFA for the same language; `stateCount` is 0 when the language is empty.
+ * A caller that already has the transitions per byte class (`classed`: `k` classes, `delta[s * k
+ * + c]`, each class a set of bytes every state treats alike, not necessarily the coarsest) passes
+ * them, and the classes are not computed again; the result is the same.
+ */
+export function minimizeDfa(dfa: RawByteDfa, classed?: { k: number; delta: Int32Array }): RawByteDfa {
   const n = dfa.stateCount;
   if (n === 0) return dfa;
-  const { count: k, representative } = byteClasses(dfa);
-  const delta = new Int32Array(n * k);
-  for (let s = 0; s < n; s++) for (let c = 0; c < k; c++) delta[s * k + c] = dfa.transitions[s * 256 + representative[c]];
+  let k: number, delta: Int32Array;
+  if (classed) {
+    ({ k, delta } = classed);
+  } else {
+    const { count, representative } = byteClasses(dfa);
+    k = count;
+    delta = new Int32Array(n * k);
+    for (let s = 0; s < n; s++) for (let c = 0; c < k; c++) delta[s * k + c] = dfa.transitions[s * 256 + representative[c]];
+  }
   const q = quotient(n, 256, dfa.transitions, dfa.accepting, hopcroft(n, k, delta, dfa.accepting));
   return { stateCount: q.stateCount, transitions: q.transitions, accepting: q.accepting };
 }
