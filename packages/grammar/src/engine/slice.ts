@@ -130,6 +130,12 @@ export class Slice {
    * is asked about, and kept (two bits per trie node).
    */
   okAt(n: number): boolean {
+    if (this.mode === 1) {
+      // Every non-ASCII character is in the set: n is ok when the bytes below it are whole
+      // characters from a boundary (per trie, `clean`) and its ASCII bytes are in the set.
+      const below = bytesBelow(this.trie), o = n * 4, set = this.set;
+      return below.clean[n] === 1 && (below.ascii[o] & ~set[0]) === 0 && (below.ascii[o + 1] & ~set[1]) === 0 && (below.ascii[o + 2] & ~set[2]) === 0 && (below.ascii[o + 3] & ~set[3]) === 0;
+    }
     const w = n >>> 5, bit = 1 << (n & 31);
     if (this.known === null || (this.known[w] & bit) === 0) this.fill(n, this.trie.next[n]);
     return (this.okBits![w] & bit) !== 0;
@@ -215,6 +221,7 @@ export class Slice {
     const partialBits = new Uint32Array(bits.length);
     let count = 0, partialCount = 0;
     const below = bytesBelow(trie);
+    const allNonAscii = this.mode === 1;
     const out0 = ~this.set[0], out1 = ~this.set[1], out2 = ~this.set[2], out3 = ~this.set[3];
     // Preorder; below a node whose bytes left the set (or UTF-8) nothing is recorded: skip its subtree.
     for (let m = 1; m < nodeCount; ) {
@@ -256,9 +263,11 @@ export class Slice {
         }
       } else {
         const end = next[m];
-        // Every byte below m is an ASCII byte of the set: every token there is in the slice, and
-        // nothing below is an exit or a partial token. Take the subtree's tokens at once.
-        const k1 = end > m + 1 && below.high[m] === 0 && (below.ascii[m * 4] & out0) === 0 && (below.ascii[m * 4 + 1] & out1) === 0 && (below.ascii[m * 4 + 2] & out2) === 0 && (below.ascii[m * 4 + 3] & out3) === 0 ? tokenStart[end] : tokenStart[m + 1];
+        // Every byte below m is an ASCII byte of the set, or (every non-ASCII character being in
+        // the set) the bytes below are whole characters and their ASCII bytes are in the set: every
+        // token there is in the slice, and nothing below is an exit or a partial token. Take the
+        // subtree's tokens at once.
+        const k1 = end > m + 1 && (below.high[m] === 0 || (allNonAscii && below.clean[m] === 1)) && (below.ascii[m * 4] & out0) === 0 && (below.ascii[m * 4 + 1] & out1) === 0 && (below.ascii[m * 4 + 2] & out2) === 0 && (below.ascii[m * 4 + 3] & out3) === 0 ? tokenStart[end] : tokenStart[m + 1];
         for (let k = tokenStart[m]; k < k1; k++) {
           bits[tokenIds[k] >>> 5] |= 1 << (tokenIds[k] & 31);
           count++;
@@ -284,23 +293,53 @@ export class Slice {
   }
 }
 
-const belowByTrie = new WeakMap<TokenTrie, { ascii: Uint32Array; high: Uint8Array }>();
+interface BytesBelow {
+  ascii: Uint32Array;
+  high: Uint8Array;
+  clean: Uint8Array;
+}
+const belowByTrie = new WeakMap<TokenTrie, BytesBelow>();
+
+/** pre[b << 3 | t]: the UTF-8 states (0..7, every character valid) from which byte b leads to state t. */
+let cleanPre: Uint8Array | null = null;
 
 /**
  * Per trie node n, built once per trie: the ASCII bytes of the nodes strictly below n
- * (`ascii[4n .. 4n + 4)`, a 128-bit set) and whether some byte there is 0x80 or above (`high[n]`).
- * A slice's scan takes a subtree whose bytes are all in its set at once (about 6 MB for Qwen).
+ * (`ascii[4n .. 4n + 4)`, a 128-bit set), whether some byte there is 0x80 or above (`high[n]`),
+ * and whether the bytes below n, read from a character boundary, are whole valid UTF-8
+ * characters with every token there ending on a boundary (`clean[n]`). A slice's scan takes a
+ * subtree whose bytes are all in its set at once, and for a set that holds every non-ASCII
+ * character, `ok` of a node is `clean` and its ASCII bytes in the set (about 6.5 MB for Qwen).
  */
-function bytesBelow(trie: TokenTrie): { ascii: Uint32Array; high: Uint8Array } {
+function bytesBelow(trie: TokenTrie): BytesBelow {
   let out = belowByTrie.get(trie);
   if (out) return out;
-  const { nodeCount, next, byte } = trie;
+  const { nodeCount, next, byte, tokenStart } = trie;
   const ascii = new Uint32Array(nodeCount * 4);
   const high = new Uint8Array(nodeCount);
+  const clean = new Uint8Array(nodeCount);
+  if (cleanPre === null) {
+    const all = new Uint32Array([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+    cleanPre = new Uint8Array(256 << 3);
+    for (let st = 0; st < 8; st++) {
+      for (let b = 0; b < 256; b++) {
+        const t = utf8Next(st, b, all, 1);
+        if (t >= 0) cleanPre[(b << 3) | t] |= 1 << st;
+      }
+    }
+  }
+  const pre = cleanPre;
+  // ok[n] bit s: the bytes below n, read from UTF-8 state s, are valid and end every token there
+  // on a boundary (as `Slice.fill` computes for a set of every character).
+  const ok = new Uint8Array(nodeCount);
   for (let m = nodeCount - 1; m >= 0; m--) {
     let w0 = 0, w1 = 0, w2 = 0, w3 = 0, h = 0;
+    let bitsOk = tokenStart[m + 1] > tokenStart[m] ? 1 : 0xff;
     for (let c = m + 1; c < next[m]; c = next[c]) {
       const b = byte[c];
+      let allowed = 0;
+      for (let o = ok[c]; o !== 0; o &= o - 1) allowed |= pre[(b << 3) | (31 - Math.clz32(o & -o))];
+      bitsOk &= allowed;
       if (b >= 0x80) h = 1;
       else if (b < 0x20) w0 |= 1 << b;
       else if (b < 0x40) w1 |= 1 << (b - 0x20);
@@ -319,8 +358,10 @@ function bytesBelow(trie: TokenTrie): { ascii: Uint32Array; high: Uint8Array } {
     ascii[o + 2] = w2;
     ascii[o + 3] = w3;
     high[m] = h;
+    ok[m] = bitsOk;
+    clean[m] = bitsOk & 1;
   }
-  out = { ascii, high };
+  out = { ascii, high, clean };
   belowByTrie.set(trie, out);
   return out;
 }

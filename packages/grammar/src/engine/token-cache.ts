@@ -47,6 +47,13 @@ const LIST_LIMIT = 2048;
 
 /** A depth-1 subtree walked at least this many nodes deep is remembered for the next entries. */
 const MEMO_MIN_VISITED = 16;
+/**
+ * Below the root's children, the subtrees of nodes down to this depth are remembered per
+ * configuration set too: states that differ only in what they read first (a bounded whitespace
+ * counted down, `[ \t\n]{0,8}`, before an identifier) reach the same set one byte later, below a
+ * depth-1 node whose set differs (Qwen's tokens that start with a space).
+ */
+const MEMO_DEPTH = 3;
 /** Ints kept in the subtree memo before it starts over. */
 const MEMO_MAX_INTS = 1 << 22;
 
@@ -74,6 +81,8 @@ export class TokenWalker {
   private readonly trie: TokenTrie;
   private readonly vocabSize: number;
   private memo = new Map<number, SubtreeResult>();
+  /** Subtrees strictly below nodes of depth 2 to MEMO_DEPTH, by (set, node); cleared with `memo`. */
+  private deep = new Map<number, SubtreeResult>();
   private memoInts = 0;
   private memoGeneration = -1;
   private ranges = new Int32Array(1024);
@@ -82,6 +91,8 @@ export class TokenWalker {
   private floor = 0;
   private readonly esc: number[] = [];
   private readonly level: Int32Array;
+  /** Scratch of a slice entry: the walk's start set after k characters of the run (-1: not yet). */
+  private readonly startAt: Int32Array;
   private visited = 0;
   private useRuns = true;
   private sfx: Uint16Array | null = null;
@@ -94,6 +105,7 @@ export class TokenWalker {
     this.vocabSize = vocabSize;
     this.sets = new WalkSets(local, trie);
     this.level = new Int32Array(trie.maxDepth + 2);
+    this.startAt = new Int32Array(trie.maxDepth + 2);
   }
 
   /** Walks the trie from state `q` and classifies every token. */
@@ -102,6 +114,7 @@ export class TokenWalker {
     sets.trim();
     if (this.memoGeneration !== sets.generation) {
       this.memo.clear();
+      this.deep.clear();
       this.memoInts = 0;
       this.memoGeneration = sets.generation;
     }
@@ -158,6 +171,7 @@ export class TokenWalker {
     const bits = start.bits.slice();
     let count = start.count;
     const { exits, exitChars, exitTop, exitParent, exitPre, exitLead } = slice;
+    const startAt = this.startAt.fill(-1);
     if (except !== null) {
       // A funnel: the first bytes in `except` lead elsewhere than the run; walk those subtrees from q.
       this.level[0] = sets.start(q);
@@ -178,8 +192,11 @@ export class TokenWalker {
       const e = exits[i];
       if (except !== null && except[exitTop[i] >>> 5] & (1 << (exitTop[i] & 31))) continue;
       if (exitChars[i] > bounded) continue;
-      const p = runStateAfter(runs, q, exitChars[i]);
-      let x = sets.start(p);
+      // Exits share their start sets: one per number of characters read before the exit (the
+      // run's state after them), instead of following the chain and looking the set up per exit.
+      const k = exitChars[i];
+      let x = startAt[k];
+      if (x < 0) x = startAt[k] = sets.start(runStateAfter(runs, q, k));
       if (exitPre[i] !== 0) {
         // A character outside the set that begins like ones inside it (U+2028/9 under a `.`): read
         // its first bytes from p, then walk.
@@ -301,14 +318,39 @@ export class TokenWalker {
     this.floor = floor;
     const visited = this.visited - v0;
     if (visited < MEMO_MIN_VISITED) return;
+    this.remember(this.memo, key, r0, e0, visited);
+  }
+
+  /** Keeps what the walk collected since range `r0` and escape `e0` in `memo` under `key`. */
+  private remember(memo: Map<number, SubtreeResult>, key: number, r0: number, e0: number, visited: number): void {
     const ranges = this.ranges.slice(r0, this.nRanges);
     const escNodes = Int32Array.from(this.esc.slice(e0));
     this.memoInts += ranges.length + escNodes.length + 8;
     if (this.memoInts > MEMO_MAX_INTS) {
       this.memo.clear();
+      this.deep.clear();
       this.memoInts = ranges.length + escNodes.length + 8;
     }
-    this.memo.set(key, { ranges, escNodes, visited });
+    memo.set(key, { ranges, escNodes, visited });
+  }
+
+  /** The children of node m (depth 2 to MEMO_DEPTH) from set y (`level[depth[m]]`), through the deep memo. */
+  private walkBelow(m: number, y: number): void {
+    const key = (y * this.trie.nodeCount + m) * 2 + (this.useRuns ? 1 : 0);
+    const hit = this.deep.get(key);
+    if (hit !== undefined) {
+      this.visited++;
+      const r = hit.ranges;
+      for (let i = 0; i < r.length; i += 2) this.accept(r[i], r[i + 1]);
+      for (let i = 0; i < hit.escNodes.length; i++) this.esc.push(hit.escNodes[i]);
+      return;
+    }
+    const r0 = this.nRanges, e0 = this.esc.length, v0 = this.visited, floor = this.floor;
+    this.floor = r0;
+    this.walk(m + 1, this.trie.next[m]);
+    this.floor = floor;
+    const visited = this.visited - v0;
+    if (visited >= MEMO_MIN_VISITED) this.remember(this.deep, key, r0, e0, visited);
   }
 
   /** Walks the nodes `[from, to)` (a subtree) from the set at level `depth[from] - 1`. */
@@ -350,7 +392,13 @@ export class TokenWalker {
         continue;
       }
       if (f & SET_ESCAPES && childCanEscape(trie, m, sets.escBytes, y * 8)) this.esc.push(m);
-      m = f & SET_READS ? m + 1 : end;
+      if ((f & SET_READS) === 0) m = end;
+      else if (d >= 2 && d <= MEMO_DEPTH) {
+        this.walkBelow(m, y);
+        move = sets.move;
+        flags = sets.flags;
+        m = end;
+      } else m++;
     }
   }
 }
