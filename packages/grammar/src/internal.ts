@@ -2,7 +2,7 @@
 // Not for applications: names here may change in any release. The user API is `@formwork/grammar`.
 export { normalizeRanges, effectiveRanges, MAX_CODE_POINT } from "./ir.js";
 export { nullableRules, productiveRules, reachableRules, isNullable, isProductive, walkNodes } from "./analyze.js";
-export { astToIr, automatonToRules, dfaKey, withStateRules } from "./regex-ir.js";
+export { astToIr, automatonToRules, dfaKey, otherThanToIr, withStateRules } from "./regex-ir.js";
 export type { AutomatonRulesOptions, CharsToIr } from "./regex-ir.js";
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions } from "./engine/options.js";
 export type { ResolvedEngineOptions } from "./engine/options.js";

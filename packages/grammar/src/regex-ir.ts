@@ -10,7 +10,7 @@
  */
 import type { Limits } from "@formwork/core";
 import { type ByteDfa, type CharSet, type RegexAst, compileRegex } from "@formwork/regex";
-import { codePointTransitions } from "@formwork/regex/internal";
+import { MAX_CODE_POINT, codePointTransitions } from "@formwork/regex/internal";
 import { alt, charClass, literal, ref, repeat, seq, type Grammar, type Node, type RegexNode } from "./ir.js";
 
 /** IR for one character of `set` (default: a class). */
@@ -61,6 +61,142 @@ export function astToIr(ast: RegexAst, chars: CharsToIr = plainChars): Node {
     case "eol":
       throw new Error("internal: astToIr needs an anchor-free AST (compile anchored ones to a DFA)");
   }
+}
+
+/**
+ * IR of every string other than `texts` (`rx.otherThan(texts)`, the complement
+ * of a finite set written as a trie), with each set spelled by `chars`: the
+ * nodes `astToIr(rx.otherThan(texts), chars)` builds for such a `chars`,
+ * without the AST in between, and with equal sub-tries (the same ends and
+ * continuations in the same order: every text's last character, common
+ * suffixes) built once and shared. Each trie node is `"" | [other first
+ * characters] any* | c (the sub-trie after c) | ...`, the `""` only where no
+ * text ends; its kids in the order the texts first reach them. Shared nodes:
+ * do not mutate.
+ */
+export function otherThanToIr(texts: readonly string[], chars: CharsToIr): Node {
+  // The trie in parallel arrays (node 0 the root): each node's first kid, next sibling (kids in
+  // the order the texts first reach them), code point and whether a text ends there.
+  let { first, next, code, end } = trieScratch;
+  first[0] = next[0] = code[0] = -1;
+  end[0] = 0;
+  let n = 1;
+  for (const w of texts) {
+    let t = 0;
+    for (let i = 0; i < w.length; ) {
+      const c = w.codePointAt(i)!;
+      i += c > 0xffff ? 2 : 1;
+      let k = first[t];
+      let last = -1;
+      while (k !== -1 && code[k] !== c) (last = k), (k = next[k]);
+      if (k === -1) {
+        if (n === code.length) ({ first, next, code, end } = growTrieScratch(n + 1));
+        k = n++;
+        first[k] = next[k] = -1;
+        code[k] = c;
+        end[k] = 0;
+        if (last === -1) first[t] = k;
+        else next[last] = k;
+      }
+      t = k;
+    }
+    end[t] = 1;
+  }
+  // Kids are numbered after their parent: from the last node back, each node's kids are built
+  // before it. Equal sub-tries (end flag, kids' code points and representatives in order) share
+  // the first one's node, found by a hash of those and compared kid by kid.
+  const rep = trieScratch.rep;
+  const nodes = new Array<Node>(n);
+  const byHash = new Map<number, number | number[]>();
+  const same = (a: number, b: number): boolean => {
+    if (end[a] !== end[b]) return false;
+    let x = first[a];
+    let y = first[b];
+    while (x !== -1 && y !== -1) {
+      if (code[x] !== code[y] || rep[x] !== rep[y]) return false;
+      (x = next[x]), (y = next[y]);
+    }
+    return x === y;
+  };
+  const anyChar = chars([0, MAX_CODE_POINT]);
+  const anyString = repeat(anyChar, 0, Infinity);
+  const empty = literal("");
+  for (let t = n - 1; t >= 0; t--) {
+    let h = end[t] + 1;
+    let kids = 0;
+    for (let k = first[t]; k !== -1; k = next[k]) {
+      h = Math.imul(Math.imul(h ^ code[k], 0x9e3779b1) ^ rep[k], 0x85ebca6b) ^ (h >>> 15);
+      kids++;
+    }
+    h &= 0x3fffffff; // a small integer key
+    const hit = byHash.get(h);
+    let found = -1;
+    if (typeof hit === "number") {
+      if (same(hit, t)) found = hit;
+    } else if (hit !== undefined) {
+      for (const c of hit) if (same(c, t)) found = c;
+    }
+    if (found !== -1) {
+      rep[t] = found;
+      continue;
+    }
+    rep[t] = t;
+    if (hit === undefined) byHash.set(h, t);
+    else if (typeof hit === "number") byHash.set(h, [hit, t]);
+    else hit.push(t);
+    const parts = new Array<Node>(kids + (end[t] ? 1 : 2));
+    let p = 0;
+    if (!end[t]) parts[p++] = empty;
+    // The first characters no kid starts with: the complement of the kids' code points.
+    let other: Node;
+    if (kids === 0) other = anyChar;
+    else {
+      const used = new Array<number>(kids);
+      let u = 0;
+      for (let k = first[t]; k !== -1; k = next[k]) used[u++] = code[k];
+      if (kids > 1) used.sort((a, b) => a - b);
+      const set: number[] = [];
+      let lo = 0;
+      for (const c of used) {
+        if (c > lo) set.push(lo, c - 1);
+        lo = c + 1;
+      }
+      if (lo <= MAX_CODE_POINT) set.push(lo, MAX_CODE_POINT);
+      other = chars(set);
+    }
+    parts[p++] = seq2(other, anyString);
+    for (let k = first[t]; k !== -1; k = next[k]) parts[p++] = seq2(chars([code[k], code[k]]), nodes[rep[k]]);
+    nodes[t] = kids === 0 && end[t] ? parts[0] : altOf(parts);
+  }
+  return nodes[0];
+}
+
+/** otherThanToIr's trie, kept from call to call (it never runs nested); `rep`: each node's representative. */
+let trieScratch = { first: new Int32Array(256), next: new Int32Array(256), code: new Int32Array(256), end: new Uint8Array(256), rep: new Int32Array(256) };
+
+function growTrieScratch(size: number): typeof trieScratch {
+  const m = Math.max(size, 2 * trieScratch.code.length);
+  const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+  trieScratch = {
+    first: grow(trieScratch.first, new Int32Array(m)),
+    next: grow(trieScratch.next, new Int32Array(m)),
+    code: grow(trieScratch.code, new Int32Array(m)),
+    end: grow(trieScratch.end, new Uint8Array(m)),
+    rep: new Int32Array(m),
+  };
+  return trieScratch;
+}
+
+/** `seq(a, b)` without its argument arrays when neither part flattens (a plain seq or the empty literal). */
+function seq2(a: Node, b: Node): Node {
+  if (a.type === "seq" || b.type === "seq" || (a.type === "literal" && a.value === "") || (b.type === "literal" && b.value === "")) return seq(a, b);
+  return { type: "seq", items: [a, b] };
+}
+
+/** `alt(...items)` on a fresh array of two or more items, used as the node's own when none flattens. */
+function altOf(items: Node[]): Node {
+  for (const it of items) if (it.type === "alt") return alt(...items);
+  return { type: "alt", items };
 }
 
 /** Options of {@link automatonToRules}. */

@@ -99,6 +99,13 @@ export function emitObject(ctx: Ctx, frames: Frame[], depth: number, slot: Slot)
       if (!vals.length) continue;
       key = alt(...vals.map((v) => ctx.syntax.key(v)));
     } else {
+      const writer = ctx.syntax.keys;
+      if (!nameSpec && region.operands.length === 0 && keys.length && writer.otherThan) {
+        // Any key but the named ones, with no other constraint: what stringNode would spell from
+        // otherThanLanguage(keys) alone, built by the writer without the AST.
+        extraEntries.push({ key: writer.otherThan(keys, "json-string/json-key"), value: ctx.value(region.value, depth + 1, "member") });
+        continue;
+      }
       const spec: StringSpec = nameSpec ?? { operands: [], min: 0, max: Infinity, name: "" };
       const ops: Operand[] = [...region.operands];
       if (keys.length) ops.push({ ast: otherThanLanguage(keys) });

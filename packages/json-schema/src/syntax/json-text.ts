@@ -6,7 +6,7 @@
  * strings accept every JSON escape.
  */
 import { alt, charClass, literal, ref, repeat, seq, lexeme, type Node } from "@formwork/grammar";
-import { astToIr, automatonToRules } from "@formwork/grammar/internal";
+import { astToIr, automatonToRules, otherThanToIr } from "@formwork/grammar/internal";
 import { charSetDifference, charSetIntersection, JSON_STRING, quoteCharSet, type ByteDfa, type CharSet, type RegexAst } from "@formwork/regex";
 
 /**
@@ -144,6 +144,24 @@ function buildStringOfLength(min: number, max: number): Node {
 /** A JSON string whose decoded value is in the language of the anchor-free AST `n`. */
 export function stringOf(n: RegexAst, name: string): Node {
   return lexeme(seq(literal('"'), astToIr(n, encodedSet), literal('"')), name);
+}
+
+/** {@link stringOtherThan}'s nodes by name and texts. Bounded. */
+const otherThanNodes = new Map<string, Node>();
+
+/**
+ * A JSON string whose decoded value is none of `texts`: `stringOf(rx.otherThan(texts), name)`,
+ * built straight as IR with its equal sub-tries shared (`otherThanToIr`), once per list of texts.
+ */
+export function stringOtherThan(texts: readonly string[], name: string): Node {
+  const key = `${name}\u0000${JSON.stringify(texts)}`;
+  let hit = otherThanNodes.get(key);
+  if (hit === undefined) {
+    hit = lexeme(seq(literal('"'), otherThanToIr(texts, encodedSet), literal('"')), name);
+    if (otherThanNodes.size >= 1000) otherThanNodes.clear();
+    otherThanNodes.set(key, hit);
+  }
+  return hit;
 }
 
 /**

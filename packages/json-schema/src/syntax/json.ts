@@ -8,13 +8,13 @@ import { alt, charClass, lexeme, literal, optional, repeat, seq, type Node } fro
 import { astToIr } from "@formwork/grammar/internal";
 import type { RegexAst } from "@formwork/regex";
 import type { ResolvedOptions } from "../options.js";
-import { stringOf, stringOfDfa, stringOfLength } from "./json-text.js";
+import { stringOf, stringOfDfa, stringOfLength, stringOtherThan } from "./json-text.js";
 import type { Container, Slot, StringWriter, Syntax } from "./syntax.js";
 
 /** Number nodes by language (the unbounded languages are shared objects, so their nodes are built once). */
 const NUMBER_CACHE = new WeakMap<RegexAst, Node>();
 
-const JSON_STRINGS: StringWriter = { ofLength: stringOfLength, of: stringOf, ofDfa: stringOfDfa };
+const JSON_STRINGS: StringWriter = { ofLength: stringOfLength, of: stringOf, ofDfa: stringOfDfa, otherThan: stringOtherThan };
 
 /** JSON text, laid out in the style of `opts.whitespace`. */
 export class JsonSyntax implements Syntax {

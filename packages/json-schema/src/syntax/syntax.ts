@@ -31,6 +31,12 @@ export interface StringWriter {
   ofLength(min: number, max: number): Node;
   /** A string whose value is in the language of the anchor-free AST `n`; `name` labels the lexeme. */
   of(n: RegexAst, name: string): Node;
+  /**
+   * Optional: a string whose value is none of `texts` (the keys other than an object's named
+   * properties): the same language and nodes as `of(rx.otherThan(texts), name)`, built without
+   * the AST. Absent: the compiler calls `of`.
+   */
+  otherThan?(texts: readonly string[], name: string): Node;
   /** A string whose value the DFA accepts: one rule per state, added to `rules` as `${prefix}${state}`. */
   ofDfa(dfa: ByteDfa, rules: Map<string, Node>, prefix: string): Node;
 }
