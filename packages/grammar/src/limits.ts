@@ -7,7 +7,6 @@
 import { type Limits } from "@formwork/core";
 import { limitExceeded, resolveLimits } from "@formwork/core/internal";
 import type { Grammar, Node } from "./ir.js";
-import { walkNodes } from "./analyze.js";
 
 /** The limits of a grammar: `maxInputBytes` (GBNF text only), `maxDepth`, `maxRules`. */
 export type GrammarLimits = Pick<Limits, "maxInputBytes" | "maxDepth" | "maxRules">;
@@ -51,9 +50,62 @@ export function checkGrammarLimits(grammar: Grammar, limits: Pick<GrammarLimits,
 
 /** The first node (in `walkNodes` order) nested deeper than `maxDepth` under `root` (root at depth 1), or null. */
 export function nodeDepth(root: Node, maxDepth: number): Node | null {
+  // walkNodes' order (parents first, children in order) on stacks kept from call to call (this
+  // never runs nested), stopping at the first node too deep; a leaf is pushed only where it is.
+  const nodes = depthNodes;
+  let depths = depthOf;
+  let sp = 0;
+  let high = 0;
+  nodes[sp] = root;
+  depths[sp++] = 1;
   let deep: Node | null = null;
-  walkNodes(root, (n, depth) => {
-    if (depth > maxDepth && deep === null) deep = n;
-  });
+  while (sp > 0) {
+    const n = nodes[--sp];
+    const d = depths[sp];
+    if (d > maxDepth) {
+      deep = n;
+      break;
+    }
+    let items: readonly Node[] | null = null;
+    let item: Node | null = null;
+    switch (n.type) {
+      case "seq":
+      case "alt":
+        items = n.items;
+        break;
+      case "repeat":
+      case "lexeme":
+        item = n.item;
+        break;
+      default:
+        continue;
+    }
+    const k = items === null ? 1 : items.length;
+    if (sp + k > depths.length) {
+      const grown = new Int32Array(Math.max(sp + k, 2 * depths.length));
+      grown.set(depths);
+      depths = depthOf = grown;
+    }
+    const leavesToo = d + 1 > maxDepth;
+    if (items === null) {
+      nodes[sp] = item!;
+      depths[sp++] = d + 1;
+    } else {
+      for (let i = items.length - 1; i >= 0; i--) {
+        const x = items[i];
+        const t = x.type;
+        if (!leavesToo && t !== "seq" && t !== "alt" && t !== "repeat" && t !== "lexeme") continue;
+        nodes[sp] = x;
+        depths[sp++] = d + 1;
+      }
+    }
+    if (sp > high) high = sp;
+  }
+  // The stack keeps no node of this grammar alive.
+  nodes.fill(undefined as unknown as Node, 0, Math.max(high, 1));
   return deep;
 }
+
+/** {@link nodeDepth}'s stack of nodes and their depths. */
+const depthNodes: Node[] = [];
+let depthOf = new Int32Array(256);

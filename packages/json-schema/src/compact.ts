@@ -24,7 +24,7 @@ const SELF_MERGE_MAX_SIZE = 20000;
 export const EXTRACT_MIN_SIZE = 400;
 
 /** Buffers of `compactGrammar` by dense node index, kept from call to call (it never runs nested). */
-const freshScratch = () => ({ free: new Int32Array(1024), ref: new Int32Array(1024), seen: new Int32Array(1024), kidStart: new Int32Array(1024), kids: new Int32Array(2048), stack: new Int32Array(256), memo: new Int32Array(1024) });
+const freshScratch = () => ({ free: new Int32Array(1024), ref: new Int32Array(1024), seen: new Int32Array(1024), kidStart: new Int32Array(1024), kids: new Int32Array(2048), stack: new Int32Array(256), memo: new Int32Array(1024), ikStart: new Int32Array(1024), ik: new Int32Array(2048) });
 const scratch = freshScratch();
 
 /** A copy of `a` with room for at least `n` entries (twice the size, or more). */
@@ -52,7 +52,6 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   // kidBuf[kidStart[i] .. kidStart[i + 1]): a compile allocates no array per node.
   const index = new Map<Node, number>();
   const nodeAt: Node[] = [];
-  const NO_KIDS: number[] = [];
   let { free: freeAt, ref: refRuleAt, seen: seenIn, kidStart, kids: kidBuf, stack } = scratch;
   /** freeAt[i] = 1: no reference lies at or below the node. refRuleAt[i]: for a reference, the number of the rule it names (-1: no such rule). seenIn[i]: the walk for successors that last passed the node (see walkRefs). */
   let kidTop = 0;
@@ -168,24 +167,36 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const refTarget: number[] = [];
   /** The rule a `ref` node names as written (by id), else -1. */
   const refNamed: number[] = [];
-  const kids: number[][] = [];
+  // The children of interned node id (ids) are ikBuf[ikStart[id] .. ikStart[id + 1]], in buffers
+  // kept between calls like the index's.
+  let { ikStart, ik: ikBuf } = scratch;
+  let ikTop = 0;
+  ikStart[0] = 0;
   const sizes: number[] = [];
   /** The interned id of each indexed node (-1: not interned yet). */
   if (scratch.memo.length < nodeAt.length) scratch.memo = new Int32Array(Math.max(nodeAt.length, 2 * scratch.memo.length));
   const memo = scratch.memo;
   memo.fill(-1, 0, nodeAt.length);
-  const add = (n: Node, ch: number[], size: number, target = -1, named = -1): number => {
+  /** A new id for `n`; its children are those of the indexed node `at` (interned), none when -1. */
+  const add = (n: Node, at: number, size: number, target = -1, named = -1): number => {
     const id = nodeOf.length;
     nodeOf.push(n);
     refTarget.push(target);
     refNamed.push(named);
-    kids.push(ch);
     sizes.push(size);
+    if (at >= 0) {
+      const k0 = kidStart[at];
+      const k1 = kidStart[at + 1];
+      if (ikTop + (k1 - k0) > ikBuf.length) ikBuf = scratch.ik = grown(ikBuf, ikTop + (k1 - k0));
+      for (let p = k0; p < k1; p++) ikBuf[ikTop++] = memo[kidBuf[p]];
+    }
+    if (id + 2 > ikStart.length) ikStart = scratch.ikStart = grown(ikStart, id + 2);
+    ikStart[id + 1] = ikTop;
     return id;
   };
   const leaf = (table: Map<string, number>, key: string, n: Node): number => {
     let id = table.get(key);
-    if (id === undefined) table.set(key, (id = add(n, NO_KIDS, leafSizeEstimate(n))));
+    if (id === undefined) table.set(key, (id = add(n, -1, leafSizeEstimate(n))));
     return id;
   };
   // Classes by a hash of their ranges, the candidates compared range by range (no key string per class).
@@ -202,6 +213,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     const r = n.ranges;
     let h = n.negated ? 0x5bd1e995 : 7;
     for (let i = 0; i < r.length; i++) h = Math.imul(h ^ r[i], 0x9e3779b1) ^ (h >>> 15);
+    h &= 0x3fffffff; // a small integer: no heap number per key
     const hit = classIds.get(h);
     if (hit !== undefined) {
       if (typeof hit === "number") {
@@ -210,35 +222,39 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         for (const id of hit) if (sameClass(id, n)) return id;
       }
     }
-    const id = add(n, NO_KIDS, leafSizeEstimate(n));
+    const id = add(n, -1, leafSizeEstimate(n));
     if (hit === undefined) classIds.set(h, id);
     else if (typeof hit === "number") classIds.set(h, [hit, id]);
     else hit.push(id);
     return id;
   };
-  // Same kind, same children and same own fields (min/max, lexeme name).
-  const sameInner = (id: number, n: Node, ch: number[]): boolean => {
+  // Same kind, same children (those of the indexed node `at`, interned) and same own fields (min/max, lexeme name).
+  const sameInner = (id: number, n: Node, at: number): boolean => {
     const m = nodeOf[id];
     if (m.type !== n.type) return false;
-    const k = kids[id];
-    if (k.length !== ch.length) return false;
-    for (let i = 0; i < ch.length; i++) if (k[i] !== ch[i]) return false;
+    const k0 = kidStart[at];
+    const len = kidStart[at + 1] - k0;
+    const i0 = ikStart[id];
+    if (ikStart[id + 1] - i0 !== len) return false;
+    for (let i = 0; i < len; i++) if (ikBuf[i0 + i] !== memo[kidBuf[k0 + i]]) return false;
     if (n.type === "repeat") return (m as typeof n).min === n.min && (m as typeof n).max === n.max;
     if (n.type === "lexeme") return ((m as typeof n).name ?? null) === (n.name ?? null);
     return true;
   };
-  const internInner = (n: Node, ch: number[], size: number): number => {
+  /** The id of `n`, the indexed node `at` (its children interned already). */
+  const internInner = (n: Node, at: number, size: number): number => {
     let h = n.type === "seq" ? 1 : n.type === "alt" ? 2 : n.type === "repeat" ? 3 + Math.imul(n.min, 31) + Math.imul(n.max === Infinity ? -1 : n.max, 977) : 4;
-    for (let i = 0; i < ch.length; i++) h = Math.imul(h ^ ch[i], 0x9e3779b1) ^ (h >>> 15);
+    for (let p = kidStart[at], e = kidStart[at + 1]; p < e; p++) h = Math.imul(h ^ memo[kidBuf[p]], 0x9e3779b1) ^ (h >>> 15);
+    h &= 0x3fffffff; // a small integer: no heap number per key
     const hit = innerIds.get(h);
     if (hit !== undefined) {
       if (typeof hit === "number") {
-        if (sameInner(hit, n, ch)) return hit;
+        if (sameInner(hit, n, at)) return hit;
       } else {
-        for (const id of hit) if (sameInner(id, n, ch)) return id;
+        for (const id of hit) if (sameInner(id, n, at)) return id;
       }
     }
-    const id = add(n, ch, size);
+    const id = add(n, at, size);
     if (hit === undefined) innerIds.set(h, id);
     else if (typeof hit === "number") innerIds.set(h, [hit, id]);
     else hit.push(id);
@@ -270,7 +286,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         if (named < 0) {
           const found = danglingIds.get(n.name);
           if (found !== undefined) id = found;
-          else danglingIds.set(n.name, (id = add(n, NO_KIDS, 2)));
+          else danglingIds.set(n.name, (id = add(n, -1, 2)));
           break;
         }
         const target = canon[named];
@@ -279,29 +295,27 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         else {
           const body = bodyOf[target];
           // The engine copies a rule off every cycle at each use (unless it calls it).
-          id = add(n, NO_KIDS, body !== -1 && cyclicRule[target] === 0 ? sizes[body] : 2, target, named);
+          id = add(n, -1, body !== -1 && cyclicRule[target] === 0 ? sizes[body] : 2, target, named);
           refIds[target] = id;
         }
         break;
       }
       case "seq":
       case "alt": {
-        const k0 = kidStart[at];
-        const ch = new Array<number>(kidStart[at + 1] - k0);
         let size = n.type === "seq" ? 1 : 2;
-        for (let i = 0; i < ch.length; i++) size += sizes[(ch[i] = intern(kidBuf[k0 + i]))];
-        id = internInner(n, ch, size);
+        for (let p = kidStart[at], e = kidStart[at + 1]; p < e; p++) size += sizes[intern(kidBuf[p])];
+        id = internInner(n, at, size);
         break;
       }
       case "repeat": {
         const c = intern(kidBuf[kidStart[at]]);
         const copies = n.max === Infinity ? n.min + 1 : n.max;
-        id = internInner(n, [c], Math.min(1e12, sizes[c] * Math.max(1, copies) + 2));
+        id = internInner(n, at, Math.min(1e12, sizes[c] * Math.max(1, copies) + 2));
         break;
       }
       case "lexeme": {
         const c = intern(kidBuf[kidStart[at]]);
-        id = internInner(n, [c], sizes[c]);
+        id = internInner(n, at, sizes[c]);
         break;
       }
     }
@@ -315,7 +329,8 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     const mentions = (i: number): boolean => {
       let h = has.get(i);
       if (h === undefined) {
-        h = refTarget[i] === self || kids[i].some(mentions);
+        h = refTarget[i] === self;
+        for (let p = ikStart[i]; !h && p < ikStart[i + 1]; p++) h = mentions(ikBuf[p]);
         has.set(i, h);
       }
       return h;
@@ -324,7 +339,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       const n = nodeOf[i];
       return n.type === "seq" ? "s" : n.type === "alt" ? "|" : n.type === "repeat" ? `*${n.min},${n.max}` : n.type === "lexeme" ? `x${JSON.stringify(n.name ?? null)}` : "";
     };
-    const walk = (i: number): string => (refTarget[i] === self ? "@" : !mentions(i) ? `#${i}` : `${head(i)}(${kids[i].map(walk).join(",")})`);
+    const walk = (i: number): string => (refTarget[i] === self ? "@" : !mentions(i) ? `#${i}` : `${head(i)}(${Array.from(ikBuf.subarray(ikStart[i], ikStart[i + 1]), walk).join(",")})`);
     return walk(id);
   };
   const selfTwins = new Map<string, number>();
@@ -365,7 +380,8 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   // Step 2: occurrences per structure, parents first (a parent's id is larger than its children's).
   const occ = new Array<number>(nodeOf.length).fill(0);
   for (const r of kept) occ[bodyOf[r]] += 1;
-  const share = new Map<number, string>();
+  /** The reference that stands for each shared subtree (one node, used at every occurrence). */
+  const share = new Map<number, Node>();
   const newRules: [string, number][] = [];
   let taken: Set<string> | undefined;
   let fresh = 0;
@@ -387,14 +403,14 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         taken.add(name);
         newRules.push([name, id]);
       }
-      share.set(id, name);
+      share.set(id, { type: "ref", name });
       times = 1;
     }
-    for (const c of kids[id]) occ[c] += times;
+    for (let p = ikStart[id], e = ikStart[id + 1]; p < e; p++) occ[ikBuf[p]] += times;
   }
 
   // Rebuild: `inner` keeps the top node (a rule body), `use` replaces shared subtrees by references.
-  const built: (Node | undefined)[] = [];
+  const built = new Array<Node | undefined>(nodeOf.length);
   // A node whose parts come out the same objects is kept as it is (no copy, and shared subtrees stay shared).
   const inner = (id: number): Node => {
     const hit = built[id];
@@ -410,20 +426,30 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       }
       case "seq":
       case "alt": {
-        const k = kids[id];
-        const items = new Array<Node>(k.length);
-        let same = n.span === undefined;
-        for (let i = 0; i < k.length; i++) if ((items[i] = use(k[i])) !== n.items[i]) same = false;
-        out = same ? n : { type: n.type, items };
+        // The items array is made only once an item differs (or the node has a span to drop).
+        const k0 = ikStart[id];
+        const len = ikStart[id + 1] - k0;
+        let items: Node[] | null = null;
+        for (let i = 0; i < len; i++) {
+          const x = use(ikBuf[k0 + i]);
+          if (items === null) {
+            if (x === n.items[i] && n.span === undefined) continue;
+            items = new Array<Node>(len);
+            for (let j = 0; j < i; j++) items[j] = n.items[j];
+          }
+          items[i] = x;
+        }
+        if (items === null && n.span !== undefined) items = [];
+        out = items === null ? n : { type: n.type, items };
         break;
       }
       case "repeat": {
-        const item = use(kids[id][0]);
+        const item = use(ikBuf[ikStart[id]]);
         out = item === n.item && n.span === undefined ? n : { type: "repeat", item, min: n.min, max: n.max };
         break;
       }
       case "lexeme": {
-        const item = use(kids[id][0]);
+        const item = use(ikBuf[ikStart[id]]);
         out = item === n.item && n.span === undefined ? n : n.name === undefined ? { type: "lexeme", item } : { type: "lexeme", item, name: n.name };
         break;
       }
@@ -434,8 +460,8 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     return out;
   };
   const use = (id: number): Node => {
-    const name = share.get(id);
-    return name === undefined ? inner(id) : { type: "ref", name };
+    const r = share.get(id);
+    return r === undefined ? inner(id) : r;
   };
   const rules = new Map<string, Node>();
   const isKept = new Array<number>(ruleCount).fill(0);
@@ -443,7 +469,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   for (let r = 0; r < ruleCount; r++) if (isKept[r] === 1) rules.set(ruleNames[r], inner(bodyOf[r]));
   for (const [name, id] of newRules) rules.set(name, inner(id));
   // A huge grammar does not keep its buffers' memory for good.
-  if (scratch.kids.length > 1 << 20 || scratch.free.length > 1 << 19) Object.assign(scratch, freshScratch());
+  if (scratch.kids.length > 1 << 20 || scratch.free.length > 1 << 19 || scratch.ik.length > 1 << 20 || scratch.ikStart.length > 1 << 19) Object.assign(scratch, freshScratch());
   return { rules, root: g.root };
 }
 
