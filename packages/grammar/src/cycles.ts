@@ -19,50 +19,54 @@ export function cyclicComponents(roots: Iterable<string>, succ: (v: string) => r
  * after every component it reaches: callees first).
  */
 export function stronglyConnectedComponents(roots: Iterable<string>, succ: (v: string) => readonly string[]): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  // Each node is numbered by when it is opened (its Tarjan index): one map by name, the rest in arrays.
+  const indexOf = new Map<string, number>();
+  const names: string[] = [];
+  const low: number[] = [];
+  const onStack: number[] = [];
+  const stack: number[] = [];
   const out: string[][] = [];
-  let counter = 0;
-  const open = (v: string) => {
-    index.set(v, counter);
-    low.set(v, counter++);
-    stack.push(v);
-    onStack.add(v);
+  const open = (v: string): number => {
+    const i = names.length;
+    indexOf.set(v, i);
+    names.push(v);
+    low.push(i);
+    onStack.push(1);
+    stack.push(i);
+    return i;
   };
+  // The work stack: a node's index and how many of its successors were visited, side by side.
+  const work: number[] = [];
   for (const root of roots) {
-    if (index.has(root)) continue;
-    open(root);
-    const work: Array<[string, number]> = [[root, 0]];
+    if (indexOf.has(root)) continue;
+    work.push(open(root), 0);
     while (work.length > 0) {
-      const top = work[work.length - 1];
-      const [v, i] = top;
-      const ss = succ(v);
+      const top = work.length - 2;
+      const v = work[top];
+      const i = work[top + 1];
+      const ss = succ(names[v]);
       if (i < ss.length) {
-        top[1]++;
-        const w = ss[i];
-        if (!index.has(w)) {
-          open(w);
-          work.push([w, 0]);
-        } else if (onStack.has(w)) {
-          low.set(v, Math.min(low.get(v)!, index.get(w)!));
-        }
+        work[top + 1] = i + 1;
+        const w = indexOf.get(ss[i]);
+        if (w === undefined) work.push(open(ss[i]), 0);
+        else if (onStack[w] === 1 && w < low[v]) low[v] = w;
         continue;
       }
-      work.pop();
-      if (work.length > 0) {
-        const p = work[work.length - 1][0];
-        low.set(p, Math.min(low.get(p)!, low.get(v)!));
+      work.length = top;
+      if (top > 0) {
+        const p = work[top - 2];
+        if (low[v] < low[p]) low[p] = low[v];
       }
-      if (low.get(v) === index.get(v)) {
-        const comp: string[] = [];
-        let w: string;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          comp.push(w);
-        } while (w !== v);
+      if (low[v] === v) {
+        // v and the nodes above it on the stack, from the top down.
+        let at = stack.length - 1;
+        while (stack[at] !== v) at--;
+        const comp = new Array<string>(stack.length - at);
+        for (let k = 0; k < comp.length; k++) {
+          const w = stack.pop()!;
+          onStack[w] = 0;
+          comp[k] = names[w];
+        }
         out.push(comp);
       }
     }
@@ -113,13 +117,15 @@ export function componentsOf(count: number, root: number, succ: (v: number) => r
       low[p] = Math.min(low[p], low[v]);
     }
     if (low[v] === index[v]) {
-      const comp: number[] = [];
-      let w: number;
-      do {
-        w = stack.pop()!;
+      // v and the nodes above it on the stack, from the top down.
+      let at = stack.length - 1;
+      while (stack[at] !== v) at--;
+      const comp = new Array<number>(stack.length - at);
+      for (let k = 0; k < comp.length; k++) {
+        const w = stack.pop()!;
         onStack[w] = 0;
-        comp.push(w);
-      } while (w !== v);
+        comp[k] = w;
+      }
       out.push(comp);
     }
   }

@@ -59,9 +59,14 @@ function num(v: number): void {
  * The seq and alt nodes written so far in this key, by object, with where
  * their encoding lies in `buf` (`spans[2k]`, `spans[2k + 1]`): a node that
  * several parents share (the schema compiler's compaction shares subtrees)
- * is copied, not walked again.
+ * is copied, not walked again. Only nodes whose encoding is at least
+ * {@link MEMO_MIN_CODES} long are kept (the map's growth cost more than
+ * walking small ones again).
  */
 const written = new Map<Node, number>();
+
+/** The shortest encoding (in codes) of a seq or alt node that `written` keeps. */
+const MEMO_MIN_CODES = 24;
 let spans = new Int32Array(256);
 
 function node(n: Node): void {
@@ -113,6 +118,8 @@ function node(n: Node): void {
       buf[len++] = n.type === "seq" ? 6 : 7;
       buf[len++] = items.length;
       for (let i = 0; i < items.length; i++) node(items[i]);
+      // A short encoding is cheaper to write again than to remember.
+      if (len - from < MEMO_MIN_CODES) return;
       const id = written.size;
       if (2 * id + 2 > spans.length) {
         const b = new Int32Array(spans.length * 2);
