@@ -6,6 +6,7 @@
 import { LimitError } from "@formwork/core";
 import { limitExceeded } from "@formwork/core/internal";
 import { engineRaise } from "./options.js";
+import { engineTuning } from "./tuning.js";
 import type { Automaton } from "./automaton.js";
 import type { StackPool } from "./stack-pool.js";
 
@@ -193,11 +194,79 @@ function stackDepthExceeded(limit: number): LimitError {
   return limitExceeded("maxStackDepth", limit, undefined, { what: "the text (a recursive rule such as nested brackets)", raise: engineRaise("maxStackDepth") });
 }
 
-/** Stack ids below this are memoised with their state as one number (q * CLOSURE_KEY + stack). */
-const CLOSURE_KEY = 1 << 26;
-/** Closures kept per stack pool before the memo starts over. */
-const CLOSURE_MEMO_LIMIT = 4096;
-const closureMemos = new WeakMap<StackPool, Map<number, Int32Array>>();
+/**
+ * The memoised closures of one stack pool, by (state, stack): an open-addressing table over int
+ * keys (a Map keyed by `q * 2^26 + s` boxed a heap number per lookup past 32 states), emptied
+ * when it holds `engineTuning.closureMemoLimit` closures.
+ */
+class ClosureMemo {
+  // Small at first (a pool per matcher; most see few calling states), doubled up to twice the limit.
+  private kq = new Int32Array(64);
+  private ks = new Int32Array(64);
+  /** Generation of each slot: a slot is taken when equal to `gen`. */
+  private kg = new Int32Array(64);
+  private vals: (Int32Array | null)[] = new Array<Int32Array | null>(64).fill(null);
+  private gen = 1;
+  private size = 0;
+  private slot = 0;
+
+  /** The closure of `(q, s)` as pairs, or null (then `set` stores it at the slot this call found). */
+  get(q: number, s: number): Int32Array | null {
+    const mask = this.kq.length - 1;
+    for (let h = hashPair(q, s) & mask; ; h = (h + 1) & mask) {
+      if (this.kg[h] !== this.gen) {
+        this.slot = h;
+        return null;
+      }
+      if (this.kq[h] === q && this.ks[h] === s) return this.vals[h];
+    }
+  }
+
+  /** Stores the closure of `(q, s)`, which the last `get` did not find (nothing stored in between). */
+  set(q: number, s: number, pairs: Int32Array): void {
+    if (this.size >= engineTuning.closureMemoLimit) {
+      // Full: start over.
+      this.gen++;
+      this.size = 0;
+      this.vals.fill(null);
+      this.get(q, s);
+    } else if ((this.size + 1) * 2 > this.kq.length) {
+      // At most twice the limit (a limit changed later only shortens the memo's life).
+      this.grow();
+      this.get(q, s);
+    }
+    const h = this.slot;
+    this.kg[h] = this.gen;
+    this.kq[h] = q;
+    this.ks[h] = s;
+    this.vals[h] = pairs;
+    this.size++;
+  }
+
+  private grow(): void {
+    const { kq, ks, kg, vals, gen } = this;
+    const n = kq.length * 2;
+    this.kq = new Int32Array(n);
+    this.ks = new Int32Array(n);
+    this.kg = new Int32Array(n);
+    this.vals = new Array<Int32Array | null>(n).fill(null);
+    this.gen = 1;
+    for (let i = 0; i < kq.length; i++) {
+      if (kg[i] !== gen) continue;
+      this.get(kq[i], ks[i]);
+      const h = this.slot;
+      this.kg[h] = 1;
+      this.kq[h] = kq[i];
+      this.ks[h] = ks[i];
+      this.vals[h] = vals[i];
+    }
+  }
+}
+
+const closureMemos = new WeakMap<StackPool, ClosureMemo>();
+/** The last pool `stepAll` memoised for, and its memo (one WeakMap lookup per pool change, not per configuration). */
+let memoPool: StackPool | null = null;
+let memoOfPool: ClosureMemo | null = null;
 
 /** Appends `(q, s)` to `out` unless it is in `out[start..]`; throws past the configuration limit as `closure` does. */
 function addPlain(ctx: RunContext, q: number, s: number, out: ConfigBuffer, start: number): void {
@@ -245,21 +314,25 @@ function stepAll(ctx: RunContext, src: ConfigBuffer, from: number, to: number, c
       addPlain(ctx, q2, s, out, start);
       continue;
     }
-    if (a.hasCalls[q2] === 0 || s >= CLOSURE_KEY) {
+    if (a.hasCalls[q2] === 0) {
       closure(ctx, q2, s, out, start);
       continue;
     }
-    let memo = closureMemos.get(ctx.pool);
-    if (memo === undefined) closureMemos.set(ctx.pool, (memo = new Map()));
-    const key = q2 * CLOSURE_KEY + s;
-    let pairs = memo.get(key);
-    if (pairs === undefined) {
+    if (memoPool !== ctx.pool) {
+      let m = closureMemos.get(ctx.pool);
+      if (m === undefined) closureMemos.set(ctx.pool, (m = new ClosureMemo()));
+      memoPool = ctx.pool;
+      memoOfPool = m;
+    }
+    const memo = memoOfPool!;
+    let pairs = memo.get(q2, s);
+    if (pairs === null) {
       const tmp = memoBuf;
       tmp.len = 0;
       closure(ctx, q2, s, tmp, 0);
       pairs = tmp.snapshot();
-      if (memo.size >= CLOSURE_MEMO_LIMIT) memo.clear();
-      memo.set(key, pairs);
+      memo.get(q2, s);
+      memo.set(q2, s, pairs);
     }
     if (out.len === start) {
       // Nothing to deduplicate against.

@@ -15,6 +15,7 @@ import type { TokenTrie } from "@formwork/core";
 import { utf8Sequences } from "@formwork/regex/internal";
 import { popcount32 } from "@formwork/core/internal";
 import type { Automaton } from "./automaton.js";
+import { grownI32 } from "./int-lists.js";
 
 /**
  * The tokens of one character set, over one token trie. Built lazily: the token bitsets and exits
@@ -378,9 +379,17 @@ const MIN_ASCII = 32;
 /** Which non-ASCII characters a slice holds besides its ASCII bytes (see `modeOf`). */
 export type NonAsciiMode = boolean | "dot" | "yaml";
 
+/** Each byte as two hex digits (`sliceKey` builds a key per new run step, in the middle of a mask). */
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 /** The key of the slice with ASCII bytes `ascii` (128-bit set) and the non-ASCII characters of `nonAscii` (`true`: every one). */
 export function sliceKey(ascii: Uint32Array, nonAscii: NonAsciiMode): string {
-  return `${Array.from(ascii, (w) => (w >>> 0).toString(16).padStart(8, "0")).join("")}${nonAscii === "dot" ? "+d" : nonAscii === "yaml" ? "+y" : nonAscii ? "+u" : ""}`;
+  let key = "";
+  for (let i = 0; i < 4; i++) {
+    const w = ascii[i];
+    key += HEX2[w >>> 24] + HEX2[(w >>> 16) & 0xff] + HEX2[(w >>> 8) & 0xff] + HEX2[w & 0xff];
+  }
+  return key + (nonAscii === "dot" ? "+d" : nonAscii === "yaml" ? "+y" : nonAscii ? "+u" : "");
 }
 
 /**
@@ -667,60 +676,76 @@ export function runsOf(a: Automaton): Runs {
 /**
  * One step of a run from q: the ASCII bytes (at least 32) that all lead to
  * the same state t, plus every non-ASCII character when those lead to t too.
- * Null when q has no such set. q and t may call rules (a YAML plain scalar
+ * Returns the key of that set and leaves t in `stepTarget`; null when q has
+ * no such set. q and t may call rules (a YAML plain scalar
  * can end after any character, and what follows it is a call): a walk that
  * takes the subtree whole needs only the run; a cache entry that starts from
  * the slice checks the calls first (`TokenWalker`).
  */
-function runStep(a: Automaton, q: number): { key: string; target: number } | null {
+function runStep(a: Automaton, q: number): string | null {
   a.expand(q);
   const nc = a.nClasses, row = q * nc, { classLo, classHi, classOf, trans } = a;
-  // Fast rejection: fewer than MIN_ASCII ASCII bytes lead anywhere.
-  let live = 0;
-  for (let c = 0; c < nc && classLo[c] < 0x80; c++) if (trans[row + c] >= 0) live += Math.min(classHi[c], 0x7f) - classLo[c] + 1;
-  if (live < MIN_ASCII) return null;
-  // The target most ASCII bytes lead to (classes are byte ranges, so few distinct targets).
-  const targets: number[] = [];
-  const counts: number[] = [];
+  // The target most ASCII bytes lead to (classes are byte ranges, so few distinct targets), in
+  // scratch arrays: a chain asks once per state, in the middle of a mask.
+  const targets = stepTargets, counts = stepCounts;
+  let nT = 0, live = 0;
   let best = -1, bestCount = 0;
   for (let c = 0; c < nc && classLo[c] < 0x80; c++) {
     const t = trans[row + c];
     if (t < 0) continue;
     const w = Math.min(classHi[c], 0x7f) - classLo[c] + 1;
-    let i = targets.indexOf(t);
-    if (i < 0) {
-      i = targets.length;
-      targets.push(t);
-      counts.push(0);
+    live += w;
+    let i = 0;
+    while (i < nT && targets[i] !== t) i++;
+    if (i === nT) {
+      targets[nT] = t;
+      counts[nT++] = 0;
     }
-    counts[i] += w;
-    if (counts[i] > bestCount) {
-      bestCount = counts[i];
+    const n = (counts[i] += w);
+    if (n > bestCount) {
+      bestCount = n;
       best = t;
     }
   }
-  if (best < 0 || bestCount < MIN_ASCII) return null;
+  // Fewer than MIN_ASCII ASCII bytes lead anywhere, or to one state.
+  if (live < MIN_ASCII || best < 0 || bestCount < MIN_ASCII) return null;
   const ascii = stepAscii;
   ascii.fill(0);
   for (let b = 0; b < 0x80; b++) if (trans[row + classOf[b]] === best) ascii[b >>> 5] |= 1 << (b & 31);
-  return { key: stepKey(ascii, nonAsciiMode(a, q, best)), target: best };
+  stepTarget = best;
+  return stepKey(ascii, nonAsciiMode(a, q, best));
 }
 
+/** The target of the last step `runStep` found. */
+let stepTarget = -1;
+/** Scratch of `runStep` (at most 128 ASCII classes). */
+const stepTargets = new Int32Array(128);
+const stepCounts = new Int32Array(128);
 const stepAscii = new Uint32Array(4);
-/** The last key `stepKey` built, and its set: the states along a chain mostly read one set. */
-const lastAscii = new Uint32Array(4);
-let lastMode: NonAsciiMode | null = null;
-let lastKey = "";
+/** The keys `stepKey` built last (a ring): a walk asks along the chains of a few sets in turn. */
+const KEY_RING = 8;
+const ringAscii = new Uint32Array(KEY_RING * 4);
+const ringMode: (NonAsciiMode | null)[] = new Array(KEY_RING).fill(null);
+const ringKey: string[] = new Array(KEY_RING).fill("");
+let ringNext = 0;
 
-/** `sliceKey(ascii, mode)`, reusing the previous call's string when the set is the same. */
+/** `sliceKey(ascii, mode)`, reusing a recent call's string when the set is the same. */
 function stepKey(ascii: Uint32Array, mode: NonAsciiMode): string {
-  if (mode !== lastMode || ascii[0] !== lastAscii[0] || ascii[1] !== lastAscii[1] || ascii[2] !== lastAscii[2] || ascii[3] !== lastAscii[3]) {
-    lastKey = sliceKey(ascii, mode);
-    lastMode = mode;
-    lastAscii.set(ascii);
+  for (let i = 0; i < KEY_RING; i++) {
+    const o = i * 4;
+    if (ringMode[i] === mode && ringAscii[o] === ascii[0] && ringAscii[o + 1] === ascii[1] && ringAscii[o + 2] === ascii[2] && ringAscii[o + 3] === ascii[3]) return ringKey[i];
   }
-  return lastKey;
+  const i = ringNext;
+  ringNext = (i + 1) % KEY_RING;
+  ringAscii.set(ascii, i * 4);
+  ringMode[i] = mode;
+  return (ringKey[i] = sliceKey(ascii, mode));
 }
+
+/** Scratch of `runLength`: the chain followed, and a stamp per state on it. */
+let chainPath = new Int32Array(256);
+let chainMark = new Int32Array(0);
+let chainStamp = 0;
 
 /**
  * The run length of q (see `Runs`), computed along the chain of states and
@@ -732,36 +757,48 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
   const runs = runsOf(a);
   if (runs.len[q] !== UNKNOWN) return runs.len[q];
   const cap = trie.maxDepth + 2;
-  const path: number[] = [];
-  const onPath = new Set<number>();
+  if (chainPath.length < cap + 2) chainPath = new Int32Array(cap + 2);
+  const path = chainPath;
+  let nPath = 0;
+  // Stamps mark the states on this call's path (the table only grows; a new call, a new stamp).
+  if (chainStamp === 0x7fffffff) {
+    chainStamp = 0;
+    chainMark.fill(0);
+  }
+  const stamp = ++chainStamp;
   let x = q;
   let tail: number;
   let truncated = false;
   for (;;) {
     // runStep expands states (new targets): grow the table to them.
-    runsOf(a);
+    if (runs.len.length < a.stateCount) runsOf(a);
     if (runs.len[x] !== UNKNOWN) {
       tail = runs.len[x];
       break;
     }
-    if (onPath.has(x)) {
+    if (chainMark.length < a.stateCount) chainMark = grownI32(chainMark, a.stateCount);
+    if (chainMark[x] === stamp) {
       // A loop: endless only when every state on it reads the same set.
       const k = runs.key[x];
-      tail = path.slice(path.indexOf(x)).every((p) => runs.key[p] === k) ? RUN_FOREVER : 0;
+      let i = nPath - 1;
+      while (path[i] !== x) i--;
+      let same = true;
+      for (let j = i; j < nPath; j++) if (runs.key[path[j]] !== k) same = false;
+      tail = same ? RUN_FOREVER : 0;
       break;
     }
     // Steps are memoised: the states of a chain longer than the horizon get no length of their
     // own (see below), and each of them asks again for the steps after it.
     if (!runs.stepped[x]) {
-      const st = runStep(a, x);
-      runsOf(a);
-      runs.key[x] = st?.key ?? null;
+      const key = runStep(a, x);
+      if (runs.len.length < a.stateCount) runsOf(a);
+      runs.key[x] = key;
       // A target that reads like x for the longest token (the same token-cache key: a copy of a
       // long counted repetition, as in a string of `maxLength` 1000, with as many copies left as a
       // token can read, clamped) is taken as x itself, a loop: every state x reaches on its set
       // within a token's reach reads like x, so the chain need not be built ahead (it cost about
       // nine DFA states per character, 130 characters deep: 1,168 states in one mask).
-      runs.target[x] = st === null ? -1 : st.target !== x && a.cacheKey[st.target] === a.cacheKey[x] ? x : st.target;
+      runs.target[x] = key === null ? -1 : stepTarget !== x && a.cacheKey[stepTarget] === a.cacheKey[x] ? x : stepTarget;
       runs.stepped[x] = 1;
     }
     if (runs.key[x] === null) {
@@ -769,9 +806,10 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
       tail = NONE;
       break;
     }
-    path.push(x);
-    onPath.add(x);
-    if (path.length > cap) {
+    path[nPath++] = x;
+    if (chainMark.length < a.stateCount) chainMark = grownI32(chainMark, a.stateCount);
+    chainMark[x] = stamp;
+    if (nPath > cap) {
       // Past the longest token: the last state counts as reading one character of its set (what
       // its step does), and the keys are compared along the path as for any chain. The set may
       // change before the horizon; a run never crosses that change.
@@ -782,8 +820,8 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
     x = runs.target[x];
   }
   // Resolve backwards: R(p) from R(y), y = p's successor.
-  let yLen = tail, yKey = truncated ? runs.key[path[path.length - 1]] : runs.key[x];
-  for (let i = path.length - 1; i >= 0; i--) {
+  let yLen = tail, yKey = truncated ? runs.key[path[nPath - 1]] : runs.key[x];
+  for (let i = nPath - 1; i >= 0; i--) {
     const p = path[i], pKey = runs.key[p];
     let len: number;
     if (yKey === pKey && yLen >= 0) len = yLen === RUN_FOREVER ? RUN_FOREVER : yLen + 1;

@@ -324,7 +324,8 @@ export class TokenWalker {
   /** Keeps what the walk collected since range `r0` and escape `e0` in `memo` under `key`. */
   private remember(memo: Map<number, SubtreeResult>, key: number, r0: number, e0: number, visited: number): void {
     const ranges = this.ranges.slice(r0, this.nRanges);
-    const escNodes = Int32Array.from(this.esc.slice(e0));
+    const escNodes = new Int32Array(this.esc.length - e0);
+    for (let i = e0; i < this.esc.length; i++) escNodes[i - e0] = this.esc[i];
     this.memoInts += ranges.length + escNodes.length + 8;
     if (this.memoInts > MEMO_MAX_INTS) {
       this.memo.clear();

@@ -10,6 +10,17 @@ export const engineTuning = {
    * every repetition out (the automaton is the same language either way).
    */
   countedRepeatMin: 16,
+  /**
+   * Closures memoised per stack pool (`configs.ts`) before the memo starts over. Read when an
+   * entry is stored, so a test can make the memo start over often.
+   */
+  closureMemoLimit: 4096,
+  /**
+   * A token walk's configuration set of more than this many configurations is sorted natively
+   * (`WalkSets.intern`), smaller ones by insertion; 0 sorts every set natively. Either way the
+   * same set.
+   */
+  internSortMin: 24,
 };
 
 /** Whether a repetition of `min..max` copies is built as a counter (lazy copies) rather than copied out. */

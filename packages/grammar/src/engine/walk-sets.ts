@@ -15,6 +15,7 @@ import type { TokenTrie } from "@formwork/core";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
 import { grownI32, grownU8, hashList, ListTable } from "./int-lists.js";
 import { runLength, runsOf, type Slice } from "./slice.js";
+import { engineTuning } from "./tuning.js";
 
 /** Some configuration of the set can read a byte. */
 export const SET_READS = 1;
@@ -27,6 +28,11 @@ export const SET_RUNS_PENDING = 8;
 
 /** Past this many move-table entries (sets × byte classes) the sets start over (between two cache entries). */
 const MAX_MOVES = 1 << 23;
+
+/** Stack ids are below 2^31: `q * PAIR_SCALE + s` orders pairs as (q, s) and is exact in a double. */
+const PAIR_SCALE = 2 ** 31;
+/** States below this keep `q * PAIR_SCALE + s` under 2^52. */
+const PAIR_Q_MAX = 2 ** 21;
 
 /** Interned configuration sets of one compiled grammar's token walks. */
 export class WalkSets {
@@ -50,6 +56,7 @@ export class WalkSets {
   private starts = new Int32Array(0);
   private readonly buf = new ConfigBuffer();
   private pairs = new Int32Array(64);
+  private wide = new Float64Array(64);
 
   constructor(ctx: RunContext, trie: TokenTrie) {
     this.ctx = ctx;
@@ -145,7 +152,19 @@ export class WalkSets {
     const n = (to - from) * 2;
     if (this.pairs.length < n) this.pairs = new Int32Array(n * 2);
     const p = this.pairs;
-    // Insertion sort of (q, s) pairs; duplicates dropped.
+    let len = to - from > engineTuning.internSortMin ? this.sortLarge(buf, from, to) : -1;
+    if (len < 0) len = this.sortSmall(buf, from, to);
+    const h = hashList(p, 0, len, 0);
+    const hit = this.table.find(p, len, 0, h);
+    if (hit >= 0) return hit;
+    const x = this.table.add(p, len, 0, h);
+    this.describe(x, p, len);
+    return x;
+  }
+
+  /** `intern`'s sort: insertion of each (q, s) pair into `pairs`, duplicates dropped; returns the ints written. */
+  private sortSmall(buf: ConfigBuffer, from: number, to: number): number {
+    const p = this.pairs;
     let len = 0;
     for (let i = from; i < to; i++) {
       const q = buf.q[i], s = buf.s[i];
@@ -160,12 +179,36 @@ export class WalkSets {
       p[j + 3] = s;
       len += 2;
     }
-    const h = hashList(p, 0, len, 0);
-    const hit = this.table.find(p, len, 0, h);
-    if (hit >= 0) return hit;
-    const x = this.table.add(p, len, 0, h);
-    this.describe(x, p, len);
-    return x;
+    return len;
+  }
+
+  /**
+   * `intern`'s sort for a large set (the chain of an object's optional properties: 100-240
+   * configurations, where insertion sort costs quadratic time): each pair as one number
+   * `q * 2^31 + s` (exact in a double), sorted natively, duplicates dropped, into `pairs`; -1
+   * (nothing done) when a state is too large for that.
+   */
+  private sortLarge(buf: ConfigBuffer, from: number, to: number): number {
+    const n = to - from;
+    if (this.wide.length < n) this.wide = new Float64Array(n * 2);
+    const w = this.wide.subarray(0, n);
+    for (let i = 0; i < n; i++) {
+      const q = buf.q[from + i];
+      // Past 2^21 states the number would not be exact: insertion sort instead.
+      if (q >= PAIR_Q_MAX) return -1;
+      w[i] = q * PAIR_SCALE + buf.s[from + i];
+    }
+    w.sort();
+    const p = this.pairs;
+    let len = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && w[i] === w[i - 1]) continue;
+      const q = Math.floor(w[i] / PAIR_SCALE);
+      p[len] = q;
+      p[len + 1] = w[i] - q * PAIR_SCALE;
+      len += 2;
+    }
+    return len;
   }
 
   /** Fills the per-set facts of new set x from its pairs `p[0..len)`. */
@@ -207,10 +250,11 @@ export class WalkSets {
     const { data, off } = this.table;
     this.runAt[x] = this.runLen.length;
     let nRuns = 0;
+    // runLength creates states: the run table grows in place (its arrays are read through `runs`).
+    const runs = runsOf(a);
     for (let k = off[x], e = off[x + 1]; k < e; k += 2) {
       const q = data[k];
-      // runLength creates states (the run table grows): read the table again.
-      const runs = runsOf(a);
+      if (runs.len.length < a.stateCount) runsOf(a);
       let r = runs.len[q];
       if (r === -2) r = runLength(a, this.trie, q);
       if (r >= 0 && nRuns < 255) {
