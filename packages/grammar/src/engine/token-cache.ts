@@ -303,8 +303,15 @@ export class TokenWalker {
       this.visited++;
       return;
     }
-    const key = ((y * 256 + b) * 2) + (this.useRuns ? 1 : 0);
-    const hit = this.memo.get(key);
+    this.walkMemo(this.memo, ((y * 256 + b) * 2) + (this.useRuns ? 1 : 0), c, trie.next[c]);
+  }
+
+  /**
+   * Walks the nodes `[from, to)` through `memo`: a hit replays the ranges and escape nodes kept
+   * under `key`; a miss walks them and keeps what it collected when the walk was long enough.
+   */
+  private walkMemo(memo: Map<number, SubtreeResult>, key: number, from: number, to: number): void {
+    const hit = memo.get(key);
     if (hit !== undefined) {
       this.visited++;
       const r = hit.ranges;
@@ -314,11 +321,10 @@ export class TokenWalker {
     }
     const r0 = this.nRanges, e0 = this.esc.length, v0 = this.visited, floor = this.floor;
     this.floor = r0;
-    this.walk(c, trie.next[c]);
+    this.walk(from, to);
     this.floor = floor;
     const visited = this.visited - v0;
-    if (visited < MEMO_MIN_VISITED) return;
-    this.remember(this.memo, key, r0, e0, visited);
+    if (visited >= MEMO_MIN_VISITED) this.remember(memo, key, r0, e0, visited);
   }
 
   /** Keeps what the walk collected since range `r0` and escape `e0` in `memo` under `key`. */
@@ -337,21 +343,7 @@ export class TokenWalker {
 
   /** The children of node m (depth 2 to MEMO_DEPTH) from set y (`level[depth[m]]`), through the deep memo. */
   private walkBelow(m: number, y: number): void {
-    const key = (y * this.trie.nodeCount + m) * 2 + (this.useRuns ? 1 : 0);
-    const hit = this.deep.get(key);
-    if (hit !== undefined) {
-      this.visited++;
-      const r = hit.ranges;
-      for (let i = 0; i < r.length; i += 2) this.accept(r[i], r[i + 1]);
-      for (let i = 0; i < hit.escNodes.length; i++) this.esc.push(hit.escNodes[i]);
-      return;
-    }
-    const r0 = this.nRanges, e0 = this.esc.length, v0 = this.visited, floor = this.floor;
-    this.floor = r0;
-    this.walk(m + 1, this.trie.next[m]);
-    this.floor = floor;
-    const visited = this.visited - v0;
-    if (visited >= MEMO_MIN_VISITED) this.remember(this.deep, key, r0, e0, visited);
+    this.walkMemo(this.deep, (y * this.trie.nodeCount + m) * 2 + (this.useRuns ? 1 : 0), m + 1, this.trie.next[m]);
   }
 
   /** Walks the nodes `[from, to)` (a subtree) from the set at level `depth[from] - 1`. */
