@@ -38,6 +38,13 @@ const cases: { name: string; schema: unknown; values: unknown[] }[] = [
   { name: "string of at most 150 characters (copies that read alike)", schema: { type: "string", maxLength: 150 }, values: [long(150), long(131), "x"] },
   { name: "string of 140..1000 characters", schema: { type: "string", minLength: 140, maxLength: 1000 }, values: [long(140), long(900)] },
   { name: "regex dot, bounded past the longest token", schema: { type: "string", pattern: "^.{0,160}$" }, values: [long(160), "a"] },
+  // A loop of three states: a letter, one of 36 other ASCII characters, a letter. No run on it is
+  // endless (`runLength`'s loop check): from the last state, two letters are the most in a row.
+  {
+    name: "loop of states that read different sets",
+    schema: { type: "string", pattern: "^(?:[a-zA-Z][0-9!#-/:-@\\[\\]-`{-~][a-zA-Z])*$" },
+    values: ["a1bc2de3fG4hI5jk!lm#no$pq%rs&tu'vw(xy)zA*BC+DE,FG-HI.JK/LM:NO;PQ<RS=TU>VW?XY@Za[bc]de^fg_hi`jk{lm|no}pq~r".repeat(2), "Z9y"],
+  },
   { name: "ASCII pattern with a run past the longest token", schema: { type: "string", pattern: "^[A-Za-z0-9 ]{3,150}$" }, values: [ASCII.slice(0, 150), "abc"] },
 ];
 
