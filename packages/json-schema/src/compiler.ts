@@ -221,11 +221,13 @@ function schemaId(t: SchemaIds, s: unknown): number {
   if (!plain(s)) text = verbatim(s);
   else {
     const parts: string[] = [];
-    for (const [key, v] of Object.entries(s)) {
+    const o = s as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
       if (ANNOTATIONS.has(key)) continue;
+      const v = o[key];
       let x: string;
       if (SCHEMA_LISTS.has(key) && Array.isArray(v)) x = `[${v.map((e) => `#${schemaId(t, e)}`).join(",")}]`;
-      else if (SCHEMA_MAPS.has(key) && plain(v)) x = `{${Object.entries(v).map(([p, e]) => `${JSON.stringify(p)}:#${schemaId(t, e)}`).join(",")}}`;
+      else if (SCHEMA_MAPS.has(key) && plain(v)) x = `{${Object.keys(v).map((p) => `${JSON.stringify(p)}:#${schemaId(t, (v as Record<string, unknown>)[p])}`).join(",")}}`;
       else if (SCHEMA_ONE.has(key)) x = `#${schemaId(t, v)}`;
       else x = verbatim(v);
       parts.push(`${JSON.stringify(key)}:${x}`);

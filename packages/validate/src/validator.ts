@@ -122,24 +122,47 @@ const DATA = new Set(["const", "enum", "examples", "default"]);
  * found with an explicit stack.
  */
 function schemaWidth(schema: unknown): { width: number; pointer: string } {
-  let best = { width: 0, pointer: "" };
-  const stack: [unknown, string][] = [[schema, ""]];
-  while (stack.length > 0) {
-    const [v, ptr] = stack.pop()!;
+  let width = 0;
+  let best: PathStep | null = null;
+  // Each value with the step that reached it; a pointer is spelled only for a new widest keyword.
+  const values: unknown[] = [schema];
+  const steps: (PathStep | null)[] = [null];
+  while (values.length > 0) {
+    const v = values.pop();
+    const step = steps.pop()!;
     if (typeof v !== "object" || v === null) continue;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push([v[i], `${ptr}/${i}`]);
+      for (let i = 0; i < v.length; i++) {
+        values.push(v[i]);
+        steps.push({ up: step, key: i });
+      }
       continue;
     }
-    for (const [k, child] of Object.entries(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
       if (DATA.has(k)) continue;
-      const at = `${ptr}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      const child = o[k];
+      const at: PathStep = { up: step, key: k };
       const n = BY_NAME.includes(k) && typeof child === "object" && child !== null && !Array.isArray(child) ? Object.keys(child).length : BY_INDEX.includes(k) && Array.isArray(child) ? child.length : 0;
-      if (n > best.width) best = { width: n, pointer: at };
-      stack.push([child, at]);
+      if (n > width) (width = n), (best = at);
+      values.push(child);
+      steps.push(at);
     }
   }
-  return best;
+  return { width, pointer: pointerOf(best) };
+}
+
+/** One step of a path into the schema: the key or index taken from the step before (`up`). */
+interface PathStep {
+  up: PathStep | null;
+  key: string | number;
+}
+
+/** The JSON pointer of a path (`""`: the root). */
+function pointerOf(step: PathStep | null): string {
+  const keys: string[] = [];
+  for (let s = step; s !== null; s = s.up) keys.push(typeof s.key === "number" ? String(s.key) : s.key.replace(/~/g, "~0").replace(/\//g, "~1"));
+  return keys.reverse().map((k) => `/${k}`).join("");
 }
 
 /** One reason a value is invalid (ajv's error object, with a message always set). */
