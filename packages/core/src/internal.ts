@@ -11,3 +11,4 @@ export { applySpecialTokenRules, EOG_TOKEN_TEXTS, EOT_TOKEN_TEXTS, FIM_TOKEN_TEX
 export type { SpecialTokenIds } from "./special-tokens.js";
 export { tokenizerJsonEncoding } from "./vocabulary-hf.js";
 export { resolveSamplingOptions } from "./sampler.js";
+export { grownI32, grownU8, insertByLo, sortPrefix, dedupSorted, hashList, ListTable } from "./int-lists.js";

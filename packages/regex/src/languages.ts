@@ -4,6 +4,7 @@
  * DFAs; each result is a minimal {@link ByteDfa}. Complements are taken
  * within valid UTF-8 text (strings of Unicode scalar values), not bytes.
  */
+import { grownI32, hashList, ListTable } from "@formwork/core/internal";
 import { type RegexAst, rx } from "./ast.js";
 import { type ByteDfa, type RegexLimitOptions, compileAst, resolveLimits } from "./compile.js";
 import { byteClasses, minimizeDfa } from "./minimize.js";
@@ -97,60 +98,25 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
     members[id].push(b);
   }
 
-  // States are tuples of w numbers, kept one after another in `pool` and found again through an
-  // open-addressing table on their hash; rows are kept per joint class and spread to the 256
+  // States are tuples of w numbers, interned in a ListTable (dense ids in the order met, the
+  // tuples one after another in its `data`); rows are kept per joint class and spread to the 256
   // bytes at the end (the classes are few: operands' patterns read few distinct byte sets).
   const w = n + 1;
   const C = reps.length;
-  let pool = new Int32Array(64 * w);
+  const states = new ListTable();
   let rows = new Int32Array(64 * C);
-  let slots = new Int32Array(256).fill(-1);
   const accepting: number[] = [];
-  let count = 0;
   const next = new Int32Array(w);
-  const hashAt = (buf: Int32Array, off: number): number => {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < w; i++) h = Math.imul(h ^ buf[off + i], 0x01000193);
-    return (h ^ (h >>> 15)) >>> 0;
-  };
   const intern = (t: Int32Array): number => {
-    let mask = slots.length - 1;
-    let i = hashAt(t, 0) & mask;
-    for (let id = slots[i]; id >= 0; id = slots[i]) {
-      let same = true;
-      for (let k = 0, o = id * w; k < w; k++) {
-        if (pool[o + k] !== t[k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
-      i = (i + 1) & mask;
-    }
-    if (count >= maxStates) {
+    const h = hashList(t, 0, w, 0);
+    const hit = states.find(t, w, 0, h);
+    if (hit >= 0) return hit;
+    if (states.size >= maxStates) {
       throw regexLimitError("maxDfaStates", maxStates, `Combining the languages needs more than ${maxStates} DFA states, past the limit maxRegexDfaStates = ${maxStates}`, "simplify the patterns or length bounds (a long maxLength multiplies the states of a pattern)");
     }
-    const id = count++;
-    if (count * w > pool.length) {
-      const grown = new Int32Array(pool.length * 2);
-      grown.set(pool);
-      pool = grown;
-      const grownRows = new Int32Array(rows.length * 2);
-      grownRows.set(rows);
-      rows = grownRows;
-    }
-    pool.set(t, id * w);
+    const id = states.add(t, w, 0, h);
+    rows = grownI32(rows, (id + 1) * C);
     rows.fill(-1, id * C, id * C + C);
-    slots[i] = id;
-    if (count * 2 > slots.length) {
-      slots = new Int32Array(slots.length * 2).fill(-1);
-      mask = slots.length - 1;
-      for (let q = 0; q < count; q++) {
-        let j = hashAt(pool, q * w) & mask;
-        while (slots[j] >= 0) j = (j + 1) & mask;
-        slots[j] = q;
-      }
-    }
     let acc = !counting || t[n] >= minLength;
     for (let k = 0; k < n && acc; k++) {
       const on = t[k] >= 0 && ops[k].accepting[t[k]] === 1;
@@ -160,13 +126,14 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
     return id;
   };
   intern(new Int32Array(w));
-  for (let q = 0; q < count; q++) {
+  for (let q = 0; q < states.size; q++) {
     for (let c = 0; c < C; c++) {
       const b = reps[c];
+      // `states.data` grows as states are added: read it afresh for each step.
       const o = q * w;
       let dead = false;
       for (let i = 0; i < n; i++) {
-        const from = pool[o + i];
+        const from = states.data[o + i];
         const s = from < 0 ? -1 : ops[i].transitions[from * 256 + b];
         if (s < 0 && i < P) {
           dead = true;
@@ -175,7 +142,7 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
         next[i] = s;
       }
       if (dead) continue;
-      let k = pool[o + n];
+      let k = states.data[o + n];
       if (counting && !(b >= 0x80 && b < 0xc0)) {
         if (k + 1 > maxLength) continue;
         k = Math.min(k + 1, cap);
@@ -185,6 +152,7 @@ function product(pos: readonly ByteDfa[], neg: readonly ByteDfa[], minLength: nu
       rows[q * C + c] = target;
     }
   }
+  const count = states.size;
   const transitions = new Int32Array(count * 256).fill(-1);
   for (let q = 0; q < count; q++) {
     for (let c = 0; c < C; c++) {

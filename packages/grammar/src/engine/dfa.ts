@@ -13,9 +13,8 @@
  * of a class (what a state reads on it, before the closure) are memoised
  * too, so that equal moves are closed only once.
  */
-import { limitExceeded } from "@formwork/core/internal";
+import { dedupSorted, grownI32, hashList, insertByLo, limitExceeded, ListTable, sortPrefix } from "@formwork/core/internal";
 import { engineRaise } from "./options.js";
-import { dedupSorted, grownI32, hashList, insertByLo, ListTable, sortPrefix } from "./int-lists.js";
 import { NFA_BYTES, NFA_CALLS, NFA_DISJOINT, NFA_IMPORTANT, type Nfa } from "./nfa.js";
 
 /** Where the subset construction writes a new state's facts (the automaton). */

@@ -12,7 +12,7 @@ import { compileRegex, type ByteDfa } from "@formwork/regex";
 import { utf8SequencesOfRanges } from "@formwork/regex/internal";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
 import { analyzeRule } from "./nfa-analysis.js";
-import { grownI32 } from "./int-lists.js";
+import { grownI32 } from "@formwork/core/internal";
 import type { Nfa } from "./nfa.js";
 import { regexLimitsOf, type ResolvedEngineOptions } from "./options.js";
 import type { NativeGroup } from "./right-linear.js";

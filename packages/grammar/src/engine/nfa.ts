@@ -32,9 +32,8 @@
  * negative id per body state and the counter's remaining copies, clamped;
  * the token cache shares entries between such states).
  */
-import { limitExceeded } from "@formwork/core/internal";
+import { grownI32, grownU8, insertByLo, limitExceeded } from "@formwork/core/internal";
 import { engineRaise } from "./options.js";
-import { grownI32, grownU8, insertByLo } from "./int-lists.js";
 
 /** The state has byte edges or calls, or ends a rule: a DFA state's identity depends on it. */
 export const NFA_IMPORTANT = 1;

@@ -13,9 +13,8 @@
  */
 import type { TokenTrie } from "@formwork/core";
 import { utf8Sequences } from "@formwork/regex/internal";
-import { popcount32 } from "@formwork/core/internal";
+import { grownI32, popcount32 } from "@formwork/core/internal";
 import type { Automaton } from "./automaton.js";
-import { grownI32 } from "./int-lists.js";
 
 /**
  * The tokens of one character set, over one token trie. Built lazily: the token bitsets and exits

@@ -16,7 +16,7 @@
 import { type TokenTrie } from "@formwork/core";
 import type { Automaton } from "./automaton.js";
 import type { RunContext } from "./configs.js";
-import { grownI32 } from "./int-lists.js";
+import { grownI32 } from "@formwork/core/internal";
 import { closedOn, funnelOf, keyBytes, maxSuffixChars, runFollowClashes, runLength, runsOf, startBits, runStateAfter, RUN_FOREVER, sliceTuning } from "./slice.js";
 import { SET_ESCAPES, SET_READS, SET_RUNS, SET_RUNS_PENDING, WalkSets } from "./walk-sets.js";
 

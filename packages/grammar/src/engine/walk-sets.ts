@@ -13,7 +13,7 @@
  */
 import type { TokenTrie } from "@formwork/core";
 import { closure, ConfigBuffer, step, type RunContext } from "./configs.js";
-import { grownI32, grownU8, hashList, ListTable } from "./int-lists.js";
+import { grownI32, grownU8, hashList, ListTable } from "@formwork/core/internal";
 import { runLength, runsOf, type Slice } from "./slice.js";
 import { engineTuning } from "./tuning.js";
 

@@ -1,7 +1,9 @@
 /**
  * Int lists in typed arrays: growth helpers, a short-list sort, and an
  * interning table of lists (equal lists get one dense id). Used by the
- * subset construction (NFA sets) and the token walk (configuration sets).
+ * grammar engine's subset construction (NFA sets) and token walk
+ * (configuration sets), and by the regex layer's product automaton (tuples of
+ * operand states).
  */
 
 /** `a` when it holds `need` entries, else a copy at least twice as long (new entries `fill`). */
