@@ -721,24 +721,19 @@ let stepTarget = -1;
 const stepTargets = new Int32Array(128);
 const stepCounts = new Int32Array(128);
 const stepAscii = new Uint32Array(4);
-/** The keys `stepKey` built last (a ring): a walk asks along the chains of a few sets in turn. */
-const KEY_RING = 8;
-const ringAscii = new Uint32Array(KEY_RING * 4);
-const ringMode: (NonAsciiMode | null)[] = new Array(KEY_RING).fill(null);
-const ringKey: string[] = new Array(KEY_RING).fill("");
-let ringNext = 0;
+/** The last key `stepKey` built, and its set: the states along a chain mostly read one set. */
+const lastAscii = new Uint32Array(4);
+let lastMode: NonAsciiMode | null = null;
+let lastKey = "";
 
-/** `sliceKey(ascii, mode)`, reusing a recent call's string when the set is the same. */
+/** `sliceKey(ascii, mode)`, reusing the previous call's string when the set is the same. */
 function stepKey(ascii: Uint32Array, mode: NonAsciiMode): string {
-  for (let i = 0; i < KEY_RING; i++) {
-    const o = i * 4;
-    if (ringMode[i] === mode && ringAscii[o] === ascii[0] && ringAscii[o + 1] === ascii[1] && ringAscii[o + 2] === ascii[2] && ringAscii[o + 3] === ascii[3]) return ringKey[i];
+  if (mode !== lastMode || ascii[0] !== lastAscii[0] || ascii[1] !== lastAscii[1] || ascii[2] !== lastAscii[2] || ascii[3] !== lastAscii[3]) {
+    lastKey = sliceKey(ascii, mode);
+    lastMode = mode;
+    lastAscii.set(ascii);
   }
-  const i = ringNext;
-  ringNext = (i + 1) % KEY_RING;
-  ringAscii.set(ascii, i * 4);
-  ringMode[i] = mode;
-  return (ringKey[i] = sliceKey(ascii, mode));
+  return lastKey;
 }
 
 /** Scratch of `runLength`: the chain followed, and a stamp per state on it. */
@@ -806,8 +801,7 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
       break;
     }
     path[nPath++] = x;
-    if (chainMark.length < a.stateCount) chainMark = grownI32(chainMark, a.stateCount);
-    chainMark[x] = stamp;
+    chainMark[x] = stamp; // grown to x above
     if (nPath > cap) {
       // Past the longest token: the last state counts as reading one character of its set (what
       // its step does), and the keys are compared along the path as for any chain. The set may
