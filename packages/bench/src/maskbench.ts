@@ -10,10 +10,13 @@
  *
  * Usage: pnpm bench:maskbench --data DIR [--json] [--limit N] [--every K] [--only A,B]
  *        [--no-masks] [--reference] [--update-baseline] [--check-baseline] [--cpu]
- *        [--baseline FILE] [--syntax yaml [--yaml-layout exact|flexible|both] [--tokens]]
+ *        [--baseline FILE] [--syntax yaml [--yaml-layout exact|flexible|both] [--tokens]] [--warm-jit N]
  *        (`--help` prints USAGE below)
  *
  * `--every K` takes every K-th file (a spread sample); `--limit N` the first N.
+ * `--warm-jit N` (with K >= 2) first evaluates up to N files outside the sample, unmeasured: the
+ * figures are then a warmed process's (V8 optimises the compiler's code over the first few hundred
+ * schemas of a run), beside the default run's, which starts cold like a fresh process.
  * `--cpu` also measures each mask's CPU time (`process.cpuUsage`) and prints its p50/p99/max
  * and the masks over 300 µs (for the YAML runs too): on a shared machine, compare builds with it.
  * `--syntax yaml` runs the same files again with YAML texts (issue 12:
@@ -92,6 +95,8 @@ interface Options {
   cpu: boolean;
   /** Print token counts per valid instance: compact JSON, pretty JSON (indent 2), the YAML dialect. */
   tokens: boolean;
+  /** `--warm-jit N`: first run up to N files outside the sample (unmeasured), so the figures are a warmed process's. */
+  warmJit: number;
 }
 
 const USAGE = `Usage: node packages/bench/dist/maskbench.js [options]   (pnpm bench:maskbench)
@@ -109,6 +114,11 @@ const USAGE = `Usage: node packages/bench/dist/maskbench.js [options]   (pnpm be
                         list in run order (flexible,exact; a layout run twice
                         shows what the first run's process-wide caches cost)
   --tokens              Qwen tokens per valid instance: compact JSON, pretty JSON, YAML
+  --warm-jit N          with --every K (K >= 2): first evaluate up to N files that are not
+                        in the sample (the ones halfway between two sampled files), with
+                        their own compiler and nothing recorded, so that the figures are
+                        those of a process whose JIT has already run the code (a server
+                        that has compiled other schemas), not a fresh one's
   --baseline FILE       the engine baseline (default tests/baselines/maskbench-engine.json)
   --check-baseline      exit 1 on a regression against the baseline
   --update-baseline     rewrite the baseline with this run
@@ -117,7 +127,7 @@ const USAGE = `Usage: node packages/bench/dist/maskbench.js [options]   (pnpm be
 
 Exit status: 0 ok, 1 an invalid instance accepted (or a baseline regression), 2 bad arguments.`;
 
-const FLAGS_WITH_VALUE = new Set(["--data", "--every", "--limit", "--only", "--baseline", "--syntax", "--yaml-layout"]);
+const FLAGS_WITH_VALUE = new Set(["--data", "--every", "--limit", "--only", "--baseline", "--syntax", "--yaml-layout", "--warm-jit"]);
 const FLAGS = new Set([...FLAGS_WITH_VALUE, "--json", "--no-masks", "--reference", "--update-baseline", "--check-baseline", "--tokens", "--cpu", "--help", "-h"]);
 
 /** Exits with the usage: 0 for --help, 2 (after the message) for a bad argument. */
@@ -141,13 +151,19 @@ function parseArgs(): Options {
   const layouts = (layoutArg === "both" ? "exact,flexible" : layoutArg).split(",");
   if (!layouts.every((l) => l === "exact" || l === "flexible")) usage(`--yaml-layout must be exact, flexible, both or a list such as flexible,exact, got ${layoutArg}`);
   if (get("--yaml-layout") !== undefined && syntax !== "yaml") usage("--yaml-layout goes with --syntax yaml");
+  const every = Number(get("--every") ?? 1);
+  if (!Number.isInteger(every) || every < 1) usage(`--every must be a positive integer, got ${get("--every")}`);
+  const warmJit = Number(get("--warm-jit") ?? 0);
+  if (!Number.isInteger(warmJit) || warmJit < 0) usage(`--warm-jit must be a non-negative integer, got ${get("--warm-jit")}`);
+  if (warmJit > 0 && every < 2) usage("--warm-jit needs --every K with K >= 2 (it warms up on files outside the sample)");
+  if (warmJit > 0 && a.includes("--reference")) usage("--warm-jit measures the engine; it does not go with --reference");
   const data = get("--data") ?? join(process.env.FORMWORK_SHARED_DATA ?? resolve(repoRoot, "../shared/data"), "maskbench-dev");
   return {
     data,
     json: a.includes("--json"),
     limit: Number(get("--limit") ?? Infinity),
     only: get("--only")?.split(",").filter((x) => x !== "") ?? null,
-    every: Number(get("--every") ?? 1),
+    every,
     masks: !a.includes("--no-masks") && !a.includes("--reference"),
     reference: a.includes("--reference"),
     updateBaseline: a.includes("--update-baseline"),
@@ -157,6 +173,7 @@ function parseArgs(): Options {
     yamlLayouts: layouts as ("exact" | "flexible")[],
     tokens: a.includes("--tokens"),
     cpu: a.includes("--cpu"),
+    warmJit,
   };
 }
 
@@ -182,6 +199,18 @@ async function main(): Promise<number> {
     if (!opt.json) console.log(s);
   };
   log(`MaskBench: ${files.length} files from ${opt.data}; ${opt.reference ? "reference recognizer" : "engine"} with the Qwen vocabulary (${vocab.size} ids); ${process.platform} ${process.arch}, Node ${process.version}`);
+  let warmedFiles = 0;
+  if (opt.warmJit > 0 && compiler) {
+    // Files halfway between two sampled ones: none is in the sample. Their own compiler (same trie), so
+    // that no measured schema is a hit in the compiled-grammar cache; their results are dropped.
+    const half = Math.floor(opt.every / 2);
+    const warm = readdirSync(opt.data).filter((f) => f.endsWith(".json")).sort().filter((_, i) => i % opt.every === half).slice(0, opt.warmJit);
+    const warmCompiler = new GrammarCompiler(vocab, { precomputeSlices: false }, compiler.trie);
+    const w0 = performance.now();
+    for (const file of warm) evaluateMaskBenchPath(opt.data, file, { compiler: warmCompiler, tokenizer, masks: opt.masks });
+    warmedFiles = warm.length;
+    log(`JIT warm-up: ${warm.length} files outside the sample evaluated first, not measured (${r1((performance.now() - w0) / 1000)} s)`);
+  }
   const started = performance.now();
   // Per file (with --cpu): its masks over 300 µs and over 10 ms of CPU, for the worst-files lines.
   const slowMasks = new Map<string, { over300: number; over10ms: number; maxCpuUs: number }>();
@@ -206,6 +235,7 @@ async function main(): Promise<number> {
   const cpuMasks = maskCpuUs?.sort((a, b) => a - b);
   const summary = {
     files: t.files,
+    ...(opt.warmJit > 0 ? { warmJitFiles: warmedFiles } : {}),
     compiled: t.compiled,
     passing: t.passing,
     passingShare: t.passingShare,
