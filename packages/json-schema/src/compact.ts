@@ -23,8 +23,33 @@ const SELF_MERGE_MAX_SIZE = 20000;
 /** Subtrees smaller than this (in the engine's NFA size estimate) are left inline. */
 export const EXTRACT_MIN_SIZE = 400;
 
+/**
+ * Subtrees that take at most this many index entries are indexed anew at each occurrence rather
+ * than looked up by node (a quarter of the inner nodes of a typical schema's grammar, nearly all
+ * used once; re-indexing the few shared ones adds under 1% to the entries).
+ */
+const REINDEX_MAX = 8;
+
 /** Buffers of `compactGrammar` by dense node index, kept from call to call (it never runs nested). */
-const freshScratch = () => ({ free: new Int32Array(1024), ref: new Int32Array(1024), seen: new Int32Array(1024), kidStart: new Int32Array(1024), kids: new Int32Array(2048), stack: new Int32Array(256), memo: new Int32Array(1024), ikStart: new Int32Array(1024), ik: new Int32Array(2048) });
+const freshScratch = () => ({
+  free: new Int32Array(1024),
+  ref: new Int32Array(1024),
+  seen: new Int32Array(1024),
+  kidStart: new Int32Array(1024),
+  kids: new Int32Array(2048),
+  stack: new Int32Array(256),
+  memo: new Int32Array(1024),
+  ikStart: new Int32Array(1024),
+  ik: new Int32Array(2048),
+  // By interned id: the rule a reference names (canonical, and as written), the size estimate, the hash (classes and inner nodes).
+  refTarget: new Int32Array(1024),
+  refNamed: new Int32Array(1024),
+  sizes: new Float64Array(1024),
+  hashOf: new Int32Array(1024),
+  occ: new Float64Array(1024),
+  // Open-addressing table of interned classes and inner nodes by hash (id + 1; 0: empty).
+  slots: new Int32Array(2048),
+});
 const scratch = freshScratch();
 
 /** A copy of `a` with room for at least `n` entries (twice the size, or more). */
@@ -88,6 +113,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     if (t === "literal" || t === "class" || t === "any" || t === "regex" || t === "automaton") return push(n, 1, -1, sp);
     const known = index.get(n);
     if (known !== undefined) return known;
+    const first = nodeAt.length;
     const base = sp;
     let free = 1;
     let target = -1;
@@ -115,7 +141,9 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
       }
     }
     const i = push(n, free, target, base);
-    index.set(n, i);
+    // A small subtree is indexed again at each occurrence (it interns to the same id): most are
+    // used once, and a node never put in a map never gets an identity hash either.
+    if (i + 1 - first > REINDEX_MAX) index.set(n, i);
     return i;
   };
   // The rules referenced under a rule's body in first-occurrence order (references to no rule
@@ -148,9 +176,10 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     return out;
   };
   const order = root < 0 ? [] : componentsOf(ruleCount, root, succOf);
-  // Interning: one id per distinct structure (refs by canonical rule). Leaves are keyed by
-  // their own strings (V8 keeps a string's hash), inner nodes by a hash of their kind and
-  // children's ids with the candidates compared field by field: no key strings built per node.
+  // Interning: one id per distinct structure (refs by canonical rule). Leaves other than classes
+  // are keyed by their own strings (V8 keeps a string's hash); classes and inner nodes by a hash
+  // (of the ranges; of the kind and children's ids) in an open-addressing table kept between
+  // calls, the candidates compared field by field: no key strings and no map entry per node.
   /** Each rule's canonical rule (itself until merged into another). */
   const canon = new Array<number>(ruleCount);
   for (let r = 0; r < ruleCount; r++) canon[r] = r;
@@ -161,18 +190,32 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   /** The interned reference to each canonical rule (-1: none yet); references to no rule by name. */
   const refIds = new Array<number>(ruleCount).fill(-1);
   const danglingIds = new Map<string, number>();
-  const innerIds = new Map<number, number | number[]>();
   const nodeOf: Node[] = [];
-  /** The canonical rule a `ref` node names (by id), else -1. */
-  const refTarget: number[] = [];
-  /** The rule a `ref` node names as written (by id), else -1. */
-  const refNamed: number[] = [];
-  // The children of interned node id (ids) are ikBuf[ikStart[id] .. ikStart[id + 1]], in buffers
-  // kept between calls like the index's.
-  let { ikStart, ik: ikBuf } = scratch;
+  // Every id is made by interning one indexed node, so there are at most nodeAt.length ids: the
+  // buffers by id are sized once here. refTarget[id]: the canonical rule a `ref` node names, else
+  // -1; refNamed[id]: the rule it names as written, else -1; sizes[id]: the engine's size
+  // estimate; hashOf[id]: the hash a class or inner node is filed under in `slots`.
+  // The children of interned node id (ids) are ikBuf[ikStart[id] .. ikStart[id + 1]].
+  const maxIds = nodeAt.length + 2;
+  if (scratch.refTarget.length < maxIds) {
+    const m = Math.max(maxIds, 2 * scratch.refTarget.length);
+    scratch.refTarget = new Int32Array(m);
+    scratch.refNamed = new Int32Array(m);
+    scratch.sizes = new Float64Array(m);
+    scratch.hashOf = new Int32Array(m);
+  }
+  if (scratch.ikStart.length < maxIds) scratch.ikStart = new Int32Array(Math.max(maxIds, 2 * scratch.ikStart.length));
+  const { refTarget, refNamed, sizes, hashOf, ikStart } = scratch;
+  let ikBuf = scratch.ik;
   let ikTop = 0;
   ikStart[0] = 0;
-  const sizes: number[] = [];
+  // At most half full: a power of two at least twice the number of ids.
+  let slotCount = 1024;
+  while (slotCount < 2 * maxIds) slotCount *= 2;
+  if (scratch.slots.length < slotCount) scratch.slots = new Int32Array(slotCount);
+  const slots = scratch.slots;
+  const slotMask = slotCount - 1;
+  slots.fill(0, 0, slotCount);
   /** The interned id of each indexed node (-1: not interned yet). */
   if (scratch.memo.length < nodeAt.length) scratch.memo = new Int32Array(Math.max(nodeAt.length, 2 * scratch.memo.length));
   const memo = scratch.memo;
@@ -181,17 +224,22 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const add = (n: Node, at: number, size: number, target = -1, named = -1): number => {
     const id = nodeOf.length;
     nodeOf.push(n);
-    refTarget.push(target);
-    refNamed.push(named);
-    sizes.push(size);
+    refTarget[id] = target;
+    refNamed[id] = named;
+    sizes[id] = size;
     if (at >= 0) {
       const k0 = kidStart[at];
       const k1 = kidStart[at + 1];
       if (ikTop + (k1 - k0) > ikBuf.length) ikBuf = scratch.ik = grown(ikBuf, ikTop + (k1 - k0));
       for (let p = k0; p < k1; p++) ikBuf[ikTop++] = memo[kidBuf[p]];
     }
-    if (id + 2 > ikStart.length) ikStart = scratch.ikStart = grown(ikStart, id + 2);
     ikStart[id + 1] = ikTop;
+    return id;
+  };
+  /** Files a new id under hash `h` (a free slot was found at `slot`). */
+  const file = (id: number, h: number, slot: number): number => {
+    hashOf[id] = h;
+    slots[slot] = id + 1;
     return id;
   };
   const leaf = (table: Map<string, number>, key: string, n: Node): number => {
@@ -199,11 +247,9 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     if (id === undefined) table.set(key, (id = add(n, -1, leafSizeEstimate(n))));
     return id;
   };
-  // Classes by a hash of their ranges, the candidates compared range by range (no key string per class).
-  const classIds = new Map<number, number | number[]>();
   const sameClass = (id: number, n: Extract<Node, { type: "class" }>): boolean => {
-    const m = nodeOf[id] as Extract<Node, { type: "class" }>;
-    if (!m.negated !== !n.negated) return false;
+    const m = nodeOf[id];
+    if (m.type !== "class" || !m.negated !== !n.negated) return false;
     const a = m.ranges, b = n.ranges;
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -213,20 +259,10 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     const r = n.ranges;
     let h = n.negated ? 0x5bd1e995 : 7;
     for (let i = 0; i < r.length; i++) h = Math.imul(h ^ r[i], 0x9e3779b1) ^ (h >>> 15);
-    h &= 0x3fffffff; // a small integer: no heap number per key
-    const hit = classIds.get(h);
-    if (hit !== undefined) {
-      if (typeof hit === "number") {
-        if (sameClass(hit, n)) return hit;
-      } else {
-        for (const id of hit) if (sameClass(id, n)) return id;
-      }
-    }
-    const id = add(n, -1, leafSizeEstimate(n));
-    if (hit === undefined) classIds.set(h, id);
-    else if (typeof hit === "number") classIds.set(h, [hit, id]);
-    else hit.push(id);
-    return id;
+    h &= 0x3fffffff;
+    let slot = h & slotMask;
+    for (let e = slots[slot]; e !== 0; slot = (slot + 1) & slotMask, e = slots[slot]) if (hashOf[e - 1] === h && sameClass(e - 1, n)) return e - 1;
+    return file(add(n, -1, leafSizeEstimate(n)), h, slot);
   };
   // Same kind, same children (those of the indexed node `at`, interned) and same own fields (min/max, lexeme name).
   const sameInner = (id: number, n: Node, at: number): boolean => {
@@ -245,20 +281,10 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   const internInner = (n: Node, at: number, size: number): number => {
     let h = n.type === "seq" ? 1 : n.type === "alt" ? 2 : n.type === "repeat" ? 3 + Math.imul(n.min, 31) + Math.imul(n.max === Infinity ? -1 : n.max, 977) : 4;
     for (let p = kidStart[at], e = kidStart[at + 1]; p < e; p++) h = Math.imul(h ^ memo[kidBuf[p]], 0x9e3779b1) ^ (h >>> 15);
-    h &= 0x3fffffff; // a small integer: no heap number per key
-    const hit = innerIds.get(h);
-    if (hit !== undefined) {
-      if (typeof hit === "number") {
-        if (sameInner(hit, n, at)) return hit;
-      } else {
-        for (const id of hit) if (sameInner(id, n, at)) return id;
-      }
-    }
-    const id = add(n, at, size);
-    if (hit === undefined) innerIds.set(h, id);
-    else if (typeof hit === "number") innerIds.set(h, [hit, id]);
-    else hit.push(id);
-    return id;
+    h &= 0x3fffffff;
+    let slot = h & slotMask;
+    for (let e = slots[slot]; e !== 0; slot = (slot + 1) & slotMask, e = slots[slot]) if (hashOf[e - 1] === h && sameInner(e - 1, n, at)) return e - 1;
+    return file(add(n, at, size), h, slot);
   };
   const intern = (at: number): number => {
     const hit = memo[at];
@@ -378,10 +404,12 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   }
 
   // Step 2: occurrences per structure, parents first (a parent's id is larger than its children's).
-  const occ = new Array<number>(nodeOf.length).fill(0);
+  if (scratch.occ.length < nodeOf.length) scratch.occ = new Float64Array(Math.max(nodeOf.length, 2 * scratch.occ.length));
+  const occ = scratch.occ;
+  occ.fill(0, 0, nodeOf.length);
   for (const r of kept) occ[bodyOf[r]] += 1;
   /** The reference that stands for each shared subtree (one node, used at every occurrence). */
-  const share = new Map<number, Node>();
+  const share = new Array<Node | undefined>(nodeOf.length);
   const newRules: [string, number][] = [];
   let taken: Set<string> | undefined;
   let fresh = 0;
@@ -403,7 +431,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
         taken.add(name);
         newRules.push([name, id]);
       }
-      share.set(id, { type: "ref", name });
+      share[id] = { type: "ref", name };
       times = 1;
     }
     for (let p = ikStart[id], e = ikStart[id + 1]; p < e; p++) occ[ikBuf[p]] += times;
@@ -460,7 +488,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
     return out;
   };
   const use = (id: number): Node => {
-    const r = share.get(id);
+    const r = share[id];
     return r === undefined ? inner(id) : r;
   };
   const rules = new Map<string, Node>();
@@ -469,7 +497,7 @@ export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar 
   for (let r = 0; r < ruleCount; r++) if (isKept[r] === 1) rules.set(ruleNames[r], inner(bodyOf[r]));
   for (const [name, id] of newRules) rules.set(name, inner(id));
   // A huge grammar does not keep its buffers' memory for good.
-  if (scratch.kids.length > 1 << 20 || scratch.free.length > 1 << 19 || scratch.ik.length > 1 << 20 || scratch.ikStart.length > 1 << 19) Object.assign(scratch, freshScratch());
+  if (scratch.kids.length > 1 << 20 || scratch.free.length > 1 << 19 || scratch.ik.length > 1 << 20 || scratch.ikStart.length > 1 << 19 || scratch.refTarget.length > 1 << 19 || scratch.occ.length > 1 << 19 || scratch.slots.length > 1 << 20) Object.assign(scratch, freshScratch());
   return { rules, root: g.root };
 }
 
