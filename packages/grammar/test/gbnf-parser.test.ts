@@ -218,3 +218,10 @@ describe("parseGbnf: robustness", () => {
     expect(parsed).toBeGreaterThan(100);
   });
 });
+
+describe("chevrotain runtime", () => {
+  it("comes from chevrotain's one-file bundle, not its per-file entry (which loads lodash-es module by module: ~1 s of start-up)", async () => {
+    const { bundleSpecifier } = await import("../src/gbnf/chevrotain.js");
+    expect(bundleSpecifier()).toMatch(/^file:\/\/.*\/chevrotain\/lib\/chevrotain\.mjs$/);
+  });
+});

@@ -11,7 +11,8 @@
  * postfix     ::= "*" | "+" | "?" | "{" Int ("," Int?)? "}"
  * ```
  */
-import { CstParser, type IParserErrorMessageProvider, type TokenType, type IToken } from "chevrotain";
+import type { IParserErrorMessageProvider, TokenType, IToken } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import {
   allTokens,
   CharClass,
