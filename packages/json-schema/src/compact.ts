@@ -516,7 +516,6 @@ function compact(g: Grammar, minSize: number, wantProductive: boolean): { gramma
   /** The reference that stands for each shared subtree (one node, used at every occurrence). */
   const share = new Array<Node | undefined>(nodeOf.length);
   const newRules: [string, number][] = [];
-  let taken: Set<string> | undefined;
   let fresh = 0;
   const eligible = (id: number) => {
     const t = nodeOf[id].type;
@@ -530,10 +529,9 @@ function compact(g: Grammar, minSize: number, wantProductive: boolean): { gramma
       let name: string;
       if (r !== undefined && bodyOf[r] !== -1) name = ruleNames[r];
       else {
-        taken ??= new Set(ruleNames);
-        while (taken.has(`shared${fresh}`)) fresh++;
+        // The names made here count up, so only the grammar's own names can be taken.
+        while (ruleIdx.has(`shared${fresh}`)) fresh++;
         name = `shared${fresh++}`;
-        taken.add(name);
         newRules.push([name, id]);
       }
       share[id] = { type: "ref", name };

@@ -206,7 +206,21 @@ const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems", "items"]
 
 const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !isFrame(v);
 /** JSON text that tells strings from the numbers JSON cannot write (and keeps a Frame's unique tag). */
-const verbatim = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === "string" ? `s${x}` : typeof x === "number" && !Number.isFinite(x) ? `n${x}` : x === undefined ? "u" : x)) ?? "u";
+const verbatim = (v: unknown): string => {
+  // Scalars (most keyword values: "type": "string", "minimum": 0) without the replacer's calls; the same text.
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(`s${v}`);
+    case "number":
+      return JSON.stringify(Number.isFinite(v) ? v : `n${v}`);
+    case "boolean":
+      return v ? "true" : "false";
+    case "undefined":
+      return '"u"';
+  }
+  if (v === null) return "null";
+  return JSON.stringify(v, (_, x: unknown) => (typeof x === "string" ? `s${x}` : typeof x === "number" && !Number.isFinite(x) ? `n${x}` : x === undefined ? "u" : x)) ?? "u";
+};
 
 /**
  * The id of a schema's canonical text for the memo (cached per object): the

@@ -66,6 +66,7 @@ const escapeToken = (t: string) => (t.includes("~") || t.includes("/") ? t.repla
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
 const SCHEMA_ARRAYS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const SCHEMA_SINGLE = ["additionalProperties", "additionalItems", "unevaluatedItems", "unevaluatedProperties", "contains", "propertyNames", "not", "if", "then", "else", "items"];
+const SUBSCHEMA_KEYWORDS = new Set([...SCHEMA_MAPS, ...SCHEMA_ARRAYS, ...SCHEMA_SINGLE]);
 
 /** The default base URI of a schema without `$id`. */
 export const DEFAULT_BASE = "formwork:/root.json";
@@ -133,6 +134,16 @@ export class SchemaRegistry {
     for (const key of ["$anchor", "$dynamicAnchor"]) {
       if (typeof o[key] === "string") this.anchors.set(`${stripFragment(here)}#${o[key]}`, frame(s, ptr, stripFragment(here)));
     }
+    // Most subschemas hold no subschema (a property's {"type": "string"}): one pass over their own
+    // keys instead of a lookup per keyword that could hold one.
+    let nested = false;
+    for (const k in o) {
+      if (SUBSCHEMA_KEYWORDS.has(k)) {
+        nested = true;
+        break;
+      }
+    }
+    if (!nested) return;
     const sep = ptr.endsWith("#") ? "" : "";
     for (const k of SCHEMA_MAPS) {
       const m = o[k];
