@@ -384,7 +384,14 @@ function compact(g: Grammar, minSize: number, wantProductive: boolean): { gramma
       const n = nodeOf[i];
       return n.type === "seq" ? "s" : n.type === "alt" ? "|" : n.type === "repeat" ? `*${n.min},${n.max}` : n.type === "lexeme" ? `x${JSON.stringify(n.name ?? null)}` : "";
     };
-    const walk = (i: number): string => (refTarget[i] === self ? "@" : !mentions(i) ? `#${i}` : `${head(i)}(${Array.from(ikBuf.subarray(ikStart[i], ikStart[i + 1]), walk).join(",")})`);
+    const walk = (i: number): string => {
+      if (refTarget[i] === self) return "@";
+      if (!mentions(i)) return `#${i}`;
+      // The children joined by commas (no subarray or array per node).
+      let text = `${head(i)}(`;
+      for (let p = ikStart[i], e = ikStart[i + 1]; p < e; p++) text += p === ikStart[i] ? walk(ikBuf[p]) : `,${walk(ikBuf[p])}`;
+      return `${text})`;
+    };
     return walk(id);
   };
   const selfTwins = new Map<string, number>();
@@ -561,16 +568,18 @@ function compact(g: Grammar, minSize: number, wantProductive: boolean): { gramma
         const k0 = ikStart[id];
         const len = ikStart[id + 1] - k0;
         let items: Node[] | null = null;
+        const old = n.items;
+        const spanless = n.span === undefined;
         for (let i = 0; i < len; i++) {
           const x = use(ikBuf[k0 + i]);
           if (items === null) {
-            if (x === n.items[i] && n.span === undefined) continue;
+            if (x === old[i] && spanless) continue;
             items = new Array<Node>(len);
-            for (let j = 0; j < i; j++) items[j] = n.items[j];
+            for (let j = 0; j < i; j++) items[j] = old[j];
           }
           items[i] = x;
         }
-        if (items === null && n.span !== undefined) items = [];
+        if (items === null && !spanless) items = [];
         out = items === null ? n : { type: n.type, items };
         break;
       }
