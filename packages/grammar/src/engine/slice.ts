@@ -548,6 +548,9 @@ export function getSlice(trie: TokenTrie, key: string): Slice {
   if (!byKey) slices.set(trie, (byKey = new Map()));
   let slice = byKey.get(key);
   if (slice === undefined) byKey.set(key, (slice = new Slice(trie, key)));
+  // Kept for good from now on: no longer one of the on-demand slices that `demandSlice` may drop.
+  const lru = demandByTrie.get(trie);
+  if (lru) for (const family of lru) family.delete(key);
   return slice;
 }
 
@@ -559,27 +562,50 @@ export function jsonStringSliceKey(): string {
 }
 
 /**
- * Most slices built on demand per trie and family (each holds about 100 KB at 151k tokens); past it,
- * new character sets of that family get no slice. The families are the YAML-scalar sets (mode `+y`)
- * and the rest, each with its own budget: a process that compiled many JSON grammars (one slice per
- * `pattern` character set, 59 for every 8th MaskBench file) still has room for its YAML grammars'
- * slices. The slices `precomputeSliceTables` built are not counted.
+ * Most slices kept on demand per trie and family (each holds about 100 KB at 151k tokens, more with
+ * its per-length tables and `ok` bits); past it, the least recently asked for slice of that family
+ * is dropped from the per-trie map (grammars whose runs hold it keep using it; a later ask builds
+ * it again, the same). The families are the YAML-scalar sets (mode `+y`) and the rest, each with
+ * its own budget, so that a process that compiled many JSON grammars (one slice per `pattern`
+ * character set, 59 for every 8th MaskBench file) does not push its YAML grammars' slices out.
+ * The slices `precomputeSliceTables` built are never dropped. (Until 2026-12-03 a new set past the
+ * budget got no slice at all: in a long MaskBench run every later grammar with a new set walked the
+ * whole trie in its strings, 326k nodes and 13-40 ms a first mask.)
  */
 const MAX_SLICES = 64;
 
-/** Per trie: slices built on demand, per family (index 0 the rest, 1 mode `+y`). */
-const builtByTrie = new WeakMap<TokenTrie, [number, number]>();
+/** Per trie: the on-demand slices per family (index 0 the rest, 1 mode `+y`), least recently asked for first. */
+const demandByTrie = new WeakMap<TokenTrie, [Map<string, Slice>, Map<string, Slice>]>();
 
-/** The slice with `key` when it exists or there is still room for it; null past `MAX_SLICES` of its family. */
-export function sliceIfRoom(trie: TokenTrie, key: string): Slice | null {
-  const byKey = slices.get(trie);
-  if (byKey?.has(key)) return byKey.get(key)!;
-  let built = builtByTrie.get(trie);
-  if (!built) builtByTrie.set(trie, (built = [0, 0]));
-  const family = modeOf(key) === 3 ? 1 : 0;
-  if (built[family] >= MAX_SLICES) return null;
-  built[family]++;
-  return getSlice(trie, key);
+/**
+ * The slice with `key` over `trie` for a run (see `MAX_SLICES`): kept, or built now, dropping the
+ * least recently asked for one of its family when the family is full.
+ */
+export function demandSlice(trie: TokenTrie, key: string): Slice {
+  let byKey = slices.get(trie);
+  if (!byKey) slices.set(trie, (byKey = new Map()));
+  let lru = demandByTrie.get(trie);
+  if (!lru) demandByTrie.set(trie, (lru = [new Map(), new Map()]));
+  const family = lru[modeOf(key) === 3 ? 1 : 0];
+  let slice = family.get(key);
+  if (slice !== undefined) {
+    // Most recently asked for: to the end of the map's order.
+    family.delete(key);
+    family.set(key, slice);
+    return slice;
+  }
+  slice = byKey.get(key);
+  // Precomputed: not counted, never dropped.
+  if (slice !== undefined) return slice;
+  if (family.size >= MAX_SLICES) {
+    const oldest = family.keys().next().value!;
+    family.delete(oldest);
+    byKey.delete(oldest);
+  }
+  slice = new Slice(trie, key);
+  byKey.set(key, slice);
+  family.set(key, slice);
+  return slice;
 }
 
 /** Test hook: the number of slices kept for `trie` (precomputed ones included). */
@@ -819,11 +845,7 @@ export function runLength(a: Automaton, trie: TokenTrie, q: number): number {
     let len: number;
     if (yKey === pKey && yLen >= 0) len = yLen === RUN_FOREVER ? RUN_FOREVER : yLen + 1;
     else len = yKey === null || yKey === pKey ? 1 : NONE;
-    if (len !== NONE) {
-      const slice = sliceIfRoom(trie, pKey!);
-      if (slice === null) len = NONE;
-      else runs.slice[p] = slice;
-    }
+    if (len !== NONE) runs.slice[p] = demandSlice(trie, pKey!);
     if (!truncated || i === 0) runs.len[p] = len;
     yLen = len;
     yKey = pKey;
