@@ -254,18 +254,6 @@ export function ruleFacts(g: Grammar, graph: RuleGraph, names: readonly string[]
 /** A 256-bit byte set: eight words. */
 type ByteSet = Uint32Array;
 
-function orInto(to: ByteSet, from: ByteSet): boolean {
-  let changed = false;
-  for (let w = 0; w < 8; w++) {
-    const v = (to[w] | from[w]) >>> 0;
-    if (v !== to[w]) {
-      to[w] = v;
-      changed = true;
-    }
-  }
-  return changed;
-}
-
 function addByte(set: ByteSet, b: number): void {
   set[b >>> 5] |= 1 << (b & 31);
 }
@@ -295,8 +283,34 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
   for (let i = 0; i < nRules; i++) ruleMinAt[i] = min.get(order[i]) ?? Infinity;
   const first = new Uint32Array(nRules * 8), follow = new Uint32Array(nRules * 8);
   const refAt = (name: string): number => index.get(name) ?? -1;
+  // What is kept per node (shortest string, whether it holds a reference, FIRST of a leaf) lives in
+  // typed arrays at the node's slot: one map for all three (three maps by node before, about 6 MB
+  // allocated per call on a grammar of 5,000 rules, and a map lookup per fact asked).
+  const slots = new Map<Node, number>();
+  let slotMin = new Float64Array(256).fill(NaN);
+  let slotRef = new Int8Array(256).fill(-1);
+  let slotLeaf = new Int32Array(256).fill(-1);
+  const slotOf = (node: Node): number => {
+    let k = slots.get(node);
+    if (k === undefined) {
+      k = slots.size;
+      if (k === slotMin.length) {
+        const n = k * 2;
+        const m = new Float64Array(n).fill(NaN);
+        m.set(slotMin);
+        slotMin = m;
+        const r = new Int8Array(n).fill(-1);
+        r.set(slotRef);
+        slotRef = r;
+        const l = new Int32Array(n).fill(-1);
+        l.set(slotLeaf);
+        slotLeaf = l;
+      }
+      slots.set(node, k);
+    }
+    return k;
+  };
   // Shortest string of a node (0: may be empty; Infinity: matches nothing); kept per inner node.
-  const minMemo = new Map<Node, number>();
   const nodeMin = (node: Node): number => {
     switch (node.type) {
       case "literal":
@@ -308,8 +322,9 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
       default:
         break;
     }
-    let m = minMemo.get(node);
-    if (m !== undefined) return m;
+    const k = slotOf(node);
+    let m = slotMin[k];
+    if (m === m) return m;
     switch (node.type) {
       case "class":
         // A class of ASCII ranges reads one byte (no template needed: its NFA may never be built).
@@ -339,11 +354,11 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
         m = factsOfDfa(node.dfa).min;
         break;
     }
-    minMemo.set(node, m);
+    slotMin[k] = m; // after the calls, which may have grown the array
+
     return m;
   };
   // Whether a node holds a reference; kept per inner node.
-  const refMemo = new Map<Node, boolean>();
   const hasRef = (node: Node): boolean => {
     switch (node.type) {
       case "ref":
@@ -356,19 +371,19 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
       default:
         return false;
     }
-    let h = refMemo.get(node);
-    if (h === undefined) {
-      h = node.type === "seq" || node.type === "alt" ? node.items.some(hasRef) : hasRef(node.item);
-      refMemo.set(node, h);
-    }
+    const k = slotOf(node);
+    if (slotRef[k] >= 0) return slotRef[k] === 1;
+    const h = node.type === "seq" || node.type === "alt" ? node.items.some(hasRef) : hasRef(node.item);
+    slotRef[k] = h ? 1 : 0; // after the calls, which may have grown the array
     return h;
   };
-  // FIRST of leaves, kept per node.
-  const leafMemo = new Map<Node, ByteSet>();
-  const leafFirst = (node: Node & { type: "class" | "any" | "regex" | "automaton" }): ByteSet => {
-    let f = leafMemo.get(node);
-    if (f !== undefined) return f;
-    f = new Uint32Array(8);
+  // FIRST of leaves, kept per node: `leafSets[o .. o + 8)` for the offset o returned.
+  let leafSets = new Uint32Array(256), leafTop = 0;
+  const tmpLeaf = new Uint32Array(8);
+  const leafFirst = (node: Node & { type: "class" | "any" | "regex" | "automaton" }): number => {
+    const k = slotOf(node);
+    if (slotLeaf[k] >= 0) return slotLeaf[k];
+    const f = tmpLeaf.fill(0);
     if (node.type === "class" && !node.negated && asciiOnly(node.ranges)) {
       const r = node.ranges;
       for (let i = 0; i < r.length; i += 2) setBits(f, 0, r[i], r[i + 1]);
@@ -380,8 +395,15 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
       const dfa = node.type === "regex" ? regexDfa(node.pattern, node.flags, options) : node.dfa;
       if (dfa.stateCount > 0) for (let b = 0; b < 256; b++) if (dfa.transitions[b] >= 0) addByte(f, b);
     }
-    leafMemo.set(node, f);
-    return f;
+    if (leafTop + 8 > leafSets.length) {
+      const grown = new Uint32Array(leafSets.length * 2);
+      grown.set(leafSets);
+      leafSets = grown;
+    }
+    leafSets.set(f, leafTop);
+    slotLeaf[k] = leafTop;
+    leafTop += 8;
+    return leafTop - 8;
   };
   // Byte sets of the walk below live in `buf` at offsets (eight words each), taken from `top` up and
   // given back per rule: no allocation per item.
@@ -429,7 +451,7 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
         return;
       default: {
         const f = leafFirst(node);
-        for (let w = 0; w < 8; w++) out[o + w] |= f[w];
+        for (let w = 0; w < 8; w++) out[o + w] |= leafSets[f + w];
         return;
       }
     }
@@ -445,7 +467,13 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
         if (ruleMinAt[i] === Infinity) continue;
         tmp.fill(0);
         addFirst(g.rules.get(name)!, tmp, 0);
-        if (orInto(first.subarray(i * 8, i * 8 + 8), tmp)) changed = true;
+        for (let w = 0; w < 8; w++) {
+          const v = (first[i * 8 + w] | tmp[w]) >>> 0;
+          if (v !== first[i * 8 + w]) {
+            first[i * 8 + w] = v;
+            changed = true;
+          }
+        }
       }
       if (!cyclicComps.has(comp)) break;
     }
@@ -518,7 +546,7 @@ export function irFollowBytes(g: Grammar, graph: RuleGraph, names: readonly stri
   const out = new Uint32Array(names.length * 8);
   for (let r = 0; r < names.length; r++) {
     const i = index.get(names[r]);
-    if (i !== undefined) out.set(follow.subarray(i * 8, i * 8 + 8), r * 8);
+    if (i !== undefined) for (let w = 0; w < 8; w++) out[r * 8 + w] = follow[i * 8 + w];
   }
   return out;
 }
