@@ -94,6 +94,10 @@ function escapeMemo(g: MatcherSource): EscapeMemo {
   return m;
 }
 
+/** Scratch of `fillNextTokenMask` (never re-entered): the states whose entries it took, and those that are bitsets. */
+const maskSeen: number[] = [];
+const maskWide: number[] = [];
+
 /** From this many bitset entries in one mask, their union is memoised (see `unionMemo`). */
 const UNION_MIN = 3;
 /** Unions kept per automaton before the memo starts over (a bitset each: 19 KB at 151k tokens). */
@@ -231,9 +235,11 @@ export class GrammarMatcher {
     if (e.terminated) return;
     const c = e.configs;
     const a = this.compiled.automaton;
-    const seen: number[] = [];
+    const seen = maskSeen;
+    seen.length = 0;
     // States whose entries are bitsets: OR-ed after the loop, their union memoised when there are many.
-    const wide: number[] = [];
+    const wide = maskWide;
+    wide.length = 0;
     const pool = this.ctx.pool;
     for (let i = 0; i < c.length; i += 2) {
       const q = c[i], st = c[i + 1];
