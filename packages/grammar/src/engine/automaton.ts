@@ -63,8 +63,8 @@ export class Automaton implements DfaSink {
   /** Calls of an expanded state q: k in `[callStart[q], callEnd[q])`. */
   callStart = new Int32Array(0);
   callEnd = new Int32Array(0);
-  callRule = new Int32Array(64);
-  callRet = new Int32Array(64);
+  callRule = new Int32Array(16);
+  callRet = new Int32Array(16);
   private nCalls = 0;
   private capacity = 0;
   private readonly builder: SubsetBuilder;
@@ -96,7 +96,8 @@ export class Automaton implements DfaSink {
     this.classHi = nfa.classHi;
     this.ruleMinBytes = ruleMin;
     this.builder = new SubsetBuilder(nfa, rules.ends, ruleMin, options.maxDfaStates);
-    this.reserve(64);
+    // Room for a few states: a compile makes one (the root's start); masks grow the tables by doubling.
+    this.reserve(8);
     const ruleStart = new Int32Array(ruleMin.length).fill(-2);
     for (let r = 0; r < ruleMin.length; r++) if (ruleMin[r] === Infinity) ruleStart[r] = -1;
     this.ruleStart = ruleStart;

@@ -196,15 +196,24 @@ export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph
   const groups = recursiveGroups(g, graph);
   if (groups.length === 0) return out;
   const nullable = nullableOf();
-  const reachable = graph.components.flat();
-  const referrers = new Map<string, string[]>();
-  for (const name of reachable) {
-    for (const r of new Set(graph.refs.get(name)!)) {
-      let rs = referrers.get(r);
-      if (rs === undefined) referrers.set(r, (rs = []));
-      rs.push(name);
+  // The reachable rules that refer to each rule, computed when a group first needs them: most
+  // groups left after `eliminateRightLinear` are not right-linear and stop at their first term.
+  let referrersMap: Map<string, string[]> | undefined;
+  const referrersOf = (name: string): string[] | undefined => {
+    if (referrersMap === undefined) {
+      referrersMap = new Map();
+      for (const comp of graph.components) {
+        for (const user of comp) {
+          for (const r of new Set(graph.refs.get(user)!)) {
+            let rs = referrersMap.get(r);
+            if (rs === undefined) referrersMap.set(r, (rs = []));
+            rs.push(user);
+          }
+        }
+      }
     }
-  }
+    return referrersMap.get(name);
+  };
   const termsOf = (m: string, members: ReadonlySet<string>): RightLinearTerm[] | null => decompose(g.rules.get(m)!, members);
   for (const group of groups) {
     if (group.includes(g.root) || out.has(group[0])) continue;
@@ -219,11 +228,11 @@ export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph
     // Take in referrers whose references into the group (and theirs into it) are all at the end.
     const todo = [...group];
     while (todo.length > 0) {
-      for (const r of referrers.get(todo.pop()!) ?? []) {
+      for (const r of referrersOf(todo.pop()!) ?? []) {
         if (members.has(r) || r === g.root || out.has(r)) continue;
         members.add(r);
         const t = termsOf(r, members);
-        const users = t === null ? [] : (referrers.get(r) ?? []).filter((u) => members.has(u));
+        const users = t === null ? [] : (referrersOf(r) ?? []).filter((u) => members.has(u));
         const retermed = users.map((u) => termsOf(u, members));
         if (t === null || retermed.some((x) => x === null)) {
           members.delete(r);
@@ -237,7 +246,7 @@ export function nativeRightLinearGroups(g: Grammar, graph: RuleGraph = ruleGraph
     let nodes = 0;
     for (const ts of terms.values()) for (const { prefix } of ts) nodes += size(prefix);
     let outside = 0;
-    for (const m of members) for (const u of referrers.get(m) ?? []) if (!members.has(u)) for (const x of graph.refs.get(u)!) if (x === m) outside++;
+    for (const m of members) for (const u of referrersOf(m) ?? []) if (!members.has(u)) for (const x of graph.refs.get(u)!) if (x === m) outside++;
     if (nodes * Math.max(1, outside) > MAX_NATIVE_NODES || readsNothingAround(terms, nullable, limits)) continue;
     const native: NativeGroup = { terms };
     for (const m of members) out.set(m, native);
