@@ -62,10 +62,18 @@ export class GrammarCompiler {
    * builds one later (a mask, `acceptToken`, `materialize`).
    */
   compile(grammar: Grammar): CompiledGrammar {
-    // Bounds the key's recursion; `compileGrammar` does not check again.
-    checkGrammarLimits(grammar, this.options, LIMITS_OPTION);
-    if (this.cacheSize === 0) return compileChecked(grammar, this.trie, this.options, performance.now());
-    const key = grammarKey(grammar);
+    // `compileGrammar` does not check again.
+    if (this.cacheSize === 0) {
+      checkGrammarLimits(grammar, this.options, LIMITS_OPTION);
+      return compileChecked(grammar, this.trie, this.options, performance.now());
+    }
+    // The key's walk checks the depth on the way (stopping at the limit): `checkGrammarLimits`
+    // walks the grammar again only to report a node too deep, or too many rules.
+    const key = grammar.rules.size > this.options.maxRules ? null : grammarKey(grammar, this.options.maxDepth);
+    if (key === null) {
+      checkGrammarLimits(grammar, this.options, LIMITS_OPTION);
+      throw new Error("internal: the grammar key found a node deeper than maxDepth, checkGrammarLimits none");
+    }
     const cache = this.cache;
     for (let i = cache.length - 1; i >= 0; i--) {
       if (!sameGrammarKey(cache[i].key, key)) continue;
