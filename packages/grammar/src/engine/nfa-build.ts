@@ -69,17 +69,34 @@ function classTemplate(seqs: Sequences): ClassTemplate {
   return { inner: next - 2, edges };
 }
 
-/** Class templates by their code-point ranges, shared by all builds (bounded). */
-const templateCache = new Map<string, ClassTemplate>();
+/**
+ * Class templates by their code-point ranges, shared by all builds (bounded): by a hash of the
+ * ranges, each kept with a copy of its ranges to compare (no string key built per class node:
+ * a schema's grammar has hundreds, each a fresh node).
+ */
+const templateCache = new Map<number, { ranges: number[]; tpl: ClassTemplate }[]>();
+let templateCount = 0;
+
+function sameRanges(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function templateOf(ranges: readonly number[]): ClassTemplate {
-  const key = ranges.join(",");
-  let tpl = templateCache.get(key);
-  if (tpl === undefined) {
-    if (templateCache.size >= 4096) templateCache.clear();
-    tpl = classTemplate(utf8SequencesOfRanges(ranges));
-    templateCache.set(key, tpl);
+  let h = 0x811c9dc5 ^ ranges.length;
+  for (let i = 0; i < ranges.length; i++) h = Math.imul(h ^ ranges[i], 0x01000193);
+  let bucket = templateCache.get(h);
+  if (bucket !== undefined) for (let i = 0; i < bucket.length; i++) if (sameRanges(bucket[i].ranges, ranges)) return bucket[i].tpl;
+  if (templateCount >= 4096) {
+    templateCache.clear();
+    templateCount = 0;
+    bucket = undefined;
   }
+  const tpl = classTemplate(utf8SequencesOfRanges(ranges));
+  if (bucket === undefined) templateCache.set(h, (bucket = []));
+  bucket.push({ ranges: ranges.slice(), tpl });
+  templateCount++;
   return tpl;
 }
 
@@ -249,16 +266,25 @@ function ruleBuild(
   // schema must compile on a 150 KB stack: tests/hostile/schema.test.ts).
 
   // A literal: a chain of fresh states, one per byte (reserved and written at once).
+  // An ASCII literal (most) is its own bytes: no encoding, no cache entry.
   const buildLiteral = (value: string, from: number): number => {
-    const bytes = literalBytesOf(value, caches);
-    const m = bytes.length;
+    let ascii = true;
+    for (let i = 0; i < value.length; i++) {
+      if (value.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    const bytes = ascii ? null : literalBytesOf(value, caches);
+    const m = bytes === null ? value.length : bytes.length;
     nfa.reserve(m);
     if (nb + 4 * m > bb.length) bb = grownI32(bb, nb + 4 * m);
     let s = from;
     for (let i = 0, t = nfa.count; i < m; i++, t++) {
+      const b = bytes === null ? value.charCodeAt(i) : bytes[i];
       bb[nb++] = s;
-      bb[nb++] = bytes[i];
-      bb[nb++] = bytes[i];
+      bb[nb++] = b;
+      bb[nb++] = b;
       bb[nb++] = s = t;
     }
     nfa.count += m;
