@@ -15,7 +15,7 @@
  * same strings as before. Rules unreachable from the root are dropped.
  */
 import { type Grammar, type Node } from "@formwork/grammar";
-import { componentsOf, dfaKey, isProductive, leafSizeEstimate } from "@formwork/grammar/internal";
+import { componentsOf, dfaKey, leafSizeEstimate } from "@formwork/grammar/internal";
 
 /** Self-recursive rules up to this size (engine estimate) are compared up to the self-reference. */
 const SELF_MERGE_MAX_SIZE = 20000;
@@ -47,9 +47,6 @@ const freshScratch = () => ({
   sizes: new Float64Array(1024),
   hashOf: new Int32Array(1024),
   occ: new Float64Array(1024),
-  // compactGrammarChecked's productivity by id (see there).
-  pState: new Uint8Array(1024),
-  pRound: new Int32Array(1024),
   // Open-addressing table of interned classes and inner nodes by hash (id + 1; 0: empty).
   slots: new Int32Array(2048),
 });
@@ -64,22 +61,6 @@ function grown(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
 
 /** Returns a grammar with the same language, merged and shared as described above. */
 export function compactGrammar(g: Grammar, minSize = EXTRACT_MIN_SIZE): Grammar {
-  return compact(g, minSize, false).grammar;
-}
-
-/**
- * `compactGrammar(g)`, and whether its root derives some string
- * (`productiveRules(grammar).has(grammar.root)`), decided on the interned
- * bodies the compaction has built anyway rather than by another walk of the
- * grammar.
- */
-export function compactGrammarChecked(g: Grammar, minSize = EXTRACT_MIN_SIZE): { grammar: Grammar; rootProductive: boolean } {
-  return compact(g, minSize, true);
-}
-
-const NO_RULES: ReadonlySet<string> = new Set();
-
-function compact(g: Grammar, minSize: number, wantProductive: boolean): { grammar: Grammar; rootProductive: boolean } {
   // Rules by number (in the grammar's order), so that the passes below keep arrays per rule
   // rather than maps by name.
   const ruleNames = [...g.rules.keys()];
@@ -429,92 +410,6 @@ function compact(g: Grammar, minSize: number, wantProductive: boolean): { gramma
     }
   }
 
-  // Whether the root derives some string: productiveRules' least fixpoint, read on the interned
-  // bodies. Callees come before callers, so a rule off every cycle is decided by one look at its
-  // body; the rules of a cycle are looked at again until none changes. By id, pState is 1
-  // (productive) or 2 (not), both final, or 3: not, in round pRound[id] of a cycle only (its
-  // references may still become productive). A rule merged into another has no body here: the
-  // references to it name that other rule.
-  let rootProductive = false;
-  if (wantProductive && root >= 0) {
-    if (scratch.pState.length < nodeOf.length) {
-      scratch.pState = new Uint8Array(Math.max(nodeOf.length, 2 * scratch.pState.length));
-      scratch.pRound = new Int32Array(scratch.pState.length);
-    }
-    const { pState, pRound } = scratch;
-    pState.fill(0, 0, nodeOf.length);
-    const ruleProductive = new Uint8Array(ruleCount);
-    let round = 0;
-    let final = true;
-    const productive = (id: number): boolean => {
-      const st = pState[id];
-      if (st === 1) return true;
-      if (st === 2 || (st === 3 && pRound[id] === round)) return false;
-      const n = nodeOf[id];
-      let v: boolean;
-      switch (n.type) {
-        case "ref": {
-          const t = refTarget[id];
-          v = t >= 0 && ruleProductive[t] === 1;
-          break;
-        }
-        case "seq":
-          v = true;
-          for (let p = ikStart[id], e = ikStart[id + 1]; p < e; p++) {
-            if (!productive(ikBuf[p])) {
-              v = false;
-              break;
-            }
-          }
-          break;
-        case "alt":
-          v = false;
-          for (let p = ikStart[id], e = ikStart[id + 1]; p < e; p++) {
-            if (productive(ikBuf[p])) {
-              v = true;
-              break;
-            }
-          }
-          break;
-        case "repeat":
-          v = n.min === 0 || productive(ikBuf[ikStart[id]]);
-          break;
-        case "lexeme":
-          v = productive(ikBuf[ikStart[id]]);
-          break;
-        default:
-          v = isProductive(n, NO_RULES);
-      }
-      if (v) pState[id] = 1;
-      else if (final) pState[id] = 2;
-      else {
-        pState[id] = 3;
-        pRound[id] = round;
-      }
-      return v;
-    };
-    for (const comp of order) {
-      if (cyclicRule[comp[0]] === 0) {
-        const r = comp[0];
-        if (bodyOf[r] !== -1 && productive(bodyOf[r])) ruleProductive[r] = 1;
-        continue;
-      }
-      final = false;
-      for (let changed = true; changed; ) {
-        changed = false;
-        round++;
-        for (const r of comp) {
-          if (bodyOf[r] !== -1 && ruleProductive[r] === 0 && productive(bodyOf[r])) {
-            ruleProductive[r] = 1;
-            changed = true;
-          }
-        }
-      }
-      final = true;
-    }
-    rootProductive = ruleProductive[root] === 1;
-  }
-
   // Step 2: occurrences per structure, parents first (a parent's id is larger than its children's).
   if (scratch.occ.length < nodeOf.length) scratch.occ = new Float64Array(Math.max(nodeOf.length, 2 * scratch.occ.length));
   const occ = scratch.occ;
@@ -610,7 +505,7 @@ function compact(g: Grammar, minSize: number, wantProductive: boolean): { gramma
   for (const [name, id] of newRules) rules.set(name, inner(id));
   // A huge grammar does not keep its buffers' memory for good.
   if (scratch.kids.length > 1 << 20 || scratch.free.length > 1 << 19 || scratch.ik.length > 1 << 20 || scratch.ikStart.length > 1 << 19 || scratch.refTarget.length > 1 << 19 || scratch.occ.length > 1 << 19 || scratch.slots.length > 1 << 20) Object.assign(scratch, freshScratch());
-  return { grammar: { rules, root: g.root }, rootProductive };
+  return { rules, root: g.root };
 }
 
 /**

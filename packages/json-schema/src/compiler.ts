@@ -10,9 +10,10 @@
 import { CompileError, LimitError } from "@formwork/core";
 import { limitExceeded } from "@formwork/core/internal";
 import { alt, literal, ref, seq, type Grammar, type Node } from "@formwork/grammar";
+import { productiveRules } from "@formwork/grammar/internal";
 import { checkSchemaLimits } from "@formwork/validate";
 import { approximate, EMPTY, uniqueWarnings, type CompileWarning, type Ctx, type Kind } from "./context.js";
-import { compactGrammarChecked, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
+import { compactGrammar, sizeAtLeast, EXTRACT_MIN_SIZE } from "./compact.js";
 import { emitArray } from "./emit-array.js";
 import { emitObject } from "./emit-object.js";
 import { emitNumber, emitString, scalarOk, structuralKinds } from "./emit-scalar.js";
@@ -95,8 +96,8 @@ function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolv
     rules.set("root", EMPTY);
     const t = compileTable(reg, opts.csv, json, newContext, rules, newRule);
     rules.set("root", t.root);
-    const { grammar: g, rootProductive } = compactGrammarChecked({ rules, root: "root" });
-    if (!rootProductive) {
+    const g = compactGrammar({ rules, root: "root" });
+    if (!productiveRules(g).has("root")) {
       throw new CompileError("empty-schema", "No table satisfies this schema (a column has no value its cells can hold, or minItems asks for rows no column can fill)", {
         location: { kind: "pointer", pointer: "" },
         hint: "Check the columns for contradictory keywords (e.g. minimum above maximum), and that every required column can hold a scalar.",
@@ -108,8 +109,8 @@ function compileChecked(schema: boolean | object, opts: ReturnType<typeof resolv
   rules.set("root", EMPTY);
   const body = ctx.value([reg.root], 0, "root");
   rules.set("root", ctx.syntax.document(body));
-  const { grammar: g, rootProductive } = compactGrammarChecked({ rules, root: "root" });
-  if (!rootProductive) {
+  const g = compactGrammar({ rules, root: "root" });
+  if (!productiveRules(g).has("root")) {
     // A $ref loop that reads nothing ({"$ref": "#"}, a -> b -> a) has no finite instance either: say so when there is a $ref.
     const refs = typeof schema === "object" && JSON.stringify(schema).includes('"$ref"');
     throw new CompileError(

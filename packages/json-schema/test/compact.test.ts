@@ -10,8 +10,7 @@ import { referenceMatch } from "@formwork/grammar/testing";
 import { LimitError } from "@formwork/core";
 import { compileSchema } from "@formwork/json-schema";
 import { encodedSet } from "../src/syntax/json-text.js";
-import { compactGrammar, compactGrammarChecked, sizeAtLeast } from "../src/compact.js";
-import { productiveRules } from "@formwork/grammar/internal";
+import { compactGrammar, sizeAtLeast } from "../src/compact.js";
 import { IrSampler, rng } from "./ir-sample.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -227,51 +226,6 @@ describe("compactGrammar keeps the language", () => {
       checked += sameLanguage(e, c, checked + 1, 6);
     }
     expect(checked).toBeGreaterThan(30);
-  });
-});
-
-describe("compactGrammarChecked: whether the root derives a string", () => {
-  /** Random rules that may derive nothing: empty alternatives and classes, references to any rule (cycles) or to none. */
-  function sparseGrammar(seed: number): Grammar {
-    const rand = rng(seed);
-    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-    const names = Array.from({ length: 7 }, (_, i) => `r${i}`);
-    const pool: Node[] = [];
-    const leaf = (): Node => pick<Node>([literal("a"), literal(""), charClass([[0x30, 0x32]]), alt(), charClass([[0, 0x10ffff]], true), ref(pick(names)), ref(pick(names)), ref("missing")]);
-    const node = (depth: number): Node => {
-      if (depth === 0 || rand() < 0.25) return leaf();
-      if (pool.length && rand() < 0.25) return pick(pool);
-      const k = Math.floor(rand() * 4);
-      const out = k === 0 ? seq(node(depth - 1), node(depth - 1)) : k === 1 ? alt(node(depth - 1), node(depth - 1)) : k === 2 ? repeat(node(depth - 1), Math.floor(rand() * 2), pick([1, 3, Infinity])) : lexeme(node(depth - 1), "x");
-      pool.push(out);
-      return out;
-    };
-    const rules = new Map<string, Node>();
-    for (const name of names) rules.set(name, node(3));
-    // Copies, so that rules merge.
-    rules.set("c0", rules.get(pick(names))!);
-    rules.set("c1", rules.get(pick(names))!);
-    return { rules, root: "r0" };
-  }
-  it("agrees with productiveRules on every rule of random grammars, before and after compaction", () => {
-    let yes = 0;
-    let no = 0;
-    for (let seed = 1; seed <= 150; seed++) {
-      const g = sparseGrammar(seed);
-      const before = productiveRules(g);
-      for (const name of g.rules.keys()) {
-        const { grammar, rootProductive } = compactGrammarChecked({ rules: g.rules, root: name }, 6);
-        expect(rootProductive, `seed ${seed} root ${name}`).toBe(before.has(name));
-        expect(rootProductive, `seed ${seed} root ${name} (compacted)`).toBe(productiveRules(grammar).has(name));
-        if (rootProductive) yes++;
-        else no++;
-      }
-    }
-    expect(yes).toBeGreaterThan(100);
-    expect(no).toBeGreaterThan(100);
-  });
-  it("a root that names no rule derives nothing", () => {
-    expect(compactGrammarChecked({ rules: new Map([["a", literal("x")]]), root: "root" }).rootProductive).toBe(false);
   });
 });
 
