@@ -110,11 +110,12 @@ export class ListTable {
   /** Adds `a[0..n)` (known to be absent); returns its id. */
   add(a: Int32Array, n: number, owner: number, h: number): number {
     const id = this.size++;
-    if (id + 2 > this.off.length) {
-      this.off = grownI32(this.off, id + 2);
-      this.hash = grownI32(this.hash, id + 1);
-      this.owner = grownI32(this.owner, id + 1);
-    }
+    // Each array grows on its own: `off` holds one entry more than `hash` and `owner`, so a check on
+    // `off` alone let `hash[id]` and `owner[id]` fall past their ends (lost writes: the list was never
+    // found again and was added anew).
+    this.off = grownI32(this.off, id + 2);
+    this.hash = grownI32(this.hash, id + 1);
+    this.owner = grownI32(this.owner, id + 1);
     const o = this.off[id];
     const data = (this.data = grownI32(this.data, o + n));
     for (let i = 0; i < n; i++) data[o + i] = a[i];
