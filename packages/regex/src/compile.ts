@@ -264,9 +264,8 @@ export function parseRegex(pattern: string, options: ParseRegexOptions = {}): Re
   if (flags.mode !== "legacy") return root;
   let touchesSurrogates = false;
   const ast = mapCharSets(root, (set) => {
-    const out = codeUnitsToCodePoints(set);
-    if (!touchesSurrogates && (out.length !== set.length || out.some((x, i) => x !== set[i]))) touchesSurrogates = true;
-    return out;
+    if (intersect(set, SURROGATES).length > 0) touchesSurrogates = true;
+    return codeUnitsToCodePoints(set);
   });
   // No set holds a surrogate code unit: every match is a sequence of BMP characters, one code unit each, and
   // the sets are the same over code points, so the check below cannot fail (it costs two DFA builds, hundreds

@@ -12,7 +12,7 @@ import { compileRegex, type ByteDfa } from "@formwork/regex";
 import { utf8SequencesOfRanges } from "@formwork/regex/internal";
 import { effectiveRanges, MAX_CODE_POINT, type Grammar, type Node } from "../ir.js";
 import { analyzeRule } from "./nfa-analysis.js";
-import { grownI32 } from "@formwork/core/internal";
+import { grownI32, hashList, ListTable } from "@formwork/core/internal";
 import type { Nfa } from "./nfa.js";
 import { regexLimitsOf, type ResolvedEngineOptions } from "./options.js";
 import type { NativeGroup } from "./right-linear.js";
@@ -70,33 +70,28 @@ function classTemplate(seqs: Sequences): ClassTemplate {
 }
 
 /**
- * Class templates by their code-point ranges, shared by all builds (bounded): by a hash of the
- * ranges, each kept with a copy of its ranges to compare (no string key built per class node:
- * a schema's grammar has hundreds, each a fresh node).
+ * Class templates by their code-point ranges, shared by all builds (bounded, 4,096): the ranges are
+ * interned in core's `ListTable` (no string key built per class node: a schema's grammar has
+ * hundreds, each a fresh node), the template kept by the ranges' id.
  */
-const templateCache = new Map<number, { ranges: number[]; tpl: ClassTemplate }[]>();
-let templateCount = 0;
-
-function sameRanges(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+let templateIds = new ListTable();
+let templates: ClassTemplate[] = [];
+let rangeBuf = new Int32Array(64);
 
 function templateOf(ranges: readonly number[]): ClassTemplate {
-  let h = 0x811c9dc5 ^ ranges.length;
-  for (let i = 0; i < ranges.length; i++) h = Math.imul(h ^ ranges[i], 0x01000193);
-  let bucket = templateCache.get(h);
-  if (bucket !== undefined) for (let i = 0; i < bucket.length; i++) if (sameRanges(bucket[i].ranges, ranges)) return bucket[i].tpl;
-  if (templateCount >= 4096) {
-    templateCache.clear();
-    templateCount = 0;
-    bucket = undefined;
+  const n = ranges.length;
+  if (n > rangeBuf.length) rangeBuf = new Int32Array(Math.max(n, 2 * rangeBuf.length));
+  for (let i = 0; i < n; i++) rangeBuf[i] = ranges[i];
+  const h = hashList(rangeBuf, 0, n, 0);
+  const id = templateIds.find(rangeBuf, n, 0, h);
+  if (id >= 0) return templates[id];
+  if (templates.length >= 4096) {
+    templateIds = new ListTable();
+    templates = [];
   }
   const tpl = classTemplate(utf8SequencesOfRanges(ranges));
-  if (bucket === undefined) templateCache.set(h, (bucket = []));
-  bucket.push({ ranges: ranges.slice(), tpl });
-  templateCount++;
+  templateIds.add(rangeBuf, n, 0, h);
+  templates.push(tpl);
   return tpl;
 }
 
