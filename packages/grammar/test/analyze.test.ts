@@ -78,6 +78,24 @@ describe("analyzeGrammar", () => {
   });
 });
 
+describe("nullableRules and productiveRules on long chains", () => {
+  // r0 ends, e0 is empty; each r(i) needs r(i-1), each e(i) e(i-1); "dead" needs itself. Listed callees
+  // first, a sweep from the last rule settles one rule at a time (past the sweeps, the worklist
+  // finishes); listed callers first, one sweep settles them all.
+  const chain = (n: number, calleesFirst: boolean): Grammar => {
+    const rules: [string, Node][] = [["r0", literal("x")], ["e0", literal("")]];
+    for (let i = 1; i < n; i++) rules.push([`r${i}`, seq(literal("x"), ref(`r${i - 1}`))], [`e${i}`, seq(ref(`e${i - 1}`), literal(""))]);
+    rules.push(["dead", seq(literal("x"), ref("dead"))]);
+    return grammar(calleesFirst ? rules : rules.reverse(), `r${n - 1}`);
+  };
+  it.each([true, false])("finds every productive and every nullable rule of 40-rule chains (callees first: %s)", (calleesFirst) => {
+    const g = chain(40, calleesFirst);
+    const names = [...g.rules.keys()];
+    expect([...productiveRules(g)].sort()).toEqual(names.filter((r) => r !== "dead").sort());
+    expect([...nullableRules(g)].sort()).toEqual(names.filter((r) => r.startsWith("e")).sort());
+  });
+});
+
 describe("findLeftRecursion on deep grammars", () => {
   it("handles a 50,000-rule left-recursive chain without overflowing the call stack", () => {
     const n = 50_000;
