@@ -75,29 +75,28 @@ export function walkNodes(node: Node, f: (n: Node, depth: number) => void): void
   }
 }
 
-/** Sweeps {@link ruleFixpoint} makes before it walks the grammar for its references. */
+/** Sweeps {@link ruleFixpoint} makes before it falls back to its worklist. */
 const MAX_SWEEPS = 8;
 
 /**
  * Least fixpoint of a boolean property over rules, given how a node's value
- * follows from its rules' values. Without `refs`, first up to
- * {@link MAX_SWEEPS} sweeps over the rules (last to first, each rule until it
- * gains the property), stopping at a sweep that adds none: most grammars
- * settle in a few, without walking every body for its references (a walk that
- * would pass each subtree compaction shares by node once per occurrence).
- * Then a worklist that re-examines a rule only when a rule it refers to gains
- * the property. Linear in the grammar's size, whatever the rule order.
+ * follows from its rules' values. First up to {@link MAX_SWEEPS} sweeps
+ * over the rules (last to first, each rule until it gains the property),
+ * stopping at a sweep that adds none: most grammars settle in a few, with no
+ * users map to build and, without `refs`, no walk of every body for its
+ * references (a walk that passes each subtree compaction shares by node once
+ * per occurrence). Then a worklist that re-examines a rule only when a rule
+ * it refers to gains the property. Linear in the grammar's size, whatever the
+ * rule order.
  */
 function ruleFixpoint(g: Grammar, eval_: (n: Node, has: Set<string>) => boolean, refs?: ReadonlyMap<string, readonly string[]>): Set<string> {
   const has = new Set<string>();
-  if (refs === undefined) {
-    const names = [...g.rules.keys()];
-    const bodies = [...g.rules.values()];
-    for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-      const before = has.size;
-      for (let i = names.length - 1; i >= 0; i--) if (!has.has(names[i]) && eval_(bodies[i], has)) has.add(names[i]);
-      if (has.size === before || has.size === names.length) return has;
-    }
+  const names = [...g.rules.keys()];
+  const bodies = [...g.rules.values()];
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    const before = has.size;
+    for (let i = names.length - 1; i >= 0; i--) if (!has.has(names[i]) && eval_(bodies[i], has)) has.add(names[i]);
+    if (has.size === before || has.size === names.length) return has;
   }
   const users = new Map<string, string[]>();
   const use = (target: string, name: string): void => {
