@@ -229,10 +229,11 @@ const verbatim = (v: unknown): string => {
  * dropped at schema positions only (a property named "title" stays).
  */
 function schemaId(t: SchemaIds, s: unknown): number {
-  const cached = plain(s) ? t.cache.get(s) : undefined;
+  const isPlain = plain(s);
+  const cached = isPlain ? t.cache.get(s) : undefined;
   if (cached !== undefined) return cached;
   let text: string;
-  if (!plain(s)) text = verbatim(s);
+  if (!isPlain) text = verbatim(s);
   else {
     const parts: string[] = [];
     const o = s as Record<string, unknown>;
@@ -250,7 +251,7 @@ function schemaId(t: SchemaIds, s: unknown): number {
   }
   let id = t.ids.get(text);
   if (id === undefined) t.ids.set(text, (id = t.ids.size));
-  if (plain(s)) t.cache.set(s, id);
+  if (isPlain) t.cache.set(s, id);
   return id;
 }
 

@@ -66,7 +66,12 @@ const escapeToken = (t: string) => (t.includes("~") || t.includes("/") ? t.repla
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
 const SCHEMA_ARRAYS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const SCHEMA_SINGLE = ["additionalProperties", "additionalItems", "unevaluatedItems", "unevaluatedProperties", "contains", "propertyNames", "not", "if", "then", "else", "items"];
-const SUBSCHEMA_KEYWORDS = new Set([...SCHEMA_MAPS, ...SCHEMA_ARRAYS, ...SCHEMA_SINGLE]);
+/** A bit per keyword that can hold a subschema ("items" is in two lists, with one bit). */
+const KEYWORD_BIT = new Map([...SCHEMA_MAPS, ...SCHEMA_ARRAYS, ...SCHEMA_SINGLE].map((k, i, all) => [k, 1 << all.indexOf(k)]));
+const bitsOf = (keys: string[]) => keys.map((k) => KEYWORD_BIT.get(k)!);
+const MAP_BITS = bitsOf(SCHEMA_MAPS);
+const ARRAY_BITS = bitsOf(SCHEMA_ARRAYS);
+const SINGLE_BITS = bitsOf(SCHEMA_SINGLE);
 
 /** The default base URI of a schema without `$id`. */
 export const DEFAULT_BASE = "formwork:/root.json";
@@ -134,28 +139,29 @@ export class SchemaRegistry {
     for (const key of ["$anchor", "$dynamicAnchor"]) {
       if (typeof o[key] === "string") this.anchors.set(`${stripFragment(here)}#${o[key]}`, frame(s, ptr, stripFragment(here)));
     }
-    // Most subschemas hold no subschema (a property's {"type": "string"}): one pass over their own
-    // keys instead of a lookup per keyword that could hold one.
-    let nested = false;
-    for (const k in o) {
-      if (SUBSCHEMA_KEYWORDS.has(k)) {
-        nested = true;
-        break;
-      }
-    }
-    if (!nested) return;
+    // One pass over the schema's own keys finds the keywords that can hold a subschema; only those
+    // are read below (most subschemas hold none: a property's {"type": "string"}).
+    let present = 0;
+    for (const k in o) present |= KEYWORD_BIT.get(k) ?? 0;
+    if (present === 0) return;
     const sep = ptr.endsWith("#") ? "" : "";
-    for (const k of SCHEMA_MAPS) {
+    for (let i = 0; i < SCHEMA_MAPS.length; i++) {
+      if ((present & MAP_BITS[i]) === 0) continue;
+      const k = SCHEMA_MAPS[i];
       const m = o[k];
       if (m && typeof m === "object" && !Array.isArray(m)) {
         for (const [name, sub] of Object.entries(m)) this.index(sub, here, `${ptr}${sep}/${escapeToken(k)}/${escapeToken(name)}`, docUri);
       }
     }
-    for (const k of SCHEMA_ARRAYS) {
+    for (let i = 0; i < SCHEMA_ARRAYS.length; i++) {
+      if ((present & ARRAY_BITS[i]) === 0) continue;
+      const k = SCHEMA_ARRAYS[i];
       const a = o[k];
       if (Array.isArray(a)) a.forEach((sub, i) => this.index(sub, here, `${ptr}/${k}/${i}`, docUri));
     }
-    for (const k of SCHEMA_SINGLE) {
+    for (let i = 0; i < SCHEMA_SINGLE.length; i++) {
+      if ((present & SINGLE_BITS[i]) === 0) continue;
+      const k = SCHEMA_SINGLE[i];
       const v = o[k];
       if (v !== undefined && !Array.isArray(v) && (typeof v === "object" || typeof v === "boolean")) this.index(v, here, `${ptr}/${k}`, docUri);
     }
