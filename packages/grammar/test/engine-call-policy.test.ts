@@ -1,11 +1,12 @@
 /**
- * The call policy for small rules used everywhere (the JSON whitespace): such
- * a rule gets its own automaton, and masks stay exact (brute force over the
- * whole vocabulary).
+ * The call policy for small rules used everywhere (the JSON whitespace) and
+ * for rules repeated by a counted repetition (grammars/list.gbnf's item{1,10}):
+ * such a rule gets its own automaton, and masks stay exact (brute force over
+ * the whole vocabulary).
  */
 import { describe, expect, it } from "vitest";
 import { Rng } from "@formwork/core";
-import { alt, charClass, grammar, literal, ref, repeat, seq, GrammarCompiler, type Node } from "@formwork/grammar";
+import { alt, charClass, grammar, literal, ref, repeat, seq, GrammarCompiler, type CompiledGrammar, type Grammar, type Node } from "@formwork/grammar";
 import { referenceMatchBytes } from "@formwork/grammar/testing";
 import { maskDiff, syntheticVocabulary } from "./engine-support.js";
 import { nullableRules } from "../src/analyze.js";
@@ -25,6 +26,19 @@ function list(n: number) {
     ["root", seq(...items)],
     ["ws", ws],
   ]);
+}
+
+/** The mask after every prefix of each accepted text equals brute force over the vocabulary. */
+function masksEqualReference(g: Grammar, cg: CompiledGrammar, texts: string[]): void {
+  for (const t of texts) {
+    const b = enc.encode(t);
+    for (let i = 0; i <= b.length; i++) {
+      const prefix = b.subarray(0, i);
+      const m = cg.createMatcher();
+      expect(m.acceptBytes(prefix)).toBe(true);
+      expect(maskDiff(g, m, prefix), `${JSON.stringify(t)} at ${i}`).toEqual([]);
+    }
+  }
 }
 
 describe("engine: calling small rules used everywhere", () => {
@@ -49,15 +63,39 @@ describe("engine: calling small rules used everywhere", () => {
       const b = enc.encode(t);
       expect(m.acceptBytes(b) && m.isComplete(), JSON.stringify(t)).toBe(referenceMatchBytes(g, b).accepted);
     }
-    // Masks after every prefix of accepted texts.
-    for (const t of ["\n[\n 1\n\t,2,\n3\n  ,4]\n", "[1,\n2\n,3,4]"]) {
+    masksEqualReference(g, cg, ["\n[\n 1\n\t,2,\n3\n  ,4]\n", "[1,\n2\n,3,4]"]);
+  });
+});
+
+/** items ::= item{1,n}, item ::= "- " [^ \n] [^\n]{0,40} "\n": one reference, n copies. */
+function bullets(n: number) {
+  const text = seq(charClass([[0x21, 0x10ffff], [0x0b, 0x1f], [0x00, 0x09]]), repeat(charClass([[0x00, 0x09], [0x0b, 0x10ffff]]), 0, 40));
+  return grammar([
+    ["root", repeat(ref("item"), 1, n)],
+    ["item", seq(literal("- "), text, literal("\n"))],
+  ]);
+}
+
+describe("engine: calling a rule a counted repetition copies", () => {
+  it("counts each copy as a use: called when the copies add up, inlined when there are few", () => {
+    const size = estimateSizes(bullets(8), new Set(["root"])).get("item")!;
+    expect(size).toBeGreaterThanOrEqual(500);
+    expect(size * 7).toBeGreaterThan(4000);
+    expect(calledRules(bullets(8), 4000).has("item")).toBe(true);
+    expect(calledRules(bullets(1), 4000).has("item")).toBe(false);
+  });
+
+  it("masks and whole strings equal the reference with item called", () => {
+    const vocab = syntheticVocabulary(new Rng(12), 300, ["- ", "-", " ", "\n", "\n-", "\n- ", "a", "ab c", " x", "é", "- a", "b\n", "c\n- d"]);
+    const g = bullets(8);
+    const cg = new GrammarCompiler(vocab).compile(g);
+    expect(cg.stats.calledRules).toContain("item");
+    const ok = ["- a\n", "- ab c\n- x\n", "- é\n".repeat(8), "- a\n".repeat(9), "-  a\n", "- a", "- " + "b".repeat(41) + "\n", "- " + "b".repeat(42) + "\n"];
+    for (const t of ok) {
+      const m = cg.createMatcher();
       const b = enc.encode(t);
-      for (let i = 0; i <= b.length; i++) {
-        const prefix = b.subarray(0, i);
-        const m = cg.createMatcher();
-        expect(m.acceptBytes(prefix)).toBe(true);
-        expect(maskDiff(g, m, prefix), `${JSON.stringify(t)} at ${i}`).toEqual([]);
-      }
+      expect(m.acceptBytes(b) && m.isComplete(), JSON.stringify(t)).toBe(referenceMatchBytes(g, b).accepted);
     }
+    masksEqualReference(g, cg, ["- ab c\n- x y\n- é\n", "- " + "q".repeat(40) + "\n- r\n"]);
   });
 });

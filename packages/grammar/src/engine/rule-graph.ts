@@ -272,7 +272,28 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
   // Only rules the root reaches are built (an unreachable cycle is never inlined, nor called).
   const reachable = new Set(components.flat());
   const uses = new Map<string, number>();
-  for (const name of reachable) for (const t of refs.get(name)!) uses.set(t, (uses.get(t) ?? 0) + 1);
+  // A reference inside a counted repetition counts once per copy: the copies' automaton states are
+  // as many as that many references' (item{1,10} builds item's states ten times when inlined).
+  const count = (node: Node, copies: number): void => {
+    switch (node.type) {
+      case "ref":
+        uses.set(node.name, (uses.get(node.name) ?? 0) + copies);
+        return;
+      case "seq":
+      case "alt":
+        for (let i = 0; i < node.items.length; i++) count(node.items[i], copies);
+        return;
+      case "repeat":
+        count(node.item, Math.min(1e9, copies * Math.max(1, node.max === Infinity ? node.min + 1 : node.max)));
+        return;
+      case "lexeme":
+        count(node.item, copies);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const name of reachable) count(g.rules.get(name)!, 1);
   // Decide bottom-up: sizes depend on which callees are called.
   // The heights `callDeepInlines` would find, from the last pass when it changed nothing (then `called` is final).
   let heights = { native, max: 0 };
