@@ -5,7 +5,7 @@
  */
 import { CompileError } from "@formwork/core";
 import type { Grammar, Node } from "../ir.js";
-import { stronglyConnectedComponents } from "../cycles.js";
+import { componentsOf } from "../cycles.js";
 
 /** Calls `fn` on every rule name `node` refers to. */
 export function forEachRef(node: Node, fn: (name: string, at: Node) => void): void {
@@ -99,6 +99,13 @@ export interface RuleGraph {
   components: string[][];
   /** The components with a cycle. */
   cyclic: string[][];
+  /** The rules by number (the grammar's order): `names[r]` is rule r, `ids` maps a name back. */
+  names: string[];
+  ids: Map<string, number>;
+  /** `refIds[r]`: rule r's references as rule numbers (`refs` by number). */
+  refIds: number[][];
+  /** `components` as rule numbers. */
+  componentIds: number[][];
 }
 
 export function ruleGraph(g: Grammar, prev?: { grammar: Grammar; graph: RuleGraph }): RuleGraph {
@@ -117,10 +124,31 @@ export function ruleGraph(g: Grammar, prev?: { grammar: Grammar; graph: RuleGrap
 }
 
 function graphOf(g: Grammar, refs: Map<string, string[]>): RuleGraph {
-  const succ = (v: string) => refs.get(v)!;
-  const components = stronglyConnectedComponents([g.root], succ);
-  const cyclic = components.filter((comp) => comp.length > 1 || succ(comp[0]).includes(comp[0]));
-  return { refs, components, cyclic };
+  // `refs` holds the rules in the grammar's order: their numbers.
+  const names = [...refs.keys()];
+  const ids = new Map<string, number>();
+  for (let r = 0; r < names.length; r++) ids.set(names[r], r);
+  const refIds = new Array<number[]>(names.length);
+  let r = 0;
+  for (const s of refs.values()) {
+    const out = new Array<number>(s.length);
+    for (let i = 0; i < s.length; i++) {
+      const t = ids.get(s[i]);
+      if (t === undefined) throw new Error(`internal: rule "${names[r]}" refers to "${s[i]}", which is not defined (checkRefs first)`);
+      out[i] = t;
+    }
+    refIds[r++] = out;
+  }
+  const root = ids.get(g.root);
+  if (root === undefined) throw new Error(`internal: the start rule "${g.root}" is not defined (checkRefs first)`);
+  const componentIds = componentsOf(names.length, root, (v) => refIds[v]);
+  const components = componentIds.map((comp) => comp.map((v) => names[v]));
+  const cyclic: string[][] = [];
+  for (let c = 0; c < componentIds.length; c++) {
+    const comp = componentIds[c];
+    if (comp.length > 1 || refIds[comp[0]].includes(comp[0])) cyclic.push(components[c]);
+  }
+  return { refs, components, cyclic, names, ids, refIds, componentIds };
 }
 
 /** The groups of mutually recursive rules reachable from the root (Tarjan's SCCs with a cycle); every reference must name a rule (`checkRefs`). */
@@ -151,48 +179,60 @@ export function leafSizeEstimate(node: Node): number {
 }
 
 /**
- * Calls `visit` on every rule, each after the rules it inlines (references to
- * rules not in `called`), with an explicit stack: a chain of thousands of
- * inlined rules does not recurse. On a cycle of inlined references (only
- * among rules the root does not reach), the rule closing it is visited
- * before the rule it refers to.
+ * Calls `visit` on every rule (by number), each after the rules it inlines
+ * (references to rules not `called`, a flag by rule number), with an
+ * explicit stack: a chain of thousands of inlined rules does not recurse.
+ * On a cycle of inlined references (only among rules the root does not
+ * reach), the rule closing it is visited before the rule it refers to.
+ * `visit` may mark more rules called; the walk reads the flags as it goes.
  */
-export function forEachRuleCalleesFirst(g: Grammar, called: ReadonlySet<string>, visit: (name: string) => void, graph: RuleGraph = ruleGraph(g)): void {
-  const { refs } = graph;
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  for (const start of g.rules.keys()) {
-    if (done.has(start)) continue;
-    const stack: { name: string; refs: string[]; i: number }[] = [{ name: start, refs: refs.get(start)!, i: 0 }];
-    visiting.add(start);
+function forEachRuleCalleesFirst(graph: RuleGraph, called: Uint8Array, visit: (rule: number) => void): void {
+  const { refIds } = graph;
+  const count = refIds.length;
+  // 1: on the stack, 2: visited.
+  const state = new Uint8Array(count);
+  // A rule and how many of its references were looked at, side by side.
+  const stack: number[] = [];
+  for (let start = 0; start < count; start++) {
+    if (state[start] !== 0) continue;
+    state[start] = 1;
+    stack.push(start, 0);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.i < top.refs.length) {
-        const next = top.refs[top.i++];
+      const top = stack.length - 2;
+      const r = stack[top];
+      const refs = refIds[r];
+      const i = stack[top + 1];
+      if (i < refs.length) {
+        stack[top + 1] = i + 1;
+        const next = refs[i];
         // Called rules are not inlined: no order between them and their callers.
-        if (called.has(next) || done.has(next) || visiting.has(next)) continue;
-        visiting.add(next);
-        stack.push({ name: next, refs: refs.get(next)!, i: 0 });
+        if (called[next] === 1 || state[next] !== 0) continue;
+        state[next] = 1;
+        stack.push(next, 0);
         continue;
       }
-      stack.pop();
-      visiting.delete(top.name);
-      done.add(top.name);
-      visit(top.name);
+      stack.length = top;
+      state[r] = 2;
+      visit(r);
     }
   }
 }
 
 /**
- * A rough NFA size of each rule when fully inlined (for the inlining
- * decision), callees first; a reference back into a rule still being sized
- * (a cycle) counts 2, as a call does.
+ * A rough NFA size of each rule (by number) when fully inlined (for the
+ * inlining decision), rules flagged in `called` counting 2 at each use;
+ * callees first, a reference back into a rule still being sized (a cycle)
+ * counts 2, as a call does.
  */
-export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph = ruleGraph(g), heights?: { native: ReadonlyMap<string, unknown>; max: number }): Map<string, number> {
-  const memo = new Map<string, number>();
+export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, heights?: { native: Uint8Array; max: number }): Float64Array {
+  const { ids } = graph;
+  const bodies = [...g.rules.values()];
+  const root = ids.get(g.root);
+  // A rule not sized yet counts 2.
+  const memo = new Float64Array(bodies.length).fill(2);
   // With `heights`: in the same walk, each rule's inlined height as `callDeepInlines` computes it
   // (`h`: the height of the node `size` returned for), and the largest of a rule that it may call.
-  const height = new Map<string, number>();
+  const height = new Float64Array(bodies.length);
   const native = heights?.native;
   let inMember = false;
   let h = 0;
@@ -205,9 +245,15 @@ export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph 
       case "automaton":
         h = 1;
         return leafSizeEstimate(node);
-      case "ref":
-        h = 1 + (called.has(node.name) || (inMember && native!.has(node.name)) ? 0 : (height.get(node.name) ?? 0));
-        return called.has(node.name) ? 2 : (memo.get(node.name) ?? 2);
+      case "ref": {
+        const r = ids.get(node.name)!;
+        if (called[r] === 1) {
+          h = 1;
+          return 2;
+        }
+        h = 1 + (inMember && native![r] === 1 ? 0 : height[r]);
+        return memo[r];
+      }
       case "seq":
       case "alt": {
         const items = node.items;
@@ -235,20 +281,25 @@ export function estimateSizes(g: Grammar, called: Set<string>, graph: RuleGraph 
       }
     }
   };
-  forEachRuleCalleesFirst(
-    g,
-    called,
-    (name) => {
-      inMember = native !== undefined && native.has(name);
-      memo.set(name, size(g.rules.get(name)!));
-      if (heights !== undefined) {
-        height.set(name, h);
-        if (name !== g.root && !inMember && h > heights.max) heights.max = h;
-      }
-    },
-    graph,
-  );
+  forEachRuleCalleesFirst(graph, called, (r) => {
+    inMember = native !== undefined && native[r] === 1;
+    memo[r] = size(bodies[r]);
+    if (heights !== undefined) {
+      height[r] = h;
+      if (r !== root && !inMember && h > heights.max) heights.max = h;
+    }
+  });
   return memo;
+}
+
+/** Flags by rule number: 1 for the rules of `graph` that `names` lists. */
+function ruleFlags(graph: RuleGraph, names: Iterable<string>): Uint8Array {
+  const flags = new Uint8Array(graph.names.length);
+  for (const name of names) {
+    const r = graph.ids.get(name);
+    if (r !== undefined) flags[r] = 1;
+  }
+  return flags;
 }
 
 /**
@@ -266,47 +317,62 @@ const CALL_MIN_SIZE = 500;
  * in place, see `nativeRightLinearGroups`) are never called.
  */
 export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = ruleGraph(g), native: ReadonlyMap<string, unknown> = new Map()): Set<string> {
-  const { refs, components, cyclic } = graph;
+  const { names, ids, componentIds, cyclic } = graph;
+  const count = names.length;
   const called = new Set(cyclic.flat().filter((n) => !native.has(n)));
   called.add(g.root);
+  // The same sets as flags by rule number, for the walks below.
+  const calledFlags = ruleFlags(graph, called);
+  const nativeFlags = ruleFlags(graph, native.keys());
   // Only rules the root reaches are built (an unreachable cycle is never inlined, nor called).
-  const reachable = new Set(components.flat());
-  const uses = new Map<string, number>();
+  const reachable = new Uint8Array(count);
+  let reachableCount = 0;
+  // Uses by rule number (a count of copies can pass 2^31: not an Int32Array).
+  const uses = new Float64Array(count);
   // A reference inside a counted repetition counts once per copy: the copies' automaton states are
   // as many as that many references' (item{1,10} builds item's states ten times when inlined).
-  const count = (node: Node, copies: number): void => {
+  const countUses = (node: Node, copies: number): void => {
     switch (node.type) {
       case "ref":
-        uses.set(node.name, (uses.get(node.name) ?? 0) + copies);
+        uses[ids.get(node.name)!] += copies;
         return;
       case "seq":
       case "alt":
-        for (let i = 0; i < node.items.length; i++) count(node.items[i], copies);
+        for (let i = 0; i < node.items.length; i++) countUses(node.items[i], copies);
         return;
       case "repeat":
-        count(node.item, Math.min(1e9, copies * Math.max(1, node.max === Infinity ? node.min + 1 : node.max)));
+        countUses(node.item, Math.min(1e9, copies * Math.max(1, node.max === Infinity ? node.min + 1 : node.max)));
         return;
       case "lexeme":
-        count(node.item, copies);
+        countUses(node.item, copies);
         return;
       default:
         return;
     }
   };
-  for (const name of reachable) count(g.rules.get(name)!, 1);
+  const bodies = [...g.rules.values()];
+  for (const comp of componentIds) {
+    for (const r of comp) {
+      reachable[r] = 1;
+      reachableCount++;
+      countUses(bodies[r], 1);
+    }
+  }
   // Decide bottom-up: sizes depend on which callees are called.
   // The heights `callDeepInlines` would find, from the last pass when it changed nothing (then `called` is final).
-  let heights = { native, max: 0 };
+  let heights = { native: nativeFlags, max: 0 };
   let settled = false;
   for (let pass = 0; pass < 4; pass++) {
-    heights = { native, max: 0 };
-    const sizes = estimateSizes(g, called, graph, heights);
+    heights = { native: nativeFlags, max: 0 };
+    const sizes = estimateSizes(g, graph, calledFlags, heights);
     let changed = false;
     let smallest = Infinity;
-    for (const [name, s] of sizes) {
-      const u = uses.get(name) ?? 0;
-      if (!called.has(name) && !native.has(name) && reachable.has(name) && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
-        called.add(name);
+    for (let r = 0; r < count; r++) {
+      const s = sizes[r];
+      const u = uses[r];
+      if (calledFlags[r] === 0 && nativeFlags[r] === 0 && reachable[r] === 1 && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
+        called.add(names[r]);
+        calledFlags[r] = 1;
         changed = true;
         smallest = Math.min(smallest, s);
       }
@@ -323,7 +389,7 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
   // rule only lowers heights (its references count one level), and with no cycle of inlined
   // references (reachable cycles are called, or native groups, whose references to members count one
   // level) a rule's height does not depend on the order the rules were visited in.
-  if (heights.max > MAX_INLINE_DEPTH || (!settled && reachable.size < g.rules.size)) callDeepInlines(g, called, graph, native);
+  if (heights.max > MAX_INLINE_DEPTH || (!settled && reachableCount < count)) callDeepInlines(g, graph, called, calledFlags, nativeFlags);
   return called;
 }
 
@@ -337,18 +403,23 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
 export const MAX_INLINE_DEPTH = 400;
 
 /**
- * Adds to `called` the rules whose inlined depth would pass {@link MAX_INLINE_DEPTH}. A member of
- * a `native` group is never called; its height counts references to its group's members as one
+ * Adds to `called` (and to its flags by rule number, `calledFlags`) the rules whose inlined depth
+ * would pass {@link MAX_INLINE_DEPTH}. A member of a `native` group (flags by rule number) is never called; its height counts references to its group's members as one
  * level (the builder builds each member's terms from the member's entry, not nested).
  */
-function callDeepInlines(g: Grammar, called: Set<string>, graph: RuleGraph, native: ReadonlyMap<string, unknown>): void {
-  const height = new Map<string, number>();
+function callDeepInlines(g: Grammar, graph: RuleGraph, called: Set<string>, calledFlags: Uint8Array, native: Uint8Array): void {
+  const { ids, names } = graph;
+  const bodies = [...g.rules.values()];
+  const root = ids.get(g.root);
+  const height = new Float64Array(bodies.length);
   let inMember = false;
   // Levels of `node` (1 for a leaf), an inlined reference continuing into its rule's height.
   const heightOf = (node: Node): number => {
     switch (node.type) {
-      case "ref":
-        return 1 + (called.has(node.name) || (inMember && native.has(node.name)) ? 0 : (height.get(node.name) ?? 0));
+      case "ref": {
+        const r = ids.get(node.name)!;
+        return 1 + (calledFlags[r] === 1 || (inMember && native[r] === 1) ? 0 : height[r]);
+      }
       case "seq":
       case "alt": {
         let h = 0;
@@ -362,13 +433,14 @@ function callDeepInlines(g: Grammar, called: Set<string>, graph: RuleGraph, nati
         return 1;
     }
   };
-  forEachRuleCalleesFirst(g, called, (name) => {
-    inMember = native.has(name);
-    let h = heightOf(g.rules.get(name)!);
-    if (h > MAX_INLINE_DEPTH && name !== g.root && !inMember) {
-      called.add(name);
+  forEachRuleCalleesFirst(graph, calledFlags, (r) => {
+    inMember = native[r] === 1;
+    let h = heightOf(bodies[r]);
+    if (h > MAX_INLINE_DEPTH && r !== root && !inMember) {
+      called.add(names[r]);
+      calledFlags[r] = 1;
       h = 0;
     }
-    height.set(name, h);
-  }, graph);
+    height[r] = h;
+  });
 }
