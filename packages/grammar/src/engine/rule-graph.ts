@@ -222,9 +222,12 @@ function forEachRuleCalleesFirst(graph: RuleGraph, called: Uint8Array, visit: (r
  * A rough NFA size of each rule (by number) when fully inlined (for the
  * inlining decision), rules flagged in `called` counting 2 at each use;
  * callees first, a reference back into a rule still being sized (a cycle)
- * counts 2, as a call does.
+ * counts 2, as a call does. With `uses`, the same walk adds to `uses.counts`
+ * (by rule number) the references to each rule in the bodies of the rules
+ * flagged `uses.reachable`, a reference inside a counted repetition once per
+ * copy (the copies' automaton states are as many as that many references').
  */
-export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, heights?: { native: Uint8Array; max: number }): Float64Array {
+export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, heights?: { native: Uint8Array; max: number }, uses?: { reachable: Uint8Array; counts: Float64Array }): Float64Array {
   const { ids } = graph;
   const bodies = [...g.rules.values()];
   const root = ids.get(g.root);
@@ -236,6 +239,9 @@ export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, 
   const native = heights?.native;
   let inMember = false;
   let h = 0;
+  // The uses to add to (undefined: none counted in this rule), and the copies of the node `size` is at.
+  let counts: Float64Array | undefined;
+  let copies = 1;
   const size = (node: Node): number => {
     switch (node.type) {
       case "literal":
@@ -247,6 +253,7 @@ export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, 
         return leafSizeEstimate(node);
       case "ref": {
         const r = ids.get(node.name)!;
+        if (counts !== undefined) counts[r] += copies;
         if (called[r] === 1) {
           h = 1;
           return 2;
@@ -269,8 +276,11 @@ export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, 
       case "repeat": {
         // Counted repetitions count their copies too: a rule used everywhere is then called, so that
         // the automaton states of its copies are shared by every use rather than built per use.
-        const copies = node.max === Infinity ? node.min + 1 : node.max;
-        const a = Math.min(1e12, size(node.item) * Math.max(1, copies) + 2);
+        const n = Math.max(1, node.max === Infinity ? node.min + 1 : node.max);
+        const outer = copies;
+        if (counts !== undefined) copies = Math.min(1e9, copies * n);
+        const a = Math.min(1e12, size(node.item) * n + 2);
+        copies = outer;
         h++;
         return a;
       }
@@ -283,6 +293,7 @@ export function estimateSizes(g: Grammar, graph: RuleGraph, called: Uint8Array, 
   };
   forEachRuleCalleesFirst(graph, called, (r) => {
     inMember = native !== undefined && native[r] === 1;
+    counts = uses !== undefined && uses.reachable[r] === 1 ? uses.counts : undefined;
     memo[r] = size(bodies[r]);
     if (heights !== undefined) {
       height[r] = h;
@@ -317,7 +328,7 @@ const CALL_MIN_SIZE = 500;
  * in place, see `nativeRightLinearGroups`) are never called.
  */
 export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = ruleGraph(g), native: ReadonlyMap<string, unknown> = new Map()): Set<string> {
-  const { names, ids, componentIds, cyclic } = graph;
+  const { names, componentIds, cyclic } = graph;
   const count = names.length;
   const called = new Set(cyclic.flat().filter((n) => !native.has(n)));
   called.add(g.root);
@@ -327,49 +338,26 @@ export function calledRules(g: Grammar, inlineLimit: number, graph: RuleGraph = 
   // Only rules the root reaches are built (an unreachable cycle is never inlined, nor called).
   const reachable = new Uint8Array(count);
   let reachableCount = 0;
-  // Uses by rule number (a count of copies can pass 2^31: not an Int32Array).
-  const uses = new Float64Array(count);
-  // A reference inside a counted repetition counts once per copy: the copies' automaton states are
-  // as many as that many references' (item{1,10} builds item's states ten times when inlined).
-  const countUses = (node: Node, copies: number): void => {
-    switch (node.type) {
-      case "ref":
-        uses[ids.get(node.name)!] += copies;
-        return;
-      case "seq":
-      case "alt":
-        for (let i = 0; i < node.items.length; i++) countUses(node.items[i], copies);
-        return;
-      case "repeat":
-        countUses(node.item, Math.min(1e9, copies * Math.max(1, node.max === Infinity ? node.min + 1 : node.max)));
-        return;
-      case "lexeme":
-        countUses(node.item, copies);
-        return;
-      default:
-        return;
-    }
-  };
-  const bodies = [...g.rules.values()];
   for (const comp of componentIds) {
     for (const r of comp) {
       reachable[r] = 1;
       reachableCount++;
-      countUses(bodies[r], 1);
     }
   }
+  // Uses by rule number, counted by the first pass's walk (a count of copies can pass 2^31: not an Int32Array).
+  const uses = { reachable, counts: new Float64Array(count) };
   // Decide bottom-up: sizes depend on which callees are called.
   // The heights `callDeepInlines` would find, from the last pass when it changed nothing (then `called` is final).
   let heights = { native: nativeFlags, max: 0 };
   let settled = false;
   for (let pass = 0; pass < 4; pass++) {
     heights = { native: nativeFlags, max: 0 };
-    const sizes = estimateSizes(g, graph, calledFlags, heights);
+    const sizes = estimateSizes(g, graph, calledFlags, heights, pass === 0 ? uses : undefined);
     let changed = false;
     let smallest = Infinity;
     for (let r = 0; r < count; r++) {
       const s = sizes[r];
-      const u = uses[r];
+      const u = uses.counts[r];
       if (calledFlags[r] === 0 && nativeFlags[r] === 0 && reachable[r] === 1 && u > 1 && (s > inlineLimit || (s >= CALL_MIN_SIZE && s * (u - 1) > inlineLimit))) {
         called.add(names[r]);
         calledFlags[r] = 1;
