@@ -49,21 +49,17 @@ function collectRefs(node: Node, out: string[]): void {
 
 /**
  * `ruleGraph(g)` after `checkRefs(g)`: the references are collected once and
- * checked against the rules (the walk that reports an undefined one, with
- * its span, runs only when one is).
+ * checked against the rules as they are numbered (the walk that reports an
+ * undefined one, with its span, runs only when one is).
  */
 export function checkedRuleGraph(g: Grammar): RuleGraph {
-  if (!g.rules.has(g.root)) checkRefs(g);
   const refs = new Map<string, string[]>();
-  let bad = false;
   for (const [name, node] of g.rules) {
     const s: string[] = [];
     collectRefs(node, s);
-    for (let i = 0; i < s.length; i++) if (!g.rules.has(s[i])) bad = true;
     refs.set(name, s);
   }
-  if (bad) checkRefs(g);
-  return graphOf(g, refs);
+  return graphOf(g, refs, true);
 }
 
 /** Throws `undefined-rule` / `missing-root` when a reference names no rule. */
@@ -120,10 +116,17 @@ export function ruleGraph(g: Grammar, prev?: { grammar: Grammar; graph: RuleGrap
     collectRefs(node, s);
     refs.set(name, s);
   }
-  return graphOf(g, refs);
+  return graphOf(g, refs, false);
 }
 
-function graphOf(g: Grammar, refs: Map<string, string[]>): RuleGraph {
+/** For a reference or root that names no rule: `checkRefs`' error when `checked`, else an internal one (the caller was to check first). */
+function undefinedRule(g: Grammar, checked: boolean, name: string): never {
+  if (checked) checkRefs(g);
+  throw new Error(`internal: "${name}" names no rule of the grammar (checkRefs first)`);
+}
+
+/** The graph of `g` from its references `refs` (by rule, in the grammar's order); see `undefinedRule` for `checked`. */
+function graphOf(g: Grammar, refs: Map<string, string[]>, checked: boolean): RuleGraph {
   // `refs` holds the rules in the grammar's order: their numbers.
   const names = [...refs.keys()];
   const ids = new Map<string, number>();
@@ -134,13 +137,13 @@ function graphOf(g: Grammar, refs: Map<string, string[]>): RuleGraph {
     const out = new Array<number>(s.length);
     for (let i = 0; i < s.length; i++) {
       const t = ids.get(s[i]);
-      if (t === undefined) throw new Error(`internal: rule "${names[r]}" refers to "${s[i]}", which is not defined (checkRefs first)`);
+      if (t === undefined) undefinedRule(g, checked, s[i]);
       out[i] = t;
     }
     refIds[r++] = out;
   }
   const root = ids.get(g.root);
-  if (root === undefined) throw new Error(`internal: the start rule "${g.root}" is not defined (checkRefs first)`);
+  if (root === undefined) undefinedRule(g, checked, g.root);
   const componentIds = componentsOf(names.length, root, (v) => refIds[v]);
   const components = componentIds.map((comp) => comp.map((v) => names[v]));
   const cyclic: string[][] = [];
